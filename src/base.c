@@ -1,0 +1,409 @@
+/*
+ * base.c - the arena, diagnostics, locale-free numbers and UTF-8 helpers that
+ * every module uses (see base.h). No outside library.
+ *
+ * The arena hands out zeroed memory from large chunks and frees everything at
+ * once: a document's nodes, strings, glyphs and pages all die together, so no
+ * module has to track ownership of the pieces it makes.
+ */
+#include "base.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- arena */
+
+#define ARENA_CHUNK (64 * 1024)
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t size, used;
+    /* data follows, aligned by the max_align_t member below */
+    max_align_t data[];
+} chunk_t;
+
+struct vb_arena {
+    chunk_t *head;
+};
+
+vb_arena_t *
+vb_arena_new(void)
+{
+    return calloc(1, sizeof(vb_arena_t));
+}
+
+void
+vb_arena_free(vb_arena_t *a)
+{
+    if (!a)
+        return;
+    chunk_t *c = a->head;
+    while (c) {
+        chunk_t *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(a);
+}
+
+void *
+vb_arena_alloc(vb_arena_t *a, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    n = (n + align - 1) & ~(align - 1);
+    chunk_t *c = a->head;
+    if (!c || c->size - c->used < n) {
+        /* Large requests get a chunk of their own, behind the current one,
+         * so the current chunk's free space is not wasted. */
+        size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+        chunk_t *nc = malloc(sizeof(chunk_t) + size);
+        if (!nc)
+            return NULL;
+        nc->size = size;
+        nc->used = 0;
+        if (size != ARENA_CHUNK && c) {
+            nc->next = c->next;
+            c->next = nc;
+        } else {
+            nc->next = c;
+            a->head = nc;
+        }
+        c = nc;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *
+vb_arena_strndup(vb_arena_t *a, const char *s, size_t n)
+{
+    char *p = vb_arena_alloc(a, n + 1);
+    if (p && n)
+        memcpy(p, s, n);
+    return p;
+}
+
+char *
+vb_arena_strdup(vb_arena_t *a, const char *s)
+{
+    return vb_arena_strndup(a, s, strlen(s));
+}
+
+char *
+vb_arena_printf(vb_arena_t *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = vb_arena_alloc(a, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+int
+vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
+{
+    if (need <= *cap)
+        return 0;
+    int ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > INT32_MAX / 2)
+            return -1;
+        ncap *= 2;
+    }
+    void *nv = vb_arena_alloc(a, elem * (size_t)ncap);
+    if (!nv)
+        return -1;
+    if (*v && *cap)
+        memcpy(nv, *v, elem * (size_t)*cap);
+    *v = nv;
+    *cap = ncap;
+    return 0;
+}
+
+/* ---------------------------------------------------------- diagnostics */
+
+vb_status_t
+vb_diag_vset(vb_diag_t *d, vb_status_t code, const char *id, const char *source, int line, int col,
+             const char *fmt, va_list ap)
+{
+    if (!d || d->code != VB_OK)
+        return code;
+    d->code = code;
+    snprintf(d->id, sizeof d->id, "%s", id ? id : "");
+    snprintf(d->source, sizeof d->source, "%s", source ? source : "");
+    d->line = line;
+    d->col = col;
+    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    return code;
+}
+
+vb_status_t
+vb_diag_set(vb_diag_t *d, vb_status_t code, const char *id, const char *source, int line, int col,
+            const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vb_diag_vset(d, code, id, source, line, col, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+vb_status_t
+vb_diag_nomem(vb_diag_t *d)
+{
+    return vb_diag_set(d, VB_E_NOMEM, "memory", NULL, 0, 0, "Out of memory.");
+}
+
+void
+vb_diag_format(const vb_diag_t *d, char *buf, size_t size)
+{
+    const char *src = d->source[0] ? d->source : "vanban";
+    if (d->line > 0 && d->col > 0)
+        snprintf(buf, size, "%s:%d:%d: error: %s [%s]", src, d->line, d->col, d->msg, d->id);
+    else if (d->line > 0)
+        snprintf(buf, size, "%s:%d: error: %s [%s]", src, d->line, d->msg, d->id);
+    else
+        snprintf(buf, size, "%s: error: %s [%s]", src, d->msg, d->id);
+}
+
+const char *
+vb_version(void)
+{
+    return VB_VERSION_STRING;
+}
+
+/* -------------------------------------------------------------- numbers */
+
+/*
+ * Parses "[-]digits[.digits]" into an integer scaled by 10^decimals; false
+ * when there are more decimals than allowed or no digits. Sets *end.
+ */
+static bool
+parse_fixed(const char *s, size_t len, int decimals, int64_t *out, size_t *end)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < len && (s[i] == '-' || s[i] == '+')) {
+        neg = s[i] == '-';
+        i++;
+    }
+    int64_t v = 0;
+    int ndig = 0, nfrac = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9') {
+        if (v > INT64_MAX / 100)
+            return false;
+        v = v * 10 + (s[i] - '0');
+        i++;
+        ndig++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            if (nfrac >= decimals)
+                return false;
+            if (v > INT64_MAX / 100)
+                return false;
+            v = v * 10 + (s[i] - '0');
+            i++;
+            ndig++;
+            nfrac++;
+        }
+    }
+    if (ndig == 0)
+        return false;
+    for (; nfrac < decimals; nfrac++) {
+        if (v > INT64_MAX / 100)
+            return false;
+        v *= 10;
+    }
+    *out = neg ? -v : v;
+    *end = i;
+    return true;
+}
+
+bool
+vb_parse_length(const char *s, size_t len, vb_len_t *out)
+{
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    /* find the unit */
+    size_t u = len;
+    while (u > 0 && ((s[u - 1] >= 'a' && s[u - 1] <= 'z') || (s[u - 1] >= 'A' && s[u - 1] <= 'Z')))
+        u--;
+    const char *unit = s + u;
+    size_t ulen = len - u;
+    size_t nlen = u;
+    while (nlen && s[nlen - 1] == ' ')
+        nlen--;
+    int64_t v;
+    size_t end;
+    int64_t r;
+    if (ulen == 0 || (ulen == 2 && memcmp(unit, "pt", 2) == 0)) {
+        if (!parse_fixed(s, nlen, 3, &v, &end) || end != nlen)
+            return false;
+        r = v; /* millipoints */
+    } else if (ulen == 2 && (memcmp(unit, "mm", 2) == 0 || memcmp(unit, "cm", 2) == 0)) {
+        if (!parse_fixed(s, nlen, 4, &v, &end) || end != nlen)
+            return false;
+        /* v is in 1/10000 mm (or cm); 1 mm = 72000/25.4 mpt */
+        int64_t tenth_um = unit[0] == 'c' ? v * 10 : v;
+        r = (tenth_um * 72000 + (tenth_um >= 0 ? 127000 : -127000)) / 254000;
+    } else if (ulen == 2 && memcmp(unit, "in", 2) == 0) {
+        if (!parse_fixed(s, nlen, 4, &v, &end) || end != nlen)
+            return false;
+        r = (v * 72000 + (v >= 0 ? 5000 : -5000)) / 10000;
+    } else {
+        return false;
+    }
+    if (r > INT32_MAX || r < INT32_MIN)
+        return false;
+    *out = (vb_len_t)r;
+    return true;
+}
+
+bool
+vb_parse_milli(const char *s, size_t len, int32_t *out)
+{
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    while (len && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    int64_t v;
+    size_t end;
+    if (len && s[len - 1] == '%') {
+        /* "150%" -> 1500: a percentage has up to one decimal */
+        if (!parse_fixed(s, len - 1, 1, &v, &end) || end != len - 1)
+            return false;
+    } else {
+        if (!parse_fixed(s, len, 3, &v, &end) || end != len)
+            return false;
+    }
+    if (v > INT32_MAX || v < INT32_MIN)
+        return false;
+    *out = (int32_t)v;
+    return true;
+}
+
+bool
+vb_parse_int(const char *s, size_t len, int64_t *out)
+{
+    int64_t v;
+    size_t end;
+    if (!parse_fixed(s, len, 0, &v, &end) || end != len)
+        return false;
+    *out = v;
+    return true;
+}
+
+int
+vb_fmt_milli(char *buf, int64_t v)
+{
+    char tmp[32];
+    int n = 0;
+    bool neg = v < 0;
+    uint64_t u = neg ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+    uint64_t ip = u / 1000, fp = u % 1000;
+    /* integer part, reversed */
+    do {
+        tmp[n++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    int o = 0;
+    if (neg && (u != 0))
+        buf[o++] = '-';
+    while (n)
+        buf[o++] = tmp[--n];
+    if (fp) {
+        buf[o++] = '.';
+        buf[o++] = (char)('0' + fp / 100);
+        fp %= 100;
+        if (fp) {
+            buf[o++] = (char)('0' + fp / 10);
+            fp %= 10;
+            if (fp)
+                buf[o++] = (char)('0' + fp);
+        }
+    }
+    buf[o] = 0;
+    return o;
+}
+
+/* ---------------------------------------------------------------- UTF-8 */
+
+int
+vb_utf8_decode(const char *str, size_t len, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (len == 0)
+        return 0;
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    int n;
+    uint32_t v, min;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2, v = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, v = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if ((size_t)n > len)
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+int
+vb_utf8_encode(uint32_t cp, char *buf)
+{
+    unsigned char *b = (unsigned char *)buf;
+    if (cp < 0x80) {
+        b[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        b[0] = (unsigned char)(0xC0 | (cp >> 6));
+        b[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        b[0] = (unsigned char)(0xE0 | (cp >> 12));
+        b[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (unsigned char)(0xF0 | (cp >> 18));
+    b[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}

@@ -1,0 +1,95 @@
+/*
+ * base.h - what every module uses: lengths, the arena, diagnostics, growable
+ * arrays. No outside library is used here.
+ *
+ * Lengths are integers in millipoints (1/1000 pt). Millimetres are converted
+ * once, when a profile is read. Running sums use int64_t.
+ */
+#ifndef VB_BASE_H
+#define VB_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vanban.h"
+
+typedef int32_t vb_len_t; /* millipoints */
+
+#define VB_PT(x) ((vb_len_t)((x) * 1000))
+/* micrometres to millipoints, rounded: 1 mm = 72/25.4 pt */
+#define VB_UM(um) ((vb_len_t)(((int64_t)(um) * 72000 + (((um) >= 0) ? 12700 : -12700)) / 25400))
+#define VB_MM(mm) VB_UM((int64_t)(mm) * 1000)
+
+/* Faces of a font family, also used as style bits: bit 0 bold, bit 1 italic. */
+typedef enum vb_face {
+    VB_FACE_REGULAR = 0,
+    VB_FACE_BOLD = 1,
+    VB_FACE_ITALIC = 2,
+    VB_FACE_BOLD_ITALIC = 3
+} vb_face_t;
+#define VB_NFACES 4
+
+/* ---- arena: one per document; nothing is freed one at a time ---- */
+typedef struct vb_arena vb_arena_t;
+vb_arena_t *vb_arena_new(void);
+void vb_arena_free(vb_arena_t *a);
+/* n zeroed bytes aligned for any type; NULL when memory is exhausted */
+void *vb_arena_alloc(vb_arena_t *a, size_t n);
+/* a NUL-terminated copy of s[0..n) */
+char *vb_arena_strndup(vb_arena_t *a, const char *s, size_t n);
+char *vb_arena_strdup(vb_arena_t *a, const char *s);
+/* printf into the arena (locale-independent only for %s %d %u %ld %lld %zu %c) */
+char *vb_arena_printf(vb_arena_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define VB_NEW(arena, type) ((type *)vb_arena_alloc((arena), sizeof(type)))
+#define VB_NEWN(arena, type, n) ((type *)vb_arena_alloc((arena), sizeof(type) * (size_t)(n)))
+
+/*
+ * A growable array in the arena: VB_VEC(T) v = {0}; VB_PUSH(arena, v, item).
+ * Old storage stays in the arena (wasted, never freed twice); growth doubles.
+ * VB_PUSH evaluates to 0 on success, -1 on out-of-memory.
+ */
+#define VB_VEC(T) struct { T *v; int n, cap; }
+int vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need);
+#define VB_PUSH(arena, vec, item)                                                                  \
+    (((vec).n < (vec).cap || vb_vec_grow((arena), (void **)&(vec).v, &(vec).cap, sizeof(*(vec).v), \
+                                         (vec).n + 1) == 0)                                        \
+         ? ((vec).v[(vec).n++] = (item), 0)                                                       \
+         : -1)
+
+/* ---- diagnostics ---- */
+/*
+ * Fills d (when not NULL) and returns code, so that callers can write
+ *   return vb_diag_set(d, VB_E_INPUT, "table.ragged", src, line, col, "...", ...);
+ * The first error set wins: a later call does not overwrite a set diagnostic.
+ */
+vb_status_t vb_diag_set(vb_diag_t *d, vb_status_t code, const char *id, const char *source, int line, int col,
+                        const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+vb_status_t vb_diag_vset(vb_diag_t *d, vb_status_t code, const char *id, const char *source, int line, int col,
+                         const char *fmt, va_list ap);
+vb_status_t vb_diag_nomem(vb_diag_t *d);
+
+/* ---- locale-free numbers ---- */
+/*
+ * Parses a length with a unit: "20mm", "0.5pt", "1.27cm", "14" (pt), "-3mm".
+ * Up to 3 decimals for pt, 4 for mm/cm. Returns false on any other form.
+ */
+bool vb_parse_length(const char *s, size_t len, vb_len_t *out);
+/* Parses a decimal "1.5" or percentage "150%" into thousandths (1500). */
+bool vb_parse_milli(const char *s, size_t len, int32_t *out);
+/* Parses a plain integer. */
+bool vb_parse_int(const char *s, size_t len, int64_t *out);
+/*
+ * Writes v/1000 with up to 3 decimals and no trailing zeros ("56.693", "12",
+ * "-0.5") into buf (at least 24 bytes); returns the length. Never uses the locale.
+ */
+int vb_fmt_milli(char *buf, int64_t v);
+
+/* ---- UTF-8 ---- */
+/* Decodes one code point at s[0..len); returns its length, 0 on invalid UTF-8. */
+int vb_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encodes cp into buf (4 bytes); returns the length. */
+int vb_utf8_encode(uint32_t cp, char *buf);
+
+#endif

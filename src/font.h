@@ -1,0 +1,74 @@
+/*
+ * font.h - the fonts of one family, found once and shared.
+ *
+ * fontfind.c (the only fontconfig user) picks the files; font.c (with
+ * shape.c and subset.c, the only HarfBuzz users) opens each file once as an
+ * immutable hb_face/hb_font. A vb_fontset_t is immutable after
+ * vb_fontset_open returns and may be used by any number of threads and
+ * documents at once.
+ */
+#ifndef VB_FONT_H
+#define VB_FONT_H
+
+#include "base.h"
+
+typedef struct vb_font vb_font_t;
+typedef struct vb_fontset vb_fontset_t;
+
+/*
+ * Finds and opens the four faces (regular, bold, italic, bold italic) of the
+ * first family in families[] that fontconfig matches with lang=vi and whose
+ * files cover every Vietnamese letter. A font file in user_dir (may be NULL)
+ * takes precedence over installed fonts. A family that matches only a font
+ * without Vietnamese letters (fonts-liberation 1.07) is refused with a
+ * VB_E_FONT diagnostic naming the file and the first missing letter.
+ */
+vb_status_t vb_fontset_open(const char *const *families, int nfamilies, const char *user_dir,
+                            vb_fontset_t **out, vb_diag_t *d);
+void vb_fontset_free(vb_fontset_t *fs);
+const vb_font_t *vb_fontset_face(const vb_fontset_t *fs, vb_face_t face);
+
+/*
+ * Returns true when face covers code point cp (directly or, for a combining
+ * mark, as something HarfBuzz can position).
+ */
+bool vb_font_covers(const vb_font_t *f, uint32_t cp);
+
+/* Font-wide data the PDF writer needs, in font units unless stated. */
+typedef struct vb_font_info {
+    const char *path;       /* the font file */
+    const char *ps_name;    /* PostScript name, e.g. "LiberationSerif-Bold" */
+    const char *family;     /* family name as matched */
+    int upem;
+    int ascender, descender;/* hhea (descender negative) */
+    int cap_height;
+    int bbox[4];            /* head xMin yMin xMax yMax */
+    int italic_angle;       /* degrees * 1000 (post table), negative for right slant */
+    int stem_v;             /* estimate for the FontDescriptor */
+    bool bold, italic, fixed_pitch, serif;
+    unsigned num_glyphs;
+} vb_font_info_t;
+const vb_font_info_t *vb_font_info(const vb_font_t *f);
+
+/* Advance of a glyph in font units (unhinted). */
+int vb_font_glyph_advance(const vb_font_t *f, uint32_t gid);
+/* Ink extents of a glyph in font units: top (y max, up positive) and bottom. */
+void vb_font_glyph_vextent(const vb_font_t *f, uint32_t gid, int *top, int *bottom);
+
+/* Scales font units to millipoints at size (millipoints). */
+static inline vb_len_t
+vb_font_scale(const vb_font_t *f, int units, vb_len_t size)
+{
+    int upem = vb_font_info(f)->upem;
+    int64_t v = (int64_t)units * size;
+    return (vb_len_t)(v >= 0 ? (v + upem / 2) / upem : -((-v + upem / 2) / upem));
+}
+
+/*
+ * Opaque handle for the subsetter: the hb_face_t* of the font (only subset.c
+ * and shape.c may cast it).
+ */
+void *vb_font_hb_face(const vb_font_t *f);
+void *vb_font_hb_font(const vb_font_t *f);
+
+#endif

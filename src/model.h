@@ -1,0 +1,130 @@
+/*
+ * model.h - the document model: what the source says, before any layout.
+ *
+ * Produced by the readers (frontmatter.c, input_md.c, tablesrc.c), consumed by
+ * layout.c. All text is valid UTF-8 in NFC with no control characters except
+ * '\n' inside a span (a hard line break the author typed). Everything lives in
+ * the document's arena.
+ */
+#ifndef VB_MODEL_H
+#define VB_MODEL_H
+
+#include "base.h"
+
+/* A position in the source, 1-based; 0 when unknown. */
+typedef struct vb_pos {
+    int line;
+    int col;
+} vb_pos_t;
+
+/* A run of text in one face. '\n' inside text is a forced line break. */
+typedef struct vb_span {
+    const char *text;
+    size_t len;
+    uint8_t face; /* vb_face_t bits: 1 bold, 2 italic */
+} vb_span_t;
+
+/* Inline content: a sequence of spans. */
+typedef struct vb_inline {
+    vb_span_t *spans;
+    int n;
+} vb_inline_t;
+
+typedef enum vb_align {
+    VB_ALIGN_DEFAULT = 0, /* as the style says */
+    VB_ALIGN_LEFT,
+    VB_ALIGN_CENTER,
+    VB_ALIGN_RIGHT,
+    VB_ALIGN_JUSTIFY
+} vb_align_t;
+
+/* One cell of a table grid. Cells covered by a span have covered = true. */
+typedef struct vb_cell {
+    vb_inline_t text;
+    int colspan, rowspan; /* >= 1 for an origin cell */
+    vb_align_t align;     /* from the column's delimiter; VB_ALIGN_DEFAULT if none */
+    bool covered;         /* part of another cell's span; text is empty */
+    vb_pos_t pos;
+} vb_cell_t;
+
+typedef struct vb_table {
+    int nrows, ncols;
+    int nhead;            /* the first nhead rows are the head, repeated on each page */
+    vb_cell_t *cells;     /* nrows * ncols, row-major */
+    vb_align_t *col_align;/* ncols */
+    vb_pos_t pos;
+} vb_table_t;
+
+#define VB_CELL(t, r, c) (&(t)->cells[(size_t)(r) * (size_t)(t)->ncols + (size_t)(c)])
+
+typedef enum vb_block_kind {
+    VB_BLOCK_PARA = 1,    /* a body paragraph */
+    VB_BLOCK_HEADING,     /* level 1..6 from "#".."######" */
+    VB_BLOCK_TABLE,
+    VB_BLOCK_PAGEBREAK    /* a line holding only "\pagebreak" */
+} vb_block_kind_t;
+
+typedef struct vb_block {
+    vb_block_kind_t kind;
+    int level;            /* headings: 1..6 */
+    vb_inline_t text;     /* paragraphs and headings */
+    vb_table_t *table;    /* tables */
+    vb_pos_t pos;
+} vb_block_t;
+
+typedef struct vb_blocks {
+    vb_block_t *v;
+    int n;
+} vb_blocks_t;
+
+/* An appendix: "# PHỤ LỤC 1" followed by title heading lines, then blocks. */
+typedef struct vb_appendix {
+    vb_inline_t label;    /* "PHỤ LỤC 1" as typed */
+    vb_inline_t *title;   /* title lines as typed (each one heading line) */
+    int ntitle;
+    vb_blocks_t blocks;
+    vb_pos_t pos;
+} vb_appendix_t;
+
+/* A text field from the front matter, with where it was written. */
+typedef struct vb_field {
+    const char *text;     /* NULL when absent; may contain '\n' (author's line breaks) */
+    vb_pos_t pos;
+} vb_field_t;
+
+typedef struct vb_date {
+    int year, month, day; /* 0 when absent */
+    vb_pos_t pos;
+} vb_date_t;
+
+typedef struct vb_signer {
+    vb_field_t authority; /* "T/M ĐẢNG ỦY" */
+    vb_field_t post;      /* "BÍ THƯ" */
+    vb_field_t name;      /* "Trần Văn Hải" */
+} vb_signer_t;
+
+/* The administrative fields of the front matter. */
+typedef struct vb_meta {
+    vb_field_t profile;   /* profile id, e.g. "party-36-2018"; may be absent */
+    vb_field_t parent;    /* cơ quan cấp trên */
+    vb_field_t issuer;    /* cơ quan ban hành */
+    vb_field_t number;    /* "196-BC/ĐUK", without "Số" */
+    vb_field_t place;     /* "Thanh Hoá" */
+    vb_date_t date;
+    vb_field_t kind;      /* "BÁO CÁO"; absent for a công văn */
+    vb_field_t title;     /* trích yếu */
+    vb_signer_t signer;
+    vb_field_t *recipients; /* items as typed, without the "- " marker */
+    int nrecipients;
+    vb_pos_t recipients_pos;
+} vb_meta_t;
+
+typedef struct vb_model {
+    const char *source;   /* source name for diagnostics */
+    vb_meta_t meta;
+    vb_blocks_t body;
+    vb_appendix_t *appendices;
+    int nappendices;
+} vb_model_t;
+
+#endif

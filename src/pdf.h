@@ -1,0 +1,27 @@
+/*
+ * pdf.h - the PDF backend: a display list to a PDF file, through libharu.
+ *
+ * Only pdf.c and pdf_font.c include libharu headers (and only pdf_font.c
+ * reaches into libharu internals); only subset.c calls hb-subset. Shaped text
+ * goes out as our own Type0/Identity-H fonts (CID = glyph id), subset with
+ * hb-subset keeping glyph ids, with our own W, ToUnicode and CIDSet, and raw
+ * TJ operators. See ../shared/notes/libharu-harfbuzz.md.
+ */
+#ifndef VB_PDF_H
+#define VB_PDF_H
+
+#include "dlist.h"
+#include "font.h"
+
+/*
+ * Writes dl as a PDF to path: to a temporary file in the same directory first,
+ * renamed over path only when complete. On failure no file is left behind and
+ * an existing path is untouched.
+ */
+vb_status_t vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path, vb_diag_t *d);
+
+/* Writes dl as a PDF into a malloc'd buffer (for tests and fuzzing). */
+vb_status_t vb_pdf_write_mem(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len,
+                             vb_diag_t *d);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * profile.h - a layout profile: one official format as data.
+ *
+ * A profile file (layouts/<id>.yaml, schema 1) holds every value of a format:
+ * page, margins, fonts, the header, title, closing and appendix blocks as
+ * "bands" of templated text items, body and heading styles, tables, page
+ * numbers, line and page breaking settings. profile.c reads and validates it;
+ * layout.c interprets it. No format value lives in C.
+ *
+ * Templates: literal text with {field} placeholders. Fields: parent, issuer,
+ * number, place, date (formatted by the profile's date rule), kind, title,
+ * authority, post, name, page, label and title (appendix bands). An item
+ * whose placeholders all resolve to empty text is skipped.
+ */
+#ifndef VB_PROFILE_H
+#define VB_PROFILE_H
+
+#include "base.h"
+#include "model.h"
+
+typedef struct vb_style {
+    vb_len_t size;          /* font size */
+    uint8_t face;           /* vb_face_t bits */
+    bool underline;
+    vb_align_t align;       /* LEFT, CENTER, RIGHT or JUSTIFY (never DEFAULT after loading) */
+    vb_len_t leading;       /* baseline to baseline */
+    vb_len_t space_before;
+    vb_len_t space_after;
+    vb_len_t indent;        /* first-line indent */
+    vb_len_t hang;          /* indent of the lines after the first */
+    bool uppercase;         /* print in capitals (used for nothing the author typed unless asked) */
+    bool balance;           /* centred multi-line text: balance the line lengths */
+    int keep_with_next;     /* lines of the next block that must stay on the same page (headings) */
+} vb_style_t;
+
+typedef enum vb_rule_mode {
+    VB_RULE_NONE = 0,
+    VB_RULE_TEXT,           /* as long as the widest line of the item's text */
+    VB_RULE_RATIO,          /* ratio (thousandths) of the widest line */
+    VB_RULE_FIXED           /* a fixed length */
+} vb_rule_mode_t;
+
+typedef struct vb_prule {
+    vb_rule_mode_t mode;
+    int32_t ratio;          /* VB_RULE_RATIO, thousandths */
+    vb_len_t length;        /* VB_RULE_FIXED */
+    vb_len_t below;         /* distance from the last baseline of the item down to the rule */
+    vb_len_t width;         /* stroke width */
+    vb_len_t space_after;   /* extra space taken below the rule */
+} vb_prule_t;
+
+typedef enum vb_pitem_kind {
+    VB_PITEM_TEXT = 1,      /* a template, wrapped inside the column */
+    VB_PITEM_SPACE,         /* vertical space, optionally a named box (signature) */
+    VB_PITEM_LIST           /* a list field (recipients), one entry per line group */
+} vb_pitem_kind_t;
+
+typedef struct vb_pitem {
+    vb_pitem_kind_t kind;
+    const char *text;       /* TEXT: template */
+    vb_style_t style;
+    const char *sync;       /* items with the same sync name share one baseline across columns */
+    vb_prule_t rule;        /* a rule under the item */
+    bool required;          /* error when the template resolves to empty */
+    /* SPACE */
+    vb_len_t height;
+    const char *box;        /* NULL, or the name of a box recorded in the display list */
+    /* LIST */
+    const char *list;       /* "recipients" */
+    const char *marker;     /* "- " printed before each entry, wrapped lines hang after it */
+    const char *separator;  /* appended to each entry that does not end in punctuation */
+    const char *last_separator; /* appended to the last entry instead */
+} vb_pitem_t;
+
+typedef struct vb_pcolumn {
+    vb_len_t x, width;      /* from the page's left edge */
+    vb_pitem_t *items;
+    int n;
+} vb_pcolumn_t;
+
+/* A band: columns set side by side from a common top. */
+typedef struct vb_band {
+    bool present;
+    vb_len_t top;           /* absolute top from the page's top edge; -1 = where the flow is */
+    vb_len_t space_before;  /* flow bands: space above */
+    vb_len_t space_after;   /* space below the band */
+    vb_pcolumn_t *cols;
+    int ncols;
+} vb_band_t;
+
+typedef struct vb_pagenum {
+    bool present;
+    int first;              /* first page (1-based) that shows its number */
+    const char *format;     /* template, "{page}" */
+    vb_style_t style;
+    vb_len_t ink_top;       /* top of the digits' ink from the page's top edge */
+} vb_pagenum_t;
+
+typedef struct vb_ptable {
+    vb_style_t cell;        /* body cells: size, leading, face */
+    vb_style_t head;        /* head cells */
+    vb_len_t border;        /* stroke width of cell borders */
+    vb_len_t pad_x, pad_top, pad_bottom;
+    vb_len_t space_before, space_after;
+    bool repeat_head;
+} vb_ptable_t;
+
+typedef struct vb_pbreak {
+    /* line breaking */
+    int32_t space_stretch;  /* thousandths of the natural space, e.g. 500 (to 150 %) */
+    int32_t space_shrink;   /* thousandths, e.g. 200 (to 80 %) */
+    int32_t tolerance;      /* thousandths of adjustment ratio */
+    int32_t line_penalty;
+    int32_t fitness_demerits;
+    int32_t loose_demerits;
+    int32_t loose_ratio;    /* thousandths */
+    bool greedy;            /* the greedy breaker instead of total fit */
+    /* page breaking */
+    int orphans;            /* lines of a paragraph at the foot of a page */
+    int widows;             /* lines at the head of a page */
+    int closing_keep;       /* last body lines kept with the closing block */
+} vb_pbreak_t;
+
+typedef struct vb_pdate {
+    const char *format;     /* "ngày {day} tháng {month} năm {year}" */
+    int day_pad_below;      /* days below this get a leading zero (10) */
+    int month_pad_below;    /* months below this get a leading zero (3) */
+} vb_pdate_t;
+
+typedef struct vb_pappendix {
+    bool new_page;
+    vb_band_t header;       /* repeated header on the first page of each appendix */
+    vb_band_t title;        /* the label and title lines ({label}, {title}) */
+    bool restart_page_numbers;
+} vb_pappendix_t;
+
+typedef struct vb_profile {
+    const char *id;         /* "party-36-2018" */
+    const char *name;
+    const char *regime;     /* "party" or "state" */
+    const char *path;       /* file it was read from */
+    vb_len_t page_width, page_height;
+    vb_len_t margin_top, margin_bottom, margin_left, margin_right;
+    const char **font_families;
+    int nfont_families;
+    vb_pdate_t date;
+    vb_band_t header;       /* page 1 header */
+    vb_band_t title;        /* kind, title, "-----" */
+    vb_band_t closing;      /* Nơi nhận and the signer */
+    vb_style_t body;        /* body paragraphs */
+    vb_style_t headings[6]; /* "#" .. "######" */
+    vb_ptable_t table;
+    vb_pagenum_t page_number;
+    vb_pbreak_t breaking;
+    vb_pappendix_t appendix;
+} vb_profile_t;
+
+/*
+ * Reads a profile file into arena. Unknown keys, wrong types, negative
+ * lengths and missing required values are errors with file:line:col.
+ */
+vb_status_t vb_profile_load(vb_arena_t *arena, const char *path, vb_profile_t **out, vb_diag_t *d);
+/* As vb_profile_load, from a buffer. */
+vb_status_t vb_profile_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source, vb_profile_t **out,
+                             vb_diag_t *d);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * subset.h - font subsetting with hb-subset (the only hb-subset user).
+ */
+#ifndef VB_SUBSET_H
+#define VB_SUBSET_H
+
+#include "font.h"
+
+/*
+ * Subsets font f to the glyphs gids[0..n) (glyph 0 is always kept), keeping
+ * glyph ids (HB_SUBSET_FLAGS_RETAIN_GIDS) and dropping the layout tables a PDF
+ * viewer never reads. The TrueType bytes are returned in *data (malloc'd;
+ * the caller frees them).
+ */
+vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, unsigned char **data, size_t *len,
+                           vb_diag_t *d);
+
+#endif

@@ -1,0 +1,118 @@
+/* Unit tests of base.c: arena, numbers, diagnostics, UTF-8. */
+#include "base.h"
+#include "check.h"
+
+#include <locale.h>
+#include <string.h>
+
+static void
+test_lengths(void)
+{
+    vb_len_t v;
+    CHECK(vb_parse_length("20mm", 4, &v));
+    CHECK_INT(v, 56693); /* 20 * 72 / 25.4 = 56.6929 pt */
+    CHECK(vb_parse_length("30mm", 4, &v));
+    CHECK_INT(v, 85039);
+    CHECK(vb_parse_length("0.5pt", 5, &v));
+    CHECK_INT(v, 500);
+    CHECK(vb_parse_length("14", 2, &v));
+    CHECK_INT(v, 14000);
+    CHECK(vb_parse_length("1.27cm", 6, &v));
+    CHECK_INT(v, 36000);
+    CHECK(vb_parse_length("-3mm", 4, &v));
+    CHECK_INT(v, -8504);
+    CHECK(vb_parse_length("297mm", 5, &v));
+    CHECK_INT(v, 841890);
+    CHECK(!vb_parse_length("20 furlongs", 11, &v));
+    CHECK(!vb_parse_length("mm", 2, &v));
+    CHECK(!vb_parse_length("1,5mm", 5, &v));
+    CHECK(!vb_parse_length("0.12345pt", 9, &v));
+    CHECK_INT(VB_MM(30), 85039);
+}
+
+static void
+test_milli(void)
+{
+    int32_t m;
+    CHECK(vb_parse_milli("150%", 4, &m));
+    CHECK_INT(m, 1500);
+    CHECK(vb_parse_milli("1.5", 3, &m));
+    CHECK_INT(m, 1500);
+    CHECK(vb_parse_milli("80%", 3, &m));
+    CHECK_INT(m, 800);
+    CHECK(!vb_parse_milli("x", 1, &m));
+    char buf[32];
+    vb_fmt_milli(buf, 56693);
+    CHECK_STR(buf, "56.693");
+    vb_fmt_milli(buf, 12000);
+    CHECK_STR(buf, "12");
+    vb_fmt_milli(buf, -500);
+    CHECK_STR(buf, "-0.5");
+    vb_fmt_milli(buf, 0);
+    CHECK_STR(buf, "0");
+    vb_fmt_milli(buf, 1050);
+    CHECK_STR(buf, "1.05");
+    /* the locale must not change anything */
+    if (setlocale(LC_ALL, "vi_VN.UTF-8") || setlocale(LC_ALL, "de_DE.UTF-8")) {
+        vb_fmt_milli(buf, 1500);
+        CHECK_STR(buf, "1.5");
+        vb_len_t v;
+        CHECK(vb_parse_length("0.5pt", 5, &v));
+        CHECK_INT(v, 500);
+        setlocale(LC_ALL, "C");
+    }
+}
+
+static void
+test_arena(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    CHECK(a != NULL);
+    char *s = vb_arena_strdup(a, "Đảng");
+    CHECK_STR(s, "Đảng");
+    /* big and many allocations */
+    for (int i = 0; i < 1000; i++) {
+        int *p = vb_arena_alloc(a, 1000);
+        CHECK(p != NULL && p[0] == 0 && p[249] == 0);
+    }
+    void *big = vb_arena_alloc(a, 1 << 20);
+    CHECK(big != NULL);
+    VB_VEC(int) v = {0};
+    for (int i = 0; i < 100; i++)
+        CHECK_INT(VB_PUSH(a, v, i), 0);
+    CHECK_INT(v.n, 100);
+    CHECK_INT(v.v[99], 99);
+    char *f = vb_arena_printf(a, "%s:%d", "x", 3);
+    CHECK_STR(f, "x:3");
+    vb_arena_free(a);
+}
+
+static void
+test_diag_utf8(void)
+{
+    vb_diag_t d = {0};
+    CHECK_INT(vb_diag_set(&d, VB_E_INPUT, "x.y", "a.md", 3, 7, "Bad %s.", "thing"), VB_E_INPUT);
+    vb_diag_set(&d, VB_E_IO, "z", "b.md", 1, 1, "Second.");
+    char buf[256];
+    vb_diag_format(&d, buf, sizeof buf);
+    CHECK_STR(buf, "a.md:3:7: error: Bad thing. [x.y]");
+    uint32_t cp;
+    CHECK_INT(vb_utf8_decode("ệ", 3, &cp), 3);
+    CHECK_INT(cp, 0x1EC7);
+    CHECK_INT(vb_utf8_decode("\xC3\x28", 2, &cp), 0);
+    CHECK_INT(vb_utf8_decode("\xED\xA0\x80", 3, &cp), 0); /* surrogate */
+    CHECK_INT(vb_utf8_decode("\xC0\xAF", 2, &cp), 0);     /* overlong */
+    char b[4];
+    CHECK_INT(vb_utf8_encode(0x1EC7, b), 3);
+    CHECK(memcmp(b, "ệ", 3) == 0);
+}
+
+int
+main(void)
+{
+    test_lengths();
+    test_milli();
+    test_arena();
+    test_diag_utf8();
+    return check_done();
+}
