@@ -45,6 +45,8 @@ typedef struct vb_font_info {
     int bbox[4];            /* head xMin yMin xMax yMax */
     int italic_angle;       /* degrees * 1000 (post table), negative for right slant */
     int stem_v;             /* estimate for the FontDescriptor */
+    int underline_position; /* post table: top of the underline, negative below the baseline; 0 if unknown */
+    int underline_thickness;/* post table; 0 if unknown */
     bool bold, italic, fixed_pitch, serif;
     unsigned num_glyphs;
 } vb_font_info_t;

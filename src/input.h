@@ -44,6 +44,13 @@ vb_status_t vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, co
 vb_status_t vb_read_table(vb_arena_t *arena, const char *const *lines, const size_t *lens, int nlines,
                           const char *source, int line0, vb_table_t **out, vb_diag_t *d);
 
+/*
+ * Parses the text of one table cell as inline Markdown (emphasis, code spans,
+ * escapes; never block structure, so "- x" or "1. x" stay as typed) into out.
+ * Implemented in input_md.c (the only cmark-gfm user) for tablesrc.c.
+ */
+vb_status_t vb_md_inline(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d);
+
 /* Writes the model as stable text (for tests) into a malloc'd string. */
 vb_status_t vb_model_dump(const vb_model_t *m, char **out, size_t *len);
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages vanban needs to build and to test.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+PKGS=(build-essential cmake pkg-config
+      libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libutf8proc-dev
+      libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libcsv-dev libjansson-dev
+      libssl-dev libcairo2-dev fonts-liberation2
+      fonts-liberation poppler-utils mupdf-tools qpdf python3 valgrind time)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi

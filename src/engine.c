@@ -1,0 +1,310 @@
+/*
+ * engine.c - the public API: the engine (fonts and settings shared by every
+ * render) and the render pipeline:
+ *
+ *   read the file -> text.c (UTF-8, NFC) -> frontmatter.c + input_md.c (model)
+ *   -> profile.c (the layout profile) -> font coverage of every character
+ *   -> layout.c (display list) -> pdf.c (file, written atomically)
+ *
+ * The engine's font cache is the only state shared between threads; it is
+ * guarded by a mutex and its fontsets are immutable once opened.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "font.h"
+#include "input.h"
+#include "layout.h"
+#include "pdf.h"
+#include "profile.h"
+
+#define DEFAULT_PROFILE "party-36-2018"
+
+typedef struct fontcache {
+    char *key;            /* the family list joined with '\n' */
+    vb_fontset_t *fs;
+    struct fontcache *next;
+} fontcache_t;
+
+struct vb_engine {
+    char *layouts_dir;
+    char *fonts_dir;
+    pthread_mutex_t lock;
+    fontcache_t *fonts;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+vb_status_t
+vb_engine_new(const vb_engine_options_t *opt, vb_engine_t **out, vb_diag_t *diag)
+{
+    *out = NULL;
+    vb_engine_t *e = calloc(1, sizeof *e);
+    if (!e)
+        return vb_diag_nomem(diag);
+    e->layouts_dir = opt && opt->layouts_dir ? strdup(opt->layouts_dir) : strdup(VB_DATADIR "/layouts");
+    e->fonts_dir = dup_or_null(opt ? opt->fonts_dir : NULL);
+    if (!e->layouts_dir || (opt && opt->fonts_dir && !e->fonts_dir)) {
+        vb_engine_free(e);
+        return vb_diag_nomem(diag);
+    }
+    pthread_mutex_init(&e->lock, NULL);
+    *out = e;
+    return VB_OK;
+}
+
+void
+vb_engine_free(vb_engine_t *e)
+{
+    if (!e)
+        return;
+    for (fontcache_t *f = e->fonts, *next; f; f = next) {
+        next = f->next;
+        vb_fontset_free(f->fs);
+        free(f->key);
+        free(f);
+    }
+    pthread_mutex_destroy(&e->lock);
+    free(e->layouts_dir);
+    free(e->fonts_dir);
+    free(e);
+}
+
+/* The fontset for a profile's families, opened once per engine. */
+static vb_status_t
+engine_fonts(vb_engine_t *e, const vb_profile_t *p, const vb_fontset_t **out, vb_diag_t *d)
+{
+    size_t klen = 1;
+    for (int i = 0; i < p->nfont_families; i++)
+        klen += strlen(p->font_families[i]) + 1;
+    char *key = malloc(klen);
+    if (!key)
+        return vb_diag_nomem(d);
+    key[0] = 0;
+    for (int i = 0; i < p->nfont_families; i++) {
+        strcat(key, p->font_families[i]);
+        strcat(key, "\n");
+    }
+    vb_status_t rc = VB_OK;
+    pthread_mutex_lock(&e->lock);
+    fontcache_t *f;
+    for (f = e->fonts; f; f = f->next)
+        if (!strcmp(f->key, key))
+            break;
+    if (!f) {
+        vb_fontset_t *fs = NULL;
+        rc = vb_fontset_open(p->font_families, p->nfont_families, e->fonts_dir, &fs, d);
+        if (rc == VB_OK) {
+            f = calloc(1, sizeof *f);
+            if (!f) {
+                vb_fontset_free(fs);
+                rc = vb_diag_nomem(d);
+            } else {
+                f->key = key;
+                key = NULL;
+                f->fs = fs;
+                f->next = e->fonts;
+                e->fonts = f;
+            }
+        }
+    }
+    pthread_mutex_unlock(&e->lock);
+    free(key);
+    if (rc == VB_OK)
+        *out = f->fs;
+    return rc;
+}
+
+static bool
+has_suffix(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+static vb_status_t
+load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_render_options_t *opt,
+             vb_profile_t **out, vb_diag_t *d)
+{
+    const char *id = opt && opt->profile ? opt->profile : m->meta.profile.text ? m->meta.profile.text : DEFAULT_PROFILE;
+    char *path;
+    if (strchr(id, '/') || has_suffix(id, ".yaml"))
+        path = vb_arena_strdup(arena, id);
+    else
+        path = vb_arena_printf(arena, "%s/%s.yaml", e->layouts_dir, id);
+    if (!path)
+        return vb_diag_nomem(d);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int err = errno;
+        if (!(opt && opt->profile) && m->meta.profile.text)
+            return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", m->source, m->meta.profile.pos.line,
+                               m->meta.profile.pos.col, "Unknown layout profile \"%s\" (no %s: %s).", id, path,
+                               strerror(err));
+        return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", path, 0, 0, "Cannot open the layout profile: %s.",
+                           strerror(err));
+    }
+    fclose(f);
+    return vb_profile_load(arena, path, out, d);
+}
+
+/* Every character of the source must be in the fonts; the first one that is not is an error at its position. */
+static vb_status_t
+check_coverage(const vb_fontset_t *fs, const char *text, size_t len, const char *source, vb_diag_t *d)
+{
+    uint8_t seen[0x10000 / 8];
+    memset(seen, 0, sizeof seen);
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int n = vb_utf8_decode(text + i, len - i, &cp);
+        if (n <= 0)
+            n = 1, cp = '?';
+        if (cp == '\n') {
+            line++, col = 1;
+            i += (size_t)n;
+            continue;
+        }
+        if (cp >= 0x80 && !(cp < 0x10000 && (seen[cp >> 3] & (1u << (cp & 7))))) {
+            for (int f = 0; f < VB_NFACES; f++) {
+                const vb_font_t *font = vb_fontset_face(fs, (vb_face_t)f);
+                if (!vb_font_covers(font, cp)) {
+                    char ch[8] = {0};
+                    vb_utf8_encode(cp, ch);
+                    return vb_diag_set(d, VB_E_FONT, "font.coverage", source, line, col,
+                                       "No font covers '%s' (U+%04X): %s (%s) lacks it.", ch, (unsigned)cp,
+                                       vb_font_info(font)->family, vb_font_info(font)->path);
+                }
+            }
+            if (cp < 0x10000)
+                seen[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+        }
+        col++;
+        i += (size_t)n;
+    }
+    return VB_OK;
+}
+
+typedef struct job {
+    vb_arena_t *arena;
+    vb_model_t model;
+    vb_profile_t *profile;
+    const vb_fontset_t *fonts;
+    vb_dlist_t dl;
+} job_t;
+
+/* Runs the pipeline up to the display list (or only the model). */
+static vb_status_t
+run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_render_options_t *opt, bool model_only,
+    job_t *j, vb_diag_t *d)
+{
+    memset(j, 0, sizeof *j);
+    j->arena = vb_arena_new();
+    if (!j->arena)
+        return vb_diag_nomem(d);
+    char *text = NULL;
+    size_t tlen = 0;
+    vb_status_t rc = vb_text_prepare(j->arena, src, len, name, &text, &tlen, d);
+    if (rc == VB_OK)
+        rc = vb_read_source(j->arena, text, tlen, name, &j->model, d);
+    if (rc != VB_OK || model_only)
+        return rc;
+    j->model.source = name;
+    rc = load_profile(e, j->arena, &j->model, opt, &j->profile, d);
+    if (rc == VB_OK)
+        rc = engine_fonts(e, j->profile, &j->fonts, d);
+    if (rc == VB_OK)
+        rc = check_coverage(j->fonts, text, tlen, name, d);
+    if (rc != VB_OK)
+        return rc;
+    j->dl.arena = j->arena;
+    vb_layout_opts_t lo = {opt && opt->breaker == VB_BREAKER_GREEDY, opt ? opt->creation_time : -1, NULL};
+    return vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
+}
+
+vb_status_t
+vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, const char *out_path,
+                 const vb_render_options_t *opt, vb_diag_t *d)
+{
+    if (!e || !src || !out_path)
+        return vb_diag_set(d, VB_E_USAGE, "usage", name, 0, 0, "Missing engine, source or output path.");
+    job_t j;
+    vb_status_t rc = run(e, src, len, name ? name : "<input>", opt, false, &j, d);
+    if (rc == VB_OK)
+        rc = vb_pdf_write_file(&j.dl, j.fonts, out_path, d);
+    vb_arena_free(j.arena);
+    return rc;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        buf = NULL;
+        errno = EIO;
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+vb_status_t
+vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const vb_render_options_t *opt,
+               vb_diag_t *d)
+{
+    if (!src_path || !out_path)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing source or output path.");
+    size_t len = 0;
+    char *buf = slurp(src_path, &len);
+    if (!buf)
+        return vb_diag_set(d, VB_E_IO, "io.read", src_path, 0, 0, "Cannot read the source: %s.", strerror(errno));
+    vb_status_t rc = vb_render_buffer(e, buf, len, src_path, out_path, opt, d);
+    free(buf);
+    return rc;
+}
+
+vb_status_t
+vb_dump_stage(vb_engine_t *e, const char *src, size_t len, const char *name, vb_stage_t stage,
+              const vb_render_options_t *opt, char **out, size_t *out_len, vb_diag_t *d)
+{
+    *out = NULL;
+    *out_len = 0;
+    job_t j;
+    vb_status_t rc = run(e, src, len, name ? name : "<input>", opt, stage == VB_STAGE_MODEL, &j, d);
+    if (rc == VB_OK) {
+        if (stage == VB_STAGE_MODEL)
+            rc = vb_model_dump(&j.model, out, out_len);
+        else
+            rc = vb_dlist_dump(&j.dl, out, out_len);
+        if (rc != VB_OK)
+            vb_diag_nomem(d);
+    }
+    vb_arena_free(j.arena);
+    return rc;
+}

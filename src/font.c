@@ -1,0 +1,371 @@
+/*
+ * font.c - the four faces of a font family, opened once with HarfBuzz and
+ * shared read-only (see font.h). With shape.c and subset.c, the only
+ * HarfBuzz user; fontfind.c chooses the files.
+ *
+ * Each face is a memory-mapped blob, an hb_face over it and an hb_font whose
+ * scale is the face's units per em, so every metric HarfBuzz returns is in
+ * font units and callers scale to millipoints themselves (vb_font_scale):
+ * one rounding, at the end. Face and font are made immutable before
+ * vb_fontset_open returns; HarfBuzz's lazily loaded tables are thread-safe
+ * behind that, so any number of threads may shape with one fontset.
+ *
+ * vb_font_info collects, once, what the PDF writer's FontDescriptor needs.
+ * Values HarfBuzz has no API for (head bbox and macStyle, post angle and
+ * pitch, OS/2 weight, fsSelection and PANOSE) are read from the raw tables,
+ * with bounds checks, because a font file is outside input.
+ */
+#include "font.h"
+
+#include <hb-ot.h>
+#include <hb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fontfind.h"
+
+struct vb_font {
+    hb_blob_t *blob; /* the mapped file, kept for the subsetter */
+    hb_face_t *face;
+    hb_font_t *font; /* scale = upem: results in font units */
+    vb_font_info_t info;
+};
+
+struct vb_fontset {
+    vb_arena_t *arena; /* the info strings */
+    vb_font_t faces[VB_NFACES];
+};
+
+static const char *const style_suffix[VB_NFACES] = {"", "-Bold", "-Italic", "-BoldItalic"};
+
+/* ------------------------------------------------------------ raw tables */
+
+static unsigned
+get_u16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static int
+get_s16(const unsigned char *p)
+{
+    unsigned v = get_u16(p);
+    return v >= 0x8000 ? (int)v - 0x10000 : (int)v;
+}
+
+static int32_t
+get_s32(const unsigned char *p)
+{
+    uint32_t v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return (int32_t)v;
+}
+
+/* The fields of head, post and OS/2 that font_info needs; has_* say which tables were usable. */
+typedef struct raw_tables {
+    bool has_head, has_post, has_os2;
+    int bbox[4];
+    unsigned mac_style;
+    int32_t italic_angle; /* Fixed 16.16 */
+    int underline_position, underline_thickness;
+    bool fixed_pitch;
+    unsigned weight_class, fs_selection;
+    unsigned char panose[10];
+} raw_tables_t;
+
+static void
+read_tables(hb_face_t *face, raw_tables_t *rt)
+{
+    unsigned len;
+    const unsigned char *p;
+    hb_blob_t *b;
+
+    /* head: xMin yMin xMax yMax at 36..43, macStyle at 44; the table is 54 bytes. */
+    b = hb_face_reference_table(face, HB_TAG('h', 'e', 'a', 'd'));
+    p = (const unsigned char *)hb_blob_get_data(b, &len);
+    if (p && len >= 54) {
+        rt->has_head = true;
+        for (int i = 0; i < 4; i++)
+            rt->bbox[i] = get_s16(p + 36 + 2 * i);
+        rt->mac_style = get_u16(p + 44);
+    }
+    hb_blob_destroy(b);
+
+    /* post: italicAngle (Fixed) at 4, underlinePosition and underlineThickness (FWORD) at 8 and 10,
+     * isFixedPitch (uint32) at 12. */
+    b = hb_face_reference_table(face, HB_TAG('p', 'o', 's', 't'));
+    p = (const unsigned char *)hb_blob_get_data(b, &len);
+    if (p && len >= 16) {
+        rt->has_post = true;
+        rt->italic_angle = get_s32(p + 4);
+        rt->underline_position = get_s16(p + 8);
+        rt->underline_thickness = get_s16(p + 10);
+        rt->fixed_pitch = get_s32(p + 12) != 0;
+    }
+    hb_blob_destroy(b);
+
+    /* OS/2: usWeightClass at 4, panose[10] at 32, fsSelection at 62 (version 0 is 78 bytes). */
+    b = hb_face_reference_table(face, HB_TAG('O', 'S', '/', '2'));
+    p = (const unsigned char *)hb_blob_get_data(b, &len);
+    if (p && len >= 78) {
+        rt->has_os2 = true;
+        rt->weight_class = get_u16(p + 4);
+        memcpy(rt->panose, p + 32, 10);
+        rt->fs_selection = get_u16(p + 62);
+    }
+    hb_blob_destroy(b);
+}
+
+/*
+ * The PostScript name from the name table, reduced to the characters a PDF
+ * name may hold without escapes, and at most 63 of them (the OpenType limit,
+ * which also leaves room for the 7-byte subset tag). A font without one gets
+ * the family name without spaces plus the style suffix.
+ */
+static const char *
+ps_name(hb_face_t *face, const char *family, vb_face_t style, vb_arena_t *a)
+{
+    char raw[256];
+    unsigned size = sizeof raw;
+    unsigned full = hb_ot_name_get_utf8(face, HB_OT_NAME_ID_POSTSCRIPT_NAME, HB_LANGUAGE_INVALID, &size, raw);
+    char out[64];
+    size_t n = 0;
+    for (unsigned i = 0; full > 0 && i < size && n < sizeof out - 1; i++) {
+        unsigned char c = (unsigned char)raw[i];
+        if (c > 0x20 && c < 0x7F && !strchr("[](){}<>/%#", c))
+            out[n++] = (char)c;
+    }
+    if (n == 0) {
+        for (const char *s = family; *s && n < sizeof out - 12; s++) {
+            unsigned char c = (unsigned char)*s;
+            if (c > 0x20 && c < 0x7F && !strchr("[](){}<>/%#", c))
+                out[n++] = (char)c;
+        }
+        const char *suf = style_suffix[style];
+        size_t sl = strlen(suf);
+        memcpy(out + n, suf, sl);
+        n += sl;
+    }
+    return vb_arena_strndup(a, out, n);
+}
+
+/* Fills f->info; false when out of memory. */
+static bool
+font_info(vb_font_t *f, const char *path, const char *family, vb_face_t style, vb_arena_t *a)
+{
+    vb_font_info_t *in = &f->info;
+    raw_tables_t rt = {0};
+    hb_position_t pos;
+
+    read_tables(f->face, &rt);
+    in->path = vb_arena_strdup(a, path);
+    in->family = vb_arena_strdup(a, family);
+    in->ps_name = ps_name(f->face, family, style, a);
+    if (!in->path || !in->family || !in->ps_name)
+        return false;
+    in->upem = (int)hb_face_get_upem(f->face);
+    in->num_glyphs = hb_face_get_glyph_count(f->face);
+
+    /* HarfBuzz takes OS/2 typo metrics when USE_TYPO_METRICS is set, hhea otherwise. */
+    in->ascender = hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &pos)
+                       ? pos
+                       : in->upem * 8 / 10;
+    in->descender = hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &pos)
+                        ? pos
+                        : -(in->upem * 2 / 10);
+    if (hb_ot_metrics_get_position(f->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &pos) && pos > 0) {
+        in->cap_height = pos;
+    } else {
+        /* OS/2 before version 2 has no sCapHeight: measure the H. */
+        hb_codepoint_t g;
+        hb_glyph_extents_t ext;
+        if (hb_font_get_nominal_glyph(f->font, 'H', &g) && hb_font_get_glyph_extents(f->font, g, &ext))
+            in->cap_height = ext.y_bearing;
+        else
+            in->cap_height = in->ascender * 7 / 10;
+    }
+
+    if (rt.has_head)
+        memcpy(in->bbox, rt.bbox, sizeof in->bbox);
+    else {
+        in->bbox[0] = 0;
+        in->bbox[1] = in->descender;
+        in->bbox[2] = in->upem;
+        in->bbox[3] = in->ascender;
+    }
+    /* Fixed 16.16 degrees to degrees * 1000, rounded half away from zero. */
+    int64_t ang = (int64_t)rt.italic_angle * 1000;
+    in->italic_angle = (int)((ang + (ang >= 0 ? 32768 : -32768)) / 65536);
+    in->underline_position = rt.underline_position;
+    in->underline_thickness = rt.underline_thickness > 0 ? rt.underline_thickness : 0;
+    in->fixed_pitch = rt.fixed_pitch;
+
+    unsigned weight = rt.has_os2 ? rt.weight_class : ((rt.mac_style & 1) ? 700 : 400);
+    in->bold = rt.has_os2 ? weight >= 600 : (rt.mac_style & 1) != 0;
+    in->italic = (rt.has_os2 && (rt.fs_selection & 1)) || (rt.mac_style & 2) || in->italic_angle != 0;
+    /* PANOSE family kind 2 is Latin text; serif styles 2..10 are serifs, 11..15 sans. */
+    in->serif = rt.has_os2 && rt.panose[0] == 2 && rt.panose[1] >= 2 && rt.panose[1] <= 10;
+    /*
+     * No table gives StemV; the usual estimate from the weight class
+     * (regular 400 gives 95, bold 700 gives 168) is all a viewer needs.
+     */
+    if (weight < 100 || weight > 1000)
+        weight = 400;
+    in->stem_v = 10 + (int)(220 * (weight - 50) / 900);
+    return true;
+}
+
+/* Opens one face of the set; the error names the file. */
+static vb_status_t
+open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t style, vb_arena_t *a,
+          vb_diag_t *d)
+{
+    f->blob = hb_blob_create_from_file_or_fail(file->path);
+    if (!f->blob)
+        return vb_diag_set(d, VB_E_IO, "font.open", file->path, 0, 0, "The font file %s cannot be read.",
+                           file->path);
+    f->face = hb_face_create(f->blob, (unsigned)file->index);
+    if (hb_face_get_glyph_count(f->face) == 0 || hb_face_get_upem(f->face) == 0)
+        return vb_diag_set(d, VB_E_FONT, "font.invalid", file->path, 0, 0,
+                           "The font file %s holds no usable face.", file->path);
+    hb_face_make_immutable(f->face);
+    f->font = hb_font_create(f->face);
+    int upem = (int)hb_face_get_upem(f->face);
+    hb_font_set_scale(f->font, upem, upem);
+    hb_font_make_immutable(f->font);
+    if (!font_info(f, file->path, family, style, a))
+        return vb_diag_nomem(d);
+    return VB_OK;
+}
+
+vb_status_t
+vb_fontset_open(const char *const *families, int nfamilies, const char *user_dir, vb_fontset_t **out,
+                vb_diag_t *d)
+{
+    if (!out)
+        return vb_diag_set(d, VB_E_USAGE, "font.usage", NULL, 0, 0, "vb_fontset_open needs an out pointer.");
+    *out = NULL;
+    vb_fontfile_t files[VB_NFACES];
+    int fam = 0;
+    vb_status_t st = vb_fontfind(families, nfamilies, user_dir, files, &fam, d);
+    if (st != VB_OK)
+        return st;
+
+    vb_fontset_t *fs = calloc(1, sizeof *fs);
+    if (!fs || !(fs->arena = vb_arena_new())) {
+        free(fs);
+        vb_fontfind_release(files);
+        return vb_diag_nomem(d);
+    }
+    for (int i = 0; i < VB_NFACES && st == VB_OK; i++)
+        st = open_face(&fs->faces[i], &files[i], families[fam], (vb_face_t)i, fs->arena, d);
+    vb_fontfind_release(files);
+    if (st != VB_OK) {
+        vb_fontset_free(fs);
+        return st;
+    }
+    *out = fs;
+    return VB_OK;
+}
+
+void
+vb_fontset_free(vb_fontset_t *fs)
+{
+    if (!fs)
+        return;
+    for (int i = 0; i < VB_NFACES; i++) {
+        /* HarfBuzz accepts NULL in its destroy functions. */
+        hb_font_destroy(fs->faces[i].font);
+        hb_face_destroy(fs->faces[i].face);
+        hb_blob_destroy(fs->faces[i].blob);
+    }
+    vb_arena_free(fs->arena);
+    free(fs);
+}
+
+const vb_font_t *
+vb_fontset_face(const vb_fontset_t *fs, vb_face_t face)
+{
+    return &fs->faces[(unsigned)face & 3u];
+}
+
+const vb_font_info_t *
+vb_font_info(const vb_font_t *f)
+{
+    return &f->info;
+}
+
+/*
+ * Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt):
+ * HarfBuzz hides these characters (soft hyphen, zero-width space and joiners,
+ * bidi controls, variation selectors...), so a font need not have them.
+ */
+static const uint32_t ignorable[][2] = {
+    {0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160},   {0x17B4, 0x17B5},
+    {0x180B, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E}, {0x2060, 0x206F},   {0x3164, 0x3164},
+    {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8},   {0x1BCA0, 0x1BCA3},
+    {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+};
+
+bool
+vb_font_covers(const vb_font_t *f, uint32_t cp)
+{
+    hb_codepoint_t g;
+    if (hb_font_get_nominal_glyph(f->font, cp, &g))
+        return true;
+    for (size_t i = 0; i < sizeof ignorable / sizeof ignorable[0]; i++)
+        if (cp >= ignorable[i][0] && cp <= ignorable[i][1])
+            return true;
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    hb_unicode_general_category_t gc = hb_unicode_general_category(uf, cp);
+    /* HarfBuzz draws a missing space separator (U+2002, U+202F...) with the space glyph, resized. */
+    if (gc == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR)
+        return hb_font_get_nominal_glyph(f->font, 0x20, &g);
+    /*
+     * A combining mark the font lacks still shows when HarfBuzz composes it
+     * with its base into a letter the font has (e + U+0323 -> ẹ). Whether it
+     * composes depends on the base, which is not known here; a mark that
+     * composes with some basic Latin letter into a glyph of the font is taken
+     * as covered, as the Vietnamese marks (U+0300 U+0301 U+0302 U+0303 U+0306
+     * U+0309 U+031B U+0323) are in every face fontfind accepts.
+     */
+    if (gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK) {
+        for (uint32_t base = 'A'; base <= 'z'; base++) {
+            hb_codepoint_t ab;
+            if ((base <= 'Z' || base >= 'a') && hb_unicode_compose(uf, base, cp, &ab) &&
+                hb_font_get_nominal_glyph(f->font, ab, &g))
+                return true;
+        }
+    }
+    return false;
+}
+
+int
+vb_font_glyph_advance(const vb_font_t *f, uint32_t gid)
+{
+    return hb_font_get_glyph_h_advance(f->font, gid);
+}
+
+void
+vb_font_glyph_vextent(const vb_font_t *f, uint32_t gid, int *top, int *bottom)
+{
+    hb_glyph_extents_t ext;
+    if (hb_font_get_glyph_extents(f->font, gid, &ext)) {
+        /* HarfBuzz gives the top (y_bearing) and a negative height downwards. */
+        *top = ext.y_bearing;
+        *bottom = ext.y_bearing + ext.height;
+    } else {
+        *top = *bottom = 0;
+    }
+}
+
+void *
+vb_font_hb_face(const vb_font_t *f)
+{
+    return f->face;
+}
+
+void *
+vb_font_hb_font(const vb_font_t *f)
+{
+    return f->font;
+}

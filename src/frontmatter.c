@@ -1,0 +1,335 @@
+/*
+ * frontmatter.c - a whole source to the model: the front matter fields, then the body.
+ *
+ * Owns: finding the front matter between the first line "---" and the next
+ * "---" line, reading its YAML tree (yamltree.c) into vb_meta_t with the
+ * checks of docs/source-format.md, and handing the rest to the Markdown
+ * reader with its first line number, so body positions are source positions.
+ *
+ * Text fields are cleaned here once so that layout never has to: each line
+ * trimmed, runs of spaces and tabs made one space, blank lines at both ends
+ * dropped, the rest NFC (a YAML escape such as "\u0301" could undo the NFC of
+ * vb_text_prepare). Line breaks inside a field are the author's (a literal
+ * block "|-"); YAML itself joins plain and folded lines with spaces.
+ *
+ * Diagnostics (VB_E_INPUT): frontmatter.absent and frontmatter.unclosed at
+ * 1:1; frontmatter.unknown-key at the key; frontmatter.type and
+ * frontmatter.date at the value; frontmatter.missing at 1:1, the front
+ * matter's first line (it always starts the source).
+ */
+#include <string.h>
+
+#include "input.h"
+
+/* The opening and closing line: "---", then nothing but spaces or tabs. */
+static bool
+dashes_line(const char *s, size_t n)
+{
+    if (n < 3 || memcmp(s, "---", 3) != 0)
+        return false;
+    for (size_t i = 3; i < n; i++) {
+        if (s[i] != ' ' && s[i] != '\t')
+            return false;
+    }
+    return true;
+}
+
+static vb_status_t
+type_error(const vb_ynode_t *n, const char *source, const char *key, const char *want, vb_diag_t *d)
+{
+    return vb_diag_set(d, VB_E_INPUT, "frontmatter.type", source, n->pos.line, n->pos.col,
+                       "The value of \"%s\" must be %s.", key, want);
+}
+
+/* YAML's null: an empty value, or a plain ~ / null. */
+static bool
+is_null(const vb_ynode_t *n)
+{
+    if (n->kind != VB_Y_SCALAR)
+        return false;
+    if (n->len == 0)
+        return true;
+    return n->plain && (strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 || strcmp(n->str, "Null") == 0 ||
+                        strcmp(n->str, "NULL") == 0);
+}
+
+/*
+ * Cleans s[0..n) into a field text (see the top of the file); *out is NULL
+ * when nothing visible remains. A control character other than tab and '\n'
+ * (only reachable through a YAML escape) is refused at pos.
+ */
+static vb_status_t
+clean_text(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const char *source, const char **out,
+           vb_diag_t *d)
+{
+    *out = NULL;
+    char *t = vb_arena_alloc(arena, n + 1);
+    if (!t)
+        return vb_diag_nomem(d);
+    size_t k = 0;
+    int pending_nl = 0;
+    bool space = false, line_has = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\n') {
+            if (k > 0)
+                pending_nl++;
+            space = false;
+            line_has = false;
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+            space = line_has;
+        } else if (c < 0x20 || c == 0x7F) {
+            return vb_diag_set(d, VB_E_INPUT, "utf8.control", source, pos.line, pos.col,
+                               "The value contains the control character U+%04X.", (unsigned)c);
+        } else {
+            for (; pending_nl > 0; pending_nl--)
+                t[k++] = '\n';
+            if (space)
+                t[k++] = ' ';
+            space = false;
+            line_has = true;
+            t[k++] = (char)c;
+        }
+    }
+    if (k == 0)
+        return VB_OK;
+    char *nfc;
+    vb_diag_t nd;
+    memset(&nd, 0, sizeof nd);
+    vb_status_t st = vb_text_nfc(arena, t, k, &nfc, NULL, &nd);
+    if (st == VB_E_NOMEM)
+        return vb_diag_nomem(d);
+    if (st != VB_OK)
+        return vb_diag_set(d, st, nd.id, source, pos.line, pos.col, "%s", nd.msg);
+    *out = nfc;
+    return VB_OK;
+}
+
+static vb_status_t
+read_text(vb_arena_t *arena, const vb_ynode_t *n, const char *key, const char *source, vb_field_t *f, vb_diag_t *d)
+{
+    f->text = NULL;
+    f->pos.line = f->pos.col = 0;
+    if (is_null(n))
+        return VB_OK;
+    if (n->kind != VB_Y_SCALAR)
+        return type_error(n, source, key, "text", d);
+    vb_status_t st = clean_text(arena, n->str, n->len, n->pos, source, &f->text, d);
+    if (st == VB_OK && f->text)
+        f->pos = n->pos;
+    return st;
+}
+
+static bool
+leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static vb_status_t
+read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
+{
+    memset(out, 0, sizeof *out);
+    if (is_null(n))
+        return VB_OK;
+    if (n->kind != VB_Y_SCALAR)
+        return type_error(n, source, "date", "a date YYYY-MM-DD", d);
+    const char *s = n->str;
+    size_t len = n->len;
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    bool ok = len == 10 && s[4] == '-' && s[7] == '-';
+    for (size_t i = 0; ok && i < 10; i++) {
+        if (i != 4 && i != 7)
+            ok = s[i] >= '0' && s[i] <= '9';
+    }
+    int y = 0, m = 0, dd = 0;
+    if (ok) {
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[5] - '0') * 10 + (s[6] - '0');
+        dd = (s[8] - '0') * 10 + (s[9] - '0');
+        static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        ok = y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1] + (m == 2 && leap(y));
+    }
+    if (!ok)
+        return vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
+                           "\"%s\" is not a real date written YYYY-MM-DD (e.g. 2023-07-06).", n->str);
+    out->year = y;
+    out->month = m;
+    out->day = dd;
+    out->pos = n->pos;
+    return VB_OK;
+}
+
+static vb_status_t
+read_signer(vb_arena_t *arena, const vb_ynode_t *n, const char *source, vb_signer_t *sg, vb_diag_t *d)
+{
+    if (is_null(n))
+        return VB_OK;
+    if (n->kind != VB_Y_MAP)
+        return type_error(n, source, "signer", "a mapping with authority, post and name", d);
+    for (int i = 0; i < n->n; i++) {
+        const char *k = n->keys[i];
+        vb_field_t *f = strcmp(k, "authority") == 0 ? &sg->authority
+                        : strcmp(k, "post") == 0    ? &sg->post
+                        : strcmp(k, "name") == 0    ? &sg->name
+                                                    : NULL;
+        if (!f)
+            return vb_diag_set(d, VB_E_INPUT, "frontmatter.unknown-key", source, n->key_pos[i].line,
+                               n->key_pos[i].col, "Unknown key \"signer.%s\" (known: authority, post, name).", k);
+        vb_status_t st = read_text(arena, n->items[i], k, source, f, d);
+        if (st != VB_OK)
+            return st;
+    }
+    return VB_OK;
+}
+
+/* One recipient: a cleaned line without the author's optional "- ". */
+static vb_status_t
+add_recipient(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const char *source, void *vec, vb_diag_t *d)
+{
+    VB_VEC(vb_field_t) *v = vec;
+    const char *t;
+    vb_status_t st = clean_text(arena, s, n, pos, source, &t, d);
+    if (st != VB_OK || !t)
+        return st;
+    if (t[0] == '-' && (t[1] == ' ' || t[1] == 0))
+        t += t[1] ? 2 : 1;
+    if (!*t)
+        return VB_OK;
+    vb_field_t f = {t, pos};
+    if (VB_PUSH(arena, *v, f))
+        return vb_diag_nomem(d);
+    return VB_OK;
+}
+
+/* A sequence of texts, or one literal block with one recipient per line. */
+static vb_status_t
+read_recipients(vb_arena_t *arena, const vb_ynode_t *n, const char *source, vb_meta_t *meta, vb_diag_t *d)
+{
+    VB_VEC(vb_field_t) v = {0};
+    vb_status_t st = VB_OK;
+    if (is_null(n))
+        return VB_OK;
+    if (n->kind == VB_Y_SEQ) {
+        for (int i = 0; i < n->n && st == VB_OK; i++) {
+            const vb_ynode_t *it = n->items[i];
+            if (is_null(it))
+                continue;
+            if (it->kind != VB_Y_SCALAR)
+                return type_error(it, source, "recipients", "a list of texts", d);
+            st = add_recipient(arena, it->str, it->len, it->pos, source, &v, d);
+        }
+    } else if (n->kind == VB_Y_SCALAR) {
+        /* one recipient per line; every line is reported at the value */
+        size_t s = 0;
+        while (s <= n->len && st == VB_OK) {
+            const char *nl = memchr(n->str + s, '\n', n->len - s);
+            size_t e = nl ? (size_t)(nl - n->str) : n->len;
+            st = add_recipient(arena, n->str + s, e - s, n->pos, source, &v, d);
+            s = e + 1;
+        }
+    } else {
+        return type_error(n, source, "recipients", "a list of texts", d);
+    }
+    if (st != VB_OK)
+        return st;
+    meta->recipients = v.v;
+    meta->nrecipients = v.n;
+    meta->recipients_pos = n->pos;
+    return VB_OK;
+}
+
+vb_status_t
+vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta, vb_diag_t *d)
+{
+    memset(meta, 0, sizeof *meta);
+    if (!root || is_null(root))
+        root = NULL;
+    else if (root->kind != VB_Y_MAP)
+        return vb_diag_set(d, VB_E_INPUT, "frontmatter.type", source, root->pos.line, root->pos.col,
+                           "The front matter must be a list of \"key: value\" lines.");
+    vb_status_t st = VB_OK;
+    for (int i = 0; root && i < root->n && st == VB_OK; i++) {
+        const char *k = root->keys[i];
+        const vb_ynode_t *v = root->items[i];
+        vb_field_t *f = NULL;
+        if (strcmp(k, "profile") == 0)
+            f = &meta->profile;
+        else if (strcmp(k, "parent") == 0)
+            f = &meta->parent;
+        else if (strcmp(k, "issuer") == 0)
+            f = &meta->issuer;
+        else if (strcmp(k, "number") == 0)
+            f = &meta->number;
+        else if (strcmp(k, "place") == 0)
+            f = &meta->place;
+        else if (strcmp(k, "kind") == 0)
+            f = &meta->kind;
+        else if (strcmp(k, "title") == 0)
+            f = &meta->title;
+        if (f)
+            st = read_text(arena, v, k, source, f, d);
+        else if (strcmp(k, "date") == 0)
+            st = read_date(v, source, &meta->date, d);
+        else if (strcmp(k, "signer") == 0)
+            st = read_signer(arena, v, source, &meta->signer, d);
+        else if (strcmp(k, "recipients") == 0)
+            st = read_recipients(arena, v, source, meta, d);
+        else
+            st = vb_diag_set(d, VB_E_INPUT, "frontmatter.unknown-key", source, root->key_pos[i].line,
+                             root->key_pos[i].col,
+                             "Unknown front matter key \"%s\" (known: profile, parent, issuer, number, place, date, "
+                             "kind, title, signer, recipients).",
+                             k);
+    }
+    if (st != VB_OK)
+        return st;
+    static const char *const required[] = {"issuer", "number", "place", "date"};
+    const bool have[] = {meta->issuer.text != NULL, meta->number.text != NULL, meta->place.text != NULL,
+                         meta->date.year != 0};
+    for (int i = 0; i < 4; i++) {
+        if (!have[i])
+            return vb_diag_set(d, VB_E_INPUT, "frontmatter.missing", source, 1, 1,
+                               "The front matter has no \"%s\"; it is required.", required[i]);
+    }
+    return VB_OK;
+}
+
+vb_status_t
+vb_read_source(vb_arena_t *arena, const char *text, size_t len, const char *source, vb_model_t *model,
+               vb_diag_t *d)
+{
+    memset(model, 0, sizeof *model);
+    model->source = source;
+    const char *nl = memchr(text, '\n', len);
+    size_t e = nl ? (size_t)(nl - text) : len;
+    if (!dashes_line(text, e))
+        return vb_diag_set(d, VB_E_INPUT, "frontmatter.absent", source, 1, 1,
+                           "The source must start with a front matter: a line \"---\", the fields, a line \"---\".");
+    size_t ystart = nl ? e + 1 : len;
+    size_t s = ystart;
+    int line = 2;
+    bool closed = false;
+    while (s < len) {
+        nl = memchr(text + s, '\n', len - s);
+        e = nl ? (size_t)(nl - text) : len;
+        if (dashes_line(text + s, e - s)) {
+            closed = true;
+            break;
+        }
+        s = e + 1;
+        line++;
+    }
+    if (!closed)
+        return vb_diag_set(d, VB_E_INPUT, "frontmatter.unclosed", source, 1, 1,
+                           "The front matter opened by \"---\" on line 1 has no closing \"---\" line.");
+    vb_ynode_t *root;
+    vb_status_t st = vb_yaml_parse(arena, text + ystart, s - ystart, source, 1, &root, d);
+    if (st == VB_OK)
+        st = vb_read_frontmatter(arena, root, source, &model->meta, d);
+    if (st != VB_OK)
+        return st;
+    size_t body = e < len ? e + 1 : len;
+    return vb_read_markdown(arena, text + body, len - body, source, line + 1, model, d);
+}

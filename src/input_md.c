@@ -1,0 +1,836 @@
+/*
+ * input_md.c - the Markdown body to blocks and appendices; the only cmark-gfm user.
+ *
+ * Owns: cutting the body into Markdown segments, pipe tables (tablesrc.c) and
+ * page breaks; turning each segment's cmark tree into vb_block_t; turning
+ * inline nodes into spans; finding the appendices. No cmark type leaves
+ * this file.
+ *
+ * The body is not fed to cmark as typed. A line pass first:
+ *  - cuts out table runs (lines starting with '|' after at most 3 spaces) and
+ *    "\pagebreak" lines, which become their own blocks; the Markdown between
+ *    them is parsed as separate segments, so no placeholder text can collide
+ *    with what the author typed;
+ *  - drops the leading spaces and tabs of every line outside a fenced code
+ *    block: clerks indent paragraphs with a tab as in a word processor, and in
+ *    CommonMark that would make code blocks (printed without emphasis);
+ *  - makes list markers plain text. vanban has no lists: "1. Tình hình",
+ *    "2) ...", "- Việc", "+ x", "* x" are paragraphs that keep their marker,
+ *    and such a line starts a new paragraph. The pass inserts a blank line
+ *    before it when it follows a non-blank line and backslash-escapes the
+ *    marker character ("\- Việc", "1\. Tình hình"). Lines of only '=' or '-'
+ *    get the blank line too, so they never turn the paragraph above into a
+ *    setext heading (vanban headings are '#' only).
+ * A table of the segment's lines (ppline_t) maps every cmark line and byte
+ * column back to the body line and the character column the author sees.
+ *
+ * Lists cmark still finds (inside a block quote, "> 1. x") are undone on the
+ * tree: the marker text is taken from the source line and put in front of the
+ * item's first paragraph.
+ *
+ * Spans: emphasis gives the italic bit, strong emphasis the bold bit (nested,
+ * "***x***" is both); soft line breaks are spaces; hard breaks are '\n';
+ * runs of whitespace collapse to one space; a paragraph is trimmed; adjacent
+ * runs with the same face are merged. Code spans, raw HTML, link and image
+ * texts are printed as literal text; link targets are dropped.
+ *
+ * cmark-gfm's default allocator aborts on out-of-memory; no allocator hook of
+ * cmark can report a failure without crashing it, so that stays a known gap.
+ */
+#include <cmark-gfm.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+
+/* ---- a small malloc'd byte buffer (scratch; the model itself is in the arena) ---- */
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf_t;
+
+static int
+buf_add(buf_t *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+    return 0;
+}
+
+/* ---- spans ---- */
+
+/*
+ * Builds the spans of one paragraph from pieces of text in a face. Whitespace
+ * is held back (pending_space / pending_nl) until a visible character comes,
+ * which collapses runs and trims both ends without a second pass.
+ */
+typedef struct ib {
+    vb_arena_t *arena;
+    VB_VEC(vb_span_t) spans;
+    buf_t cur;
+    int cur_face;
+    bool has_cur;
+    bool has_content;
+    bool pending_space;
+    int space_face;
+    int pending_nl;
+    int nl_face;
+    bool oom;
+} ib_t;
+
+static void
+ib_flush(ib_t *b)
+{
+    if (!b->has_cur || b->oom)
+        return;
+    vb_span_t sp;
+    sp.text = vb_arena_strndup(b->arena, b->cur.p ? b->cur.p : "", b->cur.n);
+    sp.len = b->cur.n;
+    sp.face = (uint8_t)b->cur_face;
+    if (!sp.text || VB_PUSH(b->arena, b->spans, sp))
+        b->oom = true;
+    b->cur.n = 0;
+    b->has_cur = false;
+}
+
+static void
+ib_emit(ib_t *b, const char *s, size_t n, int face)
+{
+    if (b->has_cur && b->cur_face != face)
+        ib_flush(b);
+    b->has_cur = true;
+    b->cur_face = face;
+    if (buf_add(&b->cur, s, n))
+        b->oom = true;
+}
+
+/* Adds text in face; '\n' is a hard break when nl_break, otherwise a space. */
+static void
+ib_text(ib_t *b, const char *s, size_t len, int face, bool nl_break)
+{
+    size_t i = 0;
+    while (i < len) {
+        char c = s[i];
+        if (c == '\n' && nl_break) {
+            if (b->has_content) {
+                if (b->pending_nl == 0)
+                    b->nl_face = face;
+                b->pending_nl++;
+                b->pending_space = false;
+            }
+            i++;
+        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (b->has_content && b->pending_nl == 0 && !b->pending_space) {
+                b->pending_space = true;
+                b->space_face = face;
+            }
+            i++;
+        } else {
+            if (b->pending_nl) {
+                for (int k = 0; k < b->pending_nl; k++)
+                    ib_emit(b, "\n", 1, b->nl_face);
+                b->pending_nl = 0;
+            } else if (b->pending_space) {
+                ib_emit(b, " ", 1, b->space_face);
+            }
+            b->pending_space = false;
+            /* copy the whole run of visible bytes at once */
+            size_t j = i;
+            while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r')
+                j++;
+            ib_emit(b, s + i, j - i, face);
+            b->has_content = true;
+            i = j;
+        }
+    }
+}
+
+static vb_status_t
+ib_finish(ib_t *b, vb_inline_t *out, vb_diag_t *d)
+{
+    ib_flush(b);
+    free(b->cur.p);
+    b->cur.p = NULL;
+    if (b->oom)
+        return vb_diag_nomem(d);
+    out->spans = b->spans.v;
+    out->n = b->spans.n;
+    return VB_OK;
+}
+
+/*
+ * Adds the inline content of a leaf block (paragraph, heading) to b. When
+ * skip_nbsp, the no-break space vb_md_inline put in front is dropped from
+ * the first text node.
+ */
+static void
+walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
+{
+    cmark_iter *it = cmark_iter_new(leaf);
+    if (!it) {
+        b->oom = true;
+        return;
+    }
+    int emph = 0, strong = 0;
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_EMPH) {
+            emph += ev == CMARK_EVENT_ENTER ? 1 : -1;
+            continue;
+        }
+        if (t == CMARK_NODE_STRONG) {
+            strong += ev == CMARK_EVENT_ENTER ? 1 : -1;
+            continue;
+        }
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        int face = (strong > 0 ? VB_FACE_BOLD : 0) | (emph > 0 ? VB_FACE_ITALIC : 0);
+        switch (t) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+        case CMARK_NODE_HTML_INLINE: {
+            const char *lit = cmark_node_get_literal(n);
+            size_t len = lit ? strlen(lit) : 0;
+            if (skip_nbsp && t == CMARK_NODE_TEXT) {
+                if (len >= 2 && (unsigned char)lit[0] == 0xC2 && (unsigned char)lit[1] == 0xA0) {
+                    lit += 2;
+                    len -= 2;
+                }
+                skip_nbsp = false;
+            }
+            ib_text(b, lit, len, face, false);
+            break;
+        }
+        case CMARK_NODE_SOFTBREAK:
+            ib_text(b, " ", 1, face, false);
+            break;
+        case CMARK_NODE_LINEBREAK:
+            ib_text(b, "\n", 1, face, true);
+            break;
+        default:
+            /* links and images: their text comes as children */
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+vb_status_t
+vb_md_inline(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d)
+{
+    out->spans = NULL;
+    out->n = 0;
+    /*
+     * A leading no-break space makes the text a paragraph whatever it starts
+     * with ("- x", "1. x", "# x", "> x"), and, being Unicode whitespace, it
+     * leaves the emphasis rules of the first delimiter unchanged.
+     */
+    buf_t src = {0};
+    if (buf_add(&src, "\xC2\xA0", 2) || buf_add(&src, text, len)) {
+        free(src.p);
+        return vb_diag_nomem(d);
+    }
+    for (size_t i = 0; i < src.n; i++) {
+        if (src.p[i] == '\n' || src.p[i] == '\r')
+            src.p[i] = ' ';
+    }
+    cmark_node *doc = cmark_parse_document(src.p, src.n, CMARK_OPT_DEFAULT);
+    free(src.p);
+    if (!doc)
+        return vb_diag_nomem(d);
+    ib_t b;
+    memset(&b, 0, sizeof b);
+    b.arena = arena;
+    bool first = true;
+    for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+        walk_inlines(&b, n, first);
+        first = false;
+    }
+    cmark_node_free(doc);
+    return ib_finish(&b, out, d);
+}
+
+/* ---- the line pass ---- */
+
+/* One line of a Markdown segment as given to cmark. */
+typedef struct ppline {
+    int src;      /* body line index; -1 for an inserted blank line */
+    int strip;    /* leading bytes dropped from the body line */
+    int ins;      /* byte offset in this line of an inserted '\\', or -1 */
+    size_t start; /* offset of the line in the segment text */
+    size_t len;
+} ppline_t;
+
+typedef struct rd {
+    vb_arena_t *arena;
+    const char *source;
+    int line0;
+    const char **lines;
+    size_t *lens;
+    int nlines;
+    VB_VEC(vb_block_t) blocks;
+    buf_t seg;
+    VB_VEC(ppline_t) map;
+    bool seg_has_text;
+    buf_t prefix; /* marker text of a list item cmark still found */
+    vb_diag_t *d;
+} rd_t;
+
+static bool
+is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static size_t
+lead_ws(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && is_ws(s[i]))
+        i++;
+    return i;
+}
+
+static size_t
+trim_end(const char *s, size_t n)
+{
+    while (n > 0 && (is_ws(s[n - 1]) || s[n - 1] == '\r'))
+        n--;
+    return n;
+}
+
+/* Number of code points in s[0..n): the column of s[n] is this + 1. */
+static int
+char_count(const char *s, size_t n)
+{
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+static vb_pos_t
+body_pos(const rd_t *r, int idx, size_t off)
+{
+    vb_pos_t p;
+    if (off > r->lens[idx])
+        off = r->lens[idx];
+    p.line = r->line0 + idx;
+    p.col = char_count(r->lines[idx], off) + 1;
+    return p;
+}
+
+/* A cmark position (1-based segment line, 1-based byte column) in the source. */
+static vb_pos_t
+seg_pos(const rd_t *r, int line, int col)
+{
+    vb_pos_t p = {0, 0};
+    if (line < 1)
+        line = 1;
+    /* an inserted blank line has no source: use the next real one */
+    while (line <= r->map.n && r->map.v[line - 1].src < 0)
+        line++, col = 1;
+    if (line > r->map.n)
+        return p;
+    const ppline_t *m = &r->map.v[line - 1];
+    size_t off = col > 1 ? (size_t)(col - 1) : 0;
+    if (m->ins >= 0 && off > (size_t)m->ins)
+        off--;
+    return body_pos(r, m->src, off + (size_t)m->strip);
+}
+
+/* True for "-", "+", "*" or digits+"."/")" followed by a space, a tab or the line end. */
+static int
+list_marker(const char *s, size_t n)
+{
+    if (n == 0)
+        return -1;
+    if (s[0] == '-' || s[0] == '+' || s[0] == '*')
+        return (n == 1 || is_ws(s[1])) ? 0 : -1;
+    size_t i = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i == 0 || i >= n || (s[i] != '.' && s[i] != ')'))
+        return -1;
+    return (i + 1 == n || is_ws(s[i + 1])) ? (int)i : -1;
+}
+
+/* A line of only '=' or only '-' (a setext underline in CommonMark). */
+static bool
+underline(const char *s, size_t n)
+{
+    n = trim_end(s, n);
+    if (n == 0 || (s[0] != '=' && s[0] != '-'))
+        return false;
+    for (size_t i = 1; i < n; i++) {
+        if (s[i] != s[0])
+            return false;
+    }
+    return true;
+}
+
+/* The length of an opening code fence (``` or ~~~) at s, 0 when none. */
+static size_t
+fence_open(const char *s, size_t n, char *ch)
+{
+    if (n < 3 || (s[0] != '`' && s[0] != '~'))
+        return 0;
+    size_t i = 0;
+    while (i < n && s[i] == s[0])
+        i++;
+    if (i < 3)
+        return 0;
+    if (s[0] == '`' && memchr(s + i, '`', n - i))
+        return 0;
+    *ch = s[0];
+    return i;
+}
+
+static bool
+fence_close(const char *s, size_t n, char ch, size_t flen)
+{
+    size_t i = 0;
+    while (i < n && s[i] == ch)
+        i++;
+    return i >= flen && lead_ws(s + i, n - i) == n - i;
+}
+
+static int
+add_ppline(rd_t *r, int src, int strip, int ins, const char *s, size_t n, const char *s2, size_t n2)
+{
+    ppline_t m;
+    m.src = src;
+    m.strip = strip;
+    m.ins = ins;
+    m.start = r->seg.n;
+    m.len = n + n2;
+    if (buf_add(&r->seg, s, n) || (n2 && buf_add(&r->seg, s2, n2)) || buf_add(&r->seg, "\n", 1))
+        return -1;
+    if (VB_PUSH(r->arena, r->map, m))
+        return -1;
+    if (src >= 0 && lead_ws(s, n) + lead_ws(s2, n2) < n + n2)
+        r->seg_has_text = true;
+    return 0;
+}
+
+static bool
+last_line_blank(const rd_t *r)
+{
+    if (r->map.n == 0)
+        return true;
+    const ppline_t *m = &r->map.v[r->map.n - 1];
+    return lead_ws(r->seg.p + m->start, m->len) == m->len;
+}
+
+/* ---- the tree walk ---- */
+
+static vb_status_t
+push_block(rd_t *r, vb_block_t *blk)
+{
+    if (VB_PUSH(r->arena, r->blocks, *blk))
+        return vb_diag_nomem(r->d);
+    return VB_OK;
+}
+
+static vb_pos_t
+node_pos(const rd_t *r, cmark_node *n)
+{
+    return seg_pos(r, cmark_node_get_start_line(n), cmark_node_get_start_column(n));
+}
+
+/* The text of segment line `line` (1-based), NULL when out of range. */
+static const char *
+seg_line(const rd_t *r, int line, size_t *len)
+{
+    if (line < 1 || line > r->map.n)
+        return NULL;
+    *len = r->map.v[line - 1].len;
+    return r->seg.p + r->map.v[line - 1].start;
+}
+
+/*
+ * A paragraph or heading from a cmark leaf with inline children, or from a
+ * literal (code, HTML block, thematic break), with the pending list marker
+ * text in front.
+ */
+static vb_status_t
+leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *lit, size_t litlen, bool nl_break)
+{
+    ib_t b;
+    memset(&b, 0, sizeof b);
+    b.arena = r->arena;
+    if (r->prefix.n) {
+        ib_text(&b, r->prefix.p, r->prefix.n, VB_FACE_REGULAR, false);
+        ib_text(&b, " ", 1, VB_FACE_REGULAR, false);
+        r->prefix.n = 0;
+    }
+    if (lit)
+        ib_text(&b, lit, litlen, VB_FACE_REGULAR, nl_break);
+    else
+        walk_inlines(&b, n, false);
+    vb_block_t blk;
+    memset(&blk, 0, sizeof blk);
+    vb_status_t st = ib_finish(&b, &blk.text, r->d);
+    if (st != VB_OK)
+        return st;
+    if (kind == VB_BLOCK_PARA && blk.text.n == 0)
+        return VB_OK; /* nothing visible: an image without text, an empty HTML comment line */
+    blk.kind = kind;
+    blk.level = level;
+    blk.pos = node_pos(r, n);
+    return push_block(r, &blk);
+}
+
+/* Takes the marker text of a list item cmark found (inside a block quote) from its source line. */
+static vb_status_t
+item_marker(rd_t *r, cmark_node *item)
+{
+    int line = cmark_node_get_start_line(item);
+    size_t len;
+    const char *s = seg_line(r, line, &len);
+    if (!s)
+        return VB_OK;
+    size_t from = (size_t)(cmark_node_get_start_column(item) - 1);
+    size_t to = len;
+    cmark_node *child = cmark_node_first_child(item);
+    if (child && cmark_node_get_start_line(child) == line)
+        to = (size_t)(cmark_node_get_start_column(child) - 1);
+    if (from > len)
+        from = len;
+    if (to > len || to < from)
+        to = len;
+    from += lead_ws(s + from, to - from);
+    to = from + trim_end(s + from, to - from);
+    if (r->prefix.n && buf_add(&r->prefix, " ", 1))
+        return vb_diag_nomem(r->d);
+    if (buf_add(&r->prefix, s + from, to - from))
+        return vb_diag_nomem(r->d);
+    return VB_OK;
+}
+
+static vb_status_t
+walk_doc(rd_t *r, cmark_node *doc)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    if (!it)
+        return vb_diag_nomem(r->d);
+    vb_status_t st = VB_OK;
+    cmark_event_type ev;
+    while (st == VB_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (ev == CMARK_EVENT_EXIT) {
+            /* an item holding only its marker ("-" alone) */
+            if (t == CMARK_NODE_ITEM && r->prefix.n)
+                st = leaf_block(r, n, VB_BLOCK_PARA, 0, "", 0, false);
+            continue;
+        }
+        switch (t) {
+        case CMARK_NODE_ITEM:
+            st = item_marker(r, n);
+            break;
+        case CMARK_NODE_PARAGRAPH:
+            st = leaf_block(r, n, VB_BLOCK_PARA, 0, NULL, 0, false);
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        case CMARK_NODE_HEADING:
+            st = leaf_block(r, n, VB_BLOCK_HEADING, cmark_node_get_heading_level(n), NULL, 0, false);
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            break;
+        case CMARK_NODE_CODE_BLOCK: {
+            /* its lines stay lines: one paragraph with hard breaks */
+            const char *lit = cmark_node_get_literal(n);
+            st = leaf_block(r, n, VB_BLOCK_PARA, 0, lit ? lit : "", lit ? strlen(lit) : 0, true);
+            break;
+        }
+        case CMARK_NODE_HTML_BLOCK: {
+            const char *lit = cmark_node_get_literal(n);
+            st = leaf_block(r, n, VB_BLOCK_PARA, 0, lit ? lit : "", lit ? strlen(lit) : 0, false);
+            break;
+        }
+        case CMARK_NODE_THEMATIC_BREAK: {
+            size_t len = 0;
+            const char *s = seg_line(r, cmark_node_get_start_line(n), &len);
+            st = leaf_block(r, n, VB_BLOCK_PARA, 0, s ? s : "", s ? len : 0, false);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    return st;
+}
+
+/* Parses the Markdown collected so far (if any visible text) and starts a new segment. */
+static vb_status_t
+flush_segment(rd_t *r)
+{
+    vb_status_t st = VB_OK;
+    if (r->seg_has_text) {
+        /* no CMARK_OPT_SMART: "...", "--" and quotes stay as typed */
+        cmark_node *doc = cmark_parse_document(r->seg.p, r->seg.n, CMARK_OPT_DEFAULT);
+        if (!doc)
+            return vb_diag_nomem(r->d);
+        r->prefix.n = 0;
+        st = walk_doc(r, doc);
+        cmark_node_free(doc);
+    }
+    r->seg.n = 0;
+    r->map.n = 0;
+    r->seg_has_text = false;
+    return st;
+}
+
+static bool
+table_line(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && i < 3 && s[i] == ' ')
+        i++;
+    return i < n && s[i] == '|';
+}
+
+static vb_status_t
+split_lines(rd_t *r, const char *text, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    if (len > 0 && text[len - 1] != '\n')
+        n++;
+    r->lines = VB_NEWN(r->arena, const char *, n + 1);
+    r->lens = VB_NEWN(r->arena, size_t, n + 1);
+    if (!r->lines || !r->lens)
+        return vb_diag_nomem(r->d);
+    size_t s = 0;
+    int k = 0;
+    while (s < len) {
+        const char *nl = memchr(text + s, '\n', len - s);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        r->lines[k] = text + s;
+        r->lens[k] = e - s;
+        k++;
+        s = e + 1;
+    }
+    r->nlines = k;
+    return VB_OK;
+}
+
+/* The line pass described at the top: segments, tables, page breaks. */
+static vb_status_t
+read_lines(rd_t *r)
+{
+    vb_status_t st = VB_OK;
+    char fch = 0;
+    size_t flen = 0; /* > 0 inside a fenced code block */
+    for (int i = 0; i < r->nlines && st == VB_OK; i++) {
+        const char *s = r->lines[i];
+        size_t n = r->lens[i];
+        size_t ws = lead_ws(s, n);
+        const char *t = s + ws;
+        size_t tn = n - ws;
+
+        if (flen) {
+            if (fence_close(t, tn, fch, flen)) {
+                flen = 0;
+                if (add_ppline(r, i, (int)ws, -1, t, tn, NULL, 0))
+                    return vb_diag_nomem(r->d);
+            } else if (add_ppline(r, i, 0, -1, s, n, NULL, 0)) {
+                return vb_diag_nomem(r->d);
+            }
+            continue;
+        }
+        if (table_line(s, n)) {
+            int j = i;
+            while (j < r->nlines && table_line(r->lines[j], r->lens[j]))
+                j++;
+            st = flush_segment(r);
+            if (st != VB_OK)
+                break;
+            vb_block_t blk;
+            memset(&blk, 0, sizeof blk);
+            blk.kind = VB_BLOCK_TABLE;
+            st = vb_read_table(r->arena, r->lines + i, r->lens + i, j - i, r->source, r->line0 + i, &blk.table,
+                               r->d);
+            if (st != VB_OK)
+                break;
+            blk.pos = blk.table->pos;
+            st = push_block(r, &blk);
+            i = j - 1;
+            continue;
+        }
+        if (trim_end(t, tn) == 10 && memcmp(t, "\\pagebreak", 10) == 0) {
+            st = flush_segment(r);
+            if (st != VB_OK)
+                break;
+            vb_block_t blk;
+            memset(&blk, 0, sizeof blk);
+            blk.kind = VB_BLOCK_PAGEBREAK;
+            blk.pos = body_pos(r, i, ws);
+            st = push_block(r, &blk);
+            continue;
+        }
+        if ((flen = fence_open(t, tn, &fch)) > 0) {
+            if (add_ppline(r, i, (int)ws, -1, t, tn, NULL, 0))
+                return vb_diag_nomem(r->d);
+            continue;
+        }
+        int mk = list_marker(t, tn);
+        if ((mk >= 0 || underline(t, tn)) && !last_line_blank(r)) {
+            if (add_ppline(r, -1, 0, -1, "", 0, NULL, 0))
+                return vb_diag_nomem(r->d);
+        }
+        int rc;
+        if (mk >= 0) {
+            /* "1. x" becomes "1\. x": the same text, but never a list item */
+            buf_t line = {0};
+            rc = buf_add(&line, t, (size_t)mk) || buf_add(&line, "\\", 1);
+            if (!rc)
+                rc = add_ppline(r, i, (int)ws, mk, line.p, line.n, t + mk, tn - (size_t)mk);
+            free(line.p);
+        } else {
+            rc = add_ppline(r, i, (int)ws, -1, t, tn, NULL, 0);
+        }
+        if (rc)
+            return vb_diag_nomem(r->d);
+    }
+    if (st == VB_OK)
+        st = flush_segment(r);
+    return st;
+}
+
+/* ---- appendices ---- */
+
+/* Walks the characters of an inline's spans, whatever their faces. */
+typedef struct cursor {
+    const vb_inline_t *in;
+    int k;
+    size_t i;
+} cursor_t;
+
+/* Next code point, ASCII and "Ụ" folded to lower case; 0 at the end. */
+static uint32_t
+next_folded(cursor_t *c)
+{
+    while (c->k < c->in->n && c->i >= c->in->spans[c->k].len) {
+        c->k++;
+        c->i = 0;
+    }
+    if (c->k >= c->in->n)
+        return 0;
+    const vb_span_t *sp = &c->in->spans[c->k];
+    uint32_t cp = 0;
+    int n = vb_utf8_decode(sp->text + c->i, sp->len - c->i, &cp);
+    if (n <= 0) {
+        c->i++;
+        return 0xFFFD;
+    }
+    c->i += (size_t)n;
+    if (cp >= 'A' && cp <= 'Z')
+        cp += 32;
+    if (cp == 0x1EE4) /* Ụ -> ụ; the text is NFC, so this is its only form */
+        cp = 0x1EE5;
+    return cp;
+}
+
+/* "PHỤ LỤC", "Phụ lục", any case, at the start of a level-1 heading's text. */
+static bool
+appendix_label(const vb_block_t *b)
+{
+    if (b->kind != VB_BLOCK_HEADING || b->level != 1)
+        return false;
+    static const uint32_t want[] = {'p', 'h', 0x1EE5, ' ', 'l', 0x1EE5, 'c'};
+    cursor_t c = {&b->text, 0, 0};
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        uint32_t cp = next_folded(&c);
+        if (want[w] == ' ' ? (cp != ' ' && cp != '\n') : cp != want[w])
+            return false;
+    }
+    /* "PHỤ LỤC 1", "Phụ lục:", "PHỤ LỤC" alone; not "Phụ lụcx" */
+    uint32_t cp = next_folded(&c);
+    return cp < 0x80 && !((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z'));
+}
+
+static vb_status_t
+split_appendices(rd_t *r, vb_model_t *m)
+{
+    vb_block_t *v = r->blocks.v;
+    int n = r->blocks.n;
+    int i = 0;
+    while (i < n && !appendix_label(&v[i]))
+        i++;
+    m->body.v = v;
+    m->body.n = i;
+    int na = 0;
+    for (int k = i; k < n; k++)
+        na += appendix_label(&v[k]);
+    m->appendices = NULL;
+    m->nappendices = 0;
+    if (na == 0)
+        return VB_OK;
+    m->appendices = VB_NEWN(r->arena, vb_appendix_t, na);
+    if (!m->appendices)
+        return vb_diag_nomem(r->d);
+    while (i < n) {
+        vb_appendix_t *ap = &m->appendices[m->nappendices++];
+        ap->label = v[i].text;
+        ap->pos = v[i].pos;
+        i++;
+        int t0 = i;
+        while (i < n && v[i].kind == VB_BLOCK_HEADING && v[i].level == 1 && !appendix_label(&v[i]))
+            i++;
+        ap->ntitle = i - t0;
+        if (ap->ntitle) {
+            ap->title = VB_NEWN(r->arena, vb_inline_t, ap->ntitle);
+            if (!ap->title)
+                return vb_diag_nomem(r->d);
+            for (int k = 0; k < ap->ntitle; k++)
+                ap->title[k] = v[t0 + k].text;
+        }
+        int b0 = i;
+        while (i < n && !appendix_label(&v[i]))
+            i++;
+        ap->blocks.v = v + b0;
+        ap->blocks.n = i - b0;
+    }
+    return VB_OK;
+}
+
+vb_status_t
+vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0, vb_model_t *model,
+                 vb_diag_t *d)
+{
+    rd_t r;
+    memset(&r, 0, sizeof r);
+    r.arena = arena;
+    r.source = source;
+    r.line0 = line0 > 0 ? line0 : 1;
+    r.d = d;
+    model->body.v = NULL;
+    model->body.n = 0;
+    model->appendices = NULL;
+    model->nappendices = 0;
+    vb_status_t st = split_lines(&r, text, len);
+    if (st == VB_OK)
+        st = read_lines(&r);
+    if (st == VB_OK)
+        st = split_appendices(&r, model);
+    free(r.seg.p);
+    free(r.prefix.p);
+    return st;
+}

@@ -1,0 +1,320 @@
+/*
+ * layout.c - the document model to chunks of the page flow, then pages.
+ *
+ * Order of the flow (each piece as the profile says):
+ *   page-1 header band, title band, body blocks, closing band,
+ *   then per appendix: a forced page break, the appendix header band,
+ *   the appendix title band, its blocks.
+ * Page-breaking rules become flags on the chunks:
+ *   - a paragraph of n lines may break after line k only when k >= orphans
+ *     and n - k >= widows; other line chunks are kept with the previous one;
+ *   - a heading's lines, and the first line after a heading, are kept with
+ *     what precedes them, so a heading never ends a page;
+ *   - the title block is one chunk; the closing block is one chunk kept with
+ *     the last closing_keep lines of the body.
+ * paginate.c then places the chunks.
+ */
+#include "layout.h"
+
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+
+vb_chunk_t *
+vb_chunk_new(vb_lctx_t *lc)
+{
+    vb_chunk_t *c = VB_NEW(lc->arena, vb_chunk_t);
+    if (!c)
+        return NULL;
+    c->top = -1;
+    if (VB_PUSH(lc->arena, lc->chunks, c))
+        return NULL;
+    return c;
+}
+
+vb_status_t
+vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t x, vb_len_t baseline, vb_diag_t *d)
+{
+    for (int i = 0; i < line->nruns; i++) {
+        vb_ditem_t it;
+        memset(&it, 0, sizeof it);
+        it.kind = VB_DITEM_RUN;
+        it.u.run = line->runs[i];
+        it.u.run.glyphs = VB_NEWN(lc->arena, vb_dglyph_t, line->runs[i].n ? line->runs[i].n : 1);
+        if (!it.u.run.glyphs)
+            return vb_diag_nomem(d);
+        for (int g = 0; g < line->runs[i].n; g++) {
+            it.u.run.glyphs[g] = line->runs[i].glyphs[g];
+            it.u.run.glyphs[g].x += x;
+            it.u.run.glyphs[g].y += baseline;
+        }
+        if (VB_PUSH(lc->arena, c->items, it))
+            return vb_diag_nomem(d);
+    }
+    return VB_OK;
+}
+
+vb_status_t
+vb_chunk_add_rule(vb_lctx_t *lc, vb_chunk_t *c, vb_len_t x1, vb_len_t y1, vb_len_t x2, vb_len_t y2, vb_len_t width,
+                  vb_diag_t *d)
+{
+    vb_ditem_t it;
+    memset(&it, 0, sizeof it);
+    it.kind = VB_DITEM_RULE;
+    it.u.rule.x1 = x1;
+    it.u.rule.y1 = y1;
+    it.u.rule.x2 = x2;
+    it.u.rule.y2 = y2;
+    it.u.rule.width = width;
+    if (VB_PUSH(lc->arena, c->items, it))
+        return vb_diag_nomem(d);
+    return VB_OK;
+}
+
+/* "ngày 06 tháng 7 năm 2023" from the profile's date rule. */
+static const char *
+format_date(vb_lctx_t *lc, const vb_date_t *dt)
+{
+    const vb_pdate_t *pd = &lc->profile->date;
+    if (!dt->year || !pd->format)
+        return NULL;
+    char day[8], month[8], year[16];
+    snprintf(day, sizeof day, dt->day < pd->day_pad_below ? "%02d" : "%d", dt->day);
+    snprintf(month, sizeof month, dt->month < pd->month_pad_below ? "%02d" : "%d", dt->month);
+    snprintf(year, sizeof year, "%d", dt->year);
+    char out[256];
+    size_t o = 0;
+    for (const char *p = pd->format; *p && o < sizeof out - 16;) {
+        const char *v = NULL;
+        size_t skip = 0;
+        if (!strncmp(p, "{day}", 5))
+            v = day, skip = 5;
+        else if (!strncmp(p, "{month}", 7))
+            v = month, skip = 7;
+        else if (!strncmp(p, "{year}", 6))
+            v = year, skip = 6;
+        if (v) {
+            size_t n = strlen(v);
+            memcpy(out + o, v, n);
+            o += n;
+            p += skip;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    return vb_arena_strndup(lc->arena, out, o);
+}
+
+/* Plain text of inline content (for outline titles). */
+static const char *
+inline_text(vb_lctx_t *lc, const vb_inline_t *in)
+{
+    size_t n = 0;
+    for (int i = 0; i < in->n; i++)
+        n += in->spans[i].len;
+    char *s = vb_arena_alloc(lc->arena, n + 1);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    for (int i = 0; i < in->n; i++)
+        for (size_t k = 0; k < in->spans[i].len; k++)
+            s[o++] = in->spans[i].text[k] == '\n' ? ' ' : in->spans[i].text[k];
+    s[o] = 0;
+    return s;
+}
+
+/*
+ * Sets a paragraph or heading as one chunk per line. keep_first: the first
+ * line is kept with what precedes it (after a heading).
+ */
+static vb_status_t
+flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool heading, bool keep_first,
+          vb_chunk_t **first_out, vb_diag_t *d)
+{
+    const vb_pbreak_t *br = &lc->profile->breaking;
+    vb_lines_t lines;
+    vb_status_t rc = vb_set_text(&lc->set, text, st, lc->text_width, &lines, d);
+    if (rc != VB_OK)
+        return rc;
+    vb_len_t A = vb_style_ascent(&lc->set, st), D = vb_style_descent(&lc->set, st);
+    int n = lines.n;
+    for (int k = 0; k < n; k++) {
+        vb_chunk_t *c = vb_chunk_new(lc);
+        if (!c)
+            return vb_diag_nomem(d);
+        if (k == 0 && first_out)
+            *first_out = c;
+        c->height = st->leading;
+        c->fit = A + D;
+        if (k == 0) {
+            c->space_before = st->space_before;
+            c->keep_with_prev = keep_first;
+        } else {
+            /* lines k (0-based) starts after k lines: allowed iff k >= orphans and n - k >= widows */
+            c->keep_with_prev = heading || k < br->orphans || n - k < br->widows;
+        }
+        if (k == n - 1)
+            c->height += st->space_after;
+        rc = vb_chunk_add_line(lc, c, &lines.v[k], lc->text_left, A, d);
+        if (rc != VB_OK)
+            return rc;
+    }
+    return VB_OK;
+}
+
+static vb_status_t
+flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t *d)
+{
+    const vb_profile_t *p = lc->profile;
+    bool keep_next = keep_first, force_break = false;
+    for (int i = 0; i < blocks->n; i++) {
+        const vb_block_t *b = &blocks->v[i];
+        int before = lc->chunks.n;
+        vb_status_t rc = VB_OK;
+        switch (b->kind) {
+        case VB_BLOCK_PARA:
+            rc = flow_text(lc, &b->text, &p->body, false, keep_next, NULL, d);
+            keep_next = false;
+            break;
+        case VB_BLOCK_HEADING: {
+            int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
+            vb_chunk_t *first = NULL;
+            rc = flow_text(lc, &b->text, &p->headings[lv - 1], true, keep_next, &first, d);
+            if (rc == VB_OK && first) {
+                first->outline_title = inline_text(lc, &b->text);
+                first->outline_level = lv + 1; /* level 1 is the document title */
+            }
+            keep_next = p->headings[lv - 1].keep_with_next > 0;
+            break;
+        }
+        case VB_BLOCK_TABLE:
+            rc = vb_table_layout(lc, b->table, d);
+            if (rc == VB_OK && lc->chunks.n > before && keep_next)
+                lc->chunks.v[before]->keep_with_prev = true;
+            keep_next = false;
+            break;
+        case VB_BLOCK_PAGEBREAK:
+            force_break = true;
+            break;
+        }
+        if (rc != VB_OK)
+            return rc;
+        if (force_break && lc->chunks.n > before) {
+            lc->chunks.v[before]->break_before = true;
+            lc->chunks.v[before]->keep_with_prev = false;
+            force_break = false;
+        }
+    }
+    return VB_OK;
+}
+
+/* The creation date for the PDF: from the options, else the document's date at 00:00 local (+07:00). */
+static void
+set_info_date(const vb_model_t *m, const vb_layout_opts_t *o, vb_dinfo_t *info)
+{
+    if (o && o->creation_time >= 0) {
+        time_t t = (time_t)o->creation_time;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        info->year = tm.tm_year + 1900;
+        info->month = tm.tm_mon + 1;
+        info->day = tm.tm_mday;
+        info->hour = tm.tm_hour;
+        info->minute = tm.tm_min;
+        info->second = tm.tm_sec;
+        info->tz_minutes = 0;
+        return;
+    }
+    info->year = m->meta.date.year ? m->meta.date.year : 2000;
+    info->month = m->meta.date.month ? m->meta.date.month : 1;
+    info->day = m->meta.date.day ? m->meta.date.day : 1;
+    info->tz_minutes = 7 * 60; /* Vietnam */
+}
+
+static const char *
+one_line(vb_arena_t *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *c = vb_arena_strdup(a, s);
+    if (!c)
+        return NULL;
+    for (char *p = c; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    return c;
+}
+
+vb_status_t
+vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset_t *fonts,
+          const vb_layout_opts_t *opts, vb_dlist_t *dl, vb_diag_t *d)
+{
+    vb_lctx_t lc;
+    memset(&lc, 0, sizeof lc);
+    lc.arena = dl->arena;
+    lc.model = model;
+    lc.profile = profile;
+    lc.set.fonts = fonts;
+    lc.set.arena = dl->arena;
+    lc.set.brk = &profile->breaking;
+    lc.set.greedy = opts && opts->greedy;
+    lc.text_left = profile->margin_left;
+    lc.text_width = profile->page_width - profile->margin_left - profile->margin_right;
+    lc.date_text = format_date(&lc, &model->meta.date);
+
+    vb_chunk_t *c = NULL;
+    vb_status_t rc = vb_band_layout(&lc, &profile->header, &c, d);
+    if (rc == VB_OK)
+        rc = vb_band_layout(&lc, &profile->title, &c, d);
+    if (rc == VB_OK && c) {
+        c->keep_with_prev = true;
+        c->outline_level = 1;
+        c->outline_title = one_line(lc.arena, model->meta.title.text ? model->meta.title.text : model->meta.kind.text);
+    }
+    if (rc == VB_OK)
+        rc = flow_blocks(&lc, &model->body, c != NULL, d);
+    if (rc == VB_OK) {
+        int last = lc.chunks.n;
+        rc = vb_band_layout(&lc, &profile->closing, &c, d);
+        if (rc == VB_OK && c) {
+            c->keep_with_prev = true;
+            /* the last closing_keep lines of the body stay with the closing block */
+            for (int k = 1; k < profile->breaking.closing_keep && last - k > 0; k++)
+                lc.chunks.v[last - k]->keep_with_prev = true;
+        }
+    }
+    for (int i = 0; rc == VB_OK && i < model->nappendices; i++) {
+        const vb_appendix_t *ap = &model->appendices[i];
+        lc.appendix = ap;
+        int first = lc.chunks.n;
+        rc = vb_band_layout(&lc, &profile->appendix.header, &c, d);
+        if (rc == VB_OK)
+            rc = vb_band_layout(&lc, &profile->appendix.title, &c, d);
+        if (rc == VB_OK && c && lc.chunks.n - first > 1)
+            c->keep_with_prev = true;
+        if (rc == VB_OK && lc.chunks.n > first) {
+            vb_chunk_t *f = lc.chunks.v[first];
+            f->break_before = profile->appendix.new_page;
+            f->restart_numbers = profile->appendix.restart_page_numbers;
+            f->outline_level = 1;
+            f->outline_title = inline_text(&lc, &ap->label);
+        }
+        if (rc == VB_OK)
+            rc = flow_blocks(&lc, &ap->blocks, lc.chunks.n > first, d);
+    }
+    lc.appendix = NULL;
+    if (rc != VB_OK)
+        return rc;
+
+    const vb_meta_t *m = &model->meta;
+    if (m->kind.text && m->title.text)
+        dl->info.title = vb_arena_printf(lc.arena, "%s %s", m->kind.text, one_line(lc.arena, m->title.text));
+    else
+        dl->info.title = one_line(lc.arena, m->title.text ? m->title.text : m->kind.text);
+    dl->info.author = one_line(lc.arena, m->issuer.text);
+    dl->info.subject = m->number.text ? vb_arena_printf(lc.arena, "Số %s", m->number.text) : NULL;
+    dl->info.keywords = profile->id;
+    dl->info.creator = opts && opts->creator ? opts->creator : "vanban " VB_VERSION_STRING;
+    set_info_date(model, opts, &dl->info);
+    return vb_paginate(&lc, dl, d);
+}

@@ -1,0 +1,75 @@
+/*
+ * layout.h - from the document model to the display list.
+ *
+ * layout.c walks the model and turns every element into chunks: vertical
+ * pieces of the page flow (a line of a paragraph, a table row, a whole band
+ * such as the header or the closing block) with the rules that say where a
+ * page may break. paginate.c places the chunks on pages. band.c sets the
+ * profile's bands (columns of templated items), table.c sets tables.
+ */
+#ifndef VB_LAYOUT_H
+#define VB_LAYOUT_H
+
+#include "dlist.h"
+#include "model.h"
+#include "para.h"
+#include "profile.h"
+
+typedef struct vb_layout_opts {
+    bool greedy;            /* greedy line breaking (for comparison) */
+    int64_t creation_time;  /* -1: from the document's date */
+    const char *creator;    /* "vanban 0.1.0" */
+} vb_layout_opts_t;
+
+/* Lays out model with profile and fonts into dl (whose arena must be set). */
+vb_status_t vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset_t *fonts,
+                      const vb_layout_opts_t *opts, vb_dlist_t *dl, vb_diag_t *d);
+
+/* ---- internal to the layout modules ---- */
+
+typedef struct vb_chunk vb_chunk_t;
+struct vb_chunk {
+    vb_len_t height;        /* advance of the flow */
+    vb_len_t fit;           /* extent below the chunk's top that must stay above the page bottom */
+    vb_len_t space_before;  /* dropped at the top of a page */
+    vb_len_t top;           /* >= 0: absolute top when the chunk starts a page (bands) */
+    bool keep_with_prev;    /* no page break between the previous chunk and this one */
+    bool break_before;      /* a forced page break before this chunk */
+    bool restart_numbers;   /* page numbers restart at 1 on the page this chunk starts */
+    VB_VEC(vb_ditem_t) items; /* y relative to the chunk's top */
+    /* outline entry, if this chunk starts a heading or an appendix */
+    const char *outline_title;
+    int outline_level;
+    /* table rows: the head rows to repeat when this row starts a page */
+    vb_chunk_t **head;
+    int nhead;
+};
+
+typedef struct vb_lctx {
+    vb_setctx_t set;
+    const vb_model_t *model;
+    const vb_profile_t *profile;
+    vb_arena_t *arena;
+    vb_len_t text_left, text_width;  /* the text block */
+    VB_VEC(vb_chunk_t *) chunks;
+    const char *date_text;           /* the formatted date */
+    const vb_appendix_t *appendix;   /* while laying out an appendix */
+} vb_lctx_t;
+
+vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);
+/* Adds the runs of a set line to a chunk at (x, baseline). */
+vb_status_t vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t x, vb_len_t baseline,
+                              vb_diag_t *d);
+vb_status_t vb_chunk_add_rule(vb_lctx_t *lc, vb_chunk_t *c, vb_len_t x1, vb_len_t y1, vb_len_t x2, vb_len_t y2,
+                              vb_len_t width, vb_diag_t *d);
+
+/* Sets a band as one chunk. appendix may be NULL. */
+vb_status_t vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t *d);
+
+/* Sets a table as chunks appended to lc->chunks (one per row, head rows repeated). */
+vb_status_t vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d);
+
+/* Places lc->chunks on pages of dl, with page numbers and outline entries. */
+vb_status_t vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d);
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * model_dump.c - the document model as stable, diff-friendly text.
+ *
+ * Owns: vb_model_dump, used by unit tests, golden files and
+ * "vanban dump --stage=model". One line per field, block, span and cell;
+ * children are indented by two spaces; every positioned thing ends with
+ * "@line:col". Strings are in double quotes with \" \\ \n \t and \xHH
+ * escapes, so a dump never has a line break inside a value. Faces are
+ * r (regular), b (bold), i (italic), bi (bold italic). Absent fields are left
+ * out. The format only grows: new lines may be added, existing ones keep
+ * their shape.
+ *
+ *   meta issuer "ĐẢNG ỦY KHỐI\nDOANH NGHIỆP" @4:9
+ *   meta date 2023-07-06 @9:7
+ *   meta recipients 2 @18:3
+ *     recipient "Lưu TT, TC." @19:5
+ *   body 2
+ *   para @22:1
+ *     span r "1. Tình hình chung"
+ *   appendix @25:1
+ *     label
+ *       span r "PHỤ LỤC 1"
+ *     title
+ *       span r "XẾP LOẠI"
+ *     blocks 1
+ *     table 3x3 head 2 @27:1
+ *       align - c r
+ *       cell 0,0 span 1x2 @27:3        (colspan x rowspan; only when not 1x1)
+ *         span r "STT"
+ *       cell 1,0 covered @28:3
+ *
+ * Cell alignment is printed when the column has one; covered cells print
+ * neither span nor alignment.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+
+typedef struct out {
+    char *p;
+    size_t n, cap;
+    bool oom;
+} out_t;
+
+static void
+put(out_t *o, const char *s, size_t n)
+{
+    if (o->oom)
+        return;
+    if (o->n + n + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap : 1024;
+        while (cap < o->n + n + 1)
+            cap *= 2;
+        char *p = realloc(o->p, cap);
+        if (!p) {
+            o->oom = true;
+            return;
+        }
+        o->p = p;
+        o->cap = cap;
+    }
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+    o->p[o->n] = 0;
+}
+
+static void
+puts_(out_t *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+static void
+put_int(out_t *o, long v)
+{
+    char b[24];
+    int k = 0;
+    unsigned long u = v < 0 ? (unsigned long)(-(v + 1)) + 1 : (unsigned long)v;
+    do {
+        b[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        b[k++] = '-';
+    while (k > 0)
+        put(o, &b[--k], 1);
+}
+
+static void
+indent(out_t *o, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        put(o, "  ", 2);
+}
+
+static void
+put_pos(out_t *o, vb_pos_t p)
+{
+    puts_(o, " @");
+    put_int(o, p.line);
+    put(o, ":", 1);
+    put_int(o, p.col);
+}
+
+static void
+put_str(out_t *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    put(o, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            put(o, e, 2);
+        } else if (c == '\n') {
+            put(o, "\\n", 2);
+        } else if (c == '\t') {
+            put(o, "\\t", 2);
+        } else if (c < 0x20 || c == 0x7F) {
+            char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+            put(o, e, 4);
+        } else {
+            put(o, (const char *)&s[i], 1);
+        }
+    }
+    put(o, "\"", 1);
+}
+
+static const char *
+face_name(int f)
+{
+    static const char *const names[4] = {"r", "b", "i", "bi"};
+    return names[f & 3];
+}
+
+static const char *
+align_name(vb_align_t a)
+{
+    switch (a) {
+    case VB_ALIGN_LEFT:
+        return "l";
+    case VB_ALIGN_CENTER:
+        return "c";
+    case VB_ALIGN_RIGHT:
+        return "r";
+    case VB_ALIGN_JUSTIFY:
+        return "j";
+    default:
+        return "-";
+    }
+}
+
+static void
+put_inline(out_t *o, const vb_inline_t *in, int depth)
+{
+    for (int i = 0; i < in->n; i++) {
+        indent(o, depth);
+        puts_(o, "span ");
+        puts_(o, face_name(in->spans[i].face));
+        put(o, " ", 1);
+        put_str(o, in->spans[i].text, in->spans[i].len);
+        put(o, "\n", 1);
+    }
+}
+
+static void
+put_field(out_t *o, const char *name, const vb_field_t *f)
+{
+    if (!f->text)
+        return;
+    puts_(o, "meta ");
+    puts_(o, name);
+    put(o, " ", 1);
+    put_str(o, f->text, strlen(f->text));
+    put_pos(o, f->pos);
+    put(o, "\n", 1);
+}
+
+static void
+put_table(out_t *o, const vb_table_t *t, int depth)
+{
+    indent(o, depth);
+    puts_(o, "table ");
+    put_int(o, t->nrows);
+    put(o, "x", 1);
+    put_int(o, t->ncols);
+    puts_(o, " head ");
+    put_int(o, t->nhead);
+    put_pos(o, t->pos);
+    put(o, "\n", 1);
+    indent(o, depth + 1);
+    puts_(o, "align");
+    for (int c = 0; c < t->ncols; c++) {
+        put(o, " ", 1);
+        puts_(o, align_name(t->col_align[c]));
+    }
+    put(o, "\n", 1);
+    for (int r = 0; r < t->nrows; r++) {
+        for (int c = 0; c < t->ncols; c++) {
+            const vb_cell_t *cell = VB_CELL(t, r, c);
+            indent(o, depth + 1);
+            puts_(o, "cell ");
+            put_int(o, r);
+            put(o, ",", 1);
+            put_int(o, c);
+            if (cell->covered) {
+                puts_(o, " covered");
+            } else {
+                if (cell->colspan != 1 || cell->rowspan != 1) {
+                    puts_(o, " span ");
+                    put_int(o, cell->colspan);
+                    put(o, "x", 1);
+                    put_int(o, cell->rowspan);
+                }
+                if (cell->align != VB_ALIGN_DEFAULT) {
+                    puts_(o, " align ");
+                    puts_(o, align_name(cell->align));
+                }
+            }
+            put_pos(o, cell->pos);
+            put(o, "\n", 1);
+            put_inline(o, &cell->text, depth + 2);
+        }
+    }
+}
+
+static void
+put_blocks(out_t *o, const char *name, const vb_blocks_t *bs, int depth)
+{
+    indent(o, depth);
+    puts_(o, name);
+    put(o, " ", 1);
+    put_int(o, bs->n);
+    put(o, "\n", 1);
+    for (int i = 0; i < bs->n; i++) {
+        const vb_block_t *b = &bs->v[i];
+        switch (b->kind) {
+        case VB_BLOCK_PARA:
+            indent(o, depth);
+            puts_(o, "para");
+            break;
+        case VB_BLOCK_HEADING:
+            indent(o, depth);
+            puts_(o, "heading ");
+            put_int(o, b->level);
+            break;
+        case VB_BLOCK_PAGEBREAK:
+            indent(o, depth);
+            puts_(o, "pagebreak");
+            break;
+        case VB_BLOCK_TABLE:
+            if (b->table)
+                put_table(o, b->table, depth);
+            continue;
+        default:
+            indent(o, depth);
+            puts_(o, "block?");
+            break;
+        }
+        put_pos(o, b->pos);
+        put(o, "\n", 1);
+        put_inline(o, &b->text, depth + 1);
+    }
+}
+
+vb_status_t
+vb_model_dump(const vb_model_t *m, char **out, size_t *len)
+{
+    out_t o = {0};
+    *out = NULL;
+    if (len)
+        *len = 0;
+    puts_(&o, "source ");
+    put_str(&o, m->source ? m->source : "", m->source ? strlen(m->source) : 0);
+    put(&o, "\n", 1);
+    const vb_meta_t *mt = &m->meta;
+    put_field(&o, "profile", &mt->profile);
+    put_field(&o, "parent", &mt->parent);
+    put_field(&o, "issuer", &mt->issuer);
+    put_field(&o, "number", &mt->number);
+    put_field(&o, "place", &mt->place);
+    if (mt->date.year) {
+        char b[16];
+        b[0] = (char)('0' + mt->date.year / 1000 % 10);
+        b[1] = (char)('0' + mt->date.year / 100 % 10);
+        b[2] = (char)('0' + mt->date.year / 10 % 10);
+        b[3] = (char)('0' + mt->date.year % 10);
+        b[4] = '-';
+        b[5] = (char)('0' + mt->date.month / 10 % 10);
+        b[6] = (char)('0' + mt->date.month % 10);
+        b[7] = '-';
+        b[8] = (char)('0' + mt->date.day / 10 % 10);
+        b[9] = (char)('0' + mt->date.day % 10);
+        puts_(&o, "meta date ");
+        put(&o, b, 10);
+        put_pos(&o, mt->date.pos);
+        put(&o, "\n", 1);
+    }
+    put_field(&o, "kind", &mt->kind);
+    put_field(&o, "title", &mt->title);
+    put_field(&o, "signer.authority", &mt->signer.authority);
+    put_field(&o, "signer.post", &mt->signer.post);
+    put_field(&o, "signer.name", &mt->signer.name);
+    if (mt->nrecipients) {
+        puts_(&o, "meta recipients ");
+        put_int(&o, mt->nrecipients);
+        put_pos(&o, mt->recipients_pos);
+        put(&o, "\n", 1);
+        for (int i = 0; i < mt->nrecipients; i++) {
+            puts_(&o, "  recipient ");
+            put_str(&o, mt->recipients[i].text, strlen(mt->recipients[i].text));
+            put_pos(&o, mt->recipients[i].pos);
+            put(&o, "\n", 1);
+        }
+    }
+    put_blocks(&o, "body", &m->body, 0);
+    for (int a = 0; a < m->nappendices; a++) {
+        const vb_appendix_t *ap = &m->appendices[a];
+        puts_(&o, "appendix");
+        put_pos(&o, ap->pos);
+        put(&o, "\n  label\n", 9);
+        put_inline(&o, &ap->label, 2);
+        for (int t = 0; t < ap->ntitle; t++) {
+            puts_(&o, "  title\n");
+            put_inline(&o, &ap->title[t], 2);
+        }
+        put_blocks(&o, "blocks", &ap->blocks, 1);
+    }
+    if (o.oom) {
+        free(o.p);
+        return VB_E_NOMEM;
+    }
+    if (!o.p) {
+        o.p = malloc(1);
+        if (!o.p)
+            return VB_E_NOMEM;
+        o.p[0] = 0;
+    }
+    *out = o.p;
+    if (len)
+        *len = o.n;
+    return VB_OK;
+}

@@ -1,0 +1,222 @@
+/*
+ * paginate.c - placing the chunks of the flow on pages.
+ *
+ * First fit with backtracking: chunks go onto the page while they fit above
+ * the bottom margin (a chunk's `fit`, its ink, must fit; its `height` is what
+ * the flow advances). When one does not fit, the page ends at the last
+ * chunk boundary on it where a break is allowed (a chunk not kept with its
+ * predecessor), and the chunks after that boundary move to the next page. If
+ * the whole page is one keep-chain, the rule gives way and the page breaks
+ * where the overflow happened: a paragraph never runs off the page. Each
+ * backtrack moves the page start forward, so the work is linear in the number
+ * of chunks apart from the re-placed tail of each page.
+ *
+ * Space before a chunk is dropped at the top of a page. A table row that
+ * starts a page gets its table's head rows repeated above it. Page numbers
+ * follow the profile (first numbered page, format, ink top, centred on the
+ * text block); they may restart at an appendix.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "layout.h"
+
+typedef struct pageinfo {
+    int start, end;       /* chunks [start, end) */
+    vb_len_t head_height; /* repeated table head at the top */
+    vb_chunk_t **head;
+    int nhead;
+    int number;           /* the page's number in its numbering sequence */
+} pageinfo_t;
+
+static bool
+repeats_head(vb_chunk_t **chunks, int i)
+{
+    vb_chunk_t *c = chunks[i];
+    return c->head && c->nhead > 0 && i > 0 && chunks[i - 1] != c->head[c->nhead - 1];
+}
+
+static vb_status_t
+emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_chunk_t *c, vb_len_t y, vb_diag_t *d)
+{
+    for (int k = 0; k < c->items.n; k++) {
+        vb_ditem_t *it = vb_dpage_add(dl, *pg, c->items.v[k].kind);
+        if (!it)
+            return vb_diag_nomem(d);
+        *it = c->items.v[k];
+        switch (it->kind) {
+        case VB_DITEM_RUN: {
+            vb_dglyph_t *g = VB_NEWN(lc->arena, vb_dglyph_t, it->u.run.n ? it->u.run.n : 1);
+            if (!g)
+                return vb_diag_nomem(d);
+            for (int j = 0; j < it->u.run.n; j++) {
+                g[j] = it->u.run.glyphs[j];
+                g[j].y += y;
+            }
+            it->u.run.glyphs = g;
+            break;
+        }
+        case VB_DITEM_RULE:
+            it->u.rule.y1 += y;
+            it->u.rule.y2 += y;
+            break;
+        case VB_DITEM_BOX:
+            it->u.box.y += y;
+            break;
+        }
+    }
+    if (c->outline_title && c->outline_level > 0)
+        if (vb_dlist_add_outline(dl, c->outline_level, c->outline_title, pidx, y))
+            return vb_diag_nomem(d);
+    return VB_OK;
+}
+
+static vb_status_t
+add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_diag_t *d)
+{
+    const vb_pagenum_t *pn = &lc->profile->page_number;
+    char num[16];
+    snprintf(num, sizeof num, "%d", number);
+    char text[128];
+    size_t o = 0;
+    for (const char *p = pn->format ? pn->format : "{page}"; *p && o < sizeof text - 16;) {
+        if (!strncmp(p, "{page}", 6)) {
+            size_t n = strlen(num);
+            memcpy(text + o, num, n);
+            o += n;
+            p += 6;
+        } else {
+            text[o++] = *p++;
+        }
+    }
+    char *s = vb_arena_strndup(lc->arena, text, o);
+    if (!s)
+        return vb_diag_nomem(d);
+    pg->label = s;
+    vb_span_t sp = {s, o, 0};
+    vb_inline_t in = {&sp, 1};
+    vb_style_t st = pn->style;
+    st.indent = st.hang = 0;
+    vb_lines_t lines;
+    vb_status_t rc = vb_set_text(&lc->set, &in, &st, lc->text_width, &lines, d);
+    if (rc != VB_OK || lines.n == 0)
+        return rc;
+    /* the baseline sits so that the highest ink of the number is at ink_top */
+    int top = 0;
+    const vb_line_t *ln = &lines.v[0];
+    const vb_font_t *f = NULL;
+    for (int r = 0; r < ln->nruns; r++) {
+        f = vb_fontset_face(lc->set.fonts, (vb_face_t)ln->runs[r].face);
+        for (int g = 0; g < ln->runs[r].n; g++) {
+            int t, b;
+            vb_font_glyph_vextent(f, ln->runs[r].glyphs[g].gid, &t, &b);
+            if (t > top)
+                top = t;
+        }
+    }
+    vb_len_t base = pn->ink_top + (f ? vb_font_scale(f, top, st.size) : 0);
+    vb_chunk_t tmp;
+    memset(&tmp, 0, sizeof tmp);
+    rc = vb_chunk_add_line(lc, &tmp, ln, lc->text_left, base, d);
+    if (rc != VB_OK)
+        return rc;
+    for (int k = 0; k < tmp.items.n; k++) {
+        vb_ditem_t *it = vb_dpage_add(dl, pg, tmp.items.v[k].kind);
+        if (!it)
+            return vb_diag_nomem(d);
+        *it = tmp.items.v[k];
+    }
+    return VB_OK;
+}
+
+vb_status_t
+vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
+{
+    const vb_profile_t *p = lc->profile;
+    vb_chunk_t **ch = lc->chunks.v;
+    int n = lc->chunks.n;
+    vb_len_t top = p->margin_top, bottom = p->page_height - p->margin_bottom;
+    vb_len_t *ys = VB_NEWN(lc->arena, vb_len_t, n ? n : 1);
+    if (!ys)
+        return vb_diag_nomem(d);
+    VB_VEC(pageinfo_t) pages = {0};
+
+    int i = 0;
+    int64_t y = 0;
+    while (i < n) {
+        /* start a page at chunk i */
+        pageinfo_t pi;
+        memset(&pi, 0, sizeof pi);
+        pi.start = i;
+        if (repeats_head(ch, i)) {
+            pi.head = ch[i]->head;
+            pi.nhead = ch[i]->nhead;
+            for (int k = 0; k < pi.nhead; k++)
+                pi.head_height += pi.head[k]->height;
+        }
+        y = (ch[i]->top >= 0 ? ch[i]->top : top) + pi.head_height;
+        int j = i;
+        while (j < n) {
+            vb_chunk_t *c = ch[j];
+            if (j > i && c->break_before)
+                break;
+            vb_len_t sb = j == i ? 0 : c->space_before;
+            if (j == i || y + sb + c->fit <= bottom) {
+                ys[j] = (vb_len_t)(y + sb);
+                y += sb + c->height;
+                j++;
+                continue;
+            }
+            /* does not fit: back up to the last allowed break on this page */
+            int b = j;
+            while (b > i && ch[b]->keep_with_prev)
+                b--;
+            if (b > i)
+                j = b;
+            break;
+        }
+        pi.end = j;
+        if (VB_PUSH(lc->arena, pages, pi))
+            return vb_diag_nomem(d);
+        i = j;
+    }
+
+    /* numbering; the label ranges must be in page order */
+    if (vb_dlist_add_label(dl, 0, 1, NULL))
+        return vb_diag_nomem(d);
+    int number = 0;
+    for (int k = 0; k < pages.n; k++) {
+        pageinfo_t *pi = &pages.v[k];
+        if (k > 0 && ch[pi->start]->restart_numbers) {
+            number = 0;
+            if (vb_dlist_add_label(dl, k, 1, NULL))
+                return vb_diag_nomem(d);
+        }
+        pi->number = ++number;
+    }
+
+    for (int k = 0; k < pages.n; k++) {
+        pageinfo_t *pi = &pages.v[k];
+        vb_dpage_t *pg = vb_dlist_add_page(dl, p->page_width, p->page_height);
+        if (!pg)
+            return vb_diag_nomem(d);
+        vb_len_t hy = ch[pi->start]->top >= 0 ? ch[pi->start]->top : top;
+        for (int h = 0; h < pi->nhead; h++) {
+            vb_status_t rc = emit_items(lc, dl, &pg, k, pi->head[h], hy, d);
+            if (rc != VB_OK)
+                return rc;
+            hy += pi->head[h]->height;
+        }
+        for (int c = pi->start; c < pi->end; c++) {
+            vb_status_t rc = emit_items(lc, dl, &pg, k, ch[c], ys[c], d);
+            if (rc != VB_OK)
+                return rc;
+        }
+        if (p->page_number.present && pi->number >= p->page_number.first) {
+            vb_status_t rc = add_page_number(lc, dl, pg, pi->number, d);
+            if (rc != VB_OK)
+                return rc;
+        }
+    }
+    return VB_OK;
+}

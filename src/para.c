@@ -1,0 +1,530 @@
+/*
+ * para.c - setting inline text into lines (see para.h).
+ *
+ * 1. Each span is cut at the author's '\n' into segments, and each segment is
+ *    shaped once by HarfBuzz (shape.c) in its face and size. Shaping whole
+ *    segments, not words, keeps it to one HarfBuzz call per run of one style.
+ * 2. The glyphs become Knuth-Plass items: a box per word piece (glyphs
+ *    between spaces), a glue per space (its natural width from the font, with
+ *    the profile's stretch and shrink), a fil glue and a forced break per '\n'
+ *    and at the end. A first-line indent is a box. Where typography forbids
+ *    a break (see forbid_break), an infinite penalty goes before the glue, so
+ *    that glue is no longer a legal breakpoint.
+ * 3. linebreak.c chooses the breaks: total fit for justified text, greedy
+ *    first fit for ragged text (whose glue neither stretches nor shrinks).
+ *    Balanced centred text (titles) is broken greedily at the narrowest width
+ *    that still gives the same number of lines.
+ * 4. Each line is justified exactly: the difference between the measure and
+ *    the natural width is shared among the line's glues in proportion to their
+ *    stretch (or shrink), in integer millipoints with the remainders carried,
+ *    so a justified line ends exactly at the right edge.
+ * 5. Glyphs are emitted as runs (one per segment per line) with absolute x;
+ *    space glyphs are kept so the text layer has real spaces.
+ */
+#include "para.h"
+
+#include <string.h>
+
+#include "shape.h"
+
+typedef struct seg {
+    const char *text;
+    size_t len;
+    uint8_t face;
+    vb_shaped_t sh;
+    uint32_t *cl_len;   /* per glyph: length of its cluster text, 0 for continuation glyphs */
+} seg_t;
+
+typedef struct itemsrc {
+    int seg;            /* -1: synthetic (indent, fil glue, penalty) */
+    int g0, g1;         /* glyph range within the segment */
+} itemsrc_t;
+
+typedef struct build {
+    VB_VEC(seg_t) segs;
+    VB_VEC(vb_lbitem_t) items;
+    VB_VEC(itemsrc_t) srcs;
+} build_t;
+
+static const vb_font_t *
+face_font(const vb_setctx_t *ctx, int face)
+{
+    return vb_fontset_face(ctx->fonts, (vb_face_t)(face & 3));
+}
+
+vb_len_t
+vb_style_ascent(const vb_setctx_t *ctx, const vb_style_t *st)
+{
+    const vb_font_t *f = face_font(ctx, st->face);
+    return vb_font_scale(f, vb_font_info(f)->ascender, st->size);
+}
+
+vb_len_t
+vb_style_descent(const vb_setctx_t *ctx, const vb_style_t *st)
+{
+    const vb_font_t *f = face_font(ctx, st->face);
+    return vb_font_scale(f, -vb_font_info(f)->descender, st->size);
+}
+
+static int
+push_item(vb_arena_t *a, build_t *b, vb_lbitem_t it, itemsrc_t src)
+{
+    if (VB_PUSH(a, b->items, it) || VB_PUSH(a, b->srcs, src))
+        return -1;
+    return 0;
+}
+
+static int
+push_forced_break(vb_arena_t *a, build_t *b)
+{
+    vb_lbitem_t fil = {.type = VB_LB_GLUE, .stretch = VB_LB_FIL};
+    vb_lbitem_t brk = {.type = VB_LB_PENALTY, .penalty = -VB_LB_INF};
+    itemsrc_t none = {-1, 0, 0};
+    return push_item(a, b, fil, none) || push_item(a, b, brk, none) ? -1 : 0;
+}
+
+/* Shapes every segment of text; fills b->segs. */
+static vb_status_t
+shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, build_t *b, vb_diag_t *d)
+{
+    for (int i = 0; i < text->n; i++) {
+        const vb_span_t *sp = &text->spans[i];
+        size_t start = 0;
+        for (size_t k = 0; k <= sp->len; k++) {
+            if (k < sp->len && sp->text[k] != '\n')
+                continue;
+            seg_t s = {0};
+            s.text = sp->text + start;
+            s.len = k - start;
+            s.face = (uint8_t)((st->face | sp->face) & 3);
+            if (s.len) {
+                vb_status_t rc = vb_shape(face_font(ctx, s.face), st->size, s.text, s.len, ctx->arena, &s.sh, d);
+                if (rc != VB_OK)
+                    return rc;
+                s.cl_len = VB_NEWN(ctx->arena, uint32_t, s.sh.n ? s.sh.n : 1);
+                if (!s.cl_len)
+                    return vb_diag_nomem(d);
+                for (int g = 0; g < s.sh.n; g++) {
+                    uint32_t c = s.sh.glyphs[g].cluster;
+                    if (g > 0 && s.sh.glyphs[g - 1].cluster == c) {
+                        s.cl_len[g] = 0;
+                        continue;
+                    }
+                    uint32_t next = (uint32_t)s.len;
+                    for (int h = g + 1; h < s.sh.n; h++)
+                        if (s.sh.glyphs[h].cluster != c) {
+                            next = s.sh.glyphs[h].cluster;
+                            break;
+                        }
+                    s.cl_len[g] = next > c ? next - c : 0;
+                }
+            }
+            if (VB_PUSH(ctx->arena, b->segs, s))
+                return vb_diag_nomem(d);
+            /* a segment ended by '\n' is marked by a NULL-text sentinel */
+            if (k < sp->len) {
+                seg_t brk = {0};
+                if (VB_PUSH(ctx->arena, b->segs, brk))
+                    return vb_diag_nomem(d);
+            }
+            start = k + 1;
+        }
+    }
+    return VB_OK;
+}
+
+static bool
+is_space_at(const seg_t *s, uint32_t cluster)
+{
+    if (cluster >= s->len)
+        return false;
+    char c = s->text[cluster];
+    return c == ' ' || c == '\t';
+}
+
+/* Builds the items of the paragraph from its shaped segments. */
+static vb_status_t
+build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, build_t *b, vb_diag_t *d)
+{
+    vb_arena_t *a = ctx->arena;
+    itemsrc_t none = {-1, 0, 0};
+    if (st->indent > 0 && (st->align == VB_ALIGN_JUSTIFY || st->align == VB_ALIGN_LEFT)) {
+        vb_lbitem_t ind = {.type = VB_LB_BOX, .width = st->indent};
+        if (push_item(a, b, ind, none))
+            return vb_diag_nomem(d);
+    }
+    for (int i = 0; i < b->segs.n; i++) {
+        const seg_t *s = &b->segs.v[i];
+        if (!s->text) {
+            if (push_forced_break(a, b))
+                return vb_diag_nomem(d);
+            continue;
+        }
+        int g = 0;
+        while (g < s->sh.n) {
+            bool sp = is_space_at(s, s->sh.glyphs[g].cluster);
+            int h = g;
+            int64_t w = 0;
+            while (h < s->sh.n && is_space_at(s, s->sh.glyphs[h].cluster) == sp)
+                w += s->sh.glyphs[h++].x_advance;
+            vb_lbitem_t it = {.type = sp ? VB_LB_GLUE : VB_LB_BOX, .width = (vb_len_t)w};
+            if (sp && !ragged) {
+                it.stretch = (vb_len_t)(w * ctx->brk->space_stretch / 1000);
+                it.shrink = (vb_len_t)(w * ctx->brk->space_shrink / 1000);
+            }
+            itemsrc_t src = {i, g, h};
+            if (push_item(a, b, it, src))
+                return vb_diag_nomem(d);
+            g = h;
+        }
+    }
+    if (push_forced_break(a, b))
+        return vb_diag_nomem(d);
+    return VB_OK;
+}
+
+/* First or last code point of a box's text. */
+static uint32_t
+box_char(const build_t *b, int k, bool last)
+{
+    const itemsrc_t *src = &b->srcs.v[k];
+    if (src->seg < 0)
+        return 0;
+    const seg_t *s = &b->segs.v[src->seg];
+    uint32_t start = s->sh.glyphs[src->g0].cluster;
+    uint32_t end = src->g1 < s->sh.n ? s->sh.glyphs[src->g1].cluster : (uint32_t)s->len;
+    if (end <= start)
+        return 0;
+    uint32_t cp = 0;
+    if (!last) {
+        vb_utf8_decode(s->text + start, end - start, &cp);
+        return cp;
+    }
+    uint32_t p = end - 1;
+    while (p > start && ((unsigned char)s->text[p] & 0xC0) == 0x80)
+        p--;
+    vb_utf8_decode(s->text + p, end - p, &cp);
+    return cp;
+}
+
+static bool
+box_text_is(const build_t *b, int k, const char *w)
+{
+    const itemsrc_t *src = &b->srcs.v[k];
+    if (src->seg < 0)
+        return false;
+    const seg_t *s = &b->segs.v[src->seg];
+    uint32_t start = s->sh.glyphs[src->g0].cluster;
+    uint32_t end = src->g1 < s->sh.n ? s->sh.glyphs[src->g1].cluster : (uint32_t)s->len;
+    size_t n = strlen(w);
+    return end - start == n && memcmp(s->text + start, w, n) == 0;
+}
+
+static bool
+is_opening(uint32_t c)
+{
+    return c == '(' || c == '[' || c == '{' || c == 0x201C || c == 0x2018 || c == 0xAB;
+}
+
+static bool
+is_closing(uint32_t c)
+{
+    return c == ')' || c == ']' || c == '}' || c == 0x201D || c == 0x2019 || c == 0xBB || c == ',' || c == '.' ||
+           c == ';' || c == ':' || c == '!' || c == '?' || c == '%' || c == 0x2026;
+}
+
+/*
+ * May a line break at the glue between box `prev` and box `next`? Not after an
+ * opening bracket or quote, not before closing punctuation, not before a lone
+ * dash (a line starting with "- " reads as a list item), and not between
+ * "Số" and its number.
+ */
+static bool
+forbid_break(const build_t *b, int prev, int next)
+{
+    if (prev < 0 || next < 0)
+        return false;
+    if (is_opening(box_char(b, prev, true)))
+        return true;
+    uint32_t first = box_char(b, next, false);
+    if (is_closing(first))
+        return true;
+    if (box_text_is(b, next, "-") || box_text_is(b, next, "\xE2\x80\x93") || box_text_is(b, next, "\xE2\x80\x94"))
+        return true;
+    if ((box_text_is(b, prev, "S\xE1\xBB\x91") || box_text_is(b, prev, "s\xE1\xBB\x91")) && first >= '0' &&
+        first <= '9')
+        return true;
+    return false;
+}
+
+/* Inserts an infinite penalty before every glue where a break is forbidden. */
+static vb_status_t
+apply_break_rules(vb_setctx_t *ctx, build_t *b, vb_diag_t *d)
+{
+    build_t nb = b[0];
+    nb.items.v = NULL, nb.items.n = nb.items.cap = 0;
+    nb.srcs.v = NULL, nb.srcs.n = nb.srcs.cap = 0;
+    itemsrc_t none = {-1, 0, 0};
+    for (int k = 0; k < b->items.n; k++) {
+        const vb_lbitem_t *it = &b->items.v[k];
+        if (it->type == VB_LB_GLUE && k > 0 && b->items.v[k - 1].type == VB_LB_BOX && k + 1 < b->items.n &&
+            b->items.v[k + 1].type == VB_LB_BOX && forbid_break(b, k - 1, k + 1)) {
+            vb_lbitem_t pen = {.type = VB_LB_PENALTY, .penalty = VB_LB_INF};
+            if (push_item(ctx->arena, &nb, pen, none))
+                return vb_diag_nomem(d);
+        }
+        if (push_item(ctx->arena, &nb, *it, b->srcs.v[k]))
+            return vb_diag_nomem(d);
+    }
+    b->items = nb.items;
+    b->srcs = nb.srcs;
+    return VB_OK;
+}
+
+typedef struct pglyph {
+    int seg, g;
+    vb_len_t x, y;
+} pglyph_t;
+
+/* Emits one line: items [start, end), justified to width w when asked. */
+static vb_status_t
+emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb_len_t xoff, const vb_style_t *st,
+          bool last, int32_t ratio, vb_line_t *line, vb_diag_t *d)
+{
+    vb_arena_t *a = ctx->arena;
+    int64_t natural = 0, stretch = 0, shrink = 0;
+    bool fil = false;
+    for (int k = start; k < end; k++) {
+        const vb_lbitem_t *it = &b->items.v[k];
+        if (it->type == VB_LB_PENALTY)
+            continue;
+        natural += it->width;
+        if (it->type == VB_LB_GLUE) {
+            if (it->stretch == VB_LB_FIL)
+                fil = true;
+            else
+                stretch += it->stretch;
+            shrink += it->shrink;
+        }
+    }
+    int64_t excess = (int64_t)w - natural;
+    bool justify = st->align == VB_ALIGN_JUSTIFY && !fil && !last && excess != 0 &&
+                   ((excess > 0 && stretch > 0) || (excess < 0 && shrink > 0));
+    int64_t pool = excess > 0 ? stretch : shrink, cum = 0, given = 0;
+    int64_t x = xoff;
+    if (!justify) {
+        if (st->align == VB_ALIGN_CENTER)
+            x += excess / 2;
+        else if (st->align == VB_ALIGN_RIGHT)
+            x += excess;
+    }
+    line->x0 = (vb_len_t)x;
+    line->justified = justify;
+    line->ratio = justify ? ratio : 0;
+
+    VB_VEC(pglyph_t) gl = {0};
+    for (int k = start; k < end; k++) {
+        const vb_lbitem_t *it = &b->items.v[k];
+        const itemsrc_t *src = &b->srcs.v[k];
+        if (it->type == VB_LB_PENALTY)
+            continue;
+        int64_t adv = it->width;
+        if (it->type == VB_LB_GLUE && justify && it->stretch != VB_LB_FIL) {
+            /* share the excess in proportion, carrying remainders */
+            cum += excess > 0 ? it->stretch : it->shrink;
+            int64_t upto = excess * cum / pool;
+            adv += upto - given;
+            given = upto;
+        }
+        if (src->seg >= 0) {
+            const seg_t *s = &b->segs.v[src->seg];
+            int64_t gx = x;
+            for (int g = src->g0; g < src->g1; g++) {
+                const vb_glyph_t *sg = &s->sh.glyphs[g];
+                pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset};
+                if (VB_PUSH(a, gl, p))
+                    return vb_diag_nomem(d);
+                gx += sg->x_advance;
+            }
+        }
+        if (it->type == VB_LB_BOX)
+            line->x1 = (vb_len_t)(x + adv);
+        x += adv;
+    }
+    if (line->x1 < line->x0)
+        line->x1 = line->x0;
+
+    /* runs: one per segment */
+    int nruns = 0;
+    for (int i = 0; i < gl.n; i++)
+        if (i == 0 || gl.v[i].seg != gl.v[i - 1].seg)
+            nruns++;
+    line->runs = VB_NEWN(a, vb_drun_t, nruns ? nruns : 1);
+    if (!line->runs)
+        return vb_diag_nomem(d);
+    line->nruns = 0;
+    for (int i = 0; i < gl.n;) {
+        int j = i;
+        while (j < gl.n && gl.v[j].seg == gl.v[i].seg)
+            j++;
+        const seg_t *s = &b->segs.v[gl.v[i].seg];
+        vb_drun_t *r = &line->runs[line->nruns++];
+        r->face = s->face;
+        r->size = st->size;
+        r->text = s->text;
+        r->text_len = s->len;
+        r->n = j - i;
+        r->glyphs = VB_NEWN(a, vb_dglyph_t, r->n);
+        if (!r->glyphs)
+            return vb_diag_nomem(d);
+        for (int k = i; k < j; k++) {
+            const vb_glyph_t *sg = &s->sh.glyphs[gl.v[k].g];
+            vb_dglyph_t *dg = &r->glyphs[k - i];
+            dg->gid = sg->gid;
+            dg->x = gl.v[k].x;
+            dg->y = gl.v[k].y;
+            dg->text_off = sg->cluster;
+            dg->text_len = s->cl_len[gl.v[k].g];
+        }
+        i = j;
+    }
+    return VB_OK;
+}
+
+/* Runs the breaker over the built items for the given first/other line widths. */
+static vb_status_t
+break_lines(vb_setctx_t *ctx, const build_t *b, vb_len_t w0, vb_len_t w1, bool greedy, vb_lbbreak_t **brk, int *nbrk,
+            vb_diag_t *d)
+{
+    vb_lbparams_t p;
+    vb_lbparams_default(&p);
+    vb_len_t widths[2] = {w0, w1};
+    p.widths = widths;
+    p.nwidths = 2;
+    p.algorithm = greedy ? VB_LB_GREEDY : VB_LB_TOTAL_FIT;
+    if (ctx->brk) {
+        if (ctx->brk->tolerance > 0)
+            p.tolerance = ctx->brk->tolerance;
+        if (ctx->brk->line_penalty > 0)
+            p.line_penalty = ctx->brk->line_penalty;
+        if (ctx->brk->fitness_demerits > 0)
+            p.fitness_demerits = ctx->brk->fitness_demerits;
+        p.loose_demerits = ctx->brk->loose_demerits;
+        if (ctx->brk->loose_ratio > 0)
+            p.loose_ratio = ctx->brk->loose_ratio;
+    }
+    return vb_linebreak(b->items.v, b->items.n, &p, ctx->arena, brk, nbrk, d);
+}
+
+vb_status_t
+vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_len_t width, vb_lines_t *out,
+            vb_diag_t *d)
+{
+    build_t b;
+    memset(&b, 0, sizeof b);
+    memset(out, 0, sizeof *out);
+    bool ragged = st->align != VB_ALIGN_JUSTIFY;
+    vb_status_t rc = shape_segments(ctx, text, st, &b, d);
+    if (rc == VB_OK)
+        rc = build_items(ctx, st, ragged, &b, d);
+    if (rc == VB_OK)
+        rc = apply_break_rules(ctx, &b, d);
+    if (rc != VB_OK)
+        return rc;
+
+    vb_len_t hang = st->hang > 0 && st->hang < width ? st->hang : 0;
+    vb_len_t w0 = width, w1 = width - hang;
+    bool greedy = ragged || ctx->greedy || (ctx->brk && ctx->brk->greedy);
+    vb_lbbreak_t *brk = NULL;
+    int nbrk = 0;
+    rc = break_lines(ctx, &b, w0, w1, greedy, &brk, &nbrk, d);
+    if (rc != VB_OK)
+        return rc;
+
+    if (st->balance && st->align == VB_ALIGN_CENTER && nbrk > 1) {
+        /* the narrowest width that keeps the number of lines: binary search */
+        vb_len_t lo = width / nbrk, hi = width;
+        vb_lbbreak_t *best = brk;
+        int nbest = nbrk;
+        while (hi - lo > 100) {
+            vb_len_t mid = lo + (hi - lo) / 2;
+            vb_lbbreak_t *tb = NULL;
+            int nt = 0;
+            rc = break_lines(ctx, &b, mid, mid, true, &tb, &nt, d);
+            if (rc != VB_OK)
+                return rc;
+            bool overfull = false;
+            for (int i = 0; i < nt; i++)
+                if (tb[i].ratio < -1000)
+                    overfull = true;
+            if (nt <= nbrk && !overfull) {
+                hi = mid;
+                best = tb;
+                nbest = nt;
+            } else {
+                lo = mid;
+            }
+        }
+        brk = best;
+        nbrk = nbest;
+        /* lines were chosen at the narrower width; they are centred in the full width */
+    }
+
+    out->v = VB_NEWN(ctx->arena, vb_line_t, nbrk ? nbrk : 1);
+    if (!out->v)
+        return vb_diag_nomem(d);
+    int prev = -1;
+    for (int l = 0; l < nbrk; l++) {
+        int start = prev + 1;
+        /* discard glue and penalties at the start of a line (but never the indent box) */
+        while (start < brk[l].pos && b.items.v[start].type != VB_LB_BOX)
+            start++;
+        int end = brk[l].pos;
+        bool last = l == nbrk - 1;
+        vb_len_t lw = l == 0 ? w0 : w1, xoff = l == 0 ? 0 : hang;
+        rc = emit_line(ctx, &b, start, end, lw, xoff, st, last, brk[l].ratio, &out->v[out->n], d);
+        if (rc != VB_OK)
+            return rc;
+        out->n++;
+        prev = brk[l].pos;
+    }
+    return VB_OK;
+}
+
+vb_status_t
+vb_text_measure(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_len_t *natural,
+                vb_len_t *widest_word, vb_diag_t *d)
+{
+    build_t b;
+    memset(&b, 0, sizeof b);
+    vb_style_t s = *st;
+    s.indent = 0;
+    vb_status_t rc = shape_segments(ctx, text, &s, &b, d);
+    if (rc == VB_OK)
+        rc = build_items(ctx, &s, true, &b, d);
+    if (rc != VB_OK)
+        return rc;
+    int64_t line = 0, best_line = 0, word = 0, best_word = 0;
+    for (int k = 0; k < b.items.n; k++) {
+        const vb_lbitem_t *it = &b.items.v[k];
+        if (it->type == VB_LB_PENALTY && it->penalty <= -VB_LB_INF) {
+            if (line > best_line)
+                best_line = line;
+            line = 0;
+        }
+        if (it->type == VB_LB_BOX) {
+            word += it->width;
+            if (word > best_word)
+                best_word = word;
+        } else {
+            word = 0;
+        }
+        if (it->type != VB_LB_PENALTY)
+            line += it->width;
+    }
+    if (line > best_line)
+        best_line = line;
+    *natural = (vb_len_t)best_line;
+    *widest_word = (vb_len_t)best_word;
+    return VB_OK;
+}

@@ -1,0 +1,62 @@
+/*
+ * para.h - setting text into lines: shaping, breaking, justifying.
+ *
+ * Turns inline text (spans in faces) into lines of positioned glyph runs for a
+ * given width and style. Used for body paragraphs, headings, the header,
+ * title and closing bands, and table cells. Knows fonts and the breaker, not
+ * pages.
+ */
+#ifndef VB_PARA_H
+#define VB_PARA_H
+
+#include "dlist.h"
+#include "font.h"
+#include "linebreak.h"
+#include "model.h"
+#include "profile.h"
+
+typedef struct vb_setctx {
+    const vb_fontset_t *fonts;
+    vb_arena_t *arena;
+    const vb_pbreak_t *brk;   /* space stretch/shrink and breaker settings */
+    bool greedy;              /* use the greedy breaker for justified text */
+} vb_setctx_t;
+
+/* One set line. Glyph x are relative to the column's left edge, y is 0 at the baseline. */
+typedef struct vb_line {
+    vb_drun_t *runs;
+    int nruns;
+    vb_len_t x0, x1;          /* extent of the content after alignment */
+    int32_t ratio;            /* adjustment ratio of justified lines, thousandths; 0 otherwise */
+    bool justified;           /* stretched or shrunk to the full width */
+} vb_line_t;
+
+typedef struct vb_lines {
+    vb_line_t *v;
+    int n;
+} vb_lines_t;
+
+/*
+ * Sets text in width with style st: its size, face (combined with each
+ * span's face), alignment, first-line indent and hanging indent. Justified
+ * text uses total fit (or greedy when ctx->greedy); the last line and lines
+ * ending at a '\n' are ragged. Centred text with st->balance gets balanced
+ * line lengths. Lines break only at spaces and never where a typographic rule
+ * forbids (after "Số" before a number, after an opening bracket or quote,
+ * before closing punctuation, before a lone dash).
+ */
+vb_status_t vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_len_t width,
+                        vb_lines_t *out, vb_diag_t *d);
+
+/* The ascent and descent (both positive) of the style's face at its size. */
+vb_len_t vb_style_ascent(const vb_setctx_t *ctx, const vb_style_t *st);
+vb_len_t vb_style_descent(const vb_setctx_t *ctx, const vb_style_t *st);
+
+/*
+ * Measures text set on one line: its natural width and the width of its
+ * widest word (the narrowest it can be set without overflowing).
+ */
+vb_status_t vb_text_measure(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_len_t *natural,
+                            vb_len_t *widest_word, vb_diag_t *d);
+
+#endif

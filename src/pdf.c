@@ -1,0 +1,614 @@
+/*
+ * pdf.c - the PDF backend: a display list to PDF bytes, through libharu 2.3.0.
+ *
+ * Owns the document: pages, rules, outline, page labels, Info, the trailer
+ * /ID, compression, and getting the bytes safely to disk. Text and fonts are
+ * pdf_font.c's (the one file allowed into libharu internals); this file uses
+ * libharu's public API only, plus that file's functions.
+ *
+ * Determinism: nothing here reads the clock. Dates come from the display
+ * list, and the /ID is a hash of everything the display list's dump shows
+ * plus the font names, so the same input gives byte-identical PDFs.
+ *
+ * Errors: libharu reports through a handler we give HPDF_New; it only records
+ * the first error in an errctx_t (no longjmp), and every call's return value
+ * is checked. Text strings (Info, outline titles, label prefixes) go through
+ * libharu's UTF-8 encoder, which writes them as UTF-16BE with a BOM.
+ *
+ * Writing a file: the whole PDF is built in memory first, so a failure while
+ * building touches no file. The bytes then go to a new file next to the
+ * target (".name.XXXXXX", created with O_EXCL and mode 0666 so the umask
+ * applies, as for any output file; mkstemp would force 0600), are fsync'ed and
+ * renamed over the target. Any failure unlinks the temporary file, so the
+ * target is either the complete new PDF or untouched.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+
+#include "pdf.h"
+#include "pdf_font.h"
+
+/* Outline nesting deeper than this hangs under the deepest level kept. */
+#define MAX_OUTLINE_DEPTH 16
+
+typedef struct errctx {
+    HPDF_STATUS first;
+    HPDF_STATUS detail;
+} errctx_t;
+
+static void
+on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
+{
+    errctx_t *ec = user_data;
+    if (ec->first == HPDF_OK) {
+        ec->first = error_no;
+        ec->detail = detail_no;
+    }
+}
+
+typedef struct builder {
+    const vb_dlist_t *dl;
+    HPDF_Doc pdf;
+    errctx_t err;
+    vb_pdf_fonts_t *fonts;
+    vb_diag_t *d;
+} builder_t;
+
+/* A libharu call failed: report the first error libharu recorded, else st. */
+static vb_status_t
+fail(builder_t *b, HPDF_STATUS st, const char *what)
+{
+    return vb_pdf_haru_fail(b->pdf, b->err.first != HPDF_OK ? b->err.first : st, what, b->d);
+}
+
+static HPDF_REAL
+pt(int64_t mp)
+{
+    return (HPDF_REAL)((double)mp / 1000.0);
+}
+
+static vb_status_t
+draw_page(builder_t *b, const vb_dpage_t *pg)
+{
+    HPDF_Page page = HPDF_AddPage(b->pdf);
+    if (!page)
+        return fail(b, HPDF_OK, "adding a page");
+    HPDF_STATUS st = HPDF_Page_SetWidth(page, pt(pg->width));
+    if (st == HPDF_OK)
+        st = HPDF_Page_SetHeight(page, pt(pg->height));
+    if (st != HPDF_OK)
+        return fail(b, st, "setting the page size");
+
+    vb_len_t line_width = -1; /* not yet set on this page */
+    for (int i = 0; i < pg->n; i++) {
+        const vb_ditem_t *it = &pg->items[i];
+        switch (it->kind) {
+        case VB_DITEM_RUN: {
+            vb_status_t vs = vb_pdf_fonts_draw_run(b->fonts, page, pg->height, &it->u.run, b->d);
+            if (vs != VB_OK)
+                return vs;
+            break;
+        }
+        case VB_DITEM_RULE: {
+            /* black, butt caps: the PDF defaults, never changed here */
+            const vb_drule_t *r = &it->u.rule;
+            st = HPDF_OK;
+            if (r->width != line_width) {
+                st = HPDF_Page_SetLineWidth(page, pt(r->width));
+                line_width = r->width;
+            }
+            if (st == HPDF_OK)
+                st = HPDF_Page_MoveTo(page, pt(r->x1), pt((int64_t)pg->height - r->y1));
+            if (st == HPDF_OK)
+                st = HPDF_Page_LineTo(page, pt(r->x2), pt((int64_t)pg->height - r->y2));
+            if (st == HPDF_OK)
+                st = HPDF_Page_Stroke(page);
+            if (st != HPDF_OK)
+                return fail(b, st, "drawing a rule");
+            break;
+        }
+        case VB_DITEM_BOX:
+            /* a placeholder (the signature field comes later): nothing is drawn */
+            break;
+        default:
+            return vb_diag_set(b->d, VB_E_PDF, "pdf.item", NULL, 0, 0, "A page holds an item of unknown kind %d.",
+                               (int)it->kind);
+        }
+    }
+    return VB_OK;
+}
+
+static vb_status_t
+add_outline(builder_t *b)
+{
+    const vb_dlist_t *dl = b->dl;
+    if (dl->noutline == 0)
+        return VB_OK;
+    HPDF_Encoder enc = HPDF_GetEncoder(b->pdf, "UTF-8");
+    if (!enc)
+        return fail(b, HPDF_OK, "finding the UTF-8 encoder");
+    HPDF_Outline stack[MAX_OUTLINE_DEPTH];
+    int levels[MAX_OUTLINE_DEPTH];
+    int depth = 0;
+    for (int i = 0; i < dl->noutline; i++) {
+        const vb_doutline_t *o = &dl->outline[i];
+        if (o->page < 0 || o->page >= dl->npages)
+            return vb_diag_set(b->d, VB_E_PDF, "pdf.outline", NULL, 0, 0,
+                               "Outline entry %d points to page %d, but the document has %d pages.", i + 1,
+                               o->page + 1, dl->npages);
+        while (depth > 0 && levels[depth - 1] >= o->level)
+            depth--;
+        HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : NULL, o->title ? o->title : "", enc);
+        if (!ol)
+            return fail(b, HPDF_OK, "adding an outline entry");
+        HPDF_Page page = HPDF_GetPageByIndex(b->pdf, (HPDF_UINT)o->page);
+        HPDF_Destination dst = page ? HPDF_Page_CreateDestination(page) : NULL;
+        if (!dst)
+            return fail(b, HPDF_OK, "adding an outline destination");
+        int64_t top = (int64_t)dl->pages[o->page].height - o->y;
+        /* zoom 1: libharu refuses 0 ("keep") and anything outside 0.08-32 */
+        HPDF_STATUS st = HPDF_Destination_SetXYZ(dst, 0, pt(top > 0 ? top : 0), 1);
+        if (st == HPDF_OK)
+            st = HPDF_Outline_SetDestination(ol, dst);
+        if (st == HPDF_OK)
+            st = HPDF_Outline_SetOpened(ol, HPDF_TRUE);
+        if (st != HPDF_OK)
+            return fail(b, st, "adding an outline entry");
+        if (depth < MAX_OUTLINE_DEPTH) {
+            stack[depth] = ol;
+            levels[depth] = o->level;
+            depth++;
+        }
+    }
+    HPDF_STATUS st = HPDF_SetPageMode(b->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    if (st != HPDF_OK)
+        return fail(b, st, "setting the page mode");
+    return VB_OK;
+}
+
+static vb_status_t
+add_labels(builder_t *b)
+{
+    const vb_dlist_t *dl = b->dl;
+    int n = dl->nlabels;
+    if (n == 0)
+        return VB_OK;
+    /* sorted by first page (insertion sort: a handful of entries) */
+    const vb_dlabel_t **v = malloc(sizeof *v * (size_t)n);
+    if (!v)
+        return vb_diag_nomem(b->d);
+    for (int i = 0; i < n; i++) {
+        int j = i;
+        while (j > 0 && v[j - 1]->first > dl->labels[i].first) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = &dl->labels[i];
+    }
+    vb_status_t vs = VB_OK;
+    for (int i = 0; i < n && vs == VB_OK; i++) {
+        if (v[i]->first < 0 || v[i]->first >= dl->npages || v[i]->start < 1 || (i > 0 && v[i]->first == v[i - 1]->first))
+            vs = vb_diag_set(b->d, VB_E_PDF, "pdf.label", NULL, 0, 0,
+                             "Page label %d (first page %d, start %d) is out of range or repeated.", i + 1,
+                             v[i]->first + 1, v[i]->start);
+    }
+    /* The label tree must cover page 0: number from 1 when the caller did not say. */
+    if (vs == VB_OK && v[0]->first != 0) {
+        HPDF_STATUS st = HPDF_AddPageLabel(b->pdf, 0, HPDF_PAGE_NUM_STYLE_DECIMAL, 1, NULL);
+        if (st != HPDF_OK)
+            vs = fail(b, st, "adding a page label");
+    }
+    for (int i = 0; i < n && vs == VB_OK; i++) {
+        /* the prefix is set afterwards: libharu would write it as raw bytes */
+        HPDF_STATUS st = HPDF_AddPageLabel(b->pdf, (HPDF_UINT)v[i]->first, HPDF_PAGE_NUM_STYLE_DECIMAL,
+                                           (HPDF_UINT)v[i]->start, NULL);
+        if (st != HPDF_OK)
+            vs = fail(b, st, "adding a page label");
+        else if (v[i]->prefix && v[i]->prefix[0])
+            vs = vb_pdf_set_last_label_prefix(b->pdf, v[i]->prefix, b->d);
+    }
+    free(v);
+    return vs;
+}
+
+static vb_status_t
+add_info(builder_t *b)
+{
+    const vb_dinfo_t *in = &b->dl->info;
+    const struct {
+        HPDF_InfoType type;
+        const char *value;
+    } attrs[] = {
+        {HPDF_INFO_TITLE, in->title},       {HPDF_INFO_AUTHOR, in->author},   {HPDF_INFO_SUBJECT, in->subject},
+        {HPDF_INFO_KEYWORDS, in->keywords}, {HPDF_INFO_CREATOR, in->creator},
+    };
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        if (!attrs[i].value || !attrs[i].value[0])
+            continue;
+        HPDF_STATUS st = HPDF_SetInfoAttr(b->pdf, attrs[i].type, attrs[i].value);
+        if (st != HPDF_OK)
+            return fail(b, st, "setting the document information");
+    }
+    if (in->year > 0) {
+        int tz = in->tz_minutes < 0 ? -in->tz_minutes : in->tz_minutes;
+        HPDF_Date date = {
+            .year = in->year,
+            .month = in->month,
+            .day = in->day,
+            .hour = in->hour,
+            .minutes = in->minute,
+            .seconds = in->second,
+            .ind = in->tz_minutes < 0 ? '-' : '+',
+            .off_hour = tz / 60,
+            .off_minutes = tz % 60,
+        };
+        HPDF_STATUS st = HPDF_SetInfoDateAttr(b->pdf, HPDF_INFO_CREATION_DATE, date);
+        if (st == HPDF_OK)
+            st = HPDF_SetInfoDateAttr(b->pdf, HPDF_INFO_MOD_DATE, date);
+        if (st != HPDF_OK)
+            return vb_diag_set(b->d, VB_E_PDF, "pdf.date", NULL, 0, 0,
+                               "The creation date %04d-%02d-%02d %02d:%02d:%02d is not a valid date.", in->year,
+                               in->month, in->day, in->hour, in->minute, in->second);
+    }
+    return VB_OK;
+}
+
+static uint64_t
+fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/*
+ * The content hash behind the /ID: two lanes with different seeds, fed field
+ * by field (values, not struct bytes, so padding never matters). It covers
+ * everything vb_dlist_dump shows, and the font names, without formatting a
+ * dump: that took half the time of a 14-page write.
+ */
+typedef struct idhash {
+    uint64_t a, b;
+} idhash_t;
+
+static void
+mix(idhash_t *h, uint64_t v)
+{
+    h->a = (h->a ^ v) * 0x100000001b3ULL;
+    h->b = (h->b ^ (v + 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+    h->b ^= h->b >> 29;
+}
+
+static void
+mix_str(idhash_t *h, const char *s, size_t n)
+{
+    if (!s) {
+        mix(h, 0xffffffffffffffffULL);
+        return;
+    }
+    mix(h, n);
+    h->a = fnv1a(h->a, s, n);
+    h->b = fnv1a(h->b ^ 0x5bd1e995, s, n);
+}
+
+static void
+mix_cstr(idhash_t *h, const char *s)
+{
+    mix_str(h, s, s ? strlen(s) : 0);
+}
+
+static uint64_t
+finalize(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+/* The trailer /ID: a hash of the display list and the fonts, so equal input gives equal bytes. */
+static vb_status_t
+add_id(builder_t *b, const vb_fontset_t *fonts)
+{
+    const vb_dlist_t *dl = b->dl;
+    idhash_t h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    mix_cstr(&h, "vanban pdf 1");
+    const vb_dinfo_t *in = &dl->info;
+    mix_cstr(&h, in->title);
+    mix_cstr(&h, in->author);
+    mix_cstr(&h, in->subject);
+    mix_cstr(&h, in->creator);
+    mix_cstr(&h, in->keywords);
+    const int date[] = {in->year, in->month, in->day, in->hour, in->minute, in->second, in->tz_minutes};
+    for (size_t i = 0; i < sizeof date / sizeof date[0]; i++)
+        mix(&h, (uint64_t)(int64_t)date[i]);
+    for (int p = 0; p < dl->npages; p++) {
+        const vb_dpage_t *pg = &dl->pages[p];
+        mix(&h, ((uint64_t)(uint32_t)pg->width << 32) | (uint32_t)pg->height);
+        mix_cstr(&h, pg->label);
+        mix(&h, (uint64_t)pg->n);
+        for (int i = 0; i < pg->n; i++) {
+            const vb_ditem_t *it = &pg->items[i];
+            mix(&h, (uint64_t)it->kind);
+            if (it->kind == VB_DITEM_RUN) {
+                const vb_drun_t *r = &it->u.run;
+                mix(&h, ((uint64_t)(uint32_t)r->face << 32) | (uint32_t)r->size);
+                mix_str(&h, r->text, r->text ? r->text_len : 0);
+                mix(&h, (uint64_t)r->n);
+                for (int g = 0; g < r->n; g++) {
+                    const vb_dglyph_t *gl = &r->glyphs[g];
+                    mix(&h, ((uint64_t)gl->gid << 32) | (uint32_t)gl->x);
+                    mix(&h, ((uint64_t)(uint32_t)gl->y << 32) | gl->text_off);
+                    mix(&h, gl->text_len);
+                }
+            } else if (it->kind == VB_DITEM_RULE) {
+                const vb_drule_t *r = &it->u.rule;
+                mix(&h, ((uint64_t)(uint32_t)r->x1 << 32) | (uint32_t)r->y1);
+                mix(&h, ((uint64_t)(uint32_t)r->x2 << 32) | (uint32_t)r->y2);
+                mix(&h, (uint32_t)r->width);
+            } else if (it->kind == VB_DITEM_BOX) {
+                const vb_dbox_t *x = &it->u.box;
+                mix_cstr(&h, x->name);
+                mix(&h, ((uint64_t)(uint32_t)x->x << 32) | (uint32_t)x->y);
+                mix(&h, ((uint64_t)(uint32_t)x->w << 32) | (uint32_t)x->h);
+            }
+        }
+    }
+    for (int i = 0; i < dl->noutline; i++) {
+        const vb_doutline_t *o = &dl->outline[i];
+        mix(&h, ((uint64_t)(uint32_t)o->level << 32) | (uint32_t)o->page);
+        mix(&h, (uint32_t)o->y);
+        mix_cstr(&h, o->title);
+    }
+    for (int i = 0; i < dl->nlabels; i++) {
+        const vb_dlabel_t *l = &dl->labels[i];
+        mix(&h, ((uint64_t)(uint32_t)l->first << 32) | (uint32_t)l->start);
+        mix_cstr(&h, l->prefix);
+    }
+    for (int f = 0; fonts && f < VB_NFACES; f++) {
+        const vb_font_t *font = vb_fontset_face(fonts, (vb_face_t)f);
+        const vb_font_info_t *fi = font ? vb_font_info(font) : NULL;
+        mix_cstr(&h, fi ? fi->ps_name : NULL);
+        mix(&h, fi ? fi->num_glyphs : 0);
+    }
+    uint64_t h1 = finalize(h.a), h2 = finalize(h.b ^ h1);
+    unsigned char id[16];
+    for (int i = 0; i < 8; i++) {
+        id[i] = (unsigned char)(h1 >> (56 - 8 * i));
+        id[8 + i] = (unsigned char)(h2 >> (56 - 8 * i));
+    }
+    return vb_pdf_set_id(b->pdf, id, b->d);
+}
+
+/* Copies libharu's memory stream out into a malloc'd buffer. */
+static vb_status_t
+take_bytes(builder_t *b, unsigned char **out, size_t *len)
+{
+    HPDF_STATUS st = HPDF_SaveToStream(b->pdf);
+    if (st != HPDF_OK)
+        return fail(b, st, "saving the document");
+    HPDF_UINT32 size = HPDF_GetStreamSize(b->pdf);
+    if (size == 0)
+        return fail(b, HPDF_OK, "saving the document");
+    unsigned char *buf = malloc(size);
+    if (!buf)
+        return vb_diag_nomem(b->d);
+    st = HPDF_ResetStream(b->pdf);
+    HPDF_UINT32 got = 0;
+    while (st == HPDF_OK && got < size) {
+        HPDF_UINT32 n = size - got;
+        st = HPDF_ReadFromStream(b->pdf, buf + got, &n);
+        got += n;
+        if (st == HPDF_STREAM_EOF && got == size)
+            st = HPDF_OK;
+        if (n == 0)
+            break;
+    }
+    if (st != HPDF_OK || got != size) {
+        free(buf);
+        return fail(b, st, "reading the saved document");
+    }
+    *out = buf;
+    *len = size;
+    return VB_OK;
+}
+
+static vb_status_t
+build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
+{
+    *out = NULL;
+    *len = 0;
+    if (!dl)
+        return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No display list was given.");
+    if (dl->npages <= 0)
+        return vb_diag_set(d, VB_E_PDF, "pdf.nopages", NULL, 0, 0, "The document has no pages.");
+
+    builder_t b = {.dl = dl, .d = d};
+    vb_arena_t *arena = vb_arena_new();
+    if (!arena)
+        return vb_diag_nomem(d);
+    vb_status_t vs = VB_OK;
+    b.pdf = HPDF_New(on_error, &b.err);
+    if (!b.pdf) {
+        vs = vb_diag_nomem(d);
+        goto done;
+    }
+    HPDF_STATUS st = HPDF_SetCompressionMode(b.pdf, HPDF_COMP_ALL);
+    if (st == HPDF_OK)
+        st = HPDF_UseUTFEncodings(b.pdf);
+    if (st == HPDF_OK)
+        st = HPDF_SetCurrentEncoder(b.pdf, "UTF-8");
+    if (st != HPDF_OK) {
+        vs = fail(&b, st, "setting up the document");
+        goto done;
+    }
+    if ((vs = vb_pdf_fonts_new(b.pdf, fonts, arena, &b.fonts, d)) != VB_OK)
+        goto done;
+    for (int p = 0; p < dl->npages; p++)
+        if ((vs = draw_page(&b, &dl->pages[p])) != VB_OK)
+            goto done;
+    if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
+        (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK)
+        goto done;
+    vs = take_bytes(&b, out, len);
+done:
+    vb_pdf_fonts_free(b.fonts);
+    if (b.pdf)
+        HPDF_Free(b.pdf);
+    vb_arena_free(arena);
+    return vs;
+}
+
+vb_status_t
+vb_pdf_write_mem(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
+{
+    return build(dl, fonts, out, len, d);
+}
+
+/* ------------------------------------------------------------ files */
+
+static vb_status_t
+io_fail(vb_diag_t *d, const char *path, const char *what, int err)
+{
+    char msg[128];
+    if (strerror_r(err, msg, sizeof msg) != 0)
+        msg[0] = 0;
+    return vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "Cannot %s %s: %s.", what, path,
+                       msg[0] ? msg : "unknown error");
+}
+
+static int
+write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/*
+ * Creates "<dir>/.<base>.XXXXXX" exclusively; the six letters mix the pid, the
+ * clock and the attempt number (no global state, no shared generator).
+ */
+static int
+open_temp(char *tmp, size_t suffix_at)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t seed = ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+                    (uint64_t)(uintptr_t)tmp;
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint64_t h = fnv1a(seed, &attempt, sizeof attempt);
+        for (int i = 0; i < 6; i++) {
+            tmp[suffix_at + (size_t)i] = letters[h % 62];
+            h /= 62;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+vb_status_t
+vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path, vb_diag_t *d)
+{
+    if (!path || !path[0])
+        return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No output path was given.");
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!base[0])
+        return vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output path %s names a directory.", path);
+    size_t dirlen = slash ? (size_t)(slash - path) : 0;
+
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    vb_status_t vs = build(dl, fonts, &pdf, &len, d);
+    if (vs != VB_OK)
+        return vs;
+
+    /* dir: "" for a bare name (the current directory), "/" for a file in the root */
+    size_t tmpcap = dirlen + strlen(base) + 16;
+    char *tmp = malloc(tmpcap);
+    char *dir = malloc(dirlen + 2);
+    if (!tmp || !dir) {
+        free(tmp);
+        free(dir);
+        free(pdf);
+        return vb_diag_nomem(d);
+    }
+    if (slash) {
+        memcpy(dir, path, dirlen);
+        dir[dirlen] = 0;
+        if (dirlen == 0)
+            strcpy(dir, "/");
+    } else {
+        strcpy(dir, ".");
+    }
+    int n = slash ? snprintf(tmp, tmpcap, "%.*s/.%s.", (int)dirlen, path, base) : snprintf(tmp, tmpcap, ".%s.", base);
+    size_t suffix_at = (size_t)n;
+    memcpy(tmp + suffix_at, "XXXXXX", 7);
+
+    struct stat sb;
+    int fd = -1;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        vs = vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output directory %s does not exist.", dir);
+        goto out;
+    }
+    fd = open_temp(tmp, suffix_at);
+    if (fd < 0) {
+        vs = io_fail(d, dir, "create a temporary file in", errno);
+        goto out;
+    }
+    if (write_all(fd, pdf, len) != 0) {
+        vs = io_fail(d, tmp, "write", errno);
+        goto unlink_tmp;
+    }
+    if (fsync(fd) != 0) {
+        vs = io_fail(d, tmp, "flush", errno);
+        goto unlink_tmp;
+    }
+    int rc = close(fd);
+    fd = -1;
+    if (rc != 0) {
+        vs = io_fail(d, tmp, "close", errno);
+        goto unlink_tmp;
+    }
+    if (rename(tmp, path) != 0) {
+        vs = io_fail(d, path, "replace", errno);
+        goto unlink_tmp;
+    }
+    goto out;
+
+unlink_tmp:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+out:
+    free(tmp);
+    free(dir);
+    free(pdf);
+    return vs;
+}

@@ -1,0 +1,65 @@
+/*
+ * pdf_font.h - the libharu internals the PDF backend needs (internal to pdf.c).
+ *
+ * pdf_font.c is the one file that reaches into libharu 2.3.0's structures
+ * (HPDF_Doc_Rec, HPDF_Dict_Rec, HPDF_PageAttr_Rec): our own Type0/Identity-H
+ * fonts and the raw text operators that draw with them, plus the two
+ * document-level fixes that need the object tree (the trailer /ID and the
+ * UTF-16 page-label prefix). Everything else in pdf.c uses libharu's public API.
+ * The struct layouts change in libharu 2.4, so this file is pinned to 2.3.x.
+ */
+#ifndef VB_PDF_FONT_H
+#define VB_PDF_FONT_H
+
+#include <hpdf.h>
+
+#include "dlist.h"
+#include "font.h"
+
+/* The fonts of one document being written: one Type0 font per face used. */
+typedef struct vb_pdf_fonts vb_pdf_fonts_t;
+
+/*
+ * Starts the font table of document pdf drawing with fonts. Scratch memory
+ * comes from arena, which must outlive the save (libharu calls back into it
+ * while writing the W arrays). Free with vb_pdf_fonts_free.
+ */
+vb_status_t vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t *arena, vb_pdf_fonts_t **out,
+                             vb_diag_t *d);
+
+/*
+ * Draws run on page (page_height in millipoints turns the display list's
+ * top-down y into PDF's bottom-up y) as one BT/ET text object with a single
+ * TJ array, and records its glyphs and their text for the font objects.
+ */
+vb_status_t vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drun_t *run,
+                                  vb_diag_t *d);
+
+/*
+ * Builds the font objects of every face drawn with (subset font, W,
+ * ToUnicode, CIDSet, FontDescriptor). Call once, after the last run and
+ * before saving.
+ */
+vb_status_t vb_pdf_fonts_finish(vb_pdf_fonts_t *pf, vb_diag_t *d);
+
+/* Releases what the table allocated outside the arena. Accepts NULL. */
+void vb_pdf_fonts_free(vb_pdf_fonts_t *pf);
+
+/* Sets the trailer /ID to [<id> <id>] (16 bytes), so equal input gives equal bytes. */
+vb_status_t vb_pdf_set_id(HPDF_Doc pdf, const unsigned char id[16], vb_diag_t *d);
+
+/*
+ * Gives the page label added last (HPDF_AddPageLabel with a NULL prefix) the
+ * prefix utf8 as a UTF-16 text string; libharu 2.3.0 writes prefixes as raw bytes.
+ */
+vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d);
+
+/*
+ * Turns a libharu failure into a diagnostic: VB_E_NOMEM when libharu ran out
+ * of memory, else VB_E_PDF "pdf.libharu" naming `what` and the error code.
+ * st is the status the failing call returned, or HPDF_OK to report the
+ * document's error slot (for calls that return NULL).
+ */
+vb_status_t vb_pdf_haru_fail(HPDF_Doc pdf, HPDF_STATUS st, const char *what, vb_diag_t *d);
+
+#endif

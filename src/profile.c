@@ -1,0 +1,1094 @@
+/*
+ * profile.c - reads and validates a layout profile (layouts/<id>.yaml, schema 1).
+ *
+ * Owns: turning the YAML tree of a profile into a vb_profile_t in millipoints,
+ * with every default filled in, and refusing anything doubtful with a
+ * file:line:col diagnostic. docs/profile-format.md describes the format key
+ * by key; this file is its implementation and must change with it.
+ *
+ * Calls: yamltree (vb_yaml_parse, vb_ymap_get) and base (lengths, numbers,
+ * diagnostics). Nothing else: a profile knows no fonts and no document.
+ *
+ * Why so strict: a profile is edited by hand, often by an office's IT clerk,
+ * and a typo ("space_afer") or a unit slip ("20" meaning millimetres) would
+ * otherwise give an official document that is subtly off and that nobody
+ * notices. So unknown keys, values of the wrong type, lengths without a unit,
+ * negative lengths, unknown template fields, a sync name used by one column
+ * only and geometry that cannot fit the page are all errors, each at the line
+ * and column of the key or value at fault. Every id is listed in the doc.
+ *
+ * Styles: every mapping that carries a style (body, a heading, a band item,
+ * table cells, the page number) may name a base style from the top-level
+ * `styles` ("style: header"); its own keys override the base's, and a named
+ * style may itself have a base. Values still absent after that: size = the
+ * body's size; leading = the base chain's leading if one of them wrote it,
+ * else size x 1.15 rounded to the millipoint; align left; the rest 0/false.
+ * A written leading is kept even when a later key changes the size: it was
+ * chosen on purpose, while the 1.15 rule is only a stand-in.
+ *
+ * Null values: a key written with no value (`space_after:`) counts as absent,
+ * so it takes its default, or is reported missing when required.
+ *
+ * Everything lands in the caller's arena; the tree's strings are used in
+ * place (vb_yaml_parse copied them there). Only the file buffer of
+ * vb_profile_load is malloc'd, and it is freed before returning.
+ */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yamltree.h"
+
+/* A profile is a page or two of YAML; a file this large is a mistake. */
+#define MAX_PROFILE_BYTES (1024 * 1024)
+/* Bound on "style:" chains, so that a loop a -> b -> a is reported, not followed forever. */
+#define MAX_STYLE_DEPTH 8
+/* vb_profile_t holds six heading levels ("#" .. "######"). */
+#define MAX_HEADINGS 6
+
+typedef struct ctx {
+    vb_arena_t *arena;
+    const char *src;
+    vb_diag_t *d;
+    vb_profile_t *p;
+    const vb_ynode_t *styles; /* the top-level styles mapping, or NULL */
+} ctx_t;
+
+/* ------------------------------------------------------------ key lists */
+
+static const char *const ROOT_KEYS[] = {"schema", "id",    "name",  "regime",  "page",     "margins",
+                                        "fonts",  "date",  "styles", "header", "title",    "closing",
+                                        "body",   "headings", "table", "page_number", "breaking", "appendix",
+                                        NULL};
+static const char *const PAGE_KEYS[] = {"width", "height", NULL};
+static const char *const MARGIN_KEYS[] = {"top", "bottom", "left", "right", NULL};
+static const char *const FONT_KEYS[] = {"families", NULL};
+static const char *const DATE_KEYS[] = {"format", "day_pad_below", "month_pad_below", NULL};
+static const char *const STYLE_KEYS[] = {"style",  "size",         "bold",        "italic", "underline",
+                                         "align",  "leading",      "space_before", "space_after", "indent",
+                                         "hang",   "uppercase",    "balance",     "keep_with_next", NULL};
+static const char *const BAND_KEYS[] = {"top", "space_before", "space_after", "columns", NULL};
+static const char *const COLUMN_KEYS[] = {"x", "width", "items", NULL};
+static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "rule", NULL};
+static const char *const SPACE_ITEM_KEYS[] = {"space", "box", "sync", NULL};
+static const char *const LIST_ITEM_KEYS[] = {"list", "marker", "separator", "last_separator", "sync", "required",
+                                             NULL};
+static const char *const RULE_KEYS[] = {"length", "below", "width", "space_after", NULL};
+static const char *const TABLE_KEYS[] = {"cell",         "head",        "border",      "padding",
+                                         "space_before", "space_after", "repeat_head", NULL};
+static const char *const PADDING_KEYS[] = {"x", "top", "bottom", NULL};
+static const char *const PAGENUM_KEYS[] = {"first", "format", "ink_top", NULL};
+static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "tolerance", "line_penalty",
+                                         "fitness_demerits", "loose_demerits", "loose_ratio", "algorithm",
+                                         "orphans", "widows", "closing_keep", NULL};
+static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", "header", "title", NULL};
+
+/* Template fields by context (see profile.h and docs/profile-format.md). */
+static const char *const DOC_FIELDS[] = {"parent", "issuer", "number", "place",     "date", "kind",
+                                         "title",  "authority", "post", "name",      NULL};
+static const char *const APPENDIX_FIELDS[] = {"parent", "issuer", "number", "place",     "date", "kind", "title",
+                                              "authority", "post", "name", "label", NULL};
+static const char *const PAGE_FIELDS[] = {"page", NULL};
+static const char *const DATE_FIELDS[] = {"day", "month", "year", NULL};
+/* List fields a LIST item may print. */
+static const char *const LIST_FIELDS[] = {"recipients", NULL};
+
+/* ------------------------------------------------------------ helpers */
+
+static vb_status_t fail(ctx_t *c, const char *id, vb_pos_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static vb_status_t
+fail(ctx_t *c, const char *id, vb_pos_t pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vb_status_t st = vb_diag_vset(c->d, VB_E_PROFILE, id, c->src, pos.line, pos.col, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* Messages name a value by its path, "margins.left"; the root is "" and these two print it. */
+#define KEYPATH "\"%s%s%s\""
+#define KP(where, key) (where), ((where)[0] ? "." : ""), (key)
+
+static const char *
+where_name(const char *where)
+{
+    return where[0] ? where : "the top level";
+}
+
+static bool
+in_list(const char *const *list, const char *s, size_t len)
+{
+    for (; *list; list++) {
+        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Appends the words of list to buf as "a, b, c" (truncated to size). */
+static void
+join_list(char *buf, size_t size, const char *const *list, const char *const *list2)
+{
+    size_t n = strlen(buf);
+    for (int pass = 0; pass < 2; pass++) {
+        const char *const *l = pass ? list2 : list;
+        for (; l && *l; l++) {
+            int w = snprintf(buf + n, size - n, "%s%s", n ? ", " : "", *l);
+            if (w < 0 || (size_t)w >= size - n)
+                return;
+            n += (size_t)w;
+        }
+    }
+}
+
+/* A key written with nothing after it, or with ~ / null: the YAML null. */
+static bool
+is_null(const vb_ynode_t *n)
+{
+    return n->kind == VB_Y_SCALAR && n->plain &&
+           (n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0);
+}
+
+static const char *
+kind_name(const vb_ynode_t *n)
+{
+    return n->kind == VB_Y_SEQ ? "a list" : n->kind == VB_Y_MAP ? "a mapping" : "a single value";
+}
+
+/*
+ * *out = the value of key in map, or NULL when it is absent or null. A
+ * required key that is absent is reported at the mapping, a null one at its
+ * value.
+ */
+static vb_status_t
+lookup(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool required, const vb_ynode_t **out)
+{
+    const vb_ynode_t *n = vb_ymap_get(map, key);
+    *out = NULL;
+    if (n && !is_null(n)) {
+        *out = n;
+        return VB_OK;
+    }
+    if (!required)
+        return VB_OK;
+    return fail(c, "profile.missing", n ? n->pos : map->pos, KEYPATH " is required.", KP(where, key));
+}
+
+static vb_status_t
+want_kind(ctx_t *c, const vb_ynode_t *n, vb_ykind_t kind, const char *where, const char *key)
+{
+    if (n->kind == kind)
+        return VB_OK;
+    const char *want = kind == VB_Y_SEQ ? "a list" : kind == VB_Y_MAP ? "a mapping of keys" : "a single value";
+    return fail(c, "profile.type", n->pos, KEYPATH " must be %s, not %s.", KP(where, key), want, kind_name(n));
+}
+
+/*
+ * Checks that map is a mapping whose keys all come from keys (or keys2).
+ * Typos must not pass silently: an unknown key is an error at the key, with
+ * the keys that would have been accepted.
+ */
+static vb_status_t
+check_keys(ctx_t *c, const vb_ynode_t *map, const char *where, const char *const *keys, const char *const *keys2)
+{
+    if (map->kind != VB_Y_MAP)
+        return fail(c, "profile.type", map->pos, "\"%s\" must be a mapping of keys, not %s.", where_name(where),
+                    kind_name(map));
+    for (int i = 0; i < map->n; i++) {
+        const char *k = map->keys[i];
+        size_t kl = strlen(k);
+        if (in_list(keys, k, kl) || (keys2 && in_list(keys2, k, kl)))
+            continue;
+        char known[320] = "";
+        join_list(known, sizeof known, keys, keys2);
+        return fail(c, "profile.unknown-key", map->key_pos[i], "Unknown key \"%s\" in %s%s%s; known keys: %s.", k,
+                    where[0] ? "\"" : "", where_name(where), where[0] ? "\"" : "", known);
+    }
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------ typed values */
+
+static bool
+is_alpha(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/*
+ * A length: a number and a unit (mm, cm, pt, in), a space between them
+ * allowed. A bare number is refused (except 0) because "20" in a profile
+ * would be read as points when the writer almost surely meant millimetres.
+ * Negative lengths are refused everywhere: no profile value needs one.
+ * positive: zero is refused too (sizes, leadings, widths).
+ */
+static vb_status_t
+len_value(ctx_t *c, const vb_ynode_t *n, const char *where, const char *key, bool positive, vb_len_t *out)
+{
+    vb_status_t st = want_kind(c, n, VB_Y_SCALAR, where, key);
+    if (st != VB_OK)
+        return st;
+    size_t len = n->len;
+    while (len && (n->str[len - 1] == ' ' || n->str[len - 1] == '\t'))
+        len--;
+    vb_len_t v;
+    if (!vb_parse_length(n->str, len, &v))
+        return fail(c, "profile.length", n->pos,
+                    KEYPATH " = \"%s\" is not a length; write a number and a unit, e.g. 20mm, 0.5pt or 1.27cm.",
+                    KP(where, key), n->str);
+    if (v != 0 && !(len && is_alpha(n->str[len - 1])))
+        return fail(c, "profile.length", n->pos, KEYPATH " = \"%s\" has no unit; write e.g. %smm or %spt.",
+                    KP(where, key), n->str, n->str, n->str);
+    if (v < 0)
+        return fail(c, "profile.length", n->pos, KEYPATH " = \"%s\" is negative; lengths must be 0 or more.",
+                    KP(where, key), n->str);
+    if (positive && v == 0)
+        return fail(c, "profile.length", n->pos, KEYPATH " must be greater than zero.", KP(where, key));
+    *out = v;
+    return VB_OK;
+}
+
+/* Reads an optional (or required) length; *out is untouched when absent. */
+static vb_status_t
+get_len(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool required, bool positive,
+        vb_len_t *out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, required, &n);
+    if (st != VB_OK || !n)
+        return st;
+    return len_value(c, n, where, key, positive, out);
+}
+
+/* Text; *out is untouched when absent. nonempty refuses "". */
+static vb_status_t
+get_str(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool required, bool nonempty,
+        const char **out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, required, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
+        return st;
+    if (nonempty && n->len == 0)
+        return fail(c, "profile.missing", n->pos, KEYPATH " must not be empty.", KP(where, key));
+    *out = n->str;
+    return VB_OK;
+}
+
+/* true or false, nothing else (YAML 1.1's yes/no/on/off are too easy to misread). */
+static vb_status_t
+get_bool(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool *out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
+        return st;
+    if (strcmp(n->str, "true") == 0)
+        *out = true;
+    else if (strcmp(n->str, "false") == 0)
+        *out = false;
+    else
+        return fail(c, "profile.type", n->pos, KEYPATH " = \"%s\" must be true or false.", KP(where, key), n->str);
+    return VB_OK;
+}
+
+/* A whole number in [lo, hi]; *out is untouched when absent. */
+static vb_status_t
+get_int(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool required, int64_t lo, int64_t hi,
+        int32_t *out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, required, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
+        return st;
+    int64_t v;
+    if (!vb_parse_int(n->str, n->len, &v))
+        return fail(c, "profile.type", n->pos, KEYPATH " = \"%s\" must be a whole number.", KP(where, key),
+                    n->str);
+    if (v < lo || v > hi)
+        return fail(c, "profile.value", n->pos, KEYPATH " = %s is out of range (%lld to %lld).", KP(where, key),
+                    n->str, (long long)lo, (long long)hi);
+    *out = (int32_t)v;
+    return VB_OK;
+}
+
+static vb_status_t
+get_int_i(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, int64_t lo, int64_t hi, int *out)
+{
+    int32_t v = *out;
+    vb_status_t st = get_int(c, map, where, key, false, lo, hi, &v);
+    *out = v;
+    return st;
+}
+
+/* A ratio, "1.5" or "150%", in thousandths within [lo, hi]. */
+static vb_status_t
+get_milli(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, int32_t lo, int32_t hi, int32_t *out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
+        return st;
+    int32_t v;
+    if (!vb_parse_milli(n->str, n->len, &v))
+        return fail(c, "profile.type", n->pos, KEYPATH " = \"%s\" must be a number (1.5) or a percentage (150%%).",
+                    KP(where, key), n->str);
+    if (v < lo || v > hi)
+        return fail(c, "profile.value", n->pos, KEYPATH " = %s is out of range.", KP(where, key), n->str);
+    *out = v;
+    return VB_OK;
+}
+
+/*
+ * A template: text with {field} placeholders from fields. There is no escape
+ * for braces: every "{" opens a field and every "}" closes one, so layout.c
+ * can substitute without a grammar of its own and a typo like "{parnet}" or
+ * "{place" cannot print as literal text.
+ */
+static vb_status_t
+check_template(ctx_t *c, const vb_ynode_t *n, const char *where, const char *key, const char *const *fields)
+{
+    const char *s = n->str;
+    for (size_t i = 0; i < n->len; i++) {
+        if (s[i] == '}')
+            return fail(c, "profile.template", n->pos,
+                        KEYPATH ": a \"}\" without its \"{\" (templates cannot print braces).", KP(where, key));
+        if (s[i] != '{')
+            continue;
+        size_t j = i + 1;
+        while (j < n->len && s[j] != '}' && s[j] != '{')
+            j++;
+        if (j >= n->len || s[j] == '{')
+            return fail(c, "profile.template", n->pos, KEYPATH ": a \"{\" is not closed by \"}\".", KP(where, key));
+        if (!in_list(fields, s + i + 1, j - i - 1)) {
+            char known[200] = "";
+            join_list(known, sizeof known, fields, NULL);
+            return fail(c, "profile.template", n->pos, KEYPATH ": unknown field {%.*s}; known here: %s.",
+                        KP(where, key), (int)(j - i - 1), s + i + 1, known);
+        }
+        i = j;
+    }
+    return VB_OK;
+}
+
+static vb_status_t
+get_template(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool required,
+             const char *const *fields, const char **out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, required, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
+        return st;
+    if ((st = check_template(c, n, where, key, fields)) != VB_OK)
+        return st;
+    *out = n->str;
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------ styles */
+
+/* Single line spacing: 1.15 x size, rounded to the millipoint (14pt -> 16.1pt). */
+static vb_len_t
+default_leading(vb_len_t size)
+{
+    return (vb_len_t)(((int64_t)size * 115 + 50) / 100);
+}
+
+/*
+ * Applies the style keys of map onto *s: first its base ("style: name"),
+ * then its own keys. *leading_set records that some map in the chain wrote
+ * a leading. The caller has checked map's keys.
+ */
+static vb_status_t
+apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_style_t *s, bool *leading_set)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, "style", false, &n);
+    if (st != VB_OK)
+        return st;
+    if (n) {
+        if ((st = want_kind(c, n, VB_Y_SCALAR, where, "style")) != VB_OK)
+            return st;
+        const vb_ynode_t *base = c->styles ? vb_ymap_get(c->styles, n->str) : NULL;
+        if (!base)
+            return fail(c, "profile.style", n->pos, "No style named \"%s\" in \"styles\".", n->str);
+        if (depth >= MAX_STYLE_DEPTH)
+            return fail(c, "profile.style", n->pos, "Styles refer to each other in a loop (through \"%s\").", n->str);
+        const char *bw = vb_arena_printf(c->arena, "styles.%s", n->str);
+        if (!bw)
+            return vb_diag_nomem(c->d);
+        if ((st = check_keys(c, base, bw, STYLE_KEYS, NULL)) != VB_OK)
+            return st;
+        if ((st = apply_style(c, base, bw, depth + 1, s, leading_set)) != VB_OK)
+            return st;
+    }
+    bool bold = (s->face & VB_FACE_BOLD) != 0, italic = (s->face & VB_FACE_ITALIC) != 0;
+    const vb_ynode_t *lead;
+    if ((st = get_len(c, map, where, "size", false, true, &s->size)) != VB_OK ||
+        (st = get_bool(c, map, where, "bold", &bold)) != VB_OK ||
+        (st = get_bool(c, map, where, "italic", &italic)) != VB_OK ||
+        (st = get_bool(c, map, where, "underline", &s->underline)) != VB_OK ||
+        (st = lookup(c, map, where, "leading", false, &lead)) != VB_OK ||
+        (st = get_len(c, map, where, "leading", false, true, &s->leading)) != VB_OK ||
+        (st = get_len(c, map, where, "space_before", false, false, &s->space_before)) != VB_OK ||
+        (st = get_len(c, map, where, "space_after", false, false, &s->space_after)) != VB_OK ||
+        (st = get_len(c, map, where, "indent", false, false, &s->indent)) != VB_OK ||
+        (st = get_len(c, map, where, "hang", false, false, &s->hang)) != VB_OK ||
+        (st = get_bool(c, map, where, "uppercase", &s->uppercase)) != VB_OK ||
+        (st = get_bool(c, map, where, "balance", &s->balance)) != VB_OK ||
+        (st = get_int_i(c, map, where, "keep_with_next", 0, 100, &s->keep_with_next)) != VB_OK)
+        return st;
+    if (lead)
+        *leading_set = true;
+    s->face = (uint8_t)((bold ? VB_FACE_BOLD : 0) | (italic ? VB_FACE_ITALIC : 0));
+
+    if ((st = lookup(c, map, where, "align", false, &n)) != VB_OK)
+        return st;
+    if (n) {
+        if ((st = want_kind(c, n, VB_Y_SCALAR, where, "align")) != VB_OK)
+            return st;
+        static const struct {
+            const char *name;
+            vb_align_t align;
+        } aligns[] = {{"left", VB_ALIGN_LEFT}, {"center", VB_ALIGN_CENTER}, {"right", VB_ALIGN_RIGHT},
+                      {"justify", VB_ALIGN_JUSTIFY}};
+        size_t i = 0;
+        while (i < sizeof aligns / sizeof aligns[0] && strcmp(aligns[i].name, n->str) != 0)
+            i++;
+        if (i == sizeof aligns / sizeof aligns[0])
+            return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\": write left, center, right or justify.",
+                        KP(where, "align"), n->str);
+        s->align = aligns[i].align;
+    }
+    return VB_OK;
+}
+
+/*
+ * Resolves a complete style from map (may be NULL: defaults only) over base
+ * (NULL: the defaults). Fills every field; see the file comment for the
+ * defaults. The caller checks map's keys (items mix style and item keys).
+ */
+static vb_status_t
+resolve_style(ctx_t *c, const vb_ynode_t *map, const char *where, const vb_style_t *base, vb_style_t *out)
+{
+    vb_style_t s;
+    bool leading_set;
+    if (base) {
+        s = *base;
+        leading_set = true;
+    } else {
+        memset(&s, 0, sizeof s);
+        s.align = VB_ALIGN_LEFT;
+        leading_set = false;
+    }
+    if (map) {
+        vb_status_t st = apply_style(c, map, where, 0, &s, &leading_set);
+        if (st != VB_OK)
+            return st;
+    }
+    if (s.size == 0)
+        s.size = c->p->body.size;
+    if (!leading_set)
+        s.leading = default_leading(s.size);
+    *out = s;
+    return VB_OK;
+}
+
+/* A mapping holding only style keys. */
+static vb_status_t
+style_map(ctx_t *c, const vb_ynode_t *map, const char *where, const vb_style_t *base, vb_style_t *out)
+{
+    vb_status_t st = check_keys(c, map, where, STYLE_KEYS, NULL);
+    if (st != VB_OK)
+        return st;
+    return resolve_style(c, map, where, base, out);
+}
+
+/* Every named style is checked once, used or not, so that a broken one is found before it is needed. */
+static vb_status_t
+parse_styles(ctx_t *c, const vb_ynode_t *root)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, root, "", "styles", false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_MAP, "", "styles")) != VB_OK)
+        return st;
+    c->styles = n;
+    for (int i = 0; i < n->n; i++) {
+        const char *w = vb_arena_printf(c->arena, "styles.%s", n->keys[i]);
+        if (!w)
+            return vb_diag_nomem(c->d);
+        vb_style_t scratch;
+        if ((st = style_map(c, n->items[i], w, NULL, &scratch)) != VB_OK)
+            return st;
+    }
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------ bands */
+
+static vb_status_t
+parse_rule(ctx_t *c, const vb_ynode_t *m, const char *where, vb_prule_t *r)
+{
+    vb_status_t st = check_keys(c, m, where, RULE_KEYS, NULL);
+    if (st != VB_OK)
+        return st;
+    const vb_ynode_t *n;
+    if ((st = lookup(c, m, where, "length", true, &n)) != VB_OK ||
+        (st = want_kind(c, n, VB_Y_SCALAR, where, "length")) != VB_OK)
+        return st;
+    if (strcmp(n->str, "text") == 0) {
+        r->mode = VB_RULE_TEXT;
+    } else if (n->len && n->str[n->len - 1] == '%') {
+        if (!vb_parse_milli(n->str, n->len, &r->ratio) || r->ratio <= 0)
+            return fail(c, "profile.length", n->pos, KEYPATH " = \"%s\" is not a positive percentage.",
+                        KP(where, "length"), n->str);
+        r->mode = VB_RULE_RATIO;
+    } else {
+        if ((st = len_value(c, n, where, "length", true, &r->length)) != VB_OK)
+            return st;
+        r->mode = VB_RULE_FIXED;
+    }
+    if ((st = get_len(c, m, where, "below", false, false, &r->below)) != VB_OK ||
+        (st = get_len(c, m, where, "width", true, true, &r->width)) != VB_OK ||
+        (st = get_len(c, m, where, "space_after", false, false, &r->space_after)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
+/*
+ * One item of a band column: a template (text), a vertical space, or a
+ * list. Exactly one of the keys text, space, list says which; the other
+ * keys must suit that kind.
+ */
+static vb_status_t
+parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *fields, vb_pitem_t *it)
+{
+    if (m->kind != VB_Y_MAP)
+        return fail(c, "profile.type", m->pos, "\"%s\" must be a mapping with text, space or list, not %s.", where,
+                    kind_name(m));
+    const vb_ynode_t *t = vb_ymap_get(m, "text"), *sp = vb_ymap_get(m, "space"), *li = vb_ymap_get(m, "list");
+    int nkinds = (t != NULL) + (sp != NULL) + (li != NULL);
+    if (nkinds == 0)
+        return fail(c, "profile.missing", m->pos, "\"%s\" needs one of the keys text, space or list.", where);
+    if (nkinds > 1)
+        return fail(c, "profile.type", m->pos, "\"%s\" has more than one of text, space and list.", where);
+
+    vb_status_t st;
+    it->marker = it->separator = it->last_separator = "";
+    if (t) {
+        it->kind = VB_PITEM_TEXT;
+        if ((st = check_keys(c, m, where, TEXT_ITEM_KEYS, STYLE_KEYS)) != VB_OK ||
+            (st = get_template(c, m, where, "text", true, fields, &it->text)) != VB_OK ||
+            (st = get_bool(c, m, where, "required", &it->required)) != VB_OK)
+            return st;
+        const vb_ynode_t *r;
+        if ((st = lookup(c, m, where, "rule", false, &r)) != VB_OK)
+            return st;
+        if (r) {
+            const char *rw = vb_arena_printf(c->arena, "%s.rule", where);
+            if (!rw)
+                return vb_diag_nomem(c->d);
+            if ((st = parse_rule(c, r, rw, &it->rule)) != VB_OK)
+                return st;
+        }
+    } else if (sp) {
+        it->kind = VB_PITEM_SPACE;
+        if ((st = check_keys(c, m, where, SPACE_ITEM_KEYS, NULL)) != VB_OK ||
+            (st = get_len(c, m, where, "space", true, false, &it->height)) != VB_OK ||
+            (st = get_str(c, m, where, "box", false, true, &it->box)) != VB_OK)
+            return st;
+        /* no style keys are allowed here, but the style is still filled below like everywhere else */
+    } else {
+        it->kind = VB_PITEM_LIST;
+        if ((st = check_keys(c, m, where, LIST_ITEM_KEYS, STYLE_KEYS)) != VB_OK ||
+            (st = get_str(c, m, where, "list", true, true, &it->list)) != VB_OK)
+            return st;
+        if (!in_list(LIST_FIELDS, it->list, strlen(it->list))) {
+            char known[100] = "";
+            join_list(known, sizeof known, LIST_FIELDS, NULL);
+            return fail(c, "profile.template", li->pos, KEYPATH " = \"%s\" is not a list field; known: %s.",
+                        KP(where, "list"), it->list, known);
+        }
+        if ((st = get_str(c, m, where, "marker", false, false, &it->marker)) != VB_OK ||
+            (st = get_str(c, m, where, "separator", false, false, &it->separator)) != VB_OK ||
+            (st = get_str(c, m, where, "last_separator", false, false, &it->last_separator)) != VB_OK ||
+            (st = get_bool(c, m, where, "required", &it->required)) != VB_OK)
+            return st;
+    }
+    if ((st = get_str(c, m, where, "sync", false, true, &it->sync)) != VB_OK)
+        return st;
+    return resolve_style(c, m, where, NULL, &it->style);
+}
+
+/*
+ * Sync names tie baselines across columns, so a name must occur in at least
+ * two columns and at most once per column; anything else is a typo or a
+ * band that cannot be laid out.
+ */
+static vb_status_t
+check_syncs(ctx_t *c, const vb_band_t *b, const vb_ynode_t *const *item_nodes, const int *first_node,
+            const char *where)
+{
+    for (int ci = 0; ci < b->ncols; ci++) {
+        for (int ii = 0; ii < b->cols[ci].n; ii++) {
+            const char *name = b->cols[ci].items[ii].sync;
+            if (!name)
+                continue;
+            vb_pos_t pos = item_nodes[first_node[ci] + ii]->pos;
+            int ncols = 0;
+            for (int cj = 0; cj < b->ncols; cj++) {
+                int here = 0;
+                for (int ij = 0; ij < b->cols[cj].n; ij++) {
+                    const char *other = b->cols[cj].items[ij].sync;
+                    if (other && strcmp(other, name) == 0)
+                        here++;
+                }
+                if (here > 1)
+                    return fail(c, "profile.sync", pos, "\"%s\": sync \"%s\" is used twice in one column.", where,
+                                name);
+                ncols += here;
+            }
+            if (ncols < 2)
+                return fail(c, "profile.sync", pos,
+                            "\"%s\": sync \"%s\" is used in one column only; it must tie items of two columns.",
+                            where, name);
+        }
+    }
+    return VB_OK;
+}
+
+/* A band: columns of items set side by side. fields: the template fields allowed in it. */
+static vb_status_t
+parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key, const char *const *fields,
+           vb_band_t *b)
+{
+    b->present = false;
+    b->top = -1;
+    const vb_ynode_t *m;
+    vb_status_t st = lookup(c, root, where, key, false, &m);
+    if (st != VB_OK || !m)
+        return st;
+    const char *bw = where[0] ? vb_arena_printf(c->arena, "%s.%s", where, key) : key;
+    if (!bw)
+        return vb_diag_nomem(c->d);
+    if ((st = check_keys(c, m, bw, BAND_KEYS, NULL)) != VB_OK)
+        return st;
+    b->present = true;
+    const vb_ynode_t *top;
+    if ((st = lookup(c, m, bw, "top", false, &top)) != VB_OK)
+        return st;
+    if (top) {
+        if ((st = len_value(c, top, bw, "top", false, &b->top)) != VB_OK)
+            return st;
+        if (b->top >= c->p->page_height)
+            return fail(c, "profile.geometry", top->pos, "\"%s.top\" is below the bottom of the page.", bw);
+    }
+    const vb_ynode_t *cols;
+    if ((st = get_len(c, m, bw, "space_before", false, false, &b->space_before)) != VB_OK ||
+        (st = get_len(c, m, bw, "space_after", false, false, &b->space_after)) != VB_OK ||
+        (st = lookup(c, m, bw, "columns", true, &cols)) != VB_OK ||
+        (st = want_kind(c, cols, VB_Y_SEQ, bw, "columns")) != VB_OK)
+        return st;
+    if (cols->n == 0)
+        return fail(c, "profile.missing", cols->pos, "\"%s.columns\" needs at least one column.", bw);
+    b->ncols = cols->n;
+    b->cols = VB_NEWN(c->arena, vb_pcolumn_t, cols->n);
+    int *first_node = VB_NEWN(c->arena, int, cols->n);
+    VB_VEC(const vb_ynode_t *) nodes = {0};
+    if (!b->cols || !first_node)
+        return vb_diag_nomem(c->d);
+    for (int ci = 0; ci < cols->n; ci++) {
+        const vb_ynode_t *cm = cols->items[ci];
+        vb_pcolumn_t *col = &b->cols[ci];
+        const char *cw = vb_arena_printf(c->arena, "%s.columns[%d]", bw, ci + 1);
+        if (!cw)
+            return vb_diag_nomem(c->d);
+        const vb_ynode_t *items;
+        if ((st = check_keys(c, cm, cw, COLUMN_KEYS, NULL)) != VB_OK ||
+            (st = get_len(c, cm, cw, "x", true, false, &col->x)) != VB_OK ||
+            (st = get_len(c, cm, cw, "width", true, true, &col->width)) != VB_OK ||
+            (st = lookup(c, cm, cw, "items", true, &items)) != VB_OK ||
+            (st = want_kind(c, items, VB_Y_SEQ, cw, "items")) != VB_OK)
+            return st;
+        if ((int64_t)col->x + col->width > c->p->page_width)
+            return fail(c, "profile.geometry", cm->pos, "\"%s\" (x + width) goes past the right edge of the page.",
+                        cw);
+        if (items->n == 0)
+            return fail(c, "profile.missing", items->pos, "\"%s.items\" needs at least one item.", cw);
+        col->n = items->n;
+        col->items = VB_NEWN(c->arena, vb_pitem_t, items->n);
+        if (!col->items)
+            return vb_diag_nomem(c->d);
+        first_node[ci] = nodes.n;
+        for (int ii = 0; ii < items->n; ii++) {
+            const char *iw = vb_arena_printf(c->arena, "%s.items[%d]", cw, ii + 1);
+            if (!iw)
+                return vb_diag_nomem(c->d);
+            if ((st = parse_item(c, items->items[ii], iw, fields, &col->items[ii])) != VB_OK)
+                return st;
+            if (VB_PUSH(c->arena, nodes, items->items[ii]))
+                return vb_diag_nomem(c->d);
+        }
+    }
+    return check_syncs(c, b, nodes.v, first_node, bw);
+}
+
+/* ------------------------------------------------------------ sections */
+
+static vb_status_t
+parse_head(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_profile_t *p = c->p;
+    const vb_ynode_t *n;
+    vb_status_t st;
+    if ((st = get_str(c, root, "", "id", true, true, &p->id)) != VB_OK)
+        return st;
+    for (const char *s = p->id; *s; s++) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+            return fail(c, "profile.value", vb_ymap_get(root, "id")->pos,
+                        "\"id\" = \"%s\": use lower-case letters, digits, '-', '_' and '.' only.", p->id);
+    }
+    p->name = p->id;
+    if ((st = get_str(c, root, "", "name", false, true, &p->name)) != VB_OK ||
+        (st = get_str(c, root, "", "regime", true, true, &p->regime)) != VB_OK)
+        return st;
+    if (strcmp(p->regime, "party") != 0 && strcmp(p->regime, "state") != 0)
+        return fail(c, "profile.value", vb_ymap_get(root, "regime")->pos,
+                    "\"regime\" = \"%s\": write party or state.", p->regime);
+
+    /* page and margins: the text block must exist */
+    if ((st = lookup(c, root, "", "page", true, &n)) != VB_OK ||
+        (st = check_keys(c, n, "page", PAGE_KEYS, NULL)) != VB_OK ||
+        (st = get_len(c, n, "page", "width", true, true, &p->page_width)) != VB_OK ||
+        (st = get_len(c, n, "page", "height", true, true, &p->page_height)) != VB_OK)
+        return st;
+    if ((st = lookup(c, root, "", "margins", true, &n)) != VB_OK ||
+        (st = check_keys(c, n, "margins", MARGIN_KEYS, NULL)) != VB_OK ||
+        (st = get_len(c, n, "margins", "top", true, false, &p->margin_top)) != VB_OK ||
+        (st = get_len(c, n, "margins", "bottom", true, false, &p->margin_bottom)) != VB_OK ||
+        (st = get_len(c, n, "margins", "left", true, false, &p->margin_left)) != VB_OK ||
+        (st = get_len(c, n, "margins", "right", true, false, &p->margin_right)) != VB_OK)
+        return st;
+    if ((int64_t)p->margin_left + p->margin_right >= p->page_width)
+        return fail(c, "profile.geometry", n->pos, "The left and right margins leave no room for text.");
+    if ((int64_t)p->margin_top + p->margin_bottom >= p->page_height)
+        return fail(c, "profile.geometry", n->pos, "The top and bottom margins leave no room for text.");
+
+    /* fonts */
+    const vb_ynode_t *fam;
+    if ((st = lookup(c, root, "", "fonts", true, &n)) != VB_OK ||
+        (st = check_keys(c, n, "fonts", FONT_KEYS, NULL)) != VB_OK ||
+        (st = lookup(c, n, "fonts", "families", true, &fam)) != VB_OK ||
+        (st = want_kind(c, fam, VB_Y_SEQ, "fonts", "families")) != VB_OK)
+        return st;
+    if (fam->n == 0)
+        return fail(c, "profile.missing", fam->pos, "\"fonts.families\" needs at least one font family.");
+    p->font_families = VB_NEWN(c->arena, const char *, fam->n);
+    if (!p->font_families)
+        return vb_diag_nomem(c->d);
+    for (int i = 0; i < fam->n; i++) {
+        const vb_ynode_t *f = fam->items[i];
+        if ((st = want_kind(c, f, VB_Y_SCALAR, "fonts", "families[]")) != VB_OK)
+            return st;
+        if (f->len == 0 || is_null(f))
+            return fail(c, "profile.missing", f->pos, "A font family name is empty.");
+        p->font_families[i] = f->str;
+    }
+    p->nfont_families = fam->n;
+
+    /* date */
+    if ((st = lookup(c, root, "", "date", true, &n)) != VB_OK ||
+        (st = check_keys(c, n, "date", DATE_KEYS, NULL)) != VB_OK ||
+        (st = get_template(c, n, "date", "format", true, DATE_FIELDS, &p->date.format)) != VB_OK ||
+        (st = get_int_i(c, n, "date", "day_pad_below", 0, 32, &p->date.day_pad_below)) != VB_OK ||
+        (st = get_int_i(c, n, "date", "month_pad_below", 0, 13, &p->date.month_pad_below)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
+static vb_status_t
+parse_text_styles(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_profile_t *p = c->p;
+    const vb_ynode_t *n;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "body", true, &n)) != VB_OK ||
+        (st = style_map(c, n, "body", NULL, &p->body)) != VB_OK)
+        return st;
+    if (p->body.size == 0) {
+        const vb_ynode_t *sz = vb_ymap_get(n, "size"); /* written but null: point at it */
+        return fail(c, "profile.missing", sz ? sz->pos : n->pos,
+                    "\"body.size\" is required (other sizes default to it).");
+    }
+
+    if ((st = lookup(c, root, "", "headings", false, &n)) != VB_OK)
+        return st;
+    int nh = 0;
+    if (n) {
+        if ((st = want_kind(c, n, VB_Y_SEQ, "", "headings")) != VB_OK)
+            return st;
+        if (n->n > MAX_HEADINGS)
+            return fail(c, "profile.value", n->items[MAX_HEADINGS]->pos, "\"headings\" has at most %d levels.",
+                        MAX_HEADINGS);
+        for (nh = 0; nh < n->n; nh++) {
+            const char *w = vb_arena_printf(c->arena, "headings[%d]", nh + 1);
+            if (!w)
+                return vb_diag_nomem(c->d);
+            if ((st = style_map(c, n->items[nh], w, NULL, &p->headings[nh])) != VB_OK)
+                return st;
+        }
+    }
+    /* unlisted levels repeat the deepest listed one (or the body when none is listed) */
+    for (int i = nh; i < MAX_HEADINGS; i++)
+        p->headings[i] = nh ? p->headings[nh - 1] : p->body;
+    return VB_OK;
+}
+
+static vb_status_t
+parse_table(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_ptable_t *t = &c->p->table;
+    const vb_ynode_t *m, *n;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "table", true, &m)) != VB_OK ||
+        (st = check_keys(c, m, "table", TABLE_KEYS, NULL)) != VB_OK)
+        return st;
+    if ((st = lookup(c, m, "table", "cell", false, &n)) != VB_OK)
+        return st;
+    st = n ? style_map(c, n, "table.cell", NULL, &t->cell) : resolve_style(c, NULL, "table.cell", NULL, &t->cell);
+    if (st != VB_OK || (st = lookup(c, m, "table", "head", false, &n)) != VB_OK)
+        return st;
+    /* the head is the cell style with the head's keys on top (its leading included) */
+    t->head = t->cell;
+    if (n && (st = style_map(c, n, "table.head", &t->cell, &t->head)) != VB_OK)
+        return st;
+    t->repeat_head = true;
+    if ((st = get_len(c, m, "table", "border", true, false, &t->border)) != VB_OK ||
+        (st = get_len(c, m, "table", "space_before", false, false, &t->space_before)) != VB_OK ||
+        (st = get_len(c, m, "table", "space_after", false, false, &t->space_after)) != VB_OK ||
+        (st = get_bool(c, m, "table", "repeat_head", &t->repeat_head)) != VB_OK ||
+        (st = lookup(c, m, "table", "padding", false, &n)) != VB_OK)
+        return st;
+    if (n) {
+        if ((st = check_keys(c, n, "table.padding", PADDING_KEYS, NULL)) != VB_OK ||
+            (st = get_len(c, n, "table.padding", "x", false, false, &t->pad_x)) != VB_OK ||
+            (st = get_len(c, n, "table.padding", "top", false, false, &t->pad_top)) != VB_OK ||
+            (st = get_len(c, n, "table.padding", "bottom", false, false, &t->pad_bottom)) != VB_OK)
+            return st;
+    }
+    return VB_OK;
+}
+
+static vb_status_t
+parse_page_number(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_pagenum_t *pn = &c->p->page_number;
+    const vb_ynode_t *m;
+    vb_status_t st;
+    pn->present = false;
+    if ((st = lookup(c, root, "", "page_number", false, &m)) != VB_OK || !m)
+        return st;
+    pn->present = true;
+    pn->first = 1;
+    pn->format = "{page}";
+    const vb_ynode_t *ink;
+    if ((st = check_keys(c, m, "page_number", PAGENUM_KEYS, STYLE_KEYS)) != VB_OK ||
+        (st = get_int_i(c, m, "page_number", "first", 1, 100000, &pn->first)) != VB_OK ||
+        (st = get_template(c, m, "page_number", "format", false, PAGE_FIELDS, &pn->format)) != VB_OK ||
+        (st = lookup(c, m, "page_number", "ink_top", true, &ink)) != VB_OK ||
+        (st = len_value(c, ink, "page_number", "ink_top", false, &pn->ink_top)) != VB_OK)
+        return st;
+    if (pn->ink_top >= c->p->page_height)
+        return fail(c, "profile.geometry", ink->pos, "\"page_number.ink_top\" is below the bottom of the page.");
+    return resolve_style(c, m, "page_number", NULL, &pn->style);
+}
+
+static vb_status_t
+parse_breaking(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_pbreak_t *b = &c->p->breaking;
+    /* defaults: documented in docs/profile-format.md */
+    b->space_stretch = 500;
+    b->space_shrink = 200;
+    b->tolerance = 2000;
+    b->line_penalty = 10;
+    b->fitness_demerits = 3000;
+    b->loose_demerits = 0;
+    b->loose_ratio = 1000;
+    b->greedy = false;
+    b->orphans = 2;
+    b->widows = 2;
+    b->closing_keep = 2;
+    const vb_ynode_t *m, *n;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "breaking", false, &m)) != VB_OK || !m)
+        return st;
+    const char *w = "breaking";
+    if ((st = check_keys(c, m, w, BREAK_KEYS, NULL)) != VB_OK ||
+        (st = get_milli(c, m, w, "space_stretch", 0, 10000, &b->space_stretch)) != VB_OK ||
+        (st = get_milli(c, m, w, "space_shrink", 0, 900, &b->space_shrink)) != VB_OK ||
+        (st = get_milli(c, m, w, "tolerance", 1, 1000000, &b->tolerance)) != VB_OK ||
+        (st = get_int(c, m, w, "line_penalty", false, 0, 10000, &b->line_penalty)) != VB_OK ||
+        (st = get_int(c, m, w, "fitness_demerits", false, 0, 100000000, &b->fitness_demerits)) != VB_OK ||
+        (st = get_int(c, m, w, "loose_demerits", false, 0, 100000000, &b->loose_demerits)) != VB_OK ||
+        (st = get_milli(c, m, w, "loose_ratio", 0, 1000000, &b->loose_ratio)) != VB_OK ||
+        (st = get_int_i(c, m, w, "orphans", 1, 100, &b->orphans)) != VB_OK ||
+        (st = get_int_i(c, m, w, "widows", 1, 100, &b->widows)) != VB_OK ||
+        (st = get_int_i(c, m, w, "closing_keep", 0, 100, &b->closing_keep)) != VB_OK ||
+        (st = lookup(c, m, w, "algorithm", false, &n)) != VB_OK)
+        return st;
+    if (n) {
+        if ((st = want_kind(c, n, VB_Y_SCALAR, w, "algorithm")) != VB_OK)
+            return st;
+        if (strcmp(n->str, "greedy") == 0)
+            b->greedy = true;
+        else if (strcmp(n->str, "total-fit") != 0)
+            return fail(c, "profile.value", n->pos, "\"breaking.algorithm\" = \"%s\": write total-fit or greedy.",
+                        n->str);
+    }
+    return VB_OK;
+}
+
+static vb_status_t
+parse_appendix(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_pappendix_t *a = &c->p->appendix;
+    a->new_page = true;
+    a->restart_page_numbers = false;
+    a->header.top = a->title.top = -1;
+    const vb_ynode_t *m;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "appendix", false, &m)) != VB_OK || !m)
+        return st;
+    if ((st = check_keys(c, m, "appendix", APPENDIX_KEYS, NULL)) != VB_OK ||
+        (st = get_bool(c, m, "appendix", "new_page", &a->new_page)) != VB_OK ||
+        (st = get_bool(c, m, "appendix", "restart_page_numbers", &a->restart_page_numbers)) != VB_OK ||
+        (st = parse_band(c, m, "appendix", "header", APPENDIX_FIELDS, &a->header)) != VB_OK ||
+        (st = parse_band(c, m, "appendix", "title", APPENDIX_FIELDS, &a->title)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
+static vb_status_t
+parse_root(ctx_t *c, const vb_ynode_t *root)
+{
+    if (is_null(root))
+        return fail(c, "profile.schema", root->pos, "The profile is empty; it must start with \"schema: 1\".");
+    if (root->kind != VB_Y_MAP)
+        return fail(c, "profile.type", root->pos, "A profile is a mapping of keys, not %s.", kind_name(root));
+    /* the schema first: a file of a later schema is better told so than flooded with unknown keys */
+    const vb_ynode_t *n = vb_ymap_get(root, "schema");
+    if (!n || is_null(n))
+        return fail(c, "profile.schema", n ? n->pos : root->pos, "\"schema\" is required; this reader knows schema 1.");
+    if (n->kind != VB_Y_SCALAR || strcmp(n->str, "1") != 0)
+        return fail(c, "profile.schema", n->pos, "\"schema\" = \"%s\" is not supported; this reader knows schema 1.",
+                    n->kind == VB_Y_SCALAR ? n->str : "(not a number)");
+    vb_status_t st;
+    vb_profile_t *p = c->p;
+    if ((st = check_keys(c, root, "", ROOT_KEYS, NULL)) != VB_OK || (st = parse_head(c, root)) != VB_OK ||
+        (st = parse_styles(c, root)) != VB_OK || (st = parse_text_styles(c, root)) != VB_OK ||
+        (st = parse_band(c, root, "", "header", DOC_FIELDS, &p->header)) != VB_OK ||
+        (st = parse_band(c, root, "", "title", DOC_FIELDS, &p->title)) != VB_OK ||
+        (st = parse_band(c, root, "", "closing", DOC_FIELDS, &p->closing)) != VB_OK ||
+        (st = parse_table(c, root)) != VB_OK || (st = parse_page_number(c, root)) != VB_OK ||
+        (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------ entry points */
+
+vb_status_t
+vb_profile_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source, vb_profile_t **out,
+                 vb_diag_t *d)
+{
+    *out = NULL;
+    if (!source)
+        source = "(profile)";
+    vb_ynode_t *root;
+    vb_status_t st = vb_yaml_parse(arena, buf, len, source, 0, &root, d);
+    if (st != VB_OK) {
+        /* a YAML error in a profile is a profile error; the id (yaml.*) still says what kind */
+        if (st == VB_E_INPUT) {
+            st = VB_E_PROFILE;
+            if (d && d->code == VB_E_INPUT)
+                d->code = VB_E_PROFILE;
+        }
+        return st;
+    }
+    ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.arena = arena;
+    c.src = source;
+    c.d = d;
+    c.p = VB_NEW(arena, vb_profile_t);
+    if (!c.p)
+        return vb_diag_nomem(d);
+    c.p->path = vb_arena_strdup(arena, source);
+    if (!c.p->path)
+        return vb_diag_nomem(d);
+    if ((st = parse_root(&c, root)) != VB_OK)
+        return st;
+    *out = c.p;
+    return VB_OK;
+}
+
+vb_status_t
+vb_profile_load(vb_arena_t *arena, const char *path, vb_profile_t **out, vb_diag_t *d)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vb_diag_set(d, VB_E_IO, "profile.io", path, 0, 0, "%s",
+                           errno == ENOENT ? "The profile file does not exist." : "The profile file cannot be opened.");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    vb_status_t st = VB_OK;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= MAX_PROFILE_BYTES) {
+                st = vb_diag_set(d, VB_E_LIMIT, "profile.too-large", path, 0, 0,
+                                 "The profile file is larger than %d bytes.", MAX_PROFILE_BYTES);
+                break;
+            }
+            size_t ncap = cap ? cap * 2 : 8192;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                st = vb_diag_nomem(d);
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = vb_diag_set(d, VB_E_IO, "profile.io", path, 0, 0, "The profile file cannot be read.");
+            break;
+        }
+    }
+    fclose(f);
+    if (st == VB_OK)
+        st = vb_profile_parse(arena, buf ? buf : "", len, path, out, d);
+    free(buf);
+    return st;
+}

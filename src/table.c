@@ -1,0 +1,309 @@
+/*
+ * table.c - setting a table: column widths, cells, rows and borders.
+ *
+ * Column widths fill the text block, as an HTML table with automatic layout
+ * does: each column's natural width is its widest one-line cell (plus
+ * padding) and its minimum its widest word. When the natural widths fit,
+ * the spare width is shared in proportion to them; when they do not, every
+ * column gets its minimum and the rest is shared in proportion to how much
+ * each column wants beyond it. A merged cell wider than its columns widens
+ * them evenly.
+ *
+ * Each row becomes one chunk of the page flow. Rows joined by a row span, the
+ * head rows and the first body row are kept together; a body row that starts
+ * a page gets the head rows repeated above it (paginate.c). Cell text is
+ * centred vertically; each cell draws its own four borders, so a row split
+ * from its neighbours is still closed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "layout.h"
+
+typedef struct cellset {
+    vb_lines_t lines;
+    vb_style_t style;
+    vb_len_t content;  /* height of the text: ascent + (n-1) leading + descent */
+} cellset_t;
+
+static vb_style_t
+cell_style(const vb_lctx_t *lc, const vb_table_t *t, int r, int c)
+{
+    const vb_ptable_t *pt = &lc->profile->table;
+    const vb_cell_t *cell = VB_CELL(t, r, c);
+    vb_style_t st = r < t->nhead ? pt->head : pt->cell;
+    st.indent = 0;
+    st.hang = 0;
+    st.balance = false;
+    vb_align_t al = cell->align != VB_ALIGN_DEFAULT ? cell->align : t->col_align ? t->col_align[c] : VB_ALIGN_DEFAULT;
+    if (al != VB_ALIGN_DEFAULT && r >= t->nhead)
+        st.align = al;
+    if (st.align == VB_ALIGN_JUSTIFY)
+        st.align = VB_ALIGN_LEFT;
+    return st;
+}
+
+static vb_status_t
+column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, vb_len_t *w, vb_diag_t *d)
+{
+    const vb_ptable_t *pt = &lc->profile->table;
+    int nc = t->ncols;
+    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
+    if (!nat || !min)
+        return vb_diag_nomem(d);
+    vb_len_t pad = 2 * pt->pad_x + pt->border;
+    for (int c = 0; c < nc; c++)
+        nat[c] = min[c] = pad;
+    /* single-column cells first, then spans widen their columns */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int r = 0; r < t->nrows; r++) {
+            for (int c = 0; c < nc; c++) {
+                const vb_cell_t *cell = VB_CELL(t, r, c);
+                if (cell->covered || (pass == 0) != (cell->colspan == 1))
+                    continue;
+                vb_style_t st = cell_style(lc, t, r, c);
+                vb_len_t n = 0, ww = 0;
+                vb_status_t rc = vb_text_measure(&lc->set, &cell->text, &st, &n, &ww, d);
+                if (rc != VB_OK)
+                    return rc;
+                int64_t want_nat = n + pad, want_min = ww + pad;
+                if (cell->colspan == 1) {
+                    if (want_nat > nat[c])
+                        nat[c] = want_nat;
+                    if (want_min > min[c])
+                        min[c] = want_min;
+                    continue;
+                }
+                int64_t have_nat = 0, have_min = 0;
+                for (int k = c; k < c + cell->colspan; k++)
+                    have_nat += nat[k], have_min += min[k];
+                for (int k = c; k < c + cell->colspan; k++) {
+                    if (want_nat > have_nat)
+                        nat[k] += (want_nat - have_nat) / cell->colspan + 1;
+                    if (want_min > have_min)
+                        min[k] += (want_min - have_min) / cell->colspan + 1;
+                }
+            }
+        }
+    }
+    int64_t sum_nat = 0, sum_min = 0;
+    for (int c = 0; c < nc; c++) {
+        if (nat[c] < min[c])
+            nat[c] = min[c];
+        sum_nat += nat[c], sum_min += min[c];
+    }
+    /*
+     * When the natural widths do not fit, narrow columns (those whose natural
+     * width is within a fair share of what is left) keep their natural width,
+     * so "Năm 2020" or "Ghi chú" never wrap to give a long text column a few
+     * millimetres; the wide columns share the rest above their minimums.
+     */
+    bool *fixed = VB_NEWN(lc->arena, bool, nc);
+    if (!fixed)
+        return vb_diag_nomem(d);
+    int64_t remaining = total;
+    if (narrow_first && sum_nat > total) {
+        for (bool changed = true; changed;) {
+            changed = false;
+            int nfree = 0;
+            for (int c = 0; c < nc; c++)
+                nfree += !fixed[c];
+            if (nfree <= 1)
+                break;
+            int64_t fair = remaining / nfree;
+            for (int c = 0; c < nc; c++)
+                if (!fixed[c] && nat[c] <= fair) {
+                    fixed[c] = true;
+                    remaining -= nat[c];
+                    changed = true;
+                }
+        }
+        int64_t rmin = 0;
+        for (int c = 0; c < nc; c++)
+            if (!fixed[c])
+                rmin += min[c];
+        if (rmin > remaining) { /* the wide columns would starve: share by the usual rule */
+            for (int c = 0; c < nc; c++)
+                fixed[c] = false;
+            remaining = total;
+        }
+    }
+    int64_t rnat = 0, rmin = 0;
+    for (int c = 0; c < nc; c++)
+        if (!fixed[c])
+            rnat += nat[c], rmin += min[c];
+    int64_t given = 0;
+    for (int c = 0; c < nc; c++) {
+        int64_t v;
+        if (fixed[c])
+            v = nat[c];
+        else if (rnat <= remaining)
+            v = nat[c] + (remaining - rnat) * nat[c] / rnat;
+        else if (rmin < remaining)
+            v = min[c] + (remaining - rmin) * (nat[c] - min[c]) / (rnat - rmin);
+        else
+            v = remaining * min[c] / rmin; /* too narrow: cells will overflow their padding */
+        w[c] = (vb_len_t)v;
+        given += v;
+    }
+    w[nc - 1] += (vb_len_t)(total - given); /* rounding: the table is exactly the text width */
+    return VB_OK;
+}
+
+static vb_status_t
+add_cell_borders(vb_lctx_t *lc, vb_chunk_t *ch, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h, vb_len_t bw,
+                 vb_diag_t *d)
+{
+    vb_status_t rc = vb_chunk_add_rule(lc, ch, x, y, x + w, y, bw, d);
+    if (rc == VB_OK)
+        rc = vb_chunk_add_rule(lc, ch, x, y + h, x + w, y + h, bw, d);
+    if (rc == VB_OK)
+        rc = vb_chunk_add_rule(lc, ch, x, y, x, y + h, bw, d);
+    if (rc == VB_OK)
+        rc = vb_chunk_add_rule(lc, ch, x + w, y, x + w, y + h, bw, d);
+    return rc;
+}
+
+/* Sets every cell for the column widths w; fills colx, cs and the row heights; *height is their sum. */
+static vb_status_t
+set_cells(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *w, vb_len_t *colx, cellset_t *cs, vb_len_t *rowh,
+          int64_t *height, vb_diag_t *d)
+{
+    const vb_ptable_t *pt = &lc->profile->table;
+    int nr = t->nrows, nc = t->ncols;
+    vb_status_t rc;
+    colx[0] = lc->text_left;
+    for (int c = 0; c < nc; c++)
+        colx[c + 1] = colx[c] + w[c];
+
+    /* set the cells; single-row cells fix the row heights */
+    for (int r = 0; r < nr; r++) {
+        for (int c = 0; c < nc; c++) {
+            const vb_cell_t *cell = VB_CELL(t, r, c);
+            if (cell->covered)
+                continue;
+            cellset_t *s = &cs[(size_t)r * (size_t)nc + (size_t)c];
+            s->style = cell_style(lc, t, r, c);
+            vb_len_t cw = colx[c + cell->colspan] - colx[c] - 2 * pt->pad_x;
+            rc = vb_set_text(&lc->set, &cell->text, &s->style, cw > 0 ? cw : 1, &s->lines, d);
+            if (rc != VB_OK)
+                return rc;
+            vb_len_t A = vb_style_ascent(&lc->set, &s->style), D = vb_style_descent(&lc->set, &s->style);
+            int n = s->lines.n ? s->lines.n : 1;
+            s->content = A + (n - 1) * s->style.leading + D;
+            vb_len_t need = pt->pad_top + s->content + pt->pad_bottom;
+            if (cell->rowspan == 1 && need > rowh[r])
+                rowh[r] = need;
+        }
+    }
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < nc; c++) {
+            const vb_cell_t *cell = VB_CELL(t, r, c);
+            if (cell->covered || cell->rowspan == 1)
+                continue;
+            const cellset_t *s = &cs[(size_t)r * (size_t)nc + (size_t)c];
+            vb_len_t need = pt->pad_top + s->content + pt->pad_bottom, have = 0;
+            for (int k = r; k < r + cell->rowspan; k++)
+                have += rowh[k];
+            if (need > have)
+                rowh[r + cell->rowspan - 1] += need - have;
+        }
+    *height = 0;
+    for (int r = 0; r < nr; r++)
+        *height += rowh[r];
+    return VB_OK;
+}
+
+vb_status_t
+vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
+{
+    const vb_ptable_t *pt = &lc->profile->table;
+    int nr = t->nrows, nc = t->ncols;
+    if (nr == 0 || nc == 0)
+        return VB_OK;
+    vb_len_t *colx = NULL, *rowh = NULL;
+    cellset_t *cs = NULL;
+    /*
+     * Two ways to share the width (see column_widths); the one giving the
+     * shorter table wins, so a long text column is not squeezed into many
+     * lines to keep a head such as "Năm 2020" on one line, nor the reverse.
+     */
+    vb_status_t rc = VB_OK;
+    int64_t best = -1;
+    for (int mode = 0; mode < 2; mode++) {
+        vb_len_t *cw = VB_NEWN(lc->arena, vb_len_t, nc);
+        vb_len_t *cx = VB_NEWN(lc->arena, vb_len_t, nc + 1);
+        vb_len_t *rh = VB_NEWN(lc->arena, vb_len_t, nr);
+        cellset_t *cc = VB_NEWN(lc->arena, cellset_t, (size_t)nr * (size_t)nc);
+        if (!cw || !cx || !rh || !cc)
+            return vb_diag_nomem(d);
+        rc = column_widths(lc, t, lc->text_width, mode == 0, cw, d);
+        if (rc != VB_OK)
+            return rc;
+        int64_t height = 0;
+        rc = set_cells(lc, t, cw, cx, cc, rh, &height, d);
+        if (rc != VB_OK)
+            return rc;
+        if (best < 0 || height < best) {
+            best = height;
+            colx = cx, rowh = rh, cs = cc;
+        }
+    }
+    /* a row must be kept with the previous one while a span from above covers it */
+    bool *tied = VB_NEWN(lc->arena, bool, nr);
+    if (!tied)
+        return vb_diag_nomem(d);
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < nc; c++) {
+            const vb_cell_t *cell = VB_CELL(t, r, c);
+            if (!cell->covered)
+                for (int k = r + 1; k < r + cell->rowspan && k < nr; k++)
+                    tied[k] = true;
+        }
+
+    vb_chunk_t **head = VB_NEWN(lc->arena, vb_chunk_t *, t->nhead ? t->nhead : 1);
+    if (!head)
+        return vb_diag_nomem(d);
+    for (int r = 0; r < nr; r++) {
+        vb_chunk_t *ch = vb_chunk_new(lc);
+        if (!ch)
+            return vb_diag_nomem(d);
+        ch->height = rowh[r];
+        ch->fit = rowh[r];
+        /* a merged cell reaches into later rows: the chunk must fit them too */
+        for (int c = 0; c < nc; c++) {
+            const vb_cell_t *cell = VB_CELL(t, r, c);
+            if (cell->covered)
+                continue;
+            const cellset_t *s = &cs[(size_t)r * (size_t)nc + (size_t)c];
+            vb_len_t ch_h = 0;
+            for (int k = r; k < r + cell->rowspan; k++)
+                ch_h += rowh[k];
+            vb_len_t x = colx[c], cw = colx[c + cell->colspan] - colx[c];
+            rc = add_cell_borders(lc, ch, x, 0, cw, ch_h, pt->border, d);
+            if (rc != VB_OK)
+                return rc;
+            vb_len_t A = vb_style_ascent(&lc->set, &s->style);
+            vb_len_t top = (ch_h - s->content) / 2;
+            for (int k = 0; k < s->lines.n; k++) {
+                rc = vb_chunk_add_line(lc, ch, &s->lines.v[k], x + pt->pad_x, top + A + k * s->style.leading, d);
+                if (rc != VB_OK)
+                    return rc;
+            }
+        }
+        if (r == 0) {
+            ch->space_before = pt->space_before;
+        } else {
+            ch->keep_with_prev = tied[r] || r < t->nhead || r == t->nhead;
+        }
+        if (r < t->nhead) {
+            head[r] = ch;
+        } else if (pt->repeat_head && t->nhead > 0) {
+            ch->head = head;
+            ch->nhead = t->nhead;
+        }
+        if (r == nr - 1)
+            ch->height += pt->space_after;
+    }
+    return VB_OK;
+}

@@ -1,0 +1,131 @@
+/*
+ * text.c - source bytes to clean text; the only utf8proc user.
+ *
+ * Owns: checking that a source is UTF-8 a typesetter can use, and Unicode
+ * normalisation. Everything after this module may assume valid UTF-8 in NFC,
+ * '\n' line ends, no NUL and no control character but tab and '\n'.
+ *
+ * Why NFC and never NFKC: Vietnamese typed on different keyboards arrives
+ * either precomposed ("ệ" as U+1EC7) or decomposed (e + U+0323 + U+0302);
+ * fonts and search want one form, and NFC is the one both PDF text extraction
+ * and the official fonts expect. NFKC would also rewrite compatibility
+ * characters the author chose (superscripts, "ﬁ"), which is not ours to do.
+ *
+ * Positions in diagnostics are 1-based lines and columns counted in code
+ * points of the input as given (a dropped BOM is not counted; a tab is one
+ * column), so an editor's "go to line:column" lands on the bad byte.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "input.h"
+
+/*
+ * Copies a malloc'd utf8proc result into the arena and frees it, so that no
+ * caller ever holds utf8proc's memory.
+ */
+static vb_status_t
+to_arena(vb_arena_t *arena, utf8proc_uint8_t *res, utf8proc_ssize_t n, char **out, size_t *out_len, vb_diag_t *d)
+{
+    char *s = vb_arena_strndup(arena, (const char *)res, (size_t)n);
+    free(res);
+    if (!s)
+        return vb_diag_nomem(d);
+    *out = s;
+    if (out_len)
+        *out_len = (size_t)n;
+    return VB_OK;
+}
+
+/* Runs NFC over a valid UTF-8 buffer; the result goes to the arena. */
+static vb_status_t
+nfc(vb_arena_t *arena, const char *s, size_t len, char **out, size_t *out_len, vb_diag_t *d)
+{
+    utf8proc_uint8_t *res = NULL;
+    if (len == 0) {
+        *out = vb_arena_strndup(arena, "", 0);
+        if (out_len)
+            *out_len = 0;
+        return *out ? VB_OK : vb_diag_nomem(d);
+    }
+    /* COMPOSE without COMPAT is NFC; STABLE keeps the result stable across Unicode versions. */
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &res, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (n < 0) {
+        free(res);
+        if (n == UTF8PROC_ERROR_NOMEM)
+            return vb_diag_nomem(d);
+        return vb_diag_set(d, VB_E_INPUT, "utf8.invalid", NULL, 0, 0, "The text is not valid UTF-8 (%s).",
+                           utf8proc_errmsg(n));
+    }
+    return to_arena(arena, res, n, out, out_len, d);
+}
+
+vb_status_t
+vb_text_nfc(vb_arena_t *arena, const char *s, size_t len, char **out, size_t *out_len, vb_diag_t *d)
+{
+    return nfc(arena, s, len, out, out_len, d);
+}
+
+vb_status_t
+vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *source, char **out, size_t *out_len,
+                vb_diag_t *d)
+{
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    size_t i = 0;
+    if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+
+    /* Line ends only shrink (CRLF to LF), so len bytes are enough. */
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return vb_diag_nomem(d);
+    size_t k = 0;
+    int line = 1, col = 1;
+    vb_status_t st = VB_OK;
+    while (i < len) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '\r') {
+            buf[k++] = '\n';
+            i += (i + 1 < len && src[i + 1] == '\n') ? 2 : 1;
+            line++;
+            col = 1;
+            continue;
+        }
+        if (c == '\n') {
+            buf[k++] = '\n';
+            i++;
+            line++;
+            col = 1;
+            continue;
+        }
+        if (c == 0) {
+            st = vb_diag_set(d, VB_E_INPUT, "utf8.nul", source, line, col, "The text contains a NUL byte.");
+            break;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)src + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0 || !utf8proc_codepoint_valid(cp)) {
+            st = vb_diag_set(d, VB_E_INPUT, "utf8.invalid", source, line, col,
+                             "The text is not valid UTF-8 (byte 0x%02X); save the file as UTF-8.", (unsigned)c);
+            break;
+        }
+        /* C0 except tab, DEL and C1: invisible, and no font draws them. */
+        if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F)) {
+            st = vb_diag_set(d, VB_E_INPUT, "utf8.control", source, line, col,
+                             "The text contains the control character U+%04X.", (unsigned)cp);
+            break;
+        }
+        memcpy(buf + k, src + i, (size_t)n);
+        k += (size_t)n;
+        i += (size_t)n;
+        col++;
+    }
+    if (st == VB_OK)
+        st = nfc(arena, buf, k, out, out_len, d);
+    free(buf);
+    return st;
+}

@@ -1,0 +1,269 @@
+/*
+ * yamltree.c - one YAML document as a small tree; the only libyaml user.
+ *
+ * Owns: turning libyaml's event stream into vb_ynode_t trees in an arena, for
+ * the front matter (frontmatter.c) and the layout profiles (profile.c).
+ *
+ * Why events and not libyaml's document loader: the loader resolves aliases
+ * silently and keeps no per-key positions in a form we can use, while events
+ * let us refuse anchors and aliases at their own line:column and record where
+ * every key was written. The tree is built with an explicit stack (bounded by
+ * MAX_DEPTH), so hostile nesting gives a diagnostic, never a deep recursion.
+ *
+ * What is refused (VB_E_INPUT, with the position libyaml or the event gives):
+ *   yaml.syntax         anything libyaml itself rejects
+ *   yaml.alias          an anchor (&a) or an alias (*a)
+ *   yaml.key            a mapping key that is not a scalar
+ *   yaml.duplicate-key  the same key twice in one mapping
+ *   yaml.multi-doc      a second document in the stream
+ *   yaml.depth          nesting deeper than MAX_DEPTH
+ *   yaml.too-large      a mapping or sequence with more than MAX_ITEMS entries
+ * A caller that reads profiles may change d->code afterwards; the id stays.
+ *
+ * An empty stream (only comments or nothing) gives an empty plain scalar, the
+ * YAML null, so callers need not special-case a NULL root.
+ *
+ * Columns are libyaml's, which counts characters (not bytes), plus one.
+ */
+#include "yamltree.h"
+
+#include <string.h>
+#include <yaml.h>
+
+/* Deeper nesting than this is never needed by a front matter or a profile. */
+#define MAX_DEPTH 64
+/* Keeps the duplicate-key check (linear per key) far from quadratic blow-up. */
+#define MAX_ITEMS 4096
+
+typedef struct frame {
+    vb_ynode_t *node;
+    VB_VEC(vb_ynode_t *) items;
+    VB_VEC(const char *) keys;
+    VB_VEC(vb_pos_t) kpos;
+    bool have_key; /* mappings: a key was read, its value comes next */
+} frame_t;
+
+typedef struct builder {
+    vb_arena_t *arena;
+    const char *source;
+    int line0;
+    frame_t stack[MAX_DEPTH];
+    int depth;
+    vb_ynode_t *root;
+    vb_diag_t *d;
+} builder_t;
+
+static vb_pos_t
+mark_pos(const builder_t *b, yaml_mark_t m)
+{
+    vb_pos_t p;
+    p.line = (int)m.line + 1 + b->line0;
+    p.col = (int)m.column + 1;
+    return p;
+}
+
+/*
+ * Reader errors (bad bytes, control characters) come with a byte offset but
+ * no mark; this turns the offset into a line and a character column.
+ */
+static vb_pos_t
+offset_pos(const char *buf, size_t len, size_t off, int line0)
+{
+    vb_pos_t p = {line0 + 1, 1};
+    for (size_t i = 0; i < off && i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '\n') {
+            p.line++;
+            p.col = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            p.col++;
+        }
+    }
+    return p;
+}
+
+static vb_status_t
+err_at(builder_t *b, const char *id, vb_pos_t p, const char *msg)
+{
+    return vb_diag_set(b->d, VB_E_INPUT, id, b->source, p.line, p.col, "%s", msg);
+}
+
+/*
+ * Attaches a finished node to the frame on top of the stack (or makes it the
+ * root). In a mapping that awaits a key, the node becomes the key: it must be
+ * a scalar and must not repeat an earlier key.
+ */
+static vb_status_t
+attach(builder_t *b, vb_ynode_t *n)
+{
+    if (b->depth == 0) {
+        b->root = n;
+        return VB_OK;
+    }
+    frame_t *f = &b->stack[b->depth - 1];
+    if (f->node->kind == VB_Y_MAP && !f->have_key) {
+        if (n->kind != VB_Y_SCALAR)
+            return err_at(b, "yaml.key", n->pos, "A mapping key must be plain text.");
+        for (int i = 0; i < f->keys.n; i++) {
+            if (strcmp(f->keys.v[i], n->str) == 0)
+                return vb_diag_set(b->d, VB_E_INPUT, "yaml.duplicate-key", b->source, n->pos.line, n->pos.col,
+                                   "The key \"%s\" is written twice in the same mapping.", n->str);
+        }
+        if (f->keys.n >= MAX_ITEMS)
+            return err_at(b, "yaml.too-large", n->pos, "A mapping has too many keys.");
+        if (VB_PUSH(b->arena, f->keys, n->str) || VB_PUSH(b->arena, f->kpos, n->pos))
+            return vb_diag_nomem(b->d);
+        f->have_key = true;
+        return VB_OK;
+    }
+    if (f->items.n >= MAX_ITEMS)
+        return err_at(b, "yaml.too-large", n->pos, "A sequence or mapping has too many entries.");
+    if (VB_PUSH(b->arena, f->items, n))
+        return vb_diag_nomem(b->d);
+    f->have_key = false;
+    return VB_OK;
+}
+
+static vb_ynode_t *
+new_node(builder_t *b, vb_ykind_t kind, vb_pos_t pos)
+{
+    vb_ynode_t *n = VB_NEW(b->arena, vb_ynode_t);
+    if (n) {
+        n->kind = kind;
+        n->pos = pos;
+        n->str = "";
+    }
+    return n;
+}
+
+/* Handles one event; *ndocs counts the documents seen so far. */
+static vb_status_t
+on_event(builder_t *b, const yaml_event_t *ev, int *ndocs)
+{
+    vb_pos_t pos = mark_pos(b, ev->start_mark);
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*ndocs > 1)
+            return err_at(b, "yaml.multi-doc", pos, "Only one YAML document is allowed here.");
+        return VB_OK;
+    case YAML_ALIAS_EVENT:
+        return err_at(b, "yaml.alias", pos, "YAML aliases (*name) are not supported.");
+    case YAML_SCALAR_EVENT: {
+        if (ev->data.scalar.anchor)
+            return err_at(b, "yaml.alias", pos, "YAML anchors (&name) are not supported.");
+        vb_ynode_t *n = new_node(b, VB_Y_SCALAR, pos);
+        if (!n)
+            return vb_diag_nomem(b->d);
+        n->len = ev->data.scalar.length;
+        n->str = vb_arena_strndup(b->arena, (const char *)ev->data.scalar.value, n->len);
+        if (!n->str)
+            return vb_diag_nomem(b->d);
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        return attach(b, n);
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        bool is_map = ev->type == YAML_MAPPING_START_EVENT;
+        const yaml_char_t *anchor = is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+        if (anchor)
+            return err_at(b, "yaml.alias", pos, "YAML anchors (&name) are not supported.");
+        if (b->depth > 0) {
+            frame_t *f = &b->stack[b->depth - 1];
+            if (f->node->kind == VB_Y_MAP && !f->have_key)
+                return err_at(b, "yaml.key", pos, "A mapping key must be plain text.");
+        }
+        if (b->depth >= MAX_DEPTH)
+            return err_at(b, "yaml.depth", pos, "The YAML is nested too deeply.");
+        vb_ynode_t *n = new_node(b, is_map ? VB_Y_MAP : VB_Y_SEQ, pos);
+        if (!n)
+            return vb_diag_nomem(b->d);
+        frame_t *f = &b->stack[b->depth++];
+        memset(f, 0, sizeof *f);
+        f->node = n;
+        return VB_OK;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+        /* libyaml guarantees balanced start/end events. */
+        frame_t *f = &b->stack[--b->depth];
+        vb_ynode_t *n = f->node;
+        n->items = f->items.v;
+        n->n = f->items.n;
+        if (n->kind == VB_Y_MAP) {
+            n->keys = f->keys.v;
+            n->key_pos = f->kpos.v;
+        }
+        return attach(b, n);
+    }
+    default:
+        return VB_OK;
+    }
+}
+
+vb_status_t
+vb_yaml_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source, int line0, vb_ynode_t **root,
+              vb_diag_t *d)
+{
+    *root = NULL;
+    builder_t b;
+    memset(&b, 0, sizeof b);
+    b.arena = arena;
+    b.source = source;
+    b.line0 = line0;
+    b.d = d;
+
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return vb_diag_nomem(d);
+    yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+
+    vb_status_t st = VB_OK;
+    int ndocs = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev)) {
+            if (p.error == YAML_MEMORY_ERROR) {
+                st = vb_diag_nomem(d);
+            } else {
+                vb_pos_t pos = mark_pos(&b, p.problem_mark);
+                if (p.error == YAML_READER_ERROR)
+                    pos = offset_pos(buf, len, p.problem_offset, line0);
+                st = vb_diag_set(d, VB_E_INPUT, "yaml.syntax", source, pos.line, pos.col, "YAML error: %s%s%s.",
+                                 p.problem ? p.problem : "invalid YAML", p.context ? " " : "",
+                                 p.context ? p.context : "");
+            }
+            break;
+        }
+        bool end = ev.type == YAML_STREAM_END_EVENT;
+        st = on_event(&b, &ev, &ndocs);
+        yaml_event_delete(&ev);
+        if (st != VB_OK || end)
+            break;
+    }
+    yaml_parser_delete(&p);
+    if (st != VB_OK)
+        return st;
+
+    if (!b.root) {
+        vb_pos_t pos = {line0 + 1, 1};
+        b.root = new_node(&b, VB_Y_SCALAR, pos);
+        if (!b.root)
+            return vb_diag_nomem(d);
+        b.root->plain = true;
+    }
+    *root = b.root;
+    return VB_OK;
+}
+
+const vb_ynode_t *
+vb_ymap_get(const vb_ynode_t *map, const char *key)
+{
+    if (!map || map->kind != VB_Y_MAP || !key)
+        return NULL;
+    for (int i = 0; i < map->n; i++) {
+        if (strcmp(map->keys[i], key) == 0)
+            return map->items[i];
+    }
+    return NULL;
+}

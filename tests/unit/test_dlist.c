@@ -1,0 +1,119 @@
+/*
+ * test_dlist.c - building a display list and its text dump.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "dlist.h"
+
+static void
+test_dump(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_dlist_t dl = {.arena = a};
+    dl.info.title = "Quyết định \"số 1\"";
+    dl.info.author = "Ủy ban\nnhân dân";
+    dl.info.creator = "vanban 0.1.0";
+    dl.info.year = 2023;
+    dl.info.month = 7;
+    dl.info.day = 6;
+    dl.info.hour = 9;
+    dl.info.minute = 30;
+    dl.info.tz_minutes = 420;
+
+    vb_dpage_t *pg = vb_dlist_add_page(&dl, 595276, 841890);
+    CHECK(pg != NULL);
+    pg->label = "1";
+    vb_ditem_t *it = vb_dpage_add(&dl, pg, VB_DITEM_RUN);
+    CHECK(it != NULL);
+    CHECK_INT(it->kind, VB_DITEM_RUN);
+    static const char text[] = "Hộ";
+    vb_dglyph_t *g = VB_NEWN(a, vb_dglyph_t, 3);
+    g[0] = (vb_dglyph_t){.gid = 43, .x = 85039, .y = 70866, .text_off = 0, .text_len = 1};
+    g[1] = (vb_dglyph_t){.gid = 82, .x = 94425, .y = 70866, .text_off = 1, .text_len = 3};
+    g[2] = (vb_dglyph_t){.gid = 900, .x = 95000, .y = 70500, .text_off = 1, .text_len = 0};
+    it->u.run = (vb_drun_t){.face = 1, .size = 13000, .text = text, .text_len = strlen(text), .glyphs = g, .n = 3};
+    it = vb_dpage_add(&dl, pg, VB_DITEM_RULE);
+    it->u.rule = (vb_drule_t){.x1 = 100000, .y1 = 80000, .x2 = 200000, .y2 = 80000, .width = 500};
+    it = vb_dpage_add(&dl, pg, VB_DITEM_BOX);
+    it->u.box = (vb_dbox_t){.name = "signature", .x = 300000, .y = 600000, .w = 200000, .h = 80000};
+    CHECK_INT(pg->n, 3);
+
+    char title[32];
+    strcpy(title, "Điều 1");
+    CHECK_INT(vb_dlist_add_outline(&dl, 1, title, 0, 70000), 0);
+    strcpy(title, "overwritten");
+    CHECK_STR(dl.outline[0].title, "Điều 1"); /* copied */
+    CHECK_INT(vb_dlist_add_label(&dl, 0, 1, NULL), 0);
+    CHECK_INT(vb_dlist_add_label(&dl, 1, 1, "Phụ lục "), 0);
+
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_INT(vb_dlist_dump(&dl, &out, &len), VB_OK);
+    const char *expect =
+        "info title=\"Quyết định \\\"số 1\\\"\" author=\"Ủy ban\\x0Anhân dân\" subject=null keywords=null "
+        "creator=\"vanban 0.1.0\" date=2023-07-06T09:30:00+0700\n"
+        "page 1 w=595276 h=841890 label=\"1\" items=3\n"
+        "run face=1 size=13000 x=85039 y=70866 text=\"Hộ\" glyphs=43@85039 82@94425 900@95000,70500\n"
+        "rule x1=100000 y1=80000 x2=200000 y2=80000 w=500\n"
+        "box name=\"signature\" x=300000 y=600000 w=200000 h=80000\n"
+        "outline level=1 page=0 y=70000 title=\"Điều 1\"\n"
+        "label first=0 start=1 prefix=null\n"
+        "label first=1 start=1 prefix=\"Phụ lục \"\n";
+    CHECK_STR(out, expect);
+    CHECK_INT(len, strlen(expect));
+    free(out);
+    vb_arena_free(a);
+}
+
+/* Many pages and items: growth keeps earlier content, and the dump stays consistent. */
+static void
+test_growth(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_dlist_t dl = {.arena = a};
+    for (int p = 0; p < 300; p++) {
+        vb_dpage_t *pg = vb_dlist_add_page(&dl, 1000 + p, 2000);
+        CHECK(pg != NULL);
+        for (int i = 0; i < 40; i++) {
+            vb_ditem_t *it = vb_dpage_add(&dl, pg, VB_DITEM_RULE);
+            it->u.rule.x1 = p * 100 + i;
+        }
+    }
+    CHECK_INT(dl.npages, 300);
+    int bad = 0;
+    for (int p = 0; p < 300; p++) {
+        if (dl.pages[p].width != 1000 + p || dl.pages[p].n != 40)
+            bad++;
+        for (int i = 0; i < dl.pages[p].n; i++)
+            if (dl.pages[p].items[i].u.rule.x1 != p * 100 + i || dl.pages[p].items[i].kind != VB_DITEM_RULE)
+                bad++;
+    }
+    CHECK_INT(bad, 0);
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_INT(vb_dlist_dump(&dl, &out, &len), VB_OK);
+    int lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += out[i] == '\n';
+    CHECK_INT(lines, 1 + 300 * 41);
+    CHECK(strstr(out, "page 300 w=1299 h=2000 label=null items=40\n") != NULL);
+    free(out);
+
+    /* an empty list dumps its info line only */
+    vb_dlist_t empty = {.arena = a};
+    CHECK_INT(vb_dlist_dump(&empty, &out, &len), VB_OK);
+    CHECK_STR(out, "info title=null author=null subject=null keywords=null creator=null "
+                   "date=0000-00-00T00:00:00+0000\n");
+    free(out);
+    vb_arena_free(a);
+}
+
+int
+main(void)
+{
+    test_dump();
+    test_growth();
+    return check_done();
+}

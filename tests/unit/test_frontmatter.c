@@ -1,0 +1,259 @@
+/* test_frontmatter.c - whole sources: front matter fields and errors, body offsets, the model dump. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "input.h"
+
+static vb_arena_t *arena;
+static vb_model_t model;
+static vb_diag_t diag;
+
+/* vb_text_prepare then vb_read_source, as the pipeline does. */
+static vb_status_t
+src(const char *s, size_t len)
+{
+    char *text;
+    size_t n;
+    memset(&diag, 0, sizeof diag);
+    vb_status_t st = vb_text_prepare(arena, s, len, "vb.md", &text, &n, &diag);
+    if (st != VB_OK)
+        return st;
+    return vb_read_source(arena, text, n, "vb.md", &model, &diag);
+}
+#define SRC(s) src(s, strlen(s))
+
+static void
+expect_error(const char *s, const char *id, int line, int col)
+{
+    CHECK_INT(SRC(s), VB_E_INPUT);
+    CHECK_STR(diag.id, id);
+    CHECK_STR(diag.source, "vb.md");
+    CHECK_INT(diag.line, line);
+    CHECK_INT(diag.col, col);
+}
+
+#define REQ "issuer: A\nnumber: 1\nplace: B\ndate: 2023-07-06\n"
+
+static const char full[] =
+    "\xEF\xBB\xBF---\r\n"
+    "profile: party-36-2018\r\n"
+    "parent: ĐẢNG BỘ TỈNH THANH HOÁ\r\n"
+    "issuer: |-\r\n"
+    "  ĐẢNG ỦY KHỐI CƠ QUAN VÀ  \r\n"
+    "  DOANH NGHIỆP TỈNH\r\n"
+    "number: 196-BC/ĐUK\r\n"
+    "place: \"Thanh Hoa\\u0301\"\r\n" /* an escape giving NFD: composed to "Hoá" */
+    "date: 2023-07-06\r\n"
+    "kind: BÁO CÁO\r\n"
+    "title: Sơ kết thực hiện Chương trình số 13-CTr/ĐUK,\r\n"
+    "  ngày 07/4/2021 ...\r\n"
+    "signer:\r\n"
+    "  authority: T/M ĐẢNG ỦY\r\n"
+    "  post: BÍ THƯ\r\n"
+    "  name: Trần   Văn Hải\r\n"
+    "recipients:\r\n"
+    "  - Ban Thường vụ Tỉnh ủy (b/c),\r\n"
+    "  - \"- Lưu TT, TC.\"\r\n"
+    "---  \r\n"
+    "\r\n"
+    "1. Tình hình chung\r\n"
+    "- Việc ban hành\r\n"
+    "\r\n"
+    "# PHỤ LỤC 1\r\n"
+    "# XẾP LOẠI\r\n"
+    "| STT | NỘI DUNG | < |\r\n"
+    "| ^ | a | b |\r\n"
+    "|---|:-:|--:|\r\n"
+    "| 1 | **x** | y |\r\n";
+
+static const char full_dump[] =
+    "source \"vb.md\"\n"
+    "meta profile \"party-36-2018\" @2:10\n"
+    "meta parent \"ĐẢNG BỘ TỈNH THANH HOÁ\" @3:9\n"
+    "meta issuer \"ĐẢNG ỦY KHỐI CƠ QUAN VÀ\\nDOANH NGHIỆP TỈNH\" @4:9\n"
+    "meta number \"196-BC/ĐUK\" @7:9\n"
+    "meta place \"Thanh Hoá\" @8:8\n"
+    "meta date 2023-07-06 @9:7\n"
+    "meta kind \"BÁO CÁO\" @10:7\n"
+    "meta title \"Sơ kết thực hiện Chương trình số 13-CTr/ĐUK, ngày 07/4/2021 ...\" @11:8\n"
+    "meta signer.authority \"T/M ĐẢNG ỦY\" @14:14\n"
+    "meta signer.post \"BÍ THƯ\" @15:9\n"
+    "meta signer.name \"Trần Văn Hải\" @16:9\n"
+    "meta recipients 2 @18:3\n"
+    "  recipient \"Ban Thường vụ Tỉnh ủy (b/c),\" @18:5\n"
+    "  recipient \"Lưu TT, TC.\" @19:5\n"
+    "body 2\n"
+    "para @22:1\n"
+    "  span r \"1. Tình hình chung\"\n"
+    "para @23:1\n"
+    "  span r \"- Việc ban hành\"\n"
+    "appendix @25:1\n"
+    "  label\n"
+    "    span r \"PHỤ LỤC 1\"\n"
+    "  title\n"
+    "    span r \"XẾP LOẠI\"\n"
+    "  blocks 1\n"
+    "  table 3x3 head 2 @27:1\n"
+    "    align - c r\n"
+    "    cell 0,0 span 1x2 @27:3\n"
+    "      span r \"STT\"\n"
+    "    cell 0,1 span 2x1 align c @27:9\n"
+    "      span r \"NỘI DUNG\"\n"
+    "    cell 0,2 covered @27:20\n"
+    "    cell 1,0 covered @28:3\n"
+    "    cell 1,1 align c @28:7\n"
+    "      span r \"a\"\n"
+    "    cell 1,2 align r @28:11\n"
+    "      span r \"b\"\n"
+    "    cell 2,0 @30:3\n"
+    "      span r \"1\"\n"
+    "    cell 2,1 align c @30:7\n"
+    "      span b \"x\"\n"
+    "    cell 2,2 align r @30:15\n"
+    "      span r \"y\"\n";
+
+static void
+test_full(void)
+{
+    CHECK_INT(SRC(full), VB_OK);
+    const vb_meta_t *m = &model.meta;
+    CHECK_STR(model.source, "vb.md");
+    CHECK_STR(m->issuer.text, "ĐẢNG ỦY KHỐI CƠ QUAN VÀ\nDOANH NGHIỆP TỈNH");
+    CHECK_INT(m->issuer.pos.line, 4);
+    CHECK_STR(m->place.text, "Thanh Hoá");
+    CHECK_INT(m->date.year, 2023);
+    CHECK_INT(m->date.month, 7);
+    CHECK_INT(m->date.day, 6);
+    CHECK_INT(m->nrecipients, 2);
+    CHECK_STR(m->recipients[1].text, "Lưu TT, TC.");
+    CHECK_INT(model.body.n, 2);
+    CHECK_INT(model.nappendices, 1);
+
+    char *dump = NULL;
+    size_t len = 0;
+    CHECK_INT(vb_model_dump(&model, &dump, &len), VB_OK);
+    CHECK_STR(dump, full_dump);
+    CHECK_INT(len, strlen(full_dump));
+    if (dump && strcmp(dump, full_dump) != 0)
+        fprintf(stderr, "--- got:\n%s", dump);
+    free(dump);
+}
+
+static void
+test_fields(void)
+{
+    /* optional fields absent; empty values count as absent */
+    CHECK_INT(SRC("---\n" REQ "kind:\nparent: ~\ntitle: \"\"\nsigner:\nrecipients:\n---\nBody"), VB_OK);
+    CHECK(model.meta.kind.text == NULL);
+    CHECK(model.meta.parent.text == NULL);
+    CHECK(model.meta.title.text == NULL);
+    CHECK(model.meta.signer.name.text == NULL);
+    CHECK_INT(model.meta.nrecipients, 0);
+    CHECK(model.meta.profile.text == NULL);
+    CHECK_INT(model.body.n, 1);
+    CHECK_INT(model.body.v[0].pos.line, 12);
+
+    /* numbers and quoted "~" are text */
+    CHECK_INT(SRC("---\nissuer: A\nnumber: 196\nplace: \"~\"\ndate: \"2024-02-29\"\n---\n"), VB_OK);
+    CHECK_STR(model.meta.number.text, "196");
+    CHECK_STR(model.meta.place.text, "~");
+    CHECK_INT(model.meta.date.day, 29);
+    CHECK_INT(model.body.n, 0);
+
+    /* recipients as one literal block, "- " optional; blank lines skipped */
+    CHECK_INT(SRC("---\n" REQ "recipients: |\n  - Như trên,\n\n  Lưu VT.\n  -\n---\n"), VB_OK);
+    CHECK_INT(model.meta.nrecipients, 2);
+    CHECK_STR(model.meta.recipients[0].text, "Như trên,");
+    CHECK_STR(model.meta.recipients[1].text, "Lưu VT.");
+    CHECK_INT(model.meta.recipients_pos.line, 6);
+    /* "-2025" is not a marker */
+    CHECK_INT(SRC("---\n" REQ "recipients:\n  - -2025 x\n  - \"-\"\n---\n"), VB_OK);
+    CHECK_INT(model.meta.nrecipients, 1);
+    CHECK_STR(model.meta.recipients[0].text, "-2025 x");
+
+    /* a literal block keeps inner blank lines, drops outer ones, trims lines */
+    CHECK_INT(SRC("---\n" REQ "title: |\n\n   Dòng một\t \n\n   Dòng  hai\n\n---\n"), VB_OK);
+    CHECK_STR(model.meta.title.text, "Dòng một\n\nDòng hai");
+
+    /* an empty front matter lists the first missing field */
+    expect_error("---\n---\nBody\n", "frontmatter.missing", 1, 1);
+    /* the front matter may end the file */
+    CHECK_INT(SRC("---\n" REQ "---"), VB_OK);
+    CHECK_INT(model.body.n, 0);
+}
+
+static void
+test_errors(void)
+{
+    expect_error("Xin chào\n", "frontmatter.absent", 1, 1);
+    expect_error("", "frontmatter.absent", 1, 1);
+    expect_error("--- x\n" REQ "---\n", "frontmatter.absent", 1, 1);
+    expect_error("---\n" REQ, "frontmatter.unclosed", 1, 1);
+    expect_error("---\n" REQ "----\n", "frontmatter.unclosed", 1, 1);
+
+    expect_error("---\n" REQ "  \nsố: 3\n---\n", "frontmatter.unknown-key", 7, 1);
+    expect_error("---\n" REQ "signer:\n  tên: A\n---\n", "frontmatter.unknown-key", 7, 3);
+
+    expect_error("---\nnumber: 1\nplace: B\ndate: 2023-07-06\n---\n", "frontmatter.missing", 1, 1);
+    expect_error("---\nissuer: A\nplace: B\ndate: 2023-07-06\n---\n", "frontmatter.missing", 1, 1);
+    expect_error("---\nissuer: A\nnumber: 1\ndate: 2023-07-06\n---\n", "frontmatter.missing", 1, 1);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\n---\n", "frontmatter.missing", 1, 1);
+    expect_error("---\nissuer: A\nnumber: ~\nplace: B\ndate: 2023-07-06\n---\n", "frontmatter.missing", 1, 1);
+    expect_error("---\nissuer: '  '\nnumber: 1\nplace: B\ndate: 2023-07-06\n---\n", "frontmatter.missing", 1, 1);
+
+    expect_error("---\nissuer:\n  - A\n  - B\n---\n", "frontmatter.type", 3, 3);
+    expect_error("---\nissuer: A\nnumber: {a: 1}\n---\n", "frontmatter.type", 3, 9);
+    expect_error("---\n" REQ "signer: Trần Văn Hải\n---\n", "frontmatter.type", 6, 9);
+    expect_error("---\n" REQ "signer:\n  name: [A]\n---\n", "frontmatter.type", 7, 9);
+    expect_error("---\n" REQ "recipients:\n  a: b\n---\n", "frontmatter.type", 7, 3);
+    expect_error("---\n" REQ "recipients:\n  - [a]\n---\n", "frontmatter.type", 7, 5);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: [2023]\n---\n", "frontmatter.type", 5, 7);
+    expect_error("-\n", "frontmatter.absent", 1, 1);
+    expect_error("---\n- a\n---\n", "frontmatter.type", 2, 1);
+
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2023-02-30\n---\n", "frontmatter.date", 5, 7);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2023-02-29\n---\n", "frontmatter.date", 5, 7);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 06/07/2023\n---\n", "frontmatter.date", 5, 7);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2023-7-6\n---\n", "frontmatter.date", 5, 7);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate:   2023-13-01\n---\n", "frontmatter.date", 5, 9);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2023-00-10\n---\n", "frontmatter.date", 5, 7);
+
+    /* YAML errors are at source positions */
+    expect_error("---\nissuer: A\nnumber: [1\n---\n", "yaml.syntax", 4, 1);
+    expect_error("---\nissuer: A\nissuer: B\n---\n", "yaml.duplicate-key", 3, 1);
+    /* a control character from a YAML escape */
+    expect_error("---\n" REQ "title: \"a\\x01b\"\n---\n", "utf8.control", 6, 8);
+
+    /* body errors are offset by the front matter */
+    expect_error("---\n" REQ "---\n\n| a |\n| b\n", "table.unclosed-row", 9, 4);
+    /* and text errors come first, at the raw position */
+    expect_error("---\n" REQ "---\nabc\xFF\n", "utf8.invalid", 7, 4);
+}
+
+static void
+test_frontmatter_api(void)
+{
+    /* vb_read_frontmatter alone, on a tree */
+    vb_ynode_t *root;
+    const char *y = "issuer: A\nnumber: 1\nplace: B\ndate: 2000-01-31\nbad: 1\n";
+    memset(&diag, 0, sizeof diag);
+    CHECK_INT(vb_yaml_parse(arena, y, strlen(y), "x", 0, &root, &diag), VB_OK);
+    vb_meta_t meta;
+    CHECK_INT(vb_read_frontmatter(arena, root, "x", &meta, &diag), VB_E_INPUT);
+    CHECK_STR(diag.id, "frontmatter.unknown-key");
+    CHECK_INT(diag.line, 5);
+    CHECK_INT(vb_read_frontmatter(arena, NULL, "x", &meta, &diag), VB_E_INPUT);
+}
+
+int
+main(void)
+{
+    arena = vb_arena_new();
+    test_full();
+    test_fields();
+    test_errors();
+    test_frontmatter_api();
+    vb_arena_free(arena);
+    return check_done();
+}

@@ -1,0 +1,108 @@
+/* test_text.c - source bytes to clean NFC text: checks, line ends, BOM. */
+#include <string.h>
+
+#include "check.h"
+#include "input.h"
+
+static vb_arena_t *arena;
+
+static const char *
+prep(const char *s, size_t len, vb_status_t *st, vb_diag_t *d)
+{
+    char *out = NULL;
+    size_t n = 0;
+    memset(d, 0, sizeof *d);
+    *st = vb_text_prepare(arena, s, len, "in.md", &out, &n, d);
+    if (*st == VB_OK && out)
+        CHECK_INT(n, strlen(out));
+    return out;
+}
+
+static void
+expect_ok(const char *s, size_t len, const char *want)
+{
+    vb_status_t st;
+    vb_diag_t d;
+    const char *out = prep(s, len, &st, &d);
+    CHECK_INT(st, VB_OK);
+    CHECK_STR(out, want);
+}
+
+static void
+expect_err(const char *s, size_t len, const char *id, int line, int col)
+{
+    vb_status_t st;
+    vb_diag_t d;
+    const char *out = prep(s, len, &st, &d);
+    CHECK_INT(st, VB_E_INPUT);
+    CHECK(out == NULL);
+    CHECK_STR(d.id, id);
+    CHECK_STR(d.source, "in.md");
+    CHECK_INT(d.line, line);
+    CHECK_INT(d.col, col);
+}
+
+#define OK(s, want) expect_ok(s, sizeof(s) - 1, want)
+#define ERR(s, id, l, c) expect_err(s, sizeof(s) - 1, id, l, c)
+
+int
+main(void)
+{
+    arena = vb_arena_new();
+
+    OK("", "");
+    OK("Tình hình chung\n", "Tình hình chung\n");
+    /* BOM dropped */
+    OK("\xEF\xBB\xBFXin chào", "Xin chào");
+    /* only a leading BOM is dropped; one inside the text is a ZWNBSP */
+    OK("a\xEF\xBB\xBF", "a\xEF\xBB\xBF");
+    /* CRLF and lone CR */
+    OK("một\r\nhai\rba\r\n\r\n", "một\nhai\nba\n\n");
+    OK("x\r", "x\n");
+    /* tabs kept */
+    OK("STT\tNỘI DUNG", "STT\tNỘI DUNG");
+    /* NFD composed: "Việt" as V i e U+0323 U+0302 t, "ỦY" as U U+0309 Y */
+    OK("Vie\xCC\xA3\xCC\x82t U\xCC\x89Y", "Việt ỦY");
+    /* NFC but never NFKC: the "ﬁ" ligature and a superscript stay */
+    OK("\xEF\xAC\x81 m\xC2\xB2", "\xEF\xAC\x81 m\xC2\xB2");
+
+    /* invalid UTF-8: a lone continuation byte on line 2 after 3 characters "Đàn" */
+    ERR("ok\nĐàn\x80x", "utf8.invalid", 2, 4);
+    /* truncated sequence at the end */
+    ERR("abc\xE1\xBB", "utf8.invalid", 1, 4);
+    /* overlong NUL and a UTF-16 surrogate */
+    ERR("\xC0\x80", "utf8.invalid", 1, 1);
+    ERR("ab\xED\xA0\x80", "utf8.invalid", 1, 3);
+    /* CRLF counts as one line end for the position */
+    ERR("a\r\nb\r\n\xFF", "utf8.invalid", 3, 1);
+    /* a BOM is not a column */
+    ERR("\xEF\xBB\xBFxy\xFE", "utf8.invalid", 1, 3);
+    /* NUL */
+    ERR("ab\ncd\0e", "utf8.nul", 2, 3);
+    /* control characters other than tab / line ends, DEL, C1 */
+    ERR("a\tb\x01", "utf8.control", 1, 4);
+    ERR("x\n\x1B[0m", "utf8.control", 2, 1);
+    ERR("ạ\x7F", "utf8.control", 1, 2);
+    ERR("\xC2\x85", "utf8.control", 1, 1);
+    ERR("\x0C", "utf8.control", 1, 1);
+
+    /* vb_text_nfc */
+    char *out = NULL;
+    size_t n = 99;
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    CHECK_INT(vb_text_nfc(arena, "Ho\xCC\x82\xCC\x80 Chi\xCC\x81 Minh", strlen("Ho\xCC\x82\xCC\x80 Chi\xCC\x81 Minh"),
+                          &out, &n, &d),
+              VB_OK);
+    CHECK_STR(out, "Hồ Chí Minh");
+    CHECK_INT(n, strlen("Hồ Chí Minh"));
+    CHECK_INT(vb_text_nfc(arena, "", 0, &out, &n, &d), VB_OK);
+    CHECK_STR(out, "");
+    CHECK_INT(n, 0);
+    /* a length shorter than the string is honoured */
+    CHECK_INT(vb_text_nfc(arena, "abc", 2, &out, &n, &d), VB_OK);
+    CHECK_STR(out, "ab");
+
+    vb_arena_free(arena);
+    return check_done();
+}

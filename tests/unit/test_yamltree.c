@@ -1,0 +1,146 @@
+/* test_yamltree.c - the YAML tree: shapes, positions, refusals. */
+#include <string.h>
+
+#include "check.h"
+#include "yamltree.h"
+
+static vb_status_t
+parse(vb_arena_t *a, const char *s, int line0, vb_ynode_t **root, vb_diag_t *d)
+{
+    memset(d, 0, sizeof *d);
+    return vb_yaml_parse(a, s, strlen(s), "t.yaml", line0, root, d);
+}
+
+static void
+expect_error(const char *s, const char *id, int line, int col)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_ynode_t *root = NULL;
+    vb_diag_t d;
+    vb_status_t st = parse(a, s, 0, &root, &d);
+    CHECK_INT(st, VB_E_INPUT);
+    CHECK_STR(d.id, id);
+    CHECK_INT(d.line, line);
+    CHECK_INT(d.col, col);
+    CHECK_STR(d.source, "t.yaml");
+    CHECK(root == NULL);
+    vb_arena_free(a);
+}
+
+static void
+test_shapes(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_ynode_t *root;
+    vb_diag_t d;
+    const char *src = "# comment\n"
+                      "issuer: |-\n"
+                      "  ĐẢNG ỦY KHỐI\n"
+                      "  DOANH NGHIỆP\n"
+                      "number: 196-BC/ĐUK\n"
+                      "empty:\n"
+                      "tilde: ~\n"
+                      "quoted: \"~\"\n"
+                      "signer:\n"
+                      "  name: Trần Văn Hải\n"
+                      "list:\n"
+                      "  - một\n"
+                      "  - [2, 3]\n"
+                      "folded: a\n"
+                      "  b\n";
+    CHECK_INT(parse(a, src, 1, &root, &d), VB_OK);
+    CHECK(root && root->kind == VB_Y_MAP);
+    CHECK_INT(root->n, 8);
+    CHECK_STR(root->keys[0], "issuer");
+    /* line0 = 1: the first YAML line is source line 2 */
+    CHECK_INT(root->key_pos[0].line, 3);
+    CHECK_INT(root->key_pos[0].col, 1);
+    CHECK_INT(root->pos.line, 3);
+
+    const vb_ynode_t *n = vb_ymap_get(root, "issuer");
+    CHECK(n && n->kind == VB_Y_SCALAR);
+    CHECK_STR(n->str, "ĐẢNG ỦY KHỐI\nDOANH NGHIỆP");
+    CHECK(!n->plain);
+    CHECK_INT(n->pos.line, 3);
+    CHECK_INT(n->pos.col, 9);
+
+    n = vb_ymap_get(root, "number");
+    CHECK_STR(n->str, "196-BC/ĐUK");
+    CHECK(n->plain);
+    CHECK_INT(n->len, strlen("196-BC/ĐUK"));
+    CHECK_INT(n->pos.line, 6);
+    CHECK_INT(n->pos.col, 9);
+
+    n = vb_ymap_get(root, "empty");
+    CHECK(n && n->kind == VB_Y_SCALAR && n->plain && n->len == 0);
+    n = vb_ymap_get(root, "tilde");
+    CHECK(n && n->plain);
+    CHECK_STR(n->str, "~");
+    n = vb_ymap_get(root, "quoted");
+    CHECK(n && !n->plain);
+
+    n = vb_ymap_get(root, "signer");
+    CHECK(n && n->kind == VB_Y_MAP && n->n == 1);
+    const vb_ynode_t *name = vb_ymap_get(n, "name");
+    CHECK_STR(name ? name->str : NULL, "Trần Văn Hải");
+    /* columns count characters, not bytes */
+    CHECK_INT(name->pos.col, 9);
+    CHECK_INT(name->pos.line, 11);
+
+    n = vb_ymap_get(root, "list");
+    CHECK(n && n->kind == VB_Y_SEQ && n->n == 2);
+    CHECK_STR(n->items[0]->str, "một");
+    CHECK(n->items[1]->kind == VB_Y_SEQ && n->items[1]->n == 2);
+    CHECK_STR(n->items[1]->items[1]->str, "3");
+
+    CHECK_STR(vb_ymap_get(root, "folded")->str, "a b");
+    CHECK(vb_ymap_get(root, "absent") == NULL);
+    CHECK(vb_ymap_get(n, "x") == NULL); /* not a mapping */
+    CHECK(vb_ymap_get(NULL, "x") == NULL);
+    vb_arena_free(a);
+}
+
+static void
+test_empty(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_ynode_t *root;
+    vb_diag_t d;
+    CHECK_INT(parse(a, "", 4, &root, &d), VB_OK);
+    CHECK(root && root->kind == VB_Y_SCALAR && root->plain && root->len == 0);
+    CHECK_STR(root->str, "");
+    CHECK_INT(parse(a, "# only a comment\n", 0, &root, &d), VB_OK);
+    CHECK(root && root->kind == VB_Y_SCALAR);
+    CHECK_INT(parse(a, "text", 0, &root, &d), VB_OK);
+    CHECK_STR(root->str, "text");
+    vb_arena_free(a);
+}
+
+static void
+test_errors(void)
+{
+    expect_error("a: 1\na: 2\n", "yaml.duplicate-key", 2, 1);
+    expect_error("a: &x 1\nb: *x\n", "yaml.alias", 1, 4);
+    expect_error("a: 1\nb: *x\n", "yaml.alias", 2, 4);
+    expect_error("? [a]\n: 1\n", "yaml.key", 1, 3);
+    expect_error("a: 1\n---\nb: 2\n", "yaml.multi-doc", 2, 1);
+    expect_error("a: [1, 2\n", "yaml.syntax", 2, 1);
+    expect_error("a: b\n c: d\n", "yaml.syntax", 2, 3);
+    expect_error("a: \"x\x01\"\n", "yaml.syntax", 1, 6);
+
+    char deep[300];
+    size_t k = 0;
+    for (int i = 0; i < 100; i++)
+        deep[k++] = '[';
+    deep[k] = 0;
+    expect_error(deep, "yaml.depth", 1, 65);
+}
+
+int
+main(void)
+{
+    test_shapes();
+    test_empty();
+    test_errors();
+    return check_done();
+}
