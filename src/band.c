@@ -200,7 +200,15 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
                 if (VB_PUSH(lc->arena, c->items, *di))
                     return vb_diag_nomem(d);
             }
-            cursor += it->height + si->extra;
+            if (it->sync) {
+                /* a synced space is an empty line whose leading is its height */
+                vb_len_t A = vb_style_ascent(&lc->set, &si->style);
+                int64_t base = cursor + si->extra + A;
+                si->base = (vb_len_t)base;
+                cursor = base + it->height - A;
+            } else {
+                cursor += it->height + si->extra;
+            }
             continue;
         }
         const vb_style_t *st = &si->style;
@@ -314,13 +322,13 @@ vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t
         for (int ci = 0; ci < band->ncols; ci++) {
             for (int i = 0; i < band->cols[ci].n; i++) {
                 setitem_t *si = &cols[ci][i];
-                if (si->skip || !si->it->sync || si->it->kind != VB_PITEM_TEXT)
+                if (si->skip || !si->it->sync || si->it->kind == VB_PITEM_LIST)
                     continue;
                 vb_len_t target = si->base;
                 for (int cj = 0; cj < band->ncols; cj++)
                     for (int j = 0; j < band->cols[cj].n; j++) {
                         setitem_t *sj = &cols[cj][j];
-                        if (!sj->skip && sj->it->sync && sj->it->kind == VB_PITEM_TEXT &&
+                        if (!sj->skip && sj->it->sync && sj->it->kind != VB_PITEM_LIST &&
                             !strcmp(sj->it->sync, si->it->sync) && sj->base > target)
                             target = sj->base;
                     }

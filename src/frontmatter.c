@@ -78,7 +78,10 @@ clean_text(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const char 
             line_has = false;
         } else if (c == ' ' || c == '\t' || c == '\r') {
             space = line_has;
-        } else if (c < 0x20 || c == 0x7F) {
+        } else if (c < 0x20 || c == 0x7F ||
+                   (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)) {
+            if (c == 0xC2)
+                c = (unsigned char)s[i + 1];
             return vb_diag_set(d, VB_E_INPUT, "utf8.control", source, pos.line, pos.col,
                                "The value contains the control character U+%04X.", (unsigned)c);
         } else {

@@ -96,8 +96,11 @@ ib_flush(ib_t *b)
     if (!b->has_cur || b->oom)
         return;
     vb_span_t sp;
-    sp.text = vb_arena_strndup(b->arena, b->cur.p ? b->cur.p : "", b->cur.n);
-    sp.len = b->cur.n;
+    char *t = NULL;
+    /* the source is NFC, but an entity ("e&#x301;") can decode to a decomposed letter */
+    if (vb_text_nfc(b->arena, b->cur.p ? b->cur.p : "", b->cur.n, &t, &sp.len, NULL) != VB_OK)
+        t = NULL;
+    sp.text = t;
     sp.face = (uint8_t)b->cur_face;
     if (!sp.text || VB_PUSH(b->arena, b->spans, sp))
         b->oom = true;
@@ -116,6 +119,20 @@ ib_emit(ib_t *b, const char *s, size_t n, int face)
         b->oom = true;
 }
 
+/*
+ * Whitespace for collapsing: space, tab, line ends, and the control
+ * characters a numeric entity ("&#7;") can produce, which the model may not
+ * hold (C0, DEL, and C1 as the two bytes C2 80..9F).
+ */
+static bool
+is_space_byte(const char *s, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c <= 0x20 || c == 0x7F)
+        return true;
+    return c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F;
+}
+
 /* Adds text in face; '\n' is a hard break when nl_break, otherwise a space. */
 static void
 ib_text(ib_t *b, const char *s, size_t len, int face, bool nl_break)
@@ -131,12 +148,12 @@ ib_text(ib_t *b, const char *s, size_t len, int face, bool nl_break)
                 b->pending_space = false;
             }
             i++;
-        } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        } else if (is_space_byte(s, len, i)) {
             if (b->has_content && b->pending_nl == 0 && !b->pending_space) {
                 b->pending_space = true;
                 b->space_face = face;
             }
-            i++;
+            i += ((unsigned char)c == 0xC2) ? 2 : 1;
         } else {
             if (b->pending_nl) {
                 for (int k = 0; k < b->pending_nl; k++)
@@ -148,7 +165,7 @@ ib_text(ib_t *b, const char *s, size_t len, int face, bool nl_break)
             b->pending_space = false;
             /* copy the whole run of visible bytes at once */
             size_t j = i;
-            while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' && s[j] != '\r')
+            while (j < len && !is_space_byte(s, len, j))
                 j++;
             ib_emit(b, s + i, j - i, face);
             b->has_content = true;
@@ -436,6 +453,24 @@ last_line_blank(const rd_t *r)
     return lead_ws(r->seg.p + m->start, m->len) == m->len;
 }
 
+/*
+ * The paragraph above an inserted blank line ends there, so a hard-break
+ * backslash at its end would print as a backslash: it becomes a space.
+ */
+static void
+drop_hard_break(rd_t *r)
+{
+    if (r->map.n == 0)
+        return;
+    const ppline_t *m = &r->map.v[r->map.n - 1];
+    char *s = r->seg.p + m->start;
+    size_t n = trim_end(s, m->len), bs = 0;
+    while (bs < n && s[n - 1 - bs] == '\\')
+        bs++;
+    if (bs & 1)
+        s[n - 1] = ' ';
+}
+
 /* ---- the tree walk ---- */
 
 static vb_status_t
@@ -692,6 +727,7 @@ read_lines(rd_t *r)
         }
         int mk = list_marker(t, tn);
         if ((mk >= 0 || underline(t, tn)) && !last_line_blank(r)) {
+            drop_hard_break(r);
             if (add_ppline(r, -1, 0, -1, "", 0, NULL, 0))
                 return vb_diag_nomem(r->d);
         }

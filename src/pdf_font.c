@@ -153,6 +153,24 @@ buf_int(vb_pdf_fonts_t *pf, int64_t v, char sep)
     buf_milli(pf, v * 1000, sep);
 }
 
+/* Appends a TJ number of k tenths of a unit, without a leading zero (".2", "-.1", "12.5"). */
+static void
+buf_tj(vb_pdf_fonts_t *pf, int64_t k)
+{
+    char tmp[32];
+    int n = vb_fmt_milli(tmp, k * 100);
+    const char *s = tmp;
+    if (s[0] == '0' && s[1] == '.') {
+        s++;
+        n--;
+    } else if (s[0] == '-' && s[1] == '0' && s[2] == '.') {
+        tmp[1] = '-';
+        s++;
+        n--;
+    }
+    buf_put(pf, s, (size_t)n);
+}
+
 static const char hexd[] = "0123456789ABCDEF";
 
 static void
@@ -397,7 +415,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
                 if (hex_open)
                     buf_str(pf, ">");
                 hex_open = false;
-                buf_milli(pf, k * 100, 0);
+                buf_tj(pf, k);
                 pen -= k * unit;
             }
         }

@@ -641,3 +641,57 @@ def test_env():
     elif fc and not os.path.isabs(fc) and os.path.isfile(fc):
         env["FONTCONFIG_FILE"] = os.path.abspath(fc)
     return env
+
+
+# --------------------------------------------------------------------------
+# Self-test of the helpers on synthetic input: python3 tests/pdfcheck.py
+# --------------------------------------------------------------------------
+
+def _selftest():
+    ck = Checker()
+    ck.check("strip.italic", strip_inline("(*đạt chỉ tiêu*).") == "(đạt chỉ tiêu).")
+    ck.check("strip.bold_italic", strip_inline("***a b*** **c**") == "a b c")
+    ck.check("strip.escapes", strip_inline(r"\*lit\* 2 * 3 \\") == "*lit* 2 * 3 \\")
+    ck.check("strip.underscore", strip_inline("snake_case _em_") == "snake_case em")
+    body = ("# I. A #\n\nPara *x*\nline two\n- item\n\n| STT | B | < |\n| ^ | c | d |\n"
+            "|:-:|---|---|\n| **1** | \\| e | \\< |\n\n\\pagebreak\n### 2.1. Ba\n")
+    got = md_blocks(body)
+    want = [("heading", "I. A"), ("para", "Para x line two"), ("para", "- item"), ("cell", "STT"), ("cell", "B"),
+            ("cell", "c"), ("cell", "d"), ("cell", "1"), ("cell", "| e"), ("cell", "<"), ("heading", "2.1. Ba")]
+    ck.check("md_blocks", got == want, repr(got))
+    fm = parse_front_matter(["# c", "a: Thanh Hoá # note", "b: |-", "  X VÀ", "  Y", "s:", "  k: v",
+                             "l:", "  - one,", "  - 'two'", "d: 2023-07-06"])
+    ck.check("front_matter", fm == {"a": "Thanh Hoá", "b": "X VÀ\nY", "s": {"k": "v"}, "l": ["one,", "two"],
+                                    "d": "2023-07-06"}, repr(fm))
+    exp = collections.Counter(["a", "2020-2025", "b", "c", "-", "d", "x-"])
+    ws, joins = pdf_words("a 2020-\n2025 b\nc -\nd x-\n\fy\n", exp)
+    ck.check("pdf_words.join", ws == ["a", "2020-2025", "b", "c", "-", "d", "x-", "y"] and joins == ["2020-2025"],
+             repr((ws, joins)))
+    miss, extra = bag_diff(["a", "a", "b"], ["a", "b", "b"])
+    ck.check("bag_diff", miss == collections.Counter(["a"]) and extra == collections.Counter(["b"]))
+    pgm = b"P5 4 3 255\n" + bytes([255] * 4 + [255, 0, 255, 255] + [255] * 4)
+    ck.check("pgm_ink_box", pgm_ink_box(pgm, 10.0, 20.0, 2.0) == (10.5, 20.5, 11.0, 21.0))
+    ck.check("face", [face(n) for n in ("AB+LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-BoldItal",
+                                        "Liberation-Serif-Bold-It", "TimesNewRomanPS-ItalicMT")]
+             == [(False, False), (True, False), (True, True), (True, True), (False, True)])
+    xml = ('<document><page width="595" height="842"><block><line><font name="X-Bold" size="14">'
+           '<char quad="10 20 18 20 10 36 18 36" x="10" y="32" c="A"/><char quad="18 20 22 20 18 36 22 36" x="18" y="32" c=" "/>'
+           '<char quad="22 20 30 20 22 36 30 36" x="22" y="32" c="B"/>'
+           '<char quad="200 20 208 20 200 36 208 36" x="200" y="32" c="C"/></font></line></block></page></document>')
+    pg = parse_stext(xml)[0]
+    ls = group_lines(pg)
+    ck.check("stext.lines", [(l.text, l.x0, l.x1, l.base, l.bold) for l in ls] == [("A B", 10, 30, 32, True),
+                                                                                   ("C", 200, 208, 32, True)],
+             repr([(l.text, l.x0, l.x1) for l in ls]))
+    tr = ('<?xml version="1.0"?><document><page mediabox="0 0 595 842"><stroke_path linewidth=".5" '
+          'transform="1 0 0 -1 0 842"><moveto x="100" y="800"/><lineto x="300" y="800"/></stroke_path>'
+          '<fill_path winding="nonzero" transform="1 0 0 -1 0 842"><moveto x="50" y="100"/><lineto x="50.5" y="100"/>'
+          '<lineto x="50.5" y="300"/><lineto x="50" y="300"/><closepath/></fill_path></page></document>')
+    (hr, vr), = parse_trace(tr)
+    ck.check("trace.rules", len(hr) == 1 and (hr[0].x0, hr[0].x1, hr[0].y) == (100, 300, 42) and len(vr) == 1
+             and (vr[0].y0, vr[0].y1) == (542, 742), repr((hr, vr)))
+    return ck.done()
+
+
+if __name__ == "__main__":
+    sys.exit(_selftest())

@@ -58,7 +58,7 @@ def profile_texts(fm, npages):
       title block:   kind, title, "-----";
       closing:       "Nơi nhận:", "- <recipient>" each, authority, post, name;
       page numbers:  2 .. N (numbering continues into the appendices);
-      each appendix: the header again (see APPENDIX_HEADER)."""
+      each appendix: the header again (see appendix_header)."""
     date_line = "%s, %s" % (fm["place"], fmt_date(fm["date"]))
     out = [PARTY_TITLE, fm.get("parent", ""), fm["issuer"], "*", "Số " + fm["number"], date_line,
            fm.get("kind", ""), fm.get("title", ""), "-----", "Nơi nhận:"]
@@ -211,12 +211,17 @@ def geometry_checks(ck, pdf, pages, fm):
     check_line(ck, "header.party_title", t[:1], 15, True, False, RIGHT_COL_CENTRE)
     if t:
         r = rule_below(p1, t[0])
-        tw = mm(t[0].x1 - t[0].x0)
         if ck.check("header.party_rule.found", r is not None, "rule under the party title"):
-            ck.check("header.party_rule.length", near(mm(r.length), tw, RULE_LEN_TOL),
-                     "rule %.2f mm, title %.2f mm (± %.1f)" % (mm(r.length), tw, RULE_LEN_TOL))
-            ck.check("header.party_rule.centre", near(mm(r.x), mm(t[0].cx), CENTRE_TOL),
-                     "rule centre %.2f, title centre %.2f mm" % (mm(r.x), mm(t[0].cx)))
+            # the title's ink, rendered from its top to 1.5 mm under the baseline
+            # (below the dots of Ộ/Ệ, above the rule 2 mm down)
+            tl = t[0]
+            ink = P.ink_box_mm(pdf, 1, mm(tl.x0) - 3, mm(tl.top) - 1, mm(tl.x1) + 3, mm(tl.base) + 1.5)
+            iw = ink[2] - ink[0] if ink else 0.0
+            ck.check("header.party_rule.length", ink is not None and near(mm(r.length), iw, RULE_LEN_TOL),
+                     "rule %.2f mm, title ink %.2f mm (advance box %.2f; ± %.1f)" % (
+                         mm(r.length), iw, mm(tl.x1 - tl.x0), RULE_LEN_TOL))
+            ck.check("header.party_rule.centre", ink is not None and near(mm(r.x), (ink[0] + ink[2]) / 2, CENTRE_TOL),
+                     "rule centre %.2f, title ink centre %.2f mm" % (mm(r.x), (ink[0] + ink[2]) / 2 if ink else 0))
     check_line(ck, "header.parent", find(p1, fm["parent"]), 14, False, False, LEFT_COL_CENTRE)
     iss = [l for part in fm["issuer"].split("\n") for l in find(p1, part)]
     check_line(ck, "header.issuer", iss, 14, True, False, LEFT_COL_CENTRE)
@@ -444,6 +449,22 @@ def appendix_checks(ck, pages, fm, close, date_line):
                 intruders.append("p%d %r" % (p.n, l.text[:30]))
     ck.check("appendix.page_top", not intruders, "only the header above each label%s" % (
         ("; also: " + ", ".join(intruders[:4])) if intruders else ""))
+    # the repeated header stands where page 1's does: same baselines and centres
+    # (the date on the line the "Số" line takes on page 1, as the profile's
+    # appendix.header says and reference p11 shows)
+    p1 = {l.text: l for l in pages[0].lines if l.text in allowed}
+    moved = []
+    for p, _ in labels:
+        seen = set()
+        for l in p.lines:
+            if l.text in p1 and l.text not in seen and not is_pageno(l):
+                seen.add(l.text)
+                ref = p1[l.text]
+                if abs(mm(l.base - ref.base)) > BASE_TOL or abs(mm(l.cx - ref.cx)) > CENTRE_TOL:
+                    moved.append("p%d %r at %.2f mm (p1 %.2f)" % (p.n, l.text[:24], mm(l.base), mm(ref.base)))
+        missing = [t for t in allowed if t != "Số " + fm["number"] and t not in seen]
+        moved += ["p%d lacks %r" % (p.n, t[:24]) for t in missing]
+    ck.check("appendix.header_as_p1", not moved, "; ".join(moved[:4]) if moved else "header lines at page 1's places")
     # table cells: everything inside the ruled tables is 12 pt. Cell texts are
     # regrouped with a narrow gap (0.8 em) so that neighbouring cells stay apart.
     first = pns[0]

@@ -224,6 +224,7 @@ test_errors(void)
     expect_error("---\nissuer: A\nissuer: B\n---\n", "yaml.duplicate-key", 3, 1);
     /* a control character from a YAML escape */
     expect_error("---\n" REQ "title: \"a\\x01b\"\n---\n", "utf8.control", 6, 8);
+    expect_error("---\n" REQ "title: \"a\\x85b\"\n---\n", "utf8.control", 6, 8);
 
     /* body errors are offset by the front matter */
     expect_error("---\n" REQ "---\n\n| a |\n| b\n", "table.unclosed-row", 9, 4);

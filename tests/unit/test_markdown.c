@@ -160,6 +160,16 @@ test_faces(void)
     /* soft breaks are spaces, hard breaks are \n */
     CHECK_INT(md("Dòng một\\\nDòng hai  \nDòng ba\n  nối tiếp", 1), VB_OK);
     CHECK_BLOCK(0, VB_BLOCK_PARA, "r:Dòng một\nDòng hai\nDòng ba nối tiếp", 1, 1);
+    /* a hard break right before a marker line: the marker line still starts a paragraph, no stray backslash */
+    CHECK_INT(md("Dòng một\\\n- hai\n", 1), VB_OK);
+    CHECK_INT(model.body.n, 2);
+    CHECK_BLOCK(0, VB_BLOCK_PARA, "r:Dòng một", 1, 1);
+    CHECK_BLOCK(1, VB_BLOCK_PARA, "r:- hai", 2, 1);
+    CHECK_INT(md("a\\\\\n- b\n", 1), VB_OK); /* an escaped backslash stays */
+    CHECK_BLOCK(0, VB_BLOCK_PARA, "r:a\\", 1, 1);
+    /* entities: a decomposed letter is composed, control characters become spaces */
+    CHECK_INT(md("Vie&#x323;&#x302;t a&#7;&#x85;b&#0;c", 1), VB_OK);
+    CHECK_BLOCK(0, VB_BLOCK_PARA, "r:Việt a b\xEF\xBF\xBD" "c", 1, 1);
     CHECK_INT(md("**đậm\\\nđậm** thường", 1), VB_OK);
     CHECK_BLOCK(0, VB_BLOCK_PARA, "b:đậm\nđậm|r: thường", 1, 1);
 }
