@@ -490,6 +490,23 @@ io_fail(vb_diag_t *d, const char *path, const char *what, int err)
                        msg[0] ? msg : "unknown error");
 }
 
+/*
+ * Adds the output path to a diagnostic set while building ("... (writing
+ * out.pdf)."), so every failed write names the file it did not write.
+ */
+static void
+name_output(vb_diag_t *d, const char *path)
+{
+    if (!d || d->code == VB_OK || strstr(d->msg, path))
+        return;
+    size_t n = strlen(d->msg);
+    if (n > 0 && d->msg[n - 1] == '.')
+        d->msg[--n] = 0;
+    snprintf(d->msg + n, sizeof d->msg - n, " (writing %s).", path);
+    if (!d->source[0])
+        snprintf(d->source, sizeof d->source, "%s", path);
+}
+
 static int
 write_all(int fd, const unsigned char *p, size_t n)
 {
@@ -543,20 +560,13 @@ vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *p
         return vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output path %s names a directory.", path);
     size_t dirlen = slash ? (size_t)(slash - path) : 0;
 
-    unsigned char *pdf = NULL;
-    size_t len = 0;
-    vb_status_t vs = build(dl, fonts, &pdf, &len, d);
-    if (vs != VB_OK)
-        return vs;
-
-    /* dir: "" for a bare name (the current directory), "/" for a file in the root */
+    /* dir: "." for a bare name, "/" for a file in the root */
     size_t tmpcap = dirlen + strlen(base) + 16;
     char *tmp = malloc(tmpcap);
     char *dir = malloc(dirlen + 2);
     if (!tmp || !dir) {
         free(tmp);
         free(dir);
-        free(pdf);
         return vb_diag_nomem(d);
     }
     if (slash) {
@@ -571,10 +581,18 @@ vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *p
     size_t suffix_at = (size_t)n;
     memcpy(tmp + suffix_at, "XXXXXX", 7);
 
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    vb_status_t vs;
     struct stat sb;
     int fd = -1;
+    /* checked first: no point building a PDF that cannot be written */
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
         vs = vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output directory %s does not exist.", dir);
+        goto out;
+    }
+    if ((vs = build(dl, fonts, &pdf, &len, d)) != VB_OK) {
+        name_output(d, path);
         goto out;
     }
     fd = open_temp(tmp, suffix_at);

@@ -242,7 +242,7 @@ build_letters(vb_dlist_t *dl)
     add_text(dl, pg, 0, VB_PT(13), "Thanh Hoá, ngày 06 tháng 7 năm 2023 ĐẢNG ỦY KHỐI", left, y, VB_PT(9), true);
     y += VB_PT(17);
     add_text(dl, pg, 1, VB_PT(14), "Độc lập - Tự do - Hạnh phúc", left + VB_PT(100), y, 0, true);
-    /* the motto's underline */
+    /* the motto's underline (0.5 pt) */
     vb_ditem_t *it = vb_dpage_add(dl, pg, VB_DITEM_RULE);
     it->u.rule = (vb_drule_t){left + VB_PT(100), y + VB_PT(3), left + VB_PT(280), y + VB_PT(3), VB_PT(0.5)};
     it = vb_dpage_add(dl, pg, VB_DITEM_BOX);
@@ -309,12 +309,21 @@ test_letters_pdf(void)
     free(b3);
     CHECK_INT(count_files(".letters"), 0); /* no temporary file left */
 
-    /* qpdf: structurally valid */
+    /* qpdf: structurally valid; the rule is stroked; Ts never left set */
     snprintf(cmd, sizeof cmd, "qpdf --check '%s' >/dev/null 2>&1", path);
     CHECK_INT(run(cmd, NULL), 0);
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' - 2>/dev/null", path);
+    CHECK_INT(run(cmd, &out), 0);
+    CHECK(strstr(out, "\n0.5 w\n185.039 207.024 m\n365.039 207.024 l\nS\n") != NULL);
+    CHECK(strstr(out, " l\nS\n") != NULL);
+    CHECK(strstr(out, "/F1 13 Tf\n1 0 0 1 85.039 771.024 Tm\n[<") != NULL);
+    CHECK(strstr(out, "/CIDToGIDMap /Identity") != NULL);
+    CHECK(strstr(out, "/CIDSet ") != NULL);
+    CHECK(strstr(out, "begincidrange") == NULL);
+    free(out);
 
     /* pdffonts: 4 fonts, each embedded, subset, with ToUnicode; and no warning at all */
-    char *out = NULL;
     snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>&1", path);
     CHECK_INT(run(cmd, &out), 0);
     int nfonts = 0, good = 0;
@@ -491,11 +500,26 @@ test_failures(void)
     d = (vb_diag_t){0};
     CHECK_INT(vb_pdf_write_file(&dl, fs, path, &d), VB_E_PDF);
     CHECK_STR(d.id, "pdf.glyph");
+    CHECK(strstr(d.msg, "keep.pdf") != NULL);
     size_t len = 0;
     unsigned char *b = read_file(path, &len);
     CHECK(b && len == 12 && memcmp(b, "old contents", 12) == 0);
     free(b);
     CHECK_INT(count_files(".keep"), 0);
+
+    /* a failed rename (the target is a directory) removes the temporary file */
+    bad.gid = 3;
+    char dirpath[160];
+    snprintf(dirpath, sizeof dirpath, "%s/isdir.pdf", tmpdir);
+    CHECK_INT(mkdir(dirpath, 0755), 0);
+    d = (vb_diag_t){0};
+    dl.pages[0].n--;
+    CHECK_INT(vb_pdf_write_file(&dl, fs, dirpath, &d), VB_E_IO);
+    dl.pages[0].n++;
+    CHECK_STR(d.id, "io.write");
+    CHECK(strstr(d.msg, "isdir.pdf") != NULL);
+    CHECK_INT(count_files(".isdir"), 0);
+    rmdir(dirpath);
 
     /* a bad face, a page-less document, a bad outline target */
     bad.gid = 3;

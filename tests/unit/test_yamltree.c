@@ -128,6 +128,17 @@ test_errors(void)
     expect_error("a: b\n c: d\n", "yaml.syntax", 2, 3);
     expect_error("a: \"x\x01\"\n", "yaml.syntax", 1, 6);
 
+    /* more than 4096 entries: at the first one too many */
+    static char big[4200 * 12];
+    size_t b = 0;
+    for (int i = 0; i < 4100; i++)
+        b += (size_t)snprintf(big + b, sizeof big - b, "k%d: 1\n", i);
+    expect_error(big, "yaml.too-large", 4097, 1);
+    b = 0;
+    for (int i = 0; i < 4100; i++)
+        b += (size_t)snprintf(big + b, sizeof big - b, "- %d\n", i);
+    expect_error(big, "yaml.too-large", 4097, 3);
+
     char deep[300];
     size_t k = 0;
     for (int i = 0; i < 100; i++)
