@@ -3,10 +3,10 @@
  *
  * Owns the growth of the page, item, outline and label arrays (all in the
  * display list's arena) and vb_dlist_dump, the stable text form that golden
- * tests diff and that the PDF writer hashes into the trailer /ID.
+ * tests diff. (The PDF writer hashes the same fields directly for its /ID.)
  *
  * Dump format, one line per record, lengths as integer millipoints:
- *   info title="..." author="..." subject="..." keywords="..." creator="..." date=2023-07-06T09:30:00+0420
+ *   info title="..." author="..." subject="..." keywords="..." creator="..." date=2023-07-06T09:30:00+0700
  *   page 1 w=595276 h=841890 label="1" items=12
  *   run face=0 size=13000 x=85039 y=70866 text="Điều 1" glyphs=1234@85039 72@93707 ...
  *   rule x1=.. y1=.. x2=.. y2=.. w=..

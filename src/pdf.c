@@ -195,7 +195,8 @@ add_labels(builder_t *b)
     }
     vb_status_t vs = VB_OK;
     for (int i = 0; i < n && vs == VB_OK; i++) {
-        if (v[i]->first < 0 || v[i]->first >= dl->npages || v[i]->start < 1 || (i > 0 && v[i]->first == v[i - 1]->first))
+        if (v[i]->first < 0 || v[i]->first >= dl->npages || v[i]->start < 1 ||
+            (i > 0 && v[i]->first == v[i - 1]->first))
             vs = vb_diag_set(b->d, VB_E_PDF, "pdf.label", NULL, 0, 0,
                              "Page label %d (first page %d, start %d) is out of range or repeated.", i + 1,
                              v[i]->first + 1, v[i]->start);

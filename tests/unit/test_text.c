@@ -102,6 +102,21 @@ main(void)
     /* a length shorter than the string is honoured */
     CHECK_INT(vb_text_nfc(arena, "abc", 2, &out, &n, &d), VB_OK);
     CHECK_STR(out, "ab");
+    /* the fast path (text NFC cannot change) must not skip what NFC does change */
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"Thanh Hoá “x” – 100%", "Thanh Hoá “x” – 100%"},       /* stable: copied as is */
+        {"e\xCC\x81", "\xC3\xA9"},                                /* e + U+0301 -> é */
+        {"\xE1\xBA\xA1\xCC\x82", "\xE1\xBA\xAD"},                 /* ạ + U+0302 -> ậ */
+        {"\xE2\x80\x80", "\xE2\x80\x82"},                         /* U+2000 -> U+2002 (singleton) */
+        {"\xE2\x84\xA6", "\xCE\xA9"},                             /* Ohm sign -> Omega */
+        {"\xEF\xAC\x81", "\xEF\xAC\x81"},                         /* the fi ligature stays (NFC, not NFKC) */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT(vb_text_nfc(arena, cases[i].in, strlen(cases[i].in), &out, &n, &d), VB_OK);
+        CHECK_STR(out, cases[i].want);
+    }
 
     vb_arena_free(arena);
     return check_done();
