@@ -83,6 +83,7 @@ typedef struct vb_dinfo {
     const char *keywords; /* layout profile id the document followed */
     int year, month, day, hour, minute, second; /* creation date, local */
     int tz_minutes;       /* offset from UTC, e.g. +420 */
+    bool keep_hinting;    /* keep TrueType hinting in the embedded fonts */
 } vb_dinfo_t;
 
 typedef struct vb_dlist {

@@ -303,8 +303,10 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
             rc = flow_blocks(&lc, &ap->blocks, lc.chunks.n > first, d);
     }
     lc.appendix = NULL;
-    if (rc != VB_OK)
+    if (rc != VB_OK) {
+        vb_set_finish(&lc.set);
         return rc;
+    }
 
     const vb_meta_t *m = &model->meta;
     if (m->kind.text && m->title.text)
@@ -316,5 +318,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     dl->info.keywords = profile->id;
     dl->info.creator = opts && opts->creator ? opts->creator : "vanban " VB_VERSION_STRING;
     set_info_date(model, opts, &dl->info);
-    return vb_paginate(&lc, dl, d);
+    rc = vb_paginate(&lc, dl, d);
+    vb_set_finish(&lc.set);
+    return rc;
 }

@@ -23,6 +23,8 @@
  */
 #include "para.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shape.h"
@@ -83,6 +85,155 @@ push_forced_break(vb_arena_t *a, build_t *b)
     return push_item(a, b, fil, none) || push_item(a, b, brk, none) ? -1 : 0;
 }
 
+/*
+ * The word cache. A document repeats its words ("của", "và", "cấp ủy") and a
+ * table's cells are measured and set more than once, so each distinct word is
+ * shaped once per face and size and then copied. Words are shaped alone, as
+ * TeX and Typst do: no kerning across an inter-word space, whose width the
+ * justification changes anyway.
+ *
+ * The index is a small open-addressing table (FNV-1a, linear probing, grown
+ * at half full). libc's hsearch_r was tried first: its additive hash made the
+ * lookups cost more than shaping every word again (measured with callgrind).
+ */
+typedef struct centry {
+    uint64_t hash;
+    const char *word;     /* arena copy, NULL for an empty slot */
+    uint32_t len;
+    int32_t size;
+    int face;
+    const vb_shaped_t *sh;
+} centry_t;
+
+struct vb_shapecache {
+    centry_t *slots;
+    size_t n, cap;        /* cap is a power of two */
+};
+
+void
+vb_set_finish(vb_setctx_t *ctx)
+{
+    if (ctx->cache) {
+        free(ctx->cache->slots);
+        free(ctx->cache);
+        ctx->cache = NULL;
+    }
+}
+
+static uint64_t
+word_hash(int face, vb_len_t size, const char *w, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(face * 131 + size);
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)w[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* Doubles the table; false when memory is short (the cache then stops growing). */
+static bool
+cache_grow(vb_shapecache_t *c)
+{
+    size_t ncap = c->cap ? c->cap * 2 : 4096;
+    centry_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return false;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->slots[i].word)
+            continue;
+        size_t j = (size_t)c->slots[i].hash & (ncap - 1);
+        while (ns[j].word)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = c->slots[i];
+    }
+    free(c->slots);
+    c->slots = ns;
+    c->cap = ncap;
+    return true;
+}
+
+static vb_status_t
+shape_word(vb_setctx_t *ctx, int face, vb_len_t size, const char *w, size_t n, const vb_shaped_t **out, vb_diag_t *d)
+{
+    if (!ctx->cache && !ctx->no_cache) {
+        ctx->cache = calloc(1, sizeof *ctx->cache);
+        if (!ctx->cache || !cache_grow(ctx->cache)) {
+            free(ctx->cache);
+            ctx->cache = NULL;
+            ctx->no_cache = true;
+        }
+    }
+    vb_shapecache_t *c = ctx->cache;
+    uint64_t h = word_hash(face, size, w, n);
+    size_t slot = 0;
+    if (c) {
+        slot = (size_t)h & (c->cap - 1);
+        for (; c->slots[slot].word; slot = (slot + 1) & (c->cap - 1)) {
+            const centry_t *e = &c->slots[slot];
+            if (e->hash == h && e->len == n && e->face == face && e->size == size && !memcmp(e->word, w, n)) {
+                *out = e->sh;
+                return VB_OK;
+            }
+        }
+    }
+    vb_shaped_t *sh = VB_NEW(ctx->arena, vb_shaped_t);
+    if (!sh)
+        return vb_diag_nomem(d);
+    vb_status_t rc = vb_shape(face_font(ctx, face), size, w, n, ctx->arena, sh, d);
+    if (rc != VB_OK)
+        return rc;
+    *out = sh;
+    if (c && (c->n + 1) * 2 <= c->cap) {
+        char *copy = vb_arena_strndup(ctx->arena, w, n);
+        if (!copy)
+            return vb_diag_nomem(d);
+        c->slots[slot] = (centry_t){h, copy, (uint32_t)n, size, face, sh};
+        if (++c->n * 2 > c->cap)
+            cache_grow(c); /* on failure the cache simply stops taking words */
+    }
+    return VB_OK;
+}
+
+/* Shapes a segment word by word (spaces are words too) and joins the glyphs, clusters relative to text. */
+static vb_status_t
+shape_words(vb_setctx_t *ctx, int face, vb_len_t size, const char *text, size_t len, vb_shaped_t *out, vb_diag_t *d)
+{
+    VB_VEC(const vb_shaped_t *) parts = {0};
+    VB_VEC(size_t) offs = {0};
+    size_t i = 0;
+    int total = 0;
+    while (i < len) {
+        bool sp = text[i] == ' ' || text[i] == '\t';
+        size_t j = i;
+        while (j < len && (text[j] == ' ' || text[j] == '\t') == sp)
+            j++;
+        const vb_shaped_t *sh = NULL;
+        vb_status_t rc = shape_word(ctx, face, size, text + i, j - i, &sh, d);
+        if (rc != VB_OK)
+            return rc;
+        if (VB_PUSH(ctx->arena, parts, sh) || VB_PUSH(ctx->arena, offs, i))
+            return vb_diag_nomem(d);
+        total += sh->n;
+        i = j;
+    }
+    out->glyphs = VB_NEWN(ctx->arena, vb_glyph_t, total ? total : 1);
+    if (!out->glyphs)
+        return vb_diag_nomem(d);
+    out->n = 0;
+    out->width = 0;
+    for (int p = 0; p < parts.n; p++) {
+        const vb_shaped_t *sh = parts.v[p];
+        for (int g = 0; g < sh->n; g++) {
+            vb_glyph_t gl = sh->glyphs[g];
+            gl.cluster += (uint32_t)offs.v[p];
+            out->glyphs[out->n++] = gl;
+        }
+        out->width += sh->width;
+    }
+    return VB_OK;
+}
+
 /* Shapes every segment of text; fills b->segs. */
 static vb_status_t
 shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, build_t *b, vb_diag_t *d)
@@ -98,7 +249,7 @@ shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, 
             s.len = k - start;
             s.face = (uint8_t)((st->face | sp->face) & 3);
             if (s.len) {
-                vb_status_t rc = vb_shape(face_font(ctx, s.face), st->size, s.text, s.len, ctx->arena, &s.sh, d);
+                vb_status_t rc = shape_words(ctx, s.face, st->size, s.text, s.len, &s.sh, d);
                 if (rc != VB_OK)
                     return rc;
                 s.cl_len = VB_NEWN(ctx->arena, uint32_t, s.sh.n ? s.sh.n : 1);
@@ -308,9 +459,19 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
         }
     }
     int64_t excess = (int64_t)w - natural;
-    bool justify = st->align == VB_ALIGN_JUSTIFY && !fil && !last && excess != 0 &&
-                   ((excess > 0 && stretch > 0) || (excess < 0 && shrink > 0));
-    int64_t pool = excess > 0 ? stretch : shrink, cum = 0, given = 0;
+    /*
+     * Stretch only full lines; but shrink any line that is too long, the last
+     * one included: the breaker may end a paragraph on a line that fits only
+     * with its spaces shrunk, and set at its natural width it would overflow.
+     */
+    bool justify = st->align == VB_ALIGN_JUSTIFY &&
+                   ((excess > 0 && stretch > 0 && !fil && !last) || (excess < 0 && shrink > 0));
+    int64_t pool = excess > 0 ? stretch : shrink, given = 0;
+    int64_t grid = st->size >= 1000 ? st->size / 1000 : 1;
+    int last_glue = -1;
+    for (int k = start; k < end; k++)
+        if (b->items.v[k].type == VB_LB_GLUE && (excess > 0 ? b->items.v[k].stretch : b->items.v[k].shrink) > 0)
+            last_glue = k;
     int64_t x = xoff;
     if (!justify) {
         if (st->align == VB_ALIGN_CENTER)
@@ -330,11 +491,22 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
             continue;
         int64_t adv = it->width;
         if (it->type == VB_LB_GLUE && justify && it->stretch != VB_LB_FIL) {
-            /* share the excess in proportion, carrying remainders */
-            cum += excess > 0 ? it->stretch : it->shrink;
-            int64_t upto = excess * cum / pool;
-            adv += upto - given;
-            given = upto;
+            /*
+             * Share the excess in proportion, each share cut to whole 1/1000
+             * em (the PDF's TJ unit), the last glue taking what is left so the
+             * line still ends exactly at the measure. Equal spaces then get
+             * equal TJ numbers, which keeps the content stream small.
+             */
+            int64_t part = excess > 0 ? it->stretch : it->shrink;
+            int64_t share;
+            if (k == last_glue) {
+                share = excess - given;
+            } else {
+                share = excess * part / pool;
+                share -= share % grid;
+            }
+            adv += share;
+            given += share;
         }
         if (src->seg >= 0) {
             const seg_t *s = &b->segs.v[src->seg];

@@ -15,12 +15,19 @@
 #include "model.h"
 #include "profile.h"
 
+typedef struct vb_shapecache vb_shapecache_t;
+
 typedef struct vb_setctx {
     const vb_fontset_t *fonts;
     vb_arena_t *arena;
     const vb_pbreak_t *brk;   /* space stretch/shrink and breaker settings */
     bool greedy;              /* use the greedy breaker for justified text */
+    vb_shapecache_t *cache;   /* words already shaped (created on first use) */
+    bool no_cache;            /* the cache could not be created */
 } vb_setctx_t;
+
+/* Releases what the context holds outside the arena (the word cache). */
+void vb_set_finish(vb_setctx_t *ctx);
 
 /* One set line. Glyph x are relative to the column's left edge, y is 0 at the baseline. */
 typedef struct vb_line {

@@ -456,7 +456,9 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
         vs = fail(&b, st, "setting up the document");
         goto done;
     }
-    if ((vs = vb_pdf_fonts_new(b.pdf, fonts, arena, &b.fonts, d)) != VB_OK)
+    if ((vs = vb_pdf_fonts_new(b.pdf, fonts, arena, &b.fonts, d)) == VB_OK)
+        vb_pdf_fonts_set_hinting(b.fonts, dl->info.keep_hinting);
+    if (vs != VB_OK)
         goto done;
     for (int p = 0; p < dl->npages; p++)
         if ((vs = draw_page(&b, &dl->pages[p])) != VB_OK)

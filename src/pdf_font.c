@@ -93,6 +93,7 @@ struct vb_pdf_fonts {
     char *buf;
     size_t n, cap;
     bool nomem;
+    bool hinting;     /* keep the TrueType hinting in the subsets */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -218,6 +219,12 @@ write_raw(HPDF_Dict dict, HPDF_Stream stream)
 }
 
 /* ------------------------------------------------------------ the table */
+
+void
+vb_pdf_fonts_set_hinting(vb_pdf_fonts_t *pf, bool hinting)
+{
+    pf->hinting = hinting;
+}
 
 vb_status_t
 vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t *arena, vb_pdf_fonts_t **out, vb_diag_t *d)
@@ -602,7 +609,7 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         return vb_diag_nomem(d);
     qsort(pc->used.v, (size_t)pc->used.n, sizeof(uint32_t), cmp_u32);
 
-    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, &ttf, &ttf_len, d);
+    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, &ttf, &ttf_len, d);
     if (vs != VB_OK)
         return vs;
 

@@ -40,6 +40,8 @@ vb_status_t vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t p
  * ToUnicode, CIDSet, FontDescriptor). Call once, after the last run and
  * before saving.
  */
+/* Keep the fonts' hinting instructions in the subsets (off by default: half the size). */
+void vb_pdf_fonts_set_hinting(vb_pdf_fonts_t *pf, bool hinting);
 vb_status_t vb_pdf_fonts_finish(vb_pdf_fonts_t *pf, vb_diag_t *d);
 
 /* Releases what the table allocated outside the arena. Accepts NULL. */

@@ -20,6 +20,23 @@
 #include <hb.h>
 #include <limits.h>
 
+/*
+ * Font units to millipoints at size, through whole 1/1000 em first. The PDF
+ * writes glyph widths in whole 1/1000 em (W) and moves the pen in the same
+ * units (TJ), so positions on this grid are exactly where a viewer puts the
+ * glyphs, and the content stream needs a TJ number only where HarfBuzz or the
+ * justification really moved a glyph (kerning, marks, stretched spaces).
+ */
+static vb_len_t
+em_grid(const vb_font_t *f, int units, vb_len_t size)
+{
+    int64_t upem = vb_font_info(f)->upem;
+    int64_t x = (int64_t)units * 1000;
+    int64_t em = x >= 0 ? (x + upem / 2) / upem : -((-x + upem / 2) / upem);
+    int64_t v = em * size;
+    return (vb_len_t)(v >= 0 ? (v + 500) / 1000 : -((-v + 500) / 1000));
+}
+
 vb_status_t
 vb_shape(const vb_font_t *f, vb_len_t size, const char *text, size_t len, vb_arena_t *arena, vb_shaped_t *out,
          vb_diag_t *d)
@@ -59,9 +76,9 @@ vb_shape(const vb_font_t *f, vb_len_t size, const char *text, size_t len, vb_are
     for (unsigned i = 0; i < n; i++) {
         g[i].gid = info[i].codepoint;
         g[i].cluster = info[i].cluster;
-        g[i].x_advance = vb_font_scale(f, pos[i].x_advance, size);
-        g[i].x_offset = vb_font_scale(f, pos[i].x_offset, size);
-        g[i].y_offset = vb_font_scale(f, pos[i].y_offset, size);
+        g[i].x_advance = em_grid(f, pos[i].x_advance, size);
+        g[i].x_offset = em_grid(f, pos[i].x_offset, size);
+        g[i].y_offset = em_grid(f, pos[i].y_offset, size);
         width += g[i].x_advance;
     }
     hb_buffer_destroy(buf);

@@ -9,10 +9,11 @@
 /*
  * Subsets font f to the glyphs gids[0..n) (glyph 0 is always kept), keeping
  * glyph ids (HB_SUBSET_FLAGS_RETAIN_GIDS) and dropping the layout tables a PDF
- * viewer never reads. The TrueType bytes are returned in *data (malloc'd;
+ * viewer never reads. Without hinting, the TrueType instructions are dropped
+ * too, which halves the embedded font. The TrueType bytes are returned in *data (malloc'd;
  * the caller frees them).
  */
-vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, unsigned char **data, size_t *len,
-                           vb_diag_t *d);
+vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data,
+                           size_t *len, vb_diag_t *d);
 
 #endif
