@@ -1,0 +1,304 @@
+/*
+ * Unit tests of the layout modules (band.c, table.c, layout.c, paginate.c)
+ * and of the public API (engine.c): small sources laid out with the Party
+ * profile, then the display list is inspected directly.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "font.h"
+#include "input.h"
+#include "layout.h"
+#include "profile.h"
+
+static vb_fontset_t *fonts;
+
+static const char header[] = "---\n"
+                             "parent: ĐẢNG BỘ TỈNH THANH HOÁ\n"
+                             "issuer: ĐẢNG ỦY KHỐI CƠ QUAN VÀ DOANH NGHIỆP TỈNH\n"
+                             "number: 12-BC/ĐUK\n"
+                             "place: Thanh Hoá\n"
+                             "date: 2023-02-05\n"
+                             "kind: BÁO CÁO\n"
+                             "title: kết quả công tác\n"
+                             "signer: {authority: T/M ĐẢNG ỦY, post: BÍ THƯ, name: Trần Văn Hải}\n"
+                             "recipients: [Ban Thường vụ Tỉnh ủy, Lưu VP]\n"
+                             "---\n";
+
+typedef struct doc {
+    vb_arena_t *arena;
+    vb_dlist_t dl;
+    vb_status_t rc;
+    vb_diag_t diag;
+} doc_t;
+
+static doc_t
+lay(const char *body)
+{
+    doc_t r;
+    memset(&r, 0, sizeof r);
+    r.arena = vb_arena_new();
+    size_t n = strlen(header) + strlen(body);
+    char *src = malloc(n + 1);
+    strcpy(src, header);
+    strcat(src, body);
+    vb_model_t m;
+    vb_profile_t *p = NULL;
+    char *text = NULL;
+    size_t tlen = 0;
+    r.rc = vb_text_prepare(r.arena, src, n, "t.md", &text, &tlen, &r.diag);
+    if (r.rc == VB_OK)
+        r.rc = vb_read_source(r.arena, text, tlen, "t.md", &m, &r.diag);
+    if (r.rc == VB_OK)
+        r.rc = vb_profile_load(r.arena, "layouts/party-36-2018.yaml", &p, &r.diag);
+    if (r.rc == VB_OK) {
+        m.source = "t.md";
+        r.dl.arena = r.arena;
+        vb_layout_opts_t o = {false, -1, NULL};
+        r.rc = vb_layout(&m, p, fonts, &o, &r.dl, &r.diag);
+    }
+    if (r.rc != VB_OK)
+        fprintf(stderr, "layout failed: %s %s\n", r.diag.id, r.diag.msg);
+    free(src);
+    return r;
+}
+
+/* The first run on page pg (-1: any page) whose text starts with s. */
+static const vb_drun_t *
+find_run(const doc_t *r, int pg, const char *s, int *page_out)
+{
+    for (int p = 0; p < r->dl.npages; p++) {
+        if (pg >= 0 && p != pg)
+            continue;
+        const vb_dpage_t *page = &r->dl.pages[p];
+        for (int i = 0; i < page->n; i++) {
+            const vb_ditem_t *it = &page->items[i];
+            if (it->kind != VB_DITEM_RUN || it->u.run.n == 0)
+                continue;
+            const vb_drun_t *run = &it->u.run;
+            size_t off = run->glyphs[0].text_off, k = strlen(s);
+            if (run->text_len - off >= k && memcmp(run->text + off, s, k) == 0) {
+                if (page_out)
+                    *page_out = p;
+                return run;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void
+test_header(void)
+{
+    doc_t r = lay("Một đoạn văn.\n");
+    CHECK_INT(r.rc, VB_OK);
+    CHECK_INT(r.dl.npages, 1);
+    /* "Số 12-BC/ĐUK" and the date share a baseline (sync) */
+    const vb_drun_t *so = find_run(&r, 0, "Số", NULL), *date = find_run(&r, 0, "Thanh Hoá", NULL);
+    CHECK(so && date);
+    if (so && date)
+        CHECK_INT(so->glyphs[0].y, date->glyphs[0].y);
+    /* the date's leading zeros: day 5 -> 05, month 2 -> 02 */
+    CHECK(find_run(&r, 0, "ngày 05 tháng 02 năm 2023", NULL) != NULL);
+    /* the long issuer wraps inside its column (x 30..110 mm) */
+    const vb_drun_t *iss = find_run(&r, 0, "ĐẢNG ỦY KHỐI", NULL);
+    CHECK(iss != NULL);
+    if (iss)
+        CHECK(iss->glyphs[0].x >= VB_MM(30) && iss->glyphs[iss->n - 1].x <= VB_MM(110));
+    /* a rule under the party title, as long as the title's advance */
+    const vb_drun_t *t = find_run(&r, 0, "ĐẢNG CỘNG SẢN", NULL);
+    const vb_dpage_t *pg = &r.dl.pages[0];
+    int rules = 0;
+    for (int i = 0; i < pg->n; i++) {
+        const vb_ditem_t *it = &pg->items[i];
+        if (it->kind == VB_DITEM_RULE && t && it->u.rule.y1 > t->glyphs[0].y && it->u.rule.y1 < t->glyphs[0].y + VB_MM(5)) {
+            rules++;
+            CHECK_INT(it->u.rule.x1, t->glyphs[0].x);
+            CHECK(it->u.rule.x2 - it->u.rule.x1 > VB_MM(70) && it->u.rule.x2 - it->u.rule.x1 < VB_MM(75));
+        }
+    }
+    CHECK_INT(rules, 1);
+    /* the signature box is recorded for the signing stage */
+    int boxes = 0;
+    for (int i = 0; i < pg->n; i++)
+        if (pg->items[i].kind == VB_DITEM_BOX && !strcmp(pg->items[i].u.box.name, "signature"))
+            boxes++;
+    CHECK_INT(boxes, 1);
+    /* "Nơi nhận:" and "T/M ĐẢNG ỦY" on one baseline; recipients get their separators */
+    const vb_drun_t *nn = find_run(&r, 0, "Nơi nhận:", NULL), *tm = find_run(&r, 0, "T/M", NULL);
+    CHECK(nn && tm);
+    if (nn && tm)
+        CHECK_INT(nn->glyphs[0].y, tm->glyphs[0].y);
+    CHECK(find_run(&r, 0, "- Ban Thường vụ Tỉnh ủy,", NULL) != NULL);
+    CHECK(find_run(&r, 0, "- Lưu VP.", NULL) != NULL);
+    /* page 1 shows no number */
+    CHECK(r.dl.pages[0].label == NULL);
+    CHECK_STR(r.dl.info.creator, "vanban " VB_VERSION_STRING);
+    vb_arena_free(r.arena);
+}
+
+/* A paragraph of n sentences. */
+static char *
+para(int n)
+{
+    static const char s[] = "Các cấp ủy đã tập trung lãnh đạo, chỉ đạo việc kiện toàn, củng cố tổ chức đảng. ";
+    char *p = malloc(sizeof s * (size_t)n + 8);
+    p[0] = 0;
+    for (int i = 0; i < n; i++)
+        strcat(p, s);
+    strcat(p, "\n\n");
+    return p;
+}
+
+static void
+test_pages(void)
+{
+    /* headings and paragraphs over several pages */
+    size_t cap = 1 << 17;
+    char *body = malloc(cap);
+    body[0] = 0;
+    for (int i = 1; i <= 24; i++) {
+        char h[64];
+        snprintf(h, sizeof h, "## %d. Mục số %d\n\n", i, i);
+        strcat(body, h);
+        char *p = para(1 + (i * 7) % 9);
+        strcat(body, p);
+        free(p);
+    }
+    doc_t r = lay(body);
+    free(body);
+    CHECK_INT(r.rc, VB_OK);
+    CHECK(r.dl.npages >= 3);
+    for (int p = 0; p < r.dl.npages; p++) {
+        const vb_dpage_t *pg = &r.dl.pages[p];
+        /* pages >= 2 carry their number, with its ink top 10 mm from the edge */
+        if (p > 0) {
+            char want[16];
+            snprintf(want, sizeof want, "%d", p + 1);
+            CHECK_STR(pg->label, want);
+        }
+        /* no heading is the last text line of a page; the body never runs past the bottom margin */
+        vb_len_t last_y = -1;
+        const vb_drun_t *last = NULL;
+        for (int i = 0; i < pg->n; i++) {
+            const vb_ditem_t *it = &pg->items[i];
+            if (it->kind != VB_DITEM_RUN)
+                continue;
+            CHECK(it->u.run.glyphs[0].y <= VB_MM(277));
+            if (it->u.run.glyphs[0].y >= last_y) {
+                last_y = it->u.run.glyphs[0].y;
+                last = &it->u.run;
+            }
+        }
+        CHECK(last != NULL);
+        if (last && p < r.dl.npages - 1)
+            CHECK(last->face == 0); /* body text (regular), not a bold heading */
+    }
+    /* an outline entry per heading, plus the title */
+    CHECK_INT(r.dl.noutline, 25);
+    vb_arena_free(r.arena);
+}
+
+static void
+test_table(void)
+{
+    /* 80 rows: the table continues on later pages with its head repeated */
+    size_t cap = 1 << 16;
+    char *body = malloc(cap);
+    strcpy(body, "| STT | NỘI DUNG | KẾT QUẢ | < | Ghi chú |\n"
+                 "| ^ | ^ | Năm 2021 | Năm 2022 | ^ |\n"
+                 "|:-:|---|:-:|:-:|---|\n");
+    for (int i = 1; i <= 80; i++) {
+        char row[128];
+        snprintf(row, sizeof row, "| %d | - Hoàn thành nhiệm vụ | %d | %d | |\n", i, i * 3, i * 5);
+        strcat(body, row);
+    }
+    doc_t r = lay(body);
+    free(body);
+    CHECK_INT(r.rc, VB_OK);
+    CHECK(r.dl.npages >= 3);
+    for (int p = 1; p < r.dl.npages; p++) {
+        int hp = -1;
+        const vb_drun_t *head = find_run(&r, p, "KẾT QUẢ", &hp);
+        if (p < r.dl.npages - 1 || find_run(&r, p, "- Hoàn", NULL))
+            CHECK(head != NULL); /* the head is repeated on every continued page */
+    }
+    /* merged head: "KẾT QUẢ" is centred over two columns, between the borders of both */
+    const vb_drun_t *kq = find_run(&r, 0, "KẾT QUẢ", NULL), *y1 = find_run(&r, 0, "Năm 2021", NULL),
+                    *y2 = find_run(&r, 0, "Năm 2022", NULL);
+    CHECK(kq && y1 && y2);
+    if (kq && y1 && y2) {
+        CHECK(kq->glyphs[0].x > y1->glyphs[0].x - VB_MM(20) && kq->glyphs[0].x < y2->glyphs[0].x);
+        CHECK(kq->glyphs[0].y < y1->glyphs[0].y);
+    }
+    vb_arena_free(r.arena);
+}
+
+static void
+test_appendix(void)
+{
+    doc_t r = lay("Đoạn văn.\n\n# PHỤ LỤC 1\n# DANH SÁCH\n\n| A | B |\n|---|---|\n| 1 | 2 |\n");
+    CHECK_INT(r.rc, VB_OK);
+    CHECK_INT(r.dl.npages, 2);
+    int p = -1;
+    CHECK(find_run(&r, -1, "PHỤ LỤC 1", &p) != NULL);
+    CHECK_INT(p, 1); /* a new page */
+    CHECK(find_run(&r, 1, "ĐẢNG CỘNG SẢN", NULL) != NULL); /* the header is repeated */
+    CHECK(find_run(&r, 1, "Số", NULL) == NULL);           /* without the number */
+    CHECK_STR(r.dl.pages[1].label, "2");
+    vb_arena_free(r.arena);
+}
+
+static void
+test_api(void)
+{
+    vb_engine_options_t eo = {sizeof eo, "layouts", NULL};
+    vb_engine_t *e = NULL;
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    CHECK_INT(vb_engine_new(&eo, &e, &d), VB_OK);
+    const char *src = "---\nissuer: X\nnumber: 1-BC/X\nplace: Hà Nội\ndate: 2024-03-01\n---\nMột câu.\n";
+    char *out = NULL;
+    size_t len = 0;
+    CHECK_INT(vb_dump_stage(e, src, strlen(src), "a.md", VB_STAGE_PAGES, NULL, &out, &len, &d), VB_OK);
+    CHECK(out && strstr(out, "Một câu.") != NULL);
+    free(out);
+    /* an error leaves no file */
+    char path[] = "/tmp/vb-layout-XXXXXX";
+    CHECK(mkdtemp(path) != NULL);
+    char pdf[300];
+    snprintf(pdf, sizeof pdf, "%s/out.pdf", path);
+    const char *bad = "---\nissuer: X\nplace: Hà Nội\ndate: 2024-03-01\n---\nMột câu.\n";
+    memset(&d, 0, sizeof d);
+    CHECK_INT(vb_render_buffer(e, bad, strlen(bad), "b.md", pdf, NULL, &d), VB_E_INPUT);
+    CHECK_STR(d.id, "frontmatter.missing");
+    CHECK(access(pdf, F_OK) != 0);
+    memset(&d, 0, sizeof d);
+    CHECK_INT(vb_render_buffer(e, src, strlen(src), "a.md", pdf, NULL, &d), VB_OK);
+    CHECK(access(pdf, F_OK) == 0);
+    unlink(pdf);
+    rmdir(path);
+    vb_engine_free(e);
+}
+
+int
+main(void)
+{
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    const char *fam[] = {"Liberation Serif"};
+    if (vb_fontset_open(fam, 1, NULL, &fonts, &d) != VB_OK) {
+        fprintf(stderr, "no fonts: %s\n", d.msg);
+        return 1;
+    }
+    test_header();
+    test_pages();
+    test_table();
+    test_appendix();
+    test_api();
+    vb_fontset_free(fonts);
+    return check_done();
+}
