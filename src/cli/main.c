@@ -93,6 +93,9 @@ find_layouts(const char *opt, char *buf, size_t size)
             snprintf(buf, size, "%s/../layouts", exe);
             if (is_dir(buf))
                 return buf;
+            snprintf(buf, size, "%s/../share/vanban/layouts", exe); /* an installed tree, wherever it was put */
+            if (is_dir(buf))
+                return buf;
         }
     }
     snprintf(buf, size, "%s/layouts", VB_DATADIR);
