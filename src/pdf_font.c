@@ -174,6 +174,41 @@ buf_tj(vb_pdf_fonts_t *pf, int64_t k)
 
 static const char hexd[] = "0123456789ABCDEF";
 
+/*
+ * Appends a 2-byte code inside a literal string: the two bytes as they are,
+ * escaping only what the string syntax needs (backslash, parentheses, and CR
+ * and LF, which a reader would turn into a line end). Half the bytes of a hex
+ * string, so half the bytes for zlib to compress.
+ */
+static void
+buf_code16(vb_pdf_fonts_t *pf, unsigned v)
+{
+    char t[8];
+    int n = 0;
+    unsigned char b[2] = {(unsigned char)(v >> 8), (unsigned char)v};
+    for (int i = 0; i < 2; i++) {
+        switch (b[i]) {
+        case '\\':
+        case '(':
+        case ')':
+            t[n++] = '\\';
+            t[n++] = (char)b[i];
+            break;
+        case '\r':
+            t[n++] = '\\';
+            t[n++] = 'r';
+            break;
+        case '\n':
+            t[n++] = '\\';
+            t[n++] = 'n';
+            break;
+        default:
+            t[n++] = (char)b[i];
+        }
+    }
+    buf_put(pf, t, (size_t)n);
+}
+
 static void
 buf_hex16(vb_pdf_fonts_t *pf, unsigned v)
 {
@@ -401,13 +436,13 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     const int64_t unit = size * 100; /* 0.1 TJ unit, in 1e-6 millipoint */
     int64_t pen = 0;                 /* 1e-6 millipoint from x0 */
     vb_len_t rise = 0;
-    bool hex_open = false;
+    bool str_open = false;
     for (int i = 0; i < run->n; i++) {
         vb_len_t r = base_y - g[i].y;
         if (r != rise) {
-            if (hex_open)
-                buf_str(pf, ">");
-            hex_open = false;
+            if (str_open)
+                buf_str(pf, ")");
+            str_open = false;
             buf_str(pf, "]TJ\n");
             buf_milli(pf, r, ' ');
             buf_str(pf, "Ts\n[");
@@ -419,21 +454,21 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
             int64_t num = -diff;
             int64_t k = num >= 0 ? (num + unit / 2) / unit : -((-num + unit / 2) / unit);
             if (k != 0) {
-                if (hex_open)
-                    buf_str(pf, ">");
-                hex_open = false;
+                if (str_open)
+                    buf_str(pf, ")");
+                str_open = false;
                 buf_tj(pf, k);
                 pen -= k * unit;
             }
         }
-        if (!hex_open)
-            buf_str(pf, "<");
-        hex_open = true;
-        buf_hex16(pf, g[i].gid);
+        if (!str_open)
+            buf_str(pf, "(");
+        str_open = true;
+        buf_code16(pf, g[i].gid);
         pen += (int64_t)pc->slots[g[i].gid].wmilli * size;
     }
-    if (hex_open)
-        buf_str(pf, ">");
+    if (str_open)
+        buf_str(pf, ")");
     buf_str(pf, "]TJ\n");
     if (rise != 0)
         buf_str(pf, "0 Ts\n");
