@@ -79,6 +79,7 @@ typedef struct vb_blocks {
 
 /* An appendix: "# PHỤ LỤC 1" followed by title heading lines, then blocks. */
 typedef struct vb_appendix {
+    bool landscape;       /* a line "\landscape" in the appendix asked for landscape pages */
     vb_inline_t label;    /* "PHỤ LỤC 1" as typed */
     vb_inline_t *title;   /* title lines as typed (each one heading line) */
     int ntitle;
@@ -117,6 +118,25 @@ typedef struct vb_meta {
     vb_field_t *recipients; /* items as typed, without the "- " marker */
     int nrecipients;
     vb_pos_t recipients_pos;
+    /* kinds and marks (issue 4); every field may be absent */
+    vb_field_t *to;         /* "Kính gửi:" / "Kính trình:" recipients, as typed */
+    int nto;
+    vb_pos_t to_pos;
+    vb_field_t *bases;      /* căn cứ lines, as typed */
+    int nbases;
+    vb_pos_t bases_pos;
+    vb_field_t authority_line; /* quyết định, nghị quyết: the issuing authority ("BAN THƯỜNG VỤ ĐẢNG ỦY KHỐI") */
+    vb_field_t urgency;     /* KHẨN, THƯỢNG KHẨN, HỎA TỐC */
+    vb_field_t secrecy;     /* MẬT, TỐI MẬT, TUYỆT MẬT */
+    vb_field_t draft;       /* "DỰ THẢO", "Dự thảo lần 2" */
+    vb_field_t circulation; /* "XONG HỘI NGHỊ TRẢ LẠI", "TÀI LIỆU HỘI NGHỊ" */
+    vb_field_t footer_note; /* "Không phổ biến trên phương tiện thông tin đại chúng" */
+    vb_field_t contact;     /* box 13: address, phone, e-mail */
+    vb_field_t drafter;     /* box 12: drafter's mark and copies, "PL.(300)" */
+    vb_field_t confirmation;/* 05-HD: "Xác nhận chữ ký của đồng chí …" */
+    vb_signer_t *signers;   /* all signers; signers[0] is `signer`; joint documents have 2 */
+    int nsigners;
+    bool duplex;            /* print on both sides: mirrored margins on even pages */
 } vb_meta_t;
 
 typedef struct vb_model {

@@ -9,8 +9,11 @@
  *
  * Templates: literal text with {field} placeholders. Fields: parent, issuer,
  * number, place, date (formatted by the profile's date rule), kind, title,
- * authority, post, name, page, label and title (appendix bands). An item
- * whose placeholders all resolve to empty text is skipped.
+ * authority, post, name, authority2, post2, name2 (a second signer),
+ * authority_line, urgency, secrecy, draft, circulation, footer_note, contact,
+ * drafter, confirmation, page, label and title (appendix bands). An item
+ * whose placeholders all resolve to empty text is skipped; an item whose
+ * `when` condition fails is skipped too.
  */
 #ifndef VB_PROFILE_H
 #define VB_PROFILE_H
@@ -37,8 +40,24 @@ typedef enum vb_rule_mode {
     VB_RULE_NONE = 0,
     VB_RULE_TEXT,           /* as long as the widest line of the item's text */
     VB_RULE_RATIO,          /* ratio (thousandths) of the widest line */
-    VB_RULE_FIXED           /* a fixed length */
+    VB_RULE_FIXED,          /* a fixed length */
+    VB_RULE_FULL            /* the whole width of the column */
 } vb_rule_mode_t;
+
+/*
+ * When an item is printed. All given conditions must hold; an empty
+ * condition always holds. Fields are template field names ("kind", "to").
+ */
+typedef struct vb_pcond {
+    const char **if_fields;     /* these fields must be present (non-empty) */
+    int nif;
+    const char **unless_fields; /* these fields must be absent */
+    int nunless;
+    const char **kinds;         /* the document's kind text must be one of these */
+    int nkinds;
+    const char **not_kinds;     /* ... and none of these */
+    int nnot_kinds;
+} vb_pcond_t;
 
 typedef struct vb_prule {
     vb_rule_mode_t mode;
@@ -66,10 +85,13 @@ typedef struct vb_pitem {
     vb_len_t height;
     const char *box;        /* NULL, or the name of a box recorded in the display list */
     /* LIST */
-    const char *list;       /* "recipients" */
+    const char *list;       /* "recipients", "to" (Kính gửi) or "bases" (căn cứ) */
     const char *marker;     /* "- " printed before each entry, wrapped lines hang after it */
+    const char *single_marker; /* the marker when the list has one entry (NULL: as marker) */
     const char *separator;  /* appended to each entry that does not end in punctuation */
     const char *last_separator; /* appended to the last entry instead */
+    const char *label;      /* printed before the first entry ("Kính gửi: "); entries hang after it */
+    vb_pcond_t when;        /* all kinds: when the item is printed */
 } vb_pitem_t;
 
 typedef struct vb_pcolumn {
@@ -82,6 +104,7 @@ typedef struct vb_pcolumn {
 typedef struct vb_band {
     bool present;
     vb_len_t top;           /* absolute top from the page's top edge; -1 = where the flow is */
+    vb_len_t bottom;        /* footers: absolute y of the band's bottom edge (e.g. 277mm); 0 otherwise */
     vb_len_t space_before;  /* flow bands: space above */
     vb_len_t space_after;   /* space below the band */
     vb_pcolumn_t *cols;
@@ -127,32 +150,78 @@ typedef struct vb_pdate {
     int month_pad_below;    /* months below this get a leading zero (3) */
 } vb_pdate_t;
 
+typedef enum vb_numbering {
+    VB_NUMBERING_ANY = 0,
+    VB_NUMBERING_ARABIC,    /* "Phụ lục 1" (Party) */
+    VB_NUMBERING_ROMAN      /* "Phụ lục I" (ND30) */
+} vb_numbering_t;
+
 typedef struct vb_pappendix {
+    vb_numbering_t numbering; /* how appendix labels must be numbered (checked) */
+    bool auto_landscape;    /* an appendix whose table is wider than the text block goes landscape */
     bool new_page;
     vb_band_t header;       /* repeated header on the first page of each appendix */
     vb_band_t title;        /* the label and title lines ({label}, {title}) */
     bool restart_page_numbers;
 } vb_pappendix_t;
 
+/* A document kind and its abbreviation in the number ("BÁO CÁO" -> "BC"). */
+typedef struct vb_pkind {
+    const char *name;
+    const char *abbr;
+} vb_pkind_t;
+
+/* An issuing body whose abbreviation the format fixes ("ĐẢNG ỦY" -> "ĐU" under 05-HD). */
+typedef struct vb_pbody {
+    const char *prefix;     /* the issuer's name starts with this (NFC, as typed in capitals) */
+    const char *abbr;       /* the number's body part must be this */
+} vb_pbody_t;
+
+typedef enum vb_number_form {
+    VB_NUMBER_ANY = 0,
+    VB_NUMBER_PARTY,        /* "196-BC/ĐUK": number "-" kind "/" body; never "Số" or ":" typed */
+    VB_NUMBER_STATE         /* "15/QĐ-BNV": number "/" kind "-" body; công văn "05/BNV-VP" */
+} vb_number_form_t;
+
+/* Checks of the administrative fields against the format (validate.c). */
+typedef struct vb_pvalidate {
+    vb_number_form_t number;
+    const char **signer_forms; /* allowed authority prefixes: "T/M", "K/T" ... or "TM.", "KT." ... */
+    int nsigner_forms;
+    vb_pkind_t *kinds;
+    int nkinds;
+    vb_pbody_t *bodies;
+    int nbodies;
+} vb_pvalidate_t;
+
 typedef struct vb_profile {
     const char *id;         /* "party-36-2018" */
     const char *name;
     const char *regime;     /* "party" or "state" */
     const char *path;       /* file it was read from */
+    vb_date_t valid_from;   /* documents dated from this day (0 = no bound) ... */
+    vb_date_t valid_until;  /* ... to this day inclusive use this profile when the source names only the regime */
     vb_len_t page_width, page_height;
     vb_len_t margin_top, margin_bottom, margin_left, margin_right;
+    bool has_duplex;        /* duplex printing is described: */
+    vb_len_t duplex_left, duplex_right; /* even pages' left and right margins */
     const char **font_families;
     int nfont_families;
     vb_pdate_t date;
     vb_band_t header;       /* page 1 header */
     vb_band_t title;        /* kind, title, "-----" */
     vb_band_t closing;      /* Nơi nhận and the signer */
+    vb_band_t closing_joint;/* two signers side by side ({authority2}, {post2}, {name2}); absent: closing */
+    vb_band_t overlay;      /* page 1, at its own top, outside the flow (circulation note) */
+    vb_band_t first_footer; /* page 1, anchored at `bottom` (ND30 box 13) */
+    vb_band_t last_footer;  /* the page of the closing block, anchored at `bottom` (05-HD box 13, note) */
     vb_style_t body;        /* body paragraphs */
     vb_style_t headings[6]; /* "#" .. "######" */
     vb_ptable_t table;
     vb_pagenum_t page_number;
     vb_pbreak_t breaking;
     vb_pappendix_t appendix;
+    vb_pvalidate_t validate;
 } vb_profile_t;
 
 /*
