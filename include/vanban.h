@@ -93,9 +93,11 @@ typedef enum vb_breaker {
 
 typedef struct vb_render_options {
     size_t size;             /* sizeof(vb_render_options_t) */
-    const char *profile;     /* profile id or path overriding the source's; NULL: from the source */
+    const char *profile;     /* profile id, path, or regime ("party", "state") overriding the source's;
+                                NULL: from the source; a regime picks its profile by the document's date */
     vb_breaker_t breaker;
     int64_t creation_time;   /* seconds since the epoch for the PDF dates; -1: the source's date */
+    int duplex;              /* non-zero: mirrored margins on even pages (as the profile's duplex margins) */
 } vb_render_options_t;
 
 /*

@@ -54,10 +54,85 @@ field_text(const vb_lctx_t *lc, const char *name, size_t n)
     F("authority", m->signer.authority.text)
     F("post", m->signer.post.text)
     F("name", m->signer.name.text)
+    F("authority_line", m->authority_line.text)
+    F("urgency", m->urgency.text)
+    F("secrecy", m->secrecy.text)
+    F("draft", m->draft.text)
+    F("circulation", m->circulation.text)
+    F("footer_note", m->footer_note.text)
+    F("contact", m->contact.text)
+    F("drafter", m->drafter.text)
+    F("confirmation", m->confirmation.text)
+    if (m->nsigners > 1) {
+        F("authority2", m->signers[1].authority.text)
+        F("post2", m->signers[1].post.text)
+        F("name2", m->signers[1].name.text)
+    }
     if (!lc->appendix)
         F("title", m->title.text)
 #undef F
     return NULL;
+}
+
+/* The entries of a list field; NULL when the list is unknown or empty. */
+static const vb_field_t *
+list_field(const vb_lctx_t *lc, const char *name, int *n)
+{
+    const vb_meta_t *m = &lc->model->meta;
+    *n = 0;
+    if (!name)
+        return NULL;
+    if (!strcmp(name, "recipients"))
+        *n = m->nrecipients;
+    else if (!strcmp(name, "to"))
+        *n = m->nto;
+    else if (!strcmp(name, "bases"))
+        *n = m->nbases;
+    if (*n == 0)
+        return NULL;
+    return !strcmp(name, "recipients") ? m->recipients : !strcmp(name, "to") ? m->to : m->bases;
+}
+
+/* A field (text or list) has a value. */
+static bool
+field_present(const vb_lctx_t *lc, const char *name)
+{
+    int n = 0;
+    if (list_field(lc, name, &n))
+        return true;
+    if (lc->appendix && !strcmp(name, "label"))
+        return lc->appendix->label.n > 0;
+    if (lc->appendix && !strcmp(name, "title"))
+        return lc->appendix->ntitle > 0;
+    const char *v = field_text(lc, name, strlen(name));
+    return v && *v;
+}
+
+static bool
+kind_in(const vb_lctx_t *lc, const char *const *kinds, int n)
+{
+    const char *k = lc->model->meta.kind.text;
+    for (int i = 0; i < n; i++)
+        if (k && !strcmp(k, kinds[i]))
+            return true;
+    return false;
+}
+
+/* Whether an item's `when` condition holds for this document. */
+static bool
+condition_holds(const vb_lctx_t *lc, const vb_pcond_t *w)
+{
+    for (int i = 0; i < w->nif; i++)
+        if (!field_present(lc, w->if_fields[i]))
+            return false;
+    for (int i = 0; i < w->nunless; i++)
+        if (field_present(lc, w->unless_fields[i]))
+            return false;
+    if (w->nkinds && !kind_in(lc, w->kinds, w->nkinds))
+        return false;
+    if (w->nnot_kinds && kind_in(lc, w->not_kinds, w->nnot_kinds))
+        return false;
+    return true;
 }
 
 /*
@@ -127,33 +202,74 @@ ends_in_punct(const char *s, size_t n)
     return c == ',' || c == ';' || c == '.' || c == ':';
 }
 
-/* Sets the entries of a LIST item one under the other. */
+/* Moves a set line right by dx. */
+static void
+shift_line(vb_lctx_t *lc, vb_line_t *ln, vb_len_t dx)
+{
+    (void)lc;
+    for (int r = 0; r < ln->nruns; r++)
+        for (int g = 0; g < ln->runs[r].n; g++)
+            ln->runs[r].glyphs[g].x += dx;
+    ln->x0 += dx;
+    ln->x1 += dx;
+}
+
+static vb_status_t
+measure(vb_lctx_t *lc, const char *s, const vb_style_t *st, vb_len_t *w, vb_diag_t *d)
+{
+    vb_span_t sp = {s, strlen(s), 0};
+    vb_inline_t in = {&sp, 1};
+    vb_len_t ww;
+    return vb_text_measure(&lc->set, &in, st, w, &ww, d);
+}
+
+/*
+ * Sets the entries of a LIST item one under the other: each entry gets the
+ * marker before it and its separator after it (unless the author typed
+ * punctuation). With a label ("Kính gửi: "), the first entry follows the
+ * label on its line and the others line up under it. Wrapped lines hang
+ * after the marker, except in paragraph-like lists (a first-line indent:
+ * căn cứ lines), which wrap to the margin. A centred list is set flush left
+ * and centred as a block.
+ */
 static vb_status_t
 set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
 {
-    const vb_meta_t *m = &lc->model->meta;
     const vb_pitem_t *it = si->it;
-    if (!it->list || strcmp(it->list, "recipients") != 0 || m->nrecipients == 0) {
+    int n = 0;
+    const vb_field_t *entries = list_field(lc, it->list, &n);
+    if (!entries) {
+        if (it->required)
+            return vb_diag_set(d, VB_E_INPUT, "frontmatter.missing", lc->model->source, 1, 1,
+                               "The profile %s needs at least one entry in \"%s\" in the front matter.",
+                               lc->profile->id, it->list);
         si->skip = true;
         return VB_OK;
     }
     const char *marker = it->marker ? it->marker : "";
-    vb_inline_t mk = {&(vb_span_t){marker, strlen(marker), 0}, 1};
-    vb_len_t mw = 0, ww = 0;
-    vb_status_t rc = vb_text_measure(&lc->set, &mk, &si->style, &mw, &ww, d);
+    if (n == 1 && it->single_marker)
+        marker = it->single_marker;
+    const char *label = it->label ? it->label : "";
+    vb_style_t st = si->style;
+    bool centred = st.align == VB_ALIGN_CENTER;
+    if (centred)
+        st.align = VB_ALIGN_LEFT;
+    vb_len_t mw = 0, lw = 0;
+    vb_status_t rc = measure(lc, marker, &st, &mw, d);
+    if (rc == VB_OK && *label)
+        rc = measure(lc, label, &st, &lw, d);
     if (rc != VB_OK)
         return rc;
-    vb_style_t st = si->style;
-    st.hang = mw;
+    bool paragraph = st.indent > 0;
     VB_VEC(vb_line_t) all = {0};
-    for (int i = 0; i < m->nrecipients; i++) {
-        const char *e = m->recipients[i].text;
-        size_t n = strlen(e);
-        bool last = i == m->nrecipients - 1;
+    for (int i = 0; i < n; i++) {
+        const char *e = entries[i].text ? entries[i].text : "";
+        size_t len = strlen(e);
+        bool last = i == n - 1;
         const char *sep = last ? it->last_separator : it->separator;
-        if (!sep || ends_in_punct(e, n))
+        if (!sep || ends_in_punct(e, len))
             sep = "";
-        char *txt = vb_arena_printf(lc->arena, "%s%s%s", marker, e, sep);
+        char *txt = vb_arena_printf(lc->arena, "%s%s%s%s", i == 0 ? label : "", marker, e, sep);
         if (!txt)
             return vb_diag_nomem(d);
         vb_span_t *sp = VB_NEW(lc->arena, vb_span_t);
@@ -162,13 +278,35 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
         sp->text = txt;
         sp->len = strlen(txt);
         vb_inline_t in = {sp, 1};
+        vb_style_t est = st;
+        vb_len_t width = col->width, dx = 0;
+        if (!paragraph)
+            est.hang = (i == 0 ? lw : 0) + mw;
+        if (i > 0 && lw) {
+            /* the later entries line up after the label */
+            width -= lw;
+            dx = lw;
+            est.indent = 0;
+        }
         vb_lines_t ls;
-        rc = vb_set_text(&lc->set, &in, &st, col->width, &ls, d);
+        rc = vb_set_text(&lc->set, &in, &est, width > 0 ? width : 1, &ls, d);
         if (rc != VB_OK)
             return rc;
-        for (int k = 0; k < ls.n; k++)
+        for (int k = 0; k < ls.n; k++) {
+            if (dx)
+                shift_line(lc, &ls.v[k], dx);
             if (VB_PUSH(lc->arena, all, ls.v[k]))
                 return vb_diag_nomem(d);
+        }
+    }
+    if (centred) {
+        vb_len_t x1 = 0;
+        for (int k = 0; k < all.n; k++)
+            if (all.v[k].x1 > x1)
+                x1 = all.v[k].x1;
+        vb_len_t dx = (col->width - x1) / 2;
+        for (int k = 0; dx > 0 && k < all.n; k++)
+            shift_line(lc, &all.v[k], dx);
     }
     si->lines.v = all.v;
     si->lines.n = all.n;
@@ -247,8 +385,12 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
                 len = len * it->rule.ratio / 1000;
             else if (it->rule.mode == VB_RULE_FIXED)
                 len = it->rule.length;
+            else if (it->rule.mode == VB_RULE_FULL)
+                len = col->width;
             int64_t mid = col->x + (wx0 + wx1) / 2;
-            int64_t x1 = st->align == VB_ALIGN_LEFT ? col->x + wx0 : mid - len / 2;
+            int64_t x1 = it->rule.mode == VB_RULE_FULL    ? col->x
+                         : st->align == VB_ALIGN_LEFT ? col->x + wx0
+                                                      : mid - len / 2;
             int64_t y = last + it->rule.below;
             if (c) {
                 vb_status_t rc = vb_chunk_add_rule(lc, c, (vb_len_t)x1, (vb_len_t)y, (vb_len_t)(x1 + len),
@@ -288,6 +430,10 @@ vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t
             si->it = &col->items[i];
             si->style = col->items[i].style;
             vb_status_t rc = VB_OK;
+            if (!condition_holds(lc, &si->it->when)) {
+                si->skip = true;
+                continue;
+            }
             if (si->it->kind == VB_PITEM_TEXT) {
                 vb_inline_t in;
                 bool empty = false;

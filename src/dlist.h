@@ -81,6 +81,7 @@ typedef struct vb_dinfo {
     const char *subject;  /* number */
     const char *creator;  /* "vanban 0.1.0" */
     const char *keywords; /* layout profile id the document followed */
+    const char *profile;  /* the profile followed, "id (name)": recorded as /VanbanProfile in Info */
     int year, month, day, hour, minute, second; /* creation date, local */
     int tz_minutes;       /* offset from UTC, e.g. +420 */
     bool keep_hinting;    /* keep TrueType hinting in the embedded fonts */

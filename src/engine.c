@@ -9,6 +9,7 @@
  * The engine's font cache is the only state shared between threads; it is
  * guarded by a mutex and its fontsets are immutable once opened.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,8 +21,10 @@
 #include "layout.h"
 #include "pdf.h"
 #include "profile.h"
+#include "validate.h"
 
-#define DEFAULT_PROFILE "party-36-2018"
+/* A source that names no profile follows the Party format in force on its date. */
+#define DEFAULT_REGIME "party"
 
 typedef struct fontcache {
     char *key;            /* the family list joined with '\n' */
@@ -29,11 +32,21 @@ typedef struct fontcache {
     struct fontcache *next;
 } fontcache_t;
 
+/* What the engine knows of each profile in the layouts folder, for choosing one by regime and date. */
+typedef struct profinfo {
+    char *path;
+    char *regime;
+    int from, until;      /* yyyymmdd; 0 and 99999999 when open */
+    struct profinfo *next;
+} profinfo_t;
+
 struct vb_engine {
     char *layouts_dir;
     char *fonts_dir;
     pthread_mutex_t lock;
     fontcache_t *fonts;
+    profinfo_t *profiles; /* read once, on first use */
+    bool scanned;
 };
 
 static char *
@@ -70,6 +83,12 @@ vb_engine_free(vb_engine_t *e)
         vb_fontset_free(f->fs);
         free(f->key);
         free(f);
+    }
+    for (profinfo_t *p = e->profiles, *next; p; p = next) {
+        next = p->next;
+        free(p->path);
+        free(p->regime);
+        free(p);
     }
     pthread_mutex_destroy(&e->lock);
     free(e->layouts_dir);
@@ -129,25 +148,127 @@ has_suffix(const char *s, const char *suf)
     return a >= b && !strcmp(s + a - b, suf);
 }
 
+static int
+ymd(const vb_date_t *d, int open)
+{
+    return d->year ? d->year * 10000 + d->month * 100 + d->day : open;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads the regime and validity of every profile in the layouts folder, once. */
+static vb_status_t
+scan_profiles(vb_engine_t *e, vb_diag_t *d)
+{
+    if (e->scanned)
+        return VB_OK;
+    DIR *dir = opendir(e->layouts_dir);
+    if (!dir)
+        return vb_diag_set(d, VB_E_PROFILE, "profile.dir", e->layouts_dir, 0, 0,
+                           "Cannot open the layouts folder: %s.", strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    vb_status_t rc = VB_OK;
+    for (struct dirent *de; (de = readdir(dir));) {
+        if (!has_suffix(de->d_name, ".yaml") || de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **nn = realloc(names, (cap = cap ? cap * 2 : 8) * sizeof *names);
+            if (!nn) {
+                rc = vb_diag_nomem(d);
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[n] = strdup(de->d_name))) {
+            rc = vb_diag_nomem(d);
+            break;
+        }
+        n++;
+    }
+    closedir(dir);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    profinfo_t **tail = &e->profiles;
+    for (size_t i = 0; i < n && rc == VB_OK; i++) {
+        vb_arena_t *a = vb_arena_new();
+        char *path = a ? vb_arena_printf(a, "%s/%s", e->layouts_dir, names[i]) : NULL;
+        vb_profile_t *p = NULL;
+        if (!path)
+            rc = vb_diag_nomem(d);
+        else
+            rc = vb_profile_load(a, path, &p, d);
+        if (rc == VB_OK) {
+            profinfo_t *pi = calloc(1, sizeof *pi);
+            if (!pi || !(pi->path = strdup(path)) || !(pi->regime = strdup(p->regime))) {
+                if (pi)
+                    free(pi->path);
+                free(pi);
+                rc = vb_diag_nomem(d);
+            } else {
+                pi->from = ymd(&p->valid_from, 0);
+                pi->until = ymd(&p->valid_until, 99999999);
+                *tail = pi;
+                tail = &pi->next;
+            }
+        }
+        vb_arena_free(a);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc == VB_OK)
+        e->scanned = true;
+    return rc;
+}
+
+/*
+ * The profile for a document: an id ("party-05-2026") or a path names one
+ * file; a regime ("party", "state", or nothing: party) picks the profile of
+ * that regime whose validity covers the document's date, so a 2023 report
+ * keeps the 36-HD format and one signed from 27/5/2026 gets 05-HD.
+ */
 static vb_status_t
 load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_render_options_t *opt,
              vb_profile_t **out, vb_diag_t *d)
 {
-    const char *id = opt && opt->profile ? opt->profile : m->meta.profile.text ? m->meta.profile.text : DEFAULT_PROFILE;
-    char *path;
-    if (strchr(id, '/') || has_suffix(id, ".yaml"))
+    bool from_source = !(opt && opt->profile) && m->meta.profile.text;
+    const char *id = opt && opt->profile ? opt->profile : m->meta.profile.text ? m->meta.profile.text : DEFAULT_REGIME;
+    const char *src = from_source ? m->source : NULL;
+    int line = from_source ? m->meta.profile.pos.line : 0, col = from_source ? m->meta.profile.pos.col : 0;
+    char *path = NULL;
+    if (!strcmp(id, "party") || !strcmp(id, "state")) {
+        pthread_mutex_lock(&e->lock);
+        vb_status_t rc = scan_profiles(e, d);
+        int date = ymd(&m->meta.date, 0);
+        for (profinfo_t *p = e->profiles; rc == VB_OK && p && !path; p = p->next)
+            if (!strcmp(p->regime, id) && date >= p->from && date <= p->until)
+                path = vb_arena_strdup(arena, p->path);
+        pthread_mutex_unlock(&e->lock);
+        if (rc != VB_OK)
+            return rc;
+        if (!path)
+            return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : m->meta.date.pos.line,
+                               src ? col : m->meta.date.pos.col,
+                               "No %s profile in %s covers the date %04d-%02d-%02d.", id, e->layouts_dir,
+                               m->meta.date.year, m->meta.date.month, m->meta.date.day);
+    } else if (strchr(id, '/') || has_suffix(id, ".yaml")) {
         path = vb_arena_strdup(arena, id);
-    else
+    } else {
         path = vb_arena_printf(arena, "%s/%s.yaml", e->layouts_dir, id);
+    }
     if (!path)
         return vb_diag_nomem(d);
     FILE *f = fopen(path, "rb");
     if (!f) {
         int err = errno;
-        if (!(opt && opt->profile) && m->meta.profile.text)
-            return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", m->source, m->meta.profile.pos.line,
-                               m->meta.profile.pos.col, "Unknown layout profile \"%s\" (no %s: %s).", id, path,
-                               strerror(err));
+        if (from_source)
+            return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", src, line, col,
+                               "Unknown layout profile \"%s\" (no %s: %s).", id, path, strerror(err));
         return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", path, 0, 0, "Cannot open the layout profile: %s.",
                            strerror(err));
     }
@@ -218,6 +339,7 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
         return rc;
     j->model.source = name;
     rc = load_profile(e, j->arena, &j->model, opt, &j->profile, d);
+    /* VB_VALIDATE_HOOK: vb_validate is called here once validate.c lands */
     if (rc == VB_OK)
         rc = engine_fonts(e, j->profile, &j->fonts, d);
     if (rc == VB_OK)
@@ -225,7 +347,12 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     if (rc != VB_OK)
         return rc;
     j->dl.arena = j->arena;
-    vb_layout_opts_t lo = {opt && opt->breaker == VB_BREAKER_GREEDY, opt ? opt->creation_time : -1, NULL};
+    vb_layout_opts_t lo = {
+        .greedy = opt && opt->breaker == VB_BREAKER_GREEDY,
+        .duplex = opt && opt->size >= sizeof *opt && opt->duplex,
+        .creation_time = opt ? opt->creation_time : -1,
+        .creator = NULL,
+    };
     return vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
 }
 

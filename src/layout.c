@@ -245,6 +245,102 @@ one_line(vb_arena_t *a, const char *s)
     return c;
 }
 
+/*
+ * A band for a landscape text block delta wider than the portrait one:
+ * columns that span the text block widen with it, columns in its right half
+ * move right with its right edge, the others stay.
+ */
+static vb_status_t
+adapt_band(vb_lctx_t *lc, const vb_band_t *b, vb_len_t portrait_width, vb_len_t delta, vb_band_t *out, vb_diag_t *d)
+{
+    *out = *b;
+    if (!b->present || delta == 0)
+        return VB_OK;
+    out->cols = VB_NEWN(lc->arena, vb_pcolumn_t, b->ncols ? b->ncols : 1);
+    if (!out->cols)
+        return vb_diag_nomem(d);
+    vb_len_t left = lc->text_left, mid = left + portrait_width / 2;
+    for (int i = 0; i < b->ncols; i++) {
+        vb_pcolumn_t c = b->cols[i];
+        if (c.x <= left && c.x + c.width >= left + portrait_width)
+            c.width += delta;
+        else if (c.x + c.width / 2 > mid)
+            c.x += delta;
+        out->cols[i] = c;
+    }
+    return VB_OK;
+}
+
+/*
+ * An appendix goes on landscape pages when it asks, or when one of its tables
+ * cannot fit the text block even with every cell wrapped to its widest word.
+ */
+static vb_status_t
+wants_landscape(vb_lctx_t *lc, const vb_appendix_t *ap, bool *out, vb_diag_t *d)
+{
+    *out = ap->landscape;
+    if (*out || !lc->profile->appendix.auto_landscape)
+        return VB_OK;
+    for (int i = 0; i < ap->blocks.n && !*out; i++) {
+        if (ap->blocks.v[i].kind != VB_BLOCK_TABLE)
+            continue;
+        int64_t w = 0;
+        vb_status_t rc = vb_table_min_width(lc, ap->blocks.v[i].table, &w, d);
+        if (rc != VB_OK)
+            return rc;
+        if (w > lc->text_width)
+            *out = true;
+    }
+    return VB_OK;
+}
+
+static vb_status_t
+layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
+{
+    const vb_profile_t *p = lc->profile;
+    lc->appendix = ap;
+    bool land = false;
+    vb_status_t rc = wants_landscape(lc, ap, &land, d);
+    if (rc != VB_OK)
+        return rc;
+    vb_len_t portrait = lc->text_width, delta = 0;
+    vb_band_t header = p->appendix.header, title = p->appendix.title;
+    if (land) {
+        /* the page turns: its width is the portrait height; the margins keep their sides */
+        lc->text_width = p->page_height - p->margin_left - p->margin_right;
+        delta = lc->text_width - portrait;
+        rc = adapt_band(lc, &p->appendix.header, portrait, delta, &header, d);
+        if (rc == VB_OK)
+            rc = adapt_band(lc, &p->appendix.title, portrait, delta, &title, d);
+        if (rc != VB_OK)
+            return rc;
+    }
+    int first = lc->chunks.n;
+    vb_chunk_t *c = NULL;
+    rc = vb_band_layout(lc, &header, &c, d);
+    if (rc == VB_OK)
+        rc = vb_band_layout(lc, &title, &c, d);
+    if (rc == VB_OK && c && lc->chunks.n - first > 1)
+        c->keep_with_prev = true;
+    if (rc == VB_OK && lc->chunks.n > first) {
+        vb_chunk_t *f = lc->chunks.v[first];
+        f->break_before = p->appendix.new_page || land;
+        f->restart_numbers = p->appendix.restart_page_numbers;
+        f->outline_level = 1;
+        f->outline_title = inline_text(lc, &ap->label);
+    }
+    if (rc == VB_OK)
+        rc = flow_blocks(lc, &ap->blocks, lc->chunks.n > first, d);
+    if (rc == VB_OK && land) {
+        for (int k = first; k < lc->chunks.n; k++)
+            lc->chunks.v[k]->landscape = true;
+        /* the page after a landscape appendix turns back */
+    }
+    lc->text_width = portrait;
+    lc->appendix = NULL;
+    return rc;
+}
+
 vb_status_t
 vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset_t *fonts,
           const vb_layout_opts_t *opts, vb_dlist_t *dl, vb_diag_t *d)
@@ -261,54 +357,68 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     lc.text_left = profile->margin_left;
     lc.text_width = profile->page_width - profile->margin_left - profile->margin_right;
     lc.date_text = format_date(&lc, &model->meta.date);
+    lc.duplex = profile->has_duplex && ((opts && opts->duplex) || model->meta.duplex);
+    const vb_meta_t *m = &model->meta;
 
+    /* page 1: the overlay (outside the flow), the header, the footer (kept aside), the title */
     vb_chunk_t *c = NULL;
-    vb_status_t rc = vb_band_layout(&lc, &profile->header, &c, d);
-    if (rc == VB_OK)
-        rc = vb_band_layout(&lc, &profile->title, &c, d);
-    if (rc == VB_OK && c) {
-        c->keep_with_prev = true;
-        c->outline_level = 1;
-        c->outline_title = one_line(lc.arena, model->meta.title.text ? model->meta.title.text : model->meta.kind.text);
+    vb_status_t rc = vb_band_layout(&lc, &profile->overlay, &c, d);
+    bool have_overlay = rc == VB_OK && c;
+    if (have_overlay) {
+        c->absolute = true;
+        c->height = c->fit = 0;
     }
     if (rc == VB_OK)
-        rc = flow_blocks(&lc, &model->body, c != NULL, d);
+        rc = vb_band_layout(&lc, &profile->header, &c, d);
+    if (rc == VB_OK && c && have_overlay)
+        c->keep_with_prev = true;
+    if (rc == VB_OK) {
+        vb_chunk_t *f = NULL;
+        rc = vb_band_layout(&lc, &profile->first_footer, &f, d);
+        if (rc == VB_OK && f) {
+            lc.chunks.n--; /* not in the flow: paginate keeps room for it at the foot of page 1 */
+            f->anchor_bottom = profile->first_footer.bottom;
+            lc.first_footer = f;
+        }
+    }
+    int before_title = lc.chunks.n;
+    if (rc == VB_OK)
+        rc = vb_band_layout(&lc, &profile->title, &c, d);
+    if (rc == VB_OK && lc.chunks.n > before_title) {
+        c->keep_with_prev = true;
+        c->outline_level = 1;
+        c->outline_title = one_line(lc.arena, m->title.text ? m->title.text : m->kind.text);
+    }
+    if (rc == VB_OK)
+        rc = flow_blocks(&lc, &model->body, lc.chunks.n > 0, d);
+
+    /* the closing block, kept with the last lines of the body, and the last page's footer */
     if (rc == VB_OK) {
         int last = lc.chunks.n;
-        rc = vb_band_layout(&lc, &profile->closing, &c, d);
+        const vb_band_t *closing =
+            m->nsigners > 1 && profile->closing_joint.present ? &profile->closing_joint : &profile->closing;
+        rc = vb_band_layout(&lc, closing, &c, d);
         if (rc == VB_OK && c) {
             c->keep_with_prev = true;
-            /* the last closing_keep lines of the body stay with the closing block */
             for (int k = 1; k < profile->breaking.closing_keep && last - k > 0; k++)
                 lc.chunks.v[last - k]->keep_with_prev = true;
         }
     }
-    for (int i = 0; rc == VB_OK && i < model->nappendices; i++) {
-        const vb_appendix_t *ap = &model->appendices[i];
-        lc.appendix = ap;
-        int first = lc.chunks.n;
-        rc = vb_band_layout(&lc, &profile->appendix.header, &c, d);
-        if (rc == VB_OK)
-            rc = vb_band_layout(&lc, &profile->appendix.title, &c, d);
-        if (rc == VB_OK && c && lc.chunks.n - first > 1)
-            c->keep_with_prev = true;
-        if (rc == VB_OK && lc.chunks.n > first) {
-            vb_chunk_t *f = lc.chunks.v[first];
-            f->break_before = profile->appendix.new_page;
-            f->restart_numbers = profile->appendix.restart_page_numbers;
-            f->outline_level = 1;
-            f->outline_title = inline_text(&lc, &ap->label);
+    if (rc == VB_OK) {
+        vb_chunk_t *f = NULL;
+        rc = vb_band_layout(&lc, &profile->last_footer, &f, d);
+        if (rc == VB_OK && f) {
+            f->keep_with_prev = true;
+            f->anchor_bottom = profile->last_footer.bottom;
         }
-        if (rc == VB_OK)
-            rc = flow_blocks(&lc, &ap->blocks, lc.chunks.n > first, d);
     }
-    lc.appendix = NULL;
+    for (int i = 0; rc == VB_OK && i < model->nappendices; i++)
+        rc = layout_appendix(&lc, &model->appendices[i], d);
     if (rc != VB_OK) {
         vb_set_finish(&lc.set);
         return rc;
     }
 
-    const vb_meta_t *m = &model->meta;
     if (m->kind.text && m->title.text)
         dl->info.title = vb_arena_printf(lc.arena, "%s %s", m->kind.text, one_line(lc.arena, m->title.text));
     else
@@ -316,6 +426,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     dl->info.author = one_line(lc.arena, m->issuer.text);
     dl->info.subject = m->number.text ? vb_arena_printf(lc.arena, "Số %s", m->number.text) : NULL;
     dl->info.keywords = profile->id;
+    dl->info.profile = profile->name ? vb_arena_printf(lc.arena, "%s (%s)", profile->id, profile->name) : profile->id;
     dl->info.creator = opts && opts->creator ? opts->creator : "vanban " VB_VERSION_STRING;
     set_info_date(model, opts, &dl->info);
     rc = vb_paginate(&lc, dl, d);

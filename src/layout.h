@@ -17,6 +17,7 @@
 
 typedef struct vb_layout_opts {
     bool greedy;            /* greedy line breaking (for comparison) */
+    bool duplex;            /* mirrored margins on even pages (also when the source asks) */
     int64_t creation_time;  /* -1: from the document's date */
     const char *creator;    /* "vanban 0.1.0" */
 } vb_layout_opts_t;
@@ -40,6 +41,9 @@ struct vb_chunk {
     /* outline entry, if this chunk starts a heading or an appendix */
     const char *outline_title;
     int outline_level;
+    bool absolute;          /* placed at `top` on its page without moving the flow (overlays) */
+    vb_len_t anchor_bottom; /* > 0: its bottom edge goes at this y, below the flow (footers) */
+    bool landscape;         /* set on a landscape page */
     /* table rows: the head rows to repeat when this row starts a page */
     vb_chunk_t **head;
     int nhead;
@@ -54,6 +58,8 @@ typedef struct vb_lctx {
     VB_VEC(vb_chunk_t *) chunks;
     const char *date_text;           /* the formatted date */
     const vb_appendix_t *appendix;   /* while laying out an appendix */
+    vb_chunk_t *first_footer;        /* page 1's footer band (not in the flow) */
+    bool duplex;                     /* mirrored margins on even pages */
 } vb_lctx_t;
 
 vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);
@@ -65,6 +71,12 @@ vb_status_t vb_chunk_add_rule(vb_lctx_t *lc, vb_chunk_t *c, vb_len_t x1, vb_len_
 
 /* Sets a band as one chunk. appendix may be NULL. */
 vb_status_t vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t *d);
+
+/*
+ * The narrowest a table can be set: every column as wide as its widest word
+ * (for choosing landscape pages: a table that cannot fit even so needs them).
+ */
+vb_status_t vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t *d);
 
 /* Sets a table as chunks appended to lc->chunks (one per row, head rows repeated). */
 vb_status_t vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d);

@@ -37,7 +37,8 @@ repeats_head(vb_chunk_t **chunks, int i)
 }
 
 static vb_status_t
-emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_chunk_t *c, vb_len_t y, vb_diag_t *d)
+emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_chunk_t *c, vb_len_t dx, vb_len_t y,
+           vb_diag_t *d)
 {
     for (int k = 0; k < c->items.n; k++) {
         vb_ditem_t *it = vb_dpage_add(dl, *pg, c->items.v[k].kind);
@@ -51,16 +52,20 @@ emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_ch
                 return vb_diag_nomem(d);
             for (int j = 0; j < it->u.run.n; j++) {
                 g[j] = it->u.run.glyphs[j];
+                g[j].x += dx;
                 g[j].y += y;
             }
             it->u.run.glyphs = g;
             break;
         }
         case VB_DITEM_RULE:
+            it->u.rule.x1 += dx;
+            it->u.rule.x2 += dx;
             it->u.rule.y1 += y;
             it->u.rule.y2 += y;
             break;
         case VB_DITEM_BOX:
+            it->u.box.x += dx;
             it->u.box.y += y;
             break;
         }
@@ -72,8 +77,10 @@ emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_ch
 }
 
 static vb_status_t
-add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_diag_t *d)
+add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_len_t dx, vb_diag_t *d)
 {
+    /* centred on this page's text block (landscape pages are wider) */
+    vb_len_t text_width = pg->width - lc->profile->margin_left - lc->profile->margin_right;
     const vb_pagenum_t *pn = &lc->profile->page_number;
     char num[16];
     snprintf(num, sizeof num, "%d", number);
@@ -98,7 +105,7 @@ add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_di
     vb_style_t st = pn->style;
     st.indent = st.hang = 0;
     vb_lines_t lines;
-    vb_status_t rc = vb_set_text(&lc->set, &in, &st, lc->text_width, &lines, d);
+    vb_status_t rc = vb_set_text(&lc->set, &in, &st, text_width, &lines, d);
     if (rc != VB_OK || lines.n == 0)
         return rc;
     /* the baseline sits so that the highest ink of the number is at ink_top */
@@ -117,7 +124,7 @@ add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_di
     vb_len_t base = pn->ink_top + (f ? vb_font_scale(f, top, st.size) : 0);
     vb_chunk_t tmp;
     memset(&tmp, 0, sizeof tmp);
-    rc = vb_chunk_add_line(lc, &tmp, ln, lc->text_left, base, d);
+    rc = vb_chunk_add_line(lc, &tmp, ln, lc->text_left + dx, base, d);
     if (rc != VB_OK)
         return rc;
     for (int k = 0; k < tmp.items.n; k++) {
@@ -129,13 +136,27 @@ add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_di
     return VB_OK;
 }
 
+/* The flow's bottom limit on page k (page 1 keeps room for its footer). */
+static vb_len_t
+page_bottom(const vb_lctx_t *lc, int k, bool landscape)
+{
+    const vb_profile_t *p = lc->profile;
+    vb_len_t bottom = (landscape ? p->page_width : p->page_height) - p->margin_bottom;
+    if (k == 0 && lc->first_footer) {
+        vb_len_t top = lc->first_footer->anchor_bottom - lc->first_footer->fit;
+        if (top < bottom)
+            bottom = top;
+    }
+    return bottom;
+}
+
 vb_status_t
 vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
 {
     const vb_profile_t *p = lc->profile;
     vb_chunk_t **ch = lc->chunks.v;
     int n = lc->chunks.n;
-    vb_len_t top = p->margin_top, bottom = p->page_height - p->margin_bottom;
+    vb_len_t top = p->margin_top;
     vb_len_t *ys = VB_NEWN(lc->arena, vb_len_t, n ? n : 1);
     if (!ys)
         return vb_diag_nomem(d);
@@ -148,22 +169,36 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
         pageinfo_t pi;
         memset(&pi, 0, sizeof pi);
         pi.start = i;
+        bool land = ch[i]->landscape;
+        vb_len_t bottom = page_bottom(lc, pages.n, land);
         if (repeats_head(ch, i)) {
             pi.head = ch[i]->head;
             pi.nhead = ch[i]->nhead;
             for (int k = 0; k < pi.nhead; k++)
                 pi.head_height += pi.head[k]->height;
         }
-        y = (ch[i]->top >= 0 ? ch[i]->top : top) + pi.head_height;
+        y = (ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi.head_height;
         int j = i;
+        bool placed = false; /* a flow chunk is on the page (absolute ones do not count) */
         while (j < n) {
             vb_chunk_t *c = ch[j];
-            if (j > i && c->break_before)
+            if (j > i && (c->break_before || c->landscape != land))
                 break;
-            vb_len_t sb = j == i ? 0 : c->space_before;
-            if (j == i || y + sb + c->fit <= bottom) {
+            if (c->absolute) {
+                ys[j] = c->top;
+                j++;
+                continue;
+            }
+            if (!placed && c->top >= 0)
+                y = c->top + pi.head_height; /* a band with its own top opens the page */
+            vb_len_t sb = !placed ? 0 : c->space_before;
+            vb_len_t limit = c->anchor_bottom > 0 ? c->anchor_bottom : bottom;
+            if (!placed || y + sb + c->fit <= limit) {
                 ys[j] = (vb_len_t)(y + sb);
-                y += sb + c->height;
+                if (c->anchor_bottom > 0 && c->anchor_bottom - c->fit > ys[j])
+                    ys[j] = c->anchor_bottom - c->fit; /* footers sit as low as they may */
+                y = ys[j] + c->height;
+                placed = true;
                 j++;
                 continue;
             }
@@ -197,23 +232,33 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
 
     for (int k = 0; k < pages.n; k++) {
         pageinfo_t *pi = &pages.v[k];
-        vb_dpage_t *pg = vb_dlist_add_page(dl, p->page_width, p->page_height);
+        bool land = pi->start < n && ch[pi->start]->landscape;
+        vb_dpage_t *pg = land ? vb_dlist_add_page(dl, p->page_height, p->page_width)
+                              : vb_dlist_add_page(dl, p->page_width, p->page_height);
         if (!pg)
             return vb_diag_nomem(d);
-        vb_len_t hy = ch[pi->start]->top >= 0 ? ch[pi->start]->top : top;
+        /* two-sided printing: even pages take the mirrored margins */
+        vb_len_t dx = lc->duplex && k % 2 == 1 ? p->duplex_left - p->margin_left : 0;
+        vb_len_t hy = top;
         for (int h = 0; h < pi->nhead; h++) {
-            vb_status_t rc = emit_items(lc, dl, &pg, k, pi->head[h], hy, d);
+            vb_status_t rc = emit_items(lc, dl, &pg, k, pi->head[h], dx, hy, d);
             if (rc != VB_OK)
                 return rc;
             hy += pi->head[h]->height;
         }
         for (int c = pi->start; c < pi->end; c++) {
-            vb_status_t rc = emit_items(lc, dl, &pg, k, ch[c], ys[c], d);
+            vb_status_t rc = emit_items(lc, dl, &pg, k, ch[c], dx, ys[c], d);
+            if (rc != VB_OK)
+                return rc;
+        }
+        if (k == 0 && lc->first_footer) {
+            vb_status_t rc = emit_items(lc, dl, &pg, k, lc->first_footer, dx,
+                                        lc->first_footer->anchor_bottom - lc->first_footer->fit, d);
             if (rc != VB_OK)
                 return rc;
         }
         if (p->page_number.present && pi->number >= p->page_number.first) {
-            vb_status_t rc = add_page_number(lc, dl, pg, pi->number, d);
+            vb_status_t rc = add_page_number(lc, dl, pg, pi->number, dx, d);
             if (rc != VB_OK)
                 return rc;
         }

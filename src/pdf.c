@@ -238,6 +238,12 @@ add_info(builder_t *b)
         if (st != HPDF_OK)
             return fail(b, st, "setting the document information");
     }
+    /* which format the document followed: the profile's id and name */
+    if (in->profile && in->creator && in->creator[0]) {
+        vb_status_t vs = vb_pdf_set_info_text(b->pdf, "VanbanProfile", in->profile, b->d);
+        if (vs != VB_OK)
+            return vs;
+    }
     if (in->year > 0) {
         int tz = in->tz_minutes < 0 ? -in->tz_minutes : in->tz_minutes;
         HPDF_Date date = {
@@ -333,6 +339,7 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
     mix_cstr(&h, in->subject);
     mix_cstr(&h, in->creator);
     mix_cstr(&h, in->keywords);
+    mix_cstr(&h, in->profile);
     const int date[] = {in->year, in->month, in->day, in->hour, in->minute, in->second, in->tz_minutes};
     for (size_t i = 0; i < sizeof date / sizeof date[0]; i++)
         mix(&h, (uint64_t)(int64_t)date[i]);

@@ -778,6 +778,19 @@ vb_pdf_set_id(HPDF_Doc pdf, const unsigned char id[16], vb_diag_t *d)
 }
 
 vb_status_t
+vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d)
+{
+    /* libharu creates the Info dictionary with the first standard entry; call after one is set */
+    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+    if (!pdf->info || !enc)
+        return vb_pdf_haru_fail(pdf, HPDF_OK, "adding to the document information", d);
+    HPDF_STATUS st = HPDF_Dict_Add(pdf->info, key, HPDF_String_New(pdf->mmgr, utf8, enc));
+    if (st != HPDF_OK)
+        return vb_pdf_haru_fail(pdf, st, "adding to the document information", d);
+    return VB_OK;
+}
+
+vb_status_t
 vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d)
 {
     HPDF_Dict labels = HPDF_Dict_GetItem(pdf->catalog, "PageLabels", HPDF_OCLASS_DICT);

@@ -43,14 +43,12 @@ cell_style(const vb_lctx_t *lc, const vb_table_t *t, int r, int c)
     return st;
 }
 
+/* Natural and minimum widths of each column (padding and border included). */
 static vb_status_t
-column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, vb_len_t *w, vb_diag_t *d)
+measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, vb_diag_t *d)
 {
     const vb_ptable_t *pt = &lc->profile->table;
     int nc = t->ncols;
-    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
-    if (!nat || !min)
-        return vb_diag_nomem(d);
     vb_len_t pad = 2 * pt->pad_x + pt->border;
     for (int c = 0; c < nc; c++)
         nat[c] = min[c] = pad;
@@ -86,6 +84,35 @@ column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_fi
             }
         }
     }
+    return VB_OK;
+}
+
+vb_status_t
+vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t *d)
+{
+    int nc = t->ncols;
+    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc ? nc : 1), *min = VB_NEWN(lc->arena, int64_t, nc ? nc : 1);
+    if (!nat || !min)
+        return vb_diag_nomem(d);
+    vb_status_t rc = measure_columns(lc, t, nat, min, d);
+    *width = 0;
+    for (int c = 0; c < nc; c++)
+        *width += min[c];
+    return rc;
+}
+
+static vb_status_t
+column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, vb_len_t *w, vb_diag_t *d)
+{
+    const vb_ptable_t *pt = &lc->profile->table;
+    int nc = t->ncols;
+    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
+    if (!nat || !min)
+        return vb_diag_nomem(d);
+    vb_status_t mrc = measure_columns(lc, t, nat, min, d);
+    if (mrc != VB_OK)
+        return mrc;
+    (void)pt;
     int64_t sum_nat = 0, sum_min = 0;
     for (int c = 0; c < nc; c++) {
         if (nat[c] < min[c])

@@ -30,8 +30,10 @@ static const char usage_text[] =
     "\n"
     "Options:\n"
     "  -o, --output FILE   the PDF to write (written to a temporary file, then renamed)\n"
-    "  --profile ID        layout profile (layouts/ID.yaml or a path), overriding the source\n"
+    "  --profile ID        layout profile (layouts/ID.yaml, a path, or a regime: party, state), overriding\n"
+    "                      the source; a regime picks the profile in force on the document's date\n"
     "  --greedy            greedy line breaking instead of total fit (for comparison)\n"
+    "  --duplex            two-sided printing: mirrored margins on even pages\n"
     "  --layouts DIR       where profiles live (default: $VANBAN_LAYOUTS, ./layouts, or the installed ones)\n"
     "  --fonts DIR         a folder with your own fonts (e.g. Times New Roman); default: $VANBAN_FONTS or ./fonts\n"
     "\n"
@@ -150,6 +152,7 @@ main(int argc, char **argv)
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL;
     bool greedy = false;
+    int duplex = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -171,6 +174,8 @@ main(int argc, char **argv)
             stage = a + 8;
         } else if (!strcmp(a, "--greedy")) {
             greedy = true;
+        } else if (!strcmp(a, "--duplex")) {
+            duplex = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "vanban: unknown option '%s'\n%s", a, usage_text);
             return 2;
@@ -216,7 +221,7 @@ main(int argc, char **argv)
     if (st != VB_OK)
         return report(&diag, st);
 
-    vb_render_options_t ro = {sizeof ro, profile, greedy ? VB_BREAKER_GREEDY : VB_BREAKER_DEFAULT, -1};
+    vb_render_options_t ro = {sizeof ro, profile, greedy ? VB_BREAKER_GREEDY : VB_BREAKER_DEFAULT, -1, duplex};
     int rc = 0;
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);

@@ -57,7 +57,7 @@ lay(const char *body)
     if (r.rc == VB_OK) {
         m.source = "t.md";
         r.dl.arena = r.arena;
-        vb_layout_opts_t o = {false, -1, NULL};
+        vb_layout_opts_t o = {.creation_time = -1};
         r.rc = vb_layout(&m, p, fonts, &o, &r.dl, &r.diag);
     }
     if (r.rc != VB_OK)
