@@ -126,6 +126,10 @@ VB_API vb_status_t vb_dump_stage(vb_engine_t *engine, const char *src, size_t le
                                  vb_stage_t stage, const vb_render_options_t *opt, char **out, size_t *out_len,
                                  vb_diag_t *diag);
 
+/* As vb_dump_stage, reading the source from a file. */
+VB_API vb_status_t vb_dump_file(vb_engine_t *engine, const char *src_path, vb_stage_t stage,
+                                const vb_render_options_t *opt, char **out, size_t *out_len, vb_diag_t *diag);
+
 #ifdef __cplusplus
 }
 #endif

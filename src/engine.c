@@ -417,6 +417,23 @@ vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const
 }
 
 vb_status_t
+vb_dump_file(vb_engine_t *e, const char *src_path, vb_stage_t stage, const vb_render_options_t *opt, char **out,
+             size_t *out_len, vb_diag_t *d)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (!src_path)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing source path.");
+    size_t len = 0;
+    char *buf = slurp(src_path, &len);
+    if (!buf)
+        return vb_diag_set(d, VB_E_IO, "io.read", src_path, 0, 0, "Cannot read the source: %s.", strerror(errno));
+    vb_status_t rc = vb_dump_stage(e, buf, len, src_path, stage, opt, out, out_len, d);
+    free(buf);
+    return rc;
+}
+
+vb_status_t
 vb_dump_stage(vb_engine_t *e, const char *src, size_t len, const char *name, vb_stage_t stage,
               const vb_render_options_t *opt, char **out, size_t *out_len, vb_diag_t *d)
 {

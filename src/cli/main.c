@@ -115,37 +115,6 @@ find_fonts(const char *opt)
     return is_dir("fonts") ? "fonts" : NULL;
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (n < cap)
-            break;
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    if (buf && ferror(f)) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -228,17 +197,9 @@ main(int argc, char **argv)
         if (st != VB_OK)
             rc = report(&diag, st);
     } else {
-        size_t len = 0;
-        char *buf = read_file(src, &len);
-        if (!buf) {
-            fprintf(stderr, "%s: error: cannot read: %s [io.read]\n", src, strerror(errno));
-            vb_engine_free(engine);
-            return 3;
-        }
         char *text = NULL;
         size_t tlen = 0;
-        st = vb_dump_stage(engine, buf, len, src, st_kind, &ro, &text, &tlen, &diag);
-        free(buf);
+        st = vb_dump_file(engine, src, st_kind, &ro, &text, &tlen, &diag);
         if (st != VB_OK) {
             rc = report(&diag, st);
         } else {
