@@ -345,6 +345,19 @@ vb_fmt_milli(char *buf, int64_t v)
     return o;
 }
 
+/* -------------------------------------------------------------- hashing */
+
+uint64_t
+vb_fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
 /* ---------------------------------------------------------------- UTF-8 */
 
 int

@@ -86,6 +86,11 @@ bool vb_parse_int(const char *s, size_t len, int64_t *out);
  */
 int vb_fmt_milli(char *buf, int64_t v);
 
+/* ---- hashing ---- */
+/* FNV-1a over n bytes, continuing from h (start with VB_FNV_SEED). Not for security. */
+#define VB_FNV_SEED 0xcbf29ce484222325ULL
+uint64_t vb_fnv1a(uint64_t h, const void *p, size_t n);
+
 /* ---- UTF-8 ---- */
 /* Decodes one code point at s[0..len); returns its length, 0 on invalid UTF-8. */
 int vb_utf8_decode(const char *s, size_t len, uint32_t *cp);

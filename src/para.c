@@ -123,12 +123,7 @@ vb_set_finish(vb_setctx_t *ctx)
 static uint64_t
 word_hash(int face, vb_len_t size, const char *w, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(face * 131 + size);
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)w[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+    return vb_fnv1a(VB_FNV_SEED ^ (uint64_t)(face * 131 + size), w, n);
 }
 
 /* Doubles the table; false when memory is short (the cache then stops growing). */

@@ -268,17 +268,6 @@ add_info(builder_t *b)
     return VB_OK;
 }
 
-static uint64_t
-fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 /*
  * The content hash behind the /ID: two lanes with different seeds, fed field
  * by field (values, not struct bytes, so padding never matters). It covers
@@ -305,8 +294,8 @@ mix_str(idhash_t *h, const char *s, size_t n)
         return;
     }
     mix(h, n);
-    h->a = fnv1a(h->a, s, n);
-    h->b = fnv1a(h->b ^ 0x5bd1e995, s, n);
+    h->a = vb_fnv1a(h->a, s, n);
+    h->b = vb_fnv1a(h->b ^ 0x5bd1e995, s, n);
 }
 
 static void
@@ -546,7 +535,7 @@ open_temp(char *tmp, size_t suffix_at)
                     (uint64_t)(uintptr_t)tmp;
     static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     for (int attempt = 0; attempt < 100; attempt++) {
-        uint64_t h = fnv1a(seed, &attempt, sizeof attempt);
+        uint64_t h = vb_fnv1a(seed, &attempt, sizeof attempt);
         for (int i = 0; i < 6; i++) {
             tmp[suffix_at + (size_t)i] = letters[h % 62];
             h /= 62;

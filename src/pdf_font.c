@@ -225,17 +225,6 @@ em1000(const vb_font_info_t *fi, int v)
     return (int32_t)(x >= 0 ? (x + u / 2) / u : -((-x + u / 2) / u));
 }
 
-static uint64_t
-fnv1a(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
 static int
 cmp_u32(const void *a, const void *b)
 {
@@ -609,12 +598,12 @@ new_stream(vb_pdf_fonts_t *pf, const void *data, size_t n)
 static void
 subset_tag(const pface_t *pc, char tag[7])
 {
-    uint64_t h = fnv1a(0xcbf29ce484222325ULL, pc->info->ps_name, strlen(pc->info->ps_name));
+    uint64_t h = vb_fnv1a(0xcbf29ce484222325ULL, pc->info->ps_name, strlen(pc->info->ps_name));
     for (int i = 0; i < pc->used.n; i++) {
         uint32_t gid = pc->used.v[i];
         unsigned char b[4] = {(unsigned char)(gid >> 24), (unsigned char)(gid >> 16), (unsigned char)(gid >> 8),
                               (unsigned char)gid};
-        h = fnv1a(h, b, 4);
+        h = vb_fnv1a(h, b, 4);
     }
     for (int i = 0; i < 6; i++) {
         tag[i] = (char)('A' + h % 26);
