@@ -55,7 +55,8 @@
  * Fallback. When no set of breaks keeps every line within tolerance, the
  * active list empties; the breaker then runs a second, final pass with an
  * infinite tolerance, where every line that is not overfull is feasible
- * (with badness capped, so the optimisation still prefers tighter lines).
+ * and badness is not capped, so the optimisation still prefers tighter lines
+ * and never leaves a lone unjustifiable word when it can stretch a line.
  * If even then every active node would end in an overfull line at a
  * breakpoint, the node nearest to it makes an overfull line there: that
  * line then holds only material with no legal break inside (with breaks at
@@ -116,6 +117,7 @@ typedef struct ctx {
     size_t nnodes, cap;
     int head;   /* first active node, -1 when none */
     int count;  /* number of active nodes */
+    bool uncapped; /* the final pass: badness is not capped (see badness()) */
 } ctx_t;
 
 typedef struct line {
@@ -211,13 +213,25 @@ report_ratio(double r, bool over)
     return v;
 }
 
+/*
+ * Badness, capped at BADNESS_INF in the normal pass, where a line that bad
+ * is outside any sane tolerance anyway. The final pass must still rank the
+ * bad lines it has to choose from, so there the badness is not capped, and a
+ * line with nothing to stretch (one word left on a justified line) costs
+ * more than any stretched line: without that, a lone ragged word would cost
+ * no more than a line spaced 3.5 times wide, and the breaker would pick it.
+ */
+#define BADNESS_NOTHING_TO_STRETCH 1e12
+
 static double
-badness(double r)
+badness(double r, bool uncapped)
 {
     double a = fabs(r);
     if (isinf(a))
-        return BADNESS_INF;
+        return uncapped ? BADNESS_NOTHING_TO_STRETCH : BADNESS_INF;
     double b = 100.0 * a * a * a;
+    if (uncapped)
+        return b < BADNESS_NOTHING_TO_STRETCH ? b : BADNESS_NOTHING_TO_STRETCH;
     return b > BADNESS_INF ? BADNESS_INF : b;
 }
 
@@ -245,7 +259,7 @@ line_demerits(const ctx_t *c, const node_t *a, int b, double r)
 {
     const vb_lbparams_t *p = c->p;
     const vb_lbitem_t *it = &c->items[b];
-    double lb = (double)p->line_penalty + badness(r);
+    double lb = (double)p->line_penalty + badness(r, c->uncapped);
     double d = lb * lb;
     if (it->type == VB_LB_PENALTY && !is_forced(it)) {
         double pen = (double)it->penalty;
@@ -424,6 +438,7 @@ try_break(ctx_t *c, int b, double tolerance, bool final)
 static int
 total_fit_pass(ctx_t *c, double tolerance, bool final, int *best)
 {
+    c->uncapped = final;
     c->nnodes = 0;
     c->head = -1;
     c->count = 0;

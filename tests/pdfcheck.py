@@ -695,3 +695,129 @@ def _selftest():
 
 if __name__ == "__main__":
     sys.exit(_selftest())
+
+
+# --------------------------------------------------------------------------
+# The body flow: paragraphs and headings across pages (tests/test_typography.py,
+# tests/bench/justify.py). Appended after the self-test so that the lines
+# above stay as they were; importing the module defines these as usual.
+# --------------------------------------------------------------------------
+
+class FlowBlock(object):
+    """A paragraph ("para") or heading ("heading") of the body: its lines in
+    order, possibly on several pages (each Line knows its .page)."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.lines = []
+
+    @property
+    def text(self):
+        return " ".join(l.text for l in self.lines)
+
+    def parts(self):
+        """[(page number, lines on it)] in order."""
+        out = []
+        for l in self.lines:
+            if out and out[-1][0] == l.page.n:
+                out[-1][1].append(l)
+            else:
+                out.append((l.page.n, [l]))
+        return out
+
+    def __repr__(self):
+        return "<%s p%s %d lines %r>" % (self.kind, "/".join(str(n) for n, _ in self.parts()), len(self.lines),
+                                         self.text[:40])
+
+
+def closing_anchor(pages, label="Nơi nhận:"):
+    """(page index, Line) of the closing block's "Nơi nhận:" line, or (None, None)."""
+    for i, p in enumerate(pages):
+        for l in p.lines:
+            if l.text == label:
+                return i, l
+    return None, None
+
+
+def flow_lines(pages, body_size=14.0, top_mm=20.0, title_end="-----"):
+    """Per page index, the lines of the body flow: of the body's size, below
+    the top margin (not the page number), below the title block's "-----" on
+    page 1, above "Nơi nhận:" on the closing page, and none on the pages after
+    it (appendices). Table cells (12 pt) and the header, title and closing
+    bands are left out."""
+    ci, cl = closing_anchor(pages)
+    out = []
+    for i, p in enumerate(pages):
+        ls = [l for l in p.lines if abs(l.size - body_size) < 0.05 and mm(l.base) > top_mm]
+        if i == 0:
+            ends = [l for l in p.lines if l.text == title_end]
+            ls = [l for l in ls if ends and l.base > ends[0].base + 1.0]
+        if ci is not None and i == ci:
+            ls = [l for l in ls if l.base < cl.base - 1.0]
+        if ci is not None and i > ci:
+            ls = []
+        out.append(sorted(ls, key=lambda l: (l.base, l.x0)))
+    return out
+
+
+def flow_blocks(pages, body_size=14.0, leading=18.0, left_mm=30.0, indent_mm=10.0):
+    """The body's paragraphs and headings, in order. A heading line is one whose
+    letters are mostly bold. A block starts at a line indented by indent_mm, at
+    a change of kind, or after a gap larger than the leading (paragraph
+    spacing, a table); a page's first line continues the previous page's last
+    block when it starts at the left margin and is of the same kind."""
+    blocks = []
+    prev = None
+    for ls in flow_lines(pages, body_size):
+        for k, l in enumerate(ls):
+            kind = "heading" if l.bold else "para"
+            indented = abs(mm(l.x0) - (left_mm + indent_mm)) < 0.5
+            at_left = abs(mm(l.x0) - left_mm) < 0.5
+            new = True
+            if prev is not None and blocks and blocks[-1].kind == kind and not indented:
+                if k == 0:
+                    new = not at_left or prev.page.n != l.page.n - 1
+                else:
+                    new = l.base - prev.base > leading + 1.0
+            if new:
+                blocks.append(FlowBlock(kind))
+            blocks[-1].lines.append(l)
+            prev = l
+        # a page whose flow ends early (a table, the closing) breaks nothing: the next page decides
+    return blocks
+
+
+def word_gaps(line):
+    """[(gap, natural)] in points between the words of a line: gap from the
+    previous word's last character's right edge to the next word's first
+    character's left edge; natural, the summed widths of the space characters
+    between them (their advance in the font, as the PDF's widths say)."""
+    out = []
+    prev_ink, spaces = None, 0.0
+    for c in line.chars:
+        if c.c.isspace():
+            spaces += c.x1 - c.x0
+            continue
+        if prev_ink is not None and spaces > 0:
+            out.append((c.x0 - prev_ink.x1, spaces))
+        prev_ink, spaces = c, 0.0
+    return out
+
+
+def space_ratio(line):
+    """Mean inter-word gap over the mean natural space of a line; None without a space."""
+    g = word_gaps(line)
+    if not g:
+        return None
+    return sum(a for a, _ in g) / sum(b for _, b in g)
+
+
+def percentile(values, q):
+    """The q-th percentile (0..100) of values, linear between closest ranks (numpy's default)."""
+    v = sorted(values)
+    if not v:
+        return float("nan")
+    pos = (len(v) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo)

@@ -269,11 +269,11 @@ test_party_profile(void)
 
     /* breaking */
     CHECK_INT(p->breaking.space_stretch, 500);
-    CHECK_INT(p->breaking.space_shrink, 200);
+    CHECK_INT(p->breaking.space_shrink, 330);
     CHECK_INT(p->breaking.tolerance, 2000);
     CHECK_INT(p->breaking.line_penalty, 10);
-    CHECK_INT(p->breaking.loose_ratio, 800);
-    CHECK_INT(p->breaking.loose_demerits, 10000);
+    CHECK_INT(p->breaking.loose_ratio, 300);
+    CHECK_INT(p->breaking.loose_demerits, 50000);
     CHECK(!p->breaking.greedy);
     CHECK_INT(p->breaking.orphans, 2);
     CHECK_INT(p->breaking.widows, 2);
