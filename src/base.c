@@ -47,6 +47,26 @@ vb_arena_free(vb_arena_t *a)
     free(a);
 }
 
+void
+vb_arena_reset(vb_arena_t *a)
+{
+    /* keep the most recent standard chunk, free the rest */
+    chunk_t *keep = NULL;
+    for (chunk_t *c = a->head, *next; c; c = next) {
+        next = c->next;
+        if (!keep && c->size == ARENA_CHUNK) {
+            keep = c;
+            continue;
+        }
+        free(c);
+    }
+    a->head = keep;
+    if (keep) {
+        keep->next = NULL;
+        keep->used = 0;
+    }
+}
+
 void *
 vb_arena_alloc(vb_arena_t *a, size_t n)
 {

@@ -35,6 +35,8 @@ typedef enum vb_face {
 typedef struct vb_arena vb_arena_t;
 vb_arena_t *vb_arena_new(void);
 void vb_arena_free(vb_arena_t *a);
+/* Frees everything allocated so far but keeps one chunk for reuse (scratch arenas). */
+void vb_arena_reset(vb_arena_t *a);
 /* n zeroed bytes aligned for any type; NULL when memory is exhausted */
 void *vb_arena_alloc(vb_arena_t *a, size_t n);
 /* a NUL-terminated copy of s[0..n) */

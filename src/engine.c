@@ -339,7 +339,8 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
         return rc;
     j->model.source = name;
     rc = load_profile(e, j->arena, &j->model, opt, &j->profile, d);
-    /* VB_VALIDATE_HOOK: vb_validate is called here once validate.c lands */
+    if (rc == VB_OK)
+        rc = vb_validate(&j->model, j->profile, d);
     if (rc == VB_OK)
         rc = engine_fonts(e, j->profile, &j->fonts, d);
     if (rc == VB_OK)

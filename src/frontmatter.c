@@ -12,10 +12,20 @@
  * vb_text_prepare). Line breaks inside a field are the author's (a literal
  * block "|-"); YAML itself joins plain and folded lines with spaces.
  *
+ * Lists: recipients, to and bases are lists of texts; recipients may also be
+ * one literal block with one entry per line, and to may be one text (one
+ * entry: "Kính gửi: Bộ Nội vụ" has one recipient and its line breaks are the
+ * author's). An author's leading "- " is dropped: the profile prints the
+ * marker. signer is one mapping or a list of one or two (joint documents,
+ * the lead signer first); meta.signer is always signers[0].
+ *
+ * Marks with a closed set of values (urgency, secrecy) are checked here,
+ * since a misspelt "KHẲN" would be printed on the document as typed.
+ *
  * Diagnostics (VB_E_INPUT): frontmatter.absent and frontmatter.unclosed at
- * 1:1; frontmatter.unknown-key at the key; frontmatter.type and
- * frontmatter.date at the value; frontmatter.missing at 1:1, the front
- * matter's first line (it always starts the source).
+ * 1:1; frontmatter.unknown-key at the key; frontmatter.type,
+ * frontmatter.value and frontmatter.date at the value; frontmatter.missing
+ * at 1:1, the front matter's first line (it always starts the source).
  */
 #include <string.h>
 
@@ -187,6 +197,45 @@ read_signer(vb_arena_t *arena, const vb_ynode_t *n, const char *source, vb_signe
     return VB_OK;
 }
 
+/*
+ * One signer mapping, or a list of one or two (a joint document: the lead
+ * signer, printed on the right, first). meta.signer mirrors signers[0] so
+ * that single-signer code needs no change.
+ */
+static vb_status_t
+read_signers(vb_arena_t *arena, const vb_ynode_t *n, const char *source, vb_meta_t *meta, vb_diag_t *d)
+{
+    if (is_null(n))
+        return VB_OK;
+    const vb_ynode_t *const *items = &n;
+    int count = 1;
+    if (n->kind == VB_Y_SEQ) {
+        items = (const vb_ynode_t *const *)n->items;
+        count = n->n;
+        if (count > 2)
+            return vb_diag_set(d, VB_E_INPUT, "frontmatter.value", source, n->items[2]->pos.line,
+                               n->items[2]->pos.col,
+                               "A document has at most two signers (a joint document); this is a third.");
+        for (int i = 0; i < count; i++) {
+            if (items[i]->kind != VB_Y_MAP)
+                return type_error(items[i], source, "signer", "a mapping with authority, post and name", d);
+        }
+        if (count == 0)
+            return VB_OK;
+    }
+    meta->signers = VB_NEWN(arena, vb_signer_t, count);
+    if (!meta->signers)
+        return vb_diag_nomem(d);
+    for (int i = 0; i < count; i++) {
+        vb_status_t st = read_signer(arena, items[i], source, &meta->signers[i], d);
+        if (st != VB_OK)
+            return st;
+    }
+    meta->nsigners = count;
+    meta->signer = meta->signers[0];
+    return VB_OK;
+}
+
 /* One recipient: a cleaned line without the author's optional "- ". */
 static vb_status_t
 add_recipient(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const char *source, void *vec, vb_diag_t *d)
@@ -206,9 +255,17 @@ add_recipient(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const ch
     return VB_OK;
 }
 
-/* A sequence of texts, or one literal block with one recipient per line. */
+/* How a scalar value of a list field is read. */
+typedef enum scalar_as {
+    SCALAR_REFUSED,     /* bases: a list only */
+    SCALAR_LINES,       /* recipients: one entry per line */
+    SCALAR_ONE          /* to: the whole text is one entry */
+} scalar_as_t;
+
+/* A list field: a sequence of texts, or a scalar read as `as` says. */
 static vb_status_t
-read_recipients(vb_arena_t *arena, const vb_ynode_t *n, const char *source, vb_meta_t *meta, vb_diag_t *d)
+read_list(vb_arena_t *arena, const vb_ynode_t *n, const char *key, scalar_as_t as, const char *source,
+          vb_field_t **out, int *nout, vb_pos_t *pos_out, vb_diag_t *d)
 {
     VB_VEC(vb_field_t) v = {0};
     vb_status_t st = VB_OK;
@@ -220,11 +277,13 @@ read_recipients(vb_arena_t *arena, const vb_ynode_t *n, const char *source, vb_m
             if (is_null(it))
                 continue;
             if (it->kind != VB_Y_SCALAR)
-                return type_error(it, source, "recipients", "a list of texts", d);
+                return type_error(it, source, key, "a list of texts", d);
             st = add_recipient(arena, it->str, it->len, it->pos, source, &v, d);
         }
-    } else if (n->kind == VB_Y_SCALAR) {
-        /* one recipient per line; every line is reported at the value */
+    } else if (n->kind == VB_Y_SCALAR && as == SCALAR_ONE) {
+        st = add_recipient(arena, n->str, n->len, n->pos, source, &v, d);
+    } else if (n->kind == VB_Y_SCALAR && as == SCALAR_LINES) {
+        /* one entry per line; every line is reported at the value */
         size_t s = 0;
         while (s <= n->len && st == VB_OK) {
             const char *nl = memchr(n->str + s, '\n', n->len - s);
@@ -233,13 +292,44 @@ read_recipients(vb_arena_t *arena, const vb_ynode_t *n, const char *source, vb_m
             s = e + 1;
         }
     } else {
-        return type_error(n, source, "recipients", "a list of texts", d);
+        return type_error(n, source, key, as == SCALAR_ONE ? "a text or a list of texts" : "a list of texts", d);
     }
     if (st != VB_OK)
         return st;
-    meta->recipients = v.v;
-    meta->nrecipients = v.n;
-    meta->recipients_pos = n->pos;
+    *out = v.v;
+    *nout = v.n;
+    *pos_out = n->pos;
+    return VB_OK;
+}
+
+/* A text field whose value must be one of a closed set (after cleaning). */
+static vb_status_t
+check_choice(const vb_field_t *f, const char *key, const char *const *allowed, const char *shown, const char *source,
+             vb_diag_t *d)
+{
+    if (!f->text)
+        return VB_OK;
+    for (const char *const *a = allowed; *a; a++) {
+        if (strcmp(f->text, *a) == 0)
+            return VB_OK;
+    }
+    return vb_diag_set(d, VB_E_INPUT, "frontmatter.value", source, f->pos.line, f->pos.col,
+                       "\"%s\" = \"%s\" is not a mark vanban knows; write one of %s, in capitals.", key, f->text,
+                       shown);
+}
+
+/* true or false; YAML 1.1's yes/no/on/off are refused as too easy to misread. */
+static vb_status_t
+read_bool(const vb_ynode_t *n, const char *key, const char *source, bool *out, vb_diag_t *d)
+{
+    if (is_null(n))
+        return VB_OK;
+    if (n->kind == VB_Y_SCALAR && strcmp(n->str, "true") == 0)
+        *out = true;
+    else if (n->kind == VB_Y_SCALAR && strcmp(n->str, "false") == 0)
+        *out = false;
+    else
+        return type_error(n, source, key, "true or false", d);
     return VB_OK;
 }
 
@@ -252,6 +342,9 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
     else if (root->kind != VB_Y_MAP)
         return vb_diag_set(d, VB_E_INPUT, "frontmatter.type", source, root->pos.line, root->pos.col,
                            "The front matter must be a list of \"key: value\" lines.");
+    /* HỎA and HOẢ: the old and the new tone placement, both in use */
+    static const char *const urgencies[] = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC", NULL};
+    static const char *const secrecies[] = {"MẬT", "TỐI MẬT", "TUYỆT MẬT", NULL};
     vb_status_t st = VB_OK;
     for (int i = 0; root && i < root->n && st == VB_OK; i++) {
         const char *k = root->keys[i];
@@ -271,19 +364,49 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
             f = &meta->kind;
         else if (strcmp(k, "title") == 0)
             f = &meta->title;
-        if (f)
+        else if (strcmp(k, "authority_line") == 0)
+            f = &meta->authority_line;
+        else if (strcmp(k, "urgency") == 0)
+            f = &meta->urgency;
+        else if (strcmp(k, "secrecy") == 0)
+            f = &meta->secrecy;
+        else if (strcmp(k, "draft") == 0)
+            f = &meta->draft;
+        else if (strcmp(k, "circulation") == 0)
+            f = &meta->circulation;
+        else if (strcmp(k, "footer_note") == 0)
+            f = &meta->footer_note;
+        else if (strcmp(k, "contact") == 0)
+            f = &meta->contact;
+        else if (strcmp(k, "drafter") == 0)
+            f = &meta->drafter;
+        else if (strcmp(k, "confirmation") == 0)
+            f = &meta->confirmation;
+        if (f) {
             st = read_text(arena, v, k, source, f, d);
-        else if (strcmp(k, "date") == 0)
+            if (st == VB_OK && f == &meta->urgency)
+                st = check_choice(f, k, urgencies, "KHẨN, THƯỢNG KHẨN, HỎA TỐC", source, d);
+            else if (st == VB_OK && f == &meta->secrecy)
+                st = check_choice(f, k, secrecies, "MẬT, TỐI MẬT, TUYỆT MẬT", source, d);
+        } else if (strcmp(k, "date") == 0)
             st = read_date(v, source, &meta->date, d);
         else if (strcmp(k, "signer") == 0)
-            st = read_signer(arena, v, source, &meta->signer, d);
+            st = read_signers(arena, v, source, meta, d);
         else if (strcmp(k, "recipients") == 0)
-            st = read_recipients(arena, v, source, meta, d);
+            st = read_list(arena, v, k, SCALAR_LINES, source, &meta->recipients, &meta->nrecipients,
+                           &meta->recipients_pos, d);
+        else if (strcmp(k, "to") == 0)
+            st = read_list(arena, v, k, SCALAR_ONE, source, &meta->to, &meta->nto, &meta->to_pos, d);
+        else if (strcmp(k, "bases") == 0)
+            st = read_list(arena, v, k, SCALAR_REFUSED, source, &meta->bases, &meta->nbases, &meta->bases_pos, d);
+        else if (strcmp(k, "duplex") == 0)
+            st = read_bool(v, k, source, &meta->duplex, d);
         else
             st = vb_diag_set(d, VB_E_INPUT, "frontmatter.unknown-key", source, root->key_pos[i].line,
                              root->key_pos[i].col,
                              "Unknown front matter key \"%s\" (known: profile, parent, issuer, number, place, date, "
-                             "kind, title, signer, recipients).",
+                             "kind, title, signer, recipients, to, bases, authority_line, urgency, secrecy, draft, "
+                             "circulation, footer_note, contact, drafter, confirmation, duplex).",
                              k);
     }
     if (st != VB_OK)

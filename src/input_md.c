@@ -11,6 +11,9 @@
  *    "\pagebreak" lines, which become their own blocks; the Markdown between
  *    them is parsed as separate segments, so no placeholder text can collide
  *    with what the author typed;
+ *  - cuts out "\landscape" lines too: they make no block but mark the
+ *    appendix they stand in as landscape (outside an appendix they are an
+ *    error, markdown.landscape, since the main text has no landscape pages);
  *  - drops the leading spaces and tabs of every line outside a fenced code
  *    block: clerks indent paragraphs with a tab as in a word processor, and in
  *    CommonMark that would make code blocks (printed without emphasis);
@@ -292,6 +295,12 @@ typedef struct ppline {
     size_t len;
 } ppline_t;
 
+/* A "\landscape" line: how many blocks came before it, and where it is. */
+typedef struct landmark {
+    int nblocks;
+    vb_pos_t pos;
+} landmark_t;
+
 typedef struct rd {
     vb_arena_t *arena;
     const char *source;
@@ -304,6 +313,7 @@ typedef struct rd {
     VB_VEC(ppline_t) map;
     bool seg_has_text;
     buf_t prefix; /* marker text of a list item cmark still found */
+    VB_VEC(landmark_t) land; /* "\landscape" lines, resolved to appendices at the end */
     vb_diag_t *d;
 } rd_t;
 
@@ -720,6 +730,16 @@ read_lines(rd_t *r)
             st = push_block(r, &blk);
             continue;
         }
+        if (trim_end(t, tn) == 10 && memcmp(t, "\\landscape", 10) == 0) {
+            /* flushed first, so that the blocks before it are counted */
+            st = flush_segment(r);
+            if (st != VB_OK)
+                break;
+            landmark_t lm = {r->blocks.n, body_pos(r, i, ws)};
+            if (VB_PUSH(r->arena, r->land, lm))
+                return vb_diag_nomem(r->d);
+            continue;
+        }
         if ((flen = fence_open(t, tn, &fch)) > 0) {
             if (add_ppline(r, i, (int)ws, -1, t, tn, NULL, 0))
                 return vb_diag_nomem(r->d);
@@ -847,6 +867,32 @@ split_appendices(rd_t *r, vb_model_t *m)
     return VB_OK;
 }
 
+/*
+ * Gives each "\landscape" line to the appendix it stands in: the one whose
+ * label is the last block before it. Before the first appendix label it
+ * stands in the main text, where it is an error.
+ */
+static vb_status_t
+place_landscape(rd_t *r, vb_model_t *m)
+{
+    for (int k = 0; k < r->land.n; k++) {
+        const landmark_t *lm = &r->land.v[k];
+        vb_appendix_t *owner = NULL;
+        for (int a = 0; a < m->nappendices; a++) {
+            /* the label block's index in the block vector */
+            int label = (int)(m->appendices[a].blocks.v - r->blocks.v) - m->appendices[a].ntitle - 1;
+            if (label < lm->nblocks)
+                owner = &m->appendices[a];
+        }
+        if (!owner)
+            return vb_diag_set(r->d, VB_E_INPUT, "markdown.landscape", r->source, lm->pos.line, lm->pos.col,
+                               "\\landscape belongs inside an appendix (after its \"# PHỤ LỤC\" heading); the main "
+                               "text is always portrait.");
+        owner->landscape = true;
+    }
+    return VB_OK;
+}
+
 vb_status_t
 vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0, vb_model_t *model,
                  vb_diag_t *d)
@@ -866,6 +912,8 @@ vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, const char *so
         st = read_lines(&r);
     if (st == VB_OK)
         st = split_appendices(&r, model);
+    if (st == VB_OK)
+        st = place_landscape(&r, model);
     free(r.seg.p);
     free(r.prefix.p);
     return st;

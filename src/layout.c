@@ -40,11 +40,7 @@ vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t 
         memset(&it, 0, sizeof it);
         it.kind = VB_DITEM_RUN;
         it.u.run = line->runs[i];
-        it.u.run.glyphs = VB_NEWN(lc->arena, vb_dglyph_t, line->runs[i].n ? line->runs[i].n : 1);
-        if (!it.u.run.glyphs)
-            return vb_diag_nomem(d);
         for (int g = 0; g < line->runs[i].n; g++) {
-            it.u.run.glyphs[g] = line->runs[i].glyphs[g];
             it.u.run.glyphs[g].x += x;
             it.u.run.glyphs[g].y += baseline;
         }

@@ -44,6 +44,7 @@ struct vb_chunk {
     bool absolute;          /* placed at `top` on its page without moving the flow (overlays) */
     vb_len_t anchor_bottom; /* > 0: its bottom edge goes at this y, below the flow (footers) */
     bool landscape;         /* set on a landscape page */
+    bool is_head;           /* a table head row: emitted again on later pages, so never moved */
     /* table rows: the head rows to repeat when this row starts a page */
     vb_chunk_t **head;
     int nhead;
@@ -63,7 +64,11 @@ typedef struct vb_lctx {
 } vb_lctx_t;
 
 vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);
-/* Adds the runs of a set line to a chunk at (x, baseline). */
+/*
+ * Adds the runs of a set line to a chunk at (x, baseline). The glyphs move:
+ * their positions are shifted in place and the chunk refers to them, so a
+ * line is added once.
+ */
 vb_status_t vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t x, vb_len_t baseline,
                               vb_diag_t *d);
 vb_status_t vb_chunk_add_rule(vb_lctx_t *lc, vb_chunk_t *c, vb_len_t x1, vb_len_t y1, vb_len_t x2, vb_len_t y2,

@@ -47,8 +47,9 @@ emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_ch
         *it = c->items.v[k];
         switch (it->kind) {
         case VB_DITEM_RUN: {
-            vb_dglyph_t *g = VB_NEWN(lc->arena, vb_dglyph_t, it->u.run.n ? it->u.run.n : 1);
-            if (!g)
+            /* glyphs move to the page, except a table head's, which later pages repeat */
+            vb_dglyph_t *g = it->u.run.glyphs;
+            if (c->is_head && !(g = VB_NEWN(lc->arena, vb_dglyph_t, it->u.run.n ? it->u.run.n : 1)))
                 return vb_diag_nomem(d);
             for (int j = 0; j < it->u.run.n; j++) {
                 g[j] = it->u.run.glyphs[j];

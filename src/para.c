@@ -110,9 +110,25 @@ struct vb_shapecache {
     size_t n, cap;        /* cap is a power of two */
 };
 
+/*
+ * The scratch arena holds what setting one text needs only while it runs:
+ * shaped segments, breaker items, breaks. vb_set_text empties it when it
+ * starts, so a document's memory grows with its lines, not with everything
+ * used to compute them. (Without memory for it, the document arena serves.)
+ */
+static vb_arena_t *
+scratch(vb_setctx_t *ctx)
+{
+    if (!ctx->scratch)
+        ctx->scratch = vb_arena_new();
+    return ctx->scratch ? ctx->scratch : ctx->arena;
+}
+
 void
 vb_set_finish(vb_setctx_t *ctx)
 {
+    vb_arena_free(ctx->scratch);
+    ctx->scratch = NULL;
     if (ctx->cache) {
         free(ctx->cache->slots);
         free(ctx->cache);
@@ -207,12 +223,12 @@ shape_words(vb_setctx_t *ctx, int face, vb_len_t size, const char *text, size_t 
         vb_status_t rc = shape_word(ctx, face, size, text + i, j - i, &sh, d);
         if (rc != VB_OK)
             return rc;
-        if (VB_PUSH(ctx->arena, parts, sh) || VB_PUSH(ctx->arena, offs, i))
+        if (VB_PUSH(scratch(ctx), parts, sh) || VB_PUSH(scratch(ctx), offs, i))
             return vb_diag_nomem(d);
         total += sh->n;
         i = j;
     }
-    out->glyphs = VB_NEWN(ctx->arena, vb_glyph_t, total ? total : 1);
+    out->glyphs = VB_NEWN(scratch(ctx), vb_glyph_t, total ? total : 1);
     if (!out->glyphs)
         return vb_diag_nomem(d);
     out->n = 0;
@@ -247,7 +263,7 @@ shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, 
                 vb_status_t rc = shape_words(ctx, s.face, st->size, s.text, s.len, &s.sh, d);
                 if (rc != VB_OK)
                     return rc;
-                s.cl_len = VB_NEWN(ctx->arena, uint32_t, s.sh.n ? s.sh.n : 1);
+                s.cl_len = VB_NEWN(scratch(ctx), uint32_t, s.sh.n ? s.sh.n : 1);
                 if (!s.cl_len)
                     return vb_diag_nomem(d);
                 for (int g = 0; g < s.sh.n; g++) {
@@ -265,12 +281,12 @@ shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, 
                     s.cl_len[g] = next > c ? next - c : 0;
                 }
             }
-            if (VB_PUSH(ctx->arena, b->segs, s))
+            if (VB_PUSH(scratch(ctx), b->segs, s))
                 return vb_diag_nomem(d);
             /* a segment ended by '\n' is marked by a NULL-text sentinel */
             if (k < sp->len) {
                 seg_t brk = {0};
-                if (VB_PUSH(ctx->arena, b->segs, brk))
+                if (VB_PUSH(scratch(ctx), b->segs, brk))
                     return vb_diag_nomem(d);
             }
             start = k + 1;
@@ -292,7 +308,7 @@ is_space_at(const seg_t *s, uint32_t cluster)
 static vb_status_t
 build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, build_t *b, vb_diag_t *d)
 {
-    vb_arena_t *a = ctx->arena;
+    vb_arena_t *a = scratch(ctx);
     itemsrc_t none = {-1, 0, 0};
     if (st->indent > 0 && (st->align == VB_ALIGN_JUSTIFY || st->align == VB_ALIGN_LEFT)) {
         vb_lbitem_t ind = {.type = VB_LB_BOX, .width = st->indent};
@@ -420,10 +436,10 @@ apply_break_rules(vb_setctx_t *ctx, build_t *b, vb_diag_t *d)
             b->items.v[k + 1].type == VB_LB_BOX && (cost = break_penalty(b, k - 1, k + 1)) != 0) {
             /* the break moves to the penalty (finite cost) or disappears (infinite) */
             vb_lbitem_t pen = {.type = VB_LB_PENALTY, .penalty = cost};
-            if (push_item(ctx->arena, &nb, pen, none))
+            if (push_item(scratch(ctx), &nb, pen, none))
                 return vb_diag_nomem(d);
         }
-        if (push_item(ctx->arena, &nb, *it, b->srcs.v[k]))
+        if (push_item(scratch(ctx), &nb, *it, b->srcs.v[k]))
             return vb_diag_nomem(d);
     }
     b->items = nb.items;
@@ -441,7 +457,7 @@ static vb_status_t
 emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb_len_t xoff, const vb_style_t *st,
           bool last, int32_t ratio, vb_line_t *line, vb_diag_t *d)
 {
-    vb_arena_t *a = ctx->arena;
+    vb_arena_t *a = ctx->arena, *sa = scratch(ctx);
     int64_t natural = 0, stretch = 0, shrink = 0;
     bool fil = false;
     for (int k = start; k < end; k++) {
@@ -513,7 +529,7 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
             for (int g = src->g0; g < src->g1; g++) {
                 const vb_glyph_t *sg = &s->sh.glyphs[g];
                 pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset};
-                if (VB_PUSH(a, gl, p))
+                if (VB_PUSH(sa, gl, p))
                     return vb_diag_nomem(d);
                 gx += sg->x_advance;
             }
@@ -584,7 +600,7 @@ break_lines(vb_setctx_t *ctx, const build_t *b, vb_len_t w0, vb_len_t w1, bool g
         if (ctx->brk->loose_ratio > 0)
             p.loose_ratio = ctx->brk->loose_ratio;
     }
-    return vb_linebreak(b->items.v, b->items.n, &p, ctx->arena, brk, nbrk, d);
+    return vb_linebreak(b->items.v, b->items.n, &p, scratch(ctx), brk, nbrk, d);
 }
 
 vb_status_t
@@ -594,6 +610,8 @@ vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_
     build_t b;
     memset(&b, 0, sizeof b);
     memset(out, 0, sizeof *out);
+    if (ctx->scratch)
+        vb_arena_reset(ctx->scratch);
     bool ragged = st->align != VB_ALIGN_JUSTIFY;
     vb_status_t rc = shape_segments(ctx, text, st, &b, d);
     if (rc == VB_OK)
@@ -668,6 +686,8 @@ vb_text_measure(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st,
 {
     build_t b;
     memset(&b, 0, sizeof b);
+    if (ctx->scratch)
+        vb_arena_reset(ctx->scratch);
     vb_style_t s = *st;
     s.indent = 0;
     vb_status_t rc = shape_segments(ctx, text, &s, &b, d);

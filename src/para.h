@@ -23,6 +23,7 @@ typedef struct vb_setctx {
     const vb_pbreak_t *brk;   /* space stretch/shrink and breaker settings */
     bool greedy;              /* use the greedy breaker for justified text */
     vb_shapecache_t *cache;   /* words already shaped (created on first use) */
+    vb_arena_t *scratch;      /* emptied at each vb_set_text (created on first use) */
     bool no_cache;            /* the cache could not be created */
 } vb_setctx_t;
 

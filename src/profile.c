@@ -6,8 +6,12 @@
  * file:line:col diagnostic. docs/profile-format.md describes the format key
  * by key; this file is its implementation and must change with it.
  *
- * Calls: yamltree (vb_yaml_parse, vb_ymap_get) and base (lengths, numbers,
- * diagnostics). Nothing else: a profile knows no fonts and no document.
+ * Calls: yamltree (vb_yaml_parse, vb_ymap_get), base (lengths, numbers,
+ * diagnostics) and vb_text_nfc (text.c), which puts the names that are
+ * compared with front-matter text (kinds, body prefixes, signer forms) in the
+ * NFC form the front-matter reader gives, so that a profile saved by an
+ * editor that decomposes accents still matches. Nothing else: a profile
+ * knows no fonts and no document.
  *
  * Why so strict: a profile is edited by hand, often by an office's IT clerk,
  * and a typo ("space_afer") or a unit slip ("20" meaning millimetres) would
@@ -40,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h" /* vb_text_nfc, for names matched against the front matter */
 #include "yamltree.h"
 
 /* A profile is a page or two of YAML; a file this large is a mistake. */
@@ -59,10 +64,13 @@ typedef struct ctx {
 
 /* ------------------------------------------------------------ key lists */
 
-static const char *const ROOT_KEYS[] = {"schema", "id",    "name",  "regime",  "page",     "margins",
-                                        "fonts",  "date",  "styles", "header", "title",    "closing",
-                                        "body",   "headings", "table", "page_number", "breaking", "appendix",
-                                        NULL};
+static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",          "regime",     "valid_from",
+                                        "valid_until", "page",         "margins",       "duplex",     "fonts",
+                                        "date",        "styles",       "header",        "title",      "closing",
+                                        "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
+                                        "headings",    "table",        "page_number",   "breaking",   "appendix",
+                                        "validation",  NULL};
+static const char *const DUPLEX_KEYS[] = {"left", "right", NULL};
 static const char *const PAGE_KEYS[] = {"width", "height", NULL};
 static const char *const MARGIN_KEYS[] = {"top", "bottom", "left", "right", NULL};
 static const char *const FONT_KEYS[] = {"families", NULL};
@@ -71,11 +79,14 @@ static const char *const STYLE_KEYS[] = {"style",  "size",         "bold",      
                                          "align",  "leading",      "space_before", "space_after", "indent",
                                          "hang",   "uppercase",    "balance",     "keep_with_next", NULL};
 static const char *const BAND_KEYS[] = {"top", "space_before", "space_after", "columns", NULL};
+/* footers are anchored by their bottom edge; a top would contradict it */
+static const char *const FOOTER_BAND_KEYS[] = {"bottom", "space_before", "space_after", "columns", NULL};
 static const char *const COLUMN_KEYS[] = {"x", "width", "items", NULL};
-static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "rule", NULL};
-static const char *const SPACE_ITEM_KEYS[] = {"space", "box", "sync", NULL};
-static const char *const LIST_ITEM_KEYS[] = {"list", "marker", "separator", "last_separator", "sync", "required",
-                                             NULL};
+static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "rule", "when", NULL};
+static const char *const SPACE_ITEM_KEYS[] = {"space", "box", "sync", "when", NULL};
+static const char *const LIST_ITEM_KEYS[] = {"list",     "marker", "single_marker", "separator", "last_separator",
+                                             "label",    "sync",   "required",      "when",      NULL};
+static const char *const WHEN_KEYS[] = {"if", "unless", "kinds", "not_kinds", NULL};
 static const char *const RULE_KEYS[] = {"length", "below", "width", "space_after", NULL};
 static const char *const TABLE_KEYS[] = {"cell",         "head",        "border",      "padding",
                                          "space_before", "space_after", "repeat_head", NULL};
@@ -84,17 +95,23 @@ static const char *const PAGENUM_KEYS[] = {"first", "format", "ink_top", NULL};
 static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "tolerance", "line_penalty",
                                          "fitness_demerits", "loose_demerits", "loose_ratio", "algorithm",
                                          "orphans", "widows", "closing_keep", NULL};
-static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", "header", "title", NULL};
+static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", "numbering", "auto_landscape",
+                                            "header",   "title",                NULL};
+static const char *const VALIDATION_KEYS[] = {"number", "signer_forms", "kinds", "bodies", NULL};
+static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
+static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
 
 /* Template fields by context (see profile.h and docs/profile-format.md). */
-static const char *const DOC_FIELDS[] = {"parent", "issuer", "number", "place",     "date", "kind",
-                                         "title",  "authority", "post", "name",      NULL};
-static const char *const APPENDIX_FIELDS[] = {"parent", "issuer", "number", "place",     "date", "kind", "title",
-                                              "authority", "post", "name", "label", NULL};
+#define DOC_FIELD_NAMES                                                                                          \
+    "parent", "issuer", "number", "place", "date", "kind", "title", "authority", "post", "name", "authority2",   \
+        "post2", "name2", "authority_line", "urgency", "secrecy", "draft", "circulation", "footer_note", "contact", \
+        "drafter", "confirmation"
+static const char *const DOC_FIELDS[] = {DOC_FIELD_NAMES, NULL};
+static const char *const APPENDIX_FIELDS[] = {DOC_FIELD_NAMES, "label", NULL};
 static const char *const PAGE_FIELDS[] = {"page", NULL};
 static const char *const DATE_FIELDS[] = {"day", "month", "year", NULL};
-/* List fields a LIST item may print. */
-static const char *const LIST_FIELDS[] = {"recipients", NULL};
+/* List fields a LIST item may print (and a `when` may test). */
+static const char *const LIST_FIELDS[] = {"recipients", "to", "bases", NULL};
 
 /* ------------------------------------------------------------ helpers */
 
@@ -353,6 +370,157 @@ get_milli(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, i
     return VB_OK;
 }
 
+/* s in NFC, in the arena (names compared with front-matter text, which is NFC). */
+static vb_status_t
+nfc_text(ctx_t *c, const vb_ynode_t *n, const char **out)
+{
+    char *o;
+    vb_diag_t nd;
+    memset(&nd, 0, sizeof nd);
+    vb_status_t st = vb_text_nfc(c->arena, n->str, n->len, &o, NULL, &nd);
+    if (st == VB_E_NOMEM)
+        return vb_diag_nomem(c->d);
+    if (st != VB_OK)
+        return fail(c, nd.id[0] ? nd.id : "profile.value", n->pos, "%s", nd.msg);
+    *out = o;
+    return VB_OK;
+}
+
+/*
+ * One word out of a closed set: names[i] gives values[i]. shown lists the
+ * choices for the message ("arabic, roman or any").
+ */
+static vb_status_t
+get_choice(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, const char *const *names,
+           const int *values, const char *shown, int *out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
+        return st;
+    for (int i = 0; names[i]; i++) {
+        if (strcmp(names[i], n->str) == 0) {
+            *out = values[i];
+            return VB_OK;
+        }
+    }
+    return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\": write %s.", KP(where, key), n->str, shown);
+}
+
+static bool
+leap_year(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* An ISO date, 2018-04-03 (a real day); *out is untouched when absent. */
+static vb_status_t
+get_date(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, vb_date_t *out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
+        return st;
+    const char *t = n->str;
+    bool ok = n->len == 10 && t[4] == '-' && t[7] == '-';
+    for (size_t i = 0; ok && i < 10; i++) {
+        if (i != 4 && i != 7)
+            ok = t[i] >= '0' && t[i] <= '9';
+    }
+    int y = 0, m = 0, d = 0;
+    if (ok) {
+        y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+        m = (t[5] - '0') * 10 + (t[6] - '0');
+        d = (t[8] - '0') * 10 + (t[9] - '0');
+        static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        ok = y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] + (m == 2 && leap_year(y));
+    }
+    if (!ok)
+        return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\" is not a real date written YYYY-MM-DD.",
+                    KP(where, key), n->str);
+    out->year = y;
+    out->month = m;
+    out->day = d;
+    out->pos = n->pos;
+    return VB_OK;
+}
+
+static int
+date_cmp(const vb_date_t *a, const vb_date_t *b)
+{
+    int x = a->year * 10000 + a->month * 100 + a->day, y = b->year * 10000 + b->month * 100 + b->day;
+    return (x > y) - (x < y);
+}
+
+/*
+ * A list of non-empty texts (one text alone counts as a list of one). When
+ * allowed is given, each entry must be one of its words (or of allowed2),
+ * else profile.template: these are field names. Otherwise entries are put
+ * in NFC: they are compared with front-matter text.
+ */
+static vb_status_t
+get_text_list(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, const char *const *allowed,
+              const char *const *allowed2, const char ***out, int *nout)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if (n->kind == VB_Y_MAP)
+        return want_kind(c, n, VB_Y_SEQ, where, key);
+    const vb_ynode_t *const *items = n->kind == VB_Y_SEQ ? (const vb_ynode_t *const *)n->items : &n;
+    int count = n->kind == VB_Y_SEQ ? n->n : 1;
+    const char **v = VB_NEWN(c->arena, const char *, count ? count : 1);
+    if (!v)
+        return vb_diag_nomem(c->d);
+    for (int i = 0; i < count; i++) {
+        const vb_ynode_t *it = items[i];
+        if (it->kind != VB_Y_SCALAR)
+            return fail(c, "profile.type", it->pos, KEYPATH " must list texts, not %s.", KP(where, key),
+                        kind_name(it));
+        if (it->len == 0 || is_null(it))
+            return fail(c, "profile.missing", it->pos, KEYPATH " has an empty entry.", KP(where, key));
+        if (allowed) {
+            if (!in_list(allowed, it->str, it->len) && !(allowed2 && in_list(allowed2, it->str, it->len))) {
+                char known[400] = "";
+                join_list(known, sizeof known, allowed, allowed2);
+                return fail(c, "profile.template", it->pos, KEYPATH ": \"%s\" is not a field; known here: %s.",
+                            KP(where, key), it->str, known);
+            }
+            v[i] = it->str;
+        } else if ((st = nfc_text(c, it, &v[i])) != VB_OK) {
+            return st;
+        }
+    }
+    *out = v;
+    *nout = count;
+    return VB_OK;
+}
+
+/*
+ * An item's `when`: fields that must be present (if) or absent (unless),
+ * kinds the document must (kinds) or must not (not_kinds) be. Field names are
+ * checked against the band's fields and the list fields, so a typo cannot
+ * make an item silently never (or always) print.
+ */
+static vb_status_t
+parse_when(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *fields, vb_pcond_t *w)
+{
+    vb_status_t st = check_keys(c, m, where, WHEN_KEYS, NULL);
+    if (st != VB_OK)
+        return st;
+    if ((st = get_text_list(c, m, where, "if", fields, LIST_FIELDS, &w->if_fields, &w->nif)) != VB_OK ||
+        (st = get_text_list(c, m, where, "unless", fields, LIST_FIELDS, &w->unless_fields, &w->nunless)) != VB_OK ||
+        (st = get_text_list(c, m, where, "kinds", NULL, NULL, &w->kinds, &w->nkinds)) != VB_OK ||
+        (st = get_text_list(c, m, where, "not_kinds", NULL, NULL, &w->not_kinds, &w->nnot_kinds)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
 /*
  * A template: text with {field} placeholders from fields. There is no escape
  * for braces: every "{" opens a field and every "}" closes one, so layout.c
@@ -375,7 +543,7 @@ check_template(ctx_t *c, const vb_ynode_t *n, const char *where, const char *key
         if (j >= n->len || s[j] == '{')
             return fail(c, "profile.template", n->pos, KEYPATH ": a \"{\" is not closed by \"}\".", KP(where, key));
         if (!in_list(fields, s + i + 1, j - i - 1)) {
-            char known[200] = "";
+            char known[400] = "";
             join_list(known, sizeof known, fields, NULL);
             return fail(c, "profile.template", n->pos, KEYPATH ": unknown field {%.*s}; known here: %s.",
                         KP(where, key), (int)(j - i - 1), s + i + 1, known);
@@ -556,6 +724,8 @@ parse_rule(ctx_t *c, const vb_ynode_t *m, const char *where, vb_prule_t *r)
         return st;
     if (strcmp(n->str, "text") == 0) {
         r->mode = VB_RULE_TEXT;
+    } else if (strcmp(n->str, "full") == 0) {
+        r->mode = VB_RULE_FULL;
     } else if (n->len && n->str[n->len - 1] == '%') {
         if (!vb_parse_milli(n->str, n->len, &r->ratio) || r->ratio <= 0)
             return fail(c, "profile.length", n->pos, KEYPATH " = \"%s\" is not a positive percentage.",
@@ -627,7 +797,10 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
             return fail(c, "profile.template", li->pos, KEYPATH " = \"%s\" is not a list field; known: %s.",
                         KP(where, "list"), it->list, known);
         }
+        it->label = "";
         if ((st = get_str(c, m, where, "marker", false, false, &it->marker)) != VB_OK ||
+            (st = get_str(c, m, where, "single_marker", false, false, &it->single_marker)) != VB_OK ||
+            (st = get_str(c, m, where, "label", false, false, &it->label)) != VB_OK ||
             (st = get_str(c, m, where, "separator", false, false, &it->separator)) != VB_OK ||
             (st = get_str(c, m, where, "last_separator", false, false, &it->last_separator)) != VB_OK ||
             (st = get_bool(c, m, where, "required", &it->required)) != VB_OK)
@@ -635,6 +808,16 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
     }
     if ((st = get_str(c, m, where, "sync", false, true, &it->sync)) != VB_OK)
         return st;
+    const vb_ynode_t *w;
+    if ((st = lookup(c, m, where, "when", false, &w)) != VB_OK)
+        return st;
+    if (w) {
+        const char *ww = vb_arena_printf(c->arena, "%s.when", where);
+        if (!ww)
+            return vb_diag_nomem(c->d);
+        if ((st = parse_when(c, w, ww, fields, &it->when)) != VB_OK)
+            return st;
+    }
     return resolve_style(c, m, where, NULL, &it->style);
 }
 
@@ -675,13 +858,25 @@ check_syncs(ctx_t *c, const vb_band_t *b, const vb_ynode_t *const *item_nodes, c
     return VB_OK;
 }
 
+/*
+ * Where a band is anchored: in the flow or at an optional top (header, title,
+ * closing, appendix bands), at a required top (the overlay), or by its
+ * bottom edge (the footers, which grow upwards from it).
+ */
+typedef enum band_anchor {
+    BAND_FLOW,
+    BAND_TOP,
+    BAND_BOTTOM
+} band_anchor_t;
+
 /* A band: columns of items set side by side. fields: the template fields allowed in it. */
 static vb_status_t
 parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key, const char *const *fields,
-           vb_band_t *b)
+           band_anchor_t anchor, vb_band_t *b)
 {
     b->present = false;
     b->top = -1;
+    b->bottom = 0;
     const vb_ynode_t *m;
     vb_status_t st = lookup(c, root, where, key, false, &m);
     if (st != VB_OK || !m)
@@ -689,17 +884,26 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
     const char *bw = where[0] ? vb_arena_printf(c->arena, "%s.%s", where, key) : key;
     if (!bw)
         return vb_diag_nomem(c->d);
-    if ((st = check_keys(c, m, bw, BAND_KEYS, NULL)) != VB_OK)
+    if ((st = check_keys(c, m, bw, anchor == BAND_BOTTOM ? FOOTER_BAND_KEYS : BAND_KEYS, NULL)) != VB_OK)
         return st;
     b->present = true;
     const vb_ynode_t *top;
-    if ((st = lookup(c, m, bw, "top", false, &top)) != VB_OK)
-        return st;
-    if (top) {
-        if ((st = len_value(c, top, bw, "top", false, &b->top)) != VB_OK)
+    if (anchor == BAND_BOTTOM) {
+        const vb_ynode_t *bot;
+        if ((st = lookup(c, m, bw, "bottom", true, &bot)) != VB_OK ||
+            (st = len_value(c, bot, bw, "bottom", true, &b->bottom)) != VB_OK)
             return st;
-        if (b->top >= c->p->page_height)
-            return fail(c, "profile.geometry", top->pos, "\"%s.top\" is below the bottom of the page.", bw);
+        if (b->bottom > c->p->page_height)
+            return fail(c, "profile.geometry", bot->pos, "\"%s.bottom\" is below the bottom of the page.", bw);
+    } else {
+        if ((st = lookup(c, m, bw, "top", anchor == BAND_TOP, &top)) != VB_OK)
+            return st;
+        if (top) {
+            if ((st = len_value(c, top, bw, "top", false, &b->top)) != VB_OK)
+                return st;
+            if (b->top >= c->p->page_height)
+                return fail(c, "profile.geometry", top->pos, "\"%s.top\" is below the bottom of the page.", bw);
+        }
     }
     const vb_ynode_t *cols;
     if ((st = get_len(c, m, bw, "space_before", false, false, &b->space_before)) != VB_OK ||
@@ -791,6 +995,26 @@ parse_head(ctx_t *c, const vb_ynode_t *root)
         return fail(c, "profile.geometry", n->pos, "The left and right margins leave no room for text.");
     if ((int64_t)p->margin_top + p->margin_bottom >= p->page_height)
         return fail(c, "profile.geometry", n->pos, "The top and bottom margins leave no room for text.");
+
+    /* duplex: the even (back) pages' left and right margins */
+    if ((st = lookup(c, root, "", "duplex", false, &n)) != VB_OK)
+        return st;
+    if (n) {
+        if ((st = check_keys(c, n, "duplex", DUPLEX_KEYS, NULL)) != VB_OK ||
+            (st = get_len(c, n, "duplex", "left", true, false, &p->duplex_left)) != VB_OK ||
+            (st = get_len(c, n, "duplex", "right", true, false, &p->duplex_right)) != VB_OK)
+            return st;
+        if ((int64_t)p->duplex_left + p->duplex_right >= p->page_width)
+            return fail(c, "profile.geometry", n->pos, "The duplex left and right margins leave no room for text.");
+        p->has_duplex = true;
+    }
+
+    /* the dates between which documents use this profile */
+    if ((st = get_date(c, root, "", "valid_from", &p->valid_from)) != VB_OK ||
+        (st = get_date(c, root, "", "valid_until", &p->valid_until)) != VB_OK)
+        return st;
+    if (p->valid_from.year && p->valid_until.year && date_cmp(&p->valid_until, &p->valid_from) < 0)
+        return fail(c, "profile.value", p->valid_until.pos, "\"valid_until\" is before \"valid_from\".");
 
     /* fonts */
     const vb_ynode_t *fam;
@@ -973,17 +1197,115 @@ parse_appendix(ctx_t *c, const vb_ynode_t *root)
     vb_pappendix_t *a = &c->p->appendix;
     a->new_page = true;
     a->restart_page_numbers = false;
+    a->numbering = VB_NUMBERING_ANY;
+    a->auto_landscape = true;
     a->header.top = a->title.top = -1;
     const vb_ynode_t *m;
     vb_status_t st;
     if ((st = lookup(c, root, "", "appendix", false, &m)) != VB_OK || !m)
         return st;
+    static const char *const numberings[] = {"any", "arabic", "roman", NULL};
+    static const int numbering_values[] = {VB_NUMBERING_ANY, VB_NUMBERING_ARABIC, VB_NUMBERING_ROMAN};
+    int numbering = VB_NUMBERING_ANY;
     if ((st = check_keys(c, m, "appendix", APPENDIX_KEYS, NULL)) != VB_OK ||
+        (st = get_choice(c, m, "appendix", "numbering", numberings, numbering_values, "arabic, roman or any",
+                         &numbering)) != VB_OK ||
         (st = get_bool(c, m, "appendix", "new_page", &a->new_page)) != VB_OK ||
         (st = get_bool(c, m, "appendix", "restart_page_numbers", &a->restart_page_numbers)) != VB_OK ||
-        (st = parse_band(c, m, "appendix", "header", APPENDIX_FIELDS, &a->header)) != VB_OK ||
-        (st = parse_band(c, m, "appendix", "title", APPENDIX_FIELDS, &a->title)) != VB_OK)
+        (st = get_bool(c, m, "appendix", "auto_landscape", &a->auto_landscape)) != VB_OK ||
+        (st = parse_band(c, m, "appendix", "header", APPENDIX_FIELDS, BAND_FLOW, &a->header)) != VB_OK ||
+        (st = parse_band(c, m, "appendix", "title", APPENDIX_FIELDS, BAND_FLOW, &a->title)) != VB_OK)
         return st;
+    a->numbering = (vb_numbering_t)numbering;
+    return VB_OK;
+}
+
+/*
+ * A list of mappings {k1: text, k2: text}, both required and non-empty,
+ * put in NFC (they are compared with front-matter text). A name listed twice
+ * is an error: the second entry could never apply.
+ */
+static vb_status_t
+get_pairs(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, const char *const *keys,
+          const char ***firsts, const char ***seconds, int *nout)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, map, where, key, false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SEQ, where, key)) != VB_OK)
+        return st;
+    *firsts = VB_NEWN(c->arena, const char *, n->n ? n->n : 1);
+    *seconds = VB_NEWN(c->arena, const char *, n->n ? n->n : 1);
+    if (!*firsts || !*seconds)
+        return vb_diag_nomem(c->d);
+    for (int i = 0; i < n->n; i++) {
+        const vb_ynode_t *e = n->items[i];
+        const char *ew = vb_arena_printf(c->arena, "%s%s%s[%d]", KP(where, key), i + 1);
+        if (!ew)
+            return vb_diag_nomem(c->d);
+        if ((st = check_keys(c, e, ew, keys, NULL)) != VB_OK)
+            return st;
+        const vb_ynode_t *a, *b;
+        if ((st = lookup(c, e, ew, keys[0], true, &a)) != VB_OK ||
+            (st = want_kind(c, a, VB_Y_SCALAR, ew, keys[0])) != VB_OK ||
+            (st = lookup(c, e, ew, keys[1], true, &b)) != VB_OK ||
+            (st = want_kind(c, b, VB_Y_SCALAR, ew, keys[1])) != VB_OK ||
+            (st = nfc_text(c, a, &(*firsts)[i])) != VB_OK || (st = nfc_text(c, b, &(*seconds)[i])) != VB_OK)
+            return st;
+        if (a->len == 0 || b->len == 0)
+            return fail(c, "profile.missing", (a->len == 0 ? a : b)->pos, KEYPATH " must not be empty.",
+                        KP(ew, keys[a->len == 0 ? 0 : 1]));
+        for (int j = 0; j < i; j++) {
+            if (strcmp((*firsts)[j], (*firsts)[i]) == 0)
+                return fail(c, "profile.value", a->pos, KEYPATH ": \"%s\" is listed twice.", KP(ew, keys[0]),
+                            (*firsts)[i]);
+        }
+    }
+    *nout = n->n;
+    return VB_OK;
+}
+
+/* validation: what validate.c checks the administrative fields against. */
+static vb_status_t
+parse_validation(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_pvalidate_t *v = &c->p->validate;
+    memset(v, 0, sizeof *v);
+    const vb_ynode_t *m;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "validation", false, &m)) != VB_OK || !m)
+        return st;
+    const char *w = "validation";
+    static const char *const forms[] = {"any", "party", "state", NULL};
+    static const int form_values[] = {VB_NUMBER_ANY, VB_NUMBER_PARTY, VB_NUMBER_STATE};
+    int number = VB_NUMBER_ANY;
+    const char **names = NULL, **abbrs = NULL;
+    int n = 0;
+    if ((st = check_keys(c, m, w, VALIDATION_KEYS, NULL)) != VB_OK ||
+        (st = get_choice(c, m, w, "number", forms, form_values, "party, state or any", &number)) != VB_OK ||
+        (st = get_text_list(c, m, w, "signer_forms", NULL, NULL, &v->signer_forms, &v->nsigner_forms)) != VB_OK)
+        return st;
+    v->number = (vb_number_form_t)number;
+    if ((st = get_pairs(c, m, w, "kinds", VKIND_KEYS, &names, &abbrs, &n)) != VB_OK)
+        return st;
+    if (n) {
+        if (!(v->kinds = VB_NEWN(c->arena, vb_pkind_t, n)))
+            return vb_diag_nomem(c->d);
+        for (int i = 0; i < n; i++)
+            v->kinds[i] = (vb_pkind_t){names[i], abbrs[i]};
+        v->nkinds = n;
+    }
+    n = 0;
+    if ((st = get_pairs(c, m, w, "bodies", VBODY_KEYS, &names, &abbrs, &n)) != VB_OK)
+        return st;
+    if (n) {
+        if (!(v->bodies = VB_NEWN(c->arena, vb_pbody_t, n)))
+            return vb_diag_nomem(c->d);
+        for (int i = 0; i < n; i++)
+            v->bodies[i] = (vb_pbody_t){names[i], abbrs[i]};
+        v->nbodies = n;
+    }
     return VB_OK;
 }
 
@@ -1005,11 +1327,16 @@ parse_root(ctx_t *c, const vb_ynode_t *root)
     vb_profile_t *p = c->p;
     if ((st = check_keys(c, root, "", ROOT_KEYS, NULL)) != VB_OK || (st = parse_head(c, root)) != VB_OK ||
         (st = parse_styles(c, root)) != VB_OK || (st = parse_text_styles(c, root)) != VB_OK ||
-        (st = parse_band(c, root, "", "header", DOC_FIELDS, &p->header)) != VB_OK ||
-        (st = parse_band(c, root, "", "title", DOC_FIELDS, &p->title)) != VB_OK ||
-        (st = parse_band(c, root, "", "closing", DOC_FIELDS, &p->closing)) != VB_OK ||
+        (st = parse_band(c, root, "", "header", DOC_FIELDS, BAND_FLOW, &p->header)) != VB_OK ||
+        (st = parse_band(c, root, "", "title", DOC_FIELDS, BAND_FLOW, &p->title)) != VB_OK ||
+        (st = parse_band(c, root, "", "closing", DOC_FIELDS, BAND_FLOW, &p->closing)) != VB_OK ||
+        (st = parse_band(c, root, "", "closing_joint", DOC_FIELDS, BAND_FLOW, &p->closing_joint)) != VB_OK ||
+        (st = parse_band(c, root, "", "overlay", DOC_FIELDS, BAND_TOP, &p->overlay)) != VB_OK ||
+        (st = parse_band(c, root, "", "first_footer", DOC_FIELDS, BAND_BOTTOM, &p->first_footer)) != VB_OK ||
+        (st = parse_band(c, root, "", "last_footer", DOC_FIELDS, BAND_BOTTOM, &p->last_footer)) != VB_OK ||
         (st = parse_table(c, root)) != VB_OK || (st = parse_page_number(c, root)) != VB_OK ||
-        (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK)
+        (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK ||
+        (st = parse_validation(c, root)) != VB_OK)
         return st;
     return VB_OK;
 }

@@ -325,6 +325,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
         }
         if (r < t->nhead) {
             head[r] = ch;
+            ch->is_head = true;
         } else if (pt->repeat_head && t->nhead > 0) {
             ch->head = head;
             ch->nhead = t->nhead;

@@ -232,6 +232,164 @@ test_errors(void)
     expect_error("---\n" REQ "---\nabc\xFF\n", "utf8.invalid", 7, 4);
 }
 
+/* The fields of issue 4: kinds, marks, lists, joint signers, duplex. */
+static void
+test_issue4_fields(void)
+{
+    CHECK_INT(SRC("---\n" REQ                                  /* 2-5 */
+                  "kind: QUYẾT ĐỊNH\n"                          /* 6 */
+                  "authority_line: BAN THƯỜNG VỤ ĐẢNG ỦY KHỐI\n" /* 7 */
+                  "bases:\n"                                    /* 8 */
+                  "  - Căn cứ Điều lệ Đảng;\n"                  /* 9 */
+                  "  - \"- Căn cứ Quy chế làm việc,\"\n"        /* 10 */
+                  "to: Ban Thường vụ Tỉnh ủy\n"                 /* 11 */
+                  "urgency: THƯỢNG KHẨN\n"                      /* 12 */
+                  "secrecy: MẬT\n"                              /* 13 */
+                  "draft: Dự thảo lần 2\n"                      /* 14 */
+                  "circulation: TÀI LIỆU HỘI NGHỊ\n"            /* 15 */
+                  "footer_note: Không phổ biến trên phương tiện thông tin đại chúng\n" /* 16 */
+                  "contact: \"Số 1 Lê Lợi; ĐT: 0237 3852 000\"\n" /* 17 */
+                  "drafter: PL.(300)\n"                         /* 18 */
+                  "confirmation: Xác nhận chữ ký của đồng chí Trần Văn Hải\n" /* 19 */
+                  "duplex: true\n"                              /* 20 */
+                  "signer:\n"                                   /* 21 */
+                  "  authority: T/M ĐẢNG ỦY\n"                  /* 22 */
+                  "  post: BÍ THƯ\n"                            /* 23 */
+                  "  name: Trần Văn Hải\n"                      /* 24 */
+                  "---\nBody\n"),
+              VB_OK);
+    const vb_meta_t *m = &model.meta;
+    CHECK_STR(m->authority_line.text, "BAN THƯỜNG VỤ ĐẢNG ỦY KHỐI");
+    CHECK_INT(m->authority_line.pos.line, 7);
+    CHECK_INT(m->authority_line.pos.col, 17);
+    CHECK_INT(m->nbases, 2);
+    CHECK_STR(m->bases[0].text, "Căn cứ Điều lệ Đảng;");
+    CHECK_STR(m->bases[1].text, "Căn cứ Quy chế làm việc,");
+    CHECK_INT(m->bases[1].pos.line, 10);
+    CHECK_INT(m->bases_pos.line, 9);
+    CHECK_INT(m->nto, 1);
+    CHECK_STR(m->to[0].text, "Ban Thường vụ Tỉnh ủy");
+    CHECK_INT(m->to_pos.line, 11);
+    CHECK_INT(m->to_pos.col, 5);
+    CHECK_STR(m->urgency.text, "THƯỢNG KHẨN");
+    CHECK_STR(m->secrecy.text, "MẬT");
+    CHECK_STR(m->draft.text, "Dự thảo lần 2");
+    CHECK_STR(m->circulation.text, "TÀI LIỆU HỘI NGHỊ");
+    CHECK_STR(m->footer_note.text, "Không phổ biến trên phương tiện thông tin đại chúng");
+    CHECK_STR(m->contact.text, "Số 1 Lê Lợi; ĐT: 0237 3852 000");
+    CHECK_STR(m->drafter.text, "PL.(300)");
+    CHECK_INT(m->drafter.pos.line, 18);
+    CHECK_STR(m->confirmation.text, "Xác nhận chữ ký của đồng chí Trần Văn Hải");
+    CHECK(m->duplex);
+    /* one signer mapping: signers[0], and signer mirrors it */
+    CHECK_INT(m->nsigners, 1);
+    CHECK_STR(m->signers[0].authority.text, "T/M ĐẢNG ỦY");
+    CHECK_STR(m->signer.name.text, "Trần Văn Hải");
+    CHECK_INT(m->signer.authority.pos.line, 22);
+
+    /* absent: nothing, duplex false, no signers */
+    CHECK_INT(SRC("---\n" REQ "duplex: false\nto:\nbases: []\n---\n"), VB_OK);
+    CHECK(!model.meta.duplex);
+    CHECK_INT(model.meta.nto, 0);
+    CHECK_INT(model.meta.nbases, 0);
+    CHECK_INT(model.meta.nsigners, 0);
+    CHECK(model.meta.signers == NULL);
+    CHECK(model.meta.urgency.text == NULL);
+
+    /* `to` as a list; a "- " typed by the author is dropped; one text with line breaks is one entry */
+    CHECK_INT(SRC("---\n" REQ "to:\n  - Ban Tổ chức Tỉnh ủy;\n  - \"- Ban Tuyên giáo Tỉnh ủy.\"\n---\n"), VB_OK);
+    CHECK_INT(model.meta.nto, 2);
+    CHECK_STR(model.meta.to[1].text, "Ban Tuyên giáo Tỉnh ủy.");
+    CHECK_INT(model.meta.to[1].pos.line, 8);
+    CHECK_INT(SRC("---\n" REQ "to: |-\n  Ủy ban nhân dân tỉnh\n  Sở Nội vụ\n---\n"), VB_OK);
+    CHECK_INT(model.meta.nto, 1);
+    CHECK_STR(model.meta.to[0].text, "Ủy ban nhân dân tỉnh\nSở Nội vụ");
+
+    /* joint documents: a list of two signers, the lead first */
+    CHECK_INT(SRC("---\n" REQ
+                  "signer:\n"
+                  "  - {authority: T/M BAN THƯỜNG VỤ TỈNH ỦY, post: PHÓ BÍ THƯ, name: Lê Văn A}\n" /* 7 */
+                  "  - authority: T/M BAN CÁN SỰ ĐẢNG\n"                                         /* 8 */
+                  "    post: BÍ THƯ\n"
+                  "    name: Trần Văn B\n"
+                  "---\n"),
+              VB_OK);
+    CHECK_INT(model.meta.nsigners, 2);
+    CHECK_STR(model.meta.signers[0].name.text, "Lê Văn A");
+    CHECK_STR(model.meta.signers[1].authority.text, "T/M BAN CÁN SỰ ĐẢNG");
+    CHECK_INT(model.meta.signers[1].authority.pos.line, 8);
+    CHECK_INT(model.meta.signers[1].authority.pos.col, 16);
+    CHECK_STR(model.meta.signer.name.text, "Lê Văn A");
+    /* a list of one is the same as a mapping */
+    CHECK_INT(SRC("---\n" REQ "signer:\n  - {name: Lê Văn A}\n---\n"), VB_OK);
+    CHECK_INT(model.meta.nsigners, 1);
+    CHECK_STR(model.meta.signer.name.text, "Lê Văn A");
+
+    /* the marks' closed sets; HỎA and HOẢ both */
+    CHECK_INT(SRC("---\n" REQ "urgency: HỎA TỐC\nsecrecy: TUYỆT MẬT\n---\n"), VB_OK);
+    CHECK_INT(SRC("---\n" REQ "urgency: HOẢ TỐC\nsecrecy: TỐI MẬT\n---\n"), VB_OK);
+    CHECK_INT(SRC("---\n" REQ "urgency: KHẨN\n---\n"), VB_OK);
+    CHECK_STR(model.meta.urgency.text, "KHẨN");
+}
+
+static void
+test_issue4_errors(void)
+{
+    expect_error("---\n" REQ "urgency: GẤP\n---\n", "frontmatter.value", 6, 10);
+    expect_error("---\n" REQ "urgency: khẩn\n---\n", "frontmatter.value", 6, 10);
+    expect_error("---\n" REQ "secrecy: BÍ MẬT\n---\n", "frontmatter.value", 6, 10);
+    expect_error("---\n" REQ "secrecy: [MẬT]\n---\n", "frontmatter.type", 6, 10);
+    expect_error("---\n" REQ "duplex: yes\n---\n", "frontmatter.type", 6, 9);
+    expect_error("---\n" REQ "duplex: [true]\n---\n", "frontmatter.type", 6, 9);
+    expect_error("---\n" REQ "bases: Căn cứ Điều lệ Đảng;\n---\n", "frontmatter.type", 6, 8);
+    expect_error("---\n" REQ "bases:\n  - [a]\n---\n", "frontmatter.type", 7, 5);
+    expect_error("---\n" REQ "to: {a: b}\n---\n", "frontmatter.type", 6, 5);
+    expect_error("---\n" REQ "draft: [a]\n---\n", "frontmatter.type", 6, 8);
+    expect_error("---\n" REQ "signer:\n  - {name: A}\n  - B\n---\n", "frontmatter.type", 8, 5);
+    expect_error("---\n" REQ "signer:\n  - {name: A}\n  - {name: B}\n  - {name: C}\n---\n", "frontmatter.value", 9,
+                 5);
+    expect_error("---\n" REQ "signer:\n  - {name: A}\n  - {nam: B}\n---\n", "frontmatter.unknown-key", 8, 6);
+    expect_error("---\n" REQ "signers:\n  - {name: A}\n---\n", "frontmatter.unknown-key", 6, 1);
+}
+
+/* "\landscape" marks the appendix it stands in; in the main text it is an error. */
+static void
+test_landscape(void)
+{
+    CHECK_INT(SRC("---\n" REQ "---\n"     /* 1-6 */
+                  "Body\n"               /* 7 */
+                  "# PHỤ LỤC 1\n"        /* 8 */
+                  "# TITLE\n"            /* 9 */
+                  "Text\n"               /* 10 */
+                  "# PHỤ LỤC 2\n"        /* 11 */
+                  "  \\landscape  \n"    /* 12 */
+                  "| a | b |\n|---|---|\n| 1 | 2 |\n"
+                  "# PHỤ LỤC 3\n"
+                  "# TITLE 3\n"
+                  "\\landscape\n"),
+              VB_OK);
+    CHECK_INT(model.nappendices, 3);
+    CHECK(!model.appendices[0].landscape);
+    CHECK(model.appendices[1].landscape);
+    CHECK_INT(model.appendices[1].blocks.n, 1); /* the marker is no block */
+    CHECK_INT(model.appendices[1].blocks.v[0].kind, VB_BLOCK_TABLE);
+    CHECK(model.appendices[2].landscape);
+    CHECK_INT(model.appendices[2].ntitle, 1);
+    CHECK_INT(model.appendices[2].blocks.n, 0);
+    CHECK_INT(model.body.n, 1);
+    /* between the label and the title lines: still that appendix, and the title is kept */
+    CHECK_INT(SRC("---\n" REQ "---\n# Phụ lục I\n\\landscape\n# TITLE\nText\n"), VB_OK);
+    CHECK_INT(model.nappendices, 1);
+    CHECK(model.appendices[0].landscape);
+    CHECK_INT(model.appendices[0].ntitle, 1);
+    /* "\landscape" with more text on the line is text */
+    CHECK_INT(SRC("---\n" REQ "---\n\\landscape now\n"), VB_OK);
+    CHECK_INT(model.body.n, 1);
+
+    expect_error("---\n" REQ "---\nBody\n\n \\landscape\n# PHỤ LỤC 1\n", "markdown.landscape", 9, 2);
+    expect_error("---\n" REQ "---\n\\landscape\n", "markdown.landscape", 7, 1);
+}
+
 static void
 test_frontmatter_api(void)
 {
@@ -254,6 +412,9 @@ main(void)
     test_full();
     test_fields();
     test_errors();
+    test_issue4_fields();
+    test_issue4_errors();
+    test_landscape();
     test_frontmatter_api();
     vb_arena_free(arena);
     return check_done();

