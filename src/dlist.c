@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dlist.h"
+#include "image.h"
 
 vb_dpage_t *
 vb_dlist_add_page(vb_dlist_t *dl, vb_len_t width, vb_len_t height)
@@ -252,6 +253,14 @@ vb_dlist_dump(const vb_dlist_t *dl, char **out, size_t *len)
                 puts_(&b, "box");
                 put_cstr(&b, "name", x->name);
                 putf(&b, " x=%d y=%d w=%d h=%d\n", (int)x->x, (int)x->y, (int)x->w, (int)x->h);
+                break;
+            }
+            case VB_DITEM_IMAGE: {
+                const vb_dimage_t *x = &it->u.image;
+                puts_(&b, "image");
+                put_cstr(&b, "path", x->image->path);
+                putf(&b, " px=%ux%u x=%d y=%d w=%d h=%d\n", x->image->px_w, x->image->px_h, (int)x->x, (int)x->y,
+                     (int)x->w, (int)x->h);
                 break;
             }
             default:

@@ -38,10 +38,17 @@ typedef struct vb_dbox {
     vb_len_t x, y, w, h;  /* top-left corner and size */
 } vb_dbox_t;
 
+/* An image placed on the page (a PNG, checked when read; see image.h). */
+typedef struct vb_dimage {
+    const struct vb_image *image;
+    vb_len_t x, y, w, h;  /* top-left corner and size */
+} vb_dimage_t;
+
 typedef enum vb_ditem_kind {
     VB_DITEM_RUN = 1,
     VB_DITEM_RULE,
-    VB_DITEM_BOX
+    VB_DITEM_BOX,
+    VB_DITEM_IMAGE
 } vb_ditem_kind_t;
 
 typedef struct vb_ditem {
@@ -50,6 +57,7 @@ typedef struct vb_ditem {
         vb_drun_t run;
         vb_drule_t rule;
         vb_dbox_t box;
+        vb_dimage_t image;
     } u;
 } vb_ditem_t;
 

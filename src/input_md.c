@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image.h"
 #include "input.h"
 
 /* ---- a small malloc'd byte buffer (scratch; the model itself is in the arena) ---- */
@@ -567,6 +568,79 @@ item_marker(rd_t *r, cmark_node *item)
     return VB_OK;
 }
 
+/* The image node when a paragraph holds one image and nothing else (blank text aside), else NULL. */
+static cmark_node *
+lone_image(cmark_node *para)
+{
+    cmark_node *img = NULL;
+    for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+        cmark_node_type t = cmark_node_get_type(c);
+        if (t == CMARK_NODE_IMAGE && !img) {
+            img = c;
+            continue;
+        }
+        if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            continue;
+        const char *lit = t == CMARK_NODE_TEXT ? cmark_node_get_literal(c) : NULL;
+        if (lit && lit[strspn(lit, " \t")] == 0)
+            continue;
+        return NULL;
+    }
+    return img;
+}
+
+/*
+ * An image block: ![alternative text](file.png "40mm"). The file is relative
+ * to the source's folder; the title, when given, is the printed width. The
+ * file is read and checked now (image.c), so a problem is reported here.
+ */
+static vb_status_t
+image_block(rd_t *r, cmark_node *img)
+{
+    vb_pos_t pos = node_pos(r, img);
+    const char *url = cmark_node_get_url(img);
+    const char *title = cmark_node_get_title(img);
+    if (!url || !*url)
+        return vb_diag_set(r->d, VB_E_INPUT, "markdown.image", r->source, pos.line, pos.col,
+                           "The image has no file name: write ![text](file.png).");
+    const char *slash = strrchr(r->source, '/');
+    char *path = url[0] == '/' || !slash ? vb_arena_strdup(r->arena, url)
+                                         : vb_arena_printf(r->arena, "%.*s/%s", (int)(slash - r->source), r->source, url);
+    vb_image_t *im = VB_NEW(r->arena, vb_image_t);
+    if (!path || !im)
+        return vb_diag_nomem(r->d);
+    vb_status_t st = vb_image_load(r->arena, path, r->source, pos.line, pos.col, im, r->d);
+    if (st != VB_OK)
+        return st;
+    if (title && *title && (!vb_parse_length(title, strlen(title), &im->width) || im->width <= 0))
+        return vb_diag_set(r->d, VB_E_INPUT, "markdown.image-size", r->source, pos.line, pos.col,
+                           "The image's title \"%s\" is not a width such as \"40mm\".", title);
+    /* the alternative text: the image's text children */
+    ib_t b;
+    memset(&b, 0, sizeof b);
+    b.arena = r->arena;
+    walk_inlines(&b, img, false);
+    vb_inline_t alt = {NULL, 0};
+    st = ib_finish(&b, &alt, r->d);
+    if (st != VB_OK)
+        return st;
+    size_t n = 0;
+    for (int i = 0; i < alt.n; i++)
+        n += alt.spans[i].len;
+    char *a = vb_arena_alloc(r->arena, n + 1);
+    if (!a)
+        return vb_diag_nomem(r->d);
+    for (int i = 0, o = 0; i < alt.n; o += (int)alt.spans[i].len, i++)
+        memcpy(a + o, alt.spans[i].text, alt.spans[i].len);
+    im->alt = a;
+    vb_block_t blk;
+    memset(&blk, 0, sizeof blk);
+    blk.kind = VB_BLOCK_IMAGE;
+    blk.image = im;
+    blk.pos = pos;
+    return push_block(r, &blk);
+}
+
 static vb_status_t
 walk_doc(rd_t *r, cmark_node *doc)
 {
@@ -588,10 +662,12 @@ walk_doc(rd_t *r, cmark_node *doc)
         case CMARK_NODE_ITEM:
             st = item_marker(r, n);
             break;
-        case CMARK_NODE_PARAGRAPH:
-            st = leaf_block(r, n, VB_BLOCK_PARA, 0, NULL, 0, false);
+        case CMARK_NODE_PARAGRAPH: {
+            cmark_node *img = lone_image(n);
+            st = img ? image_block(r, img) : leaf_block(r, n, VB_BLOCK_PARA, 0, NULL, 0, false);
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
             break;
+        }
         case CMARK_NODE_HEADING:
             st = leaf_block(r, n, VB_BLOCK_HEADING, cmark_node_get_heading_level(n), NULL, 0, false);
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);

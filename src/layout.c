@@ -16,6 +16,8 @@
  */
 #include "layout.h"
 
+#include "image.h"
+
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
@@ -192,6 +194,27 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
         case VB_BLOCK_PAGEBREAK:
             force_break = true;
             break;
+        case VB_BLOCK_IMAGE: {
+            /* centred, as wide as asked (or its own size), never wider than the text block */
+            vb_chunk_t *c = vb_chunk_new(lc);
+            vb_ditem_t it;
+            memset(&it, 0, sizeof it);
+            if (!c)
+                return vb_diag_nomem(d);
+            it.kind = VB_DITEM_IMAGE;
+            it.u.image.image = b->image;
+            vb_image_size(b->image, lc->text_width, &it.u.image.w, &it.u.image.h);
+            it.u.image.x = lc->text_left + (lc->text_width - it.u.image.w) / 2;
+            it.u.image.y = 0;
+            if (VB_PUSH(lc->arena, c->items, it))
+                return vb_diag_nomem(d);
+            c->fit = it.u.image.h;
+            c->height = it.u.image.h + p->body.space_after;
+            c->space_before = p->body.space_after;
+            c->keep_with_prev = keep_next;
+            keep_next = false;
+            break;
+        }
         }
         if (rc != VB_OK)
             return rc;

@@ -61,7 +61,8 @@ typedef enum vb_block_kind {
     VB_BLOCK_PARA = 1,    /* a body paragraph */
     VB_BLOCK_HEADING,     /* level 1..6 from "#".."######" */
     VB_BLOCK_TABLE,
-    VB_BLOCK_PAGEBREAK    /* a line holding only "\pagebreak" */
+    VB_BLOCK_PAGEBREAK,   /* a line holding only "\pagebreak" */
+    VB_BLOCK_IMAGE        /* a paragraph holding only an image: ![alt](file.png "40mm") */
 } vb_block_kind_t;
 
 typedef struct vb_block {
@@ -69,6 +70,7 @@ typedef struct vb_block {
     int level;            /* headings: 1..6 */
     vb_inline_t text;     /* paragraphs and headings */
     vb_table_t *table;    /* tables */
+    struct vb_image *image; /* images (image.h) */
     vb_pos_t pos;
 } vb_block_t;
 

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image.h"
 #include "input.h"
 
 typedef struct out {
@@ -248,6 +249,17 @@ put_blocks(out_t *o, const char *name, const vb_blocks_t *bs, int depth)
         case VB_BLOCK_PAGEBREAK:
             indent(o, depth);
             puts_(o, "pagebreak");
+            break;
+        case VB_BLOCK_IMAGE:
+            indent(o, depth);
+            puts_(o, "image ");
+            puts_(o, b->image->path);
+            puts_(o, " ");
+            put_int(o, (int)b->image->px_w);
+            puts_(o, "x");
+            put_int(o, (int)b->image->px_h);
+            puts_(o, " width ");
+            put_int(o, b->image->width);
             break;
         case VB_BLOCK_TABLE:
             if (b->table)

@@ -69,6 +69,10 @@ emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_ch
             it->u.box.x += dx;
             it->u.box.y += y;
             break;
+        case VB_DITEM_IMAGE:
+            it->u.image.x += dx;
+            it->u.image.y += y;
+            break;
         }
     }
     if (c->outline_title && c->outline_level > 0)

@@ -34,6 +34,7 @@
 #include <hpdf.h>
 
 #include "pdf.h"
+#include "image.h"
 #include "pdf_font.h"
 
 /* Outline nesting deeper than this hangs under the deepest level kept. */
@@ -54,12 +55,20 @@ on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
     }
 }
 
+/* An image embedded once, drawn wherever it is placed. */
+typedef struct placed_image {
+    const vb_image_t *image;
+    HPDF_Image obj;
+} placed_image_t;
+
 typedef struct builder {
     const vb_dlist_t *dl;
     HPDF_Doc pdf;
     errctx_t err;
     vb_pdf_fonts_t *fonts;
     vb_diag_t *d;
+    placed_image_t *images;
+    int nimages, cap_images;
 } builder_t;
 
 /* A libharu call failed: report the first error libharu recorded, else st. */
@@ -73,6 +82,39 @@ static HPDF_REAL
 pt(int64_t mp)
 {
     return (HPDF_REAL)((double)mp / 1000.0);
+}
+
+/* The embedded image object for an image, loaded the first time it is drawn. */
+static vb_status_t
+image_object(builder_t *b, const vb_image_t *im, HPDF_Image *out)
+{
+    /* the same file placed twice (a seal on every appendix) is embedded once */
+    for (int i = 0; i < b->nimages; i++)
+        if (b->images[i].image == im ||
+            (b->images[i].image->len == im->len && !memcmp(b->images[i].image->data, im->data, im->len))) {
+            *out = b->images[i].obj;
+            return VB_OK;
+        }
+    if (b->nimages == b->cap_images) {
+        int ncap = b->cap_images ? b->cap_images * 2 : 8;
+        placed_image_t *nv = realloc(b->images, (size_t)ncap * sizeof *nv);
+        if (!nv)
+            return vb_diag_nomem(b->d);
+        b->images = nv;
+        b->cap_images = ncap;
+    }
+    HPDF_Image obj = HPDF_LoadPngImageFromMem(b->pdf, im->data, (HPDF_UINT)im->len);
+    if (!obj)
+        return vb_diag_set(b->d, VB_E_PDF, "image.decode", im->path, 0, 0,
+                           "The PDF library could not embed the image (libharu error 0x%04X).",
+                           (unsigned)b->err.first);
+    vb_status_t vs = vb_pdf_compress_image(b->pdf, obj, b->d);
+    if (vs != VB_OK)
+        return vs;
+    b->images[b->nimages].image = im;
+    b->images[b->nimages++].obj = obj;
+    *out = obj;
+    return VB_OK;
 }
 
 static vb_status_t
@@ -118,6 +160,18 @@ draw_page(builder_t *b, const vb_dpage_t *pg)
         case VB_DITEM_BOX:
             /* a placeholder (the signature field comes later): nothing is drawn */
             break;
+        case VB_DITEM_IMAGE: {
+            const vb_dimage_t *im = &it->u.image;
+            HPDF_Image obj = NULL;
+            vb_status_t vs = image_object(b, im->image, &obj);
+            if (vs != VB_OK)
+                return vs;
+            st = HPDF_Page_DrawImage(page, obj, pt(im->x), pt((int64_t)pg->height - im->y - im->h), pt(im->w),
+                                     pt(im->h));
+            if (st != HPDF_OK)
+                return fail(b, st, "drawing an image");
+            break;
+        }
         default:
             return vb_diag_set(b->d, VB_E_PDF, "pdf.item", NULL, 0, 0, "A page holds an item of unknown kind %d.",
                                (int)it->kind);
@@ -361,6 +415,11 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
                 mix_cstr(&h, x->name);
                 mix(&h, ((uint64_t)(uint32_t)x->x << 32) | (uint32_t)x->y);
                 mix(&h, ((uint64_t)(uint32_t)x->w << 32) | (uint32_t)x->h);
+            } else if (it->kind == VB_DITEM_IMAGE) {
+                const vb_dimage_t *x = &it->u.image;
+                mix(&h, vb_fnv1a(VB_FNV_SEED, x->image->data, x->image->len));
+                mix(&h, ((uint64_t)(uint32_t)x->x << 32) | (uint32_t)x->y);
+                mix(&h, ((uint64_t)(uint32_t)x->w << 32) | (uint32_t)x->h);
             }
         }
     }
@@ -465,6 +524,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
     vs = take_bytes(&b, out, len);
 done:
     vb_pdf_fonts_free(b.fonts);
+    free(b.images);
     if (b.pdf)
         HPDF_Free(b.pdf);
     vb_arena_free(arena);

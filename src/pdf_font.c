@@ -767,6 +767,18 @@ vb_pdf_set_id(HPDF_Doc pdf, const unsigned char id[16], vb_diag_t *d)
 }
 
 vb_status_t
+vb_pdf_compress_image(HPDF_Doc pdf, HPDF_Image img, vb_diag_t *d)
+{
+    /* libharu 2.3.0 writes an image's alpha channel (its SMask) uncompressed; ask for Flate */
+    HPDF_Dict smask = HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT);
+    if (smask)
+        smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    (void)pdf;
+    (void)d;
+    return VB_OK;
+}
+
+vb_status_t
 vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d)
 {
     /* libharu creates the Info dictionary with the first standard entry; call after one is set */

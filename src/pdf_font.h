@@ -54,6 +54,8 @@ vb_status_t vb_pdf_set_id(HPDF_Doc pdf, const unsigned char id[16], vb_diag_t *d
  * Gives the page label added last (HPDF_AddPageLabel with a NULL prefix) the
  * prefix utf8 as a UTF-16 text string; libharu 2.3.0 writes prefixes as raw bytes.
  */
+/* Compresses what libharu 2.3.0 leaves uncompressed in an image (its alpha mask). */
+vb_status_t vb_pdf_compress_image(HPDF_Doc pdf, HPDF_Image img, vb_diag_t *d);
 /* Adds a text entry of our own to the Info dictionary (UTF-16), after a standard entry was set. */
 vb_status_t vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d);
 vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d);

@@ -32,7 +32,7 @@ int main(int argc, char **argv) {
     vb_engine_t *e = NULL;
     vb_diag_t d; memset(&d, 0, sizeof d);
     if (vb_engine_new(&eo, &e, &d) != VB_OK) return 2;
-    const char *src = "---\nissuer: X\nnumber: 1-BC/X\nplace: Hà Nội\ndate: 2024-03-01\n---\nMột câu.\n";
+    const char *src = "---\nissuer: X\nnumber: 01-BC/X\nplace: Hà Nội\ndate: 2024-03-01\n---\nMột câu.\n";
     vb_status_t rc = vb_render_buffer(e, src, strlen(src), "a.md", argv[2], NULL, &d);
     if (rc != VB_OK) { char b[1200]; vb_diag_format(&d, b, sizeof b); fprintf(stderr, "%s\n", b); }
     vb_engine_free(e);

@@ -260,7 +260,7 @@ test_api(void)
     vb_diag_t d;
     memset(&d, 0, sizeof d);
     CHECK_INT(vb_engine_new(&eo, &e, &d), VB_OK);
-    const char *src = "---\nissuer: X\nnumber: 1-BC/X\nplace: Hà Nội\ndate: 2024-03-01\n---\nMột câu.\n";
+    const char *src = "---\nissuer: X\nnumber: 01-BC/X\nplace: Hà Nội\ndate: 2024-03-01\n---\nMột câu.\n";
     char *out = NULL;
     size_t len = 0;
     CHECK_INT(vb_dump_stage(e, src, strlen(src), "a.md", VB_STAGE_PAGES, NULL, &out, &len, &d), VB_OK);

@@ -1,0 +1,37 @@
+/*
+ * image.h - images placed in a document (PNG), checked when the source is
+ * read so that a missing, corrupt or oversized file is reported at the line
+ * and column of its Markdown image, never half-way through writing the PDF.
+ */
+#ifndef VB_IMAGE_H
+#define VB_IMAGE_H
+
+#include "base.h"
+
+typedef struct vb_image {
+    const char *path;          /* as resolved (relative to the source's folder) */
+    const unsigned char *data; /* the whole PNG file, in the document's arena */
+    size_t len;
+    uint32_t px_w, px_h;       /* pixels */
+    uint32_t ppm_x, ppm_y;     /* pixels per metre from the pHYs chunk; 0 when absent */
+    vb_len_t width;            /* width asked for in the source; 0: the image's own size */
+    const char *alt;           /* the alternative text (for the PDF's text layer later) */
+} vb_image_t;
+
+/* Bounds on what an image may cost (see src/limits.h for the others). */
+#define VB_IMAGE_MAX_BYTES (32u << 20)      /* a seal or signature is a few hundred KB */
+#define VB_IMAGE_MAX_PIXELS (64u << 20)     /* 64 Mpx: an A4 page at 600 dpi is 35 Mpx */
+
+/*
+ * Reads and checks a PNG file: signature, chunk lengths and CRCs, the IHDR
+ * fields, and that the image data inflates to exactly the size the header
+ * promises. Errors name source:line:col (the image in the Markdown) and the
+ * file: image.read, image.format, image.corrupt, image.too-large.
+ */
+vb_status_t vb_image_load(vb_arena_t *arena, const char *path, const char *source, int line, int col,
+                          vb_image_t *out, vb_diag_t *d);
+
+/* The size the image takes on the page, at most max_width wide (keeping its proportions). */
+void vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *h);
+
+#endif
