@@ -139,7 +139,11 @@ test_party_profile(void)
     CHECK_INT(h->cols[0].width, 226772);
     CHECK_INT(h->cols[1].x, 311811);
     CHECK_INT(h->cols[1].width, 240945);
-    CHECK_INT(h->cols[0].n, 4);
+    /* parent, issuer, "*", "Số {number}", then the công văn trích yếu and the marks (draft, secrecy, urgency) */
+    CHECK_INT(h->cols[0].n, 8);
+    CHECK_STR(h->cols[0].items[3].text, "Số {number}");
+    CHECK_STR(h->cols[0].items[4].text, "{title}");
+    CHECK(h->cols[0].items[4].when.nunless == 1 && !strcmp(h->cols[0].items[4].when.unless_fields[0], "kind"));
     const vb_pitem_t *it = &h->cols[0].items[0];
     CHECK_INT(it->kind, VB_PITEM_TEXT);
     CHECK_STR(it->text, "{parent}");
@@ -181,7 +185,7 @@ test_party_profile(void)
     CHECK_INT(t->space_after, 12000);
     CHECK_INT(t->cols[0].x, 85039);
     CHECK_INT(t->cols[0].width, 467717);
-    CHECK_INT(t->cols[0].n, 3);
+    CHECK_INT(t->cols[0].n, 6); /* kind, title, "-----", then the authority line, căn cứ and Kính gửi when present */
     CHECK_STR(t->cols[0].items[0].text, "{kind}");
     CHECK_INT(t->cols[0].items[0].style.size, 16000);
     CHECK_INT(t->cols[0].items[0].style.face, VB_FACE_BOLD);
