@@ -256,8 +256,12 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
         st.align = VB_ALIGN_LEFT;
     vb_len_t mw = 0, lw = 0;
     vb_status_t rc = measure(lc, marker, &st, &mw, d);
-    if (rc == VB_OK && *label)
-        rc = measure(lc, label, &st, &lw, d);
+    if (rc == VB_OK && *label) {
+        vb_style_t lst = st;
+        if (it->label_face >= 0)
+            lst.face = (uint8_t)it->label_face;
+        rc = measure(lc, label, &lst, &lw, d);
+    }
     if (rc != VB_OK)
         return rc;
     bool paragraph = st.indent > 0;
@@ -269,16 +273,19 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
         const char *sep = last ? it->last_separator : it->separator;
         if (!sep || ends_in_punct(e, len))
             sep = "";
-        char *txt = vb_arena_printf(lc->arena, "%s%s%s%s", i == 0 ? label : "", marker, e, sep);
-        if (!txt)
+        char *txt = vb_arena_printf(lc->arena, "%s%s%s", marker, e, sep);
+        vb_span_t *sp = VB_NEWN(lc->arena, vb_span_t, 2);
+        if (!txt || !sp)
             return vb_diag_nomem(d);
-        vb_span_t *sp = VB_NEW(lc->arena, vb_span_t);
-        if (!sp)
-            return vb_diag_nomem(d);
-        sp->text = txt;
-        sp->len = strlen(txt);
-        vb_inline_t in = {sp, 1};
+        vb_inline_t in = {sp, 0};
         vb_style_t est = st;
+        if (i == 0 && *label) {
+            /* the label in its own face when the profile gives one; the entry in the item's */
+            int lf = it->label_face >= 0 ? it->label_face : st.face;
+            sp[in.n++] = (vb_span_t){label, strlen(label), (uint8_t)lf};
+            est.face = 0;
+        }
+        sp[in.n++] = (vb_span_t){txt, strlen(txt), i == 0 && *label ? st.face : 0};
         vb_len_t width = col->width, dx = 0;
         if (!paragraph)
             est.hang = (i == 0 ? lw : 0) + mw;

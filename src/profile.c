@@ -84,8 +84,9 @@ static const char *const FOOTER_BAND_KEYS[] = {"bottom", "space_before", "space_
 static const char *const COLUMN_KEYS[] = {"x", "width", "items", NULL};
 static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "rule", "when", NULL};
 static const char *const SPACE_ITEM_KEYS[] = {"space", "box", "sync", "when", NULL};
-static const char *const LIST_ITEM_KEYS[] = {"list",     "marker", "single_marker", "separator", "last_separator",
-                                             "label",    "sync",   "required",      "when",      NULL};
+static const char *const LIST_ITEM_KEYS[] = {"list",  "marker",      "single_marker", "separator",
+                                             "last_separator", "label", "label_bold", "label_italic",
+                                             "sync",  "required",    "when",          NULL};
 static const char *const WHEN_KEYS[] = {"if", "unless", "kinds", "not_kinds", NULL};
 static const char *const RULE_KEYS[] = {"length", "below", "width", "space_after", NULL};
 static const char *const TABLE_KEYS[] = {"cell",         "head",        "border",      "padding",
@@ -805,6 +806,15 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
             (st = get_str(c, m, where, "last_separator", false, false, &it->last_separator)) != VB_OK ||
             (st = get_bool(c, m, where, "required", &it->required)) != VB_OK)
             return st;
+        /* the label's own weight and slant ("Kính gửi:" italic before upright names) */
+        it->label_face = -1;
+        if (vb_ymap_get(m, "label_bold") || vb_ymap_get(m, "label_italic")) {
+            bool lb = false, lit = false;
+            if ((st = get_bool(c, m, where, "label_bold", &lb)) != VB_OK ||
+                (st = get_bool(c, m, where, "label_italic", &lit)) != VB_OK)
+                return st;
+            it->label_face = (lb ? VB_FACE_BOLD : 0) | (lit ? VB_FACE_ITALIC : 0);
+        }
     }
     if ((st = get_str(c, m, where, "sync", false, true, &it->sync)) != VB_OK)
         return st;

@@ -91,6 +91,7 @@ typedef struct vb_pitem {
     const char *separator;  /* appended to each entry that does not end in punctuation */
     const char *last_separator; /* appended to the last entry instead */
     const char *label;      /* printed before the first entry ("Kính gửi: "); entries hang after it */
+    int label_face;         /* vb_face_t bits of the label; -1: the item's own */
     vb_pcond_t when;        /* all kinds: when the item is printed */
 } vb_pitem_t;
 

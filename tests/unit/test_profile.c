@@ -185,7 +185,12 @@ test_party_profile(void)
     CHECK_INT(t->space_after, 12000);
     CHECK_INT(t->cols[0].x, 85039);
     CHECK_INT(t->cols[0].width, 467717);
-    CHECK_INT(t->cols[0].n, 6); /* kind, title, "-----", then the authority line, căn cứ and Kính gửi when present */
+    CHECK_INT(t->cols[0].n, 7); /* kind, title, "-----", Kính gửi, căn cứ, the authority line (two forms) */
+    CHECK_INT(t->ncols, 1);
+    CHECK_STR(t->cols[0].items[3].list, "to");
+    CHECK_STR(t->cols[0].items[3].label, "Kính gửi: ");
+    CHECK_INT(t->cols[0].items[3].label_face, VB_FACE_ITALIC);
+    CHECK_INT(t->cols[0].items[3].style.face, VB_FACE_REGULAR);
     CHECK_STR(t->cols[0].items[0].text, "{kind}");
     CHECK_INT(t->cols[0].items[0].style.size, 16000);
     CHECK_INT(t->cols[0].items[0].style.face, VB_FACE_BOLD);
