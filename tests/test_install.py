@@ -64,7 +64,10 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(src, "w") as f:
             f.write(PROGRAM)
         exe = os.path.join(tmp, "p")
-        cc = subprocess.run(["cc", "-Wall", "-Werror", src, "-o", exe] + flags.stdout.split(),
+        # a sanitizer build's library needs the program built with the same runtime
+        cache = open(os.path.join(build, "CMakeCache.txt"), encoding="utf-8", errors="replace").read()
+        san = ["-fsanitize=address,undefined"] if "VB_SANITIZE:BOOL=ON" in cache else []
+        cc = subprocess.run(["cc", "-Wall", "-Werror"] + san + [src, "-o", exe] + flags.stdout.split(),
                             capture_output=True, text=True)
         check("a program compiles against the installed library", cc.returncode == 0, cc.stderr[-500:])
         if cc.returncode == 0:
