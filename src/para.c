@@ -304,9 +304,41 @@ is_space_at(const seg_t *s, uint32_t cluster)
     return c == ' ' || c == '\t';
 }
 
+/*
+ * A word wider than the narrowest line (a pasted URL, a run of characters
+ * with no space) would run into the margin. It is cut into pieces that each
+ * fit, at cluster boundaries so no letter loses its marks, with a costly but
+ * allowed break between the pieces: the one place vanban breaks inside a
+ * word, and only where there is no other way to keep the margin.
+ */
+#define WORD_CUT_PENALTY 5000
+
+static int
+split_word(vb_arena_t *a, build_t *b, const seg_t *s, int seg, int g0, int g1, vb_len_t max_box)
+{
+    int start = g0;
+    int64_t w = 0;
+    for (int g = g0; g < g1; g++) {
+        bool boundary = g > start && s->sh.glyphs[g].cluster != s->sh.glyphs[g - 1].cluster;
+        if (boundary && w + s->sh.glyphs[g].x_advance > max_box) {
+            vb_lbitem_t box = {.type = VB_LB_BOX, .width = (vb_len_t)w};
+            vb_lbitem_t cut = {.type = VB_LB_PENALTY, .penalty = WORD_CUT_PENALTY};
+            itemsrc_t src = {seg, start, g}, none = {-1, 0, 0};
+            if (push_item(a, b, box, src) || push_item(a, b, cut, none))
+                return -1;
+            start = g;
+            w = 0;
+        }
+        w += s->sh.glyphs[g].x_advance;
+    }
+    vb_lbitem_t box = {.type = VB_LB_BOX, .width = (vb_len_t)w};
+    itemsrc_t src = {seg, start, g1};
+    return push_item(a, b, box, src);
+}
+
 /* Builds the items of the paragraph from its shaped segments. */
 static vb_status_t
-build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, build_t *b, vb_diag_t *d)
+build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_box, build_t *b, vb_diag_t *d)
 {
     vb_arena_t *a = scratch(ctx);
     itemsrc_t none = {-1, 0, 0};
@@ -329,6 +361,13 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, build_t *b, vb_
             int64_t w = 0;
             while (h < s->sh.n && is_space_at(s, s->sh.glyphs[h].cluster) == sp)
                 w += s->sh.glyphs[h++].x_advance;
+            if (!sp && max_box > 0 && w > max_box) {
+                /* a word wider than the line: cut it where it must be cut (see split_word) */
+                if (split_word(a, b, s, i, g, h, max_box))
+                    return vb_diag_nomem(d);
+                g = h;
+                continue;
+            }
             vb_lbitem_t it = {.type = sp ? VB_LB_GLUE : VB_LB_BOX, .width = (vb_len_t)w};
             if (sp && !ragged) {
                 it.stretch = (vb_len_t)(w * ctx->brk->space_stretch / 1000);
@@ -615,7 +654,7 @@ vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_
     bool ragged = st->align != VB_ALIGN_JUSTIFY;
     vb_status_t rc = shape_segments(ctx, text, st, &b, d);
     if (rc == VB_OK)
-        rc = build_items(ctx, st, ragged, &b, d);
+        rc = build_items(ctx, st, ragged, (st->hang > 0 && st->hang < width ? width - st->hang : width) - (st->indent > 0 ? st->indent : 0), &b, d);
     if (rc == VB_OK)
         rc = apply_break_rules(ctx, &b, d);
     if (rc != VB_OK)
@@ -692,7 +731,7 @@ vb_text_measure(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st,
     s.indent = 0;
     vb_status_t rc = shape_segments(ctx, text, &s, &b, d);
     if (rc == VB_OK)
-        rc = build_items(ctx, &s, true, &b, d);
+        rc = build_items(ctx, &s, true, 0, &b, d);
     if (rc != VB_OK)
         return rc;
     int64_t line = 0, best_line = 0, word = 0, best_word = 0;
