@@ -91,6 +91,37 @@ typedef enum vb_breaker {
     VB_BREAKER_GREEDY
 } vb_breaker_t;
 
+/*
+ * Bounds on what one render may read and produce, so that a broken or hostile
+ * source gets a clear error (VB_E_LIMIT, whose message names the limit and how
+ * to raise it) instead of exhausting memory or time. A field left 0 takes its
+ * default; src/limit.h gives each default and its reason. Each limit has a
+ * name, used in the messages and by vb_limits_set (the CLI's --limit NAME=N).
+ */
+typedef struct vb_limits {
+    int64_t source_bytes;      /* "source-bytes": the source file (default 16 MiB) */
+    int64_t frontmatter_bytes; /* "frontmatter-bytes": the front matter (default 64 KiB) */
+    int64_t pages;             /* "pages": pages of the PDF (default 5000) */
+    int64_t table_cells;       /* "table-cells": cells of one table, head rows included (default 50000) */
+    int64_t table_columns;     /* "table-columns": columns of one table (default 64) */
+    int64_t nesting;           /* "nesting": block quotes and list items, or emphasis, one in another (default 32) */
+    int64_t paragraph_chars;   /* "paragraph-chars": characters of one paragraph, heading or cell (default 100000) */
+    int64_t image_pixels;      /* "image-pixels": width x height of one image (default 64 Mi) */
+    int64_t image_bytes;       /* "image-bytes": one image file (default 32 MiB) */
+} vb_limits_t;
+
+/*
+ * Sets the limit called name ("pages", "table-cells", ...) to value (at least
+ * 1). VB_E_USAGE for an unknown name or a value below 1.
+ */
+VB_API vb_status_t vb_limits_set(vb_limits_t *limits, const char *name, int64_t value, vb_diag_t *diag);
+
+/*
+ * The i-th limit, from 0, for listing them: its name, its default and a short
+ * description. Returns 0 past the last one.
+ */
+VB_API int vb_limits_info(int i, const char **name, int64_t *default_value, const char **what);
+
 typedef struct vb_render_options {
     size_t size;             /* sizeof(vb_render_options_t) */
     const char *profile;     /* profile id, path, or regime ("party", "state") overriding the source's;
@@ -98,12 +129,25 @@ typedef struct vb_render_options {
     vb_breaker_t breaker;
     int64_t creation_time;   /* seconds since the epoch for the PDF dates; -1: the source's date */
     int duplex;              /* non-zero: mirrored margins on even pages (as the profile's duplex margins) */
+    /* Fields below were added later; a caller built with an older header passes a smaller size and gets their defaults. */
+    vb_limits_t limits;      /* all 0: every default */
+    /*
+     * Called with the temporary file's path just before the file is created,
+     * and with NULL once it has been renamed over the output or removed. The
+     * library installs no signal handler; a caller that does can remove the
+     * file from its handler (the vanban CLI copies the path into a static
+     * buffer and unlinks it on SIGINT and SIGTERM). NULL: not called.
+     */
+    void (*on_tempfile)(const char *path, void *ctx);
+    void *tempfile_ctx;      /* passed to on_tempfile */
 } vb_render_options_t;
 
 /*
  * Renders the source file src_path to the PDF out_path. The PDF is written to a
  * temporary file in the same directory and renamed over out_path only when
  * complete, so a failed render leaves no output and an existing out_path intact.
+ * An out_path that is the source file itself (by any name) is refused with
+ * io.same-file before anything is read or written.
  */
 VB_API vb_status_t vb_render_file(vb_engine_t *engine, const char *src_path, const char *out_path,
                                   const vb_render_options_t *opt, vb_diag_t *diag);

@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "font.h"
 #include "input.h"
 #include "layout.h"
+#include "limit.h"
 #include "pdf.h"
 #include "profile.h"
 #include "validate.h"
@@ -330,14 +332,22 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     j->arena = vb_arena_new();
     if (!j->arena)
         return vb_diag_nomem(d);
+    vb_limits_t lim;
+    vb_limits_resolve(opt, &lim);
+    if ((int64_t)len > lim.source_bytes)
+        return vb_limit_fail(d, "source.too-large", name, 0, 0, "source-bytes",
+                             "The source has %zu bytes, more than %lld", len, (long long)lim.source_bytes);
     char *text = NULL;
     size_t tlen = 0;
     vb_status_t rc = vb_text_prepare(j->arena, src, len, name, &text, &tlen, d);
     if (rc == VB_OK)
-        rc = vb_read_source(j->arena, text, tlen, name, &j->model, d);
+        rc = vb_read_source_lim(j->arena, text, tlen, name, &lim, &j->model, d);
     if (rc != VB_OK || model_only)
         return rc;
     j->model.source = name;
+    rc = vb_limits_check_model(&j->model, &lim, d);
+    if (rc != VB_OK)
+        return rc;
     rc = load_profile(e, j->arena, &j->model, opt, &j->profile, d);
     if (rc == VB_OK)
         rc = vb_validate(&j->model, j->profile, d);
@@ -350,9 +360,10 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     j->dl.arena = j->arena;
     vb_layout_opts_t lo = {
         .greedy = opt && opt->breaker == VB_BREAKER_GREEDY,
-        .duplex = opt && opt->size >= sizeof *opt && opt->duplex,
+        .duplex = VB_OPT_HAS(opt, duplex) && opt->duplex,
         .creation_time = opt ? opt->creation_time : -1,
         .creator = NULL,
+        .max_pages = lim.pages,
     };
     return vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
 }
@@ -366,13 +377,18 @@ vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, 
     job_t j;
     vb_status_t rc = run(e, src, len, name ? name : "<input>", opt, false, &j, d);
     if (rc == VB_OK)
-        rc = vb_pdf_write_file(&j.dl, j.fonts, out_path, d);
+        rc = vb_pdf_write_file_cb(&j.dl, j.fonts, out_path, VB_OPT_HAS(opt, on_tempfile) ? opt->on_tempfile : NULL,
+                                  VB_OPT_HAS(opt, tempfile_ctx) ? opt->tempfile_ctx : NULL, d);
     vb_arena_free(j.arena);
     return rc;
 }
 
+/*
+ * Reads a file whole, but stops once it has more than max bytes: a source
+ * over the limit is known to be too large without reading all of it.
+ */
 static char *
-slurp(const char *path, size_t *len)
+slurp(const char *path, size_t max, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -381,7 +397,7 @@ slurp(const char *path, size_t *len)
     char *buf = malloc(cap);
     while (buf) {
         n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
+        if (n < cap || n > max)
             break;
         char *nb = realloc(buf, cap * 2);
         if (!nb) {
@@ -393,13 +409,33 @@ slurp(const char *path, size_t *len)
         cap *= 2;
     }
     if (buf && ferror(f)) {
+        int err = errno; /* fread sets it: EISDIR for a folder */
         free(buf);
         buf = NULL;
-        errno = EIO;
+        errno = err ? err : EIO;
     }
     fclose(f);
     *len = n;
     return buf;
+}
+
+/* Reads a source for a render or a dump into *buf (malloc'd), refusing one over the size limit. */
+static vb_status_t
+read_source(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len, vb_diag_t *d)
+{
+    vb_limits_t lim;
+    vb_limits_resolve(opt, &lim);
+    errno = 0;
+    *buf = slurp(src_path, lim.source_bytes < (int64_t)SIZE_MAX ? (size_t)lim.source_bytes : SIZE_MAX - 1, len);
+    if (!*buf)
+        return vb_diag_set(d, VB_E_IO, "io.read", src_path, 0, 0, "Cannot read the source: %s.", strerror(errno));
+    if ((int64_t)*len > lim.source_bytes) {
+        free(*buf);
+        *buf = NULL;
+        return vb_limit_fail(d, "source.too-large", src_path, 0, 0, "source-bytes",
+                             "The source has more than %lld bytes", (long long)lim.source_bytes);
+    }
+    return VB_OK;
 }
 
 vb_status_t
@@ -408,11 +444,19 @@ vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const
 {
     if (!src_path || !out_path)
         return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing source or output path.");
+    /* before anything is read or written: writing the PDF would replace the source */
+    struct stat ss, os;
+    if (stat(src_path, &ss) == 0 && stat(out_path, &os) == 0 && ss.st_dev == os.st_dev && ss.st_ino == os.st_ino)
+        return vb_diag_set(d, VB_E_IO, "io.same-file", out_path, 0, 0,
+                           "The output %s is the source file itself; writing the PDF would replace the source. "
+                           "Choose another output name (e.g. one ending in .pdf).",
+                           out_path);
     size_t len = 0;
-    char *buf = slurp(src_path, &len);
-    if (!buf)
-        return vb_diag_set(d, VB_E_IO, "io.read", src_path, 0, 0, "Cannot read the source: %s.", strerror(errno));
-    vb_status_t rc = vb_render_buffer(e, buf, len, src_path, out_path, opt, d);
+    char *buf = NULL;
+    vb_status_t rc = read_source(src_path, opt, &buf, &len, d);
+    if (rc != VB_OK)
+        return rc;
+    rc = vb_render_buffer(e, buf, len, src_path, out_path, opt, d);
     free(buf);
     return rc;
 }
@@ -426,10 +470,11 @@ vb_dump_file(vb_engine_t *e, const char *src_path, vb_stage_t stage, const vb_re
     if (!src_path)
         return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing source path.");
     size_t len = 0;
-    char *buf = slurp(src_path, &len);
-    if (!buf)
-        return vb_diag_set(d, VB_E_IO, "io.read", src_path, 0, 0, "Cannot read the source: %s.", strerror(errno));
-    vb_status_t rc = vb_dump_stage(e, buf, len, src_path, stage, opt, out, out_len, d);
+    char *buf = NULL;
+    vb_status_t rc = read_source(src_path, opt, &buf, &len, d);
+    if (rc != VB_OK)
+        return rc;
+    rc = vb_dump_stage(e, buf, len, src_path, stage, opt, out, out_len, d);
     free(buf);
     return rc;
 }

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "limit.h"
 
 /* The opening and closing line: "---", then nothing but spaces or tabs. */
 static bool
@@ -426,6 +427,18 @@ vb_status_t
 vb_read_source(vb_arena_t *arena, const char *text, size_t len, const char *source, vb_model_t *model,
                vb_diag_t *d)
 {
+    return vb_read_source_lim(arena, text, len, source, NULL, model, d);
+}
+
+vb_status_t
+vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
+                   vb_model_t *model, vb_diag_t *d)
+{
+    vb_limits_t deflim;
+    if (!lim) {
+        vb_limits_resolve(NULL, &deflim);
+        lim = &deflim;
+    }
     memset(model, 0, sizeof *model);
     model->source = source;
     const char *nl = memchr(text, '\n', len);
@@ -444,6 +457,10 @@ vb_read_source(vb_arena_t *arena, const char *text, size_t len, const char *sour
             closed = true;
             break;
         }
+        /* at the line that crosses the limit: YAML is read whole, so a body pasted above "---" costs */
+        if ((int64_t)(e - ystart) > lim->frontmatter_bytes)
+            return vb_limit_fail(d, "frontmatter.too-large", source, line, 1, "frontmatter-bytes",
+                                 "The front matter is longer than %lld bytes", (long long)lim->frontmatter_bytes);
         s = e + 1;
         line++;
     }
@@ -457,5 +474,5 @@ vb_read_source(vb_arena_t *arena, const char *text, size_t len, const char *sour
     if (st != VB_OK)
         return st;
     size_t body = e < len ? e + 1 : len;
-    return vb_read_markdown(arena, text + body, len - body, source, line + 1, model, d);
+    return vb_read_markdown_lim(arena, text + body, len - body, source, line + 1, lim, model, d);
 }

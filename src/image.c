@@ -12,6 +12,7 @@
  * is an error at its place in the source, with nothing written.
  */
 #include "image.h"
+#include "limit.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -73,6 +74,18 @@ vb_status_t
 vb_image_load(vb_arena_t *arena, const char *path, const char *source, int line, int col, vb_image_t *out,
               vb_diag_t *d)
 {
+    return vb_image_load_lim(arena, path, source, line, col, NULL, out, d);
+}
+
+vb_status_t
+vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int line, int col,
+                  const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d)
+{
+    vb_limits_t deflim;
+    if (!lim) {
+        vb_limits_resolve(NULL, &deflim);
+        lim = &deflim;
+    }
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -86,11 +99,10 @@ vb_image_load(vb_arena_t *arena, const char *path, const char *source, int line,
         fclose(f);
         return vb_diag_set(d, VB_E_INPUT, "image.read", source, line, col, "Cannot read the image %s.", path);
     }
-    if ((unsigned long)size > VB_IMAGE_MAX_BYTES) {
+    if ((int64_t)size > lim->image_bytes) {
         fclose(f);
-        return vb_diag_set(d, VB_E_LIMIT, "image.too-large", source, line, col,
-                           "The image %s is %ld bytes; images may have at most %u bytes.", path, size,
-                           VB_IMAGE_MAX_BYTES);
+        return vb_limit_fail(d, "image.too-large", source, line, col, "image-bytes",
+                             "The image %s has %ld bytes, more than %lld", path, size, (long long)lim->image_bytes);
     }
     unsigned char *buf = vb_arena_alloc(arena, (size_t)size + 1);
     if (!buf) {
@@ -158,10 +170,10 @@ vb_image_load(vb_arena_t *arena, const char *path, const char *source, int line,
                                  "The image %s is corrupt: its header (IHDR) is not valid.", path);
                 break;
             }
-            if ((uint64_t)w * h > VB_IMAGE_MAX_PIXELS) {
-                rc = vb_diag_set(d, VB_E_LIMIT, "image.too-large", source, line, col,
-                                 "The image %s has %u x %u pixels; images may have at most %u pixels.", path, w, h,
-                                 VB_IMAGE_MAX_PIXELS);
+            if ((uint64_t)w * h > (uint64_t)lim->image_pixels) {
+                rc = vb_limit_fail(d, "image.too-large", source, line, col, "image-pixels",
+                                   "The image %s has %u x %u pixels, more than %lld", path, w, h,
+                                   (long long)lim->image_pixels);
                 break;
             }
             have_ihdr = true;

@@ -18,9 +18,7 @@ typedef struct vb_image {
     const char *alt;           /* the alternative text (for the PDF's text layer later) */
 } vb_image_t;
 
-/* Bounds on what an image may cost (see src/limits.h for the others). */
-#define VB_IMAGE_MAX_BYTES (32u << 20)      /* a seal or signature is a few hundred KB */
-#define VB_IMAGE_MAX_PIXELS (64u << 20)     /* 64 Mpx: an A4 page at 600 dpi is 35 Mpx */
+/* The bounds on what an image may cost (bytes, pixels) are limits: see src/limit.h. */
 
 /*
  * Reads and checks a PNG file: signature, chunk lengths and CRCs, the IHDR
@@ -30,6 +28,9 @@ typedef struct vb_image {
  */
 vb_status_t vb_image_load(vb_arena_t *arena, const char *path, const char *source, int line, int col,
                           vb_image_t *out, vb_diag_t *d);
+/* As vb_image_load within the limits lim (image-bytes, image-pixels; NULL: the defaults). */
+vb_status_t vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int line, int col,
+                              const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d);
 
 /* The size the image takes on the page, at most max_width wide (keeping its proportions). */
 void vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *h);

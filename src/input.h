@@ -29,6 +29,14 @@ vb_status_t vb_text_nfc(vb_arena_t *arena, const char *s, size_t len, char **out
 vb_status_t vb_read_source(vb_arena_t *arena, const char *text, size_t len, const char *source, vb_model_t *model,
                            vb_diag_t *d);
 
+/*
+ * As vb_read_source, within the limits lim (resolved, every field set: see
+ * limit.h; NULL: the defaults): the front matter's size, and through
+ * vb_read_markdown_lim the tables, nesting and images.
+ */
+vb_status_t vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, const char *source,
+                               const vb_limits_t *lim, vb_model_t *model, vb_diag_t *d);
+
 /* Reads the front-matter tree into meta (validates types, dates, unknown keys). */
 vb_status_t vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta,
                                 vb_diag_t *d);
@@ -36,6 +44,9 @@ vb_status_t vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const
 /* Reads the Markdown body (line0 = source line of its first line, 1-based). */
 vb_status_t vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
                              vb_model_t *model, vb_diag_t *d);
+/* As vb_read_markdown within the limits lim (NULL: the defaults). */
+vb_status_t vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
+                                 const vb_limits_t *lim, vb_model_t *model, vb_diag_t *d);
 
 /*
  * Parses the lines of one pipe table (lines[0..nlines), each without its '\n',
@@ -43,6 +54,9 @@ vb_status_t vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, co
  */
 vb_status_t vb_read_table(vb_arena_t *arena, const char *const *lines, const size_t *lens, int nlines,
                           const char *source, int line0, vb_table_t **out, vb_diag_t *d);
+/* As vb_read_table within the limits lim (NULL: the defaults): table-columns and table-cells. */
+vb_status_t vb_read_table_lim(vb_arena_t *arena, const char *const *lines, const size_t *lens, int nlines,
+                              const char *source, int line0, const vb_limits_t *lim, vb_table_t **out, vb_diag_t *d);
 
 /*
  * Parses the text of one table cell as inline Markdown (emphasis, code spans,

@@ -46,6 +46,7 @@
 
 #include "image.h"
 #include "input.h"
+#include "limit.h"
 
 /* ---- a small malloc'd byte buffer (scratch; the model itself is in the arena) ---- */
 
@@ -92,6 +93,8 @@ typedef struct ib {
     int pending_nl;
     int nl_face;
     bool oom;
+    int64_t max_depth;     /* > 0: emphasis nested deeper is refused (the nesting limit) */
+    cmark_node *too_deep;  /* the emphasis that went deeper, when one did */
 } ib_t;
 
 static void
@@ -209,12 +212,12 @@ walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
-        if (t == CMARK_NODE_EMPH) {
-            emph += ev == CMARK_EVENT_ENTER ? 1 : -1;
-            continue;
-        }
-        if (t == CMARK_NODE_STRONG) {
-            strong += ev == CMARK_EVENT_ENTER ? 1 : -1;
+        if (t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG) {
+            *(t == CMARK_NODE_EMPH ? &emph : &strong) += ev == CMARK_EVENT_ENTER ? 1 : -1;
+            if (b->max_depth > 0 && emph + strong > b->max_depth) {
+                b->too_deep = n;
+                break;
+            }
             continue;
         }
         if (ev != CMARK_EVENT_ENTER)
@@ -315,6 +318,7 @@ typedef struct rd {
     bool seg_has_text;
     buf_t prefix; /* marker text of a list item cmark still found */
     VB_VEC(landmark_t) land; /* "\landscape" lines, resolved to appendices at the end */
+    const vb_limits_t *lim; /* resolved: every field set */
     vb_diag_t *d;
 } rd_t;
 
@@ -524,6 +528,7 @@ leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *
         ib_text(&b, " ", 1, VB_FACE_REGULAR, false);
         r->prefix.n = 0;
     }
+    b.max_depth = r->lim->nesting;
     if (lit)
         ib_text(&b, lit, litlen, VB_FACE_REGULAR, nl_break);
     else
@@ -533,6 +538,11 @@ leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *
     vb_status_t st = ib_finish(&b, &blk.text, r->d);
     if (st != VB_OK)
         return st;
+    if (b.too_deep) {
+        vb_pos_t pos = cmark_node_get_start_line(b.too_deep) > 0 ? node_pos(r, b.too_deep) : node_pos(r, n);
+        return vb_limit_fail(r->d, "markdown.too-deep", r->source, pos.line, pos.col, "nesting",
+                             "Emphasis is nested more than %lld deep here", (long long)r->lim->nesting);
+    }
     if (kind == VB_BLOCK_PARA && blk.text.n == 0)
         return VB_OK; /* nothing visible: an image without text, an empty HTML comment line */
     blk.kind = kind;
@@ -609,7 +619,7 @@ image_block(rd_t *r, cmark_node *img)
     vb_image_t *im = VB_NEW(r->arena, vb_image_t);
     if (!path || !im)
         return vb_diag_nomem(r->d);
-    vb_status_t st = vb_image_load(r->arena, path, r->source, pos.line, pos.col, im, r->d);
+    vb_status_t st = vb_image_load_lim(r->arena, path, r->source, pos.line, pos.col, r->lim, im, r->d);
     if (st != VB_OK)
         return st;
     if (title && *title && (!vb_parse_length(title, strlen(title), &im->width) || im->width <= 0))
@@ -649,14 +659,24 @@ walk_doc(rd_t *r, cmark_node *doc)
         return vb_diag_nomem(r->d);
     vb_status_t st = VB_OK;
     cmark_event_type ev;
+    int64_t depth = 0; /* block quotes and list items open around the node */
     while (st == VB_OK && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         cmark_node_type t = cmark_node_get_type(n);
+        bool container = t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_ITEM;
         if (ev == CMARK_EVENT_EXIT) {
+            depth -= container;
             /* an item holding only its marker ("-" alone) */
             if (t == CMARK_NODE_ITEM && r->prefix.n)
                 st = leaf_block(r, n, VB_BLOCK_PARA, 0, "", 0, false);
             continue;
+        }
+        if (container && ++depth > r->lim->nesting) {
+            vb_pos_t pos = node_pos(r, n);
+            st = vb_limit_fail(r->d, "markdown.too-deep", r->source, pos.line, pos.col, "nesting",
+                               "Block quotes and list items are nested more than %lld deep here",
+                               (long long)r->lim->nesting);
+            break;
         }
         switch (t) {
         case CMARK_NODE_ITEM:
@@ -786,8 +806,8 @@ read_lines(rd_t *r)
             vb_block_t blk;
             memset(&blk, 0, sizeof blk);
             blk.kind = VB_BLOCK_TABLE;
-            st = vb_read_table(r->arena, r->lines + i, r->lens + i, j - i, r->source, r->line0 + i, &blk.table,
-                               r->d);
+            st = vb_read_table_lim(r->arena, r->lines + i, r->lens + i, j - i, r->source, r->line0 + i, r->lim,
+                                   &blk.table, r->d);
             if (st != VB_OK)
                 break;
             blk.pos = blk.table->pos;
@@ -973,9 +993,22 @@ vb_status_t
 vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0, vb_model_t *model,
                  vb_diag_t *d)
 {
+    return vb_read_markdown_lim(arena, text, len, source, line0, NULL, model, d);
+}
+
+vb_status_t
+vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
+                     const vb_limits_t *lim, vb_model_t *model, vb_diag_t *d)
+{
+    vb_limits_t deflim;
+    if (!lim) {
+        vb_limits_resolve(NULL, &deflim);
+        lim = &deflim;
+    }
     rd_t r;
     memset(&r, 0, sizeof r);
     r.arena = arena;
+    r.lim = lim;
     r.source = source;
     r.line0 = line0 > 0 ? line0 : 1;
     r.d = d;

@@ -231,10 +231,10 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
 static void
 set_info_date(const vb_model_t *m, const vb_layout_opts_t *o, vb_dinfo_t *info)
 {
-    if (o && o->creation_time >= 0) {
-        time_t t = (time_t)o->creation_time;
-        struct tm tm;
-        gmtime_r(&t, &tm);
+    time_t t = o && o->creation_time >= 0 ? (time_t)o->creation_time : 0;
+    struct tm tm;
+    /* a time past year 9999 fits no PDF date (and past 2^55 s gmtime fails): the document's date then */
+    if (o && o->creation_time >= 0 && o->creation_time <= 253402300799 && gmtime_r(&t, &tm)) {
         info->year = tm.tm_year + 1900;
         info->month = tm.tm_mon + 1;
         info->day = tm.tm_mday;
@@ -377,6 +377,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     lc.text_width = profile->page_width - profile->margin_left - profile->margin_right;
     lc.date_text = format_date(&lc, &model->meta.date);
     lc.duplex = profile->has_duplex && ((opts && opts->duplex) || model->meta.duplex);
+    lc.max_pages = opts ? opts->max_pages : 0;
     const vb_meta_t *m = &model->meta;
 
     /* page 1: the overlay (outside the flow), the header, the footer (kept aside), the title */

@@ -20,6 +20,7 @@ typedef struct vb_layout_opts {
     bool duplex;            /* mirrored margins on even pages (also when the source asks) */
     int64_t creation_time;  /* -1: from the document's date */
     const char *creator;    /* "vanban 0.1.0" */
+    int64_t max_pages;      /* > 0: more pages is layout.too-many-pages (limit.h) */
 } vb_layout_opts_t;
 
 /* Lays out model with profile and fonts into dl (whose arena must be set). */
@@ -61,6 +62,7 @@ typedef struct vb_lctx {
     const vb_appendix_t *appendix;   /* while laying out an appendix */
     vb_chunk_t *first_footer;        /* page 1's footer band (not in the flow) */
     bool duplex;                     /* mirrored margins on even pages */
+    int64_t max_pages;               /* > 0: the pages limit (limit.h) */
 } vb_lctx_t;
 
 vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);

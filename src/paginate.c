@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "limit.h"
 
 typedef struct pageinfo {
     int start, end;       /* chunks [start, end) */
@@ -216,6 +217,9 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
             break;
         }
         pi.end = j;
+        if (lc->max_pages > 0 && pages.n >= lc->max_pages)
+            return vb_limit_fail(d, "layout.too-many-pages", lc->model ? lc->model->source : NULL, 0, 0, "pages",
+                                 "The document runs to more than %lld pages", (long long)lc->max_pages);
         if (VB_PUSH(lc->arena, pages, pi))
             return vb_diag_nomem(d);
         i = j;

@@ -587,7 +587,7 @@ write_all(int fd, const unsigned char *p, size_t n)
  * clock and the attempt number (no global state, no shared generator).
  */
 static int
-open_temp(char *tmp, size_t suffix_at)
+open_temp(char *tmp, size_t suffix_at, void (*on_tempfile)(const char *, void *), void *ctx)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -600,6 +600,9 @@ open_temp(char *tmp, size_t suffix_at)
             tmp[suffix_at + (size_t)i] = letters[h % 62];
             h /= 62;
         }
+        /* the caller learns the name first, so a signal between open and the callback cannot strand the file */
+        if (on_tempfile)
+            on_tempfile(tmp, ctx);
         int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0 || errno != EEXIST)
             return fd;
@@ -610,6 +613,18 @@ open_temp(char *tmp, size_t suffix_at)
 
 vb_status_t
 vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path, vb_diag_t *d)
+{
+    return vb_pdf_write_file_cb(dl, fonts, path, NULL, NULL, d);
+}
+
+/*
+ * Failures after the temporary file exists name the output path, not the
+ * temporary name: that is the file the user asked for, and the message stays
+ * the same from one run to the next.
+ */
+vb_status_t
+vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+                     void (*on_tempfile)(const char *, void *), void *ctx, vb_diag_t *d)
 {
     if (!path || !path[0])
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No output path was given.");
@@ -654,35 +669,41 @@ vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *p
         name_output(d, path);
         goto out;
     }
-    fd = open_temp(tmp, suffix_at);
+    fd = open_temp(tmp, suffix_at, on_tempfile, ctx);
     if (fd < 0) {
         vs = io_fail(d, dir, "create a temporary file in", errno);
+        if (on_tempfile)
+            on_tempfile(NULL, ctx);
         goto out;
     }
     if (write_all(fd, pdf, len) != 0) {
-        vs = io_fail(d, tmp, "write", errno);
+        vs = io_fail(d, path, "write", errno);
         goto unlink_tmp;
     }
     if (fsync(fd) != 0) {
-        vs = io_fail(d, tmp, "flush", errno);
+        vs = io_fail(d, path, "flush", errno);
         goto unlink_tmp;
     }
     int rc = close(fd);
     fd = -1;
     if (rc != 0) {
-        vs = io_fail(d, tmp, "close", errno);
+        vs = io_fail(d, path, "close", errno);
         goto unlink_tmp;
     }
     if (rename(tmp, path) != 0) {
         vs = io_fail(d, path, "replace", errno);
         goto unlink_tmp;
     }
+    if (on_tempfile)
+        on_tempfile(NULL, ctx);
     goto out;
 
 unlink_tmp:
     if (fd >= 0)
         close(fd);
     unlink(tmp);
+    if (on_tempfile)
+        on_tempfile(NULL, ctx);
 out:
     free(tmp);
     free(dir);

@@ -20,6 +20,14 @@
  */
 vb_status_t vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path, vb_diag_t *d);
 
+/*
+ * As vb_pdf_write_file; on_tempfile (when not NULL) is called with the
+ * temporary file's path just before each attempt to create it, and with NULL
+ * once it has been renamed or removed (see vb_render_options_t).
+ */
+vb_status_t vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+                                 void (*on_tempfile)(const char *path, void *ctx), void *ctx, vb_diag_t *d);
+
 /* Writes dl as a PDF into a malloc'd buffer (for tests and fuzzing). */
 vb_status_t vb_pdf_write_mem(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len,
                              vb_diag_t *d);

@@ -30,9 +30,7 @@
 #include <string.h>
 
 #include "input.h"
-
-/* A wider table cannot fit a page, and a bound keeps the work linear. */
-#define MAX_COLS 64
+#include "limit.h"
 
 typedef struct rawcell {
     const char *s; /* trimmed text, "\|" still escaped */
@@ -90,7 +88,8 @@ delim_cell(const char *s, size_t n, vb_align_t *al)
 
 /* Splits one row line into cells; fails with table.unclosed-row. */
 static vb_status_t
-split_row(vb_arena_t *arena, const char *s, size_t n, int line, const char *source, rawrow_t *row, vb_diag_t *d)
+split_row(vb_arena_t *arena, const char *s, size_t n, int line, const char *source, const vb_limits_t *lim,
+          rawrow_t *row, vb_diag_t *d)
 {
     size_t b = 0;
     while (b < n && b < 3 && s[b] == ' ')
@@ -129,9 +128,9 @@ split_row(vb_arena_t *arena, const char *s, size_t n, int line, const char *sour
         c.n = z - a;
         c.pos.line = line;
         c.pos.col = char_col(s, a == z ? start : a);
-        if (cells.n >= MAX_COLS)
-            return vb_diag_set(d, VB_E_LIMIT, "table.too-wide", source, line, c.pos.col,
-                               "This table has more than %d columns.", MAX_COLS);
+        if (cells.n >= lim->table_columns)
+            return vb_limit_fail(d, "table.too-wide", source, line, c.pos.col, "table-columns",
+                                 "This table has more than %lld columns", (long long)lim->table_columns);
         if (VB_PUSH(arena, cells, c))
             return vb_diag_nomem(d);
         start = i + 1;
@@ -174,6 +173,18 @@ vb_status_t
 vb_read_table(vb_arena_t *arena, const char *const *lines, const size_t *lens, int nlines, const char *source,
               int line0, vb_table_t **out, vb_diag_t *d)
 {
+    return vb_read_table_lim(arena, lines, lens, nlines, source, line0, NULL, out, d);
+}
+
+vb_status_t
+vb_read_table_lim(vb_arena_t *arena, const char *const *lines, const size_t *lens, int nlines, const char *source,
+                  int line0, const vb_limits_t *lim, vb_table_t **out, vb_diag_t *d)
+{
+    vb_limits_t deflim;
+    if (!lim) {
+        vb_limits_resolve(NULL, &deflim);
+        lim = &deflim;
+    }
     *out = NULL;
     if (nlines <= 0)
         return vb_diag_set(d, VB_E_USAGE, "table.empty", source, line0, 1, "A table needs at least one line.");
@@ -181,12 +192,19 @@ vb_read_table(vb_arena_t *arena, const char *const *lines, const size_t *lens, i
     if (!rows)
         return vb_diag_nomem(d);
     int delim = -1;
+    int64_t ncells = 0;
     for (int i = 0; i < nlines; i++) {
-        vb_status_t st = split_row(arena, lines[i], lens[i], line0 + i, source, &rows[i], d);
+        vb_status_t st = split_row(arena, lines[i], lens[i], line0 + i, source, lim, &rows[i], d);
         if (st != VB_OK)
             return st;
-        if (delim < 0 && rows[i].delim)
+        if (delim < 0 && rows[i].delim) {
             delim = i;
+            continue;
+        }
+        /* counted as the rows come, so a runaway table stops here, before its cells are parsed and set */
+        if ((ncells += rows[i].n) > lim->table_cells)
+            return vb_limit_fail(d, "table.too-many-cells", source, rows[i].pos.line, rows[i].pos.col, "table-cells",
+                                 "This table has more than %lld cells", (long long)lim->table_cells);
     }
     if (delim < 0)
         return vb_diag_set(d, VB_E_INPUT, "table.no-delimiter", source, rows[0].pos.line, rows[0].pos.col,

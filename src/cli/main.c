@@ -1,7 +1,7 @@
 /*
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
  *
- *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR]
+ *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban --help | --version
  *
@@ -9,6 +9,8 @@
  * format error, 2 usage, 3 I/O or internal error.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +38,94 @@ static const char usage_text[] =
     "  --duplex            two-sided printing: mirrored margins on even pages\n"
     "  --layouts DIR       where profiles live (default: $VANBAN_LAYOUTS, ./layouts, or the installed ones)\n"
     "  --fonts DIR         a folder with your own fonts (e.g. Times New Roman); default: $VANBAN_FONTS or ./fonts\n"
+    "  --limit NAME=N      raise (or lower) a limit; repeatable. The limits and their defaults are listed below\n"
+    "\n"
+    "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
     "Exit status: 0 success, 1 error in the document or profile, 2 usage, 3 I/O or internal error.\n";
+
+/* The limits, after the usage text of --help. */
+static void
+print_limits(FILE *f)
+{
+    fputs("\nLimits (--limit NAME=N), against broken or hostile sources:\n", f);
+    const char *name, *what;
+    int64_t def;
+    for (int i = 0; vb_limits_info(i, &name, &def, &what); i++)
+        fprintf(f, "  %-18s %10lld  %s\n", name, (long long)def, what);
+}
+
+/* "--limit NAME=N": N a whole number. Prints the problem and returns false on a bad one. */
+static bool
+parse_limit(vb_limits_t *lim, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char name[64];
+    int64_t v = 0;
+    bool ok = eq && eq > arg && (size_t)(eq - arg) < sizeof name && eq[1];
+    for (const char *p = eq ? eq + 1 : ""; ok && *p; p++) {
+        ok = *p >= '0' && *p <= '9' && v <= (INT64_MAX - 9) / 10;
+        v = v * 10 + (*p - '0');
+    }
+    if (!ok) {
+        fprintf(stderr, "vanban: --limit wants NAME=N with N a whole number, not '%s'\n", arg);
+        return false;
+    }
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = 0;
+    vb_diag_t d = {0};
+    if (vb_limits_set(lim, name, v, &d) != VB_OK) {
+        fprintf(stderr, "vanban: %s\n", d.msg);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * The temporary PDF of the render in progress, for the signal handler. The
+ * library installs no handler; it tells us the name (on_tempfile) before it
+ * creates the file and NULL once the file is renamed or removed, and the
+ * handler removes it if SIGINT, SIGTERM or SIGHUP ends the render. Only
+ * async-signal-safe calls (unlink, _exit) run in the handler.
+ */
+static char temp_path[4096];
+static volatile sig_atomic_t temp_set;
+
+static void
+on_tempfile(const char *path, void *ctx)
+{
+    (void)ctx;
+    temp_set = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    size_t n = path ? strlen(path) : 0;
+    if (path && n < sizeof temp_path) {
+        memcpy(temp_path, path, n + 1);
+        atomic_signal_fence(memory_order_seq_cst); /* the name is whole before the handler may use it */
+        temp_set = 1;
+    }
+}
+
+static void
+on_signal(int sig)
+{
+    if (temp_set)
+        unlink(temp_path);
+    _exit(128 + sig);
+}
+
+static void
+install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* over a file-size limit (ulimit -f) a write then fails with EFBIG and is reported, instead of killing us */
+    signal(SIGXFSZ, SIG_IGN);
+}
 
 static int
 exit_code(vb_status_t st)
@@ -115,6 +203,30 @@ find_fonts(const char *opt)
     return is_dir("fonts") ? "fonts" : NULL;
 }
 
+/*
+ * SOURCE_DATE_EPOCH (reproducible builds): the PDF dates, in seconds since the
+ * epoch, UTC. Unset or empty: -1, the document's own date. A value that is not
+ * a plain decimal number up to 9999-12-31 is refused rather than ignored.
+ */
+static bool
+source_date_epoch(int64_t *out)
+{
+    *out = -1;
+    const char *env = getenv("SOURCE_DATE_EPOCH");
+    if (!env || !*env)
+        return true;
+    int64_t v = 0;
+    for (const char *p = env; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 253402300799 / 10)
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    if (v > 253402300799) /* 9999-12-31T23:59:59Z: a PDF date has four year digits */
+        return false;
+    *out = v;
+    return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -122,11 +234,14 @@ main(int argc, char **argv)
     const char *stage = NULL;
     bool greedy = false;
     int duplex = 0;
+    vb_limits_t limits;
+    memset(&limits, 0, sizeof limits);
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(usage_text, stdout);
+            print_limits(stdout);
             return 0;
         } else if (!strcmp(a, "--version")) {
             printf("vanban %s\n", vb_version());
@@ -145,6 +260,9 @@ main(int argc, char **argv)
             greedy = true;
         } else if (!strcmp(a, "--duplex")) {
             duplex = 1;
+        } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
+            if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
+                return 2;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "vanban: unknown option '%s'\n%s", a, usage_text);
             return 2;
@@ -182,6 +300,12 @@ main(int argc, char **argv)
         }
     }
 
+    int64_t epoch;
+    if (!source_date_epoch(&epoch)) {
+        fprintf(stderr, "vanban: SOURCE_DATE_EPOCH must be seconds since 1970 (digits, at most 253402300799), "
+                "not '%s'\n", getenv("SOURCE_DATE_EPOCH"));
+        return 2;
+    }
     char lbuf[4200];
     vb_engine_options_t eo = {sizeof eo, find_layouts(layouts, lbuf, sizeof lbuf), find_fonts(fonts)};
     vb_diag_t diag = {0};
@@ -190,7 +314,16 @@ main(int argc, char **argv)
     if (st != VB_OK)
         return report(&diag, st);
 
-    vb_render_options_t ro = {sizeof ro, profile, greedy ? VB_BREAKER_GREEDY : VB_BREAKER_DEFAULT, -1, duplex};
+    vb_render_options_t ro;
+    memset(&ro, 0, sizeof ro);
+    ro.size = sizeof ro;
+    ro.profile = profile;
+    ro.breaker = greedy ? VB_BREAKER_GREEDY : VB_BREAKER_DEFAULT;
+    ro.creation_time = epoch;
+    ro.duplex = duplex;
+    ro.limits = limits;
+    ro.on_tempfile = on_tempfile;
+    install_handlers();
     int rc = 0;
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);

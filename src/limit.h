@@ -1,0 +1,125 @@
+/*
+ * limit.h - every bound vanban puts on one render, with its reason.
+ *
+ * Owns: the defaults of vb_limits_t (vanban.h), their names (used in the
+ * messages and by the CLI's --limit NAME=N), resolving a caller's options
+ * (0 = the default) and the one shape of a limit error:
+ *
+ *   doc.md:14:1: error: This table has more than 50000 cells; raise the limit
+ *   with --limit table-cells=N. [table.too-many-cells]
+ *
+ * A limit turns what would be exhaustion (memory, time) into a clear error at
+ * the place it is crossed. The defaults are far above any real official
+ * document and low enough that a render within all of them stays within about
+ * a gigabyte and a minute. Where each one is enforced:
+ *
+ *   name               default    enforced in    id
+ *   source-bytes       16 MiB     engine.c       source.too-large
+ *   frontmatter-bytes  64 KiB     frontmatter.c  frontmatter.too-large
+ *   pages              5000       paginate.c     layout.too-many-pages
+ *   table-cells        50000      tablesrc.c     table.too-many-cells
+ *   table-columns      64         tablesrc.c     table.too-wide
+ *   nesting            32         input_md.c     markdown.too-deep
+ *   paragraph-chars    100000     limit.c        paragraph.too-long
+ *   image-pixels       64 Mi      image.c        image.too-large
+ *   image-bytes        32 MiB     image.c        image.too-large
+ */
+#ifndef VB_LIMIT_H
+#define VB_LIMIT_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/*
+ * The source is held about three times (the file, the cleaned NFC text, the
+ * model), and 16 MiB of text is about 5000 pages, the page limit.
+ */
+#define VB_LIMIT_SOURCE_BYTES ((int64_t)16 << 20)
+
+/*
+ * The fields of a document take a few hundred bytes; a long recipient list a
+ * few KiB. More is a body pasted above the closing "---".
+ */
+#define VB_LIMIT_FRONTMATTER_BYTES ((int64_t)64 << 10)
+
+/*
+ * The display list and the PDF are built in memory before anything is
+ * written: about 0.2 MiB a page, so 5000 pages is about 1 GiB. Also stops a
+ * source of 100000 "\pagebreak" lines from asking for as many pages.
+ */
+#define VB_LIMIT_PAGES ((int64_t)5000)
+
+/*
+ * Every cell is parsed as Markdown and set as its own paragraph, and a table
+ * is laid out whole (its column widths depend on every row): about 3.5 KiB
+ * of memory a cell, so 50000 cells is under 200 MiB. An appendix table of
+ * 1000 rows of 20 columns still fits.
+ */
+#define VB_LIMIT_TABLE_CELLS ((int64_t)50000)
+
+/*
+ * 64 one-digit columns with their padding already overflow a landscape A4
+ * page, and choosing the column widths is quadratic in the columns.
+ */
+#define VB_LIMIT_TABLE_COLUMNS ((int64_t)64)
+
+/*
+ * Official documents have no block quotes or lists (they are printed as
+ * plain paragraphs, flattened) and emphasis at most two deep (bold italic). 32
+ * levels lets a pasted fragment through; deeper is a generated or hostile
+ * file, refused before its nesting costs anything.
+ */
+#define VB_LIMIT_NESTING ((int64_t)32)
+
+/*
+ * The total-fit line breaker grows faster than linearly in one paragraph's
+ * length (measured: 0.15 s for 50000 characters, 0.7 s for 100000, 49 s for
+ * a million). 100000 characters is ten pages of one paragraph.
+ */
+#define VB_LIMIT_PARAGRAPH_CHARS ((int64_t)100000)
+
+/*
+ * An image is decoded in full by the PDF writer (libpng, 4 bytes a pixel with
+ * alpha): 64 Mi pixels is 256 MiB. An A4 page scanned at 600 dpi is 35 Mpx.
+ */
+#define VB_LIMIT_IMAGE_PIXELS ((int64_t)64 << 20)
+
+/* An image file is read whole into memory; a seal or a signature is a few hundred KiB. */
+#define VB_LIMIT_IMAGE_BYTES ((int64_t)32 << 20)
+
+/*
+ * Fixed bounds, not configurable (each protects an internal structure, and no
+ * document comes near them):
+ *   yamltree.c  nesting 64, 4096 entries in one mapping or sequence (yaml.depth, yaml.too-large)
+ *   profile.c   a profile of at most 1 MiB, style chains 8 deep (profile.too-large)
+ *   pdf.c       outline entries below 16 levels hang under the 16th
+ *   pdf_font.c  256 UTF-16 units of text per glyph in ToUnicode (the PDF's own limit)
+ *   shape.c     a run of at most INT_MAX bytes (HarfBuzz's length type)
+ */
+
+/*
+ * True when the caller's options are recent enough to hold field (their size
+ * covers it), so an older caller's smaller struct is never read past its end.
+ */
+#define VB_OPT_HAS(opt, field) \
+    ((opt) && (opt)->size >= offsetof(vb_render_options_t, field) + sizeof((opt)->field))
+
+/* opt's limits, each one left 0 (or absent from an older caller's struct) replaced by its default. */
+void vb_limits_resolve(const vb_render_options_t *opt, vb_limits_t *out);
+
+/*
+ * Sets a limit error: "<what>; raise the limit with --limit <name>=N." with
+ * the given id (VB_E_LIMIT) and position. what is a printf format.
+ */
+vb_status_t vb_limit_fail(vb_diag_t *d, const char *id, const char *source, int line, int col, const char *name,
+                          const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/*
+ * Checks that every paragraph, heading, appendix title line and table cell of
+ * the model has at most lim->paragraph_chars characters (paragraph.too-long
+ * at the first that has more).
+ */
+vb_status_t vb_limits_check_model(const vb_model_t *m, const vb_limits_t *lim, vb_diag_t *d);
+
+#endif
