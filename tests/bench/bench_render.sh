@@ -33,7 +33,7 @@ cat > "$TMP/minimal.md" <<'DOC'
 ---
 parent: ĐẢNG BỘ TỈNH THANH HOÁ
 issuer: ĐẢNG ỦY KHỐI CƠ QUAN VÀ DOANH NGHIỆP TỈNH
-number: 1-BC/ĐUK
+number: 01-BC/ĐUK
 place: Thanh Hoá
 date: 2023-07-06
 ---
