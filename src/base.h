@@ -80,6 +80,11 @@ vb_status_t vb_diag_nomem(vb_diag_t *d);
 bool vb_parse_length(const char *s, size_t len, vb_len_t *out);
 /* Parses a decimal "1.5" or percentage "150%" into thousandths (1500). */
 bool vb_parse_milli(const char *s, size_t len, int32_t *out);
+/*
+ * Parses an ISO date "2023-07-06" (exactly ten characters, trailing blanks
+ * ignored) that names a real day (leap years counted); false otherwise.
+ */
+bool vb_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day);
 /* Parses a plain integer. */
 bool vb_parse_int(const char *s, size_t len, int64_t *out);
 /*

@@ -134,12 +134,6 @@ read_text(vb_arena_t *arena, const vb_ynode_t *n, const char *key, const char *s
     return st;
 }
 
-static bool
-leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 static vb_status_t
 read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
 {
@@ -148,23 +142,8 @@ read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
         return VB_OK;
     if (n->kind != VB_Y_SCALAR)
         return type_error(n, source, "date", "a date YYYY-MM-DD", d);
-    const char *s = n->str;
-    size_t len = n->len;
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    bool ok = len == 10 && s[4] == '-' && s[7] == '-';
-    for (size_t i = 0; ok && i < 10; i++) {
-        if (i != 4 && i != 7)
-            ok = s[i] >= '0' && s[i] <= '9';
-    }
     int y = 0, m = 0, dd = 0;
-    if (ok) {
-        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-        m = (s[5] - '0') * 10 + (s[6] - '0');
-        dd = (s[8] - '0') * 10 + (s[9] - '0');
-        static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        ok = y >= 1 && m >= 1 && m <= 12 && dd >= 1 && dd <= mdays[m - 1] + (m == 2 && leap(y));
-    }
+    bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &dd);
     if (!ok)
         return vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
                            "\"%s\" is not a real date written YYYY-MM-DD (e.g. 2023-07-06).", n->str);

@@ -410,12 +410,6 @@ get_choice(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, 
     return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\": write %s.", KP(where, key), n->str, shown);
 }
 
-static bool
-leap_year(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* An ISO date, 2018-04-03 (a real day); *out is untouched when absent. */
 static vb_status_t
 get_date(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, vb_date_t *out)
@@ -426,20 +420,8 @@ get_date(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, vb
         return st;
     if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
-    const char *t = n->str;
-    bool ok = n->len == 10 && t[4] == '-' && t[7] == '-';
-    for (size_t i = 0; ok && i < 10; i++) {
-        if (i != 4 && i != 7)
-            ok = t[i] >= '0' && t[i] <= '9';
-    }
     int y = 0, m = 0, d = 0;
-    if (ok) {
-        y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-        m = (t[5] - '0') * 10 + (t[6] - '0');
-        d = (t[8] - '0') * 10 + (t[9] - '0');
-        static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        ok = y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] + (m == 2 && leap_year(y));
-    }
+    bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &d);
     if (!ok)
         return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\" is not a real date written YYYY-MM-DD.",
                     KP(where, key), n->str);

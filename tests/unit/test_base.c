@@ -107,9 +107,27 @@ test_diag_utf8(void)
     CHECK(memcmp(b, "ệ", 3) == 0);
 }
 
+static void
+test_dates(void)
+{
+    int y, m, d;
+    CHECK(vb_parse_iso_date("2023-07-06", 10, &y, &m, &d));
+    CHECK(y == 2023 && m == 7 && d == 6);
+    CHECK(vb_parse_iso_date("2024-02-29 ", 11, &y, &m, &d)); /* leap year; a trailing blank */
+    CHECK(!vb_parse_iso_date("2023-02-29", 10, &y, &m, &d));
+    CHECK(!vb_parse_iso_date("2023-02-30", 10, &y, &m, &d));
+    CHECK(!vb_parse_iso_date("1900-02-29", 10, &y, &m, &d)); /* not a leap year */
+    CHECK(vb_parse_iso_date("2000-02-29", 10, &y, &m, &d));
+    CHECK(!vb_parse_iso_date("2023-13-01", 10, &y, &m, &d));
+    CHECK(!vb_parse_iso_date("2023-7-6", 8, &y, &m, &d));
+    CHECK(!vb_parse_iso_date("06/07/2023", 10, &y, &m, &d));
+    CHECK(!vb_parse_iso_date("0000-01-01", 10, &y, &m, &d));
+}
+
 int
 main(void)
 {
+    test_dates();
     test_lengths();
     test_milli();
     test_arena();
