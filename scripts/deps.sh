@@ -7,7 +7,8 @@ PKGS=(build-essential cmake pkg-config
       libhpdf-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libutf8proc-dev
       libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libcsv-dev libjansson-dev
       libssl-dev libcairo2-dev fonts-liberation2
-      fonts-liberation poppler-utils mupdf-tools qpdf python3 valgrind time)
+      fonts-liberation poppler-utils mupdf-tools qpdf python3 valgrind time
+      clang libclang-rt-14-dev)  # clang: the libFuzzer harnesses (tests/fuzz)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

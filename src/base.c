@@ -256,6 +256,12 @@ parse_fixed(const char *s, size_t len, int decimals, int64_t *out, size_t *end)
     return true;
 }
 
+/*
+ * Past this many 1/10000 mm, cm or in a length is far out of vb_len_t's range;
+ * refusing it before scaling keeps v * 10 * 72000 within int64_t.
+ */
+#define HUGE_FIXED ((int64_t)1000000000000)
+
 bool
 vb_parse_length(const char *s, size_t len, vb_len_t *out)
 {
@@ -280,13 +286,13 @@ vb_parse_length(const char *s, size_t len, vb_len_t *out)
             return false;
         r = v; /* millipoints */
     } else if (ulen == 2 && (memcmp(unit, "mm", 2) == 0 || memcmp(unit, "cm", 2) == 0)) {
-        if (!parse_fixed(s, nlen, 4, &v, &end) || end != nlen)
+        if (!parse_fixed(s, nlen, 4, &v, &end) || end != nlen || v > HUGE_FIXED || v < -HUGE_FIXED)
             return false;
         /* v is in 1/10000 mm (or cm); 1 mm = 72000/25.4 mpt */
         int64_t tenth_um = unit[0] == 'c' ? v * 10 : v;
         r = (tenth_um * 72000 + (tenth_um >= 0 ? 127000 : -127000)) / 254000;
     } else if (ulen == 2 && memcmp(unit, "in", 2) == 0) {
-        if (!parse_fixed(s, nlen, 4, &v, &end) || end != nlen)
+        if (!parse_fixed(s, nlen, 4, &v, &end) || end != nlen || v > HUGE_FIXED || v < -HUGE_FIXED)
             return false;
         r = (v * 72000 + (v >= 0 ? 5000 : -5000)) / 10000;
     } else {

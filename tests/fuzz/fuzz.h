@@ -1,0 +1,62 @@
+/*
+ * fuzz.h - what the libFuzzer harnesses share: the entry points, and the
+ * check that a failing call ends cleanly.
+ *
+ * Each harness (fuzz_<name>.c) defines LLVMFuzzerInitialize and
+ * LLVMFuzzerTestOneInput. Built with VB_FUZZ (clang, -fsanitize=fuzzer)
+ * libFuzzer drives them; in every other build replay.c drives them over the
+ * files of tests/regress/<name>/ and the seed corpus, so the inputs that once
+ * crashed are replayed by ctest in the normal and the sanitizer builds.
+ */
+#ifndef VB_FUZZ_H
+#define VB_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/*
+ * A clean end: success, or a failure class with a stable id, a message and a
+ * source name (when the call had one). Anything else is a bug: abort, which
+ * libFuzzer and the replay test both report as a crash.
+ */
+static inline void
+fuzz_check(vb_status_t rc, const vb_diag_t *d, const char *what)
+{
+    /* VB_FUZZ_VERBOSE=1: print each outcome (to see what a corpus reaches) */
+    static int verbose = -1;
+    if (verbose < 0)
+        verbose = getenv("VB_FUZZ_VERBOSE") != NULL;
+    if (verbose) {
+        char buf[1200];
+        vb_diag_format(d, buf, sizeof buf);
+        fprintf(stderr, "%s: %s\n", what, rc == VB_OK ? "ok" : buf);
+    }
+    if (rc == VB_OK)
+        return;
+    if (rc < VB_E_NOMEM || rc > VB_E_USAGE || d->code != rc || !d->id[0] || !d->msg[0] ||
+        memchr(d->id, 0, sizeof d->id) == NULL || memchr(d->msg, 0, sizeof d->msg) == NULL) {
+        fprintf(stderr, "%s: unclean failure: status %d, diag code %d, id \"%.*s\", message \"%.*s\"\n", what,
+                (int)rc, (int)d->code, (int)sizeof d->id, d->id, (int)sizeof d->msg, d->msg);
+        abort();
+    }
+    /* an allocation failure is not a fuzzing result: inputs are bounded */
+    if (rc == VB_E_NOMEM) {
+        fprintf(stderr, "%s: out of memory on a small input: %s\n", what, d->msg);
+        abort();
+    }
+}
+
+/* The directory of the source tree (layouts/, tests/fonts.conf), set by CMake. */
+#ifndef VB_FUZZ_SOURCE_DIR
+#define VB_FUZZ_SOURCE_DIR "."
+#endif
+
+#endif

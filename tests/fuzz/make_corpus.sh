@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Cuts the samples and the layout profiles into small seed files for the
+# fuzzers (tests/fuzz/README.md):
+#   tests/fuzz/make_corpus.sh [OUTDIR]     (default: build-fuzz/corpus)
+# writes OUTDIR/fuzz_source, fuzz_table, fuzz_profile and fuzz_render. Seeds
+# are at most 4 KiB (the fuzzers' -max_len; 8 KiB for profiles) except the
+# whole profiles, so a seed is a front matter with a few body blocks, one
+# table, or the sections every profile needs plus one more. The files are
+# named by their content's hash: re-running adds nothing already there.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="${1:-$root/build-fuzz/corpus}"
+mkdir -p "$out"/fuzz_source "$out"/fuzz_table "$out"/fuzz_profile "$out"/fuzz_render
+python3 - "$root" "$out" <<'PY'
+import hashlib, os, re, sys
+
+root, out = sys.argv[1], sys.argv[2]
+MAX = 4096
+written = {}
+
+def put(harness, data):
+    if isinstance(data, str):
+        data = data.encode()
+    name = hashlib.sha1(data).hexdigest()[:16]
+    path = os.path.join(out, harness, name)
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            f.write(data)
+    written[harness] = written.get(harness, 0) + 1
+
+def samples():
+    for d, _, files in os.walk(os.path.join(root, "samples")):
+        for f in sorted(files):
+            if f.endswith(".md"):
+                yield os.path.join(d, f)
+    yield os.path.join(root, "tests", "data", "coverage.md")
+
+def split_source(text):
+    """(front matter with its --- lines, body blocks separated by blank lines)."""
+    m = re.match(r"(---\n.*?\n---\n)(.*)", text, re.S)
+    fm, body = (m.group(1), m.group(2)) if m else ("", text)
+    blocks = [b for b in re.split(r"\n\s*\n", body) if b.strip()]
+    return fm, blocks
+
+def pieces(fm, blocks):
+    """Front matter + consecutive blocks up to MAX bytes; each block used once."""
+    cur = fm + "\n"
+    for b in blocks:
+        if len((cur + b + "\n\n").encode()) > MAX and cur != fm + "\n":
+            yield cur
+            cur = fm + "\n"
+        if len((fm + "\n" + b).encode()) <= MAX:
+            cur += b + "\n\n"
+    if cur != fm + "\n":
+        yield cur
+
+for path in samples():
+    if not os.path.exists(path):
+        continue
+    text = open(path, encoding="utf-8").read()
+    fm, blocks = split_source(text)
+    srcs = list(pieces(fm, blocks))[:4]
+    for i, s in enumerate(srcs):
+        put("fuzz_source", s)
+        # render: option byte first (bit 0 greedy, bit 1 duplex, bit 3 dump); vary it per piece
+        put("fuzz_render", bytes([(0, 1, 2, 8)[i % 4]]) + s.encode())
+    # the front matter alone and the body alone
+    if fm:
+        put("fuzz_source", fm)
+    # every table: the run of lines starting with '|'
+    for b in blocks:
+        lines = b.split("\n")
+        if lines and all(l.lstrip().startswith("|") for l in lines):
+            t = "\n".join(lines).encode()
+            if len(t) <= MAX:
+                put("fuzz_table", t)
+    # landscape and appendix markers with a table: the body's last blocks
+    tail = [b for b in blocks if b.startswith("# PHỤ LỤC") or b.startswith("\\landscape")]
+    if tail:
+        put("fuzz_source", fm + "\n" + "\n\n".join(tail)[:MAX - len(fm)])
+
+# profiles: whole, without comments, and the sections a profile needs
+# (CORE) with each other section in turn, so the seeds get past the
+# required-key checks into every section's reader
+CORE = ["page", "margins", "fonts", "date", "styles", "body", "table"]
+MAX_PROFILE = 8192
+for f in sorted(os.listdir(os.path.join(root, "layouts"))):
+    if not f.endswith(".yaml"):
+        continue
+    text = open(os.path.join(root, "layouts", f), encoding="utf-8").read()
+    put("fuzz_profile", text)
+    lines = [re.sub(r"\s+#.*$", "", l) for l in text.split("\n") if not l.lstrip().startswith("#") and l.strip()]
+    head, sections, cur = [], {}, None
+    for l in lines:
+        if not l.startswith(" "):
+            cur = None
+            if re.match(r"(schema|id|name|regime|valid_\w+):", l):
+                head.append(l)
+            else:
+                cur = l.split(":")[0]
+                sections[cur] = [l]
+        elif cur is not None:
+            sections[cur].append(l)
+    put("fuzz_profile", "\n".join(lines) + "\n")
+    core = head + [l for k in CORE if k in sections for l in sections[k]]
+    put("fuzz_profile", "\n".join(core) + "\n")
+    for k, s in sections.items():
+        if k not in CORE:
+            body = "\n".join(core + s) + "\n"
+            if len(body.encode()) <= MAX_PROFILE:
+                put("fuzz_profile", body)
+
+for h in sorted(written):
+    print(f"{h}: {written[h]} seeds in {os.path.join(out, h)}")
+PY

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (clang, -DVB_FUZZ=ON, in build-fuzz/) and
+# runs each for a fixed time. See tests/fuzz/README.md.
+#
+#   tests/fuzz/run.sh [-t SECONDS] [-j JOBS] [-k] [-b BUILD_DIR] [HARNESS...]
+#
+#   -t SECONDS  time per harness (-max_total_time), default 60
+#   -j JOBS     parallel fuzzing processes per harness (libFuzzer -fork=JOBS)
+#   -k          keep going after a crash, leak or timeout (-ignore_crashes etc.):
+#               for long runs; the findings are saved in BUILD_DIR/artifacts/
+#   HARNESS     fuzz_source fuzz_table fuzz_profile fuzz_render (default: all)
+#
+# Exit status: 0 when no harness found anything, 1 otherwise (the crashing
+# input is in BUILD_DIR/artifacts/<harness>/, the report in BUILD_DIR/<harness>.log).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+secs=60 jobs=1 keep=0 build=build-fuzz
+while getopts "t:j:kb:" o; do
+  case "$o" in
+    t) secs="$OPTARG" ;;
+    j) jobs="$OPTARG" ;;
+    k) keep=1 ;;
+    b) build="$OPTARG" ;;
+    *) sed -n '2,15p' "$0"; exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+harnesses=("$@")
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_source fuzz_table fuzz_profile fuzz_render)
+
+cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVB_FUZZ=ON >/dev/null
+cmake --build "$build" -j"$(nproc)" --target "${harnesses[@]}" >/dev/null
+tests/fuzz/make_corpus.sh "$build/corpus" >/dev/null
+export FONTCONFIG_FILE="${FONTCONFIG_FILE:-$root/tests/fonts.conf}"
+
+status=0
+for h in "${harnesses[@]}"; do
+  maxlen=4096
+  [ "$h" = fuzz_profile ] && maxlen=8192   # a profile needs its required sections first
+  mkdir -p "$build/work/$h" "$build/artifacts/$h"
+  args=(-max_total_time="$secs" -max_len="$maxlen" -timeout=30 -rss_limit_mb=2560
+        -dict=tests/fuzz/vanban.dict -artifact_prefix="$build/artifacts/$h/" -print_final_stats=1)
+  if [ "$jobs" -gt 1 ] || [ "$keep" = 1 ]; then args+=(-fork="$jobs"); fi
+  if [ "$keep" = 1 ]; then args+=(-ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1); fi
+  corpora=("$build/work/$h" "$build/corpus/$h")
+  [ -d "tests/regress/$h" ] && corpora+=("tests/regress/$h")
+  echo "== $h: ${secs} s, ${jobs} job(s), max_len $maxlen"
+  before=$(find "$build/artifacts/$h" -type f | wc -l)
+  start=$(date +%s)
+  if "$build/$h" "${args[@]}" "${corpora[@]}" >"$build/$h.log" 2>&1; then rc=0; else rc=$?; fi
+  took=$(($(date +%s) - start))
+  last="$(grep -E '^#[0-9]+' "$build/$h.log" | tail -n 1 | cut -c1-160 || true)"
+  execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$build/$h.log" | tail -n 1 | awk '{print $2}' || true)"
+  found=$(($(find "$build/artifacts/$h" -type f | wc -l) - before))
+  echo "   ${took} s, ${execs:-?} runs; $last"
+  if [ "$rc" -ne 0 ] || [ "$found" -gt 0 ]; then
+    status=1
+    echo "   $h FOUND SOMETHING (exit $rc, $found new input(s)): report in $build/$h.log, inputs in $build/artifacts/$h/"
+    grep -E "ERROR: |SUMMARY: |runtime error|unclean failure|out of memory|Test unit written" "$build/$h.log" | head -n 20 | sed 's/^/   /'
+  fi
+done
+exit $status
