@@ -54,6 +54,25 @@ fuzz_check(vb_status_t rc, const vb_diag_t *d, const char *what)
     }
 }
 
+/* For the harnesses that need no start-up work. */
+#define FUZZ_NO_INITIALIZE                                    \
+    int LLVMFuzzerInitialize(int *argc, char ***argv)         \
+    {                                                         \
+        (void)argc;                                           \
+        (void)argv;                                           \
+        return 0;                                             \
+    }
+
+/* A fresh arena (abort without one: inputs are bounded). */
+static inline vb_arena_t *
+fuzz_arena(void)
+{
+    vb_arena_t *arena = vb_arena_new();
+    if (!arena)
+        abort();
+    return arena;
+}
+
 /* The directory of the source tree (layouts/, tests/fonts.conf), set by CMake. */
 #ifndef VB_FUZZ_SOURCE_DIR
 #define VB_FUZZ_SOURCE_DIR "."

@@ -5,20 +5,12 @@
 #include "fuzz.h"
 #include "profile.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return 0;
-}
+FUZZ_NO_INITIALIZE
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    vb_arena_t *arena = vb_arena_new();
-    if (!arena)
-        abort();
+    vb_arena_t *arena = fuzz_arena();
     vb_diag_t d;
     memset(&d, 0, sizeof d);
     vb_profile_t *p = NULL;

@@ -11,20 +11,12 @@
 /* A bound on lines keeps each run fast; the reader has its own limits as well. */
 #define MAX_LINES 512
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return 0;
-}
+FUZZ_NO_INITIALIZE
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    vb_arena_t *arena = vb_arena_new();
-    if (!arena)
-        abort();
+    vb_arena_t *arena = fuzz_arena();
     vb_diag_t d;
     memset(&d, 0, sizeof d);
     char *text = NULL;
