@@ -284,16 +284,25 @@ get_len(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, boo
     return len_value(c, n, where, key, positive, out);
 }
 
+/* lookup() of a key whose value must be a scalar; *out NULL when absent. */
+static vb_status_t
+lookup_scalar(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool required,
+              const vb_ynode_t **out)
+{
+    vb_status_t st = lookup(c, map, where, key, required, out);
+    if (st != VB_OK || !*out)
+        return st;
+    return want_kind(c, *out, VB_Y_SCALAR, where, key);
+}
+
 /* Text; *out is untouched when absent. nonempty refuses "". */
 static vb_status_t
 get_str(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool required, bool nonempty,
         const char **out)
 {
     const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, key, required, &n);
+    vb_status_t st = lookup_scalar(c, map, where, key, required, &n);
     if (st != VB_OK || !n)
-        return st;
-    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
     if (nonempty && n->len == 0)
         return fail(c, "profile.missing", n->pos, KEYPATH " must not be empty.", KP(where, key));
@@ -306,10 +315,8 @@ static vb_status_t
 get_bool(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool *out)
 {
     const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, key, false, &n);
+    vb_status_t st = lookup_scalar(c, map, where, key, false, &n);
     if (st != VB_OK || !n)
-        return st;
-    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
     if (strcmp(n->str, "true") == 0)
         *out = true;
@@ -326,10 +333,8 @@ get_int(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, boo
         int32_t *out)
 {
     const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, key, required, &n);
+    vb_status_t st = lookup_scalar(c, map, where, key, required, &n);
     if (st != VB_OK || !n)
-        return st;
-    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
     int64_t v;
     if (!vb_parse_int(n->str, n->len, &v))
@@ -356,10 +361,8 @@ static vb_status_t
 get_milli(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, int32_t lo, int32_t hi, int32_t *out)
 {
     const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, key, false, &n);
+    vb_status_t st = lookup_scalar(c, map, where, key, false, &n);
     if (st != VB_OK || !n)
-        return st;
-    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
     int32_t v;
     if (!vb_parse_milli(n->str, n->len, &v))
@@ -396,10 +399,8 @@ get_choice(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, 
            const int *values, const char *shown, int *out)
 {
     const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, key, false, &n);
+    vb_status_t st = lookup_scalar(c, map, where, key, false, &n);
     if (st != VB_OK || !n)
-        return st;
-    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
     for (int i = 0; names[i]; i++) {
         if (strcmp(names[i], n->str) == 0) {
@@ -415,10 +416,8 @@ static vb_status_t
 get_date(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, vb_date_t *out)
 {
     const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, key, false, &n);
+    vb_status_t st = lookup_scalar(c, map, where, key, false, &n);
     if (st != VB_OK || !n)
-        return st;
-    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
     int y = 0, m = 0, d = 0;
     bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &d);
@@ -541,10 +540,8 @@ get_template(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key
              const char *const *fields, const char **out)
 {
     const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, key, required, &n);
+    vb_status_t st = lookup_scalar(c, map, where, key, required, &n);
     if (st != VB_OK || !n)
-        return st;
-    if ((st = want_kind(c, n, VB_Y_SCALAR, where, key)) != VB_OK)
         return st;
     if ((st = check_template(c, n, where, key, fields)) != VB_OK)
         return st;
