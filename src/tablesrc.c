@@ -89,10 +89,13 @@ static bool
 parse_width(const char *s, size_t n, vb_colwidth_t *w)
 {
     char buf[32];
-    if (n == 0 || n >= sizeof buf)
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < sizeof buf - 1; i++)
+        if (!is_ws(s[i]))
+            buf[m++] = s[i] == ',' ? '.' : s[i]; /* the Vietnamese decimal comma; "30 mm" as "30mm" */
+    if (m == 0 || m >= sizeof buf - 1)
         return false;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = s[i] == ',' ? '.' : s[i]; /* the Vietnamese decimal comma */
+    n = m;
     if (buf[n - 1] == '%') {
         int32_t v;
         if (!vb_parse_milli(buf, n, &v) || v <= 0)
