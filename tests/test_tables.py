@@ -200,10 +200,10 @@ def test_keep(tmp):
         if f and l == f + 1:
             found = (n, f, l)
             break
-    if not ck.check("keep.split-marker", found is not None, "no filler count splits the table at a page end"):
+    if not ck.check("keep.split-marker", found is not None, "{split}: rows 1-10 on pages %d-%d with %d paragraphs "
+                    "before" % (found[1], found[2], found[0]) if found else "no filler count splits the table"):
         return
     n, f0, l0 = found
-    ck.note("{split}: rows 1-10 on pages %d-%d with %d paragraphs before" % (f0, l0, n))
     rc, err, pdf = render(tmp, table_body(n, table), "k.md")
     pages = P.load_pdf(pdf)
     f, l = table_pages(pages, "Nội dung hàng 1", "Nội dung hàng 10")
