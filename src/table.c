@@ -129,8 +129,11 @@ vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t
         return vb_diag_nomem(d);
     vb_status_t rc = measure_columns(lc, t, nat, min, d);
     *width = 0;
-    for (int c = 0; c < nc; c++)
-        *width += min[c];
+    for (int c = 0; c < nc; c++) {
+        /* a column given a length is at least that wide */
+        const vb_colwidth_t *w = t->col_width ? &t->col_width[c] : NULL;
+        *width += w && w->kind == VB_COLW_LEN && w->v > min[c] ? w->v : min[c];
+    }
     return rc;
 }
 
