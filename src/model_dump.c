@@ -30,7 +30,11 @@
  *       cell 1,0 covered @28:3
  *
  * Cell alignment is printed when the column has one; covered cells print
- * neither span nor alignment.
+ * neither span nor alignment. Only when the source gives them: "box",
+ * "keep" or "split" after the head count; a line "widths 300pm - 70866mpt"
+ * (thousandths of the text block, none, millipoints); after a cell's
+ * alignment its markers, "bold"/"not-bold", "italic"/"not-italic",
+ * "set-align c", "numbers".
  */
 #include <stdlib.h>
 #include <string.h>
