@@ -134,15 +134,19 @@ delim_cell(const char *s, size_t n, vb_align_t *al, vb_colwidth_t *w)
     size_t te = t1;
     while (te > t0 && is_ws(s[te - 1]))
         te--;
-    /* the rest, blanks aside, is :?-+:? */
+    /* blanks only around the width */
+    size_t b0 = t0;
+    while (b0 > 0 && is_ws(s[b0 - 1]))
+        b0--;
+    /* the rest is :?-+:? */
     char rest[4];
     size_t m = 0;
     bool dashes = false;
     for (size_t i = 0; i < n; i++) {
-        if (i >= t0 && i < t1)
+        if (i >= b0 && i < t1)
             continue;
         if (is_ws(s[i]))
-            continue;
+            return 0;
         if (s[i] == '-') {
             if (m > 1 && rest[m - 1] == ':')
                 return 0; /* "-:-" */

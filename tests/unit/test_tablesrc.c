@@ -254,6 +254,12 @@ test_writer_additions(void)
     CHECK_INT(t->keep, 0);
     CHECK(!t->box);
 
+    /* blanks only around a width: "- -" and ": ---" are text, as before */
+    CHECK_INT(table("| - - |\n|---|\n| 1 |", 1, &t), VB_OK);
+    CHECK(t && t->nhead == 1);
+    CHECK_INT(table("| : --- |\n|---|\n| 1 |", 1, &t), VB_OK);
+    CHECK(t && t->nhead == 1);
+
     /* a table without widths has none */
     CHECK_INT(table("| A |\n|:-:|\n| 1 |", 1, &t), VB_OK);
     CHECK(t && !t->col_width);
