@@ -64,6 +64,8 @@ vb_status_t vb_read_table_lim(vb_arena_t *arena, const char *const *lines, const
  * Implemented in input_md.c (the only cmark-gfm user) for tablesrc.c.
  */
 vb_status_t vb_md_inline(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d);
+/* As vb_md_inline, with "<br>" (also "<br/>", "<br />", any case) a forced line break: a table cell's text. */
+vb_status_t vb_md_inline_cell(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d);
 
 /* Writes the model as stable text (for tests) into a malloc'd string. */
 vb_status_t vb_model_dump(const vb_model_t *m, char **out, size_t *len);

@@ -94,6 +94,7 @@ typedef struct ib {
     int nl_face;
     bool oom;
     int64_t max_depth;     /* > 0: emphasis nested deeper is refused (the nesting limit) */
+    bool html_br;          /* table cells: "<br>" is a forced line break */
     cmark_node *too_deep;  /* the emphasis that went deeper, when one did */
 } ib_t;
 
@@ -194,6 +195,20 @@ ib_finish(ib_t *b, vb_inline_t *out, vb_diag_t *d)
     return VB_OK;
 }
 
+/* "<br>", "<br/>", "<br />", any case: the line break of GitHub's tables. */
+static bool
+is_br_tag(const char *s, size_t n)
+{
+    if (n < 4 || s[0] != '<' || (s[1] | 0x20) != 'b' || (s[2] | 0x20) != 'r')
+        return false;
+    size_t i = 3;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < n && s[i] == '/')
+        i++;
+    return i + 1 == n && s[i] == '>';
+}
+
 /*
  * Adds the inline content of a leaf block (paragraph, heading) to b. When
  * skip_nbsp, the no-break space vb_md_inline put in front is dropped from
@@ -229,6 +244,10 @@ walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
         case CMARK_NODE_HTML_INLINE: {
             const char *lit = cmark_node_get_literal(n);
             size_t len = lit ? strlen(lit) : 0;
+            if (t == CMARK_NODE_HTML_INLINE && b->html_br && is_br_tag(lit, len)) {
+                ib_text(b, "\n", 1, face, true);
+                break;
+            }
             if (skip_nbsp && t == CMARK_NODE_TEXT) {
                 if (len >= 2 && (unsigned char)lit[0] == 0xC2 && (unsigned char)lit[1] == 0xA0) {
                     lit += 2;
@@ -253,8 +272,23 @@ walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
     cmark_iter_free(it);
 }
 
+static vb_status_t md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inline_t *out,
+                             vb_diag_t *d);
+
 vb_status_t
 vb_md_inline(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d)
+{
+    return md_inline(arena, text, len, false, out, d);
+}
+
+vb_status_t
+vb_md_inline_cell(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d)
+{
+    return md_inline(arena, text, len, true, out, d);
+}
+
+static vb_status_t
+md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inline_t *out, vb_diag_t *d)
 {
     out->spans = NULL;
     out->n = 0;
@@ -279,6 +313,7 @@ vb_md_inline(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, 
     ib_t b;
     memset(&b, 0, sizeof b);
     b.arena = arena;
+    b.html_br = html_br;
     bool first = true;
     for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
         walk_inlines(&b, n, first);

@@ -38,20 +38,48 @@ typedef enum vb_align {
     VB_ALIGN_JUSTIFY
 } vb_align_t;
 
+/*
+ * What a style marker ("{normal center}" after a row, at the start of a cell)
+ * changes in a cell's style; the row's marker first, the cell's on top.
+ */
+typedef struct vb_cellfmt {
+    int8_t bold, italic;  /* -1: as the style says; 0 off; 1 on */
+    vb_align_t align;     /* VB_ALIGN_DEFAULT: as the column or style says */
+    bool numbers;         /* "{numbers}": the profile's column-number style (table.numbers) */
+} vb_cellfmt_t;
+
 /* One cell of a table grid. Cells covered by a span have covered = true. */
 typedef struct vb_cell {
     vb_inline_t text;
     int colspan, rowspan; /* >= 1 for an origin cell */
     vb_align_t align;     /* from the column's delimiter; VB_ALIGN_DEFAULT if none */
     bool covered;         /* part of another cell's span; text is empty */
+    vb_cellfmt_t fmt;     /* the markers of its row and its own */
     vb_pos_t pos;
 } vb_cell_t;
+
+/* A width the writer gave a column in the delimiter row ("---- 30%", "--- 25mm"). */
+typedef enum vb_colwidth_kind {
+    VB_COLW_AUTO = 0,     /* none: chosen from the content */
+    VB_COLW_LEN,          /* v in millipoints */
+    VB_COLW_PCT           /* v in thousandths of the text block's width (30% = 300) */
+} vb_colwidth_kind_t;
+
+typedef struct vb_colwidth {
+    vb_colwidth_kind_t kind;
+    int64_t v;
+    vb_pos_t pos;         /* where it is written */
+} vb_colwidth_t;
 
 typedef struct vb_table {
     int nrows, ncols;
     int nhead;            /* the first nhead rows are the head, repeated on each page */
     vb_cell_t *cells;     /* nrows * ncols, row-major */
     vb_align_t *col_align;/* ncols */
+    vb_colwidth_t *col_width; /* ncols; NULL when no column has a given width */
+    int keep;             /* "{keep}" 1, "{split}" -1 on the delimiter row; 0: as the profile says */
+    bool box;             /* a framed box: one-cell rows without a delimiter row, set as one cell */
+    vb_pos_t delim_pos;   /* the delimiter row */
     vb_pos_t pos;
 } vb_table_t;
 

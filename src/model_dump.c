@@ -30,7 +30,11 @@
  *       cell 1,0 covered @28:3
  *
  * Cell alignment is printed when the column has one; covered cells print
- * neither span nor alignment.
+ * neither span nor alignment. Only when the source gives them: "box",
+ * "keep" or "split" after the head count; a line "widths 300pm - 70866mpt"
+ * (thousandths of the text block, none, millipoints); after a cell's
+ * alignment its markers, "bold"/"not-bold", "italic"/"not-italic",
+ * "set-align c", "numbers".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +192,10 @@ put_table(out_t *o, const vb_table_t *t, int depth)
     put_int(o, t->ncols);
     puts_(o, " head ");
     put_int(o, t->nhead);
+    if (t->box)
+        puts_(o, " box");
+    if (t->keep)
+        puts_(o, t->keep > 0 ? " keep" : " split");
     put_pos(o, t->pos);
     put(o, "\n", 1);
     indent(o, depth + 1);
@@ -197,6 +205,22 @@ put_table(out_t *o, const vb_table_t *t, int depth)
         puts_(o, align_name(t->col_align[c]));
     }
     put(o, "\n", 1);
+    if (t->col_width) {
+        /* given widths: "30%" in thousandths as "300pm", lengths in millipoints */
+        indent(o, depth + 1);
+        puts_(o, "widths");
+        for (int c = 0; c < t->ncols; c++) {
+            const vb_colwidth_t *w = &t->col_width[c];
+            put(o, " ", 1);
+            if (w->kind == VB_COLW_AUTO) {
+                puts_(o, "-");
+                continue;
+            }
+            put_int(o, w->v);
+            puts_(o, w->kind == VB_COLW_PCT ? "pm" : "mpt");
+        }
+        put(o, "\n", 1);
+    }
     for (int r = 0; r < t->nrows; r++) {
         for (int c = 0; c < t->ncols; c++) {
             const vb_cell_t *cell = VB_CELL(t, r, c);
@@ -218,6 +242,17 @@ put_table(out_t *o, const vb_table_t *t, int depth)
                     puts_(o, " align ");
                     puts_(o, align_name(cell->align));
                 }
+                const vb_cellfmt_t *f = &cell->fmt;
+                if (f->bold >= 0)
+                    puts_(o, f->bold ? " bold" : " not-bold");
+                if (f->italic >= 0)
+                    puts_(o, f->italic ? " italic" : " not-italic");
+                if (f->align != VB_ALIGN_DEFAULT) {
+                    puts_(o, " set-align ");
+                    puts_(o, align_name(f->align));
+                }
+                if (f->numbers)
+                    puts_(o, " numbers");
             }
             put_pos(o, cell->pos);
             put(o, "\n", 1);

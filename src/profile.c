@@ -90,7 +90,8 @@ static const char *const LIST_ITEM_KEYS[] = {"list",  "marker",      "single_mar
 static const char *const WHEN_KEYS[] = {"if", "unless", "kinds", "not_kinds", NULL};
 static const char *const RULE_KEYS[] = {"length", "below", "width", "space_after", NULL};
 static const char *const TABLE_KEYS[] = {"cell",         "head",        "border",      "padding",
-                                         "space_before", "space_after", "repeat_head", NULL};
+                                         "space_before", "space_after", "repeat_head", "numbers",
+                                         "box",          "box_padding", "keep_together", NULL};
 static const char *const PADDING_KEYS[] = {"x", "top", "bottom", NULL};
 static const char *const PAGENUM_KEYS[] = {"first", "format", "ink_top", NULL};
 static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "tolerance", "line_penalty",
@@ -1093,6 +1094,20 @@ parse_table(ctx_t *c, const vb_ynode_t *root)
     t->head = t->cell;
     if (n && (st = style_map(c, n, "table.head", &t->cell, &t->head)) != VB_OK)
         return st;
+    /* the column-number row: the cell style with its keys on top; a box: the body's */
+    if ((st = lookup(c, m, "table", "numbers", false, &n)) != VB_OK)
+        return st;
+    t->numbers = t->cell;
+    if (n && (st = style_map(c, n, "table.numbers", &t->cell, &t->numbers)) != VB_OK)
+        return st;
+    if ((st = lookup(c, m, "table", "box", false, &n)) != VB_OK)
+        return st;
+    t->box = c->p->body;
+    if (n && (st = style_map(c, n, "table.box", &c->p->body, &t->box)) != VB_OK)
+        return st;
+    t->keep_together = 0;
+    if ((st = get_milli(c, m, "table", "keep_together", 0, 1000, &t->keep_together)) != VB_OK)
+        return st;
     t->repeat_head = true;
     if ((st = get_len(c, m, "table", "border", true, false, &t->border)) != VB_OK ||
         (st = get_len(c, m, "table", "space_before", false, false, &t->space_before)) != VB_OK ||
@@ -1105,6 +1120,16 @@ parse_table(ctx_t *c, const vb_ynode_t *root)
             (st = get_len(c, n, "table.padding", "x", false, false, &t->pad_x)) != VB_OK ||
             (st = get_len(c, n, "table.padding", "top", false, false, &t->pad_top)) != VB_OK ||
             (st = get_len(c, n, "table.padding", "bottom", false, false, &t->pad_bottom)) != VB_OK)
+            return st;
+    }
+    t->box_pad_x = t->pad_x, t->box_pad_top = t->pad_top, t->box_pad_bottom = t->pad_bottom;
+    if ((st = lookup(c, m, "table", "box_padding", false, &n)) != VB_OK)
+        return st;
+    if (n) {
+        if ((st = check_keys(c, n, "table.box_padding", PADDING_KEYS, NULL)) != VB_OK ||
+            (st = get_len(c, n, "table.box_padding", "x", false, false, &t->box_pad_x)) != VB_OK ||
+            (st = get_len(c, n, "table.box_padding", "top", false, false, &t->box_pad_top)) != VB_OK ||
+            (st = get_len(c, n, "table.box_padding", "bottom", false, false, &t->box_pad_bottom)) != VB_OK)
             return st;
     }
     return VB_OK;

@@ -123,10 +123,15 @@ typedef struct vb_pagenum {
 typedef struct vb_ptable {
     vb_style_t cell;        /* body cells: size, leading, face */
     vb_style_t head;        /* head cells */
+    vb_style_t numbers;     /* a row or cell marked {numbers}: the column numbers "(1) (2) (3)" */
+    vb_style_t box;         /* a framed box's text */
     vb_len_t border;        /* stroke width of cell borders */
     vb_len_t pad_x, pad_top, pad_bottom;
+    vb_len_t box_pad_x, box_pad_top, box_pad_bottom; /* a framed box's padding */
     vb_len_t space_before, space_after;
     bool repeat_head;
+    int32_t keep_together;  /* thousandths of the page's text block height: a table at most this tall
+                               is kept on one page; 0 never */
 } vb_ptable_t;
 
 typedef struct vb_pbreak {

@@ -9,6 +9,18 @@
  * each column wants beyond it. A merged cell wider than its columns widens
  * them evenly.
  *
+ * Widths the writer gave in the delimiter row (a percentage of the text
+ * block, or a length) are kept; the other columns share what is left by the
+ * rule above; when every column has one and they add up to less than the
+ * text block, the rest is shared in proportion to them. Widths adding up to
+ * more than the text block, or a column too narrow for a word of one of its
+ * cells, are errors at the source: text is never drawn across a border.
+ *
+ * A cell's style is the profile's head, cell or column-number style, with
+ * the markers of its row and its own on top (bold, italic, alignment). A
+ * framed box (model.h) is a one-cell table in the profile's box style and
+ * padding.
+ *
  * Each row becomes one chunk of the page flow. Rows joined by a row span, the
  * head rows and the first body row are kept together; a body row that starts
  * a page gets the head rows repeated above it (paginate.c). Cell text is
@@ -26,19 +38,39 @@ typedef struct cellset {
     vb_len_t content;  /* height of the text: ascent + (n-1) leading + descent */
 } cellset_t;
 
+/* The table settings for t: a framed box has its own padding. */
+static vb_ptable_t
+table_params(const vb_lctx_t *lc, const vb_table_t *t)
+{
+    vb_ptable_t pt = lc->profile->table;
+    if (t->box) {
+        pt.pad_x = pt.box_pad_x;
+        pt.pad_top = pt.box_pad_top;
+        pt.pad_bottom = pt.box_pad_bottom;
+    }
+    return pt;
+}
+
 static vb_style_t
 cell_style(const vb_lctx_t *lc, const vb_table_t *t, int r, int c)
 {
     const vb_ptable_t *pt = &lc->profile->table;
     const vb_cell_t *cell = VB_CELL(t, r, c);
-    vb_style_t st = r < t->nhead ? pt->head : pt->cell;
+    const vb_cellfmt_t *f = &cell->fmt;
+    vb_style_t st = t->box ? pt->box : f->numbers ? pt->numbers : r < t->nhead ? pt->head : pt->cell;
     st.indent = 0;
     st.hang = 0;
     st.balance = false;
     vb_align_t al = cell->align != VB_ALIGN_DEFAULT ? cell->align : t->col_align ? t->col_align[c] : VB_ALIGN_DEFAULT;
-    if (al != VB_ALIGN_DEFAULT && r >= t->nhead)
+    if (al != VB_ALIGN_DEFAULT && r >= t->nhead && !f->numbers && !t->box)
         st.align = al;
-    if (st.align == VB_ALIGN_JUSTIFY)
+    if (f->align != VB_ALIGN_DEFAULT)
+        st.align = f->align;
+    if (f->bold >= 0)
+        st.face = (uint8_t)(f->bold ? st.face | VB_FACE_BOLD : st.face & ~VB_FACE_BOLD);
+    if (f->italic >= 0)
+        st.face = (uint8_t)(f->italic ? st.face | VB_FACE_ITALIC : st.face & ~VB_FACE_ITALIC);
+    if (st.align == VB_ALIGN_JUSTIFY && !t->box)
         st.align = VB_ALIGN_LEFT;
     return st;
 }
@@ -47,7 +79,8 @@ cell_style(const vb_lctx_t *lc, const vb_table_t *t, int r, int c)
 static vb_status_t
 measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, vb_diag_t *d)
 {
-    const vb_ptable_t *pt = &lc->profile->table;
+    vb_ptable_t ptv = table_params(lc, t);
+    const vb_ptable_t *pt = &ptv;
     int nc = t->ncols;
     vb_len_t pad = 2 * pt->pad_x + pt->border;
     for (int c = 0; c < nc; c++)
@@ -96,15 +129,51 @@ vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t
         return vb_diag_nomem(d);
     vb_status_t rc = measure_columns(lc, t, nat, min, d);
     *width = 0;
-    for (int c = 0; c < nc; c++)
-        *width += min[c];
+    for (int c = 0; c < nc; c++) {
+        /* a column given a length is at least that wide */
+        const vb_colwidth_t *w = t->col_width ? &t->col_width[c] : NULL;
+        *width += w && w->kind == VB_COLW_LEN && w->v > min[c] ? w->v : min[c];
+    }
     return rc;
+}
+
+/*
+ * The widths the writer gave, resolved against the text block (-1 where
+ * none); *nfree is the number of columns without one. Widths adding up to
+ * more than the text block are an error at the width that passes it.
+ */
+static vb_status_t
+given_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, int64_t **out, int *nfree, vb_diag_t *d)
+{
+    *out = NULL;
+    *nfree = t->ncols;
+    if (!t->col_width)
+        return VB_OK;
+    int64_t *g = VB_NEWN(lc->arena, int64_t, t->ncols);
+    if (!g)
+        return vb_diag_nomem(d);
+    int64_t sum = 0;
+    for (int c = 0; c < t->ncols; c++) {
+        const vb_colwidth_t *w = &t->col_width[c];
+        g[c] = w->kind == VB_COLW_PCT ? (int64_t)total * w->v / 1000 : w->kind == VB_COLW_LEN ? w->v : -1;
+        if (g[c] < 0)
+            continue;
+        (*nfree)--;
+        sum += g[c];
+        if (sum > total)
+            return vb_diag_set(d, VB_E_LAYOUT, "table.widths", lc->model ? lc->model->source : NULL, w->pos.line,
+                               w->pos.col,
+                               "The column widths add up to %.1f mm here, more than the text block's %.1f mm "
+                               "(percentages are of the text block).",
+                               (double)sum * 25.4 / 72000.0, (double)total * 25.4 / 72000.0);
+    }
+    *out = g;
+    return VB_OK;
 }
 
 static vb_status_t
 column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, vb_len_t *w, vb_diag_t *d)
 {
-    const vb_ptable_t *pt = &lc->profile->table;
     int nc = t->ncols;
     int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
     if (!nat || !min)
@@ -112,32 +181,53 @@ column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_fi
     vb_status_t mrc = measure_columns(lc, t, nat, min, d);
     if (mrc != VB_OK)
         return mrc;
-    (void)pt;
-    int64_t sum_nat = 0, sum_min = 0;
+    int64_t *given = NULL;
+    int nfree = nc;
+    if ((mrc = given_widths(lc, t, total, &given, &nfree, d)) != VB_OK)
+        return mrc;
+    int64_t sum_nat = 0, sum_min = 0, sum_given = 0;
     for (int c = 0; c < nc; c++) {
         if (nat[c] < min[c])
             nat[c] = min[c];
-        sum_nat += nat[c], sum_min += min[c];
+        if (given && given[c] >= 0)
+            sum_given += given[c];
+        else
+            sum_nat += nat[c], sum_min += min[c];
+    }
+    if (given && nfree == 0) {
+        /* every column given: what is left is shared in proportion */
+        int64_t spent = 0;
+        for (int c = 0; c < nc; c++) {
+            int64_t v = given[c] + (sum_given > 0 ? (total - sum_given) * given[c] / sum_given : 0);
+            w[c] = (vb_len_t)v;
+            spent += v;
+        }
+        w[nc - 1] += (vb_len_t)(total - spent);
+        return VB_OK;
     }
     /*
      * When the natural widths do not fit, narrow columns (those whose natural
      * width is within a fair share of what is left) keep their natural width,
      * so "Năm 2020" or "Ghi chú" never wrap to give a long text column a few
      * millimetres; the wide columns share the rest above their minimums.
+     * Columns with a given width are fixed at it from the start.
      */
-    bool *fixed = VB_NEWN(lc->arena, bool, nc);
-    if (!fixed)
+    bool *fixed = VB_NEWN(lc->arena, bool, nc), *isgiven = VB_NEWN(lc->arena, bool, nc);
+    if (!fixed || !isgiven)
         return vb_diag_nomem(d);
-    int64_t remaining = total;
-    if (narrow_first && sum_nat > total) {
+    for (int c = 0; c < nc; c++)
+        fixed[c] = isgiven[c] = given && given[c] >= 0;
+    int64_t space = total - sum_given; /* what the free columns share */
+    int64_t remaining = space;
+    if (narrow_first && sum_nat > space) {
         for (bool changed = true; changed;) {
             changed = false;
-            int nfree = 0;
+            int nf = 0;
             for (int c = 0; c < nc; c++)
-                nfree += !fixed[c];
-            if (nfree <= 1)
+                nf += !fixed[c];
+            if (nf <= 1)
                 break;
-            int64_t fair = remaining / nfree;
+            int64_t fair = remaining / nf;
             for (int c = 0; c < nc; c++)
                 if (!fixed[c] && nat[c] <= fair) {
                     fixed[c] = true;
@@ -151,29 +241,65 @@ column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_fi
                 rmin += min[c];
         if (rmin > remaining) { /* the wide columns would starve: share by the usual rule */
             for (int c = 0; c < nc; c++)
-                fixed[c] = false;
-            remaining = total;
+                fixed[c] = isgiven[c];
+            remaining = space;
         }
     }
     int64_t rnat = 0, rmin = 0;
     for (int c = 0; c < nc; c++)
         if (!fixed[c])
             rnat += nat[c], rmin += min[c];
-    int64_t given = 0;
+    int64_t spent = 0;
+    int last_free = -1;
     for (int c = 0; c < nc; c++) {
         int64_t v;
-        if (fixed[c])
+        if (isgiven[c])
+            v = given[c];
+        else if (fixed[c])
             v = nat[c];
         else if (rnat <= remaining)
             v = nat[c] + (remaining - rnat) * nat[c] / rnat;
         else if (rmin < remaining)
             v = min[c] + (remaining - rmin) * (nat[c] - min[c]) / (rnat - rmin);
         else
-            v = remaining * min[c] / rmin; /* too narrow: cells will overflow their padding */
+            v = rmin > 0 ? remaining * min[c] / rmin : 0; /* too narrow: check_fit says which cell */
+        if (!isgiven[c])
+            last_free = c;
         w[c] = (vb_len_t)v;
-        given += v;
+        spent += v;
     }
-    w[nc - 1] += (vb_len_t)(total - given); /* rounding: the table is exactly the text width */
+    /* rounding: the table is exactly the text width; a given width stays as given */
+    w[last_free >= 0 ? last_free : nc - 1] += (vb_len_t)(total - spent);
+    return VB_OK;
+}
+
+/*
+ * Every cell's widest word fits between its borders and padding; the first
+ * that does not is an error at the cell (a given width too small, or a table
+ * too wide for the page).
+ */
+static vb_status_t
+check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d)
+{
+    vb_ptable_t ptv = table_params(lc, t);
+    for (int r = 0; r < t->nrows; r++)
+        for (int c = 0; c < t->ncols; c++) {
+            const vb_cell_t *cell = VB_CELL(t, r, c);
+            if (cell->covered)
+                continue;
+            vb_style_t st = cell_style(lc, t, r, c);
+            vb_len_t n = 0, ww = 0;
+            vb_status_t rc = vb_text_measure(&lc->set, &cell->text, &st, &n, &ww, d);
+            if (rc != VB_OK)
+                return rc;
+            vb_len_t room = colx[c + cell->colspan] - colx[c] - 2 * ptv.pad_x;
+            if (ww > room)
+                return vb_diag_set(d, VB_E_LAYOUT, "table.narrow-column", lc->model ? lc->model->source : NULL,
+                                   cell->pos.line, cell->pos.col,
+                                   "A word of this cell needs %.1f mm but its column leaves %.1f mm inside the "
+                                   "borders: widen the column (its width in the delimiter row) or the others' less.",
+                                   (double)ww * 25.4 / 72000.0, (double)room * 25.4 / 72000.0);
+        }
     return VB_OK;
 }
 
@@ -196,7 +322,8 @@ static vb_status_t
 set_cells(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *w, vb_len_t *colx, cellset_t *cs, vb_len_t *rowh,
           int64_t *height, vb_diag_t *d)
 {
-    const vb_ptable_t *pt = &lc->profile->table;
+    vb_ptable_t ptv = table_params(lc, t);
+    const vb_ptable_t *pt = &ptv;
     int nr = t->nrows, nc = t->ncols;
     vb_status_t rc;
     colx[0] = lc->text_left;
@@ -241,10 +368,29 @@ set_cells(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *w, vb_len_t *colx,
     return VB_OK;
 }
 
+/*
+ * Whether a table of this height is kept on one page: at most the profile's
+ * keep_together share of the page's text block ({keep}: all of it; {split}:
+ * never). Landscape pages (an appendix's text block wider than portrait)
+ * have the page's width as their height.
+ */
+static bool
+keeps_together(const vb_lctx_t *lc, const vb_table_t *t, int64_t height)
+{
+    const vb_profile_t *p = lc->profile;
+    int64_t share = t->keep > 0 ? 1000 : t->keep < 0 ? 0 : p->table.keep_together;
+    if (share <= 0 || t->nrows < 2)
+        return false;
+    bool land = lc->text_width > p->page_width - p->margin_left - p->margin_right;
+    int64_t block = (land ? p->page_width : p->page_height) - p->margin_top - p->margin_bottom;
+    return height + p->table.space_before <= block * share / 1000;
+}
+
 vb_status_t
 vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
 {
-    const vb_ptable_t *pt = &lc->profile->table;
+    vb_ptable_t ptv = table_params(lc, t);
+    const vb_ptable_t *pt = &ptv;
     int nr = t->nrows, nc = t->ncols;
     if (nr == 0 || nc == 0)
         return VB_OK;
@@ -276,6 +422,10 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
             colx = cx, rowh = rh, cs = cc;
         }
     }
+    rc = check_fit(lc, t, colx, d);
+    if (rc != VB_OK)
+        return rc;
+    bool keep_all = keeps_together(lc, t, best);
     /* a row must be kept with the previous one while a span from above covers it */
     bool *tied = VB_NEWN(lc->arena, bool, nr);
     if (!tied)
@@ -321,7 +471,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
         if (r == 0) {
             ch->space_before = pt->space_before;
         } else {
-            ch->keep_with_prev = tied[r] || r < t->nhead || r == t->nhead;
+            ch->keep_with_prev = keep_all || tied[r] || r < t->nhead || r == t->nhead;
         }
         if (r < t->nhead) {
             head[r] = ch;

@@ -189,12 +189,31 @@ def strip_inline(s):
 
 _TABLE_LINE = re.compile(r"^ {0,3}\|")
 _DELIM_CELL = re.compile(r"^:?-+:?$")
+_WIDTH = re.compile(r"\d[\d.,]*\s*(?:%|mm|cm|pt|in)")
+_ROW_MARKER = re.compile(r"\|\s*\{[^{}|]*\}\s*$")
+_CELL_MARKER = re.compile(r"^\{([^{}]*)\}\s*")
+_STYLE_WORDS = {"normal", "bold", "italic", "left", "center", "centre", "right", "numbers"}
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def is_delim_cell(c):
+    """A delimiter cell, with or without a width ("--- 30% ---", ":---: 25mm")."""
+    return bool(_DELIM_CELL.match(re.sub(r"\s+", "", _WIDTH.sub("", c, count=1))))
+
+
+def cell_text(c):
+    """A cell's text without its style marker ("{center} 15") and with <br> as a space."""
+    m = _CELL_MARKER.match(c)
+    if m and m.group(1).replace(",", " ").split() and set(m.group(1).replace(",", " ").split()) <= _STYLE_WORDS:
+        c = c[m.end():]
+    return _BR.sub(" ", c)
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 
 
 def table_cells(line):
-    """Cells of a pipe-table row (outer bars dropped, `\\|` kept as a bar)."""
-    s = line.strip()
+    """Cells of a pipe-table row (outer bars dropped, `\\|` kept as a bar, a
+    style marker after the closing bar dropped)."""
+    s = _ROW_MARKER.sub("|", line.strip())
     cells, cur, i = [], [], 0
     while i < len(s):
         if s[i] == "\\" and i + 1 < len(s) and s[i + 1] == "|":
@@ -237,11 +256,12 @@ def md_blocks(body):
         if _TABLE_LINE.match(line):
             flush()
             cells = table_cells(line)
-            if cells and all(_DELIM_CELL.match(c) for c in cells):
+            if cells and all(is_delim_cell(c) for c in cells):
                 continue
             for c in cells:
                 if c in ("<", "^", ""):
                     continue
+                c = cell_text(c)
                 c = {"\\<": "<", "\\^": "^"}.get(c, c)
                 out.append(("cell", strip_inline(c.replace("\\|", "|"))))
             continue

@@ -271,12 +271,12 @@ def table_heads(body):
     for line in body.split("\n") + [""]:
         if P._TABLE_LINE.match(line):
             cells = P.table_cells(line)
-            if cells and all(P._DELIM_CELL.match(c) for c in cells):
+            if cells and all(P.is_delim_cell(c) for c in cells):
                 c = collections.Counter()
                 for r in rows:
                     for cell in r:
                         if cell not in ("<", "^", ""):
-                            c.update(P.words(P.strip_inline(cell)))
+                            c.update(P.words(P.strip_inline(P.cell_text(cell))))
                 out.append(c)
                 rows = None
             elif rows is not None:

@@ -267,6 +267,16 @@ test_party_profile(void)
     CHECK_INT(p->table.pad_top, 2835);
     CHECK_INT(p->table.pad_bottom, 3402);
     CHECK(p->table.repeat_head);
+    /* the table keys of issue 8: the column-number row, framed boxes, keep-together */
+    CHECK_INT(p->table.numbers.face, VB_FACE_ITALIC);
+    CHECK_INT(p->table.numbers.align, VB_ALIGN_CENTER);
+    CHECK_INT(p->table.numbers.size, 12000);
+    CHECK_INT(p->table.box.size, 14000);
+    CHECK_INT(p->table.box.leading, 18000);
+    CHECK_INT(p->table.box.align, VB_ALIGN_JUSTIFY);
+    CHECK_INT(p->table.box.indent, 0);
+    CHECK_INT(p->table.box_pad_x, 8504);
+    CHECK_INT(p->table.keep_together, 1000);
 
     /* page numbers */
     CHECK(p->page_number.present);
@@ -334,6 +344,10 @@ test_defaults(void)
         CHECK_INT(p->table.head.align, VB_ALIGN_LEFT);
         CHECK(p->table.repeat_head);
         CHECK_INT(p->table.border, 500);
+        CHECK_INT(p->table.keep_together, 0);            /* absent: tables split freely */
+        CHECK_INT(p->table.numbers.face, VB_FACE_REGULAR); /* = cell */
+        CHECK_INT(p->table.box.size, p->body.size);       /* = body */
+        CHECK_INT(p->table.box_pad_x, p->table.pad_x);    /* = padding */
         CHECK(!p->header.present);
         CHECK(!p->title.present);
         CHECK(!p->closing.present);

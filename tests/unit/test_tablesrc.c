@@ -1,4 +1,7 @@
-/* test_tablesrc.c - pipe tables with merged cells: the seed's Phụ lục 1, alignment, every error. */
+/*
+ * test_tablesrc.c - pipe tables with merged cells: the seed's Phụ lục 1, alignment, every error;
+ * widths in the delimiter row, style markers, <br>, keep/split, framed boxes.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -222,6 +225,102 @@ test_errors(void)
     expect_error(wide, "table.too-wide", 10, 259);
 }
 
+static void
+test_writer_additions(void)
+{
+    vb_table_t *t = NULL;
+    /* widths: after the dashes, between them, after the colon; decimal comma; mm and cm; none */
+    CHECK_INT(table("| A | B | C | D | E |\n"
+                    "|:--- 10% |--- 12,5 % ---:|:---: 30mm| --- 2.5cm | --- |\n"
+                    "| 1 | 2 | 3 | 4 | 5 |",
+                    7, &t),
+              VB_OK);
+    CHECK(t && t->col_width);
+    if (!t || !t->col_width)
+        return;
+    CHECK_INT(t->col_align[0], VB_ALIGN_LEFT);
+    CHECK_INT(t->col_align[1], VB_ALIGN_RIGHT);
+    CHECK_INT(t->col_align[2], VB_ALIGN_CENTER);
+    CHECK_INT(t->col_width[0].kind, VB_COLW_PCT);
+    CHECK_INT(t->col_width[0].v, 100);
+    CHECK_INT(t->col_width[0].pos.line, 8);
+    CHECK_INT(t->col_width[0].pos.col, 7);
+    CHECK_INT(t->col_width[1].kind, VB_COLW_PCT);
+    CHECK_INT(t->col_width[1].v, 125);
+    CHECK_INT(t->col_width[2].kind, VB_COLW_LEN);
+    CHECK_INT(t->col_width[2].v, 85039); /* 30 mm */
+    CHECK_INT(t->col_width[3].v, 70866); /* 2.5 cm */
+    CHECK_INT(t->col_width[4].kind, VB_COLW_AUTO);
+    CHECK_INT(t->keep, 0);
+    CHECK(!t->box);
+
+    /* blanks only around a width: "- -" and ": ---" are text, as before */
+    CHECK_INT(table("| - - |\n|---|\n| 1 |", 1, &t), VB_OK);
+    CHECK(t && t->nhead == 1);
+    CHECK_INT(table("| : --- |\n|---|\n| 1 |", 1, &t), VB_OK);
+    CHECK(t && t->nhead == 1);
+
+    /* a table without widths has none */
+    CHECK_INT(table("| A |\n|:-:|\n| 1 |", 1, &t), VB_OK);
+    CHECK(t && !t->col_width);
+
+    /* markers: a row's after its bar, a cell's at its start, the cell's on top; keep on the delimiter */
+    CHECK_INT(table("| STT | Nội dung |\n"
+                    "| (1) | (2) | {numbers}\n"
+                    "|:---:|:---| {keep}\n"
+                    "| {normal center} 1 | Dòng một<br>dòng hai<BR/>ba |   {italic, right}  \n"
+                    "| {x} y | **đậm<br />vẫn đậm** |\n",
+                    1, &t),
+              VB_OK);
+    if (!t)
+        return;
+    CHECK_INT(t->nhead, 2);
+    CHECK_INT(t->keep, 1);
+    const vb_cell_t *c = VB_CELL(t, 1, 0);
+    CHECK(c->fmt.numbers && c->fmt.bold < 0 && c->fmt.align == VB_ALIGN_DEFAULT);
+    CHECK_STR(text_of(c), "(1)");
+    CHECK(!VB_CELL(t, 0, 0)->fmt.numbers && VB_CELL(t, 0, 0)->fmt.bold < 0);
+    c = VB_CELL(t, 2, 0);
+    CHECK_STR(text_of(c), "1");
+    CHECK_INT(c->pos.col, 19); /* at the text, after the marker */
+    CHECK_INT(c->fmt.bold, 0);
+    CHECK_INT(c->fmt.italic, 0); /* normal: the row's italic is overridden */
+    CHECK_INT(c->fmt.align, VB_ALIGN_CENTER);
+    c = VB_CELL(t, 2, 1);
+    CHECK_STR(text_of(c), "Dòng một\ndòng hai\nba");
+    CHECK_INT(c->fmt.italic, 1);
+    CHECK_INT(c->fmt.bold, -1);
+    CHECK_INT(c->fmt.align, VB_ALIGN_RIGHT);
+    CHECK_STR(text_of(VB_CELL(t, 3, 0)), "{x} y"); /* not style words: text */
+    CHECK_STR(text_of(VB_CELL(t, 3, 1)), "b:đậm\nvẫn đậm");
+    CHECK_INT(VB_CELL(t, 3, 0)->fmt.bold, -1);
+
+    /* split */
+    CHECK_INT(table("| A |\n|---| {split}\n| 1 |", 1, &t), VB_OK);
+    CHECK(t && t->keep == -1);
+
+    /* a framed box: one-cell lines, no delimiter row; its lines are its paragraphs */
+    CHECK_INT(table("| {center} **Ghi chú:** một |\n|  hai<br>ba |\n| bốn |", 20, &t), VB_OK);
+    if (!t)
+        return;
+    CHECK(t->box);
+    CHECK_INT(t->nrows, 1);
+    CHECK_INT(t->ncols, 1);
+    CHECK_INT(t->nhead, 0);
+    CHECK_INT(t->pos.line, 20);
+    CHECK_INT(VB_CELL(t, 0, 0)->fmt.align, VB_ALIGN_CENTER);
+    CHECK_STR(text_of(VB_CELL(t, 0, 0)), "b:Ghi chú:| một|\n|hai\nba|\n|bốn");
+
+    /* errors */
+    expect_error("| a | b |\n|--- 30 |---|\n", "table.width", 11, 2);
+    expect_error("| a | b |\n|---|--- 0% |\n", "table.width", 11, 6);
+    expect_error("| a | b | {bold centered}\n|---|---|\n", "table.style", 10, 17);
+    expect_error("| a | b | {keep}\n|---|---|\n", "table.style", 10, 11);
+    expect_error("| a | b |\n|---|---| {center}\n", "table.style", 11, 11);
+    expect_error("| a |\n| b | {italic}\n", "table.box-style", 11, 7);
+    expect_error("| a | {split}\n| b |\n", "table.style", 10, 7);
+}
+
 int
 main(void)
 {
@@ -229,6 +328,7 @@ main(void)
     test_seed();
     test_shapes();
     test_errors();
+    test_writer_additions();
     vb_arena_free(arena);
     return check_done();
 }
