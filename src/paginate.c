@@ -11,10 +11,16 @@
  * backtrack moves the page start forward, so the work is linear in the number
  * of chunks apart from the re-placed tail of each page.
  *
+ * A chunk that does not fit even at the top of an empty page cannot be
+ * placed: that is the error layout.too-tall at its source position, never a
+ * chunk drawn past the page's foot.
+ *
  * Space before a chunk is dropped at the top of a page. A table row that
  * starts a page gets its table's head rows repeated above it. Page numbers
  * follow the profile (first numbered page, format, ink top, centred on the
- * text block); they may restart at an appendix.
+ * text block); they may restart at an appendix. A chunk's cap_top items
+ * are drawn when it starts a page, its cap_bottom items when it ends one
+ * (the borders of a table cell cut by the break).
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,15 +43,16 @@ repeats_head(vb_chunk_t **chunks, int i)
     return c->head && c->nhead > 0 && i > 0 && chunks[i - 1] != c->head[c->nhead - 1];
 }
 
+/* Emits n items of chunk c (its items or its caps) at (dx, y). */
 static vb_status_t
-emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_chunk_t *c, vb_len_t dx, vb_len_t y,
-           vb_diag_t *d)
+emit_list(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, const vb_chunk_t *c, const vb_ditem_t *items, int n,
+          vb_len_t dx, vb_len_t y, vb_diag_t *d)
 {
-    for (int k = 0; k < c->items.n; k++) {
-        vb_ditem_t *it = vb_dpage_add(dl, *pg, c->items.v[k].kind);
+    for (int k = 0; k < n; k++) {
+        vb_ditem_t *it = vb_dpage_add(dl, *pg, items[k].kind);
         if (!it)
             return vb_diag_nomem(d);
-        *it = c->items.v[k];
+        *it = items[k];
         switch (it->kind) {
         case VB_DITEM_RUN: {
             /* glyphs move to the page, except a table head's, which later pages repeat */
@@ -76,6 +83,16 @@ emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_ch
             break;
         }
     }
+    return VB_OK;
+}
+
+static vb_status_t
+emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_chunk_t *c, vb_len_t dx, vb_len_t y,
+           vb_diag_t *d)
+{
+    vb_status_t rc = emit_list(lc, dl, pg, c, c->items.v, c->items.n, dx, y, d);
+    if (rc != VB_OK)
+        return rc;
     if (c->outline_title && c->outline_level > 0)
         if (vb_dlist_add_outline(dl, c->outline_level, c->outline_title, pidx, y))
             return vb_diag_nomem(d);
@@ -156,6 +173,57 @@ page_bottom(const vb_lctx_t *lc, int k, bool landscape)
     return bottom;
 }
 
+/* Where the flow stands on the page being filled. */
+typedef struct pagefill {
+    int64_t y;        /* the flow's next top */
+    vb_len_t bottom;  /* the flow's bottom limit on this page */
+    bool placed;      /* a flow chunk is on the page (absolute ones do not count) */
+} pagefill_t;
+
+/* The space before c where it would go (none at the top of a page). */
+static vb_len_t
+space_before(const pagefill_t *pf, const vb_chunk_t *c)
+{
+    return pf->placed ? c->space_before : 0;
+}
+
+/* The lowest its ink may reach: the page's flow bottom, or a footer's own anchor. */
+static vb_len_t
+chunk_limit(const pagefill_t *pf, const vb_chunk_t *c)
+{
+    return c->anchor_bottom > 0 ? c->anchor_bottom : pf->bottom;
+}
+
+/* Whether chunk c fits on the page below what is already on it. */
+static bool
+chunk_fits(const pagefill_t *pf, const vb_chunk_t *c)
+{
+    return pf->y + space_before(pf, c) + c->fit <= chunk_limit(pf, c);
+}
+
+/* Millipoints as millimetres with one decimal, for messages. */
+static void
+mm_text(char *buf, size_t n, int64_t mp)
+{
+    int64_t t = (mp * 254 + 36000) / 72000; /* tenths of a millimetre */
+    snprintf(buf, n, "%lld.%lld", (long long)(t / 10), (long long)(t % 10));
+}
+
+/* A chunk that does not fit on an empty page: layout.too-tall at its source. */
+static vb_status_t
+too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag_t *d)
+{
+    bool image = c->items.n == 1 && c->items.v[0].kind == VB_DITEM_IMAGE;
+    char need[32], have[32];
+    mm_text(need, sizeof need, c->fit);
+    mm_text(have, sizeof have, chunk_limit(pf, c) - pf->y);
+    return vb_diag_set(d, VB_E_LAYOUT, "layout.too-tall", lc->model ? lc->model->source : NULL, c->pos.line,
+                       c->pos.col,
+                       "%s is %s mm tall but a page has only %s mm for it, and it cannot be broken across pages; "
+                       "make it smaller.",
+                       image ? "The image" : "This block", need, have);
+}
+
 vb_status_t
 vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
 {
@@ -169,7 +237,6 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
     VB_VEC(pageinfo_t) pages = {0};
 
     int i = 0;
-    int64_t y = 0;
     while (i < n) {
         /* start a page at chunk i */
         pageinfo_t pi;
@@ -183,9 +250,8 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
             for (int k = 0; k < pi.nhead; k++)
                 pi.head_height += pi.head[k]->height;
         }
-        y = (ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi.head_height;
+        pagefill_t pf = {(ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi.head_height, bottom, false};
         int j = i;
-        bool placed = false; /* a flow chunk is on the page (absolute ones do not count) */
         while (j < n) {
             vb_chunk_t *c = ch[j];
             if (j > i && (c->break_before || c->landscape != land))
@@ -195,19 +261,19 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
                 j++;
                 continue;
             }
-            if (!placed && c->top >= 0)
-                y = c->top + pi.head_height; /* a band with its own top opens the page */
-            vb_len_t sb = !placed ? 0 : c->space_before;
-            vb_len_t limit = c->anchor_bottom > 0 ? c->anchor_bottom : bottom;
-            if (!placed || y + sb + c->fit <= limit) {
-                ys[j] = (vb_len_t)(y + sb);
+            if (!pf.placed && c->top >= 0)
+                pf.y = c->top + pi.head_height; /* a band with its own top opens the page */
+            if (chunk_fits(&pf, c)) {
+                ys[j] = (vb_len_t)(pf.y + space_before(&pf, c));
                 if (c->anchor_bottom > 0 && c->anchor_bottom - c->fit > ys[j])
                     ys[j] = c->anchor_bottom - c->fit; /* footers sit as low as they may */
-                y = ys[j] + c->height;
-                placed = true;
+                pf.y = ys[j] + c->height;
+                pf.placed = true;
                 j++;
                 continue;
             }
+            if (!pf.placed)
+                return too_tall(lc, &pf, c, d);
             /* does not fit: back up to the last allowed break on this page */
             int b = j;
             while (b > i && ch[b]->keep_with_prev)
@@ -257,6 +323,10 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
         }
         for (int c = pi->start; c < pi->end; c++) {
             vb_status_t rc = emit_items(lc, dl, &pg, k, ch[c], dx, ys[c], d);
+            if (rc == VB_OK && c == pi->start && k > 0)
+                rc = emit_list(lc, dl, &pg, ch[c], ch[c]->cap_top.v, ch[c]->cap_top.n, dx, ys[c], d);
+            if (rc == VB_OK && c == pi->end - 1 && k < pages.n - 1)
+                rc = emit_list(lc, dl, &pg, ch[c], ch[c]->cap_bottom.v, ch[c]->cap_bottom.n, dx, ys[c], d);
             if (rc != VB_OK)
                 return rc;
         }
