@@ -216,6 +216,7 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
             c->fit = it.u.image.h;
             c->height = it.u.image.h + p->body.space_after;
             c->pos = b->pos;
+            c->what = "The image";
             c->space_before = p->body.space_after;
             c->keep_with_prev = keep_next;
             keep_next = false;
@@ -352,6 +353,8 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
         rc = vb_band_flow(lc, &title, ap->pos, &c, &cl, d);
     if (rc == VB_OK && c && after_header > first)
         c->keep_with_prev = true;
+    for (int k = first; rc == VB_OK && k < lc->chunks.n; k++)
+        lc->chunks.v[k]->what = "The appendix title block";
     if (rc == VB_OK && lc->chunks.n > first) {
         vb_chunk_t *f = lc->chunks.v[first];
         f->break_before = p->appendix.new_page || land;
@@ -418,8 +421,10 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     }
     int before_title = lc.chunks.n;
     if (rc == VB_OK)
-        rc = vb_band_flow(&lc, &profile->title, m->kind.pos.line ? m->kind.pos : m->title.pos.line ? m->title.pos : top_pos,
+        rc = vb_band_flow(&lc, &profile->title, m->title.pos.line ? m->title.pos : m->kind.pos.line ? m->kind.pos : top_pos,
                           &c, &cl, d);
+    for (int k = before_title; rc == VB_OK && k < lc.chunks.n; k++)
+        lc.chunks.v[k]->what = "The title block";
     if (rc == VB_OK && lc.chunks.n > before_title) {
         c->keep_with_prev = true;
         c->outline_level = 1;
@@ -438,6 +443,8 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
                           : m->recipients_pos.line     ? m->recipients_pos
                                                        : top_pos,
                           &c, &cl, d);
+        for (int k = last; rc == VB_OK && k < lc.chunks.n; k++)
+            lc.chunks.v[k]->what = "The closing block (Nơi nhận and the signer)";
         if (rc == VB_OK && c) {
             c->keep_with_prev = true;
             for (int k = 1; k < profile->breaking.closing_keep && last - k > 0; k++)

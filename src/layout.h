@@ -57,6 +57,7 @@ struct vb_chunk {
     VB_VEC(vb_ditem_t) cap_top;
     VB_VEC(vb_ditem_t) cap_bottom;
     vb_pos_t pos;           /* the source of what it sets (for layout.too-tall); 0 when unknown */
+    const char *what;       /* what it sets, for messages ("The title block"); NULL: "This block" */
 };
 
 typedef struct vb_lctx {

@@ -213,7 +213,6 @@ mm_text(char *buf, size_t n, int64_t mp)
 static vb_status_t
 too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag_t *d)
 {
-    bool image = c->items.n == 1 && c->items.v[0].kind == VB_DITEM_IMAGE;
     char need[32], have[32];
     mm_text(need, sizeof need, c->fit);
     mm_text(have, sizeof have, chunk_limit(pf, c) - pf->y);
@@ -221,7 +220,7 @@ too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag
                        c->pos.col,
                        "%s is %s mm tall but a page has only %s mm for it, and it cannot be broken across pages; "
                        "make it smaller.",
-                       image ? "The image" : "This block", need, have);
+                       c->what ? c->what : "This block", need, have);
 }
 
 vb_status_t
