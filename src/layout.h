@@ -16,7 +16,7 @@
 #include "profile.h"
 
 typedef struct vb_layout_opts {
-    bool greedy;            /* greedy line breaking (for comparison) */
+    bool greedy;            /* greedy line and page breaking (for comparison) */
     bool duplex;            /* mirrored margins on even pages (also when the source asks) */
     int64_t creation_time;  /* -1: from the document's date */
     const char *creator;    /* "vanban 0.1.0" */
