@@ -420,9 +420,9 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         }
     }
     int before_title = lc.chunks.n;
+    vb_pos_t title_pos = m->title.pos.line ? m->title.pos : m->kind.pos.line ? m->kind.pos : top_pos;
     if (rc == VB_OK)
-        rc = vb_band_flow(&lc, &profile->title, m->title.pos.line ? m->title.pos : m->kind.pos.line ? m->kind.pos : top_pos,
-                          &c, &cl, d);
+        rc = vb_band_flow(&lc, &profile->title, title_pos, &c, &cl, d);
     for (int k = before_title; rc == VB_OK && k < lc.chunks.n; k++)
         lc.chunks.v[k]->what = "The title block";
     if (rc == VB_OK && lc.chunks.n > before_title) {

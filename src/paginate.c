@@ -312,13 +312,11 @@ fill_page(vb_lctx_t *lc, int i, bool first, vb_len_t *ys, pageinfo_t *pi, pageen
  * flow: nothing for a page whose end is forced; else the square of what the
  * gap exceeds the profile's page_slack by (two body lines: what a heading
  * kept with its first lines leaves anyway), plus the gap itself, small, so
- * that of two equal choices the fuller page wins. A page that breaks a keep rule costs more than any other.
+ * that of two equal choices the fuller page wins.
  */
 static int64_t
 page_cost(const vb_lctx_t *lc, const pageends_t *pe, int k)
 {
-    if (pe->give_way)
-        return INT64_C(1) << 50;
     if (pe->forced && k == pe->n - 1)
         return 0;
     int64_t g = pe->gap[k] < 0 ? 0 : pe->gap[k];
@@ -330,8 +328,9 @@ page_cost(const vb_lctx_t *lc, const pageends_t *pe, int k)
 /*
  * Chooses the pages: with the keep rules as hard limits (a page ends only
  * where a break is allowed, or where a keep rule must give way), the fewest
- * pages and, among those, the least total cost of the pages' gaps, over the
- * whole document (a shortest path over the possible page ends). Greedy
+ * pages that break a keep rule, then the fewest pages, then the least total
+ * cost of the pages' gaps, over the whole document (a shortest path over the
+ * possible page ends). Greedy
  * (opts.greedy): each page as full as the keep rules let it be.
  */
 static vb_status_t
@@ -343,8 +342,9 @@ choose_pages(vb_lctx_t *lc, vb_len_t *ys, pagevec_t *pages, vb_diag_t *d)
     pe.end = VB_NEWN(lc->arena, int, n + 1);
     pe.gap = VB_NEWN(lc->arena, vb_len_t, n + 1);
     int *npages = VB_NEWN(lc->arena, int, n + 1), *prev = VB_NEWN(lc->arena, int, n + 1);
+    int *gave = VB_NEWN(lc->arena, int, n + 1); /* pages that break a keep rule */
     int64_t *cost = VB_NEWN(lc->arena, int64_t, n + 1);
-    if (!pe.end || !pe.gap || !npages || !prev || !cost)
+    if (!pe.end || !pe.gap || !npages || !prev || !gave || !cost)
         return vb_diag_nomem(d);
     for (int j = 0; j <= n; j++)
         npages[j] = -1;
@@ -361,10 +361,13 @@ choose_pages(vb_lctx_t *lc, vb_len_t *ys, pagevec_t *pages, vb_diag_t *d)
                                  "The document runs to more than %lld pages", (long long)lc->max_pages);
         for (int k = lc->set.greedy ? pe.n - 1 : 0; k < pe.n; k++) {
             int j = pe.end[k];
-            int np = npages[i] + 1;
+            int np = npages[i] + 1, g = gave[i] + pe.give_way;
             int64_t c = cost[i] + page_cost(lc, &pe, k);
-            if (npages[j] < 0 || np < npages[j] || (np == npages[j] && c < cost[j])) {
+            bool better = npages[j] < 0 || g < gave[j] ||
+                          (g == gave[j] && (np < npages[j] || (np == npages[j] && c < cost[j])));
+            if (better) {
                 npages[j] = np;
+                gave[j] = g;
                 cost[j] = c;
                 prev[j] = i;
             }
