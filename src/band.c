@@ -10,7 +10,15 @@
  * is moved down to the lower, and everything after it in its column follows.
  * That is repeated until nothing moves (a few passes at most, since items
  * only ever move down).
+ *
+ * A band in the page flow (vb_band_flow) is then cut into chunks where a page
+ * may break: above a line of a list (between entries, or inside an entry as
+ * the widows and orphans allow) or above what follows a list, and only where
+ * no line, rule or box of any other column is cut. So the căn cứ list and
+ * the Nơi nhận list break like paragraphs, while the kind and title, and the
+ * signer block with the recipients beside it, stay whole.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
@@ -22,7 +30,34 @@ typedef struct setitem {
     bool skip;
     vb_len_t extra;           /* downward shift from baseline syncing */
     vb_len_t base;            /* first baseline from the last placement */
+    VB_VEC(int) entry_end;    /* LIST: the index after each entry's last line */
 } setitem_t;
+
+/*
+ * The ink of one column as placed (lines, rules, boxes) in order, each with
+ * whether a page may break just above it: the breaks vb_band_flow may use.
+ */
+typedef struct inkspan {
+    vb_len_t top, bottom;
+    bool cut_before;
+} inkspan_t;
+
+typedef struct colink {
+    VB_VEC(inkspan_t) v;
+    bool after_list;          /* the next span follows a list: a break may come before it */
+} colink_t;
+
+static vb_status_t
+add_ink(vb_lctx_t *lc, colink_t *ink, int64_t top, int64_t bottom, bool cut_before, vb_diag_t *d)
+{
+    if (!ink)
+        return VB_OK;
+    inkspan_t s = {(vb_len_t)top, (vb_len_t)bottom, cut_before || ink->after_list};
+    ink->after_list = false;
+    if (VB_PUSH(lc->arena, ink->v, s))
+        return vb_diag_nomem(d);
+    return VB_OK;
+}
 
 typedef struct tmpl_out {
     VB_VEC(vb_span_t) spans;
@@ -305,6 +340,8 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
             if (VB_PUSH(lc->arena, all, ls.v[k]))
                 return vb_diag_nomem(d);
         }
+        if (VB_PUSH(lc->arena, si->entry_end, all.n))
+            return vb_diag_nomem(d);
     }
     if (centred) {
         vb_len_t x1 = 0;
@@ -320,10 +357,39 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
     return VB_OK;
 }
 
-/* Places one column's items; emits into c when c is not NULL. Returns the column height. */
+/*
+ * Whether a page may break above line k of a set item: inside a list, as
+ * widows and orphans allow counted over the whole list (so a list stays with
+ * at least its first lines after its label or what precedes it) and inside
+ * each entry.
+ */
+static bool
+list_cut_before(const vb_lctx_t *lc, const setitem_t *si, int k)
+{
+    if (si->it->kind != VB_PITEM_LIST)
+        return false;
+    const vb_pbreak_t *br = &lc->profile->breaking;
+    if (k < 1 || k < br->orphans || si->lines.n - k < br->widows || si->lines.n - k < 1)
+        return false;
+    int start = 0;
+    for (int e = 0; e < si->entry_end.n; e++) {
+        int end = si->entry_end.v[e];
+        if (k < end) {
+            int idx = k - start, m = end - start;
+            return idx == 0 || (idx >= br->orphans && m - idx >= br->widows);
+        }
+        start = end;
+    }
+    return false;
+}
+
+/*
+ * Places one column's items; emits into c when c is not NULL, and records the
+ * column's ink in ink when it is not NULL. Returns the column height.
+ */
 static vb_status_t
-place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_t *c, vb_len_t *height,
-             vb_diag_t *d)
+place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_t *c, colink_t *ink,
+             vb_len_t *height, vb_diag_t *d)
 {
     int64_t cursor = 0;
     for (int i = 0; i < col->n; i++) {
@@ -344,6 +410,9 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
                 di->u.box.h = it->height;
                 if (VB_PUSH(lc->arena, c->items, *di))
                     return vb_diag_nomem(d);
+                vb_status_t rc = add_ink(lc, ink, cursor, cursor + it->height, false, d);
+                if (rc != VB_OK)
+                    return rc;
             }
             if (it->sync) {
                 /* a synced space is an empty line whose leading is its height */
@@ -357,7 +426,7 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
             continue;
         }
         const vb_style_t *st = &si->style;
-        vb_len_t A = vb_style_ascent(&lc->set, st);
+        vb_len_t A = vb_style_ascent(&lc->set, st), D = vb_style_descent(&lc->set, st);
         int64_t base = cursor + st->space_before + A + si->extra;
         si->base = (vb_len_t)base;
         int64_t last = base;
@@ -370,6 +439,8 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
             if (!c)
                 continue;
             vb_status_t rc = vb_chunk_add_line(lc, c, ln, col->x, (vb_len_t)last, d);
+            if (rc == VB_OK)
+                rc = add_ink(lc, ink, last - A, last + D, list_cut_before(lc, si, k), d);
             if (rc != VB_OK)
                 return rc;
             if (st->underline) {
@@ -381,6 +452,8 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
                                                       : st->size / 10;
                 rc = vb_chunk_add_rule(lc, c, col->x + ln->x0, (vb_len_t)last + pos + th / 2, col->x + ln->x1,
                                        (vb_len_t)last + pos + th / 2, th, d);
+                if (rc == VB_OK)
+                    rc = add_ink(lc, ink, last + pos, last + pos + th, false, d);
                 if (rc != VB_OK)
                     return rc;
             }
@@ -402,6 +475,8 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
             if (c) {
                 vb_status_t rc = vb_chunk_add_rule(lc, c, (vb_len_t)x1, (vb_len_t)y, (vb_len_t)(x1 + len),
                                                    (vb_len_t)y, it->rule.width, d);
+                if (rc == VB_OK)
+                    rc = add_ink(lc, ink, y - it->rule.width / 2, y + (it->rule.width + 1) / 2, false, d);
                 if (rc != VB_OK)
                     return rc;
             }
@@ -409,13 +484,16 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
             if (below > cursor)
                 cursor = below;
         }
+        if (ink && it->kind == VB_PITEM_LIST && si->lines.n > 0)
+            ink->after_list = true;
     }
     *height = (vb_len_t)cursor;
     return VB_OK;
 }
 
-vb_status_t
-vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t *d)
+/* Sets a band as one chunk; with inks (one per column), records each column's ink. */
+static vb_status_t
+band_set(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, colink_t *inks, vb_diag_t *d)
 {
     *out = NULL;
     if (!band->present || band->ncols == 0)
@@ -467,7 +545,7 @@ vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t
     for (int pass = 0; pass < 8; pass++) {
         vb_len_t h;
         for (int ci = 0; ci < band->ncols; ci++) {
-            vb_status_t rc = place_column(lc, &band->cols[ci], cols[ci], NULL, &h, d);
+            vb_status_t rc = place_column(lc, &band->cols[ci], cols[ci], NULL, NULL, &h, d);
             if (rc != VB_OK)
                 return rc;
         }
@@ -497,7 +575,7 @@ vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t
     vb_len_t height = 0;
     for (int ci = 0; ci < band->ncols; ci++) {
         vb_len_t h;
-        vb_status_t rc = place_column(lc, &band->cols[ci], cols[ci], c, &h, d);
+        vb_status_t rc = place_column(lc, &band->cols[ci], cols[ci], c, inks ? &inks[ci] : NULL, &h, d);
         if (rc != VB_OK)
             return rc;
         if (h > height)
@@ -508,5 +586,171 @@ vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t
     c->space_before = band->space_before;
     c->top = band->top;
     *out = c;
+    return VB_OK;
+}
+
+vb_status_t
+vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t *d)
+{
+    return band_set(lc, band, out, NULL, d);
+}
+
+/* Whether a break at y cuts no ink of a column: y is above or below it, or in a gap a break may use. */
+static bool
+cut_allowed(const colink_t *ink, vb_len_t y)
+{
+    if (ink->v.n == 0)
+        return true;
+    vb_len_t bottom = ink->v.v[0].bottom;
+    if (y <= ink->v.v[0].top)
+        return true;
+    for (int k = 1; k < ink->v.n; k++) {
+        const inkspan_t *s = &ink->v.v[k];
+        if (s->cut_before && bottom <= y && y <= s->top)
+            return true;
+        if (s->bottom > bottom)
+            bottom = s->bottom;
+    }
+    return y >= bottom;
+}
+
+/* The reference height of an item: which side of a break it goes to. */
+static vb_len_t
+item_y(const vb_ditem_t *it)
+{
+    switch (it->kind) {
+    case VB_DITEM_RUN:
+        return it->u.run.n > 0 ? it->u.run.glyphs[0].y : 0;
+    case VB_DITEM_RULE:
+        return it->u.rule.y1 < it->u.rule.y2 ? it->u.rule.y1 : it->u.rule.y2;
+    case VB_DITEM_BOX:
+        return it->u.box.y;
+    case VB_DITEM_IMAGE:
+        return it->u.image.y;
+    }
+    return 0;
+}
+
+static void
+shift_item(vb_ditem_t *it, vb_len_t dy)
+{
+    switch (it->kind) {
+    case VB_DITEM_RUN:
+        for (int g = 0; g < it->u.run.n; g++)
+            it->u.run.glyphs[g].y += dy;
+        break;
+    case VB_DITEM_RULE:
+        it->u.rule.y1 += dy;
+        it->u.rule.y2 += dy;
+        break;
+    case VB_DITEM_BOX:
+        it->u.box.y += dy;
+        break;
+    case VB_DITEM_IMAGE:
+        it->u.image.y += dy;
+        break;
+    }
+}
+
+static int
+cmp_len(const void *a, const void *b)
+{
+    vb_len_t x = *(const vb_len_t *)a, y = *(const vb_len_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+vb_status_t
+vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **first, vb_chunk_t **last,
+             vb_diag_t *d)
+{
+    *first = *last = NULL;
+    if (!band->present || band->ncols == 0)
+        return VB_OK;
+    colink_t *inks = VB_NEWN(lc->arena, colink_t, band->ncols);
+    if (!inks)
+        return vb_diag_nomem(d);
+    vb_chunk_t *c = NULL;
+    vb_status_t rc = band_set(lc, band, &c, inks, d);
+    if (rc != VB_OK || !c)
+        return rc;
+    c->pos = pos;
+    *first = *last = c;
+
+    /* the breaks: tops of lines that may start a page, where no column's ink is cut */
+    int ncand = 0;
+    for (int ci = 0; ci < band->ncols; ci++)
+        ncand += inks[ci].v.n;
+    vb_len_t *cut = VB_NEWN(lc->arena, vb_len_t, ncand + 1);
+    if (!cut)
+        return vb_diag_nomem(d);
+    int ncut = 0;
+    cut[ncut++] = 0;
+    for (int ci = 0; ci < band->ncols; ci++)
+        for (int k = 0; k < inks[ci].v.n; k++) {
+            const inkspan_t *s = &inks[ci].v.v[k];
+            if (!s->cut_before || s->top <= 0 || s->top >= c->fit)
+                continue;
+            bool ok = true;
+            for (int cj = 0; cj < band->ncols && ok; cj++)
+                ok = cut_allowed(&inks[cj], s->top);
+            if (ok)
+                cut[ncut++] = s->top;
+        }
+    qsort(cut, (size_t)ncut, sizeof *cut, cmp_len);
+    /* keep a break only when ink lies above it since the previous one (no empty chunk) */
+    int m = 1;
+    for (int k = 1; k < ncut; k++) {
+        bool ink_above = false;
+        for (int ci = 0; ci < band->ncols && !ink_above; ci++)
+            for (int j = 0; j < inks[ci].v.n && !ink_above; j++)
+                ink_above = inks[ci].v.v[j].top >= cut[m - 1] && inks[ci].v.v[j].top < cut[k];
+        if (cut[k] > cut[m - 1] && ink_above)
+            cut[m++] = cut[k];
+    }
+    ncut = m;
+    if (ncut == 1)
+        return VB_OK;
+
+    /* one chunk per piece; c stays the first and keeps the band's top and space before */
+    vb_chunk_t **piece = VB_NEWN(lc->arena, vb_chunk_t *, ncut);
+    if (!piece)
+        return vb_diag_nomem(d);
+    piece[0] = c;
+    for (int k = 1; k < ncut; k++) {
+        if (!(piece[k] = vb_chunk_new(lc)))
+            return vb_diag_nomem(d);
+        piece[k]->pos = pos;
+    }
+    int nitems = c->items.n;
+    vb_ditem_t *items = c->items.v;
+    memset(&c->items, 0, sizeof c->items);
+    for (int i = 0; i < nitems; i++) {
+        vb_len_t y = item_y(&items[i]);
+        int k = ncut - 1;
+        while (k > 0 && cut[k] > y)
+            k--;
+        shift_item(&items[i], -cut[k]);
+        if (VB_PUSH(lc->arena, piece[k]->items, items[i]))
+            return vb_diag_nomem(d);
+    }
+    vb_len_t height = c->height, fit = c->fit;
+    for (int k = 0; k < ncut; k++) {
+        vb_chunk_t *p = piece[k];
+        if (k == ncut - 1) {
+            p->height = height - cut[k];
+            p->fit = fit - cut[k];
+            break;
+        }
+        p->height = cut[k + 1] - cut[k];
+        vb_len_t bottom = 0;
+        for (int ci = 0; ci < band->ncols; ci++)
+            for (int j = 0; j < inks[ci].v.n; j++) {
+                const inkspan_t *s = &inks[ci].v.v[j];
+                if (s->top >= cut[k] && s->top < cut[k + 1] && s->bottom - cut[k] > bottom)
+                    bottom = s->bottom - cut[k];
+            }
+        p->fit = bottom;
+    }
+    *last = piece[ncut - 1];
     return VB_OK;
 }

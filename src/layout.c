@@ -10,8 +10,13 @@
  *     and n - k >= widows; other line chunks are kept with the previous one;
  *   - a heading's lines, and the first line after a heading, are kept with
  *     what precedes them, so a heading never ends a page;
- *   - the title block is one chunk; the closing block is one chunk kept with
- *     the last closing_keep lines of the body.
+ *   - a band is cut into chunks only between the lines of its lists and
+ *     after them (band.c): the kind and title stay together, the căn cứ
+ *     and the Nơi nhận lists break like paragraphs; the title band's first
+ *     chunk is kept with the header, and the body's first line with the
+ *     title band's last chunk ("QUYẾT ĐỊNH:" with Điều 1); the closing
+ *     band's first chunk (the signer block) is kept with the last
+ *     closing_keep lines of the body.
  * paginate.c then places the chunks.
  */
 #include "layout.h"
@@ -210,6 +215,8 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
                 return vb_diag_nomem(d);
             c->fit = it.u.image.h;
             c->height = it.u.image.h + p->body.space_after;
+            c->pos = b->pos;
+            c->what = "The image";
             c->space_before = p->body.space_after;
             c->keep_with_prev = keep_next;
             keep_next = false;
@@ -218,6 +225,9 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
         }
         if (rc != VB_OK)
             return rc;
+        for (int k = before; k < lc->chunks.n; k++)
+            if (lc->chunks.v[k]->pos.line == 0)
+                lc->chunks.v[k]->pos = b->pos;
         if (force_break && lc->chunks.n > before) {
             lc->chunks.v[before]->break_before = true;
             lc->chunks.v[before]->keep_with_prev = false;
@@ -327,6 +337,7 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
     if (land) {
         /* the page turns: its width is the portrait height; the margins keep their sides */
         lc->text_width = p->page_height - p->margin_left - p->margin_right;
+        lc->text_height = p->page_width - p->margin_top - p->margin_bottom;
         delta = lc->text_width - portrait;
         rc = adapt_band(lc, &p->appendix.header, portrait, delta, &header, d);
         if (rc == VB_OK)
@@ -335,12 +346,15 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
             return rc;
     }
     int first = lc->chunks.n;
-    vb_chunk_t *c = NULL;
-    rc = vb_band_layout(lc, &header, &c, d);
+    vb_chunk_t *c = NULL, *cl = NULL;
+    rc = vb_band_flow(lc, &header, ap->pos, &c, &cl, d);
+    int after_header = lc->chunks.n;
     if (rc == VB_OK)
-        rc = vb_band_layout(lc, &title, &c, d);
-    if (rc == VB_OK && c && lc->chunks.n - first > 1)
+        rc = vb_band_flow(lc, &title, ap->pos, &c, &cl, d);
+    if (rc == VB_OK && c && after_header > first)
         c->keep_with_prev = true;
+    for (int k = first; rc == VB_OK && k < lc->chunks.n; k++)
+        lc->chunks.v[k]->what = "The appendix title block";
     if (rc == VB_OK && lc->chunks.n > first) {
         vb_chunk_t *f = lc->chunks.v[first];
         f->break_before = p->appendix.new_page || land;
@@ -356,6 +370,7 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
         /* the page after a landscape appendix turns back */
     }
     lc->text_width = portrait;
+    lc->text_height = p->page_height - p->margin_top - p->margin_bottom;
     lc->appendix = NULL;
     return rc;
 }
@@ -375,6 +390,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     lc.set.greedy = opts && opts->greedy;
     lc.text_left = profile->margin_left;
     lc.text_width = profile->page_width - profile->margin_left - profile->margin_right;
+    lc.text_height = profile->page_height - profile->margin_top - profile->margin_bottom;
     lc.date_text = format_date(&lc, &model->meta.date);
     lc.duplex = profile->has_duplex && ((opts && opts->duplex) || model->meta.duplex);
     lc.max_pages = opts ? opts->max_pages : 0;
@@ -388,8 +404,10 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         c->absolute = true;
         c->height = c->fit = 0;
     }
+    vb_chunk_t *cl = NULL;
+    vb_pos_t top_pos = {1, 1};
     if (rc == VB_OK)
-        rc = vb_band_layout(&lc, &profile->header, &c, d);
+        rc = vb_band_flow(&lc, &profile->header, top_pos, &c, &cl, d);
     if (rc == VB_OK && c && have_overlay)
         c->keep_with_prev = true;
     if (rc == VB_OK) {
@@ -402,8 +420,11 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         }
     }
     int before_title = lc.chunks.n;
+    vb_pos_t title_pos = m->title.pos.line ? m->title.pos : m->kind.pos.line ? m->kind.pos : top_pos;
     if (rc == VB_OK)
-        rc = vb_band_layout(&lc, &profile->title, &c, d);
+        rc = vb_band_flow(&lc, &profile->title, title_pos, &c, &cl, d);
+    for (int k = before_title; rc == VB_OK && k < lc.chunks.n; k++)
+        lc.chunks.v[k]->what = "The title block";
     if (rc == VB_OK && lc.chunks.n > before_title) {
         c->keep_with_prev = true;
         c->outline_level = 1;
@@ -417,7 +438,13 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         int last = lc.chunks.n;
         const vb_band_t *closing =
             m->nsigners > 1 && profile->closing_joint.present ? &profile->closing_joint : &profile->closing;
-        rc = vb_band_layout(&lc, closing, &c, d);
+        rc = vb_band_flow(&lc, closing,
+                          m->signer.authority.pos.line ? m->signer.authority.pos
+                          : m->recipients_pos.line     ? m->recipients_pos
+                                                       : top_pos,
+                          &c, &cl, d);
+        for (int k = last; rc == VB_OK && k < lc.chunks.n; k++)
+            lc.chunks.v[k]->what = "The closing block (Nơi nhận and the signer)";
         if (rc == VB_OK && c) {
             c->keep_with_prev = true;
             for (int k = 1; k < profile->breaking.closing_keep && last - k > 0; k++)

@@ -16,7 +16,7 @@
 #include "profile.h"
 
 typedef struct vb_layout_opts {
-    bool greedy;            /* greedy line breaking (for comparison) */
+    bool greedy;            /* greedy line and page breaking (for comparison) */
     bool duplex;            /* mirrored margins on even pages (also when the source asks) */
     int64_t creation_time;  /* -1: from the document's date */
     const char *creator;    /* "vanban 0.1.0" */
@@ -49,6 +49,15 @@ struct vb_chunk {
     /* table rows: the head rows to repeat when this row starts a page */
     vb_chunk_t **head;
     int nhead;
+    /*
+     * Items drawn only when a page break falls before this chunk (cap_top,
+     * y relative to its top) or after it (cap_bottom): the borders that close
+     * a table cell cut by the break.
+     */
+    VB_VEC(vb_ditem_t) cap_top;
+    VB_VEC(vb_ditem_t) cap_bottom;
+    vb_pos_t pos;           /* the source of what it sets (for layout.too-tall); 0 when unknown */
+    const char *what;       /* what it sets, for messages ("The title block"); NULL: "This block" */
 };
 
 typedef struct vb_lctx {
@@ -57,6 +66,7 @@ typedef struct vb_lctx {
     const vb_profile_t *profile;
     vb_arena_t *arena;
     vb_len_t text_left, text_width;  /* the text block */
+    vb_len_t text_height;            /* the text block's height (of a landscape page while in one) */
     VB_VEC(vb_chunk_t *) chunks;
     const char *date_text;           /* the formatted date */
     const vb_appendix_t *appendix;   /* while laying out an appendix */
@@ -78,6 +88,17 @@ vb_status_t vb_chunk_add_rule(vb_lctx_t *lc, vb_chunk_t *c, vb_len_t x1, vb_len_
 
 /* Sets a band as one chunk. appendix may be NULL. */
 vb_status_t vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t *d);
+
+/*
+ * Sets a band of the page flow as chunks that a page may break between, at
+ * baselines where no line of any column is cut: between the lines of a list
+ * item (inside an entry only as widows and orphans allow) and after a list.
+ * Everything else (the kind and title, the signer block) stays in one chunk.
+ * *first and *last are the first and the last chunk (NULL when the band is
+ * absent); every chunk gets pos.
+ */
+vb_status_t vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **first, vb_chunk_t **last,
+                         vb_diag_t *d);
 
 /*
  * The narrowest a table can be set: every column as wide as its widest word

@@ -1,20 +1,27 @@
 /*
  * paginate.c - placing the chunks of the flow on pages.
  *
- * First fit with backtracking: chunks go onto the page while they fit above
- * the bottom margin (a chunk's `fit`, its ink, must fit; its `height` is what
- * the flow advances). When one does not fit, the page ends at the last
- * chunk boundary on it where a break is allowed (a chunk not kept with its
- * predecessor), and the chunks after that boundary move to the next page. If
- * the whole page is one keep-chain, the rule gives way and the page breaks
- * where the overflow happened: a paragraph never runs off the page. Each
- * backtrack moves the page start forward, so the work is linear in the number
- * of chunks apart from the re-placed tail of each page.
+ * A page that starts at a chunk is filled as far as the chunks fit above the
+ * bottom margin (a chunk's `fit`, its ink, must fit; its `height` is what the
+ * flow advances): fill_page. It may end before any chunk not kept with its
+ * predecessor; if the whole page is one keep-chain, the rule gives way and the
+ * page breaks where the overflow happened: a paragraph never runs off the
+ * page. choose_pages picks the page ends over the whole document, a shortest
+ * path over the possible ends: the fewest pages, then the least cost of the
+ * pages' gaps (page_cost), so a page ends far short only where the keep rules
+ * force it, and the shortfall is shared with the pages before it. With
+ * opts.greedy each page is as full as it can be (the older first fit).
+ *
+ * A chunk that does not fit even at the top of an empty page cannot be
+ * placed: that is the error layout.too-tall at its source position, never a
+ * chunk drawn past the page's foot.
  *
  * Space before a chunk is dropped at the top of a page. A table row that
  * starts a page gets its table's head rows repeated above it. Page numbers
  * follow the profile (first numbered page, format, ink top, centred on the
- * text block); they may restart at an appendix.
+ * text block); they may restart at an appendix. A chunk's cap_top items
+ * are drawn when it starts a page, its cap_bottom items when it ends one
+ * (the borders of a table cell cut by the break).
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +37,8 @@ typedef struct pageinfo {
     int number;           /* the page's number in its numbering sequence */
 } pageinfo_t;
 
+typedef VB_VEC(pageinfo_t) pagevec_t;
+
 static bool
 repeats_head(vb_chunk_t **chunks, int i)
 {
@@ -37,15 +46,16 @@ repeats_head(vb_chunk_t **chunks, int i)
     return c->head && c->nhead > 0 && i > 0 && chunks[i - 1] != c->head[c->nhead - 1];
 }
 
+/* Emits n items of chunk c (its items or its caps) at (dx, y). */
 static vb_status_t
-emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_chunk_t *c, vb_len_t dx, vb_len_t y,
-           vb_diag_t *d)
+emit_list(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, const vb_chunk_t *c, const vb_ditem_t *items, int n,
+          vb_len_t dx, vb_len_t y, vb_diag_t *d)
 {
-    for (int k = 0; k < c->items.n; k++) {
-        vb_ditem_t *it = vb_dpage_add(dl, *pg, c->items.v[k].kind);
+    for (int k = 0; k < n; k++) {
+        vb_ditem_t *it = vb_dpage_add(dl, *pg, items[k].kind);
         if (!it)
             return vb_diag_nomem(d);
-        *it = c->items.v[k];
+        *it = items[k];
         switch (it->kind) {
         case VB_DITEM_RUN: {
             /* glyphs move to the page, except a table head's, which later pages repeat */
@@ -76,6 +86,16 @@ emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_ch
             break;
         }
     }
+    return VB_OK;
+}
+
+static vb_status_t
+emit_items(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, const vb_chunk_t *c, vb_len_t dx, vb_len_t y,
+           vb_diag_t *d)
+{
+    vb_status_t rc = emit_list(lc, dl, pg, c, c->items.v, c->items.n, dx, y, d);
+    if (rc != VB_OK)
+        return rc;
     if (c->outline_title && c->outline_level > 0)
         if (vb_dlist_add_outline(dl, c->outline_level, c->outline_title, pidx, y))
             return vb_diag_nomem(d);
@@ -156,6 +176,224 @@ page_bottom(const vb_lctx_t *lc, int k, bool landscape)
     return bottom;
 }
 
+/* Where the flow stands on the page being filled. */
+typedef struct pagefill {
+    int64_t y;        /* the flow's next top */
+    vb_len_t bottom;  /* the flow's bottom limit on this page */
+    bool placed;      /* a flow chunk is on the page (absolute ones do not count) */
+} pagefill_t;
+
+/* The space before c where it would go (none at the top of a page). */
+static vb_len_t
+space_before(const pagefill_t *pf, const vb_chunk_t *c)
+{
+    return pf->placed ? c->space_before : 0;
+}
+
+/* The lowest its ink may reach: the page's flow bottom, or a footer's own anchor. */
+static vb_len_t
+chunk_limit(const pagefill_t *pf, const vb_chunk_t *c)
+{
+    return c->anchor_bottom > 0 ? c->anchor_bottom : pf->bottom;
+}
+
+/* Whether chunk c fits on the page below what is already on it. */
+static bool
+chunk_fits(const pagefill_t *pf, const vb_chunk_t *c)
+{
+    return pf->y + space_before(pf, c) + c->fit <= chunk_limit(pf, c);
+}
+
+/* Millipoints as millimetres with one decimal, for messages. */
+static void
+mm_text(char *buf, size_t n, int64_t mp)
+{
+    int64_t t = (mp * 254 + 36000) / 72000; /* tenths of a millimetre */
+    snprintf(buf, n, "%lld.%lld", (long long)(t / 10), (long long)(t % 10));
+}
+
+/* A chunk that does not fit on an empty page: layout.too-tall at its source. */
+static vb_status_t
+too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag_t *d)
+{
+    char need[32], have[32];
+    mm_text(need, sizeof need, c->fit);
+    mm_text(have, sizeof have, chunk_limit(pf, c) - pf->y);
+    return vb_diag_set(d, VB_E_LAYOUT, "layout.too-tall", lc->model ? lc->model->source : NULL, c->pos.line,
+                       c->pos.col,
+                       "%s is %s mm tall but a page has only %s mm for it, and it cannot be broken across pages; "
+                       "make it smaller.",
+                       c->what ? c->what : "This block", need, have);
+}
+
+/*
+ * Where a page that starts at chunk i may end: each chunk index j before
+ * which a break is allowed and the chunks [i, j) fit, with the gap the page
+ * would leave (the flow's bottom less the lowest ink on it). The last end is
+ * forced when the document ends there, or the next chunk must start a page
+ * (a forced break, a page that turns); when no allowed break fits, the only
+ * end is where the overflow happened (the keep rules give way).
+ */
+typedef struct pageends {
+    int *end;           /* n + 1 entries, reused for each page */
+    vb_len_t *gap;
+    int n;
+    bool forced;        /* the last end is forced: the page may end short there */
+    bool give_way;      /* the end breaks a keep rule */
+} pageends_t;
+
+/*
+ * Places the chunks from i on a fresh page (page 1 when first): fills ys for
+ * them, pi's head rows, and pe with the page's possible ends.
+ */
+static vb_status_t
+fill_page(vb_lctx_t *lc, int i, bool first, vb_len_t *ys, pageinfo_t *pi, pageends_t *pe, vb_diag_t *d)
+{
+    vb_chunk_t **ch = lc->chunks.v;
+    int n = lc->chunks.n;
+    memset(pi, 0, sizeof *pi);
+    pe->n = 0;
+    pe->forced = pe->give_way = false;
+    pi->start = i;
+    bool land = ch[i]->landscape;
+    if (repeats_head(ch, i)) {
+        pi->head = ch[i]->head;
+        pi->nhead = ch[i]->nhead;
+        for (int k = 0; k < pi->nhead; k++)
+            pi->head_height += pi->head[k]->height;
+    }
+    vb_len_t top = lc->profile->margin_top;
+    pagefill_t pf = {(ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi->head_height,
+                     page_bottom(lc, first ? 0 : 1, land), false};
+    int64_t low = pf.y; /* the lowest ink of the flow so far */
+    for (int j = i; j < n; j++) {
+        vb_chunk_t *c = ch[j];
+        if (j > i && (c->break_before || c->landscape != land)) {
+            pe->forced = true;
+            break;
+        }
+        if (c->absolute) {
+            ys[j] = c->top;
+        } else {
+            if (!pf.placed && c->top >= 0)
+                pf.y = c->top + pi->head_height; /* a band with its own top opens the page */
+            if (!chunk_fits(&pf, c)) {
+                if (!pf.placed)
+                    return too_tall(lc, &pf, c, d);
+                if (pe->n == 0) {
+                    pe->end[0] = j;
+                    pe->gap[0] = (vb_len_t)(pf.bottom - low);
+                    pe->n = 1;
+                    pe->give_way = true;
+                }
+                return VB_OK;
+            }
+            ys[j] = (vb_len_t)(pf.y + space_before(&pf, c));
+            if (c->anchor_bottom > 0 && c->anchor_bottom - c->fit > ys[j])
+                ys[j] = c->anchor_bottom - c->fit; /* footers sit as low as they may */
+            else if (ys[j] + c->fit > low)
+                low = ys[j] + c->fit;
+            pf.y = ys[j] + c->height;
+            pf.placed = true;
+        }
+        if (j + 1 == n || !ch[j + 1]->keep_with_prev || ch[j + 1]->break_before || ch[j + 1]->landscape != land) {
+            pe->end[pe->n] = j + 1;
+            pe->gap[pe->n] = (vb_len_t)(pf.bottom - low);
+            pe->n++;
+        }
+    }
+    /* the document ends, or the next chunk must start a page */
+    pe->forced = true;
+    return VB_OK;
+}
+
+/*
+ * The cost of a page that ends with gap (millipoints) above the foot of its
+ * flow: nothing for a page whose end is forced; else the square of what the
+ * gap exceeds the profile's page_slack by (two body lines: what a heading
+ * kept with its first lines leaves anyway), plus the gap itself, small, so
+ * that of two equal choices the fuller page wins.
+ */
+static int64_t
+page_cost(const vb_lctx_t *lc, const pageends_t *pe, int k)
+{
+    if (pe->forced && k == pe->n - 1)
+        return 0;
+    int64_t g = pe->gap[k] < 0 ? 0 : pe->gap[k];
+    int64_t over = g - lc->profile->breaking.page_slack;
+    int64_t sq = over > 0 ? (over / 100) * (over / 100) : 0;
+    return sq * 1000 + g / 100;
+}
+
+/*
+ * Chooses the pages: with the keep rules as hard limits (a page ends only
+ * where a break is allowed, or where a keep rule must give way), the fewest
+ * pages that break a keep rule, then the fewest pages, then the least total
+ * cost of the pages' gaps, over the whole document (a shortest path over the
+ * possible page ends). Greedy
+ * (opts.greedy): each page as full as the keep rules let it be.
+ */
+static vb_status_t
+choose_pages(vb_lctx_t *lc, vb_len_t *ys, pagevec_t *pages, vb_diag_t *d)
+{
+    int n = lc->chunks.n;
+    pageends_t pe;
+    memset(&pe, 0, sizeof pe);
+    pe.end = VB_NEWN(lc->arena, int, n + 1);
+    pe.gap = VB_NEWN(lc->arena, vb_len_t, n + 1);
+    int *npages = VB_NEWN(lc->arena, int, n + 1), *prev = VB_NEWN(lc->arena, int, n + 1);
+    int *gave = VB_NEWN(lc->arena, int, n + 1); /* pages that break a keep rule */
+    int64_t *cost = VB_NEWN(lc->arena, int64_t, n + 1);
+    if (!pe.end || !pe.gap || !npages || !prev || !gave || !cost)
+        return vb_diag_nomem(d);
+    for (int j = 0; j <= n; j++)
+        npages[j] = -1;
+    npages[0] = 0;
+    pageinfo_t pi;
+    for (int i = 0; i < n; i++) {
+        if (npages[i] < 0)
+            continue;
+        vb_status_t rc = fill_page(lc, i, i == 0, ys, &pi, &pe, d);
+        if (rc != VB_OK)
+            return rc;
+        if (lc->max_pages > 0 && npages[i] >= lc->max_pages)
+            return vb_limit_fail(d, "layout.too-many-pages", lc->model ? lc->model->source : NULL, 0, 0, "pages",
+                                 "The document runs to more than %lld pages", (long long)lc->max_pages);
+        for (int k = lc->set.greedy ? pe.n - 1 : 0; k < pe.n; k++) {
+            int j = pe.end[k];
+            int np = npages[i] + 1, g = gave[i] + pe.give_way;
+            int64_t c = cost[i] + page_cost(lc, &pe, k);
+            bool better = npages[j] < 0 || g < gave[j] ||
+                          (g == gave[j] && (np < npages[j] || (np == npages[j] && c < cost[j])));
+            if (better) {
+                npages[j] = np;
+                gave[j] = g;
+                cost[j] = c;
+                prev[j] = i;
+            }
+        }
+    }
+    /* the pages, in order, placed again */
+    int count = npages[n] > 0 ? npages[n] : 0;
+    int *start = VB_NEWN(lc->arena, int, count + 1);
+    if (!start)
+        return vb_diag_nomem(d);
+    for (int j = n, k = count; k > 0; k--) {
+        start[k - 1] = prev[j];
+        j = prev[j];
+    }
+    start[count] = n;
+    for (int k = 0; k < count; k++) {
+        vb_status_t rc = fill_page(lc, start[k], k == 0, ys, &pi, &pe, d);
+        if (rc != VB_OK)
+            return rc;
+        pi.end = start[k + 1];
+        if (VB_PUSH(lc->arena, *pages, pi))
+            return vb_diag_nomem(d);
+    }
+    return VB_OK;
+}
+
 vb_status_t
 vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
 {
@@ -166,63 +404,11 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
     vb_len_t *ys = VB_NEWN(lc->arena, vb_len_t, n ? n : 1);
     if (!ys)
         return vb_diag_nomem(d);
-    VB_VEC(pageinfo_t) pages = {0};
-
-    int i = 0;
-    int64_t y = 0;
-    while (i < n) {
-        /* start a page at chunk i */
-        pageinfo_t pi;
-        memset(&pi, 0, sizeof pi);
-        pi.start = i;
-        bool land = ch[i]->landscape;
-        vb_len_t bottom = page_bottom(lc, pages.n, land);
-        if (repeats_head(ch, i)) {
-            pi.head = ch[i]->head;
-            pi.nhead = ch[i]->nhead;
-            for (int k = 0; k < pi.nhead; k++)
-                pi.head_height += pi.head[k]->height;
-        }
-        y = (ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi.head_height;
-        int j = i;
-        bool placed = false; /* a flow chunk is on the page (absolute ones do not count) */
-        while (j < n) {
-            vb_chunk_t *c = ch[j];
-            if (j > i && (c->break_before || c->landscape != land))
-                break;
-            if (c->absolute) {
-                ys[j] = c->top;
-                j++;
-                continue;
-            }
-            if (!placed && c->top >= 0)
-                y = c->top + pi.head_height; /* a band with its own top opens the page */
-            vb_len_t sb = !placed ? 0 : c->space_before;
-            vb_len_t limit = c->anchor_bottom > 0 ? c->anchor_bottom : bottom;
-            if (!placed || y + sb + c->fit <= limit) {
-                ys[j] = (vb_len_t)(y + sb);
-                if (c->anchor_bottom > 0 && c->anchor_bottom - c->fit > ys[j])
-                    ys[j] = c->anchor_bottom - c->fit; /* footers sit as low as they may */
-                y = ys[j] + c->height;
-                placed = true;
-                j++;
-                continue;
-            }
-            /* does not fit: back up to the last allowed break on this page */
-            int b = j;
-            while (b > i && ch[b]->keep_with_prev)
-                b--;
-            if (b > i)
-                j = b;
-            break;
-        }
-        pi.end = j;
-        if (lc->max_pages > 0 && pages.n >= lc->max_pages)
-            return vb_limit_fail(d, "layout.too-many-pages", lc->model ? lc->model->source : NULL, 0, 0, "pages",
-                                 "The document runs to more than %lld pages", (long long)lc->max_pages);
-        if (VB_PUSH(lc->arena, pages, pi))
-            return vb_diag_nomem(d);
-        i = j;
+    pagevec_t pages = {0};
+    if (n > 0) {
+        vb_status_t rc = choose_pages(lc, ys, &pages, d);
+        if (rc != VB_OK)
+            return rc;
     }
 
     /* numbering; the label ranges must be in page order */
@@ -257,6 +443,10 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
         }
         for (int c = pi->start; c < pi->end; c++) {
             vb_status_t rc = emit_items(lc, dl, &pg, k, ch[c], dx, ys[c], d);
+            if (rc == VB_OK && c == pi->start && k > 0)
+                rc = emit_list(lc, dl, &pg, ch[c], ch[c]->cap_top.v, ch[c]->cap_top.n, dx, ys[c], d);
+            if (rc == VB_OK && c == pi->end - 1 && k < pages.n - 1)
+                rc = emit_list(lc, dl, &pg, ch[c], ch[c]->cap_bottom.v, ch[c]->cap_bottom.n, dx, ys[c], d);
             if (rc != VB_OK)
                 return rc;
         }

@@ -96,7 +96,7 @@ static const char *const PADDING_KEYS[] = {"x", "top", "bottom", NULL};
 static const char *const PAGENUM_KEYS[] = {"first", "format", "ink_top", NULL};
 static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "tolerance", "line_penalty",
                                          "fitness_demerits", "loose_demerits", "loose_ratio", "algorithm",
-                                         "orphans", "widows", "closing_keep", NULL};
+                                         "orphans", "widows", "closing_keep", "page_slack", NULL};
 static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", "numbering", "auto_landscape",
                                             "header",   "title",                NULL};
 static const char *const VALIDATION_KEYS[] = {"number", "signer_forms", "kinds", "bodies", NULL};
@@ -1175,6 +1175,7 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
     b->orphans = 2;
     b->widows = 2;
     b->closing_keep = 2;
+    b->page_slack = 36000;
     const vb_ynode_t *m, *n;
     vb_status_t st;
     if ((st = lookup(c, root, "", "breaking", false, &m)) != VB_OK || !m)
@@ -1191,6 +1192,7 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
         (st = get_int_i(c, m, w, "orphans", 1, 100, &b->orphans)) != VB_OK ||
         (st = get_int_i(c, m, w, "widows", 1, 100, &b->widows)) != VB_OK ||
         (st = get_int_i(c, m, w, "closing_keep", 0, 100, &b->closing_keep)) != VB_OK ||
+        (st = get_len(c, m, w, "page_slack", false, false, &b->page_slack)) != VB_OK ||
         (st = lookup(c, m, w, "algorithm", false, &n)) != VB_OK)
         return st;
     if (n) {

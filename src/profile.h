@@ -148,6 +148,7 @@ typedef struct vb_pbreak {
     int orphans;            /* lines of a paragraph at the foot of a page */
     int widows;             /* lines at the head of a page */
     int closing_keep;       /* last body lines kept with the closing block */
+    vb_len_t page_slack;    /* a page may end this far above its foot at no cost (paginate.c) */
 } vb_pbreak_t;
 
 typedef struct vb_pdate {

@@ -21,13 +21,18 @@
  * framed box (model.h) is a one-cell table in the profile's box style and
  * padding.
  *
- * Each row becomes one chunk of the page flow. Rows joined by a row span, the
- * head rows and the first body row are kept together; a body row that starts
- * a page gets the head rows repeated above it (paginate.c). Cell text is
- * centred vertically; each cell draws its own four borders, so a row split
- * from its neighbours is still closed.
+ * Each head row becomes one chunk of the page flow, and each body row (or the
+ * body rows joined by a cell merged down) another; the head rows and the
+ * first body row are kept together; a body chunk that starts a page gets the
+ * head rows repeated above it (paginate.c). Body rows taller than a page's
+ * text block (less the repeated head) are cut into several chunks at heights
+ * where no line of any cell is cut; a cell cut by a page break is closed by
+ * the chunks' caps (rules drawn only at the break). Cell text is centred
+ * vertically; each cell draws its own four borders, so a row split from its
+ * neighbours is still closed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
@@ -371,8 +376,7 @@ set_cells(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *w, vb_len_t *colx,
 /*
  * Whether a table of this height is kept on one page: at most the profile's
  * keep_together share of the page's text block ({keep}: all of it; {split}:
- * never). Landscape pages (an appendix's text block wider than portrait)
- * have the page's width as their height.
+ * never); lc->text_height is a landscape page's while in one.
  */
 static bool
 keeps_together(const vb_lctx_t *lc, const vb_table_t *t, int64_t height)
@@ -381,9 +385,194 @@ keeps_together(const vb_lctx_t *lc, const vb_table_t *t, int64_t height)
     int64_t share = t->keep > 0 ? 1000 : t->keep < 0 ? 0 : p->table.keep_together;
     if (share <= 0 || t->nrows < 2)
         return false;
-    bool land = lc->text_width > p->page_width - p->margin_left - p->margin_right;
-    int64_t block = (land ? p->page_width : p->page_height) - p->margin_top - p->margin_bottom;
-    return height + p->table.space_before <= block * share / 1000;
+    return height + p->table.space_before <= (int64_t)lc->text_height * share / 1000;
+}
+
+/* A table as set: what its rows' chunks are made from. */
+typedef struct tabset {
+    const vb_table_t *t;
+    const vb_len_t *colx, *rowh;
+    const cellset_t *cs;
+    vb_chunk_t **head;
+    const vb_ptable_t *pt; /* the table's settings (a framed box has its own padding) */
+} tabset_t;
+
+/* A head row as one chunk, repeated on later pages; a cell merged down draws over the rows below. */
+static vb_status_t
+head_row(vb_lctx_t *lc, const tabset_t *ts, int r, vb_chunk_t **out, vb_diag_t *d)
+{
+    const vb_ptable_t *pt = ts->pt;
+    const vb_table_t *t = ts->t;
+    int nc = t->ncols;
+    vb_chunk_t *ch = vb_chunk_new(lc);
+    if (!ch)
+        return vb_diag_nomem(d);
+    ch->height = ch->fit = ts->rowh[r];
+    ch->pos = VB_CELL(t, r, 0)->pos;
+    ch->what = "The table head row";
+    for (int c = 0; c < nc; c++) {
+        const vb_cell_t *cell = VB_CELL(t, r, c);
+        if (cell->covered)
+            continue;
+        const cellset_t *s = &ts->cs[(size_t)r * (size_t)nc + (size_t)c];
+        vb_len_t ch_h = 0;
+        for (int k = r; k < r + cell->rowspan; k++)
+            ch_h += ts->rowh[k];
+        vb_len_t x = ts->colx[c], cw = ts->colx[c + cell->colspan] - ts->colx[c];
+        vb_status_t rc = add_cell_borders(lc, ch, x, 0, cw, ch_h, pt->border, d);
+        if (rc != VB_OK)
+            return rc;
+        vb_len_t A = vb_style_ascent(&lc->set, &s->style);
+        vb_len_t top = (ch_h - s->content) / 2;
+        for (int k = 0; k < s->lines.n; k++) {
+            rc = vb_chunk_add_line(lc, ch, &s->lines.v[k], x + pt->pad_x, top + A + k * s->style.leading, d);
+            if (rc != VB_OK)
+                return rc;
+        }
+    }
+    ts->head[r] = ch;
+    ch->is_head = true;
+    *out = ch;
+    return VB_OK;
+}
+
+/* One line of a cell in a group of rows: its ink from top to bottom, its baseline. */
+typedef struct cellline {
+    vb_len_t top, bottom;
+} cellline_t;
+
+static int
+cmp_len(const void *a, const void *b)
+{
+    vb_len_t x = *(const vb_len_t *)a, y = *(const vb_len_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The top of a cell's first line below the cell's top (text is centred vertically). */
+static vb_len_t
+text_top(const cellset_t *s, vb_len_t cell_h)
+{
+    return (cell_h - s->content) / 2;
+}
+
+/*
+ * Body rows [g0, g1) tied by merged cells (or one row), set as one chunk
+ * when they fit a page (avail), else cut into chunks at heights where no
+ * line of any cell is cut: row boundaries and the tops of lines. Each cell
+ * draws its borders inside each chunk it reaches; a cell cut by a break is
+ * closed by the chunks' caps, drawn only when a page breaks there.
+ */
+static vb_status_t
+body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_chunk_t **first,
+          vb_chunk_t **last, vb_diag_t *d)
+{
+    const vb_ptable_t *pt = ts->pt;
+    const vb_table_t *t = ts->t;
+    int nc = t->ncols, n = g1 - g0;
+    vb_len_t *rt = VB_NEWN(lc->arena, vb_len_t, n + 1);
+    if (!rt)
+        return vb_diag_nomem(d);
+    rt[0] = 0;
+    for (int i = 0; i < n; i++)
+        rt[i + 1] = rt[i] + ts->rowh[g0 + i];
+    vb_len_t gh = rt[n];
+
+    /* the cuts: 0, then (only when the rows fit no page) every height that cuts no line, then gh */
+    VB_VEC(vb_len_t) cut = {0};
+    if (VB_PUSH(lc->arena, cut, 0))
+        return vb_diag_nomem(d);
+    if (gh > avail) {
+        VB_VEC(cellline_t) lines = {0};
+        VB_VEC(vb_len_t) cand = {0};
+        for (int i = 1; i < n; i++)
+            if (VB_PUSH(lc->arena, cand, rt[i]))
+                return vb_diag_nomem(d);
+        for (int r = g0; r < g1; r++)
+            for (int c = 0; c < nc; c++) {
+                const vb_cell_t *cell = VB_CELL(t, r, c);
+                if (cell->covered)
+                    continue;
+                const cellset_t *s = &ts->cs[(size_t)r * (size_t)nc + (size_t)c];
+                vb_len_t ct = rt[r - g0], cb = rt[r - g0 + cell->rowspan < n ? r - g0 + cell->rowspan : n];
+                vb_len_t A = vb_style_ascent(&lc->set, &s->style), D = vb_style_descent(&lc->set, &s->style);
+                vb_len_t y = ct + text_top(s, cb - ct);
+                for (int k = 0; k < s->lines.n; k++, y += s->style.leading) {
+                    cellline_t l = {y, y + A + D};
+                    if (VB_PUSH(lc->arena, lines, l) || VB_PUSH(lc->arena, cand, y))
+                        return vb_diag_nomem(d);
+                }
+            }
+        if (cand.n)
+            qsort(cand.v, (size_t)cand.n, sizeof *cand.v, cmp_len);
+        for (int i = 0; i < cand.n; i++) {
+            vb_len_t y = cand.v[i];
+            if (y <= cut.v[cut.n - 1] || y >= gh)
+                continue;
+            bool ok = true;
+            for (int k = 0; k < lines.n && ok; k++)
+                ok = lines.v[k].bottom <= y || lines.v[k].top >= y;
+            if (ok && VB_PUSH(lc->arena, cut, y))
+                return vb_diag_nomem(d);
+        }
+    }
+    if (VB_PUSH(lc->arena, cut, gh))
+        return vb_diag_nomem(d);
+
+    for (int p = 0; p + 1 < cut.n; p++) {
+        vb_len_t a = cut.v[p], b = cut.v[p + 1];
+        vb_chunk_t *ch = vb_chunk_new(lc);
+        if (!ch)
+            return vb_diag_nomem(d);
+        if (p == 0)
+            *first = ch;
+        *last = ch;
+        ch->height = ch->fit = b - a;
+        ch->pos = VB_CELL(t, g0, 0)->pos;
+        ch->what = cut.n > 2 ? "A line of this table row" : "This table row";
+        if (pt->repeat_head && t->nhead > 0) {
+            ch->head = ts->head;
+            ch->nhead = t->nhead;
+        }
+        vb_status_t rc = VB_OK;
+        for (int r = g0; r < g1 && rc == VB_OK; r++)
+            for (int c = 0; c < nc && rc == VB_OK; c++) {
+                const vb_cell_t *cell = VB_CELL(t, r, c);
+                if (cell->covered)
+                    continue;
+                const cellset_t *s = &ts->cs[(size_t)r * (size_t)nc + (size_t)c];
+                vb_len_t ct = rt[r - g0], cb = rt[r - g0 + cell->rowspan < n ? r - g0 + cell->rowspan : n];
+                if (cb <= a || ct >= b)
+                    continue;
+                vb_len_t x = ts->colx[c], w = ts->colx[c + cell->colspan] - ts->colx[c], bw = pt->border;
+                vb_len_t y0 = (ct > a ? ct : a) - a, y1 = (cb < b ? cb : b) - a;
+                if (ct >= a)
+                    rc = vb_chunk_add_rule(lc, ch, x, y0, x + w, y0, bw, d);
+                if (rc == VB_OK && cb <= b)
+                    rc = vb_chunk_add_rule(lc, ch, x, y1, x + w, y1, bw, d);
+                if (rc == VB_OK)
+                    rc = vb_chunk_add_rule(lc, ch, x, y0, x, y1, bw, d);
+                if (rc == VB_OK)
+                    rc = vb_chunk_add_rule(lc, ch, x + w, y0, x + w, y1, bw, d);
+                /* a cell cut by a page break is closed on both pages */
+                vb_ditem_t cap;
+                memset(&cap, 0, sizeof cap);
+                cap.kind = VB_DITEM_RULE;
+                cap.u.rule = (vb_drule_t){x, 0, x + w, 0, bw};
+                if (rc == VB_OK && ct < a && VB_PUSH(lc->arena, ch->cap_top, cap))
+                    return vb_diag_nomem(d);
+                cap.u.rule.y1 = cap.u.rule.y2 = b - a;
+                if (rc == VB_OK && cb > b && VB_PUSH(lc->arena, ch->cap_bottom, cap))
+                    return vb_diag_nomem(d);
+                vb_len_t A = vb_style_ascent(&lc->set, &s->style);
+                vb_len_t y = ct + text_top(s, cb - ct);
+                for (int k = 0; k < s->lines.n && rc == VB_OK; k++, y += s->style.leading)
+                    if (y >= a && y < b)
+                        rc = vb_chunk_add_line(lc, ch, &s->lines.v[k], x + pt->pad_x, y - a + A, d);
+            }
+        if (rc != VB_OK)
+            return rc;
+    }
+    return VB_OK;
 }
 
 vb_status_t
@@ -441,47 +630,27 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
     vb_chunk_t **head = VB_NEWN(lc->arena, vb_chunk_t *, t->nhead ? t->nhead : 1);
     if (!head)
         return vb_diag_nomem(d);
-    for (int r = 0; r < nr; r++) {
-        vb_chunk_t *ch = vb_chunk_new(lc);
-        if (!ch)
-            return vb_diag_nomem(d);
-        ch->height = rowh[r];
-        ch->fit = rowh[r];
-        /* a merged cell reaches into later rows: the chunk must fit them too */
-        for (int c = 0; c < nc; c++) {
-            const vb_cell_t *cell = VB_CELL(t, r, c);
-            if (cell->covered)
-                continue;
-            const cellset_t *s = &cs[(size_t)r * (size_t)nc + (size_t)c];
-            vb_len_t ch_h = 0;
-            for (int k = r; k < r + cell->rowspan; k++)
-                ch_h += rowh[k];
-            vb_len_t x = colx[c], cw = colx[c + cell->colspan] - colx[c];
-            rc = add_cell_borders(lc, ch, x, 0, cw, ch_h, pt->border, d);
-            if (rc != VB_OK)
-                return rc;
-            vb_len_t A = vb_style_ascent(&lc->set, &s->style);
-            vb_len_t top = (ch_h - s->content) / 2;
-            for (int k = 0; k < s->lines.n; k++) {
-                rc = vb_chunk_add_line(lc, ch, &s->lines.v[k], x + pt->pad_x, top + A + k * s->style.leading, d);
-                if (rc != VB_OK)
-                    return rc;
-            }
-        }
-        if (r == 0) {
-            ch->space_before = pt->space_before;
-        } else {
-            ch->keep_with_prev = keep_all || tied[r] || r < t->nhead || r == t->nhead;
-        }
-        if (r < t->nhead) {
-            head[r] = ch;
-            ch->is_head = true;
-        } else if (pt->repeat_head && t->nhead > 0) {
-            ch->head = head;
-            ch->nhead = t->nhead;
-        }
-        if (r == nr - 1)
-            ch->height += pt->space_after;
+    tabset_t ts = {t, colx, rowh, cs, head, pt};
+    /* a body row (or rows tied by a merged cell) taller than this is cut: it fits no page whole */
+    vb_len_t avail = lc->text_height;
+    if (pt->repeat_head)
+        for (int r = 0; r < t->nhead; r++)
+            avail -= rowh[r];
+    for (int r = 0; r < nr;) {
+        int g1 = r + 1;
+        while (r >= t->nhead && g1 < nr && tied[g1])
+            g1++;
+        vb_chunk_t *first = NULL, *last = NULL;
+        rc = r < t->nhead ? head_row(lc, &ts, r, &first, d) : body_rows(lc, &ts, r, g1, avail, &first, &last, d);
+        if (rc != VB_OK)
+            return rc;
+        if (r == 0)
+            first->space_before = pt->space_before;
+        else
+            first->keep_with_prev = keep_all || tied[r] || r <= t->nhead;
+        if (g1 == nr)
+            (last ? last : first)->height += pt->space_after;
+        r = g1;
     }
     return VB_OK;
 }

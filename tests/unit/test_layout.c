@@ -237,6 +237,49 @@ test_table(void)
     vb_arena_free(r.arena);
 }
 
+/* The lowest point of the ink of a page's runs (baseline + 0.3 em, above any descent) and rules. */
+static vb_len_t
+page_low(const vb_dpage_t *pg)
+{
+    vb_len_t low = 0;
+    for (int i = 0; i < pg->n; i++) {
+        const vb_ditem_t *it = &pg->items[i];
+        vb_len_t y = 0;
+        if (it->kind == VB_DITEM_RUN && it->u.run.n > 0)
+            y = it->u.run.glyphs[0].y + it->u.run.size * 3 / 10;
+        else if (it->kind == VB_DITEM_RULE)
+            y = (it->u.rule.y1 > it->u.rule.y2 ? it->u.rule.y1 : it->u.rule.y2) - it->u.rule.width / 2;
+        if (y > low)
+            low = y;
+    }
+    return low;
+}
+
+static void
+test_tall_row(void)
+{
+    /* a row taller than a page is cut between lines, the head repeated, nothing below 277 mm */
+    size_t cap = 1 << 17;
+    char *body = malloc(cap);
+    strcpy(body, "| STT | NỘI DUNG | Ghi chú |\n|---|---|---|\n| 1 | ");
+    char *p = para(200);
+    p[strlen(p) - 2] = 0;
+    strcat(body, p);
+    free(p);
+    strcat(body, "Hết ô. | x |\n| 2 | Sau | y |\n");
+    doc_t r = lay(body);
+    free(body);
+    CHECK_INT(r.rc, VB_OK);
+    CHECK(r.dl.npages >= 3);
+    for (int pg = 0; pg < r.dl.npages; pg++) {
+        CHECK(page_low(&r.dl.pages[pg]) <= VB_MM(277));
+        if (pg > 0 && pg < r.dl.npages - 1)
+            CHECK(find_run(&r, pg, "Ghi chú", NULL) != NULL);
+    }
+    CHECK(find_run(&r, -1, "Hết ô.", NULL) != NULL || find_run(&r, -1, "Hết", NULL) != NULL);
+    vb_arena_free(r.arena);
+}
+
 static void
 test_appendix(void)
 {
@@ -297,6 +340,7 @@ main(void)
     test_header();
     test_pages();
     test_table();
+    test_tall_row();
     test_appendix();
     test_api();
     vb_fontset_free(fonts);
