@@ -349,8 +349,16 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     if (rc != VB_OK)
         return rc;
     rc = load_profile(e, j->arena, &j->model, opt, &j->profile, d);
-    if (rc == VB_OK)
-        rc = vb_validate(&j->model, j->profile, d);
+    if (rc == VB_OK) {
+        /* --allow-nonconforming or `nonconforming: true`: the format errors become warnings */
+        vb_validate_opts_t vo = {
+            .nonconforming = (VB_OPT_HAS(opt, allow_nonconforming) && opt->allow_nonconforming) ||
+                             j->model.meta.nonconforming,
+            .warn = VB_OPT_HAS(opt, on_warning) ? opt->on_warning : NULL,
+            .ctx = VB_OPT_HAS(opt, warning_ctx) ? opt->warning_ctx : NULL,
+        };
+        rc = vb_validate_opts(&j->model, j->profile, &vo, d);
+    }
     if (rc == VB_OK)
         rc = engine_fonts(e, j->profile, &j->fonts, d);
     if (rc == VB_OK)

@@ -49,17 +49,20 @@ PROFILES = {
     "party-36-2018": dict(regime="party", conform="party", number="Số {}", left_col=(30, 110), right_col=(110, 195),
                           noinhan=(14, False, False), item_size=12, sep=",", last_sep=".", to_sep=",", to_last=".",
                           bases_sep=";", bases_last=",", bases_marker="- ", bases_italic=False, post_bold=False,
-                          restart=False, kem_theo=None, appendix_dashes=False, appendix_header=True,
+                          restart=False, kem_theo="(Kèm theo {kind} số {number}, {date} của {issuer_name})",
+                          kem_theo_if="issuer_name", untyped="Công văn", appendix_dashes=False, appendix_header=True,
                           to_label_italic=True, footer=None, duplex=None),
     "party-05-2026": dict(regime="party", conform="party05", number="Số {}", left_col=(30, 110), right_col=(110, 195),
                           noinhan=(14, False, False), item_size=12, sep=";", last_sep=".", to_sep=";", to_last=";",
                           bases_sep=";", bases_last=".", bases_marker="- ", bases_italic=False, post_bold=False,
-                          restart=True, kem_theo="(Kèm theo văn bản số {number}, {date})", appendix_dashes=True,
+                          restart=True, kem_theo="(Kèm theo {kind} số {number}, {date} của {issuer_name})",
+                          kem_theo_if=None, untyped="Công văn", appendix_dashes=True,
                           appendix_header=False, to_label_italic=True, footer="last", duplex=(15, 30)),
     "state-30-2020": dict(regime="state", conform="state", number="Số: {}", left_col=(30, 95), right_col=(95, 195),
                           noinhan=(12, True, True), item_size=11, sep=";", last_sep=".", to_sep=";", to_last=".",
                           bases_sep=";", bases_last=".", bases_marker="", bases_italic=True, post_bold=True,
-                          restart=True, kem_theo="(Kèm theo văn bản số {number} {date})", appendix_dashes=False,
+                          restart=True, kem_theo="(Kèm theo {kind} số {number} {date} của {issuer_name})",
+                          kem_theo_if=None, untyped="Văn bản", appendix_dashes=False,
                           appendix_header=False, to_label_italic=False, footer="first", duplex=None),
 }
 
@@ -190,8 +193,25 @@ def signers(fm):
 
 
 def fmt_date(iso):
-    y, m, d = (int(x) for x in iso.split("-"))
-    return "ngày %s tháng %s năm %d" % ("%02d" % d if d < 10 else d, "%02d" % m if m < 3 else m, y)
+    """The printed date; a day or month left blank until issuance ("2026-04", "2026") prints as a gap of
+    no-break spaces, which the word lists read as space."""
+    parts = [int(x) for x in str(iso).split("-")] + [0, 0]
+    y, m, d = parts[:3]
+    day = "" if not d else "%02d" % d if d < 10 else str(d)
+    month = "" if not m else "%02d" % m if m < 3 else str(m)
+    return "ngày %s tháng %s năm %d" % (day, month, y)
+
+
+def printed_number(num):
+    """The number as printed: blank marks typed for a sequence number left blank are a gap."""
+    return re.sub(r"^[\s_.…]+(?=[/-])", "", num)
+
+
+def printed_title(title, regime):
+    """A công văn's trích yếu: the state profile prints "V/v"; one typed in the title is not repeated."""
+    if regime == "state":
+        title = re.sub(r"^[Vv]/[Vv]\s+", "", title)
+    return title
 
 
 def choose_profile(rel, fm):
@@ -223,7 +243,7 @@ def profile_texts(fm, pid, appendices):
     pr = PROFILES[pid]
     date_line = "%s, %s" % (fm["place"], fmt_date(fm["date"]))
     kind = fm.get("kind") or ""
-    out = [fm.get("parent") or "", fm["issuer"], pr["number"].format(fm["number"]), date_line]
+    out = [fm.get("parent") or "", fm["issuer"], pr["number"].format(printed_number(fm["number"])), date_line]
     if pr["regime"] == "party":
         out += [PARTY_TITLE, "*"]
     else:
@@ -236,7 +256,7 @@ def profile_texts(fm, pid, appendices):
         if pr["regime"] == "party":
             out.append("-----")
     elif title:
-        out.append(("V/v " if pr["regime"] == "state" else "") + title)
+        out.append(("V/v " if pr["regime"] == "state" else "") + printed_title(title, pr["regime"]))
     al = fm.get("authority_line") or ""
     if kind == "QUYẾT ĐỊNH":
         out.append((al + " QUYẾT ĐỊNH:") if pr["regime"] == "party" and al else "" if pr["regime"] == "party" else al)
@@ -250,14 +270,17 @@ def profile_texts(fm, pid, appendices):
     if to:
         label = "Kính trình: " if (pid == "party-05-2026" and kind == "TỜ TRÌNH") else "Kính gửi: "
         out += list_texts(to, "- ", pr["to_sep"], pr["to_last"], single_marker="", label=label)
+        out.append(fm.get("to_note") or "")
     out += list_texts(as_list(fm.get("bases")), pr["bases_marker"], pr["bases_sep"], pr["bases_last"])
     out.append("Nơi nhận:")
     out += list_texts(as_list(fm.get("recipients")), "- ", pr["sep"], pr["last_sep"])
     for sg in signers(fm):
         out += [sg.get(k) or "" for k in ("authority", "post", "name")]
     for _ in range(appendices):
-        if pr["kem_theo"]:
-            out.append(pr["kem_theo"].format(number=fm["number"], date=fmt_date(fm["date"])))
+        if pr["kem_theo"] and (not pr["kem_theo_if"] or fm.get(pr["kem_theo_if"])):
+            out.append(pr["kem_theo"].format(kind=kind[:1] + kind[1:].lower() if kind else pr["untyped"],
+                                              number=printed_number(fm["number"]), date=fmt_date(fm["date"]),
+                                              issuer_name=fm.get("issuer_name") or ""))
         if pr["appendix_dashes"]:
             out.append("-----")
         if pr["appendix_header"]:
@@ -744,8 +767,12 @@ def check_appendices(ck, name, pages, fm, pid, apx):
         centre = (30.0 + (297.0 if land else 210.0) - 15.0) / 2
         lab = [l for l in p.lines if re.fullmatch(r"(?i)phụ lục( [0-9IVXLC]+)?", l.text)][0]
         ok = lab.all_bold and near(mm(lab.cx), centre, CENTRE_TOL)
-        if pr["kem_theo"]:
+        if pr["kem_theo"] and (not pr["kem_theo_if"] or fm.get(pr["kem_theo_if"])):
             kt = [l for l in p.lines if l.text.startswith("(Kèm theo")]
+            # the line may wrap: it runs to the line that ends with ")"
+            for l in sorted(p.lines, key=lambda l: l.base):
+                if kt and l.base > kt[-1].base and not kt[-1].text.endswith(")"):
+                    kt.append(l)
             ok = ok and kt and kt[0].all_italic and near(mm(kt[0].cx), centre, CENTRE_TOL) and kt[0].base > lab.base
             if ok and pr["regime"] == "state":
                 r = rule_under(p, kt[-1], 5.0)
