@@ -246,13 +246,32 @@ load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_re
     if (!strcmp(id, "party") || !strcmp(id, "state")) {
         pthread_mutex_lock(&e->lock);
         vb_status_t rc = scan_profiles(e, d);
-        int date = ymd(&m->meta.date, 0);
-        for (profinfo_t *p = e->profiles; rc == VB_OK && p && !path; p = p->next)
-            if (!strcmp(p->regime, id) && date >= p->from && date <= p->until)
+        /* a day or month left blank until issuance: the profile must cover every day it may be */
+        const vb_date_t *dt = &m->meta.date;
+        int lo = ymd(dt, 0), hi = lo;
+        if (dt->year && !dt->day) {
+            lo = dt->year * 10000 + (dt->month ? dt->month : 1) * 100 + 1;
+            hi = dt->year * 10000 + (dt->month ? dt->month : 12) * 100 + 31;
+        }
+        const char *part = NULL;
+        for (profinfo_t *p = e->profiles; rc == VB_OK && p && !path; p = p->next) {
+            if (strcmp(p->regime, id))
+                continue;
+            if (lo >= p->from && hi <= p->until)
                 path = vb_arena_strdup(arena, p->path);
+            else if (!part && hi >= p->from && lo <= p->until)
+                part = vb_arena_strdup(arena, p->path);
+        }
         pthread_mutex_unlock(&e->lock);
         if (rc != VB_OK)
             return rc;
+        if (!path && part)
+            return vb_diag_set(d, VB_E_PROFILE, "profile.ambiguous", m->source, dt->pos.line, dt->pos.col,
+                               "The date left blank until issuance may fall under more than one %s profile (the "
+                               "formats changed in that %s); name the one to follow, e.g. \"profile: %.*s\".",
+                               id, dt->month ? "month" : "year", (int)(strlen(part) - 5 - (strrchr(part, '/') ?
+                               (size_t)(strrchr(part, '/') - part + 1) : 0)),
+                               strrchr(part, '/') ? strrchr(part, '/') + 1 : part);
         if (!path)
             return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : m->meta.date.pos.line,
                                src ? col : m->meta.date.pos.col,

@@ -94,6 +94,15 @@ NOT_APPLICABLE = {
                           "signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},
     "party36/ke-hoach": {"signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},
     "state/chuong-trinh": {"signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},
+    # documents drafted before issuance: the tool splits a line at a wide gap, so the gap of a blank
+    # sequence number cuts "Số:" from "/KH-SNV" and the gap of a blank day cuts the date line
+    "*-chua-so": {"header.number.form": "the sequence number is blank until issuance (a gap, then /KH-SNV)",
+                  "header.number.centre": "the tool measures \"Số:\" alone, cut from the rest at the blank's gap",
+                  "header.date": "the day is blank until issuance; the tool cuts the line at the gap",
+                  "appendix.kem_theo": "the number and day are blank until issuance: no digit follows \"ngày\"",
+                  "cv.trich_yeu.centre": "centred on the number line, which the tool measures as \"Số:\" alone"},
+    "state/cong-van-chua-so": {"kinh_gui.items": "the note under the list (to_note, \"(sau đây gọi tắt là …)\") is "
+                                                 "not a recipient; the tool reads every line under the label as one"},
 }
 
 
@@ -453,13 +462,41 @@ def conform(ck, name, rel, pdf, pr, fm):
         "".join("\n      " + f for f in fails[:8])))
 
 
+def find_line(page, want):
+    """The line whose text is want: one segment, or (a field left blank until issuance prints as a wide
+    gap, which cuts the line into segments) neighbouring segments on one baseline joined."""
+    exact = [l for l in page.lines if l.text == want]
+    if exact:
+        return exact
+    rows = collections.defaultdict(list)
+    for l in page.lines:
+        rows[round(l.base / P.MM * 5)].append(l)
+    for row in rows.values():
+        row.sort(key=lambda l: l.x0)
+        for i in range(len(row)):
+            for j in range(i + 1, len(row)):
+                if " ".join(l.text for l in row[i:j + 1]) == want:
+                    return [P.Line(page, [c for l in row[i:j + 1] for c in l.chars])]
+    return []
+
+
+def full_row(page, line):
+    """All the segments on line's baseline as one line (a blank's gap cuts a centred line into segments)."""
+    row = [l for l in page.lines if abs(l.base - line.base) < 0.2]
+    return P.Line(page, [c for l in row for c in l.chars]) if len(row) > 1 else line
+
+
+def number_line(page, pr, fm):
+    return find_line(page, pr["number"].format(printed_number(fm["number"])))
+
+
 def check_header(ck, name, pages, fm, pid):
     pr = PROFILES[pid]
     p1 = pages[0]
     lc, rc = pr["left_col"], pr["right_col"]
     date_line = "%s, %s" % (fm["place"], fmt_date(fm["date"]))
-    num = [l for l in p1.lines if l.text == pr["number"].format(fm["number"])]
-    date = [l for l in p1.lines if l.text == date_line]
+    num = number_line(p1, pr, fm)
+    date = find_line(p1, " ".join(date_line.split()))
     if not ck.check(name + ".header.number", num and date, "Số line %s, date line %s" % (bool(num), bool(date))):
         return
     num, date = num[0], date[0]
@@ -508,10 +545,13 @@ def check_title(ck, name, pages, fm, pid):
     p1 = pages[0]
     kind = fm.get("kind")
     lc = pr["left_col"]
-    num = [l for l in p1.lines if l.text == pr["number"].format(fm["number"])][0]
+    num = number_line(p1, pr, fm)[0]
     if not kind and fm.get("title"):
         # công văn: the trích yếu under the number, centred in the left column
         first = fm["title"].split()[0]
+        tl = [l for l in p1.lines if l.base > num.base and mm(l.cx) < lc[1] and
+              (l.text.startswith("V/v " + first) if pr["regime"] == "state" else l.text.startswith(first))]
+        first = printed_title(fm["title"], pr["regime"]).split()[0]
         tl = [l for l in p1.lines if l.base > num.base and mm(l.cx) < lc[1] and
               (l.text.startswith("V/v " + first) if pr["regime"] == "state" else l.text.startswith(first))]
         if ck.check(name + ".congvan.trich_yeu", tl, "under the number"):
@@ -533,13 +573,21 @@ def check_title(ck, name, pages, fm, pid):
             lab_chars = [c for c in lab.chars if c.ox < lab.x0 + 1 + mm_to_pt(20)]
             italic = all(P.face(c.font)[1] for c in lab_chars if c.c.isalpha() and c.c in label)
             ck.check(name + ".to.label_style", italic == pr["to_label_italic"], "label italic %s" % italic)
+            note = fm.get("to_note")
             names = [l for l in p1.lines if l.base >= lab.base - 0.1 and l.base < lab.base + len(to) * 30 and l is not lab
-                     and l.x0 > lab.x0]
+                     and l.x0 > lab.x0 and not (note and l.text == note)]
             last = list_texts(to, "- ", pr["to_sep"], pr["to_last"], single_marker="")[-1]
             alltext = " ".join([lab.text] + [l.text for l in names])
             ck.check(name + ".to.entries", alltext.rstrip().endswith(last.split()[-1]) and
                      (len(to) > 1 or lab.text.startswith(label + " ") or (names and near(mm(names[0].base), mm(lab.base), BASE_TOL))),
                      "first entry on the label's line; last ends %r" % last[-1])
+            if note:
+                # the note under the list: italic, centred on the text block, under the last entry
+                nl = [l for l in p1.lines if l.text == note]
+                below = max([lab] + names, key=lambda l: l.base)
+                ck.check(name + ".to.note", nl and nl[0].all_italic and near(mm(nl[0].cx), (30 + 195) / 2.0, CENTRE_TOL)
+                         and nl[0].base > below.base and mm(nl[0].base - below.base) < 10,
+                         "%r %s" % (note, "at %.2f mm, centre %.2f mm" % (mm(nl[0].base), mm(nl[0].cx)) if nl else "missing"))
     bases = as_list(fm.get("bases"))
     if bases:
         first = re.sub(r"^-\s+", "", bases[0]).split()[:3]
@@ -640,7 +688,7 @@ def check_marks(ck, name, pages, fm, pid):
     pr = PROFILES[pid]
     p1 = pages[0]
     lc = pr["left_col"]
-    num = [l for l in p1.lines if l.text == pr["number"].format(fm["number"])][0]
+    num = number_line(p1, pr, fm)[0]
     for key in ("secrecy", "urgency", "draft"):
         v = fm.get(key)
         if not v:
@@ -768,9 +816,10 @@ def check_appendices(ck, name, pages, fm, pid, apx):
         lab = [l for l in p.lines if re.fullmatch(r"(?i)phụ lục( [0-9IVXLC]+)?", l.text)][0]
         ok = lab.all_bold and near(mm(lab.cx), centre, CENTRE_TOL)
         if pr["kem_theo"] and (not pr["kem_theo_if"] or fm.get(pr["kem_theo_if"])):
-            kt = [l for l in p.lines if l.text.startswith("(Kèm theo")]
+            kt = [full_row(p, l) for l in p.lines if l.text.startswith("(Kèm theo")][:1]
             # the line may wrap: it runs to the line that ends with ")"
             for l in sorted(p.lines, key=lambda l: l.base):
+                l = full_row(p, l)
                 if kt and l.base > kt[-1].base and not kt[-1].text.endswith(")"):
                     kt.append(l)
             ok = ok and kt and kt[0].all_italic and near(mm(kt[0].cx), centre, CENTRE_TOL) and kt[0].base > lab.base
