@@ -167,6 +167,9 @@ read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
         return type_error(n, source, "date", "a date YYYY-MM-DD", d);
     int y = 0, m = 0, dd = 0;
     bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &dd) || partial_date(n->str, n->len, &y, &m);
+    if (!ok && n->len == 10)
+        return vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
+                           "\"%s\" is not a real date written YYYY-MM-DD (e.g. 2023-07-06).", n->str);
     if (!ok)
         return vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
                            "\"%s\" is not a real date written YYYY-MM-DD (e.g. 2023-07-06); a date whose day is "
