@@ -22,6 +22,12 @@
  * Marks with a closed set of values (urgency, secrecy) are checked here,
  * since a misspelt "KHẲN" would be printed on the document as typed.
  *
+ * Issuance (issue 8): `date` may be "YYYY-MM" or "YYYY" (day, or day and
+ * month, 0: blank until the document is issued); a `number` that starts with
+ * its first separator, after optional blank marks ("/KH-UBND", "…-BC/ĐU"),
+ * has a blank sequence number: the marks are dropped and number_blank set.
+ * issuer_name and to_note are text fields; nonconforming is a boolean.
+ *
  * Diagnostics (VB_E_INPUT): frontmatter.absent and frontmatter.unclosed at
  * 1:1; frontmatter.unknown-key at the key; frontmatter.type,
  * frontmatter.value and frontmatter.date at the value; frontmatter.missing
