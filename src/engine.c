@@ -265,18 +265,27 @@ load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_re
         pthread_mutex_unlock(&e->lock);
         if (rc != VB_OK)
             return rc;
-        if (!path && part)
+        if (!path && part) {
+            /* the id of one profile it may fall under, for the message: the file name without ".yaml" */
+            const char *base = strrchr(part, '/') ? strrchr(part, '/') + 1 : part;
+            int n = (int)strlen(base) - (has_suffix(base, ".yaml") ? 5 : 0);
             return vb_diag_set(d, VB_E_PROFILE, "profile.ambiguous", m->source, dt->pos.line, dt->pos.col,
                                "The date left blank until issuance may fall under more than one %s profile (the "
-                               "formats changed in that %s); name the one to follow, e.g. \"profile: %.*s\".",
-                               id, dt->month ? "month" : "year", (int)(strlen(part) - 5 - (strrchr(part, '/') ?
-                               (size_t)(strrchr(part, '/') - part + 1) : 0)),
-                               strrchr(part, '/') ? strrchr(part, '/') + 1 : part);
-        if (!path)
-            return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : m->meta.date.pos.line,
-                               src ? col : m->meta.date.pos.col,
-                               "No %s profile in %s covers the date %04d-%02d-%02d.", id, e->layouts_dir,
-                               m->meta.date.year, m->meta.date.month, m->meta.date.day);
+                               "format changed in that %s); name the one to follow, e.g. \"profile: %.*s\".",
+                               id, dt->month ? "month" : "year", n, base);
+        }
+        if (!path) {
+            char when[16]; /* the date as typed: a blank day or month is not printed as 00 */
+            if (dt->day)
+                snprintf(when, sizeof when, "%04d-%02d-%02d", dt->year % 10000, dt->month % 100, dt->day % 100);
+            else if (dt->month)
+                snprintf(when, sizeof when, "%04d-%02d", dt->year % 10000, dt->month % 100);
+            else
+                snprintf(when, sizeof when, "%04d", dt->year % 10000);
+            return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : dt->pos.line,
+                               src ? col : dt->pos.col, "No %s profile in %s covers the date %s.", id,
+                               e->layouts_dir, when);
+        }
     } else if (strchr(id, '/') || has_suffix(id, ".yaml")) {
         path = vb_arena_strdup(arena, id);
     } else {

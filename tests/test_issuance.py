@@ -293,6 +293,14 @@ def check_kem_theo(ck, r):
         l, c = position(t, "# P")
         ck.check("kem_theo.%s.no_issuer_name" % name, rc == 1 and se.startswith("%s:%d:" % (s, l)) and
                  "issuer_name" in se and "[frontmatter.missing]" in se and not os.path.exists(out), se.strip()[-200:])
+    # a label with its title on one line, and a label without a number: printed as typed, one line
+    t = src(STATE).replace("# Phụ lục\n\n# DANH SÁCH\n", "# Phụ lục I. DANH SÁCH ĐƠN VỊ\n")
+    s_, out, rc, se = r.render(t)
+    if ck.check("appendix.one_line.render", rc == 0, se.strip()[-200:]):
+        pages = P.load_pdf(out)
+        lab = [l for p in pages for l in p.lines if l.text == "Phụ lục I. DANH SÁCH ĐƠN VỊ"]
+        ck.check("appendix.one_line", len(lab) == 1 and lab[0].all_bold and abs(mm(lab[0].cx) - 112.5) < 0.5 and
+                 kem_line(out) is not None, "label line %s" % [l.text for l in lab])
     t = re.sub(r"issuer_name: .*\n", "", src(PARTY, date="2023-07-06", profile="party-36-2018"))
     s, out, rc, se = r.render(t)
     ck.check("kem_theo.party36.optional", rc == 0 and kem_line(out) is None, "no line without issuer_name")
