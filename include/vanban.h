@@ -66,6 +66,9 @@ typedef struct vb_diag {
 /* Formats a diagnostic as "file:line:col: error: message [id]" into buf. */
 VB_API void vb_diag_format(const vb_diag_t *d, char *buf, size_t size);
 
+/* Formats a warning as "file:line:col: warning: message [id]" into buf. */
+VB_API void vb_diag_format_warning(const vb_diag_t *d, char *buf, size_t size);
+
 /* The library version, "0.1.0". */
 VB_API const char *vb_version(void);
 
@@ -140,6 +143,22 @@ typedef struct vb_render_options {
      */
     void (*on_tempfile)(const char *path, void *ctx);
     void *tempfile_ctx;      /* passed to on_tempfile */
+    /*
+     * Reproducing an issued document that breaks a format rule (a number
+     * without its leading zero): non-zero, or `nonconforming: true` in the
+     * source's front matter, prints the fields as typed and turns the format
+     * errors of the fields (number.form, number.zero, number.kind,
+     * number.body, signer.form, appendix.numbering) into warnings. 0: they
+     * stay errors.
+     */
+    int allow_nonconforming;
+    /*
+     * Called once per warning, with a diagnostic laid out as an error's (its
+     * code is the class the error would have had); the library never prints.
+     * NULL: warnings are dropped. vb_diag_format_warning formats one.
+     */
+    void (*on_warning)(const vb_diag_t *w, void *ctx);
+    void *warning_ctx;       /* passed to on_warning */
 } vb_render_options_t;
 
 /*

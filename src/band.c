@@ -73,6 +73,56 @@ add_span(vb_arena_t *a, tmpl_out_t *o, const char *s, size_t n, uint8_t face)
     return VB_PUSH(a, o->spans, sp);
 }
 
+/* The lower case of a Vietnamese capital (ASCII, Latin-1, Ă Đ Ĩ Ũ Ơ Ư, U+1EA0..U+1EF9); others unchanged. */
+static uint32_t
+lower_vi(uint32_t c)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
+        return c + 0x20;
+    if (c == 0x102 || c == 0x110 || c == 0x128 || c == 0x168 || c == 0x1A0)
+        return c + 1;
+    if (c == 0x1AF)
+        return 0x1B0;
+    if (c >= 0x1EA0 && c <= 0x1EF9 && c % 2 == 0)
+        return c + 1;
+    return c;
+}
+
+/*
+ * The kind as a sentence names it: "BÁO CÁO" -> "Báo cáo", for the appendix's
+ * "(Kèm theo Báo cáo số …)" line. The first letter stays a capital, the
+ * others are lowered, a line break is a space. NULL without a kind.
+ */
+static const char *
+sentence_case(vb_arena_t *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *out = vb_arena_alloc(a, n * 2 + 1); /* a lowered letter is never more than 1 byte longer */
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    bool first = true;
+    for (size_t i = 0; i < n;) {
+        uint32_t c;
+        int k = vb_utf8_decode(s + i, n - i, &c);
+        if (k <= 0) {
+            out[o++] = s[i++];
+            continue;
+        }
+        i += (size_t)k;
+        if (c == '\n')
+            c = ' ';
+        else if (!first)
+            c = lower_vi(c);
+        first = false;
+        o += (size_t)vb_utf8_encode(c, out + o);
+    }
+    out[o] = 0;
+    return out;
+}
+
 static const char *
 field_text(const vb_lctx_t *lc, const char *name, size_t n)
 {
@@ -98,6 +148,9 @@ field_text(const vb_lctx_t *lc, const char *name, size_t n)
     F("contact", m->contact.text)
     F("drafter", m->drafter.text)
     F("confirmation", m->confirmation.text)
+    F("issuer_name", m->issuer_name.text)
+    F("to_note", m->to_note.text)
+    F("kind_sentence", sentence_case(lc->arena, m->kind.text))
     if (m->nsigners > 1) {
         F("authority2", m->signers[1].authority.text)
         F("post2", m->signers[1].post.text)
@@ -171,13 +224,136 @@ condition_holds(const vb_lctx_t *lc, const vb_pcond_t *w)
 }
 
 /*
- * Expands a template into inline text: literal parts in face 0, field values
- * as text (the appendix label and title keep their own faces).
+ * A gap of width w for a field left blank until issuance: no-break spaces
+ * (U+00A0) as many as come nearest to w at the item's style, at least one.
+ * No-break, so the gap stays with what follows it ("      /KH-UBND").
  */
 static vb_status_t
-expand(vb_lctx_t *lc, const char *tmpl, vb_inline_t *out, bool *all_empty, vb_diag_t *d)
+blank_gap(vb_lctx_t *lc, const vb_style_t *st, vb_len_t w, const char *what, tmpl_out_t *o, vb_diag_t *d)
+{
+    static const char nbsp[] = "\xC2\xA0";
+    if (w <= 0)
+        return vb_diag_set(d, VB_E_PROFILE, "profile.blanks", lc->profile->path ? lc->profile->path : lc->profile->id,
+                           0, 0,
+                           "The document leaves the %s blank until issuance, but the profile %s gives no "
+                           "`blanks.%s` width to print the gap.",
+                           what, lc->profile->id, what);
+    vb_span_t sp = {nbsp, 2, 0};
+    vb_inline_t in = {&sp, 1};
+    vb_len_t one = 0, ww;
+    vb_status_t rc = vb_text_measure(&lc->set, &in, st, &one, &ww, d);
+    if (rc != VB_OK)
+        return rc;
+    int64_t k = one > 0 ? ((int64_t)w + one / 2) / one : 1;
+    if (k < 1)
+        k = 1;
+    if (k > 64)
+        k = 64;
+    char *g = vb_arena_alloc(lc->arena, (size_t)k * 2 + 1);
+    if (!g)
+        return vb_diag_nomem(d);
+    for (int64_t i = 0; i < k; i++)
+        memcpy(g + i * 2, nbsp, 2);
+    g[k * 2] = 0;
+    return add_span(lc->arena, o, g, (size_t)k * 2, 0) ? vb_diag_nomem(d) : VB_OK;
+}
+
+/*
+ * The last word of the literal text before a field, when the field's value
+ * starts with the same word (ASCII case folded) and a space: its length in
+ * the value, else 0. The profile prints "V/v {title}"; a title typed
+ * "V/v nâng bậc lương" must not print "V/v V/v …".
+ */
+static size_t
+repeated_prefix(const tmpl_out_t *o, const char *v)
+{
+    if (o->spans.n == 0)
+        return 0;
+    const vb_span_t *last = &o->spans.v[o->spans.n - 1];
+    size_t e = last->len;
+    if (e < 2 || last->text[e - 1] != ' ')
+        return 0;
+    size_t b = e - 1;
+    while (b > 0 && last->text[b - 1] != ' ')
+        b--;
+    size_t wl = e - 1 - b;
+    if (wl == 0 || strlen(v) <= wl || v[wl] != ' ')
+        return 0;
+    for (size_t i = 0; i < wl; i++) {
+        char x = last->text[b + i], y = v[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y + 32);
+        if (x != y)
+            return 0;
+    }
+    return wl + 1;
+}
+
+/*
+ * A field's value into o: the date with its blank day or month as gaps, a
+ * blank number after its gap, a value whose first word the template already
+ * printed without that word.
+ */
+static vb_status_t
+add_value(vb_lctx_t *lc, const vb_style_t *st, const char *name, size_t n, const char *v, tmpl_out_t *o,
+          vb_diag_t *d)
 {
     vb_arena_t *a = lc->arena;
+    const vb_meta_t *m = &lc->model->meta;
+    if (n == 6 && !memcmp(name, "number", 6) && m->number_blank) {
+        vb_status_t rc = blank_gap(lc, st, lc->profile->blanks.number, "number", o, d);
+        if (rc != VB_OK)
+            return rc;
+    }
+    if (n == 4 && !memcmp(name, "date", 4)) {
+        for (const char *p = v; *p;) {
+            size_t k = strcspn(p, "\x01\x02");
+            if (add_span(a, o, p, k, 0))
+                return vb_diag_nomem(d);
+            p += k;
+            if (!*p)
+                break;
+            bool day = *p == VB_BLANK_DAY;
+            vb_status_t rc =
+                blank_gap(lc, st, day ? lc->profile->blanks.day : lc->profile->blanks.month, day ? "day" : "month", o, d);
+            if (rc != VB_OK)
+                return rc;
+            p++;
+        }
+        return VB_OK;
+    }
+    v += repeated_prefix(o, v);
+    return add_span(a, o, v, strlen(v), 0) ? vb_diag_nomem(d) : VB_OK;
+}
+
+/*
+ * Expands an item's template into inline text: literal parts in face 0,
+ * field values as text (the appendix label and title keep their own faces).
+ * A field the item `require`s that has no value is an error.
+ */
+static vb_status_t
+expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *out, bool *all_empty, vb_diag_t *d)
+{
+    vb_arena_t *a = lc->arena;
+    for (int i = 0; i < it->nrequire; i++) {
+        const char *v = field_text(lc, it->require[i], strlen(it->require[i]));
+        if (!v || !*v) {
+            /* at the appendix's label when the line is an appendix's, else at the front matter's start */
+            vb_pos_t at = lc->appendix ? lc->appendix->pos : (vb_pos_t){1, 1};
+            return vb_diag_set(d, VB_E_INPUT, "frontmatter.missing", lc->model->source, at.line, at.col,
+                               "The profile %s prints a line with \"{%s}\" here, and the front matter has no "
+                               "\"%s\"%s.",
+                               lc->profile->id, it->require[i], it->require[i],
+                               !strcmp(it->require[i], "issuer_name")
+                                   ? ": add the issuing body's full name in normal case, as a sentence writes it "
+                                     "(issuer_name: Ban Tổ chức Tỉnh ủy Thanh Hóa), for the appendix's \"(Kèm theo "
+                                     "… của …)\" line; the header's capitals cannot give it"
+                                   : "");
+        }
+    }
+    const char *tmpl = it->text ? it->text : "";
     tmpl_out_t o;
     memset(&o, 0, sizeof o);
     const char *p = tmpl;
@@ -213,10 +389,13 @@ expand(vb_lctx_t *lc, const char *tmpl, vb_inline_t *out, bool *all_empty, vb_di
             }
         } else {
             const char *v = field_text(lc, name, n);
-            if (!v || !*v)
+            if (!v || !*v) {
                 o.nempty++;
-            else if (add_span(a, &o, v, strlen(v), 0))
-                return vb_diag_nomem(d);
+            } else {
+                vb_status_t rc = add_value(lc, st, name, n, v, &o, d);
+                if (rc != VB_OK)
+                    return rc;
+            }
         }
         p = close + 1;
     }
@@ -522,7 +701,7 @@ band_set(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, colink_t *inks,
             if (si->it->kind == VB_PITEM_TEXT) {
                 vb_inline_t in;
                 bool empty = false;
-                rc = expand(lc, si->it->text ? si->it->text : "", &in, &empty, d);
+                rc = expand(lc, si->it, &si->style, &in, &empty, d);
                 if (rc != VB_OK)
                     return rc;
                 if (empty || in.n == 0) {

@@ -189,16 +189,28 @@ vb_diag_nomem(vb_diag_t *d)
     return vb_diag_set(d, VB_E_NOMEM, "memory", NULL, 0, 0, "Out of memory.");
 }
 
-void
-vb_diag_format(const vb_diag_t *d, char *buf, size_t size)
+static void
+diag_format(const vb_diag_t *d, const char *what, char *buf, size_t size)
 {
     const char *src = d->source[0] ? d->source : "vanban";
     if (d->line > 0 && d->col > 0)
-        snprintf(buf, size, "%s:%d:%d: error: %s [%s]", src, d->line, d->col, d->msg, d->id);
+        snprintf(buf, size, "%s:%d:%d: %s: %s [%s]", src, d->line, d->col, what, d->msg, d->id);
     else if (d->line > 0)
-        snprintf(buf, size, "%s:%d: error: %s [%s]", src, d->line, d->msg, d->id);
+        snprintf(buf, size, "%s:%d: %s: %s [%s]", src, d->line, what, d->msg, d->id);
     else
-        snprintf(buf, size, "%s: error: %s [%s]", src, d->msg, d->id);
+        snprintf(buf, size, "%s: %s: %s [%s]", src, what, d->msg, d->id);
+}
+
+void
+vb_diag_format(const vb_diag_t *d, char *buf, size_t size)
+{
+    diag_format(d, "error", buf, size);
+}
+
+void
+vb_diag_format_warning(const vb_diag_t *d, char *buf, size_t size)
+{
+    diag_format(d, "warning", buf, size);
 }
 
 const char *

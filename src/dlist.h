@@ -90,7 +90,9 @@ typedef struct vb_dinfo {
     const char *creator;  /* "vanban 0.1.0" */
     const char *keywords; /* layout profile id the document followed */
     const char *profile;  /* the profile followed, "id (name)": recorded as /VanbanProfile in Info */
-    int year, month, day, hour, minute, second; /* creation date, local */
+    const char *blank;    /* fields left blank until issuance, "number", "day", "number day month": /VanbanBlank */
+    const char *doc_date; /* the document's partial date ("2026-04", "2026") when its day is blank: /VanbanDate */
+    int year, month, day, hour, minute, second; /* creation date, local; year 0: none (/CreationDate left out) */
     int tz_minutes;       /* offset from UTC, e.g. +420 */
     bool keep_hinting;    /* keep TrueType hinting in the embedded fonts */
 } vb_dinfo_t;

@@ -246,18 +246,46 @@ load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_re
     if (!strcmp(id, "party") || !strcmp(id, "state")) {
         pthread_mutex_lock(&e->lock);
         vb_status_t rc = scan_profiles(e, d);
-        int date = ymd(&m->meta.date, 0);
-        for (profinfo_t *p = e->profiles; rc == VB_OK && p && !path; p = p->next)
-            if (!strcmp(p->regime, id) && date >= p->from && date <= p->until)
+        /* a day or month left blank until issuance: the profile must cover every day it may be */
+        const vb_date_t *dt = &m->meta.date;
+        int lo = ymd(dt, 0), hi = lo;
+        if (dt->year && !dt->day) {
+            lo = dt->year * 10000 + (dt->month ? dt->month : 1) * 100 + 1;
+            hi = dt->year * 10000 + (dt->month ? dt->month : 12) * 100 + 31;
+        }
+        const char *part = NULL;
+        for (profinfo_t *p = e->profiles; rc == VB_OK && p && !path; p = p->next) {
+            if (strcmp(p->regime, id))
+                continue;
+            if (lo >= p->from && hi <= p->until)
                 path = vb_arena_strdup(arena, p->path);
+            else if (!part && hi >= p->from && lo <= p->until)
+                part = vb_arena_strdup(arena, p->path);
+        }
         pthread_mutex_unlock(&e->lock);
         if (rc != VB_OK)
             return rc;
-        if (!path)
-            return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : m->meta.date.pos.line,
-                               src ? col : m->meta.date.pos.col,
-                               "No %s profile in %s covers the date %04d-%02d-%02d.", id, e->layouts_dir,
-                               m->meta.date.year, m->meta.date.month, m->meta.date.day);
+        if (!path && part) {
+            /* the id of one profile it may fall under, for the message: the file name without ".yaml" */
+            const char *base = strrchr(part, '/') ? strrchr(part, '/') + 1 : part;
+            int n = (int)strlen(base) - (has_suffix(base, ".yaml") ? 5 : 0);
+            return vb_diag_set(d, VB_E_PROFILE, "profile.ambiguous", m->source, dt->pos.line, dt->pos.col,
+                               "The date left blank until issuance may fall under more than one %s profile (the "
+                               "format changed in that %s); name the one to follow, e.g. \"profile: %.*s\".",
+                               id, dt->month ? "month" : "year", n, base);
+        }
+        if (!path) {
+            char when[16]; /* the date as typed: a blank day or month is not printed as 00 */
+            if (dt->day)
+                snprintf(when, sizeof when, "%04d-%02d-%02d", dt->year % 10000, dt->month % 100, dt->day % 100);
+            else if (dt->month)
+                snprintf(when, sizeof when, "%04d-%02d", dt->year % 10000, dt->month % 100);
+            else
+                snprintf(when, sizeof when, "%04d", dt->year % 10000);
+            return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : dt->pos.line,
+                               src ? col : dt->pos.col, "No %s profile in %s covers the date %s.", id,
+                               e->layouts_dir, when);
+        }
     } else if (strchr(id, '/') || has_suffix(id, ".yaml")) {
         path = vb_arena_strdup(arena, id);
     } else {
@@ -349,8 +377,16 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     if (rc != VB_OK)
         return rc;
     rc = load_profile(e, j->arena, &j->model, opt, &j->profile, d);
-    if (rc == VB_OK)
-        rc = vb_validate(&j->model, j->profile, d);
+    if (rc == VB_OK) {
+        /* --allow-nonconforming or `nonconforming: true`: the format errors become warnings */
+        vb_validate_opts_t vo = {
+            .nonconforming = (VB_OPT_HAS(opt, allow_nonconforming) && opt->allow_nonconforming) ||
+                             j->model.meta.nonconforming,
+            .warn = VB_OPT_HAS(opt, on_warning) ? opt->on_warning : NULL,
+            .ctx = VB_OPT_HAS(opt, warning_ctx) ? opt->warning_ctx : NULL,
+        };
+        rc = vb_validate_opts(&j->model, j->profile, &vo, d);
+    }
     if (rc == VB_OK)
         rc = engine_fonts(e, j->profile, &j->fonts, d);
     if (rc == VB_OK)

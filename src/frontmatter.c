@@ -22,6 +22,12 @@
  * Marks with a closed set of values (urgency, secrecy) are checked here,
  * since a misspelt "KHẲN" would be printed on the document as typed.
  *
+ * Issuance (issue 8): `date` may be "YYYY-MM" or "YYYY" (day, or day and
+ * month, 0: blank until the document is issued); a `number` that starts with
+ * its first separator, after optional blank marks ("/KH-UBND", "…-BC/ĐU"),
+ * has a blank sequence number: the marks are dropped and number_blank set.
+ * issuer_name and to_note are text fields; nonconforming is a boolean.
+ *
  * Diagnostics (VB_E_INPUT): frontmatter.absent and frontmatter.unclosed at
  * 1:1; frontmatter.unknown-key at the key; frontmatter.type,
  * frontmatter.value and frontmatter.date at the value; frontmatter.missing
@@ -134,6 +140,29 @@ read_text(vb_arena_t *arena, const vb_ynode_t *n, const char *key, const char *s
     return st;
 }
 
+/*
+ * A date left partly blank until issuance: "YYYY-MM" (the day blank) or
+ * "YYYY" (day and month blank). Plain digits only; false for anything else.
+ */
+static bool
+partial_date(const char *s, size_t len, int *year, int *month)
+{
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (len != 4 && len != 7)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (i == 4 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = len == 7 ? (s[5] - '0') * 10 + (s[6] - '0') : 0;
+    if (y < 1 || (len == 7 && (m < 1 || m > 12)))
+        return false;
+    *year = y;
+    *month = m;
+    return true;
+}
+
 static vb_status_t
 read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
 {
@@ -143,15 +172,49 @@ read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
     if (n->kind != VB_Y_SCALAR)
         return type_error(n, source, "date", "a date YYYY-MM-DD", d);
     int y = 0, m = 0, dd = 0;
-    bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &dd);
-    if (!ok)
+    bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &dd) || partial_date(n->str, n->len, &y, &m);
+    if (!ok && n->len == 10)
         return vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
                            "\"%s\" is not a real date written YYYY-MM-DD (e.g. 2023-07-06).", n->str);
+    if (!ok)
+        return vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
+                           "\"%s\" is not a real date written YYYY-MM-DD (e.g. 2023-07-06); a date whose day is "
+                           "left blank until issuance is written YYYY-MM (2026-04), one whose day and month are "
+                           "blank YYYY (2026).",
+                           n->str);
     out->year = y;
     out->month = m;
     out->day = dd;
     out->pos = n->pos;
     return VB_OK;
+}
+
+/*
+ * A number whose sequence number is left blank for the văn thư: the number
+ * starts with its first separator ("/KH-UBND", "-BC/ĐU"), after nothing or
+ * after blank marks a clerk types for the gap: spaces, "_", "." or "…"
+ * ("…/KH-UBND", "___-BC/ĐU"). The marks are dropped (the profile prints the
+ * gap) and number_blank is set; validate.c checks the rest of the form.
+ */
+static void
+blank_number(vb_meta_t *meta)
+{
+    const char *t = meta->number.text;
+    if (!t)
+        return;
+    size_t i = 0;
+    for (;;) {
+        if (t[i] == ' ' || t[i] == '_' || t[i] == '.')
+            i++;
+        else if (!strncmp(t + i, "\xE2\x80\xA6", 3) /* … */)
+            i += 3;
+        else
+            break;
+    }
+    if ((t[i] == '/' || t[i] == '-') && t[i + 1]) {
+        meta->number.text = t + i;
+        meta->number_blank = true;
+    }
 }
 
 static vb_status_t
@@ -362,6 +425,10 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
             f = &meta->drafter;
         else if (strcmp(k, "confirmation") == 0)
             f = &meta->confirmation;
+        else if (strcmp(k, "issuer_name") == 0)
+            f = &meta->issuer_name;
+        else if (strcmp(k, "to_note") == 0)
+            f = &meta->to_note;
         if (f) {
             st = read_text(arena, v, k, source, f, d);
             if (st == VB_OK && f == &meta->urgency)
@@ -381,16 +448,21 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
             st = read_list(arena, v, k, SCALAR_REFUSED, source, &meta->bases, &meta->nbases, &meta->bases_pos, d);
         else if (strcmp(k, "duplex") == 0)
             st = read_bool(v, k, source, &meta->duplex, d);
-        else
+        else if (strcmp(k, "nonconforming") == 0) {
+            st = read_bool(v, k, source, &meta->nonconforming, d);
+            meta->nonconforming_pos = v->pos;
+        } else
             st = vb_diag_set(d, VB_E_INPUT, "frontmatter.unknown-key", source, root->key_pos[i].line,
                              root->key_pos[i].col,
                              "Unknown front matter key \"%s\" (known: profile, parent, issuer, number, place, date, "
                              "kind, title, signer, recipients, to, bases, authority_line, urgency, secrecy, draft, "
-                             "circulation, footer_note, contact, drafter, confirmation, duplex).",
+                             "circulation, footer_note, contact, drafter, confirmation, duplex, issuer_name, to_note, "
+                             "nonconforming).",
                              k);
     }
     if (st != VB_OK)
         return st;
+    blank_number(meta);
     static const char *const required[] = {"issuer", "number", "place", "date"};
     const bool have[] = {meta->issuer.text != NULL, meta->number.text != NULL, meta->place.text != NULL,
                          meta->date.year != 0};

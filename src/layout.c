@@ -74,7 +74,11 @@ vb_chunk_add_rule(vb_lctx_t *lc, vb_chunk_t *c, vb_len_t x1, vb_len_t y1, vb_len
     return VB_OK;
 }
 
-/* "ngày 06 tháng 7 năm 2023" from the profile's date rule. */
+/*
+ * "ngày 06 tháng 7 năm 2023" from the profile's date rule. A day or month
+ * left blank until issuance is VB_BLANK_DAY / VB_BLANK_MONTH in the text;
+ * band.c prints it as the profile's gap ("ngày      tháng 4 năm 2026").
+ */
 static const char *
 format_date(vb_lctx_t *lc, const vb_date_t *dt)
 {
@@ -84,6 +88,10 @@ format_date(vb_lctx_t *lc, const vb_date_t *dt)
     char day[8], month[8], year[16];
     snprintf(day, sizeof day, dt->day < pd->day_pad_below ? "%02d" : "%d", dt->day);
     snprintf(month, sizeof month, dt->month < pd->month_pad_below ? "%02d" : "%d", dt->month);
+    if (!dt->day)
+        snprintf(day, sizeof day, "%c", VB_BLANK_DAY);
+    if (!dt->month)
+        snprintf(month, sizeof month, "%c", VB_BLANK_MONTH);
     snprintf(year, sizeof year, "%d", dt->year);
     char out[256];
     size_t o = 0;
@@ -237,7 +245,12 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
     return VB_OK;
 }
 
-/* The creation date for the PDF: from the options, else the document's date at 00:00 local (+07:00). */
+/*
+ * The creation date for the PDF: from the options, else the document's date
+ * at 00:00 local (+07:00). A document whose day is blank until issuance has
+ * no day to give: it gets no /CreationDate (rather than a made-up day), and
+ * its partial date is recorded as /VanbanDate ("2026-04", "2026").
+ */
 static void
 set_info_date(const vb_model_t *m, const vb_layout_opts_t *o, vb_dinfo_t *info)
 {
@@ -252,6 +265,10 @@ set_info_date(const vb_model_t *m, const vb_layout_opts_t *o, vb_dinfo_t *info)
         info->minute = tm.tm_min;
         info->second = tm.tm_sec;
         info->tz_minutes = 0;
+        return;
+    }
+    if (m->meta.date.year && !m->meta.date.day) {
+        info->year = 0;
         return;
     }
     info->year = m->meta.date.year ? m->meta.date.year : 2000;
@@ -476,6 +493,17 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     dl->info.profile = profile->name ? vb_arena_printf(lc.arena, "%s (%s)", profile->id, profile->name) : profile->id;
     dl->info.creator = opts && opts->creator ? opts->creator : "vanban " VB_VERSION_STRING;
     set_info_date(model, opts, &dl->info);
+    if (m->number_blank && m->number.text)
+        dl->info.subject = vb_arena_printf(lc.arena, "Số \xE2\x80\xA6%s" /* "Số …/KH-UBND" */, m->number.text);
+    if (m->number_blank || (m->date.year && !m->date.day)) {
+        /* /VanbanBlank: what the văn thư fills at issuance */
+        dl->info.blank = vb_arena_printf(lc.arena, "%s%s%s", m->number_blank ? "number" : "",
+                                         m->number_blank && !m->date.day ? " " : "",
+                                         !m->date.day ? (m->date.month ? "day" : "day month") : "");
+        if (!m->date.day)
+            dl->info.doc_date = m->date.month ? vb_arena_printf(lc.arena, "%04d-%02d", m->date.year, m->date.month)
+                                              : vb_arena_printf(lc.arena, "%04d", m->date.year);
+    }
     rc = vb_paginate(&lc, dl, d);
     vb_set_finish(&lc.set);
     return rc;

@@ -60,6 +60,10 @@ struct vb_chunk {
     const char *what;       /* what it sets, for messages ("The title block"); NULL: "This block" */
 };
 
+/* Stand-ins in date_text for a day or month left blank until issuance; band.c prints the profile's gap. */
+#define VB_BLANK_DAY '\x01'
+#define VB_BLANK_MONTH '\x02'
+
 typedef struct vb_lctx {
     vb_setctx_t set;
     const vb_model_t *model;
@@ -68,7 +72,7 @@ typedef struct vb_lctx {
     vb_len_t text_left, text_width;  /* the text block */
     vb_len_t text_height;            /* the text block's height (of a landscape page while in one) */
     VB_VEC(vb_chunk_t *) chunks;
-    const char *date_text;           /* the formatted date */
+    const char *date_text;           /* the formatted date; a blank day or month is VB_BLANK_DAY / VB_BLANK_MONTH */
     const vb_appendix_t *appendix;   /* while laying out an appendix */
     vb_chunk_t *first_footer;        /* page 1's footer band (not in the flow) */
     bool duplex;                     /* mirrored margins on even pages */

@@ -124,7 +124,8 @@ typedef struct vb_field {
 } vb_field_t;
 
 typedef struct vb_date {
-    int year, month, day; /* 0 when absent */
+    int year, month, day; /* 0 when absent; a front-matter date may leave day, or day and month, 0:
+                             blank until the document is issued ("date: 2026-04", "date: 2026") */
     vb_pos_t pos;
 } vb_date_t;
 
@@ -139,7 +140,9 @@ typedef struct vb_meta {
     vb_field_t profile;   /* profile id, e.g. "party-36-2018"; may be absent */
     vb_field_t parent;    /* cơ quan cấp trên */
     vb_field_t issuer;    /* cơ quan ban hành */
-    vb_field_t number;    /* "196-BC/ĐUK", without "Số" */
+    vb_field_t number;    /* "196-BC/ĐUK", without "Số"; with number_blank, the rest after the blank
+                             sequence number ("/KH-UBND", "-BC/ĐU") */
+    bool number_blank;    /* the sequence number is left blank for the văn thư to fill at issuance */
     vb_field_t place;     /* "Thanh Hoá" */
     vb_date_t date;
     vb_field_t kind;      /* "BÁO CÁO"; absent for a công văn */
@@ -167,6 +170,12 @@ typedef struct vb_meta {
     vb_signer_t *signers;   /* all signers; signers[0] is `signer`; joint documents have 2 */
     int nsigners;
     bool duplex;            /* print on both sides: mirrored margins on even pages */
+    /* issue 8 */
+    vb_field_t issuer_name; /* the issuing body's full name in normal case ("Ban Tổ chức Tỉnh ủy Thanh Hóa"),
+                               for the appendix "(Kèm theo … của …)" line */
+    vb_field_t to_note;     /* a note under the Kính gửi list: "(sau đây gọi tắt là Sở)" */
+    bool nonconforming;     /* reproduce an issued document: the format errors of validate.c are warnings */
+    vb_pos_t nonconforming_pos;
 } vb_meta_t;
 
 typedef struct vb_model {

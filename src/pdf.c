@@ -298,6 +298,17 @@ add_info(builder_t *b)
         if (vs != VB_OK)
             return vs;
     }
+    /* a document drafted with its number or day blank, to be filled at issuance */
+    const struct {
+        const char *key, *value;
+    } marks[] = {{"VanbanBlank", in->blank}, {"VanbanDate", in->doc_date}};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        if (!marks[i].value || !in->creator || !in->creator[0])
+            continue;
+        vb_status_t vs = vb_pdf_set_info_text(b->pdf, marks[i].key, marks[i].value, b->d);
+        if (vs != VB_OK)
+            return vs;
+    }
     if (in->year > 0) {
         int tz = in->tz_minutes < 0 ? -in->tz_minutes : in->tz_minutes;
         HPDF_Date date = {

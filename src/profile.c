@@ -69,7 +69,8 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "date",        "styles",       "header",        "title",      "closing",
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
-                                        "validation",  NULL};
+                                        "validation",  "blanks",       NULL};
+static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
 static const char *const DUPLEX_KEYS[] = {"left", "right", NULL};
 static const char *const PAGE_KEYS[] = {"width", "height", NULL};
 static const char *const MARGIN_KEYS[] = {"top", "bottom", "left", "right", NULL};
@@ -82,7 +83,7 @@ static const char *const BAND_KEYS[] = {"top", "space_before", "space_after", "c
 /* footers are anchored by their bottom edge; a top would contradict it */
 static const char *const FOOTER_BAND_KEYS[] = {"bottom", "space_before", "space_after", "columns", NULL};
 static const char *const COLUMN_KEYS[] = {"x", "width", "items", NULL};
-static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "rule", "when", NULL};
+static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "require", "rule", "when", NULL};
 static const char *const SPACE_ITEM_KEYS[] = {"space", "box", "sync", "when", NULL};
 static const char *const LIST_ITEM_KEYS[] = {"list",  "marker",      "single_marker", "separator",
                                              "last_separator", "label", "label_bold", "label_italic",
@@ -107,7 +108,7 @@ static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
 #define DOC_FIELD_NAMES                                                                                          \
     "parent", "issuer", "number", "place", "date", "kind", "title", "authority", "post", "name", "authority2",   \
         "post2", "name2", "authority_line", "urgency", "secrecy", "draft", "circulation", "footer_note", "contact", \
-        "drafter", "confirmation"
+        "drafter", "confirmation", "issuer_name", "kind_sentence", "to_note"
 static const char *const DOC_FIELDS[] = {DOC_FIELD_NAMES, NULL};
 static const char *const APPENDIX_FIELDS[] = {DOC_FIELD_NAMES, "label", NULL};
 static const char *const PAGE_FIELDS[] = {"page", NULL};
@@ -748,7 +749,8 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
         it->kind = VB_PITEM_TEXT;
         if ((st = check_keys(c, m, where, TEXT_ITEM_KEYS, STYLE_KEYS)) != VB_OK ||
             (st = get_template(c, m, where, "text", true, fields, &it->text)) != VB_OK ||
-            (st = get_bool(c, m, where, "required", &it->required)) != VB_OK)
+            (st = get_bool(c, m, where, "required", &it->required)) != VB_OK ||
+            (st = get_text_list(c, m, where, "require", fields, NULL, &it->require, &it->nrequire)) != VB_OK)
             return st;
         const vb_ynode_t *r;
         if ((st = lookup(c, m, where, "rule", false, &r)) != VB_OK)
@@ -1034,6 +1036,15 @@ parse_head(ctx_t *c, const vb_ynode_t *root)
         (st = get_template(c, n, "date", "format", true, DATE_FIELDS, &p->date.format)) != VB_OK ||
         (st = get_int_i(c, n, "date", "day_pad_below", 0, 32, &p->date.day_pad_below)) != VB_OK ||
         (st = get_int_i(c, n, "date", "month_pad_below", 0, 13, &p->date.month_pad_below)) != VB_OK)
+        return st;
+
+    /* blanks: the gaps of fields left blank until issuance (optional) */
+    if ((st = lookup(c, root, "", "blanks", false, &n)) != VB_OK)
+        return st;
+    if (n && ((st = check_keys(c, n, "blanks", BLANKS_KEYS, NULL)) != VB_OK ||
+              (st = get_len(c, n, "blanks", "number", true, true, &p->blanks.number)) != VB_OK ||
+              (st = get_len(c, n, "blanks", "day", true, true, &p->blanks.day)) != VB_OK ||
+              (st = get_len(c, n, "blanks", "month", true, true, &p->blanks.month)) != VB_OK))
         return st;
     return VB_OK;
 }

@@ -81,6 +81,8 @@ typedef struct vb_pitem {
     const char *sync;       /* items with the same sync name share one baseline across columns */
     vb_prule_t rule;        /* a rule under the item */
     bool required;          /* error when the template resolves to empty */
+    const char **require;   /* fields that must have a value whenever the item is printed */
+    int nrequire;
     /* SPACE */
     vb_len_t height;
     const char *box;        /* NULL, or the name of a box recorded in the display list */
@@ -157,6 +159,13 @@ typedef struct vb_pdate {
     int month_pad_below;    /* months below this get a leading zero (3) */
 } vb_pdate_t;
 
+/* Fields left blank until issuance: the width of the gap each is printed as. 0: not described. */
+typedef struct vb_pblanks {
+    vb_len_t number;        /* the sequence number: "Số:      /KH-UBND" */
+    vb_len_t day;           /* "ngày      tháng 4 năm 2026" */
+    vb_len_t month;         /* "tháng      năm 2026" */
+} vb_pblanks_t;
+
 typedef enum vb_numbering {
     VB_NUMBERING_ANY = 0,
     VB_NUMBERING_ARABIC,    /* "Phụ lục 1" (Party) */
@@ -215,6 +224,7 @@ typedef struct vb_profile {
     const char **font_families;
     int nfont_families;
     vb_pdate_t date;
+    vb_pblanks_t blanks;    /* `blanks:` */
     vb_band_t header;       /* page 1 header */
     vb_band_t title;        /* kind, title, "-----" */
     vb_band_t closing;      /* Nơi nhận and the signer */

@@ -24,7 +24,14 @@
  *   appendix.numbering  an appendix label numbered in the other system
  *                 (Arabic "PHỤ LỤC 1" against Roman "Phụ lục I").
  * The first failing rule is reported (numbers, then signers in order, then
- * appendices): an author fixes one thing at a time anyway.
+ * appendices): an author fixes one thing at a time anyway. With
+ * vb_validate_opts' nonconforming, every failure is a warning instead and
+ * the checks go on (the sequence number's zero, the kind and the body of
+ * one number are checked independently once its form is known).
+ *
+ * A blank sequence number (number_blank: "/KH-UBND", "-BC/ĐU", to be filled
+ * at issuance) is checked like a full number without its sequence part: the
+ * rest must still be in the regime's form, and number.zero does not apply.
  *
  * Text comparison: names from the profile and the fields are both NFC (the
  * readers see to it). They are compared after two foldings that official
@@ -279,7 +286,13 @@ party_form(const vb_model_t *m, const vb_field_t *f, parts_t *pt, vb_diag_t *d)
 {
     scan_t sc = {f->text, strlen(f->text), 0};
     size_t a, b;
-    if (!digits(&sc, &pt->seq0, &pt->seq1))
+    if (m->meta.number_blank && f->text[0] == '/')
+        return verr(m, d, "number.form", f->pos,
+                    "\"%s\" (with the sequence number left blank) is written in the state form; a Party number "
+                    "is the sequence number, \"-\", the type, \"/\", the body: -BC/ĐUK with the sequence left "
+                    "blank.",
+                    f->text);
+    if (!m->meta.number_blank && !digits(&sc, &pt->seq0, &pt->seq1))
         return verr(m, d, "number.form", f->pos,
                     "The number \"%s\" must start with its sequence number, as in 196-BC/ĐUK.", f->text);
     if (sc.i < sc.len && sc.s[sc.i] == '/')
@@ -315,7 +328,11 @@ state_form(const vb_model_t *m, const vb_field_t *f, bool has_kind, parts_t *pt,
     if (!strchr(f->text, '/'))
         return verr(m, d, "number.form", f->pos, "The number \"%s\" has no \"/\"; a state number is %s, as in %s.",
                     f->text, shape, example);
-    if (!digits(&sc, &pt->seq0, &pt->seq1))
+    if (m->meta.number_blank && f->text[0] != '/')
+        return verr(m, d, "number.form", f->pos,
+                    "\"%s\": with the sequence number left blank, a state number starts with \"/\", as in /%s.",
+                    f->text, strchr(example, '/') + 1);
+    if (!m->meta.number_blank && !digits(&sc, &pt->seq0, &pt->seq1))
         return verr(m, d, "number.form", f->pos, "The number \"%s\" must start with its sequence number, as in %s.",
                     f->text, example);
     if (!eat(&sc, '/'))
@@ -365,24 +382,39 @@ part(const char *s, size_t a, size_t b, char *buf, size_t size)
     return buf;
 }
 
+/* With nonconforming: hands a failure to the warning callback and clears it, so the checks go on. */
 static vb_status_t
-check_number(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
+soft(const vb_validate_opts_t *o, vb_status_t st, vb_diag_t *d)
+{
+    if (st != VB_E_INPUT || !o || !o->nonconforming)
+        return st;
+    if (o->warn && d)
+        o->warn(d, o->ctx);
+    if (d)
+        memset(d, 0, sizeof *d);
+    return VB_OK;
+}
+
+static vb_status_t
+check_number(const vb_model_t *m, const vb_profile_t *p, const vb_validate_opts_t *o, vb_diag_t *d)
 {
     const vb_pvalidate_t *v = &p->validate;
     const vb_field_t *f = &m->meta.number;
     if (v->number == VB_NUMBER_ANY || !f->text)
         return VB_OK;
     if (starts_with_so(f->text) || strchr(f->text, ':'))
-        return verr(m, d, "number.form", f->pos,
-                    "Write the number without \"Số\" and without \":\" (\"%s\"); the profile prints the \"Số\" "
-                    "of the format.",
-                    f->text);
+        return soft(o,
+                    verr(m, d, "number.form", f->pos,
+                         "Write the number without \"Số\" and without \":\" (\"%s\"); the profile prints the "
+                         "\"Số\" of the format.",
+                         f->text),
+                    d);
     parts_t pt;
     memset(&pt, 0, sizeof pt);
     const char *kind = m->meta.kind.text;
     vb_status_t st = v->number == VB_NUMBER_PARTY ? party_form(m, f, &pt, d) : state_form(m, f, kind != NULL, &pt, d);
     if (st != VB_OK)
-        return st;
+        return soft(o, st, d); /* the parts of a number out of form cannot be checked */
 
     /* the sequence number: 01..09, then 10, 11 ... */
     const char *s = f->text;
@@ -390,16 +422,21 @@ check_number(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
     long val = 0;
     for (size_t i = pt.seq0; i < pt.seq1 && val < 100000; i++)
         val = val * 10 + (s[i] - '0');
-    if (val == 0)
-        return verr(m, d, "number.zero", f->pos, "The sequence number in \"%s\" is 0; numbering starts at 01.", s);
-    if (val < 10 && nd != 2)
-        return verr(m, d, "number.zero", f->pos,
-                    "Numbers below 10 are written with a leading zero: \"0%ld\", not \"%.*s\" (in \"%s\").", val,
-                    (int)nd, s + pt.seq0, s);
-    if (val >= 10 && s[pt.seq0] == '0')
-        return verr(m, d, "number.zero", f->pos,
-                    "Only numbers below 10 take a leading zero: \"%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
-                    s + pt.seq0, s);
+    st = VB_OK;
+    if (m->meta.number_blank)
+        ; /* filled at issuance */
+    else if (val == 0)
+        st = verr(m, d, "number.zero", f->pos, "The sequence number in \"%s\" is 0; numbering starts at 01.", s);
+    else if (val < 10 && nd != 2)
+        st = verr(m, d, "number.zero", f->pos,
+                  "Numbers below 10 are written with a leading zero: \"0%ld\", not \"%.*s\" (in \"%s\").", val,
+                  (int)nd, s + pt.seq0, s);
+    else if (val >= 10 && s[pt.seq0] == '0')
+        st = verr(m, d, "number.zero", f->pos,
+                  "Only numbers below 10 take a leading zero: \"%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
+                  s + pt.seq0, s);
+    if ((st = soft(o, st, d)) != VB_OK)
+        return st;
 
     char got[64];
     if (kind && pt.type1 > pt.type0) {
@@ -407,10 +444,13 @@ check_number(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
             if (!same_text(kind, v->kinds[i].name))
                 continue;
             part(s, pt.type0, pt.type1, got, sizeof got);
-            if (!same_text(got, v->kinds[i].abbr))
-                return verr(m, d, "number.kind", f->pos,
-                            "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").", v->kinds[i].name,
-                            v->kinds[i].abbr, got, s);
+            if (!same_text(got, v->kinds[i].abbr) &&
+                (st = soft(o,
+                           verr(m, d, "number.kind", f->pos,
+                                "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").",
+                                v->kinds[i].name, v->kinds[i].abbr, got, s),
+                           d)) != VB_OK)
+                return st;
             break;
         }
     }
@@ -429,10 +469,10 @@ check_number(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
         if (body) {
             part(s, pt.body0, pt.body1, got, sizeof got);
             if (!same_text(got, body->abbr))
-                return verr(m, d, "number.body", f->pos,
+                return soft(o, verr(m, d, "number.body", f->pos,
                             "An issuer whose name starts \"%s\" is abbreviated \"%s\" in the number, not \"%s\" "
                             "(in \"%s\").",
-                            body->prefix, body->abbr, got, s);
+                            body->prefix, body->abbr, got, s), d);
         }
     }
     return VB_OK;
@@ -536,22 +576,28 @@ check_appendix(const vb_model_t *m, const vb_profile_t *p, const vb_appendix_t *
 /* ------------------------------------------------------------ entry point */
 
 vb_status_t
-vb_validate(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
+vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_opts_t *o, vb_diag_t *d)
 {
     if (!m || !p)
         return VB_OK;
-    vb_status_t st = check_number(m, p, d);
+    vb_status_t st = check_number(m, p, o, d);
     if (st != VB_OK)
         return st;
     const vb_signer_t *signers = m->meta.nsigners ? m->meta.signers : &m->meta.signer;
     int ns = m->meta.nsigners ? m->meta.nsigners : 1;
     for (int i = 0; i < ns; i++) {
-        if ((st = check_signer(m, p, &signers[i], d)) != VB_OK)
+        if ((st = soft(o, check_signer(m, p, &signers[i], d), d)) != VB_OK)
             return st;
     }
     for (int i = 0; i < m->nappendices; i++) {
-        if ((st = check_appendix(m, p, &m->appendices[i], d)) != VB_OK)
+        if ((st = soft(o, check_appendix(m, p, &m->appendices[i], d), d)) != VB_OK)
             return st;
     }
     return VB_OK;
+}
+
+vb_status_t
+vb_validate(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d)
+{
+    return vb_validate_opts(m, p, NULL, d);
 }

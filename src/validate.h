@@ -16,4 +16,19 @@
 
 vb_status_t vb_validate(const vb_model_t *m, const vb_profile_t *p, vb_diag_t *d);
 
+/*
+ * Reproducing an issued document that breaks a rule (--allow-nonconforming,
+ * or `nonconforming: true` in the front matter): every rule above is checked
+ * and each failure is handed to warn (when not NULL) as a diagnostic with its
+ * id and position, instead of failing; the render goes on. Without
+ * nonconforming this is vb_validate.
+ */
+typedef struct vb_validate_opts {
+    bool nonconforming;
+    void (*warn)(const vb_diag_t *w, void *ctx);
+    void *ctx;
+} vb_validate_opts_t;
+
+vb_status_t vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_opts_t *o, vb_diag_t *d);
+
 #endif

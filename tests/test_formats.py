@@ -49,17 +49,20 @@ PROFILES = {
     "party-36-2018": dict(regime="party", conform="party", number="Số {}", left_col=(30, 110), right_col=(110, 195),
                           noinhan=(14, False, False), item_size=12, sep=",", last_sep=".", to_sep=",", to_last=".",
                           bases_sep=";", bases_last=",", bases_marker="- ", bases_italic=False, post_bold=False,
-                          restart=False, kem_theo=None, appendix_dashes=False, appendix_header=True,
+                          restart=False, kem_theo="(Kèm theo {kind} số {number}, {date} của {issuer_name})",
+                          kem_theo_if="issuer_name", untyped="Công văn", appendix_dashes=False, appendix_header=True,
                           to_label_italic=True, footer=None, duplex=None),
     "party-05-2026": dict(regime="party", conform="party05", number="Số {}", left_col=(30, 110), right_col=(110, 195),
                           noinhan=(14, False, False), item_size=12, sep=";", last_sep=".", to_sep=";", to_last=";",
                           bases_sep=";", bases_last=".", bases_marker="- ", bases_italic=False, post_bold=False,
-                          restart=True, kem_theo="(Kèm theo văn bản số {number}, {date})", appendix_dashes=True,
+                          restart=True, kem_theo="(Kèm theo {kind} số {number}, {date} của {issuer_name})",
+                          kem_theo_if=None, untyped="Công văn", appendix_dashes=True,
                           appendix_header=False, to_label_italic=True, footer="last", duplex=(15, 30)),
     "state-30-2020": dict(regime="state", conform="state", number="Số: {}", left_col=(30, 95), right_col=(95, 195),
                           noinhan=(12, True, True), item_size=11, sep=";", last_sep=".", to_sep=";", to_last=".",
                           bases_sep=";", bases_last=".", bases_marker="", bases_italic=True, post_bold=True,
-                          restart=True, kem_theo="(Kèm theo văn bản số {number} {date})", appendix_dashes=False,
+                          restart=True, kem_theo="(Kèm theo {kind} số {number} {date} của {issuer_name})",
+                          kem_theo_if=None, untyped="Văn bản", appendix_dashes=False,
                           appendix_header=False, to_label_italic=False, footer="first", duplex=None),
 }
 
@@ -91,6 +94,15 @@ NOT_APPLICABLE = {
                           "signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},
     "party36/ke-hoach": {"signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},
     "state/chuong-trinh": {"signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},
+    # documents drafted before issuance: the tool splits a line at a wide gap, so the gap of a blank
+    # sequence number cuts "Số:" from "/KH-SNV" and the gap of a blank day cuts the date line
+    "*-chua-so": {"header.number.form": "the sequence number is blank until issuance (a gap, then /KH-SNV)",
+                  "header.number.centre": "the tool measures \"Số:\" alone, cut from the rest at the blank's gap",
+                  "header.date": "the day is blank until issuance; the tool cuts the line at the gap",
+                  "appendix.kem_theo": "the number and day are blank until issuance: no digit follows \"ngày\"",
+                  "cv.trich_yeu.centre": "centred on the number line, which the tool measures as \"Số:\" alone"},
+    "state/cong-van-chua-so": {"kinh_gui.items": "the note under the list (to_note, \"(sau đây gọi tắt là …)\") is "
+                                                 "not a recipient; the tool reads every line under the label as one"},
 }
 
 
@@ -190,8 +202,25 @@ def signers(fm):
 
 
 def fmt_date(iso):
-    y, m, d = (int(x) for x in iso.split("-"))
-    return "ngày %s tháng %s năm %d" % ("%02d" % d if d < 10 else d, "%02d" % m if m < 3 else m, y)
+    """The printed date; a day or month left blank until issuance ("2026-04", "2026") prints as a gap of
+    no-break spaces, which the word lists read as space."""
+    parts = [int(x) for x in str(iso).split("-")] + [0, 0]
+    y, m, d = parts[:3]
+    day = "" if not d else "%02d" % d if d < 10 else str(d)
+    month = "" if not m else "%02d" % m if m < 3 else str(m)
+    return "ngày %s tháng %s năm %d" % (day, month, y)
+
+
+def printed_number(num):
+    """The number as printed: blank marks typed for a sequence number left blank are a gap."""
+    return re.sub(r"^[\s_.…]+(?=[/-])", "", num)
+
+
+def printed_title(title, regime):
+    """A công văn's trích yếu: the state profile prints "V/v"; one typed in the title is not repeated."""
+    if regime == "state":
+        title = re.sub(r"^[Vv]/[Vv]\s+", "", title)
+    return title
 
 
 def choose_profile(rel, fm):
@@ -223,7 +252,7 @@ def profile_texts(fm, pid, appendices):
     pr = PROFILES[pid]
     date_line = "%s, %s" % (fm["place"], fmt_date(fm["date"]))
     kind = fm.get("kind") or ""
-    out = [fm.get("parent") or "", fm["issuer"], pr["number"].format(fm["number"]), date_line]
+    out = [fm.get("parent") or "", fm["issuer"], pr["number"].format(printed_number(fm["number"])), date_line]
     if pr["regime"] == "party":
         out += [PARTY_TITLE, "*"]
     else:
@@ -236,7 +265,7 @@ def profile_texts(fm, pid, appendices):
         if pr["regime"] == "party":
             out.append("-----")
     elif title:
-        out.append(("V/v " if pr["regime"] == "state" else "") + title)
+        out.append(("V/v " if pr["regime"] == "state" else "") + printed_title(title, pr["regime"]))
     al = fm.get("authority_line") or ""
     if kind == "QUYẾT ĐỊNH":
         out.append((al + " QUYẾT ĐỊNH:") if pr["regime"] == "party" and al else "" if pr["regime"] == "party" else al)
@@ -250,14 +279,17 @@ def profile_texts(fm, pid, appendices):
     if to:
         label = "Kính trình: " if (pid == "party-05-2026" and kind == "TỜ TRÌNH") else "Kính gửi: "
         out += list_texts(to, "- ", pr["to_sep"], pr["to_last"], single_marker="", label=label)
+        out.append(fm.get("to_note") or "")
     out += list_texts(as_list(fm.get("bases")), pr["bases_marker"], pr["bases_sep"], pr["bases_last"])
     out.append("Nơi nhận:")
     out += list_texts(as_list(fm.get("recipients")), "- ", pr["sep"], pr["last_sep"])
     for sg in signers(fm):
         out += [sg.get(k) or "" for k in ("authority", "post", "name")]
     for _ in range(appendices):
-        if pr["kem_theo"]:
-            out.append(pr["kem_theo"].format(number=fm["number"], date=fmt_date(fm["date"])))
+        if pr["kem_theo"] and (not pr["kem_theo_if"] or fm.get(pr["kem_theo_if"])):
+            out.append(pr["kem_theo"].format(kind=kind[:1] + kind[1:].lower() if kind else pr["untyped"],
+                                              number=printed_number(fm["number"]), date=fmt_date(fm["date"]),
+                                              issuer_name=fm.get("issuer_name") or ""))
         if pr["appendix_dashes"]:
             out.append("-----")
         if pr["appendix_header"]:
@@ -430,13 +462,41 @@ def conform(ck, name, rel, pdf, pr, fm):
         "".join("\n      " + f for f in fails[:8])))
 
 
+def find_line(page, want):
+    """The line whose text is want: one segment, or (a field left blank until issuance prints as a wide
+    gap, which cuts the line into segments) neighbouring segments on one baseline joined."""
+    exact = [l for l in page.lines if l.text == want]
+    if exact:
+        return exact
+    rows = collections.defaultdict(list)
+    for l in page.lines:
+        rows[round(l.base / P.MM * 5)].append(l)
+    for row in rows.values():
+        row.sort(key=lambda l: l.x0)
+        for i in range(len(row)):
+            for j in range(i + 1, len(row)):
+                if " ".join(l.text for l in row[i:j + 1]) == want:
+                    return [P.Line(page, [c for l in row[i:j + 1] for c in l.chars])]
+    return []
+
+
+def full_row(page, line):
+    """All the segments on line's baseline as one line (a blank's gap cuts a centred line into segments)."""
+    row = [l for l in page.lines if abs(l.base - line.base) < 0.2]
+    return P.Line(page, [c for l in row for c in l.chars]) if len(row) > 1 else line
+
+
+def number_line(page, pr, fm):
+    return find_line(page, pr["number"].format(printed_number(fm["number"])))
+
+
 def check_header(ck, name, pages, fm, pid):
     pr = PROFILES[pid]
     p1 = pages[0]
     lc, rc = pr["left_col"], pr["right_col"]
     date_line = "%s, %s" % (fm["place"], fmt_date(fm["date"]))
-    num = [l for l in p1.lines if l.text == pr["number"].format(fm["number"])]
-    date = [l for l in p1.lines if l.text == date_line]
+    num = number_line(p1, pr, fm)
+    date = find_line(p1, " ".join(date_line.split()))
     if not ck.check(name + ".header.number", num and date, "Số line %s, date line %s" % (bool(num), bool(date))):
         return
     num, date = num[0], date[0]
@@ -485,10 +545,13 @@ def check_title(ck, name, pages, fm, pid):
     p1 = pages[0]
     kind = fm.get("kind")
     lc = pr["left_col"]
-    num = [l for l in p1.lines if l.text == pr["number"].format(fm["number"])][0]
+    num = number_line(p1, pr, fm)[0]
     if not kind and fm.get("title"):
         # công văn: the trích yếu under the number, centred in the left column
         first = fm["title"].split()[0]
+        tl = [l for l in p1.lines if l.base > num.base and mm(l.cx) < lc[1] and
+              (l.text.startswith("V/v " + first) if pr["regime"] == "state" else l.text.startswith(first))]
+        first = printed_title(fm["title"], pr["regime"]).split()[0]
         tl = [l for l in p1.lines if l.base > num.base and mm(l.cx) < lc[1] and
               (l.text.startswith("V/v " + first) if pr["regime"] == "state" else l.text.startswith(first))]
         if ck.check(name + ".congvan.trich_yeu", tl, "under the number"):
@@ -510,13 +573,21 @@ def check_title(ck, name, pages, fm, pid):
             lab_chars = [c for c in lab.chars if c.ox < lab.x0 + 1 + mm_to_pt(20)]
             italic = all(P.face(c.font)[1] for c in lab_chars if c.c.isalpha() and c.c in label)
             ck.check(name + ".to.label_style", italic == pr["to_label_italic"], "label italic %s" % italic)
+            note = fm.get("to_note")
             names = [l for l in p1.lines if l.base >= lab.base - 0.1 and l.base < lab.base + len(to) * 30 and l is not lab
-                     and l.x0 > lab.x0]
+                     and l.x0 > lab.x0 and not (note and l.text == note)]
             last = list_texts(to, "- ", pr["to_sep"], pr["to_last"], single_marker="")[-1]
             alltext = " ".join([lab.text] + [l.text for l in names])
             ck.check(name + ".to.entries", alltext.rstrip().endswith(last.split()[-1]) and
                      (len(to) > 1 or lab.text.startswith(label + " ") or (names and near(mm(names[0].base), mm(lab.base), BASE_TOL))),
                      "first entry on the label's line; last ends %r" % last[-1])
+            if note:
+                # the note under the list: italic, centred on the text block, under the last entry
+                nl = [l for l in p1.lines if l.text == note]
+                below = max([lab] + names, key=lambda l: l.base)
+                ck.check(name + ".to.note", nl and nl[0].all_italic and near(mm(nl[0].cx), (30 + 195) / 2.0, CENTRE_TOL)
+                         and nl[0].base > below.base and mm(nl[0].base - below.base) < 10,
+                         "%r %s" % (note, "at %.2f mm, centre %.2f mm" % (mm(nl[0].base), mm(nl[0].cx)) if nl else "missing"))
     bases = as_list(fm.get("bases"))
     if bases:
         first = re.sub(r"^-\s+", "", bases[0]).split()[:3]
@@ -617,7 +688,7 @@ def check_marks(ck, name, pages, fm, pid):
     pr = PROFILES[pid]
     p1 = pages[0]
     lc = pr["left_col"]
-    num = [l for l in p1.lines if l.text == pr["number"].format(fm["number"])][0]
+    num = number_line(p1, pr, fm)[0]
     for key in ("secrecy", "urgency", "draft"):
         v = fm.get(key)
         if not v:
@@ -744,8 +815,13 @@ def check_appendices(ck, name, pages, fm, pid, apx):
         centre = (30.0 + (297.0 if land else 210.0) - 15.0) / 2
         lab = [l for l in p.lines if re.fullmatch(r"(?i)phụ lục( [0-9IVXLC]+)?", l.text)][0]
         ok = lab.all_bold and near(mm(lab.cx), centre, CENTRE_TOL)
-        if pr["kem_theo"]:
-            kt = [l for l in p.lines if l.text.startswith("(Kèm theo")]
+        if pr["kem_theo"] and (not pr["kem_theo_if"] or fm.get(pr["kem_theo_if"])):
+            kt = [full_row(p, l) for l in p.lines if l.text.startswith("(Kèm theo")][:1]
+            # the line may wrap: it runs to the line that ends with ")"
+            for l in sorted(p.lines, key=lambda l: l.base):
+                l = full_row(p, l)
+                if kt and l.base > kt[-1].base and not kt[-1].text.endswith(")"):
+                    kt.append(l)
             ok = ok and kt and kt[0].all_italic and near(mm(kt[0].cx), centre, CENTRE_TOL) and kt[0].base > lab.base
             if ok and pr["regime"] == "state":
                 r = rule_under(p, kt[-1], 5.0)

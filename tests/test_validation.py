@@ -23,6 +23,7 @@ STATE = """---
 profile: state
 parent: BỘ NỘI VỤ
 issuer: CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC
+issuer_name: Cục Văn thư và Lưu trữ nhà nước
 number: 15/QĐ-VTLTNN
 place: Hà Nội
 date: 2026-06-10
@@ -110,6 +111,21 @@ CASES = [
      "T/U BAN THƯỜNG VỤ"),
     ("party05.body_abbreviation", PARTY05, "number: 125-QĐ/ĐU", "number: 125-QĐ/ĐUP", "number.body", "125-QĐ/ĐUP"),
     ("party05.kind_abbreviation", PARTY05, "number: 125-QĐ/ĐU", "number: 125-QĐi/ĐU", "number.kind", "125-QĐi/ĐU"),
+    # a sequence number left blank until issuance: the rest of the number is still checked
+    ("state.blank_party_form", STATE, "number: 15/QĐ-VTLTNN", "number: \"-QĐ/VTLTNN\"", "number.form",
+     "\"-QĐ/VTLTNN\""),
+    ("state.blank_kind", STATE, "number: 15/QĐ-VTLTNN", "number: \"…/QyĐ-VTLTNN\"", "number.kind",
+     "\"…/QyĐ-VTLTNN\""),
+    ("party36.blank_state_form", PARTY36, "number: 196-BC/ĐUK", "number: \"/BC-ĐUK\"", "number.form", "\"/BC-ĐUK\""),
+    ("party05.blank_body", PARTY05, "number: 125-QĐ/ĐU", "number: ___-QĐ/ĐUP", "number.body", "___-QĐ/ĐUP"),
+    ("party05.date_blank_month_form", PARTY05, "date: 2026-06-15", "date: 2026-6", "frontmatter.date", "2026-6"),
+]
+
+# The good sources with the sequence number and the day (or day and month) left blank: they render.
+BLANK_GOOD = [
+    ("state", STATE, [("number: 15/QĐ-VTLTNN", "number: \"/QĐ-VTLTNN\""), ("date: 2026-06-10", "date: 2026-06")]),
+    ("party36", PARTY36, [("number: 196-BC/ĐUK", "number: -BC/ĐUK"), ("date: 2023-07-06", "date: 2023")]),
+    ("party05", PARTY05, [("number: 125-QĐ/ĐU", "number: \"…-QĐ/ĐU\""), ("date: 2026-06-15", "date: 2026-06")]),
 ]
 
 
@@ -135,6 +151,17 @@ def main(argv):
             out = os.path.join(tmp, name + "-good.pdf")
             rc, so, se = P.run([cli, "render", src, "-o", out], env=P.test_env())
             ck.check("good.%s" % name, rc == 0 and os.path.isfile(out), "rc %d %s" % (rc, se.strip()[-200:]))
+        for name, good, subs in BLANK_GOOD:
+            text = good
+            for old, new in subs:
+                assert text.count(old) == 1, name
+                text = text.replace(old, new)
+            src = os.path.join(tmp, name + "-blank.md")
+            open(src, "w", encoding="utf-8").write(text)
+            out = os.path.join(tmp, name + "-blank.pdf")
+            rc, so, se = P.run([cli, "render", src, "-o", out], env=P.test_env())
+            ck.check("blank.%s" % name, rc == 0 and os.path.isfile(out) and not se.strip(),
+                     "rc %d %s" % (rc, se.strip()[-200:]))
         for name, good, old, new, ident, at in CASES:
             assert good.count(old) == 1, name
             text = good.replace(old, new)

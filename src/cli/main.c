@@ -2,6 +2,7 @@
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
+ *                [--allow-nonconforming]
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban --help | --version
  *
@@ -39,6 +40,8 @@ static const char usage_text[] =
     "  --layouts DIR       where profiles live (default: $VANBAN_LAYOUTS, ./layouts, or the installed ones)\n"
     "  --fonts DIR         a folder with your own fonts (e.g. Times New Roman); default: $VANBAN_FONTS or ./fonts\n"
     "  --limit NAME=N      raise (or lower) a limit; repeatable. The limits and their defaults are listed below\n"
+    "  --allow-nonconforming  reproduce an issued document as typed: the format errors of the number, the\n"
+    "                      signer's form and the appendix numbering are printed as warnings, not errors\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
@@ -155,6 +158,16 @@ report(const vb_diag_t *d, vb_status_t st)
     return exit_code(st);
 }
 
+/* A warning from the library: printed, the render goes on. */
+static void
+on_warning(const vb_diag_t *w, void *ctx)
+{
+    (void)ctx;
+    char buf[1200];
+    vb_diag_format_warning(w, buf, sizeof buf);
+    fprintf(stderr, "%s\n", buf);
+}
+
 static bool
 is_dir(const char *p)
 {
@@ -233,7 +246,7 @@ main(int argc, char **argv)
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL;
     bool greedy = false;
-    int duplex = 0;
+    int duplex = 0, nonconforming = 0;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
 
@@ -260,6 +273,8 @@ main(int argc, char **argv)
             greedy = true;
         } else if (!strcmp(a, "--duplex")) {
             duplex = 1;
+        } else if (!strcmp(a, "--allow-nonconforming")) {
+            nonconforming = 1;
         } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
             if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
                 return 2;
@@ -323,6 +338,8 @@ main(int argc, char **argv)
     ro.duplex = duplex;
     ro.limits = limits;
     ro.on_tempfile = on_tempfile;
+    ro.allow_nonconforming = nonconforming;
+    ro.on_warning = on_warning;
     install_handlers();
     int rc = 0;
     if (render) {

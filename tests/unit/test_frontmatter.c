@@ -405,10 +405,53 @@ test_frontmatter_api(void)
     CHECK_INT(vb_read_frontmatter(arena, NULL, "x", &meta, &diag), VB_E_INPUT);
 }
 
+/* Issue 8: a number and a date left blank until issuance, issuer_name, to_note, nonconforming. */
+static void
+test_issuance(void)
+{
+    static const struct {
+        const char *typed, *rest;
+        bool blank;
+    } nums[] = {
+        {"\"/KH-UBND\"", "/KH-UBND", true},   {"-BC/ĐU", "-BC/ĐU", true},
+        {"\"…/KH-UBND\"", "/KH-UBND", true},  {"___-BC/ĐU", "-BC/ĐU", true},
+        {"\" . . /KH-UBND\"", "/KH-UBND", true}, {"15/KH-UBND", "15/KH-UBND", false},
+        {"\"…\"", "…", false},                {"\"-\"", "-", false},
+    };
+    char buf[512];
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+        snprintf(buf, sizeof buf, "---\nissuer: A\nnumber: %s\nplace: B\ndate: 2026-04-06\n---\n", nums[i].typed);
+        CHECK_INT(SRC(buf), VB_OK);
+        CHECK_STR(model.meta.number.text, nums[i].rest);
+        CHECK_INT(model.meta.number_blank, nums[i].blank);
+    }
+    CHECK_INT(SRC("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2026-04\n---\n"), VB_OK);
+    CHECK_INT(model.meta.date.year, 2026);
+    CHECK_INT(model.meta.date.month, 4);
+    CHECK_INT(model.meta.date.day, 0);
+    CHECK_INT(SRC("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2026\n---\n"), VB_OK);
+    CHECK_INT(model.meta.date.year, 2026);
+    CHECK_INT(model.meta.date.month, 0);
+    CHECK_INT(model.meta.date.day, 0);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2026-13\n---\n", "frontmatter.date", 5, 7);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 2026-4\n---\n", "frontmatter.date", 5, 7);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 0000\n---\n", "frontmatter.date", 5, 7);
+    expect_error("---\nissuer: A\nnumber: 1\nplace: B\ndate: 26\n---\n", "frontmatter.date", 5, 7);
+    CHECK_INT(SRC("---\n" REQ "issuer_name: Ban Tổ chức Tỉnh ủy\nto_note: (sau đây gọi tắt là Sở)\n"
+                  "nonconforming: true\n---\n"),
+              VB_OK);
+    CHECK_STR(model.meta.issuer_name.text, "Ban Tổ chức Tỉnh ủy");
+    CHECK_STR(model.meta.to_note.text, "(sau đây gọi tắt là Sở)");
+    CHECK(model.meta.nonconforming);
+    CHECK_INT(model.meta.nonconforming_pos.line, 8);
+    expect_error("---\n" REQ "nonconforming: yes\n---\n", "frontmatter.type", 6, 16);
+}
+
 int
 main(void)
 {
     arena = vb_arena_new();
+    test_issuance();
     test_full();
     test_fields();
     test_errors();

@@ -185,7 +185,8 @@ test_party_profile(void)
     CHECK_INT(t->space_after, 12000);
     CHECK_INT(t->cols[0].x, 85039);
     CHECK_INT(t->cols[0].width, 467717);
-    CHECK_INT(t->cols[0].n, 7); /* kind, title, "-----", Kính gửi, căn cứ, the authority line (two forms) */
+    CHECK_INT(t->cols[0].n, 8); /* kind, title, "-----", Kính gửi, its note, căn cứ, the authority line (two forms) */
+    CHECK_STR(t->cols[0].items[4].text, "{to_note}");
     CHECK_INT(t->ncols, 1);
     CHECK_STR(t->cols[0].items[3].list, "to");
     CHECK_STR(t->cols[0].items[3].label, "Kính gửi: ");

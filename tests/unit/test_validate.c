@@ -264,6 +264,75 @@ test_order(void)
     CHECK_INT(vb_validate(NULL, party, &diag), VB_OK);
 }
 
+/* A sequence number left blank until issuance: the rest of the form is still checked. */
+static void
+test_blank_number(void)
+{
+    OK(party, "ĐẢNG ỦY XÃ", "-BC/ĐU", BC, NULL);
+    OK(party, "ĐẢNG ỦY XÃ", "…-BC/ĐU", BC, NULL);
+    OK(party, "ĐẢNG ỦY XÃ", "___-BC/ĐU", BC, NULL);
+    OK(party, "ĐẢNG ỦY XÃ", "  -BC/ĐU", BC, NULL);
+    OK(state, "ỦY BAN NHÂN DÂN TỈNH", "/QĐ-UBND", QD, NULL);
+    OK(state, "ỦY BAN NHÂN DÂN TỈNH", "…/QĐ-UBND", QD, NULL);
+    OK(state, "ỦY BAN NHÂN DÂN TỈNH", "/UBND-VP", NULL, NULL); /* công văn */
+    ERR(party, "ĐẢNG ỦY XÃ", "/BC-ĐU", BC, NULL, "number.form", 3, 9, "state form");
+    ERR(state, "ỦY BAN NHÂN DÂN TỈNH", "-QĐ/UBND", QD, NULL, "number.form", 3, 9, "starts with \"/\"");
+    ERR(party, "ĐẢNG ỦY XÃ", "-TB/ĐU", BC, NULL, "number.kind", 3, 9, NULL);
+    ERR(party, "ĐẢNG ỦY XÃ", "-BC/ĐUK", BC, NULL, "number.body", 3, 9, NULL);
+    ERR(state, "ỦY BAN NHÂN DÂN TỈNH", "/QĐ-UBNDX/", QD, NULL, "number.form", 3, 9, NULL);
+    ERR(party, "ĐẢNG ỦY XÃ", "…", BC, NULL, "number.form", 3, 9, NULL); /* nothing but the blank */
+}
+
+/* With nonconforming, every failure is handed to the callback and the checks go on. */
+static int nwarn;
+static char warn_ids[4][48];
+static int warn_lines[4];
+
+static void
+on_warn(const vb_diag_t *w, void *ctx)
+{
+    CHECK(ctx == &nwarn);
+    if (nwarn < 4) {
+        snprintf(warn_ids[nwarn], sizeof warn_ids[nwarn], "%s", w->id);
+        warn_lines[nwarn] = w->line;
+    }
+    nwarn++;
+}
+
+static void
+test_nonconforming(void)
+{
+    static const char src[] = "---\nissuer: ĐẢNG ỦY XÃ\nnumber: 5-TB/ĐUK\nplace: B\ndate: 2023-07-06\nkind: BÁO CÁO\n"
+                              "signer:\n  authority: TM. X\n---\nA\n# PHỤ LỤC I\n";
+    char *text;
+    size_t n;
+    vb_model_t m;
+    memset(&diag, 0, sizeof diag);
+    CHECK_INT(vb_text_prepare(arena, src, strlen(src), "v.md", &text, &n, &diag), VB_OK);
+    CHECK_INT(vb_read_source(arena, text, n, "v.md", &m, &diag), VB_OK);
+    /* off: the first rule is an error */
+    vb_validate_opts_t off = {false, on_warn, &nwarn};
+    nwarn = 0;
+    CHECK_INT(vb_validate_opts(&m, party, &off, &diag), VB_E_INPUT);
+    CHECK_STR(diag.id, "number.zero");
+    CHECK_INT(nwarn, 0);
+    /* on: zero, kind, body, signer, appendix, in that order, and no error */
+    vb_validate_opts_t on = {true, on_warn, &nwarn};
+    memset(&diag, 0, sizeof diag);
+    CHECK_INT(vb_validate_opts(&m, party, &on, &diag), VB_OK);
+    CHECK_INT(diag.code, VB_OK);
+    CHECK_INT(nwarn, 5);
+    CHECK_STR(warn_ids[0], "number.zero");
+    CHECK_STR(warn_ids[1], "number.kind");
+    CHECK_STR(warn_ids[2], "number.body");
+    CHECK_STR(warn_ids[3], "signer.form");
+    CHECK_INT(warn_lines[0], 3);
+    CHECK_INT(warn_lines[3], 8);
+    /* on without a callback: quiet, still no error */
+    vb_validate_opts_t quiet = {true, NULL, NULL};
+    CHECK_INT(vb_validate_opts(&m, party, &quiet, &diag), VB_OK);
+}
+
 int
 main(void)
 {
@@ -279,6 +348,8 @@ main(void)
         test_signer_form();
         test_appendix_numbering();
         test_order();
+        test_blank_number();
+        test_nonconforming();
     }
     vb_arena_free(arena);
     return check_done();
