@@ -449,6 +449,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     dl->info.profile = profile->name ? vb_arena_printf(lc.arena, "%s (%s)", profile->id, profile->name) : profile->id;
     dl->info.creator = opts && opts->creator ? opts->creator : "vanban " VB_VERSION_STRING;
     set_info_date(model, opts, &dl->info);
+    dl->info.duplex = lc.duplex;
     rc = vb_paginate(&lc, dl, d);
     vb_set_finish(&lc.set);
     return rc;

@@ -383,6 +383,8 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
     mix_cstr(&h, in->creator);
     mix_cstr(&h, in->keywords);
     mix_cstr(&h, in->profile);
+    if (in->duplex) /* mixed only when set: one-sided documents keep their /ID */
+        mix_cstr(&h, "duplex");
     const int date[] = {in->year, in->month, in->day, in->hour, in->minute, in->second, in->tz_minutes};
     for (size_t i = 0; i < sizeof date / sizeof date[0]; i++)
         mix(&h, (uint64_t)(int64_t)date[i]);
@@ -518,6 +520,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
     for (int p = 0; p < dl->npages; p++)
         if ((vs = draw_page(&b, &dl->pages[p])) != VB_OK)
             goto done;
+    if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
+        goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK)
         goto done;
