@@ -8,7 +8,8 @@ PKGS=(build-essential cmake pkg-config
       libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libcsv-dev libjansson-dev
       libssl-dev libcairo2-dev fonts-liberation2
       fonts-liberation poppler-utils mupdf-tools qpdf python3 valgrind time
-      clang libclang-rt-14-dev)  # clang: the libFuzzer harnesses (tests/fuzz)
+      clang libclang-rt-14-dev   # clang: the libFuzzer harnesses (tests/fuzz)
+      nodejs libjs-pdf)          # pdf.js, Firefox's PDF engine, run by node: tests/test_pdfjs.py
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -95,6 +95,7 @@ typedef struct vb_dinfo {
     int year, month, day, hour, minute, second; /* creation date, local; year 0: none (/CreationDate left out) */
     int tz_minutes;       /* offset from UTC, e.g. +420 */
     bool keep_hinting;    /* keep TrueType hinting in the embedded fonts */
+    bool duplex;          /* laid out for two-sided printing: /ViewerPreferences /Duplex */
 } vb_dinfo_t;
 
 typedef struct vb_dlist {

@@ -504,6 +504,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
             dl->info.doc_date = m->date.month ? vb_arena_printf(lc.arena, "%04d-%02d", m->date.year, m->date.month)
                                               : vb_arena_printf(lc.arena, "%04d", m->date.year);
     }
+    dl->info.duplex = lc.duplex;
     rc = vb_paginate(&lc, dl, d);
     vb_set_finish(&lc.set);
     return rc;

@@ -63,6 +63,7 @@ typedef struct placed_image {
 
 typedef struct builder {
     const vb_dlist_t *dl;
+    const vb_fontset_t *fontset;
     HPDF_Doc pdf;
     errctx_t err;
     vb_pdf_fonts_t *fonts;
@@ -117,6 +118,136 @@ image_object(builder_t *b, const vb_image_t *im, HPDF_Image *out)
     return VB_OK;
 }
 
+/*
+ * Text order for a second reader. pdf.js (Firefox's PDF engine) builds its
+ * text layer glyph by glyph in content order, across BT/ET, comparing each
+ * glyph with where the last one ended: a move back to the left by more than
+ * 0.2 em while the baseline moves by at most half the font size ends the
+ * item with nothing after it, neither a space nor a line end (it takes the
+ * move for an overprint on the same line). A copy then runs the two words
+ * together. That happens when a line follows, on nearly the same baseline,
+ * a line further right: the second line of a head cell spanning two rows,
+ * centred so it sits 4 pt below the next row's first line, then that row's
+ * first cell ("Ghi chú" + "Năm 2020" gave "chúNăm"). Poppler is not
+ * affected. So a page's runs are drawn in display-list order except that
+ * such a run is drawn just before the run it would join: the reader then
+ * meets a move forward on that line (a space) and a line end after it.
+ * Only the order of the text runs among themselves changes; rules and
+ * images keep their places, and what is drawn looks the same.
+ */
+typedef struct run_span {
+    vb_len_t x0, y0;   /* origin of the first glyph a reader compares (not a space) */
+    vb_len_t x1, y1;   /* the pen after the last such glyph with an advance */
+    vb_len_t size;
+    bool text;         /* false: nothing but spaces (never compared) */
+} run_span_t;
+
+/* True when the cluster text is only white space (a reader skips such glyphs). */
+static bool
+all_space(const char *t, size_t n)
+{
+    for (size_t o = 0; o < n;) {
+        uint32_t cp;
+        int l = vb_utf8_decode(t + o, n - o, &cp);
+        if (l <= 0)
+            return false;
+        o += (size_t)l;
+        if (!(cp == 0x20 || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+              cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF))
+            return false;
+    }
+    return true;
+}
+
+static run_span_t
+span_of(const builder_t *b, const vb_drun_t *r)
+{
+    run_span_t sp = {0, 0, 0, 0, r->size, false};
+    const vb_font_t *font = b->fontset ? vb_fontset_face(b->fontset, (vb_face_t)r->face) : NULL;
+    const vb_font_info_t *fi = font ? vb_font_info(font) : NULL;
+    bool space = false;
+    for (int i = 0; i < r->n; i++) {
+        const vb_dglyph_t *g = &r->glyphs[i];
+        if (g->text_len > 0) /* a cluster's first glyph: its text decides for the glyphs after it */
+            space = r->text && (size_t)g->text_off + g->text_len <= r->text_len &&
+                    all_space(r->text + g->text_off, g->text_len);
+        if (space)
+            continue;
+        if (!sp.text) {
+            sp.x0 = sp.x1 = g->x;
+            sp.y0 = sp.y1 = g->y;
+            sp.text = true;
+        }
+        int adv = fi && fi->upem > 0 && g->gid < fi->num_glyphs ? vb_font_glyph_advance(font, g->gid) : 0;
+        if (adv > 0) {
+            sp.x1 = g->x + (vb_len_t)((int64_t)adv * r->size / fi->upem);
+            sp.y1 = g->y;
+        }
+    }
+    return sp;
+}
+
+/*
+ * Would a reader join b's first glyph to a's last with nothing between? With
+ * margins around pdf.js's thresholds (0.2 em back, half the size up or down),
+ * so readers that round differently agree.
+ */
+static bool
+joins_back(const run_span_t *a, const run_span_t *b)
+{
+    if (!a->text || !b->text)
+        return false;
+    int64_t dy = (int64_t)b->y0 - a->y1;
+    if (dy < 0)
+        dy = -dy;
+    return (int64_t)b->x0 < (int64_t)a->x1 - a->size / 10 && dy * 10 <= (int64_t)a->size * 6;
+}
+
+/*
+ * The order to draw the page's text runs in (indexes into pg->items), in
+ * order[0..n): display-list order, with a run that would join back to the
+ * one before it moved in front of that run when that joins nothing.
+ */
+static vb_status_t
+text_order(const builder_t *b, const vb_dpage_t *pg, int **order_out, int *n_out)
+{
+    *order_out = NULL;
+    *n_out = 0;
+    int nruns = 0;
+    for (int i = 0; i < pg->n; i++)
+        nruns += pg->items[i].kind == VB_DITEM_RUN;
+    if (nruns == 0)
+        return VB_OK;
+    int *order = malloc(sizeof *order * (size_t)nruns);
+    run_span_t *span = malloc(sizeof *span * (size_t)nruns); /* span[k]: of order[k] */
+    if (!order || !span) {
+        free(order);
+        free(span);
+        return vb_diag_nomem(b->d);
+    }
+    int n = 0;
+    for (int i = 0; i < pg->n; i++) {
+        if (pg->items[i].kind != VB_DITEM_RUN)
+            continue;
+        run_span_t s = span_of(b, &pg->items[i].u.run);
+        int at = n;
+        if (n > 0 && joins_back(&span[n - 1], &s) && !joins_back(&s, &span[n - 1]) &&
+            (n < 2 || !joins_back(&span[n - 2], &s)))
+            at = n - 1;
+        memmove(order + at + 1, order + at, sizeof *order * (size_t)(n - at));
+        memmove(span + at + 1, span + at, sizeof *span * (size_t)(n - at));
+        order[at] = i;
+        span[at] = s;
+        n++;
+    }
+    free(span);
+    *order_out = order;
+    *n_out = n;
+    return VB_OK;
+}
+
+static vb_status_t draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order, int nrun);
+
 static vb_status_t
 draw_page(builder_t *b, const vb_dpage_t *pg)
 {
@@ -129,12 +260,30 @@ draw_page(builder_t *b, const vb_dpage_t *pg)
     if (st != HPDF_OK)
         return fail(b, st, "setting the page size");
 
+    int *order = NULL, nrun = 0;
+    vb_status_t vs = text_order(b, pg, &order, &nrun);
+    if (vs != VB_OK)
+        return vs;
+    vs = draw_items(b, pg, page, order, nrun);
+    free(order);
+    return vs;
+}
+
+/* Draws the page's items in order, the text runs in the order text_order chose. */
+static vb_status_t
+draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order, int nrun)
+{
+    HPDF_STATUS st;
+    int next_run = 0;
     vb_len_t line_width = -1; /* not yet set on this page */
     for (int i = 0; i < pg->n; i++) {
         const vb_ditem_t *it = &pg->items[i];
         switch (it->kind) {
         case VB_DITEM_RUN: {
-            vb_status_t vs = vb_pdf_fonts_draw_run(b->fonts, page, pg->height, &it->u.run, b->d);
+            if (next_run >= nrun)
+                return vb_diag_set(b->d, VB_E_PDF, "pdf.item", NULL, 0, 0, "The text runs of a page were miscounted.");
+            const vb_ditem_t *rit = &pg->items[order[next_run++]];
+            vb_status_t vs = vb_pdf_fonts_draw_run(b->fonts, page, pg->height, &rit->u.run, b->d);
             if (vs != VB_OK)
                 return vs;
             break;
@@ -394,6 +543,8 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
     mix_cstr(&h, in->creator);
     mix_cstr(&h, in->keywords);
     mix_cstr(&h, in->profile);
+    if (in->duplex) /* mixed only when set: one-sided documents keep their /ID */
+        mix_cstr(&h, "duplex");
     const int date[] = {in->year, in->month, in->day, in->hour, in->minute, in->second, in->tz_minutes};
     for (size_t i = 0; i < sizeof date / sizeof date[0]; i++)
         mix(&h, (uint64_t)(int64_t)date[i]);
@@ -503,7 +654,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
     if (dl->npages <= 0)
         return vb_diag_set(d, VB_E_PDF, "pdf.nopages", NULL, 0, 0, "The document has no pages.");
 
-    builder_t b = {.dl = dl, .d = d};
+    builder_t b = {.dl = dl, .fontset = fonts, .d = d};
     vb_arena_t *arena = vb_arena_new();
     if (!arena)
         return vb_diag_nomem(d);
@@ -529,6 +680,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
     for (int p = 0; p < dl->npages; p++)
         if ((vs = draw_page(&b, &dl->pages[p])) != VB_OK)
             goto done;
+    if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
+        goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK)
         goto done;

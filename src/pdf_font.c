@@ -806,3 +806,22 @@ vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d)
         return vb_pdf_haru_fail(pdf, st, "setting a page label prefix", d);
     return VB_OK;
 }
+
+vb_status_t
+vb_pdf_set_duplex(HPDF_Doc pdf, vb_diag_t *d)
+{
+    HPDF_Dict vp = HPDF_Dict_GetItem(pdf->catalog, "ViewerPreferences", HPDF_OCLASS_DICT);
+    HPDF_STATUS st = HPDF_OK;
+    if (!vp) {
+        vp = HPDF_Dict_New(pdf->mmgr);
+        if (!vp)
+            return vb_pdf_haru_fail(pdf, HPDF_FAILD_TO_ALLOC_MEM, "setting the duplex preference", d);
+        st = HPDF_Dict_Add(pdf->catalog, "ViewerPreferences", vp); /* frees vp on failure */
+    }
+    /* flip on the long edge: portrait pages turned like a book's */
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddName(vp, "Duplex", "DuplexFlipLongEdge");
+    if (st != HPDF_OK)
+        return vb_pdf_haru_fail(pdf, st, "setting the duplex preference", d);
+    return VB_OK;
+}

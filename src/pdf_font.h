@@ -59,6 +59,11 @@ vb_status_t vb_pdf_compress_image(HPDF_Doc pdf, HPDF_Image img, vb_diag_t *d);
 /* Adds a text entry of our own to the Info dictionary (UTF-16), after a standard entry was set. */
 vb_status_t vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d);
 vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d);
+/*
+ * Adds /Duplex /DuplexFlipLongEdge to the catalog's /ViewerPreferences (made
+ * when absent): libharu 2.3.0's HPDF_SetViewerPreference knows no /Duplex.
+ */
+vb_status_t vb_pdf_set_duplex(HPDF_Doc pdf, vb_diag_t *d);
 
 /*
  * Turns a libharu failure into a diagnostic: VB_E_NOMEM when libharu ran out

@@ -22,7 +22,9 @@ catalogue. For each entry:
     peak RSS comes from wait4 and counts the pages the child shared with
     this script before exec, so it is an upper bound.
 Interrupt entries send SIGINT or SIGTERM to a render of a long generated
-document, either early (while it lays out) or while its temporary file
+document, either early (while it lays out: as soon as /proc/PID/status shows
+the CLI's handler installed, then frozen with SIGSTOP so "no temporary file
+yet" is exact; never after a guessed delay) or while its temporary file
 exists (caught by polling, then frozen with SIGSTOP so the check is exact):
 the CLI's handler must remove the temporary file and exit 128 + the signal,
 and an earlier output must stay unchanged.
@@ -344,6 +346,45 @@ def temp_files(outdir, out_base):
         return []
 
 
+def sig_caught(pid, sig):
+    """True when the process has a handler for sig (the SigCgt mask of /proc/PID/status); None when the
+    status cannot be read (the process is gone)."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    except OSError:
+        return None
+    raise RuntimeError("/proc/%d/status has no SigCgt line: this test needs Linux's /proc" % pid)
+
+
+def wait_handler(p, sig, timeout):
+    """Waits until the running child p has installed its handler for sig: a state, not a guess at a delay.
+    False when p ended or the time ran out first. Popen returns after the exec, so the mask read is the
+    CLI's own, not this script's (which catches SIGINT) inherited across the fork."""
+    t0 = time.monotonic()
+    while p.poll() is None and time.monotonic() - t0 < timeout:
+        if sig_caught(p.pid, sig):
+            return True
+        time.sleep(0.0005)
+    return False
+
+
+def wait_stopped(p, timeout):
+    """Waits until the child p is stopped (state T in /proc/PID/stat) after a SIGSTOP."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        try:
+            with open("/proc/%d/stat" % p.pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("T", "t"):
+                    return True
+        except OSError:
+            return False
+        time.sleep(0.0005)
+    return False
+
+
 def interrupt_once(cli, entry, d, src, out, env, asan):
     """One render, interrupted as the entry says. Returns (caught, rc, stderr): caught is False when the
     render ended before the moment the entry asks for, so the try proves nothing."""
@@ -362,19 +403,23 @@ def interrupt_once(cli, entry, d, src, out, env, asan):
         t0 = time.monotonic()
         try:
             if spec["when"] == "early":
-                # while it reads and lays out: long before the PDF is written
-                time.sleep(spec.get("after_s", 0.05))
-                if p.poll() is None and not temp_files(outdir, base):
-                    p.send_signal(sig)
-                    caught = True
+                # while it reads and lays out, long before the PDF is written: as soon as the kernel shows the
+                # handler installed (main installs it first thing), frozen so that "no temporary file yet" is
+                # a fact when the signal is sent
+                if wait_handler(p, sig, TIME_S * (3 if asan else 1)):
+                    p.send_signal(signal.SIGSTOP)
+                    if wait_stopped(p, TIME_S) and not temp_files(outdir, base):
+                        p.send_signal(sig)
+                        caught = True
+                    p.send_signal(signal.SIGCONT)
             else:
                 while p.poll() is None and time.monotonic() - t0 < TIME_S * (3 if asan else 1):
                     names = temp_files(outdir, base)
                     if names:
-                        # frozen, the file's presence is a fact: it is renamed only after we resume, and the
-                        # pending signal is handled first
+                        # frozen (seen stopped in /proc, not merely sent SIGSTOP), the file's presence is a fact:
+                        # it is renamed only after we resume, and the pending signal is handled first
                         p.send_signal(signal.SIGSTOP)
-                        if os.path.exists(os.path.join(outdir, names[0])):
+                        if wait_stopped(p, TIME_S) and os.path.exists(os.path.join(outdir, names[0])):
                             p.send_signal(sig)
                             caught = True
                         p.send_signal(signal.SIGCONT)

@@ -243,6 +243,8 @@ source_date_epoch(int64_t *out)
 int
 main(int argc, char **argv)
 {
+    /* first: a signal that comes at any later moment finds the handler (and SIGXFSZ ignored) */
+    install_handlers();
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL;
     bool greedy = false;
@@ -340,7 +342,6 @@ main(int argc, char **argv)
     ro.on_tempfile = on_tempfile;
     ro.allow_nonconforming = nonconforming;
     ro.on_warning = on_warning;
-    install_handlers();
     int rc = 0;
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);
