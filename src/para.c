@@ -336,6 +336,27 @@ split_word(vb_arena_t *a, build_t *b, const seg_t *s, int seg, int g0, int g1, v
     return push_item(a, b, box, src);
 }
 
+/* Gaps between letters inside glyphs [g0, g1) of a segment: cluster boundaries, not marks on their base. */
+static int
+letter_gaps(const seg_t *s, int g0, int g1)
+{
+    int n = 0;
+    for (int g = g0 + 1; g < g1; g++)
+        if (s->sh.glyphs[g].cluster != s->sh.glyphs[g - 1].cluster)
+            n++;
+    return n;
+}
+
+/* The most letter-space between two letters (millipoints), 0 when the profile allows none. */
+static vb_len_t
+letter_space_max(const vb_setctx_t *ctx, const vb_style_t *st)
+{
+    if (!ctx->brk || ctx->brk->letter_space <= 0 || ctx->brk->space_stretch <= 0 ||
+        ctx->brk->letter_space_above <= 1000)
+        return 0;
+    return (vb_len_t)((int64_t)st->size * ctx->brk->letter_space / 1000);
+}
+
 /* Builds the items of the paragraph from its shaped segments. */
 static vb_status_t
 build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_box, build_t *b, vb_diag_t *d)
@@ -369,6 +390,8 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
                 continue;
             }
             vb_lbitem_t it = {.type = sp ? VB_LB_GLUE : VB_LB_BOX, .width = (vb_len_t)w};
+            if (!sp && !ragged)
+                it.stretch = letter_space_max(ctx, st) * letter_gaps(s, g, h);
             if (sp && !ragged) {
                 it.stretch = (vb_len_t)(w * ctx->brk->space_stretch / 1000);
                 it.shrink = (vb_len_t)(w * ctx->brk->space_shrink / 1000);
@@ -520,8 +543,32 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
      */
     bool justify = st->align == VB_ALIGN_JUSTIFY &&
                    ((excess > 0 && stretch > 0 && !fil && !last) || (excess < 0 && shrink > 0));
-    int64_t pool = excess > 0 ? stretch : shrink, given = 0;
     int64_t grid = st->size >= 1000 ? st->size / 1000 : 1;
+    /*
+     * Letter spacing, the last resort (microtype's way): what would stretch
+     * the spaces beyond the profile's letter_space_above goes between the
+     * letters of the line's words, the same amount at every gap, in whole
+     * 1/1000 em and at most letter_space; the spaces take the rest. The
+     * breaker counted the same (the boxes' stretch), so this line was chosen
+     * knowing it.
+     */
+    int64_t track = 0;
+    vb_len_t ls_max = letter_space_max(ctx, st);
+    if (justify && excess > 0 && ls_max > 0) {
+        int64_t room = stretch * (ctx->brk->letter_space_above - 1000) / ctx->brk->space_stretch;
+        int64_t gaps = 0;
+        for (int k = start; k < end; k++)
+            if (b->items.v[k].type == VB_LB_BOX && b->srcs.v[k].seg >= 0)
+                gaps += letter_gaps(&b->segs.v[b->srcs.v[k].seg], b->srcs.v[k].g0, b->srcs.v[k].g1);
+        if (gaps > 0 && excess > room) {
+            track = (excess - room) / gaps;
+            if (track > ls_max)
+                track = ls_max;
+            track -= track % grid;
+            excess -= track * gaps;
+        }
+    }
+    int64_t pool = excess > 0 ? stretch : shrink, given = 0;
     int last_glue = -1;
     for (int k = start; k < end; k++)
         if (b->items.v[k].type == VB_LB_GLUE && (excess > 0 ? b->items.v[k].stretch : b->items.v[k].shrink) > 0)
@@ -567,6 +614,10 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
             int64_t gx = x;
             for (int g = src->g0; g < src->g1; g++) {
                 const vb_glyph_t *sg = &s->sh.glyphs[g];
+                if (track && it->type == VB_LB_BOX && g > src->g0 && sg->cluster != s->sh.glyphs[g - 1].cluster) {
+                    gx += track;
+                    adv += track;
+                }
                 pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset};
                 if (VB_PUSH(sa, gl, p))
                     return vb_diag_nomem(d);
@@ -638,6 +689,9 @@ break_lines(vb_setctx_t *ctx, const build_t *b, vb_len_t w0, vb_len_t w1, bool g
         p.loose_demerits = ctx->brk->loose_demerits;
         if (ctx->brk->loose_ratio > 0)
             p.loose_ratio = ctx->brk->loose_ratio;
+        if (ctx->brk->letter_space > 0 && ctx->brk->space_stretch > 0 && ctx->brk->letter_space_above > 1000)
+            p.box_stretch_above =
+                (int32_t)((int64_t)(ctx->brk->letter_space_above - 1000) * 1000 / ctx->brk->space_stretch);
     }
     return vb_linebreak(b->items.v, b->items.n, &p, scratch(ctx), brk, nbrk, d);
 }

@@ -95,7 +95,8 @@ static const char *const PADDING_KEYS[] = {"x", "top", "bottom", NULL};
 static const char *const PAGENUM_KEYS[] = {"first", "format", "ink_top", NULL};
 static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "tolerance", "line_penalty",
                                          "fitness_demerits", "loose_demerits", "loose_ratio", "algorithm",
-                                         "orphans", "widows", "closing_keep", NULL};
+                                         "orphans", "widows", "closing_keep", "letter_space",
+                                         "letter_space_above", NULL};
 static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", "numbering", "auto_landscape",
                                             "header",   "title",                NULL};
 static const char *const VALIDATION_KEYS[] = {"number", "signer_forms", "kinds", "bodies", NULL};
@@ -1147,6 +1148,8 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
     b->loose_demerits = 0;
     b->loose_ratio = 1000;
     b->greedy = false;
+    b->letter_space = 0;
+    b->letter_space_above = 1400;
     b->orphans = 2;
     b->widows = 2;
     b->closing_keep = 2;
@@ -1163,6 +1166,8 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
         (st = get_int(c, m, w, "fitness_demerits", false, 0, 100000000, &b->fitness_demerits)) != VB_OK ||
         (st = get_int(c, m, w, "loose_demerits", false, 0, 100000000, &b->loose_demerits)) != VB_OK ||
         (st = get_milli(c, m, w, "loose_ratio", 0, 1000000, &b->loose_ratio)) != VB_OK ||
+        (st = get_milli(c, m, w, "letter_space", 0, 100, &b->letter_space)) != VB_OK ||
+        (st = get_milli(c, m, w, "letter_space_above", 1000, 10000, &b->letter_space_above)) != VB_OK ||
         (st = get_int_i(c, m, w, "orphans", 1, 100, &b->orphans)) != VB_OK ||
         (st = get_int_i(c, m, w, "widows", 1, 100, &b->widows)) != VB_OK ||
         (st = get_int_i(c, m, w, "closing_keep", 0, 100, &b->closing_keep)) != VB_OK ||

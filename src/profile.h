@@ -139,6 +139,8 @@ typedef struct vb_pbreak {
     int32_t loose_demerits;
     int32_t loose_ratio;    /* thousandths */
     bool greedy;            /* the greedy breaker instead of total fit */
+    int32_t letter_space;   /* most letter-space added between two glyphs of a word, thousandths of an em (0: none) */
+    int32_t letter_space_above; /* ... used only for what would stretch spaces beyond this, thousandths of natural */
     /* page breaking */
     int orphans;            /* lines of a paragraph at the foot of a page */
     int widows;             /* lines at the head of a page */

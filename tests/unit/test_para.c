@@ -451,6 +451,102 @@ test_hard_breaks(const vb_fontset_t *fs, vb_arena_t *a)
     }
 }
 
+/*
+ * Letter spacing, the last resort: the seed's hardest paragraph start (long
+ * numbers that never break) set at the seed's 155 mm measure. Without
+ * letter-space its first line has spaces at 174 % of natural; with the
+ * profile's 0.03 em at most, above 135 %, no space is wider than 140 %,
+ * every line but the last still ends exactly at the measure, the text is
+ * unchanged, and inside a word no two letters are further apart than their
+ * advance plus 0.03 em (read from the same word set without letter-space).
+ */
+static vb_len_t
+widest_space(const vb_lines_t *ls, int32_t *worst_ratio_milli)
+{
+    vb_len_t widest = 0;
+    int32_t worst = 0;
+    for (int i = 0; i + 1 < ls->n; i++) {
+        const vb_line_t *ln = &ls->v[i];
+        int64_t gaps = 0, nsp = 0;
+        for (int r = 0; r < ln->nruns; r++) {
+            const vb_drun_t *run = &ln->runs[r];
+            for (int g = 0; g + 1 < run->n; g++)
+                if (run->glyphs[g].text_len == 1 && run->text[run->glyphs[g].text_off] == ' ') {
+                    vb_len_t w = run->glyphs[g + 1].x - run->glyphs[g].x;
+                    gaps += w;
+                    nsp++;
+                    if (w > widest)
+                        widest = w;
+                }
+        }
+        /* the natural space of Liberation Serif is 0.25 em: 3.5 pt at 14 pt */
+        int32_t ratio = nsp ? (int32_t)(gaps * 1000 / (nsp * VB_PT(3.5))) : 0;
+        if (ratio > worst)
+            worst = ratio;
+    }
+    *worst_ratio_milli = worst;
+    return widest;
+}
+
+static void
+test_letter_space(const vb_fontset_t *fs, vb_arena_t *a)
+{
+    const char *t = "Thá»±" "c hiá»n Chá» thá» sá» 10-CT/TW cá»§" "a Ban "
+                    "BÃ­ thÆ°, Káº¿t luáº­n sá» 18-KL/TW";
+    vb_style_t st = body_style();
+    vb_pbreak_t plain = profile_brk, tracked = profile_brk;
+    plain.loose_demerits = tracked.loose_demerits = 50000;
+    plain.loose_ratio = tracked.loose_ratio = 300;
+    plain.space_shrink = tracked.space_shrink = 330;
+    tracked.letter_space = 30;
+    tracked.letter_space_above = 1350;
+    vb_len_t w = VB_MM(155);
+    vb_lines_t l0, l1;
+    vb_span_t sp = {t, strlen(t), 0};
+    vb_inline_t in = {&sp, 1};
+    vb_diag_t d = {0};
+    vb_setctx_t c0 = {.fonts = fs, .arena = a, .brk = &plain};
+    vb_setctx_t c1 = {.fonts = fs, .arena = a, .brk = &tracked};
+    /* the line alone cannot be the paragraph's last: a second, forced-ragged line follows */
+    char buf[1024], b0[1024], b1[1024];
+    snprintf(buf, sizeof buf, "%s ngÃ y 22/9/2017 cá»§" "a Ban BÃ­ thÆ° khÃ³" "a XII", t);
+    sp.text = buf;
+    sp.len = strlen(buf);
+    st.indent = VB_MM(10);
+    CHECK(vb_set_text(&c0, &in, &st, w, &l0, &d) == VB_OK);
+    CHECK(vb_set_text(&c1, &in, &st, w, &l1, &d) == VB_OK);
+    vb_set_finish(&c0);
+    vb_set_finish(&c1);
+    if (l0.n < 2 || l1.n != l0.n)
+        return;
+    CHECK_STR(line_text(&l1.v[0], b1, sizeof b1), line_text(&l0.v[0], b0, sizeof b0));
+    int32_t r0, r1;
+    widest_space(&l0, &r0);
+    widest_space(&l1, &r1);
+    printf("letter-space: first line \"%s\": spaces at %d/1000 of natural without, %d/1000 with\n", b1, r0, r1);
+    CHECK(r0 > 1500);
+    CHECK(r1 <= 1400);
+    for (int i = 0; i + 1 < l1.n; i++)
+        CHECK(l1.v[i].justified && l1.v[i].x1 == w);
+    /* inside a word: each letter moved by the same amount, at most 0.03 em, against the plain setting */
+    const vb_drun_t *p0 = &l0.v[0].runs[0], *p1 = &l1.v[0].runs[0];
+    CHECK_INT(p1->n, p0->n);
+    int moved = 0, bad = 0;
+    for (int g = 1; g < p0->n && g < p1->n; g++) {
+        bool space = p0->glyphs[g - 1].text_len == 1 && p0->text[p0->glyphs[g - 1].text_off] == ' ';
+        bool next_space = p0->glyphs[g].text_len == 1 && p0->text[p0->glyphs[g].text_off] == ' ';
+        if (space || next_space || p0->glyphs[g].text_len == 0)
+            continue;
+        vb_len_t extra = (p1->glyphs[g].x - p1->glyphs[g - 1].x) - (p0->glyphs[g].x - p0->glyphs[g - 1].x);
+        if (extra > 0)
+            moved++;
+        if (extra < 0 || extra > st.size * 30 / 1000)
+            bad++;
+    }
+    CHECK(moved > 20);
+    CHECK_INT(bad, 0);
+}
+
 int
 main(void)
 {
@@ -467,6 +563,7 @@ main(void)
     test_short_and_overfull(fs, a);
     test_balanced_title(fs, a);
     test_hard_breaks(fs, a);
+    test_letter_space(fs, a);
     vb_arena_free(a);
     vb_fontset_free(fs);
     return check_done();
