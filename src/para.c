@@ -1026,7 +1026,10 @@ vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_
                 b.items.v[k + 1].type != VB_LB_BOX)
                 continue;
             /* between names only: "NHIỆM KỲ 2026 - 2028" is a range, not two bodies */
-            uint32_t before = k >= 3 ? box_char(&b, k - 3, true) : 0, after = box_char(&b, k + 1, false);
+            int pb = k - 2;
+            while (pb >= 0 && b.items.v[pb].type != VB_LB_BOX)
+                pb--;
+            uint32_t before = pb >= 0 ? box_char(&b, pb, true) : 0, after = box_char(&b, k + 1, false);
             if ((before >= '0' && before <= '9') || (after >= '0' && after <= '9'))
                 continue;
             b.items.v[k] = (vb_lbitem_t){.type = VB_LB_PENALTY, .penalty = -VB_LB_INF};
