@@ -29,6 +29,19 @@
  * absorbs any shortfall, so such a line (the last one of a paragraph) has
  * r = 0. Sums are int64; r, badness and demerits are doubles.
  *
+ * Letter spacing. A box may carry a stretch: the letter-space its glyphs
+ * may take (the caller's choice, e.g. 0.03 em between two letters). It is
+ * a last resort, as in microtype: a line uses it only for the part of its
+ * shortfall that would stretch its glue beyond box_stretch_above. For the
+ * breaker, a line whose boxes can take all of that part has the ratio
+ * box_stretch_above (its spaces end exactly there); a line they cannot
+ * bring down to it keeps its ratio as if boxes did not stretch, so that
+ * letter spacing never makes a hopelessly loose line look acceptable (on
+ * the seed report, discounting such lines by the letter-space they do get
+ * moved the loosest line from one paragraph to another and raised the
+ * maximum). The caller sets the line with whatever letter-space helps.
+ * Lines within the threshold are measured exactly as without it.
+ *
  * Cost of a line. Badness is 100 |r|^3, capped at 10000 ("infinitely bad",
  * also for a short line with nothing to stretch). A line is feasible when
  * -1 <= r <= tolerance. Its demerits are (line_penalty + badness)^2, plus
@@ -111,8 +124,9 @@ typedef struct ctx {
     const vb_lbitem_t *items;
     int n;
     const vb_lbparams_t *p;
-    /* prefix sums over items[0..i): widths of boxes and glue, finite stretch, shrink, fil glue count */
-    int64_t *sw, *sy, *sz, *sfil;
+    /* prefix sums over items[0..i): widths of boxes and glue, finite stretch, shrink, fil glue count,
+       box (letter-space) stretch */
+    int64_t *sw, *sy, *sz, *sfil, *sb;
     node_t *nodes;
     size_t nnodes, cap;
     int head;   /* first active node, -1 when none */
@@ -121,7 +135,7 @@ typedef struct ctx {
 } ctx_t;
 
 typedef struct line {
-    int64_t w, y, z, fil;
+    int64_t w, y, z, fil, b;
 } line_t;
 
 static bool
@@ -165,6 +179,7 @@ line_measure(const ctx_t *c, int start, int b)
     l.y = c->sy[b] - c->sy[start];
     l.z = c->sz[b] - c->sz[start];
     l.fil = c->sfil[b] - c->sfil[start];
+    l.b = c->sb[b] - c->sb[start];
     if (c->items[b].type == VB_LB_PENALTY)
         l.w += c->items[b].width;
     return l;
@@ -182,14 +197,26 @@ overfull(const line_t *l, int64_t L)
     return l->w - l->z > L;
 }
 
-/* The adjustment ratio r (infinite when there is nothing to stretch or shrink). */
+/*
+ * The adjustment ratio r of the line's glue (infinite when there is nothing
+ * to stretch or shrink). A short line whose glue would stretch beyond the
+ * box-stretch threshold but whose boxes can take all of the rest (letter
+ * spacing) has r = the threshold; a line they cannot bring down to it is
+ * measured as if they did not stretch at all (see "Letter spacing" above).
+ */
 static double
-adjustment_ratio(const line_t *l, int64_t L)
+adjustment_ratio(const ctx_t *c, const line_t *l, int64_t L)
 {
     if (l->w < L) {
         if (l->fil > 0)
             return 0.0;
-        return l->y > 0 ? (double)(L - l->w) / (double)l->y : INFINITY;
+        if (l->y <= 0)
+            return INFINITY;
+        double excess = (double)(L - l->w);
+        double above = (double)c->p->box_stretch_above / 1000.0;
+        if (c->p->box_stretch_above > 0 && excess > above * (double)l->y && excess - above * (double)l->y <= (double)l->b)
+            return above;
+        return excess / (double)l->y;
     }
     if (l->w > L)
         return l->z > 0 ? (double)(L - l->w) / (double)l->z : -INFINITY;
@@ -381,7 +408,7 @@ try_break(ctx_t *c, int b, double tolerance, bool final)
         if (b >= a->start) {
             int64_t L = measure_of(p, a->cls);
             line_t l = line_measure(c, a->start, b);
-            double r = adjustment_ratio(&l, L);
+            double r = adjustment_ratio(c, &l, L);
             if (overfull(&l, L)) {
                 deactivate = true;
                 if (last_resort < 0 || a->pos > c->nodes[last_resort].pos ||
@@ -521,7 +548,7 @@ greedy(ctx_t *c, vb_arena_t *arena, vb_lbbreak_t **out, int *nout, vb_diag_t *d)
         int at = fits ? b : (last_fit >= 0 ? last_fit : b);
         line_t la = line_measure(c, start, at);
         bool over = overfull(&la, L);
-        double r = adjustment_ratio(&la, L);
+        double r = adjustment_ratio(c, &la, L);
         if (at == c->n - 1 && r > 0.0)
             r = 0.0; /* the last line keeps its natural width */
         if (ntmp == cap) {
@@ -565,6 +592,7 @@ vb_lbparams_default(vb_lbparams_t *p)
     p->fitness_demerits = 3000;
     p->loose_demerits = 0;
     p->loose_ratio = 1000;
+    p->box_stretch_above = 0;
 }
 
 /* Checks the arguments; the items must end with a forced break, glue may not have negative stretch or shrink. */
@@ -577,7 +605,8 @@ check_args(const vb_lbitem_t *items, int n, const vb_lbparams_t *p, vb_diag_t *d
                            "The line breaker was called without items, widths or a known algorithm.");
     for (int i = 0; i < n; i++) {
         const vb_lbitem_t *it = &items[i];
-        if (it->type > VB_LB_PENALTY || (it->type == VB_LB_GLUE && (it->stretch < 0 || it->shrink < 0)))
+        if (it->type > VB_LB_PENALTY || (it->type == VB_LB_GLUE && (it->stretch < 0 || it->shrink < 0)) ||
+            (it->type == VB_LB_BOX && it->stretch < 0))
             return vb_diag_set(d, VB_E_USAGE, "linebreak.item", NULL, 0, 0,
                                "Item %d given to the line breaker is malformed.", i);
     }
@@ -603,20 +632,22 @@ vb_linebreak(const vb_lbitem_t *items, int n, const vb_lbparams_t *p, vb_arena_t
     c.n = n;
     c.p = p;
     c.head = -1;
-    int64_t *sums = malloc(4 * ((size_t)n + 1) * sizeof(int64_t));
+    int64_t *sums = malloc(5 * ((size_t)n + 1) * sizeof(int64_t));
     if (!sums)
         return vb_diag_nomem(d);
     c.sw = sums;
     c.sy = sums + (n + 1);
     c.sz = sums + 2 * ((size_t)n + 1);
     c.sfil = sums + 3 * ((size_t)n + 1);
-    c.sw[0] = c.sy[0] = c.sz[0] = c.sfil[0] = 0;
+    c.sb = sums + 4 * ((size_t)n + 1);
+    c.sw[0] = c.sy[0] = c.sz[0] = c.sfil[0] = c.sb[0] = 0;
     for (int i = 0; i < n; i++) {
         const vb_lbitem_t *it = &items[i];
         c.sw[i + 1] = c.sw[i] + (it->type == VB_LB_PENALTY ? 0 : it->width);
         c.sy[i + 1] = c.sy[i];
         c.sz[i + 1] = c.sz[i];
         c.sfil[i + 1] = c.sfil[i];
+        c.sb[i + 1] = c.sb[i] + (it->type == VB_LB_BOX && it->stretch > 0 ? it->stretch : 0);
         if (it->type == VB_LB_GLUE) {
             if (it->stretch == VB_LB_FIL)
                 c.sfil[i + 1]++;

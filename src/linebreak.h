@@ -32,7 +32,7 @@ typedef struct vb_lbitem {
     uint8_t type;      /* vb_lb_type_t */
     uint8_t flagged;   /* penalties: a flagged break (e.g. after a hyphen) */
     vb_len_t width;
-    vb_len_t stretch;  /* glue: VB_LB_FIL for infinite */
+    vb_len_t stretch;  /* glue: VB_LB_FIL for infinite; boxes: letter-space stretch (see box_stretch_above) */
     vb_len_t shrink;   /* glue */
     int32_t penalty;   /* penalties: -VB_LB_INF .. VB_LB_INF */
 } vb_lbitem_t;
@@ -52,6 +52,14 @@ typedef struct vb_lbparams {
     int32_t fitness_demerits; /* for adjacent lines of very different tightness */
     int32_t loose_demerits;   /* extra demerits for a line looser than loose_ratio */
     int32_t loose_ratio;      /* thousandths */
+    /*
+     * Letter spacing as a last resort: a box's stretch (the letter-space it
+     * may take between its glyphs) is used only for the part of a line's
+     * shortfall that would stretch its glue beyond this adjustment ratio
+     * (thousandths). The line's ratio is then that of its glue after the
+     * boxes took their share. <= 0: box stretch is never used.
+     */
+    int32_t box_stretch_above;
 } vb_lbparams_t;
 
 /* Sensible defaults for widths/nwidths given by the caller. */

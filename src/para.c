@@ -29,6 +29,9 @@
 
 #include "shape.h"
 
+/* a cost no set of breaks reaches */
+#define INFINITY_COST 1e300
+
 typedef struct seg {
     const char *text;
     size_t len;
@@ -336,6 +339,27 @@ split_word(vb_arena_t *a, build_t *b, const seg_t *s, int seg, int g0, int g1, v
     return push_item(a, b, box, src);
 }
 
+/* Gaps between letters inside glyphs [g0, g1) of a segment: cluster boundaries, not marks on their base. */
+static int
+letter_gaps(const seg_t *s, int g0, int g1)
+{
+    int n = 0;
+    for (int g = g0 + 1; g < g1; g++)
+        if (s->sh.glyphs[g].cluster != s->sh.glyphs[g - 1].cluster)
+            n++;
+    return n;
+}
+
+/* The most letter-space between two letters (millipoints), 0 when the profile allows none. */
+static vb_len_t
+letter_space_max(const vb_setctx_t *ctx, const vb_style_t *st)
+{
+    if (!ctx->brk || ctx->brk->letter_space <= 0 || ctx->brk->space_stretch <= 0 ||
+        ctx->brk->letter_space_above <= 1000)
+        return 0;
+    return (vb_len_t)((int64_t)st->size * ctx->brk->letter_space / 1000);
+}
+
 /* Builds the items of the paragraph from its shaped segments. */
 static vb_status_t
 build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_box, build_t *b, vb_diag_t *d)
@@ -369,6 +393,8 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
                 continue;
             }
             vb_lbitem_t it = {.type = sp ? VB_LB_GLUE : VB_LB_BOX, .width = (vb_len_t)w};
+            if (!sp && !ragged)
+                it.stretch = letter_space_max(ctx, st) * letter_gaps(s, g, h);
             if (sp && !ragged) {
                 it.stretch = (vb_len_t)(w * ctx->brk->space_stretch / 1000);
                 it.shrink = (vb_len_t)(w * ctx->brk->space_shrink / 1000);
@@ -520,8 +546,32 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
      */
     bool justify = st->align == VB_ALIGN_JUSTIFY &&
                    ((excess > 0 && stretch > 0 && !fil && !last) || (excess < 0 && shrink > 0));
-    int64_t pool = excess > 0 ? stretch : shrink, given = 0;
     int64_t grid = st->size >= 1000 ? st->size / 1000 : 1;
+    /*
+     * Letter spacing, the last resort (microtype's way): what would stretch
+     * the spaces beyond the profile's letter_space_above goes between the
+     * letters of the line's words, the same amount at every gap, in whole
+     * 1/1000 em and at most letter_space; the spaces take the rest. The
+     * breaker counted the same (the boxes' stretch), so this line was chosen
+     * knowing it.
+     */
+    int64_t track = 0;
+    vb_len_t ls_max = letter_space_max(ctx, st);
+    if (justify && excess > 0 && ls_max > 0) {
+        int64_t room = stretch * (ctx->brk->letter_space_above - 1000) / ctx->brk->space_stretch;
+        int64_t gaps = 0;
+        for (int k = start; k < end; k++)
+            if (b->items.v[k].type == VB_LB_BOX && b->srcs.v[k].seg >= 0)
+                gaps += letter_gaps(&b->segs.v[b->srcs.v[k].seg], b->srcs.v[k].g0, b->srcs.v[k].g1);
+        if (gaps > 0 && excess > room) {
+            track = (excess - room) / gaps;
+            if (track > ls_max)
+                track = ls_max;
+            track -= track % grid;
+            excess -= track * gaps;
+        }
+    }
+    int64_t pool = excess > 0 ? stretch : shrink, given = 0;
     int last_glue = -1;
     for (int k = start; k < end; k++)
         if (b->items.v[k].type == VB_LB_GLUE && (excess > 0 ? b->items.v[k].stretch : b->items.v[k].shrink) > 0)
@@ -567,6 +617,10 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
             int64_t gx = x;
             for (int g = src->g0; g < src->g1; g++) {
                 const vb_glyph_t *sg = &s->sh.glyphs[g];
+                if (track && it->type == VB_LB_BOX && g > src->g0 && sg->cluster != s->sh.glyphs[g - 1].cluster) {
+                    gx += track;
+                    adv += track;
+                }
                 pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset};
                 if (VB_PUSH(sa, gl, p))
                     return vb_diag_nomem(d);
@@ -617,6 +671,288 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
     return VB_OK;
 }
 
+/*
+ * Balanced breaking, for text whose style asks for it (centred header
+ * bodies, titles, the signer's lines, Nơi nhận entries). The number of lines
+ * is the fewest the text needs at the full width; among the ways to break it
+ * into that many lines, a small dynamic programme over the breakpoints picks
+ * the cheapest, the cost of a set of breaks being the sum of
+ *  - each line's slack squared, in em² ((measure - width) / size)², so that
+ *    lines of even length win; for left-aligned text (Nơi nhận entries) the
+ *    last line's slack is free: the lines above are filled, as a clerk
+ *    types them, and only a lone short word or a phrase rule moves a break
+ *    (balancing them too split "Trung / ương" and "Phó Chủ / tịch" on the
+ *    samples to even out two lines);
+ *  - lone_word_cost for a line holding one word of at most
+ *    lone_word_letters letters ("ƯƠNG" alone under "T/M BAN CHẤP HÀNH
+ *    TRUNG"), so such a line is chosen only when nothing else fits;
+ *  - the profile's phrase rules at each break: negative costs where a break
+ *    reads well (after a comma, at the " - " between joint bodies, before
+ *    "VÀ"), positive ones inside a fixed phrase ("TRUNG ƯƠNG");
+ *  - a finite penalty's value / 100 (a word cut to fit, see split_word).
+ * Breaks stay where the typographic rules allow them, the author's '\n'
+ * stays a break, and every line fits the column: the text is never set
+ * narrower than the column allows. Returns false (the caller keeps its
+ * greedy breaks) when no such set exists (a word wider than the column) or
+ * the text is too long for the programme (it is meant for short texts).
+ */
+#define BALANCE_MAX_BREAKS 400
+#define BALANCE_MAX_LINES 40
+
+typedef struct bword {
+    const char *text;
+    size_t len;
+    int letters;
+} bword_t;
+
+/* The text of box k (its glyphs' clusters). */
+static const char *
+box_text(const build_t *b, int k, size_t *len)
+{
+    const itemsrc_t *src = &b->srcs.v[k];
+    *len = 0;
+    if (src->seg < 0)
+        return "";
+    const seg_t *s = &b->segs.v[src->seg];
+    uint32_t start = s->sh.glyphs[src->g0].cluster;
+    uint32_t end = src->g1 < s->sh.n ? s->sh.glyphs[src->g1].cluster : (uint32_t)s->len;
+    *len = end > start ? end - start : 0;
+    return s->text + start;
+}
+
+static int
+count_letters(const char *t, size_t n)
+{
+    int letters = 0;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp = 0;
+        int k = vb_utf8_decode(t + i, n - i, &cp);
+        if (k <= 0)
+            k = 1;
+        if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+            (cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF))
+            letters++;
+        i += (size_t)k;
+    }
+    return letters;
+}
+
+/* Word w equals the n bytes at t. */
+static bool
+word_is(const bword_t *words, int nwords, int w, const char *t, size_t n)
+{
+    return w >= 0 && w < nwords && words[w].len == n && memcmp(words[w].text, t, n) == 0;
+}
+
+/* The words from..from+count of the phrase p (space-separated) match words starting at index w. */
+static bool
+phrase_match(const bword_t *words, int nwords, int w, const char *p, int from, int count)
+{
+    const char *t = p;
+    for (int i = 0; i < from; i++) {
+        t = strchr(t, ' ');
+        if (!t)
+            return false;
+        t++;
+    }
+    for (int i = 0; i < count; i++) {
+        const char *e = strchr(t, ' ');
+        size_t n = e ? (size_t)(e - t) : strlen(t);
+        if (!word_is(words, nwords, w + i, t, n))
+            return false;
+        if (!e && i + 1 < count)
+            return false;
+        t = e ? e + 1 : t + n;
+    }
+    return true;
+}
+
+static int
+phrase_words(const char *p)
+{
+    int n = 1;
+    for (; *p; p++)
+        if (*p == ' ')
+            n++;
+    return n;
+}
+
+/* The phrase rules' cost of a break between word pw and word nw. */
+static double
+phrase_cost(const vb_pbreak_t *brk, const bword_t *words, int nwords, int pw, int nw)
+{
+    double cost = 0;
+    if (!brk || pw < 0 || nw < 0)
+        return 0;
+    for (int r = 0; r < brk->nphrases; r++) {
+        const vb_pphrase_t *ph = &brk->phrases[r];
+        int m = phrase_words(ph->text);
+        bool hit = false;
+        if (ph->at == VB_PHRASE_AFTER) {
+            hit = phrase_match(words, nwords, pw - m + 1, ph->text, 0, m);
+            if (!hit && m == 1 && count_letters(ph->text, strlen(ph->text)) == 0) {
+                size_t n = strlen(ph->text);
+                hit = words[pw].len >= n && memcmp(words[pw].text + words[pw].len - n, ph->text, n) == 0;
+            }
+        } else if (ph->at == VB_PHRASE_BEFORE) {
+            hit = phrase_match(words, nwords, nw, ph->text, 0, m);
+        } else {
+            for (int i = 1; i < m && !hit; i++)
+                hit = phrase_match(words, nwords, pw - i + 1, ph->text, 0, i) &&
+                      phrase_match(words, nwords, nw, ph->text, i, m - i);
+        }
+        if (hit)
+            cost += ph->cost;
+    }
+    return cost;
+}
+
+static bool
+balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_t w0, vb_len_t w1, int nlines,
+               vb_lbbreak_t **out, vb_diag_t *d, vb_status_t *rc)
+{
+    vb_arena_t *a = scratch(ctx);
+    int n = b->items.n;
+    const vb_lbitem_t *it = b->items.v;
+    *rc = VB_OK;
+    if (nlines < 2 || nlines > BALANCE_MAX_LINES || n < 2)
+        return false;
+    /* words: runs of boxes; each box's word */
+    int *wordof = VB_NEWN(a, int, n);
+    VB_VEC(bword_t) words = {0};
+    VB_VEC(int) bp = {0};
+    if (!wordof) {
+        *rc = vb_diag_nomem(d);
+        return false;
+    }
+    for (int k = 0; k < n; k++) {
+        wordof[k] = -1;
+        if (it[k].type == VB_LB_BOX) {
+            size_t len;
+            const char *t = box_text(b, k, &len);
+            if (k > 0 && it[k - 1].type == VB_LB_BOX && words.n > 0) {
+                bword_t *w = &words.v[words.n - 1];
+                char *j = vb_arena_printf(a, "%.*s%.*s", (int)w->len, w->text, (int)len, t);
+                if (!j) {
+                    *rc = vb_diag_nomem(d);
+                    return false;
+                }
+                w->text = j;
+                w->len += len;
+                w->letters += count_letters(t, len);
+            } else {
+                bword_t w = {t, len, count_letters(t, len)};
+                if (VB_PUSH(a, words, w)) {
+                    *rc = vb_diag_nomem(d);
+                    return false;
+                }
+            }
+            wordof[k] = words.n - 1;
+        } else if ((it[k].type == VB_LB_GLUE && k > 0 && it[k - 1].type == VB_LB_BOX) ||
+                   (it[k].type == VB_LB_PENALTY && it[k].penalty < VB_LB_INF)) {
+            if (VB_PUSH(a, bp, k)) {
+                *rc = vb_diag_nomem(d);
+                return false;
+            }
+        }
+    }
+    int m = bp.n;
+    if (m < 2 || m > BALANCE_MAX_BREAKS || bp.v[m - 1] != n - 1)
+        return false;
+    /* prefix widths of boxes and glue */
+    int64_t *sw = VB_NEWN(a, int64_t, n + 1);
+    double *cost = VB_NEWN(a, double, (size_t)(nlines + 1) * (size_t)m);
+    int *from = VB_NEWN(a, int, (size_t)(nlines + 1) * (size_t)m);
+    if (!sw || !cost || !from) {
+        *rc = vb_diag_nomem(d);
+        return false;
+    }
+    sw[0] = 0;
+    for (int k = 0; k < n; k++)
+        sw[k + 1] = sw[k] + (it[k].type == VB_LB_PENALTY ? 0 : it[k].width);
+    for (size_t i = 0; i < (size_t)(nlines + 1) * (size_t)m; i++) {
+        cost[i] = INFINITY_COST;
+        from[i] = -2;
+    }
+    const vb_pbreak_t *brk = ctx->brk;
+    double size = st->size > 0 ? (double)st->size : 1000.0;
+    bool left = st->align != VB_ALIGN_CENTER;
+    /* line j (0-based) from after breakpoint p (-1: the start) to breakpoint i */
+    for (int j = 0; j < nlines; j++) {
+        vb_len_t avail = j == 0 ? w0 : w1;
+        for (int p = (j == 0 ? -1 : 0); p < m; p++) {
+            double base = p < 0 ? 0.0 : cost[(size_t)j * (size_t)m + (size_t)p];
+            if (p >= 0 && base >= INFINITY_COST)
+                continue;
+            if (p < 0 && j != 0)
+                continue;
+            /* the line's first item: after the break, glue and penalties discarded (not a forced one) */
+            int s0 = p < 0 ? 0 : bp.v[p] + 1;
+            while (s0 < n && it[s0].type != VB_LB_BOX && !(it[s0].type == VB_LB_PENALTY && it[s0].penalty <= -VB_LB_INF))
+                s0++;
+            for (int i = p + 1; i < m; i++) {
+                int e = bp.v[i];
+                if (e < s0 && !(it[e].type == VB_LB_PENALTY && it[e].penalty <= -VB_LB_INF))
+                    continue;
+                int64_t w = e >= s0 ? sw[e] - sw[s0] : 0;
+                if (w > avail)
+                    break;
+                bool last = i == m - 1;
+                if (last && j != nlines - 1)
+                    break;
+                /* words on the line */
+                int fw = -1, lw = -1;
+                for (int k = s0; k < e; k++)
+                    if (wordof[k] >= 0) {
+                        if (fw < 0)
+                            fw = wordof[k];
+                        lw = wordof[k];
+                    }
+                double slack = (double)(avail - w) / size;
+                double c = base + ((left && last) ? 0.0 : slack * slack);
+                if (brk && fw >= 0 && fw == lw && brk->lone_word_cost > 0 && words.v[fw].letters <= brk->lone_word_letters)
+                    c += brk->lone_word_cost;
+                bool forced_here = it[e].type == VB_LB_PENALTY && it[e].penalty <= -VB_LB_INF;
+                if (!last && !forced_here) {
+                    int nw = -1;
+                    for (int k = e + 1; k < n && nw < 0; k++)
+                        nw = wordof[k];
+                    c += phrase_cost(brk, words.v, words.n, lw, nw);
+                    if (it[e].type == VB_LB_PENALTY && it[e].penalty > 0)
+                        c += it[e].penalty / 100.0;
+                }
+                size_t at = (size_t)(j + 1) * (size_t)m + (size_t)i;
+                if (c < cost[at]) {
+                    cost[at] = c;
+                    from[at] = p;
+                }
+                /* a forced break ends every line that reaches it */
+                if (forced_here)
+                    break;
+            }
+        }
+    }
+    size_t fin = (size_t)nlines * (size_t)m + (size_t)(m - 1);
+    if (from[fin] < -1)
+        return false;
+    vb_lbbreak_t *v = VB_NEWN(a, vb_lbbreak_t, nlines);
+    if (!v) {
+        *rc = vb_diag_nomem(d);
+        return false;
+    }
+    int i = m - 1;
+    for (int j = nlines; j >= 1; j--) {
+        v[j - 1].pos = bp.v[i];
+        v[j - 1].ratio = 0;
+        i = from[(size_t)j * (size_t)m + (size_t)i];
+        if (i < 0 && j > 1)
+            return false; /* cannot happen: only line 0 starts at the paragraph's start */
+    }
+    *out = v;
+    return true;
+}
+
 /* Runs the breaker over the built items for the given first/other line widths. */
 static vb_status_t
 break_lines(vb_setctx_t *ctx, const build_t *b, vb_len_t w0, vb_len_t w1, bool greedy, vb_lbbreak_t **brk, int *nbrk,
@@ -638,6 +974,9 @@ break_lines(vb_setctx_t *ctx, const build_t *b, vb_len_t w0, vb_len_t w1, bool g
         p.loose_demerits = ctx->brk->loose_demerits;
         if (ctx->brk->loose_ratio > 0)
             p.loose_ratio = ctx->brk->loose_ratio;
+        if (ctx->brk->letter_space > 0 && ctx->brk->space_stretch > 0 && ctx->brk->letter_space_above > 1000)
+            p.box_stretch_above =
+                (int32_t)((int64_t)(ctx->brk->letter_space_above - 1000) * 1000 / ctx->brk->space_stretch);
     }
     return vb_linebreak(b->items.v, b->items.n, &p, scratch(ctx), brk, nbrk, d);
 }
@@ -669,7 +1008,47 @@ vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_
     if (rc != VB_OK)
         return rc;
 
-    if (st->balance && st->align == VB_ALIGN_CENTER && nbrk > 1) {
+    if (st->balance && st->split_at && *st->split_at && nbrk > 1) {
+        /*
+         * Text that wraps breaks after every split_at word: joint issuing
+         * bodies "BAN TỔ CHỨC TỈNH ỦY - BAN TUYÊN GIÁO …" start each body on
+         * a line of its own. The space after the word becomes a forced break.
+         */
+        size_t sl = strlen(st->split_at);
+        int forced = 0;
+        for (int k = 1; k < b.items.n; k++) {
+            size_t len;
+            if (b.items.v[k].type != VB_LB_GLUE || b.items.v[k - 1].type != VB_LB_BOX ||
+                (k >= 2 && b.items.v[k - 2].type == VB_LB_BOX))
+                continue;
+            const char *t = box_text(&b, k - 1, &len);
+            if (len != sl || memcmp(t, st->split_at, sl) != 0 || k + 1 >= b.items.n ||
+                b.items.v[k + 1].type != VB_LB_BOX)
+                continue;
+            /* between names only: "NHIỆM KỲ 2026 - 2028" is a range, not two bodies */
+            int pb = k - 2;
+            while (pb >= 0 && b.items.v[pb].type != VB_LB_BOX)
+                pb--;
+            uint32_t before = pb >= 0 ? box_char(&b, pb, true) : 0, after = box_char(&b, k + 1, false);
+            if ((before >= '0' && before <= '9') || (after >= '0' && after <= '9'))
+                continue;
+            b.items.v[k] = (vb_lbitem_t){.type = VB_LB_PENALTY, .penalty = -VB_LB_INF};
+            b.srcs.v[k] = (itemsrc_t){-1, 0, 0};
+            forced++;
+        }
+        if (forced) {
+            rc = break_lines(ctx, &b, w0, w1, greedy, &brk, &nbrk, d);
+            if (rc != VB_OK)
+                return rc;
+        }
+    }
+    vb_lbbreak_t *bal = NULL;
+    if (st->balance && (st->align == VB_ALIGN_CENTER || st->align == VB_ALIGN_LEFT) && nbrk > 1 &&
+        balance_breaks(ctx, &b, st, w0, w1, nbrk, &bal, d, &rc)) {
+        brk = bal;
+    } else if (rc != VB_OK) {
+        return rc;
+    } else if (st->balance && st->align == VB_ALIGN_CENTER && nbrk > 1) {
         /* the narrowest width that keeps the number of lines: binary search */
         vb_len_t lo = width / nbrk, hi = width;
         vb_lbbreak_t *best = brk;

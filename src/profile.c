@@ -78,7 +78,8 @@ static const char *const FONT_KEYS[] = {"families", NULL};
 static const char *const DATE_KEYS[] = {"format", "day_pad_below", "month_pad_below", NULL};
 static const char *const STYLE_KEYS[] = {"style",  "size",         "bold",        "italic", "underline",
                                          "align",  "leading",      "space_before", "space_after", "indent",
-                                         "hang",   "uppercase",    "balance",     "keep_with_next", NULL};
+                                         "hang",   "uppercase",    "balance",     "keep_with_next",
+                                         "split_at", NULL};
 static const char *const BAND_KEYS[] = {"top", "space_before", "space_after", "columns", NULL};
 /* footers are anchored by their bottom edge; a top would contradict it */
 static const char *const FOOTER_BAND_KEYS[] = {"bottom", "space_before", "space_after", "columns", NULL};
@@ -97,7 +98,10 @@ static const char *const PADDING_KEYS[] = {"x", "top", "bottom", NULL};
 static const char *const PAGENUM_KEYS[] = {"first", "format", "ink_top", NULL};
 static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "tolerance", "line_penalty",
                                          "fitness_demerits", "loose_demerits", "loose_ratio", "algorithm",
-                                         "orphans", "widows", "closing_keep", "page_slack", NULL};
+                                         "orphans", "widows", "closing_keep", "page_slack", "letter_space",
+                                         "letter_space_above", "lone_word_cost", "lone_word_letters",
+                                         "phrase_breaks", NULL};
+static const char *const PHRASE_KEYS[] = {"after", "before", "within", "cost", NULL};
 static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", "numbering", "auto_landscape",
                                             "header",   "title",                NULL};
 static const char *const VALIDATION_KEYS[] = {"number", "signer_forms", "kinds", "bodies", NULL};
@@ -602,6 +606,7 @@ apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_st
         (st = get_len(c, map, where, "hang", false, false, &s->hang)) != VB_OK ||
         (st = get_bool(c, map, where, "uppercase", &s->uppercase)) != VB_OK ||
         (st = get_bool(c, map, where, "balance", &s->balance)) != VB_OK ||
+        (st = get_str(c, map, where, "split_at", false, true, &s->split_at)) != VB_OK ||
         (st = get_int_i(c, map, where, "keep_with_next", 0, 100, &s->keep_with_next)) != VB_OK)
         return st;
     if (lead)
@@ -1170,6 +1175,54 @@ parse_page_number(ctx_t *c, const vb_ynode_t *root)
     return resolve_style(c, m, "page_number", NULL, &pn->style);
 }
 
+/* breaking.phrase_breaks: a list of {after|before|within: text, cost: n}. */
+static vb_status_t
+parse_phrases(ctx_t *c, const vb_ynode_t *m, const char *where, vb_pbreak_t *b)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, m, where, "phrase_breaks", false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SEQ, where, "phrase_breaks")) != VB_OK)
+        return st;
+    vb_pphrase_t *v = VB_NEWN(c->arena, vb_pphrase_t, n->n ? n->n : 1);
+    if (!v)
+        return vb_diag_nomem(c->d);
+    static const char *const at_keys[] = {"after", "before", "within"};
+    for (int i = 0; i < n->n; i++) {
+        const vb_ynode_t *e = n->items[i];
+        const char *ew = vb_arena_printf(c->arena, "%s.phrase_breaks[%d]", where, i + 1);
+        if (!ew)
+            return vb_diag_nomem(c->d);
+        if ((st = want_kind(c, e, VB_Y_MAP, where, "phrase_breaks")) != VB_OK ||
+            (st = check_keys(c, e, ew, PHRASE_KEYS, NULL)) != VB_OK ||
+            (st = get_int(c, e, ew, "cost", true, -1000000, 1000000, &v[i].cost)) != VB_OK)
+            return st;
+        int found = 0;
+        for (int k = 0; k < 3; k++) {
+            const vb_ynode_t *t;
+            if ((st = lookup(c, e, ew, at_keys[k], false, &t)) != VB_OK)
+                return st;
+            if (!t)
+                continue;
+            if ((st = want_kind(c, t, VB_Y_SCALAR, ew, at_keys[k])) != VB_OK || (st = nfc_text(c, t, &v[i].text)) != VB_OK)
+                return st;
+            if (t->len == 0 || t->str[0] == ' ' || t->str[t->len - 1] == ' ' || strstr(t->str, "  "))
+                return fail(c, "profile.value", t->pos,
+                            "%s.%s must be words separated by single spaces.", ew, at_keys[k]);
+            if (k == 2 && !strchr(t->str, ' '))
+                return fail(c, "profile.value", t->pos, "%s.within must name two words or more.", ew);
+            v[i].at = (vb_phrase_at_t)k;
+            found++;
+        }
+        if (found != 1)
+            return fail(c, "profile.value", e->pos, "%s needs exactly one of after, before and within.", ew);
+    }
+    b->phrases = v;
+    b->nphrases = n->n;
+    return VB_OK;
+}
+
 static vb_status_t
 parse_breaking(ctx_t *c, const vb_ynode_t *root)
 {
@@ -1183,6 +1236,12 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
     b->loose_demerits = 0;
     b->loose_ratio = 1000;
     b->greedy = false;
+    b->letter_space = 0;
+    b->letter_space_above = 1400;
+    b->lone_word_cost = 0;
+    b->lone_word_letters = 0;
+    b->phrases = NULL;
+    b->nphrases = 0;
     b->orphans = 2;
     b->widows = 2;
     b->closing_keep = 2;
@@ -1200,6 +1259,11 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
         (st = get_int(c, m, w, "fitness_demerits", false, 0, 100000000, &b->fitness_demerits)) != VB_OK ||
         (st = get_int(c, m, w, "loose_demerits", false, 0, 100000000, &b->loose_demerits)) != VB_OK ||
         (st = get_milli(c, m, w, "loose_ratio", 0, 1000000, &b->loose_ratio)) != VB_OK ||
+        (st = get_milli(c, m, w, "letter_space", 0, 100, &b->letter_space)) != VB_OK ||
+        (st = get_milli(c, m, w, "letter_space_above", 1000, 10000, &b->letter_space_above)) != VB_OK ||
+        (st = get_int(c, m, w, "lone_word_cost", false, 0, 1000000, &b->lone_word_cost)) != VB_OK ||
+        (st = get_int_i(c, m, w, "lone_word_letters", 0, 100, &b->lone_word_letters)) != VB_OK ||
+        (st = parse_phrases(c, m, w, b)) != VB_OK ||
         (st = get_int_i(c, m, w, "orphans", 1, 100, &b->orphans)) != VB_OK ||
         (st = get_int_i(c, m, w, "widows", 1, 100, &b->widows)) != VB_OK ||
         (st = get_int_i(c, m, w, "closing_keep", 0, 100, &b->closing_keep)) != VB_OK ||

@@ -32,7 +32,8 @@ typedef struct vb_style {
     vb_len_t indent;        /* first-line indent */
     vb_len_t hang;          /* indent of the lines after the first */
     bool uppercase;         /* print in capitals (used for nothing the author typed unless asked) */
-    bool balance;           /* centred multi-line text: balance the line lengths */
+    bool balance;           /* multi-line text: even line lengths, phrase breaks (breaking.phrase_breaks) */
+    const char *split_at;   /* balanced text that wraps breaks after every word equal to this ("-": joint bodies) */
     int keep_with_next;     /* lines of the next block that must stay on the same page (headings) */
 } vb_style_t;
 
@@ -136,6 +137,19 @@ typedef struct vb_ptable {
                                is kept on one page; 0 never */
 } vb_ptable_t;
 
+/* Where a phrase rule applies to a break of balanced text (breaking.phrase_breaks). */
+typedef enum vb_phrase_at {
+    VB_PHRASE_AFTER = 0,    /* the words before the break are the phrase (one punctuation token: the word ends with it) */
+    VB_PHRASE_BEFORE,       /* the words after the break are the phrase */
+    VB_PHRASE_WITHIN        /* the break falls between two words of the phrase */
+} vb_phrase_at_t;
+
+typedef struct vb_pphrase {
+    vb_phrase_at_t at;
+    const char *text;       /* NFC, words separated by single spaces */
+    int32_t cost;           /* em² of imbalance; negative: a preferred break */
+} vb_pphrase_t;
+
 typedef struct vb_pbreak {
     /* line breaking */
     int32_t space_stretch;  /* thousandths of the natural space, e.g. 500 (to 150 %) */
@@ -146,6 +160,13 @@ typedef struct vb_pbreak {
     int32_t loose_demerits;
     int32_t loose_ratio;    /* thousandths */
     bool greedy;            /* the greedy breaker instead of total fit */
+    int32_t letter_space;   /* most letter-space added between two glyphs of a word, thousandths of an em (0: none) */
+    int32_t letter_space_above; /* ... used only for what would stretch spaces beyond this, thousandths of natural */
+    /* balanced text (style balance): the cost of a line of one short word, and the phrase rules */
+    int32_t lone_word_cost;     /* em² */
+    int lone_word_letters;      /* a word of at most this many letters is short */
+    const vb_pphrase_t *phrases;
+    int nphrases;
     /* page breaking */
     int orphans;            /* lines of a paragraph at the foot of a page */
     int widows;             /* lines at the head of a page */

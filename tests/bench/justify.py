@@ -19,6 +19,11 @@ prints for each, side by side with the peers' figures (shared/notes/peers.md):
               "2020-" then "2025"), from pdftotext -raw
   rule breaks line ends the typography forbids: after "Số" before its number,
               after an opening bracket or quote, before closing punctuation
+  letter-spaced
+              justified lines whose letters were spread (the profile's
+              breaking.letter_space, the last resort against a loose line):
+              how many, and the largest median gap between two letters of a
+              word on such a line, in em
 
 How lines are found (tests/pdfcheck.py): characters from `mutool draw -F
 stext`; the body flow is the 14 pt text below the title block and above
@@ -101,17 +106,35 @@ def break_faults(pdf, words):
     return tokens, rules, ex
 
 
+def letter_gap(line):
+    """Median gap between adjacent letters of a word on a line, in em (0 without letter-spacing)."""
+    gaps = []
+    prev = None
+    for c in line.chars:
+        if c.c.isspace():
+            prev = None
+            continue
+        if prev is not None:
+            gaps.append((c.x0 - prev.x1) / max(c.size, 1.0))
+        prev = c
+    return statistics.median(gaps) if gaps else 0.0
+
+
 def measure(pdf, words=None):
     """Figures for one PDF: a dict with lines, median, p95, max, loose (%), tokens, rules, ratios, examples."""
     pages = P.load_pdf(pdf)
-    ratios = [r for r in (P.space_ratio(l) for l in justified_lines(pages)) if r is not None]
+    jl = justified_lines(pages)
+    ratios = [r for r in (P.space_ratio(l) for l in jl) if r is not None]
+    tracked = [letter_gap(l) for l in jl]
+    tracked = [g for g in tracked if g > 0.005]
     tokens, rules, ex = break_faults(pdf, words)
     if not ratios:
         return {"lines": 0, "median": float("nan"), "p95": float("nan"), "max": float("nan"), "loose": 0.0,
                 "tokens": tokens, "rules": rules, "ratios": [], "examples": ex, "pages": len(pages)}
     return {"lines": len(ratios), "median": statistics.median(ratios), "p95": P.percentile(ratios, 95),
             "max": max(ratios), "loose": 100.0 * sum(1 for r in ratios if r > LOOSE) / len(ratios),
-            "tokens": tokens, "rules": rules, "ratios": ratios, "examples": ex, "pages": len(pages)}
+            "tokens": tokens, "rules": rules, "ratios": ratios, "examples": ex, "pages": len(pages),
+            "tracked": len(tracked), "track_max": max(tracked) if tracked else 0.0}
 
 
 def render(cli, src, pdf, greedy):
@@ -159,6 +182,8 @@ def report(results):
     print(fmt_row("> %.1f" % LOOSE, figs, lambda f: "%.1f %%" % f["loose"]))
     print(fmt_row("token breaks", figs, lambda f: "%d" % f["tokens"]))
     print(fmt_row("rule breaks", figs, lambda f: "%d" % f["rules"] if "rules" in f else "-"))
+    print(fmt_row("letter-spaced", figs, lambda f: "%d (%.3f em)" % (f["tracked"], f["track_max"])
+                  if "tracked" in f else "-"))
 
 
 def main(argv):

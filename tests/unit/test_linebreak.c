@@ -896,10 +896,66 @@ test_long_paragraph(void)
     vb_arena_free(a);
 }
 
+/*
+ * Letter spacing as a last resort: a box's stretch serves only the part of a
+ * line's shortfall beyond box_stretch_above, and only a line it can bring
+ * down to that ratio is measured at it. "a b" (40 + 10 + 40) on 100 pt,
+ * its space stretching 5 pt: r = 2 without letter-space; with a threshold
+ * of 1 and boxes that can take the other 5 pt, r = 1; boxes that can take
+ * only 4 pt leave the line measured as before (r = 2).
+ */
+static void
+test_letter_space(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_lbbreak_t *br;
+    int nb;
+    para_t p = {0};
+    const vb_len_t W100[] = {VB_PT(100)};
+    const int cases[][3] = {
+        /* box stretch (pt), box_stretch_above, expected ratio of line 1 */
+        {0, 1000, 2000},
+        {3, 0, 2000},
+        {3, 1000, 1000},
+        {2, 1000, 2000},
+        {3, 1500, 1500},
+        {10, 2500, 2000}, /* below the threshold: glue alone */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const int w[] = {40, 40, 60};
+        p.n = 0;
+        words(&p, w, 3, 10, 5, 2);
+        finish(&p);
+        for (int i = 0; i < p.n; i++)
+            if (p.v[i].type == VB_LB_BOX)
+                p.v[i].stretch = VB_PT(cases[k][0]);
+        for (int alg = 0; alg < 2; alg++) {
+            vb_lbparams_t lp = params(W100, 1, alg ? VB_LB_GREEDY : VB_LB_TOTAL_FIT);
+            lp.box_stretch_above = cases[k][1];
+            CHECK_INT(run(a, &p, &lp, &br, &nb), VB_OK);
+            CHECK_INT(nb, 2);
+            if (nb == 2) {
+                CHECK_INT(br[0].pos, 3);
+                CHECK_INT(br[0].ratio, cases[k][2]);
+            }
+        }
+    }
+    /* a negative box stretch is a malformed item */
+    p.n = 0;
+    box(&p, VB_PT(10));
+    p.v[0].stretch = -1;
+    finish(&p);
+    vb_lbparams_t lp = params(W100, 1, VB_LB_TOTAL_FIT);
+    CHECK_INT(run(a, &p, &lp, &br, &nb), VB_E_USAGE);
+    free(p.v);
+    vb_arena_free(a);
+}
+
 int
 main(void)
 {
     test_known();
+    test_letter_space();
     test_brute_force();
     test_properties();
     test_garbage();

@@ -451,6 +451,223 @@ test_hard_breaks(const vb_fontset_t *fs, vb_arena_t *a)
     }
 }
 
+/*
+ * Letter spacing, the last resort: the seed's hardest paragraph start (long
+ * numbers that never break) set at the seed's 155 mm measure. Without
+ * letter-space its first line has spaces at 174 % of natural; with the
+ * profile's 0.03 em at most, above 135 %, no space is wider than 140 %,
+ * every line but the last still ends exactly at the measure, the text is
+ * unchanged, and inside a word no two letters are further apart than their
+ * advance plus 0.03 em (read from the same word set without letter-space).
+ */
+static vb_len_t
+widest_space(const vb_lines_t *ls, int32_t *worst_ratio_milli)
+{
+    vb_len_t widest = 0;
+    int32_t worst = 0;
+    for (int i = 0; i + 1 < ls->n; i++) {
+        const vb_line_t *ln = &ls->v[i];
+        int64_t gaps = 0, nsp = 0;
+        for (int r = 0; r < ln->nruns; r++) {
+            const vb_drun_t *run = &ln->runs[r];
+            for (int g = 0; g + 1 < run->n; g++)
+                if (run->glyphs[g].text_len == 1 && run->text[run->glyphs[g].text_off] == ' ') {
+                    vb_len_t w = run->glyphs[g + 1].x - run->glyphs[g].x;
+                    gaps += w;
+                    nsp++;
+                    if (w > widest)
+                        widest = w;
+                }
+        }
+        /* the natural space of Liberation Serif is 0.25 em: 3.5 pt at 14 pt */
+        int32_t ratio = nsp ? (int32_t)(gaps * 1000 / (nsp * VB_PT(3.5))) : 0;
+        if (ratio > worst)
+            worst = ratio;
+    }
+    *worst_ratio_milli = worst;
+    return widest;
+}
+
+static void
+test_letter_space(const vb_fontset_t *fs, vb_arena_t *a)
+{
+    const char *t = "Thá»±" "c hiá»n Chá» thá» sá» 10-CT/TW cá»§" "a Ban "
+                    "BÃ­ thÆ°, Káº¿t luáº­n sá» 18-KL/TW";
+    vb_style_t st = body_style();
+    vb_pbreak_t plain = profile_brk, tracked = profile_brk;
+    plain.loose_demerits = tracked.loose_demerits = 50000;
+    plain.loose_ratio = tracked.loose_ratio = 300;
+    plain.space_shrink = tracked.space_shrink = 330;
+    tracked.letter_space = 30;
+    tracked.letter_space_above = 1350;
+    vb_len_t w = VB_MM(155);
+    vb_lines_t l0, l1;
+    vb_span_t sp = {t, strlen(t), 0};
+    vb_inline_t in = {&sp, 1};
+    vb_diag_t d = {0};
+    vb_setctx_t c0 = {.fonts = fs, .arena = a, .brk = &plain};
+    vb_setctx_t c1 = {.fonts = fs, .arena = a, .brk = &tracked};
+    /* the line alone cannot be the paragraph's last: a second, forced-ragged line follows */
+    char buf[1024], b0[1024], b1[1024];
+    snprintf(buf, sizeof buf, "%s ngÃ y 22/9/2017 cá»§" "a Ban BÃ­ thÆ° khÃ³" "a XII", t);
+    sp.text = buf;
+    sp.len = strlen(buf);
+    st.indent = VB_MM(10);
+    CHECK(vb_set_text(&c0, &in, &st, w, &l0, &d) == VB_OK);
+    CHECK(vb_set_text(&c1, &in, &st, w, &l1, &d) == VB_OK);
+    vb_set_finish(&c0);
+    vb_set_finish(&c1);
+    if (l0.n < 2 || l1.n != l0.n)
+        return;
+    CHECK_STR(line_text(&l1.v[0], b1, sizeof b1), line_text(&l0.v[0], b0, sizeof b0));
+    int32_t r0, r1;
+    widest_space(&l0, &r0);
+    widest_space(&l1, &r1);
+    printf("letter-space: first line \"%s\": spaces at %d/1000 of natural without, %d/1000 with\n", b1, r0, r1);
+    CHECK(r0 > 1500);
+    CHECK(r1 <= 1400);
+    for (int i = 0; i + 1 < l1.n; i++)
+        CHECK(l1.v[i].justified && l1.v[i].x1 == w);
+    /* inside a word: each letter moved by the same amount, at most 0.03 em, against the plain setting */
+    const vb_drun_t *p0 = &l0.v[0].runs[0], *p1 = &l1.v[0].runs[0];
+    CHECK_INT(p1->n, p0->n);
+    int moved = 0, bad = 0;
+    for (int g = 1; g < p0->n && g < p1->n; g++) {
+        bool space = p0->glyphs[g - 1].text_len == 1 && p0->text[p0->glyphs[g - 1].text_off] == ' ';
+        bool next_space = p0->glyphs[g].text_len == 1 && p0->text[p0->glyphs[g].text_off] == ' ';
+        if (space || next_space || p0->glyphs[g].text_len == 0)
+            continue;
+        vb_len_t extra = (p1->glyphs[g].x - p1->glyphs[g - 1].x) - (p0->glyphs[g].x - p0->glyphs[g - 1].x);
+        if (extra > 0)
+            moved++;
+        if (extra < 0 || extra > st.size * 30 / 1000)
+            bad++;
+    }
+    CHECK(moved > 20);
+    CHECK_INT(bad, 0);
+}
+
+/*
+ * Balanced breaking with the profile's rules (para.c, balance_breaks): the
+ * signer's "T/M BAN CHẤP HÀNH TRUNG ƯƠNG" in the 85 mm column never strands
+ * "ƯƠNG"; a joint issuer with split_at "-" breaks after the dash, a range
+ * "2026 - 2028" does not; a typed '\n' stays; a left-aligned Nơi nhận entry
+ * does not leave "(b/c)," alone; a text that fits stays on one line.
+ */
+static vb_status_t
+set_with(const vb_fontset_t *fs, vb_arena_t *a, const vb_pbreak_t *brk, const char *text, const vb_style_t *st,
+         vb_len_t width, vb_lines_t *out)
+{
+    vb_setctx_t ctx = {.fonts = fs, .arena = a, .brk = brk};
+    vb_span_t sp = {text, strlen(text), 0};
+    vb_inline_t in = {&sp, 1};
+    vb_diag_t d = {0};
+    vb_status_t rc = vb_set_text(&ctx, &in, st, width, out, &d);
+    vb_set_finish(&ctx);
+    return rc;
+}
+
+static void
+lines_joined(const vb_lines_t *ls, char *buf, size_t cap)
+{
+    size_t o = 0;
+    char t[512];
+    buf[0] = 0;
+    for (int i = 0; i < ls->n && o + 4 < cap; i++) {
+        line_text(&ls->v[i], t, sizeof t);
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s", i ? " / " : "", t);
+    }
+}
+
+static void
+test_balance_phrases(const vb_fontset_t *fs, vb_arena_t *a)
+{
+    static const vb_pphrase_t phrases[] = {
+        {VB_PHRASE_AFTER, "-", -60},
+        {VB_PHRASE_AFTER, ",", -20},
+        {VB_PHRASE_WITHIN, "TRUNG \xC6\xAF\xC6\xA0NG", 60},
+        {VB_PHRASE_WITHIN, "BAN CH\xE1\xBA\xA4P H\xC3\x80NH", 60},
+    };
+    vb_pbreak_t brk = profile_brk;
+    brk.lone_word_cost = 400;
+    brk.lone_word_letters = 4;
+    brk.phrases = phrases;
+    brk.nphrases = 4;
+    vb_style_t st;
+    memset(&st, 0, sizeof st);
+    st.size = VB_PT(14);
+    st.face = VB_FACE_BOLD;
+    st.align = VB_ALIGN_CENTER;
+    st.leading = VB_PT(16);
+    st.balance = true;
+    vb_lines_t ls;
+    char buf[1024];
+
+    /* the signer's authority: two lines, "TRUNG ƯƠNG" together */
+    CHECK(set_with(fs, a, &brk, "T/M BAN CH\xE1\xBA\xA4P H\xC3\x80NH TRUNG \xC6\xAF\xC6\xA0NG", &st, VB_MM(85), &ls) ==
+          VB_OK);
+    lines_joined(&ls, buf, sizeof buf);
+    printf("authority: %s\n", buf);
+    CHECK_STR(buf, "T/M BAN CH\xE1\xBA\xA4P H\xC3\x80NH / TRUNG \xC6\xAF\xC6\xA0NG");
+    for (int i = 0; i < ls.n; i++)
+        CHECK(ls.v[i].x0 >= 0 && ls.v[i].x1 <= VB_MM(85));
+    /* balance alone (no rules): still no lone "ƯƠNG" */
+    vb_pbreak_t bare = profile_brk;
+    CHECK(set_with(fs, a, &bare, "T/M BAN CH\xE1\xBA\xA4P H\xC3\x80NH TRUNG \xC6\xAF\xC6\xA0NG", &st, VB_MM(85), &ls) ==
+          VB_OK);
+    CHECK_INT(ls.n, 2);
+    if (ls.n == 2)
+        CHECK(strcmp(line_text(&ls.v[1], buf, sizeof buf), "\xC6\xAF\xC6\xA0NG") != 0);
+    /* fits: one line, the column's full width is used before anything wraps */
+    CHECK(set_with(fs, a, &brk, "T/M BAN TH\xC6\xAF\xE1\xBB\x9CNG V\xE1\xBB\xA4", &st, VB_MM(85), &ls) == VB_OK);
+    CHECK_INT(ls.n, 1);
+
+    /* a joint issuer in the 80 mm header column: the dash ends a line */
+    st.split_at = "-";
+    const char *joint = "BAN T\xE1\xBB\x94 CH\xE1\xBB\xA8" "C T\xE1\xBB\x88NH \xE1\xBB\xA6Y - BAN TUY\xC3\x8AN GI\xC3\x81O V\xC3\x80 "
+                        "D\xC3\x82N V\xE1\xBA\xACN T\xE1\xBB\x88NH \xE1\xBB\xA6Y";
+    CHECK(set_with(fs, a, &brk, joint, &st, VB_MM(80), &ls) == VB_OK);
+    lines_joined(&ls, buf, sizeof buf);
+    printf("joint issuer: %s\n", buf);
+    CHECK(ls.n >= 2);
+    if (ls.n >= 2)
+        CHECK_STR(line_text(&ls.v[0], buf, sizeof buf), "BAN T\xE1\xBB\x94 CH\xE1\xBB\xA8" "C T\xE1\xBB\x88NH \xE1\xBB\xA6Y -");
+    /* a range is not two bodies */
+    const char *range = "\xC4\x90\xE1\xBA\xA0I H\xE1\xBB\x98I CHI B\xE1\xBB\x98 TH\xC3\x94N \xC4\x90\xE1\xBB\x92NG T\xC3\x82M "
+                        "NHI\xE1\xBB\x86M K\xE1\xBB\xB2 2026 - 2028";
+    CHECK(set_with(fs, a, &brk, range, &st, VB_MM(80), &ls) == VB_OK);
+    lines_joined(&ls, buf, sizeof buf);
+    printf("range: %s\n", buf);
+    CHECK(strstr(buf, "2026 - 2028") != NULL);
+    /* typed lines stay: a short first line is not joined to the second */
+    CHECK(set_with(fs, a, &brk, "BAN T\xE1\xBB\x94 CH\xE1\xBB\xA8" "C\nT\xE1\xBB\x88NH \xE1\xBB\xA6Y", &st, VB_MM(80), &ls) ==
+          VB_OK);
+    lines_joined(&ls, buf, sizeof buf);
+    CHECK_STR(buf, "BAN T\xE1\xBB\x94 CH\xE1\xBB\xA8" "C / T\xE1\xBB\x88NH \xE1\xBB\xA6Y");
+    st.split_at = NULL;
+
+    /* a Nơi nhận entry (12 pt, left, hanging after "- "): "(b/c)," not alone */
+    vb_style_t ls_st;
+    memset(&ls_st, 0, sizeof ls_st);
+    ls_st.size = VB_PT(12);
+    ls_st.align = VB_ALIGN_LEFT;
+    ls_st.leading = VB_PT(14);
+    ls_st.balance = true;
+    ls_st.hang = VB_MM(2.5);
+    const char *entry = "- Ban Th\xC6\xB0\xE1\xBB\x9Dng v\xE1\xBB\xA5 T\xE1\xBB\x89nh \xE1\xBB\xA7y, Th\xC6\xB0\xE1\xBB\x9Dng tr\xE1\xBB\xB1" "c "
+                        "H\xE1\xBB\x99i \xC4\x91\xE1\xBB\x93ng nh\xC3\xA2n d\xC3\xA2n t\xE1\xBB\x89nh v\xC3\xA0 \xE1\xBB\xA6y ban "
+                        "nh\xC3\xA2n d\xC3\xA2n t\xE1\xBB\x89nh (b/c),";
+    CHECK(set_with(fs, a, &brk, entry, &ls_st, VB_MM(80), &ls) == VB_OK);
+    lines_joined(&ls, buf, sizeof buf);
+    printf("entry: %s\n", buf);
+    CHECK(ls.n >= 2);
+    if (ls.n >= 2) {
+        CHECK(strcmp(line_text(&ls.v[ls.n - 1], buf, sizeof buf), "(b/c),") != 0);
+        for (int i = 0; i < ls.n; i++)
+            CHECK(ls.v[i].x0 == (i ? VB_MM(2.5) : 0));
+    }
+}
+
 int
 main(void)
 {
@@ -467,6 +684,8 @@ main(void)
     test_short_and_overfull(fs, a);
     test_balanced_title(fs, a);
     test_hard_breaks(fs, a);
+    test_letter_space(fs, a);
+    test_balance_phrases(fs, a);
     vb_arena_free(a);
     vb_fontset_free(fs);
     return check_done();

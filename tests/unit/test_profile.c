@@ -196,7 +196,7 @@ test_party_profile(void)
     CHECK_INT(t->cols[0].items[0].style.size, 16000);
     CHECK_INT(t->cols[0].items[0].style.face, VB_FACE_BOLD);
     CHECK(t->cols[0].items[1].style.balance);
-    CHECK(!t->cols[0].items[0].style.balance);
+    CHECK(t->cols[0].items[0].style.balance); /* the kind too: every centred element (issue 8 item 7) */
     CHECK_STR(t->cols[0].items[2].text, "-----");
     CHECK_INT(t->cols[0].items[2].style.face, VB_FACE_REGULAR);
     check_band_styles(t);
@@ -299,6 +299,16 @@ test_party_profile(void)
     CHECK_INT(p->breaking.orphans, 2);
     CHECK_INT(p->breaking.widows, 2);
     CHECK_INT(p->breaking.closing_keep, 2);
+    /* letter-spacing as the last resort, and the phrase rules of balanced text */
+    CHECK_INT(p->breaking.letter_space, 30);
+    CHECK_INT(p->breaking.letter_space_above, 1350);
+    CHECK(p->breaking.lone_word_cost > 0 && p->breaking.lone_word_letters >= 4);
+    CHECK(p->breaking.nphrases >= 5);
+    if (p->breaking.nphrases > 0) {
+        CHECK_INT(p->breaking.phrases[0].at, VB_PHRASE_AFTER);
+        CHECK_STR(p->breaking.phrases[0].text, "-");
+        CHECK(p->breaking.phrases[0].cost < 0);
+    }
 
     /* appendix */
     CHECK(p->appendix.new_page);
@@ -433,6 +443,10 @@ test_errors(void)
     EXPECT_ERR(edit(17, "  size: 14pt\n  align: middle", NULL), "profile.value", 18, 10);
     EXPECT_ERR(edit(3, "regime: church", NULL), "profile.value", 3, 9);
     EXPECT_ERR(edit(0, NULL, "breaking: {algorithm: fast}\n"), "profile.value", 20, 23);
+    EXPECT_ERR(edit(0, NULL, "breaking: {letter_space: 20%}\n"), "profile.value", 20, 26);
+    EXPECT_ERR(edit(0, NULL, "breaking: {phrase_breaks: [{after: x, before: y, cost: 1}]}\n"), "profile.value", 20, 28);
+    EXPECT_ERR(edit(0, NULL, "breaking: {phrase_breaks: [{within: ONE, cost: 1}]}\n"), "profile.value", 20, 37);
+    EXPECT_ERR(edit(0, NULL, "breaking: {phrase_breaks: [{after: x}]}\n"), "profile.missing", 20, 28);
     /* missing values: at the mapping, or at the empty value */
     EXPECT_ERR(edit(2, "# no id", NULL), "profile.missing", 1, 1);
     EXPECT_ERR(edit(11, "", NULL), "profile.missing", 8, 3);
