@@ -49,6 +49,9 @@ struct vb_chunk {
     /* table rows: the head rows to repeat when this row starts a page */
     vb_chunk_t **head;
     int nhead;
+    /* footnotes first referred to in this chunk (a line): set at the foot of its page, under a rule */
+    vb_chunk_t **notes;
+    int nnotes;
 };
 
 typedef struct vb_lctx {
@@ -63,6 +66,7 @@ typedef struct vb_lctx {
     vb_chunk_t *first_footer;        /* page 1's footer band (not in the flow) */
     bool duplex;                     /* mirrored margins on even pages */
     int64_t max_pages;               /* > 0: the pages limit (limit.h) */
+    vb_chunk_t **notes;              /* model->nnotes: each footnote's chunk once set, NULL before */
 } vb_lctx_t;
 
 vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);

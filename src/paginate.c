@@ -142,6 +142,57 @@ add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_le
     return VB_OK;
 }
 
+/*
+ * Footnotes: the height that chunk c's notes add at the foot of a page whose
+ * notes already take `have` (0: none yet, so the rule comes with them).
+ */
+static vb_len_t
+notes_need(const vb_lctx_t *lc, const vb_chunk_t *c, vb_len_t have)
+{
+    const vb_pfootnote_t *f = &lc->profile->footnote;
+    vb_len_t h = 0;
+    for (int i = 0; i < c->nnotes; i++) {
+        if (have + h == 0)
+            h += f->space_before + f->rule_width + f->space_after;
+        else
+            h += f->gap;
+        h += c->notes[i]->height;
+    }
+    return h;
+}
+
+/* Sets the notes of chunks [from, to) at the foot of the page, above bottom, under the rule. */
+static vb_status_t
+emit_notes(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, vb_chunk_t **ch, int from, int to,
+           vb_len_t bottom, vb_len_t dx, vb_diag_t *d)
+{
+    const vb_pfootnote_t *f = &lc->profile->footnote;
+    vb_len_t total = 0;
+    for (int c = from; c < to; c++)
+        total += notes_need(lc, ch[c], total);
+    if (total == 0)
+        return VB_OK;
+    vb_len_t y = bottom - total + f->space_before;
+    vb_ditem_t *it = vb_dpage_add(dl, *pg, VB_DITEM_RULE);
+    if (!it)
+        return vb_diag_nomem(d);
+    it->u.rule = (vb_drule_t){lc->text_left + dx, y + f->rule_width / 2, lc->text_left + dx + f->rule_length,
+                              y + f->rule_width / 2, f->rule_width};
+    y += f->rule_width + f->space_after;
+    bool first = true;
+    for (int c = from; c < to; c++)
+        for (int i = 0; i < ch[c]->nnotes; i++) {
+            if (!first)
+                y += f->gap;
+            first = false;
+            vb_status_t rc = emit_items(lc, dl, pg, pidx, ch[c]->notes[i], dx, y, d);
+            if (rc != VB_OK)
+                return rc;
+            y += ch[c]->notes[i]->height;
+        }
+    return VB_OK;
+}
+
 /* The flow's bottom limit on page k (page 1 keeps room for its footer). */
 static vb_len_t
 page_bottom(const vb_lctx_t *lc, int k, bool landscape)
@@ -186,6 +237,7 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
         y = (ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi.head_height;
         int j = i;
         bool placed = false; /* a flow chunk is on the page (absolute ones do not count) */
+        vb_len_t notes = 0;  /* the footnotes of the chunks placed so far, with their rule */
         while (j < n) {
             vb_chunk_t *c = ch[j];
             if (j > i && (c->break_before || c->landscape != land))
@@ -199,7 +251,20 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
                 y = c->top + pi.head_height; /* a band with its own top opens the page */
             vb_len_t sb = !placed ? 0 : c->space_before;
             vb_len_t limit = c->anchor_bottom > 0 ? c->anchor_bottom : bottom;
-            if (!placed || y + sb + c->fit <= limit) {
+            /* a line with a footnote goes where its note fits on the same page */
+            vb_len_t more = c->nnotes ? notes_need(lc, c, notes) : 0;
+            if (!placed && more && y + c->fit + notes + more > limit) {
+                int k = 0;
+                while (k < lc->model->nnotes && lc->notes[k] != c->notes[0])
+                    k++;
+                const vb_footnote_t *fn = k < lc->model->nnotes ? &lc->model->notes[k] : NULL;
+                return vb_diag_set(d, VB_E_LAYOUT, "layout.footnote-too-long", lc->model->source,
+                                   fn ? fn->pos.line : 0, fn ? fn->pos.col : 0,
+                                   "The footnote [^%s] with the line that refers to it is taller than a page.",
+                                   fn ? fn->label : "?");
+            }
+            if (!placed || y + sb + c->fit + notes + more <= limit) {
+                notes += more;
                 ys[j] = (vb_len_t)(y + sb);
                 if (c->anchor_bottom > 0 && c->anchor_bottom - c->fit > ys[j])
                     ys[j] = c->anchor_bottom - c->fit; /* footers sit as low as they may */
@@ -257,6 +322,11 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
         }
         for (int c = pi->start; c < pi->end; c++) {
             vb_status_t rc = emit_items(lc, dl, &pg, k, ch[c], dx, ys[c], d);
+            if (rc != VB_OK)
+                return rc;
+        }
+        if (lc->notes) {
+            vb_status_t rc = emit_notes(lc, dl, &pg, k, ch, pi->start, pi->end, page_bottom(lc, k, land), dx, d);
             if (rc != VB_OK)
                 return rc;
         }
