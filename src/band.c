@@ -297,6 +297,23 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
         }
         if (*sep)
             sp[in.n++] = (vb_span_t){sep, strlen(sep), ef};
+        /* neighbours in one face become one span, so a plain entry stays one run */
+        int m = 0;
+        for (int k = 0; k < in.n; k++) {
+            if (m > 0 && sp[m - 1].face == sp[k].face) {
+                char *t = vb_arena_alloc(lc->arena, sp[m - 1].len + sp[k].len + 1);
+                if (!t)
+                    return vb_diag_nomem(d);
+                memcpy(t, sp[m - 1].text, sp[m - 1].len);
+                memcpy(t + sp[m - 1].len, sp[k].text, sp[k].len);
+                t[sp[m - 1].len + sp[k].len] = 0;
+                sp[m - 1].text = t;
+                sp[m - 1].len += sp[k].len;
+            } else {
+                sp[m++] = sp[k];
+            }
+        }
+        in.n = m;
         vb_len_t width = col->width, dx = 0;
         if (!paragraph)
             est.hang = (i == 0 ? lw : 0) + mw;
