@@ -281,10 +281,16 @@ ib_text_scripts(ib_t *b, const char *s, size_t len, int face)
         }
         if (c != '^' && c != '~')
             continue;
+        if (i + 1 < len && s[i + 1] == c) {
+            /* "~~", "^^": a run of marks is text */
+            while (i + 1 < len && s[i + 1] == c)
+                i++;
+            continue;
+        }
         size_t j = i + 1;
         while (j < len && s[j] != c && s[j] != ESC && !is_space_byte(s, len, j))
             j++;
-        if (j >= len || s[j] != c || j == i + 1)
+        if (j >= len || s[j] != c || j == i + 1 || (j + 1 < len && s[j + 1] == c))
             continue;
         ib_text(b, s + from, i - from, face, false);
         ib_text(b, s + i + 1, j - i - 1, face | (c == '^' ? VB_SPAN_SUPER : VB_SPAN_SUB), false);
