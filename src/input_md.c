@@ -568,7 +568,7 @@ ends_at(const char *s, size_t n, size_t i)
 /*
  * An administrative enumerator that CommonMark does not see as a list
  * marker, followed by a space, a tab or the line end: "a)" .. "y)" and "đ)",
- * "1.1." and deeper ("1.1)" too), Roman "I." .. "XX." (I, V, X only),
+ * "1.1." and deeper ("1.1)" too), Roman "I." or "I-" (I, V, X only),
  * "Điều 5.", "•", "–". Such a line starts a paragraph. "2.500 người" (a
  * number with a thousands dot) and "V. I. Lênin" written as "V\. I." are not.
  */
@@ -599,7 +599,7 @@ enumerator(const char *s, size_t n)
     /* Roman numerals */
     while (i < n && i < 6 && (s[i] == 'I' || s[i] == 'V' || s[i] == 'X'))
         i++;
-    if (i > 0 && i < n && s[i] == '.' && ends_at(s, n, i + 1))
+    if (i > 0 && i < n && (s[i] == '.' || s[i] == '-') && ends_at(s, n, i + 1)) /* "II." and the Party's "II-" */
         return true;
     /* "Điều 5." */
     static const char dieu[] = "\xC4\x90i\xE1\xBB\x81u ";

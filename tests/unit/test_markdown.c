@@ -360,7 +360,7 @@ test_enumerators(void)
                  "1.1. Mục một\n"
                  "1.1.1. Mục con\n"
                  "I. Phần một\n"
-                 "XIV. Phần mười bốn\n"
+                 "XIV- Phần mười bốn\n"
                  "Điều 5. Hiệu lực thi hành\n"
                  "• chấm\n"
                  "– gạch ngang\n"
@@ -373,7 +373,7 @@ test_enumerators(void)
     CHECK_BLOCK(3, VB_BLOCK_PARA, "r:1.1. Mục một", 13, 1);
     CHECK_BLOCK(4, VB_BLOCK_PARA, "r:1.1.1. Mục con", 14, 1);
     CHECK_BLOCK(5, VB_BLOCK_PARA, "r:I. Phần một", 15, 1);
-    CHECK_BLOCK(6, VB_BLOCK_PARA, "r:XIV. Phần mười bốn", 16, 1);
+    CHECK_BLOCK(6, VB_BLOCK_PARA, "r:XIV- Phần mười bốn", 16, 1);
     CHECK_BLOCK(7, VB_BLOCK_PARA, "r:Điều 5. Hiệu lực thi hành", 17, 1);
     CHECK_BLOCK(8, VB_BLOCK_PARA, "r:• chấm", 18, 1);
     CHECK_BLOCK(9, VB_BLOCK_PARA, "r:– gạch ngang", 19, 1);
