@@ -1134,7 +1134,7 @@ read_lines(rd_t *r)
         }
         /* "-> centred <-" and "-> right ->" paragraphs */
         bool was_open = align_open, align_start = false, closed = false;
-        if (align_open && blank)
+        if (align_open && (blank || (tn >= 2 && t[0] == '-' && t[1] == '>' && ends_at(t, tn, 2))))
             return vb_diag_set(r->d, VB_E_INPUT, "markdown.align-unclosed", r->source, align_pos.line, align_pos.col,
                                "This \"->\" paragraph has no end mark: end its last line with \" <-\" (centred) or "
                                "\" ->\" (right-aligned).");
