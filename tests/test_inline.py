@@ -138,10 +138,97 @@ def main():
     check("unclosed -> is an error", rc != 0 and "align-unclosed" in err and ":36:1:" in err, err.strip())
 
 
+def unicode_scripts():
+    """Superscript and subscript characters typed directly: those in Liberation
+    Serif (², ₁) print as they are; one it lacks (⁰, U+2070) is set as a raised
+    "0" at the script size instead of failing."""
+    tmp = tempfile.mkdtemp()
+    src, pdf = os.path.join(tmp, "u.md"), os.path.join(tmp, "u.pdf")
+    open(src, "w", encoding="utf-8").write(FRONT + "Đơn vị Xm² và Yₐ₁, nhiệt độ 10⁰ hết.\n")
+    rc, err = render(src, pdf)
+    check("unicode scripts render", rc == 0, err.strip())
+    if rc != 0:
+        return
+    pg = stext(pdf)[0]
+    chars = pg.chars
+    sq = [c for c in chars if c.c == "²"]
+    check("² from the font at the body size", sq and sq[0].size == 14)
+    sub1 = [c for c in chars if c.c == "₁"]
+    check("₁ from the font", bool(sub1))
+    one = [c for c in chars if c.c == "1" and c.size == 14]
+    zero = [c for c in chars if c.c == "0" and c.size < 10]
+    check("⁰ set as a raised 0 at 65 %", zero and one and abs(zero[0].size - 9.1) < 0.05 and
+          abs((one[0].oy - zero[0].oy) - 14 * 0.33) < 0.1,
+          "size %.2f rise %.2f" % (zero[0].size, one[0].oy - zero[0].oy) if zero and one else "")
+
+
+FRONT = """---
+profile: state
+parent: UBND TỈNH HÀ TĨNH
+issuer: SỞ XÂY DỰNG
+number: 130/QĐ-SXD
+place: Hà Tĩnh
+date: 2026-05-14
+kind: QUYẾT ĐỊNH
+title: Về việc thử chú thích
+signer:
+  authority: GIÁM ĐỐC
+  name: Phan Văn Hùng
+recipients:
+  - Lưu VT
+---
+
+"""
+FILL = ("Văn phòng Sở chủ trì, phối hợp với các phòng chuyên môn rà soát hiện trạng kho lưu trữ, lập kế hoạch "
+        "cải tạo và báo cáo Giám đốc Sở.\n\n")
+NOTE = ("[^a]: Ghichudai " + "nội dung chú thích dài để chiếm nhiều dòng ở cuối trang, " * 6 + "hết.\n")
+
+
+def footnote_pages():
+    """A long note referred to from every position down a page: the line that
+    refers to it and the note are always on one page, the note under all the
+    text and above the bottom margin."""
+    tmp = tempfile.mkdtemp()
+    bad = []
+    for k in range(8, 30):
+        src = os.path.join(tmp, "n%d.md" % k)
+        pdf = os.path.join(tmp, "n%d.pdf" % k)
+        body = FILL * k + "Mốcthamchiếu[^a] của đoạn văn.\n\n" + FILL * 3 + NOTE
+        open(src, "w", encoding="utf-8").write(FRONT + body)
+        rc, err = render(src, pdf)
+        if rc != 0:
+            bad.append("%d: %s" % (k, err.strip()))
+            continue
+        pages = stext(pdf)
+        ref_pg = note_pg = None
+        for pg in pages:
+            t14 = "".join(c.c for c in pg.chars if c.size == 14)
+            t12 = "".join(c.c for c in pg.chars if c.size == 12)
+            if "Mốcthamchiếu" in t14:
+                ref_pg = pg
+            if "Ghichudai" in t12:
+                note_pg = pg
+        if ref_pg is None or ref_pg is not note_pg:
+            bad.append("%d: reference on p%s, note on p%s" % (k, ref_pg and ref_pg.n, note_pg and note_pg.n))
+            continue
+        c12 = [c for c in note_pg.chars if c.size == 12]
+        start = "".join(c.c for c in c12).index("Ghichudai")
+        note = c12[start:]  # the note's text comes after the header's 12 pt lines
+        note_top = min(c.y0 for c in note)
+        note_bottom = max(c.y1 for c in note)
+        text_bottom = max(c.y1 for c in note_pg.chars if c.size == 14)
+        if not (text_bottom < note_top and pdfcheck.mm(note_bottom) <= 297.0 - 20.0 + 0.5):
+            bad.append("%d: text to %.1f mm, note %.1f-%.1f mm" % (k, pdfcheck.mm(text_bottom),
+                                                                  pdfcheck.mm(note_top), pdfcheck.mm(note_bottom)))
+    check("footnote with its reference, every position (22 documents)", not bad, "; ".join(bad[:4]))
+
+
 if __name__ == "__main__":
     if not CLI:
         print("no CLI")
         sys.exit(1)
     main()
+    footnote_pages()
+    unicode_scripts()
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
