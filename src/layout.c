@@ -103,7 +103,7 @@ format_date(vb_lctx_t *lc, const vb_date_t *dt)
     return vb_arena_strndup(lc->arena, out, o);
 }
 
-/* Plain text of inline content (for outline titles). */
+/* Plain text of inline content (for outline titles), without footnote numbers. */
 static const char *
 inline_text(vb_lctx_t *lc, const vb_inline_t *in)
 {
@@ -115,7 +115,7 @@ inline_text(vb_lctx_t *lc, const vb_inline_t *in)
         return NULL;
     size_t o = 0;
     for (int i = 0; i < in->n; i++)
-        for (size_t k = 0; k < in->spans[i].len; k++)
+        for (size_t k = 0; k < in->spans[i].len && !(in->spans[i].face & VB_SPAN_NOTE); k++) /* no note numbers */
             s[o++] = in->spans[i].text[k] == '\n' ? ' ' : in->spans[i].text[k];
     s[o] = 0;
     return s;
