@@ -335,6 +335,10 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
             put_str(&o, mt->recipients[i].text, strlen(mt->recipients[i].text));
             put_pos(&o, mt->recipients[i].pos);
             put(&o, "\n", 1);
+            /* an entry with bold, italic or scripts: its spans */
+            const vb_inline_t *in = &mt->recipients[i].in;
+            if (in->n > 1 || (in->n == 1 && in->spans[0].face))
+                put_inline(&o, in, 2);
         }
     }
     put_blocks(&o, "body", &m->body, 0);

@@ -326,7 +326,12 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
                 return rc;
         }
         if (lc->notes) {
-            vb_status_t rc = emit_notes(lc, dl, &pg, k, ch, pi->start, pi->end, page_bottom(lc, k, land), dx, d);
+            /* above a footer anchored on this page (05-HD's last_footer), whose room the fit test counted */
+            vb_len_t nb = page_bottom(lc, k, land);
+            for (int c = pi->start; c < pi->end; c++)
+                if (ch[c]->anchor_bottom > 0 && ys[c] < nb)
+                    nb = ys[c];
+            vb_status_t rc = emit_notes(lc, dl, &pg, k, ch, pi->start, pi->end, nb, dx, d);
             if (rc != VB_OK)
                 return rc;
         }
