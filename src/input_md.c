@@ -199,10 +199,11 @@ ib_finish(ib_t *b, vb_inline_t *out, vb_diag_t *d)
 }
 
 /*
- * Backslash escapes of '^', '~' and '[' must survive cmark, which drops the
+ * Backslash escapes of '^' and '~' must survive cmark, which drops the
  * backslash and merges the text: before parsing, such a backslash becomes
- * the byte 0x01 (same length, so every column stays). In text 0x01 X is a
- * literal X that starts no superscript, subscript or footnote reference; in
+ * the byte 0x01 (same length, so every column stays; neither mark means
+ * anything to cmark, so nothing else changes). In text 0x01 X is a literal X
+ * that starts no superscript, subscript or footnote reference ("[\^x]"); in
  * code and raw HTML it is the backslash again.
  */
 #define ESC 0x01
@@ -216,7 +217,7 @@ protect_escapes(char *p, size_t n)
         size_t j = i;
         while (j < n && p[j] == '\\')
             j++;
-        if (j < n && ((j - i) & 1) && (p[j] == '^' || p[j] == '~' || p[j] == '['))
+        if (j < n && ((j - i) & 1) && (p[j] == '^' || p[j] == '~'))
             p[j - 1] = ESC;
         i = j - 1;
     }
@@ -244,7 +245,7 @@ static int note_ref(struct rd *r, const char *label, size_t n);
  * "^x^" and "~x~" with at least one character between the marks and no
  * space or mark inside ("m^2^", "Q~max~", "Hg~10~"), and, in body text,
  * footnote references "[^x]". A mark without its pair, "~~x~~" and "a ^ b ^"
- * stay as typed, and so do "\^", "\~" and "\[".
+ * stay as typed, and so do "\^", "\~" and "[\^x]".
  */
 static void
 ib_text_scripts(ib_t *b, const char *s, size_t len, int face)

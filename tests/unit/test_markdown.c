@@ -425,9 +425,9 @@ test_align(void)
 static void
 test_scripts(void)
 {
-    CHECK_INT(md("25 m^2^, Q~max~, **Hg~10~**, x^a b^, ~~y~~, 2^^, a\\^b^, `c^d^`\n", 1), VB_OK);
+    CHECK_INT(md("\\[link](u) 25 m^2^, Q~max~, **Hg~10~**, x^a b^, ~~y~~, 2^^, a\\^b^, `c^d^`, `e\\^f`\n", 1), VB_OK);
     CHECK_STR(xspans(&blk(0)->text),
-              "r:25 m|r^:2|r:, Q|r_:max|r:, |b:Hg|b_:10|r:, x^a b^, ~~y~~, 2^^, a^b^, c^d^");
+              "r:[link](u) 25 m|r^:2|r:, Q|r_:max|r:, |b:Hg|b_:10|r:, x^a b^, ~~y~~, 2^^, a^b^, c^d^, e\\^f");
     vb_inline_t in;
     const char *e = "Lưu: VT, *KT*, Hg~10~.\n**Như Điều 3;**";
     CHECK_INT(vb_md_inline_text(arena, e, strlen(e), &in, &diag), VB_OK);
