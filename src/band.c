@@ -487,9 +487,12 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
         const char *sep = last ? it->last_separator : it->separator;
         if (!sep || ends_in_punct(e, len))
             sep = "";
-        char *txt = vb_arena_printf(lc->arena, "%s%s%s", marker, e, sep);
-        vb_span_t *sp = VB_NEWN(lc->arena, vb_span_t, 2);
-        if (!txt || !sp)
+        /* the entry's own spans (bold, italic, scripts as typed) between the marker and the separator */
+        const vb_inline_t *ein = &entries[i].in;
+        vb_span_t plain = {e, len, 0};
+        int ne = ein->n ? ein->n : 1;
+        vb_span_t *sp = VB_NEWN(lc->arena, vb_span_t, ne + 3);
+        if (!sp)
             return vb_diag_nomem(d);
         vb_inline_t in = {sp, 0};
         vb_style_t est = st;
@@ -499,7 +502,32 @@ set_list(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *si, vb_diag_t *d)
             sp[in.n++] = (vb_span_t){label, strlen(label), (uint8_t)lf};
             est.face = 0;
         }
-        sp[in.n++] = (vb_span_t){txt, strlen(txt), i == 0 && *label ? st.face : 0};
+        uint8_t ef = i == 0 && *label ? st.face : 0;
+        if (*marker)
+            sp[in.n++] = (vb_span_t){marker, strlen(marker), ef};
+        for (int k = 0; k < ne; k++) {
+            sp[in.n] = ein->n ? ein->spans[k] : plain;
+            sp[in.n++].face |= ef;
+        }
+        if (*sep)
+            sp[in.n++] = (vb_span_t){sep, strlen(sep), ef};
+        /* neighbours in one face become one span, so a plain entry stays one run */
+        int m = 0;
+        for (int k = 0; k < in.n; k++) {
+            if (m > 0 && sp[m - 1].face == sp[k].face) {
+                char *t = vb_arena_alloc(lc->arena, sp[m - 1].len + sp[k].len + 1);
+                if (!t)
+                    return vb_diag_nomem(d);
+                memcpy(t, sp[m - 1].text, sp[m - 1].len);
+                memcpy(t + sp[m - 1].len, sp[k].text, sp[k].len);
+                t[sp[m - 1].len + sp[k].len] = 0;
+                sp[m - 1].text = t;
+                sp[m - 1].len += sp[k].len;
+            } else {
+                sp[m++] = sp[k];
+            }
+        }
+        in.n = m;
         vb_len_t width = col->width, dx = 0;
         if (!paragraph)
             est.hang = (i == 0 ? lw : 0) + mw;

@@ -326,7 +326,9 @@ check_coverage(const vb_fontset_t *fs, const char *text, size_t len, const char 
         if (cp >= 0x80 && !(cp < 0x10000 && (seen[cp >> 3] & (1u << (cp & 7))))) {
             for (int f = 0; f < VB_NFACES; f++) {
                 const vb_font_t *font = vb_fontset_face(fs, (vb_face_t)f);
-                if (!vb_font_covers(font, cp)) {
+                int bit;
+                char a = vb_script_fallback(cp, &bit); /* set as a raised or lowered ASCII character instead */
+                if (!vb_font_covers(font, cp) && !(a && vb_font_covers(font, (uint32_t)(unsigned char)a))) {
                     char ch[8] = {0};
                     vb_utf8_encode(cp, ch);
                     return vb_diag_set(d, VB_E_FONT, "font.coverage", source, line, col,

@@ -292,7 +292,26 @@ add_recipient(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const ch
         t += t[1] ? 2 : 1;
     if (!*t)
         return VB_OK;
-    vb_field_t f = {t, pos};
+    /* the entry as inline Markdown ("**Như Điều 3;**", "Lưu: VT, Hg~10~"); text becomes what is printed */
+    vb_field_t f = {.text = t, .pos = pos};
+    vb_status_t ist = vb_md_inline_text(arena, t, strlen(t), &f.in, d);
+    if (ist != VB_OK)
+        return ist;
+    size_t n2 = 0;
+    for (int i = 0; i < f.in.n; i++)
+        n2 += f.in.spans[i].len;
+    char *plain = vb_arena_alloc(arena, n2 + 1);
+    if (!plain)
+        return vb_diag_nomem(d);
+    n2 = 0;
+    for (int i = 0; i < f.in.n; i++) {
+        memcpy(plain + n2, f.in.spans[i].text, f.in.spans[i].len);
+        n2 += f.in.spans[i].len;
+    }
+    plain[n2] = 0;
+    if (!n2)
+        return VB_OK;
+    f.text = plain;
     if (VB_PUSH(arena, *v, f))
         return vb_diag_nomem(d);
     return VB_OK;
@@ -376,6 +395,23 @@ read_bool(const vb_ynode_t *n, const char *key, const char *source, bool *out, v
     return VB_OK;
 }
 
+/* line_breaks: markdown (the default: lines join into paragraphs) or paragraphs (every line is one). */
+static vb_status_t
+read_line_breaks(const vb_ynode_t *n, const char *source, vb_meta_t *meta, vb_diag_t *d)
+{
+    if (is_null(n))
+        return VB_OK;
+    if (n->kind == VB_Y_SCALAR && strcmp(n->str, "paragraphs") == 0)
+        meta->line_paragraphs = true;
+    else if (n->kind == VB_Y_SCALAR && strcmp(n->str, "markdown") == 0)
+        meta->line_paragraphs = false;
+    else
+        return vb_diag_set(d, VB_E_INPUT, "frontmatter.value", source, n->pos.line, n->pos.col,
+                           "\"line_breaks\" is \"paragraphs\" (every line of the text is a paragraph, as pasted "
+                           "from a word processor) or \"markdown\" (lines join until a blank line; the default).");
+    return VB_OK;
+}
+
 vb_status_t
 vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta, vb_diag_t *d)
 {
@@ -451,13 +487,15 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
         else if (strcmp(k, "nonconforming") == 0) {
             st = read_bool(v, k, source, &meta->nonconforming, d);
             meta->nonconforming_pos = v->pos;
-        } else
+        } else if (strcmp(k, "line_breaks") == 0)
+            st = read_line_breaks(v, source, meta, d);
+        else
             st = vb_diag_set(d, VB_E_INPUT, "frontmatter.unknown-key", source, root->key_pos[i].line,
                              root->key_pos[i].col,
                              "Unknown front matter key \"%s\" (known: profile, parent, issuer, number, place, date, "
                              "kind, title, signer, recipients, to, bases, authority_line, urgency, secrecy, draft, "
                              "circulation, footer_note, contact, drafter, confirmation, duplex, issuer_name, to_note, "
-                             "nonconforming).",
+                             "nonconforming, line_breaks).",
                              k);
     }
     if (st != VB_OK)

@@ -41,7 +41,11 @@ vb_status_t vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, 
 vb_status_t vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta,
                                 vb_diag_t *d);
 
-/* Reads the Markdown body (line0 = source line of its first line, 1-based). */
+/*
+ * Reads the Markdown body (line0 = source line of its first line, 1-based).
+ * model->meta must be read (or zeroed) first: line_paragraphs changes how
+ * lines join.
+ */
 vb_status_t vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
                              vb_model_t *model, vb_diag_t *d);
 /* As vb_read_markdown within the limits lim (NULL: the defaults). */
@@ -66,6 +70,13 @@ vb_status_t vb_read_table_lim(vb_arena_t *arena, const char *const *lines, const
 vb_status_t vb_md_inline(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d);
 /* As vb_md_inline, with "<br>" (also "<br/>", "<br />", any case) a forced line break: a table cell's text. */
 vb_status_t vb_md_inline_cell(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d);
+
+/*
+ * As vb_md_inline for a front-matter text: each line is parsed alone and the
+ * author's line breaks stay ('\n' spans). Bold, italic, m^2^ and Hg~10~ as in
+ * the body; used for the list entries (recipients, to, bases).
+ */
+vb_status_t vb_md_inline_text(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d);
 
 /* Writes the model as stable text (for tests) into a malloc'd string. */
 vb_status_t vb_model_dump(const vb_model_t *m, char **out, size_t *len);

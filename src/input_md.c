@@ -41,6 +41,7 @@
  * cmark can report a failure without crashing it, so that stays a known gap.
  */
 #include <cmark-gfm.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,8 +82,11 @@ buf_add(buf_t *b, const char *s, size_t n)
  * is held back (pending_space / pending_nl) until a visible character comes,
  * which collapses runs and trims both ends without a second pass.
  */
+struct rd;
+
 typedef struct ib {
     vb_arena_t *arena;
+    struct rd *rd;         /* set for body text: footnote references [^x] are read */
     VB_VEC(vb_span_t) spans;
     buf_t cur;
     int cur_face;
@@ -210,6 +214,110 @@ is_br_tag(const char *s, size_t n)
 }
 
 /*
+ * Backslash escapes of '^' and '~' must survive cmark, which drops the
+ * backslash and merges the text: before parsing, such a backslash becomes
+ * the byte 0x01 (same length, so every column stays; neither mark means
+ * anything to cmark, so nothing else changes). In text 0x01 X is a literal X
+ * that starts no superscript, subscript or footnote reference ("[\^x]"); in
+ * code and raw HTML it is the backslash again.
+ */
+#define ESC 0x01
+
+static void
+protect_escapes(char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\\')
+            continue;
+        size_t j = i;
+        while (j < n && p[j] == '\\')
+            j++;
+        if (j < n && ((j - i) & 1) && (p[j] == '^' || p[j] == '~'))
+            p[j - 1] = ESC;
+        i = j - 1;
+    }
+}
+
+/* Code, raw HTML and literal blocks: text as typed, the protected backslashes given back. */
+static void
+ib_text_lit(ib_t *b, const char *s, size_t len, int face, bool nl_break)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != ESC)
+            continue;
+        ib_text(b, s + from, i - from, face, nl_break);
+        ib_text(b, "\\", 1, face, nl_break);
+        from = i + 1;
+    }
+    ib_text(b, s + from, len - from, face, nl_break);
+}
+
+static int note_ref(struct rd *r, const char *label, size_t n);
+
+/*
+ * Adds a text node's literal, reading pandoc's superscripts and subscripts,
+ * "^x^" and "~x~" with at least one character between the marks and no
+ * space or mark inside ("m^2^", "Q~max~", "Hg~10~"), and, in body text,
+ * footnote references "[^x]". A mark without its pair, "~~x~~" and "a ^ b ^"
+ * stay as typed, and so do "\^", "\~" and "[\^x]".
+ */
+static void
+ib_text_scripts(ib_t *b, const char *s, size_t len, int face)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == ESC) {
+            ib_text(b, s + from, i - from, face, false);
+            from = ++i; /* the escaped character is text */
+            continue;
+        }
+        if (c == '[' && b->rd && i + 2 < len && s[i + 1] == '^') {
+            size_t j = i + 2;
+            while (j < len && s[j] != ']' && s[j] != '^' && s[j] != '[' && s[j] != ESC && !is_space_byte(s, len, j))
+                j++;
+            if (j < len && s[j] == ']' && j > i + 2) {
+                ib_text(b, s + from, i - from, face, false);
+                int num = note_ref(b->rd, s + i + 2, j - i - 2);
+                if (num < 0) {
+                    b->oom = true;
+                    return;
+                }
+                char digits[16];
+                int k = snprintf(digits, sizeof digits, "%d", num);
+                /* a span of its own, even next to another reference */
+                ib_flush(b);
+                ib_text(b, digits, (size_t)k, face | VB_SPAN_SUPER | VB_SPAN_NOTE, false);
+                ib_flush(b);
+                from = j + 1;
+                i = j;
+            }
+            continue;
+        }
+        if (c != '^' && c != '~')
+            continue;
+        if (i + 1 < len && s[i + 1] == c) {
+            /* "~~", "^^": a run of marks is text */
+            while (i + 1 < len && s[i + 1] == c)
+                i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < len && s[j] != c && s[j] != ESC && !is_space_byte(s, len, j))
+            j++;
+        if (j >= len || s[j] != c || j == i + 1 || (j + 1 < len && s[j + 1] == c))
+            continue;
+        ib_text(b, s + from, i - from, face, false);
+        ib_text(b, s + i + 1, j - i - 1, face | (c == '^' ? VB_SPAN_SUPER : VB_SPAN_SUB), false);
+        from = j + 1;
+        i = j;
+    }
+    if (from < len)
+        ib_text(b, s + from, len - from, face, false);
+}
+
+/*
  * Adds the inline content of a leaf block (paragraph, heading) to b. When
  * skip_nbsp, the no-break space vb_md_inline put in front is dropped from
  * the first text node.
@@ -255,7 +363,11 @@ walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
                 }
                 skip_nbsp = false;
             }
-            ib_text(b, lit, len, face, false);
+            if (t != CMARK_NODE_TEXT) {
+                ib_text_lit(b, lit, len, face, false);
+                break;
+            }
+            ib_text_scripts(b, lit, len, face);
             break;
         }
         case CMARK_NODE_SOFTBREAK:
@@ -306,6 +418,7 @@ md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inli
         if (src.p[i] == '\n' || src.p[i] == '\r')
             src.p[i] = ' ';
     }
+    protect_escapes(src.p, src.n);
     cmark_node *doc = cmark_parse_document(src.p, src.n, CMARK_OPT_DEFAULT);
     free(src.p);
     if (!doc)
@@ -321,6 +434,37 @@ md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inli
     }
     cmark_node_free(doc);
     return ib_finish(&b, out, d);
+}
+
+vb_status_t
+vb_md_inline_text(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *out, vb_diag_t *d)
+{
+    out->spans = NULL;
+    out->n = 0;
+    VB_VEC(vb_span_t) all = {0};
+    size_t s = 0;
+    while (s <= len) {
+        const char *nl = memchr(text + s, '\n', len - s);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        vb_inline_t line;
+        vb_status_t st = vb_md_inline(arena, text + s, e - s, &line, d);
+        if (st != VB_OK)
+            return st;
+        if (all.n && line.n) {
+            vb_span_t br = {"\n", 1, 0};
+            if (VB_PUSH(arena, all, br))
+                return vb_diag_nomem(d);
+        }
+        for (int i = 0; i < line.n; i++)
+            if (VB_PUSH(arena, all, line.spans[i]))
+                return vb_diag_nomem(d);
+        if (!nl)
+            break;
+        s = e + 1;
+    }
+    out->spans = all.v;
+    out->n = all.n;
+    return VB_OK;
 }
 
 /* ---- the line pass ---- */
@@ -340,6 +484,16 @@ typedef struct landmark {
     vb_pos_t pos;
 } landmark_t;
 
+/* A footnote definition "[^x]: text", cut out of the body by the line pass. */
+typedef struct notedef {
+    const char *label;
+    size_t lablen;
+    buf_t text;           /* its lines joined by spaces (malloc'd) */
+    vb_pos_t pos;         /* the "[^" */
+    vb_pos_t tpos;        /* the text */
+    bool used;
+} notedef_t;
+
 typedef struct rd {
     vb_arena_t *arena;
     const char *source;
@@ -353,7 +507,12 @@ typedef struct rd {
     bool seg_has_text;
     buf_t prefix; /* marker text of a list item cmark still found */
     VB_VEC(landmark_t) land; /* "\landscape" lines, resolved to appendices at the end */
+    vb_align_t *align;      /* per body line: the alignment of a marked paragraph starting there */
+    VB_VEC(notedef_t) defs; /* footnote definitions "[^x]: text" */
+    VB_VEC(vb_footnote_t) refs; /* footnotes in the order of first reference (text filled at the end) */
+    vb_pos_t leaf_pos;      /* the block being read (a reference's position when cmark gives none) */
     const vb_limits_t *lim; /* resolved: every field set */
+    bool line_paragraphs;   /* every line a paragraph (line_breaks: paragraphs) */
     vb_diag_t *d;
 } rd_t;
 
@@ -434,6 +593,78 @@ list_marker(const char *s, size_t n)
     if (i == 0 || i >= n || (s[i] != '.' && s[i] != ')'))
         return -1;
     return (i + 1 == n || is_ws(s[i + 1])) ? (int)i : -1;
+}
+
+static bool
+ends_at(const char *s, size_t n, size_t i)
+{
+    return i == n || (i < n && is_ws(s[i]));
+}
+
+/*
+ * An administrative enumerator that CommonMark does not see as a list
+ * marker, followed by a space, a tab or the line end: "a)" .. "y)" and "đ)",
+ * "1.1." and deeper ("1.1)" too), Roman "I." or "I-" (I, V, X only),
+ * "Điều 5.", "•", "–". Such a line starts a paragraph. "2.500 người" (a
+ * number with a thousands dot) and "V. I. Lênin" written as "V\. I." are not.
+ */
+static bool
+enumerator(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n >= 2 && s[0] >= 'a' && s[0] <= 'z' && s[1] == ')')
+        return ends_at(s, n, 2);
+    if (n >= 3 && !memcmp(s, "\xC4\x91)", 3)) /* đ) */
+        return ends_at(s, n, 3);
+    if (n >= 3 && (!memcmp(s, "\xE2\x80\xA2", 3) || !memcmp(s, "\xE2\x80\x93", 3))) /* • – */
+        return ends_at(s, n, 3);
+    /* digits in two or more groups: 1.1. 1.1.1. 1.1) */
+    int groups = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        groups++;
+        if (i < n && (s[i] == '.' || s[i] == ')') && ends_at(s, n, i + 1))
+            return groups >= 2;
+        if (i >= n || s[i] != '.')
+            return false;
+        i++;
+    }
+    if (groups)
+        return false;
+    /* Roman numerals */
+    while (i < n && i < 6 && (s[i] == 'I' || s[i] == 'V' || s[i] == 'X'))
+        i++;
+    if (i > 0 && i < n && (s[i] == '.' || s[i] == '-') && ends_at(s, n, i + 1)) /* "II." and the Party's "II-" */
+        return true;
+    /* "Điều 5." */
+    static const char dieu[] = "\xC4\x90i\xE1\xBB\x81u ";
+    size_t dl = sizeof dieu - 1;
+    if (n > dl && !memcmp(s, dieu, dl)) {
+        i = dl;
+        size_t j = i;
+        while (j < n && s[j] >= '0' && s[j] <= '9')
+            j++;
+        return j > i && j < n && s[j] == '.' && ends_at(s, n, j + 1);
+    }
+    return false;
+}
+
+/* "[^label]:" at s: the label and the offset of the text after the colon and spaces; 0 when none. */
+static size_t
+note_def(const char *s, size_t n, const char **label, size_t *lablen)
+{
+    if (n < 5 || s[0] != '[' || s[1] != '^')
+        return 0;
+    size_t i = 2;
+    while (i < n && s[i] != ']' && s[i] != '^' && (unsigned char)s[i] > ' ')
+        i++;
+    if (i == 2 || i + 1 >= n || s[i] != ']' || s[i + 1] != ':')
+        return 0;
+    *label = s + 2;
+    *lablen = i - 2;
+    i += 2;
+    return i + lead_ws(s + i, n - i);
 }
 
 /* A line of only '=' or only '-' (a setext underline in CommonMark). */
@@ -537,6 +768,25 @@ node_pos(const rd_t *r, cmark_node *n)
     return seg_pos(r, cmark_node_get_start_line(n), cmark_node_get_start_column(n));
 }
 
+/*
+ * Numbers a footnote reference: the number of its label's first reference,
+ * or the next number. -1 when out of memory.
+ */
+static int
+note_ref(struct rd *r, const char *label, size_t n)
+{
+    for (int k = 0; k < r->refs.n; k++)
+        if (strlen(r->refs.v[k].label) == n && !memcmp(r->refs.v[k].label, label, n))
+            return k + 1;
+    vb_footnote_t f;
+    memset(&f, 0, sizeof f);
+    f.label = vb_arena_strndup(r->arena, label, n);
+    f.ref = r->leaf_pos; /* cmark gives no position inside a paragraph's text */
+    if (!f.label || VB_PUSH(r->arena, r->refs, f))
+        return -1;
+    return r->refs.n;
+}
+
 /* The text of segment line `line` (1-based), NULL when out of range. */
 static const char *
 seg_line(const rd_t *r, int line, size_t *len)
@@ -564,8 +814,10 @@ leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *
         r->prefix.n = 0;
     }
     b.max_depth = r->lim->nesting;
+    b.rd = r;
+    r->leaf_pos = node_pos(r, n);
     if (lit)
-        ib_text(&b, lit, litlen, VB_FACE_REGULAR, nl_break);
+        ib_text_lit(&b, lit, litlen, VB_FACE_REGULAR, nl_break);
     else
         walk_inlines(&b, n, false);
     vb_block_t blk;
@@ -583,6 +835,9 @@ leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *
     blk.kind = kind;
     blk.level = level;
     blk.pos = node_pos(r, n);
+    int idx = blk.pos.line - r->line0;
+    if (!lit && idx >= 0 && idx < r->nlines)
+        blk.align = r->align[idx];
     return push_block(r, &blk);
 }
 
@@ -759,6 +1014,7 @@ flush_segment(rd_t *r)
     vb_status_t st = VB_OK;
     if (r->seg_has_text) {
         /* no CMARK_OPT_SMART: "...", "--" and quotes stay as typed */
+        protect_escapes(r->seg.p, r->seg.n);
         cmark_node *doc = cmark_parse_document(r->seg.p, r->seg.n, CMARK_OPT_DEFAULT);
         if (!doc)
             return vb_diag_nomem(r->d);
@@ -814,6 +1070,11 @@ read_lines(rd_t *r)
     vb_status_t st = VB_OK;
     char fch = 0;
     size_t flen = 0; /* > 0 inside a fenced code block */
+    bool in_def = false;     /* continuation lines of a footnote definition */
+    bool align_open = false; /* inside a "->" paragraph */
+    int align_line = 0;
+    vb_pos_t align_pos = {0, 0};
+    bool after_align = false; /* the line before ended a "->" paragraph */
     for (int i = 0; i < r->nlines && st == VB_OK; i++) {
         const char *s = r->lines[i];
         size_t n = r->lens[i];
@@ -876,12 +1137,73 @@ read_lines(rd_t *r)
                 return vb_diag_nomem(r->d);
             continue;
         }
+        bool blank = lead_ws(t, tn) == tn;
+        /* a footnote definition and its continuation lines leave the text */
+        const char *label;
+        size_t lablen, toff;
+        if (!align_open && (toff = note_def(t, tn, &label, &lablen)) > 0) {
+            notedef_t nd;
+            memset(&nd, 0, sizeof nd);
+            nd.label = label;
+            nd.lablen = lablen;
+            nd.pos = body_pos(r, i, ws);
+            nd.tpos = body_pos(r, i, ws + toff);
+            if (VB_PUSH(r->arena, r->defs, nd) || buf_add(&r->defs.v[r->defs.n - 1].text, t + toff, tn - toff))
+                return vb_diag_nomem(r->d);
+            in_def = !r->line_paragraphs;
+            /* the paragraph above ends here */
+            if (!last_line_blank(r)) {
+                drop_hard_break(r);
+                if (add_ppline(r, -1, 0, -1, "", 0, NULL, 0))
+                    return vb_diag_nomem(r->d);
+            }
+            continue;
+        }
+        if (in_def) {
+            if (!blank) {
+                buf_t *b = &r->defs.v[r->defs.n - 1].text;
+                if (buf_add(b, " ", 1) || buf_add(b, t, tn))
+                    return vb_diag_nomem(r->d);
+                continue;
+            }
+            in_def = false;
+        }
+        /* "-> centred <-" and "-> right ->" paragraphs */
+        bool was_open = align_open, align_start = false, closed = false;
+        if (align_open && (blank || (tn >= 2 && t[0] == '-' && t[1] == '>' && ends_at(t, tn, 2))))
+            return vb_diag_set(r->d, VB_E_INPUT, "markdown.align-unclosed", r->source, align_pos.line, align_pos.col,
+                               "This \"->\" paragraph has no end mark: end its last line with \" <-\" (centred) or "
+                               "\" ->\" (right-aligned).");
+        if (!align_open && tn >= 2 && t[0] == '-' && t[1] == '>' && ends_at(t, tn, 2)) {
+            align_open = true;
+            align_start = true;
+            align_line = i;
+            align_pos = body_pos(r, i, ws);
+            size_t k = 2 + lead_ws(t + 2, tn - 2);
+            ws += k;
+            t += k;
+            tn -= k;
+        }
+        if (align_open) {
+            size_t e = trim_end(t, tn);
+            if (e >= 2 && (!memcmp(t + e - 2, "<-", 2) || !memcmp(t + e - 2, "->", 2)) &&
+                (e == 2 || is_ws(t[e - 3]))) {
+                r->align[align_line] = t[e - 2] == '<' ? VB_ALIGN_CENTER : VB_ALIGN_RIGHT;
+                tn = trim_end(t, e - 2);
+                align_open = false;
+                closed = true;
+            }
+        }
         int mk = list_marker(t, tn);
-        if ((mk >= 0 || underline(t, tn)) && !last_line_blank(r)) {
+        bool starts = align_start || (!was_open && !blank &&
+                                      (mk >= 0 || underline(t, tn) || enumerator(t, tn) || after_align ||
+                                       r->line_paragraphs));
+        if (starts && !last_line_blank(r)) {
             drop_hard_break(r);
             if (add_ppline(r, -1, 0, -1, "", 0, NULL, 0))
                 return vb_diag_nomem(r->d);
         }
+        after_align = closed;
         int rc;
         if (mk >= 0) {
             /* "1. x" becomes "1\. x": the same text, but never a list item */
@@ -896,6 +1218,10 @@ read_lines(rd_t *r)
         if (rc)
             return vb_diag_nomem(r->d);
     }
+    if (st == VB_OK && align_open)
+        return vb_diag_set(r->d, VB_E_INPUT, "markdown.align-unclosed", r->source, align_pos.line, align_pos.col,
+                           "This \"->\" paragraph has no end mark: end its last line with \" <-\" (centred) or "
+                           "\" ->\" (right-aligned).");
     if (st == VB_OK)
         st = flush_segment(r);
     return st;
@@ -1024,6 +1350,59 @@ place_landscape(rd_t *r, vb_model_t *m)
     return VB_OK;
 }
 
+/*
+ * Gives every referenced footnote its definition's text, in the order of
+ * first reference. A reference without a definition, a label defined twice,
+ * an empty definition and a definition never referred to are errors at
+ * their positions (a note that is never printed would be lost silently).
+ */
+static vb_status_t
+resolve_notes(rd_t *r, vb_model_t *m)
+{
+    for (int a = 0; a < r->defs.n; a++) {
+        notedef_t *da = &r->defs.v[a];
+        for (int b = 0; b < a; b++) {
+            const notedef_t *db = &r->defs.v[b];
+            if (db->lablen == da->lablen && !memcmp(db->label, da->label, da->lablen))
+                return vb_diag_set(r->d, VB_E_INPUT, "markdown.footnote-duplicate", r->source, da->pos.line,
+                                   da->pos.col, "The footnote [^%.*s] is defined a second time here (first on line %d).",
+                                   (int)da->lablen, da->label, db->pos.line);
+        }
+    }
+    for (int k = 0; k < r->refs.n; k++) {
+        vb_footnote_t *f = &r->refs.v[k];
+        size_t n = strlen(f->label);
+        notedef_t *def = NULL;
+        for (int a = 0; a < r->defs.n && !def; a++)
+            if (r->defs.v[a].lablen == n && !memcmp(r->defs.v[a].label, f->label, n))
+                def = &r->defs.v[a];
+        if (!def)
+            return vb_diag_set(r->d, VB_E_INPUT, "markdown.footnote-undefined", r->source, f->ref.line, f->ref.col,
+                               "The footnote [^%s] has no definition: add a line \"[^%s]: text of the note\".",
+                               f->label, f->label);
+        def->used = true;
+        f->pos = def->pos;
+        vb_status_t st = vb_md_inline(r->arena, def->text.p ? def->text.p : "", def->text.n, &f->text, r->d);
+        if (st != VB_OK)
+            return st;
+        if (f->text.n == 0)
+            return vb_diag_set(r->d, VB_E_INPUT, "markdown.footnote-empty", r->source, def->pos.line, def->pos.col,
+                               "The footnote [^%s] has no text.", f->label);
+    }
+    for (int a = 0; a < r->defs.n; a++)
+        if (!r->defs.v[a].used)
+            return vb_diag_set(r->d, VB_E_INPUT, "markdown.footnote-unused", r->source, r->defs.v[a].pos.line,
+                               r->defs.v[a].pos.col,
+                               "The footnote [^%.*s] is defined but never referred to: put [^%.*s] in the text "
+                               "where it belongs, or delete the definition (footnotes work in paragraphs and "
+                               "headings, not in tables).",
+                               (int)r->defs.v[a].lablen, r->defs.v[a].label, (int)r->defs.v[a].lablen,
+                               r->defs.v[a].label);
+    m->notes = r->refs.v;
+    m->nnotes = r->refs.n;
+    return VB_OK;
+}
+
 vb_status_t
 vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0, vb_model_t *model,
                  vb_diag_t *d)
@@ -1051,14 +1430,23 @@ vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char
     model->body.n = 0;
     model->appendices = NULL;
     model->nappendices = 0;
+    r.line_paragraphs = model->meta.line_paragraphs;
+    model->notes = NULL;
+    model->nnotes = 0;
     vb_status_t st = split_lines(&r, text, len);
+    if (st == VB_OK && !(r.align = VB_NEWN(arena, vb_align_t, r.nlines + 1)))
+        st = vb_diag_nomem(d);
     if (st == VB_OK)
         st = read_lines(&r);
+    if (st == VB_OK)
+        st = resolve_notes(&r, model);
     if (st == VB_OK)
         st = split_appendices(&r, model);
     if (st == VB_OK)
         st = place_landscape(&r, model);
     free(r.seg.p);
     free(r.prefix.p);
+    for (int k = 0; k < r.defs.n; k++)
+        free(r.defs.v[k].text.p);
     return st;
 }

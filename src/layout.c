@@ -116,7 +116,7 @@ format_date(vb_lctx_t *lc, const vb_date_t *dt)
     return vb_arena_strndup(lc->arena, out, o);
 }
 
-/* Plain text of inline content (for outline titles). */
+/* Plain text of inline content (for outline titles), without footnote numbers. */
 static const char *
 inline_text(vb_lctx_t *lc, const vb_inline_t *in)
 {
@@ -128,10 +128,88 @@ inline_text(vb_lctx_t *lc, const vb_inline_t *in)
         return NULL;
     size_t o = 0;
     for (int i = 0; i < in->n; i++)
-        for (size_t k = 0; k < in->spans[i].len; k++)
+        for (size_t k = 0; k < in->spans[i].len && !(in->spans[i].face & VB_SPAN_NOTE); k++) /* no note numbers */
             s[o++] = in->spans[i].text[k] == '\n' ? ' ' : in->spans[i].text[k];
     s[o] = 0;
     return s;
+}
+
+/*
+ * Sets footnote k (0-based) as a chunk outside the flow: its number raised,
+ * a space, its text, in the profile's footnote style across the text block.
+ */
+static vb_status_t
+note_chunk(vb_lctx_t *lc, int k, vb_chunk_t **out, vb_diag_t *d)
+{
+    const vb_footnote_t *fn = &lc->model->notes[k];
+    const vb_pfootnote_t *fp = &lc->profile->footnote;
+    if (!fp->present)
+        return vb_diag_set(d, VB_E_PROFILE, "layout.no-footnote", lc->model->source, fn->ref.line, fn->ref.col,
+                           "The text has a footnote but the profile %s has no \"footnote\" settings.",
+                           lc->profile->id);
+    VB_VEC(vb_span_t) sp = {0};
+    char *num = vb_arena_printf(lc->arena, "%d", k + 1);
+    vb_span_t a = {num, num ? strlen(num) : 0, VB_SPAN_SUPER}, b = {" ", 1, 0};
+    if (!num || VB_PUSH(lc->arena, sp, a) || VB_PUSH(lc->arena, sp, b))
+        return vb_diag_nomem(d);
+    for (int i = 0; i < fn->text.n; i++)
+        if (VB_PUSH(lc->arena, sp, fn->text.spans[i]))
+            return vb_diag_nomem(d);
+    vb_inline_t in = {sp.v, sp.n};
+    vb_lines_t lines;
+    vb_status_t rc = vb_set_text(&lc->set, &in, &fp->style, lc->text_width, &lines, d);
+    if (rc != VB_OK)
+        return rc;
+    vb_chunk_t *c = VB_NEW(lc->arena, vb_chunk_t);
+    if (!c)
+        return vb_diag_nomem(d);
+    c->top = -1;
+    vb_len_t A = vb_style_ascent(&lc->set, &fp->style);
+    for (int l = 0; l < lines.n; l++) {
+        rc = vb_chunk_add_line(lc, c, &lines.v[l], lc->text_left, A + l * fp->style.leading, d);
+        if (rc != VB_OK)
+            return rc;
+    }
+    c->height = c->fit = lines.n * fp->style.leading;
+    *out = c;
+    return VB_OK;
+}
+
+/*
+ * Gives each line its footnotes: a note goes with the line of its first
+ * reference (a run whose text is the reference span's own text).
+ */
+static vb_status_t
+attach_notes(vb_lctx_t *lc, const vb_inline_t *text, const vb_lines_t *lines, vb_chunk_t **chunks, vb_diag_t *d)
+{
+    for (int i = 0; i < text->n; i++) {
+        const vb_span_t *sp = &text->spans[i];
+        if (!(sp->face & VB_SPAN_NOTE))
+            continue;
+        int k = 0;
+        for (size_t j = 0; j < sp->len; j++)
+            k = k * 10 + (sp->text[j] - '0');
+        k--;
+        if (k < 0 || k >= lc->model->nnotes || lc->notes[k])
+            continue;
+        for (int l = 0; l < lines->n; l++)
+            for (int r = 0; r < lines->v[l].nruns; r++) {
+                if (lines->v[l].runs[r].text != sp->text || lc->notes[k])
+                    continue;
+                vb_status_t rc = note_chunk(lc, k, &lc->notes[k], d);
+                if (rc != VB_OK)
+                    return rc;
+                vb_chunk_t *c = chunks[l];
+                vb_chunk_t **v = VB_NEWN(lc->arena, vb_chunk_t *, c->nnotes + 1);
+                if (!v)
+                    return vb_diag_nomem(d);
+                for (int q = 0; q < c->nnotes; q++)
+                    v[q] = c->notes[q];
+                v[c->nnotes++] = lc->notes[k];
+                c->notes = v;
+            }
+    }
+    return VB_OK;
 }
 
 /*
@@ -149,12 +227,16 @@ flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool hea
         return rc;
     vb_len_t A = vb_style_ascent(&lc->set, st), D = vb_style_descent(&lc->set, st);
     int n = lines.n;
+    vb_chunk_t **made = VB_NEWN(lc->arena, vb_chunk_t *, n ? n : 1);
+    if (!made)
+        return vb_diag_nomem(d);
     for (int k = 0; k < n; k++) {
         vb_chunk_t *c = vb_chunk_new(lc);
         if (!c)
             return vb_diag_nomem(d);
         if (k == 0 && first_out)
             *first_out = c;
+        made[k] = c;
         c->height = st->leading;
         c->fit = A + D;
         if (k == 0) {
@@ -170,7 +252,21 @@ flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool hea
         if (rc != VB_OK)
             return rc;
     }
-    return VB_OK;
+    return lc->model->nnotes ? attach_notes(lc, text, &lines, made, d) : VB_OK;
+}
+
+/* A paragraph's or heading's style with the alignment the source marked ("-> x <-"). */
+static const vb_style_t *
+aligned_style(const vb_lctx_t *lc, const vb_block_t *b, const vb_style_t *st, vb_style_t *tmp)
+{
+    if (b->align != VB_ALIGN_CENTER && b->align != VB_ALIGN_RIGHT)
+        return st;
+    if (b->kind == VB_BLOCK_PARA)
+        return b->align == VB_ALIGN_CENTER ? &lc->profile->body_center : &lc->profile->body_right;
+    *tmp = *st;
+    tmp->align = b->align;
+    tmp->indent = tmp->hang = 0;
+    return tmp;
 }
 
 static vb_status_t
@@ -180,17 +276,18 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
     bool keep_next = keep_first, force_break = false;
     for (int i = 0; i < blocks->n; i++) {
         const vb_block_t *b = &blocks->v[i];
+        vb_style_t tmp;
         int before = lc->chunks.n;
         vb_status_t rc = VB_OK;
         switch (b->kind) {
         case VB_BLOCK_PARA:
-            rc = flow_text(lc, &b->text, &p->body, false, keep_next, NULL, d);
+            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->body, &tmp), false, keep_next, NULL, d);
             keep_next = false;
             break;
         case VB_BLOCK_HEADING: {
             int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
             vb_chunk_t *first = NULL;
-            rc = flow_text(lc, &b->text, &p->headings[lv - 1], true, keep_next, &first, d);
+            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->headings[lv - 1], &tmp), true, keep_next, &first, d);
             if (rc == VB_OK && first) {
                 first->outline_title = inline_text(lc, &b->text);
                 first->outline_level = lv + 1; /* level 1 is the document title */
@@ -405,6 +502,9 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     lc.set.arena = dl->arena;
     lc.set.brk = &profile->breaking;
     lc.set.greedy = opts && opts->greedy;
+    lc.set.script = &profile->script;
+    if (model->nnotes && !(lc.notes = VB_NEWN(lc.arena, vb_chunk_t *, model->nnotes)))
+        return vb_diag_nomem(d);
     lc.text_left = profile->margin_left;
     lc.text_width = profile->page_width - profile->margin_left - profile->margin_right;
     lc.text_height = profile->page_height - profile->margin_top - profile->margin_bottom;
@@ -505,6 +605,16 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
                                               : vb_arena_printf(lc.arena, "%04d", m->date.year);
     }
     dl->info.duplex = lc.duplex;
+    /* a reference outside the text's paragraphs (an appendix title) has no line to carry its note */
+    for (int k = 0; k < model->nnotes; k++)
+        if (!lc.notes[k]) {
+            vb_set_finish(&lc.set);
+            return vb_diag_set(d, VB_E_INPUT, "layout.footnote-unplaced", model->source, model->notes[k].ref.line,
+                               model->notes[k].ref.col,
+                               "The footnote [^%s] is referred to where no footnote can be printed (an appendix "
+                               "title): refer to it in a paragraph or a heading of the text.",
+                               model->notes[k].label);
+        }
     rc = vb_paginate(&lc, dl, d);
     vb_set_finish(&lc.set);
     return rc;

@@ -58,6 +58,9 @@ struct vb_chunk {
     VB_VEC(vb_ditem_t) cap_bottom;
     vb_pos_t pos;           /* the source of what it sets (for layout.too-tall); 0 when unknown */
     const char *what;       /* what it sets, for messages ("The title block"); NULL: "This block" */
+    /* footnotes first referred to in this chunk (a line): set at the foot of its page, under a rule */
+    vb_chunk_t **notes;
+    int nnotes;
 };
 
 /* Stand-ins in date_text for a day or month left blank until issuance; band.c prints the profile's gap. */
@@ -77,6 +80,7 @@ typedef struct vb_lctx {
     vb_chunk_t *first_footer;        /* page 1's footer band (not in the flow) */
     bool duplex;                     /* mirrored margins on even pages */
     int64_t max_pages;               /* > 0: the pages limit (limit.h) */
+    vb_chunk_t **notes;              /* model->nnotes: each footnote's chunk once set, NULL before */
 } vb_lctx_t;
 
 vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);

@@ -21,8 +21,13 @@ typedef struct vb_pos {
 typedef struct vb_span {
     const char *text;
     size_t len;
-    uint8_t face; /* vb_face_t bits: 1 bold, 2 italic */
+    uint8_t face; /* vb_face_t bits: 1 bold, 2 italic; and the VB_SPAN_ bits */
 } vb_span_t;
+
+/* Bits of vb_span_t.face above the two vb_face_t bits. */
+#define VB_SPAN_SUPER 4   /* superscript (m^2^): smaller and raised, as the profile's `script` says */
+#define VB_SPAN_SUB 8     /* subscript (Q~max~): smaller and lowered */
+#define VB_SPAN_NOTE 16   /* a footnote reference [^x] (with SUPER): text is its number, model.notes[number - 1] */
 
 /* Inline content: a sequence of spans. */
 typedef struct vb_inline {
@@ -97,6 +102,7 @@ typedef struct vb_block {
     vb_block_kind_t kind;
     int level;            /* headings: 1..6 */
     vb_inline_t text;     /* paragraphs and headings */
+    vb_align_t align;     /* paragraphs: CENTER ("-> x <-") or RIGHT ("-> x ->") when marked, else DEFAULT */
     vb_table_t *table;    /* tables */
     struct vb_image *image; /* images (image.h) */
     vb_pos_t pos;
@@ -121,6 +127,8 @@ typedef struct vb_appendix {
 typedef struct vb_field {
     const char *text;     /* NULL when absent; may contain '\n' (author's line breaks) */
     vb_pos_t pos;
+    vb_inline_t in;       /* list entries (recipients, to, bases): the entry read as inline Markdown
+                             (bold, italic, m^2^, Hg~10~), and text is then its plain text; empty elsewhere */
 } vb_field_t;
 
 typedef struct vb_date {
@@ -176,7 +184,16 @@ typedef struct vb_meta {
     vb_field_t to_note;     /* a note under the Kính gửi list: "(sau đây gọi tắt là Sở)" */
     bool nonconforming;     /* reproduce an issued document: the format errors of validate.c are warnings */
     vb_pos_t nonconforming_pos;
+    bool line_paragraphs;   /* line_breaks: paragraphs -- every source line of the body is a paragraph */
 } vb_meta_t;
+
+/* A footnote: "[^x]: text" in the body; numbered in the order of first reference. */
+typedef struct vb_footnote {
+    const char *label;    /* "x" as typed */
+    vb_inline_t text;
+    vb_pos_t pos;         /* the definition */
+    vb_pos_t ref;         /* the first reference */
+} vb_footnote_t;
 
 typedef struct vb_model {
     const char *source;   /* source name for diagnostics */
@@ -184,6 +201,8 @@ typedef struct vb_model {
     vb_blocks_t body;
     vb_appendix_t *appendices;
     int nappendices;
+    vb_footnote_t *notes; /* referenced footnotes, notes[k] is number k + 1 */
+    int nnotes;
 } vb_model_t;
 
 #endif

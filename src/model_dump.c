@@ -163,6 +163,13 @@ put_inline(out_t *o, const vb_inline_t *in, int depth)
         indent(o, depth);
         puts_(o, "span ");
         puts_(o, face_name(in->spans[i].face));
+        /* superscript "^", subscript "_", footnote reference "^n" */
+        if (in->spans[i].face & VB_SPAN_SUPER)
+            put(o, "^", 1);
+        if (in->spans[i].face & VB_SPAN_SUB)
+            put(o, "_", 1);
+        if (in->spans[i].face & VB_SPAN_NOTE)
+            put(o, "n", 1);
         put(o, " ", 1);
         put_str(o, in->spans[i].text, in->spans[i].len);
         put(o, "\n", 1);
@@ -275,6 +282,10 @@ put_blocks(out_t *o, const char *name, const vb_blocks_t *bs, int depth)
         case VB_BLOCK_PARA:
             indent(o, depth);
             puts_(o, "para");
+            if (b->align == VB_ALIGN_CENTER || b->align == VB_ALIGN_RIGHT) {
+                puts_(o, " align ");
+                puts_(o, align_name(b->align));
+            }
             break;
         case VB_BLOCK_HEADING:
             indent(o, depth);
@@ -359,6 +370,10 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
             put_str(&o, mt->recipients[i].text, strlen(mt->recipients[i].text));
             put_pos(&o, mt->recipients[i].pos);
             put(&o, "\n", 1);
+            /* an entry with bold, italic or scripts: its spans */
+            const vb_inline_t *in = &mt->recipients[i].in;
+            if (in->n > 1 || (in->n == 1 && in->spans[0].face))
+                put_inline(&o, in, 2);
         }
     }
     put_blocks(&o, "body", &m->body, 0);
@@ -373,6 +388,15 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
             put_inline(&o, &ap->title[t], 2);
         }
         put_blocks(&o, "blocks", &ap->blocks, 1);
+    }
+    for (int k = 0; k < m->nnotes; k++) {
+        puts_(&o, "note ");
+        put_int(&o, k + 1);
+        put(&o, " ", 1);
+        put_str(&o, m->notes[k].label, strlen(m->notes[k].label));
+        put_pos(&o, m->notes[k].pos);
+        put(&o, "\n", 1);
+        put_inline(&o, &m->notes[k].text, 1);
     }
     if (o.oom) {
         free(o.p);

@@ -21,7 +21,9 @@
  * follow the profile (first numbered page, format, ink top, centred on the
  * text block); they may restart at an appendix. A chunk's cap_top items
  * are drawn when it starts a page, its cap_bottom items when it ends one
- * (the borders of a table cell cut by the break).
+ * (the borders of a table cell cut by the break). Footnotes go at the foot
+ * of the page of the line that refers to them, under a rule: the fit test
+ * counts them, so a line whose note would not fit moves on with it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -162,6 +164,57 @@ add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_le
     return VB_OK;
 }
 
+/*
+ * Footnotes: the height that chunk c's notes add at the foot of a page whose
+ * notes already take `have` (0: none yet, so the rule comes with them).
+ */
+static vb_len_t
+notes_need(const vb_lctx_t *lc, const vb_chunk_t *c, vb_len_t have)
+{
+    const vb_pfootnote_t *f = &lc->profile->footnote;
+    vb_len_t h = 0;
+    for (int i = 0; i < c->nnotes; i++) {
+        if (have + h == 0)
+            h += f->space_before + f->rule_width + f->space_after;
+        else
+            h += f->gap;
+        h += c->notes[i]->height;
+    }
+    return h;
+}
+
+/* Sets the notes of chunks [from, to) at the foot of the page, above bottom, under the rule. */
+static vb_status_t
+emit_notes(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, int pidx, vb_chunk_t **ch, int from, int to,
+           vb_len_t bottom, vb_len_t dx, vb_diag_t *d)
+{
+    const vb_pfootnote_t *f = &lc->profile->footnote;
+    vb_len_t total = 0;
+    for (int c = from; c < to; c++)
+        total += notes_need(lc, ch[c], total);
+    if (total == 0)
+        return VB_OK;
+    vb_len_t y = bottom - total + f->space_before;
+    vb_ditem_t *it = vb_dpage_add(dl, *pg, VB_DITEM_RULE);
+    if (!it)
+        return vb_diag_nomem(d);
+    it->u.rule = (vb_drule_t){lc->text_left + dx, y + f->rule_width / 2, lc->text_left + dx + f->rule_length,
+                              y + f->rule_width / 2, f->rule_width};
+    y += f->rule_width + f->space_after;
+    bool first = true;
+    for (int c = from; c < to; c++)
+        for (int i = 0; i < ch[c]->nnotes; i++) {
+            if (!first)
+                y += f->gap;
+            first = false;
+            vb_status_t rc = emit_items(lc, dl, pg, pidx, ch[c]->notes[i], dx, y, d);
+            if (rc != VB_OK)
+                return rc;
+            y += ch[c]->notes[i]->height;
+        }
+    return VB_OK;
+}
+
 /* The flow's bottom limit on page k (page 1 keeps room for its footer). */
 static vb_len_t
 page_bottom(const vb_lctx_t *lc, int k, bool landscape)
@@ -181,6 +234,7 @@ typedef struct pagefill {
     int64_t y;        /* the flow's next top */
     vb_len_t bottom;  /* the flow's bottom limit on this page */
     bool placed;      /* a flow chunk is on the page (absolute ones do not count) */
+    vb_len_t notes;   /* the footnotes of the chunks placed so far, with their rule */
 } pagefill_t;
 
 /* The space before c where it would go (none at the top of a page). */
@@ -197,11 +251,12 @@ chunk_limit(const pagefill_t *pf, const vb_chunk_t *c)
     return c->anchor_bottom > 0 ? c->anchor_bottom : pf->bottom;
 }
 
-/* Whether chunk c fits on the page below what is already on it. */
+/* Whether chunk c, with its footnotes, fits on the page below what is already on it. */
 static bool
-chunk_fits(const pagefill_t *pf, const vb_chunk_t *c)
+chunk_fits(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c)
 {
-    return pf->y + space_before(pf, c) + c->fit <= chunk_limit(pf, c);
+    int64_t notes = pf->notes + (c->nnotes ? notes_need(lc, c, pf->notes) : 0);
+    return pf->y + space_before(pf, c) + c->fit + notes <= chunk_limit(pf, c);
 }
 
 /* Millipoints as millimetres with one decimal, for messages. */
@@ -216,6 +271,18 @@ mm_text(char *buf, size_t n, int64_t mp)
 static vb_status_t
 too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag_t *d)
 {
+    if (c->nnotes) {
+        /* a line that fits alone, with a note that does not: the note is at fault */
+        int k = 0;
+        while (k < lc->model->nnotes && lc->notes[k] != c->notes[0])
+            k++;
+        const vb_footnote_t *fn = k < lc->model->nnotes ? &lc->model->notes[k] : NULL;
+        if (pf->y + c->fit <= chunk_limit(pf, c))
+            return vb_diag_set(d, VB_E_LAYOUT, "layout.footnote-too-long", lc->model->source, fn ? fn->pos.line : 0,
+                               fn ? fn->pos.col : 0,
+                               "The footnote [^%s] with the line that refers to it is taller than a page.",
+                               fn ? fn->label : "?");
+    }
     char need[32], have[32];
     mm_text(need, sizeof need, c->fit);
     mm_text(have, sizeof have, chunk_limit(pf, c) - pf->y);
@@ -264,7 +331,7 @@ fill_page(vb_lctx_t *lc, int i, bool first, vb_len_t *ys, pageinfo_t *pi, pageen
     }
     vb_len_t top = lc->profile->margin_top;
     pagefill_t pf = {(ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi->head_height,
-                     page_bottom(lc, first ? 0 : 1, land), false};
+                     page_bottom(lc, first ? 0 : 1, land), false, 0};
     int64_t low = pf.y; /* the lowest ink of the flow so far */
     for (int j = i; j < n; j++) {
         vb_chunk_t *c = ch[j];
@@ -277,12 +344,12 @@ fill_page(vb_lctx_t *lc, int i, bool first, vb_len_t *ys, pageinfo_t *pi, pageen
         } else {
             if (!pf.placed && c->top >= 0)
                 pf.y = c->top + pi->head_height; /* a band with its own top opens the page */
-            if (!chunk_fits(&pf, c)) {
+            if (!chunk_fits(lc, &pf, c)) {
                 if (!pf.placed)
                     return too_tall(lc, &pf, c, d);
                 if (pe->n == 0) {
                     pe->end[0] = j;
-                    pe->gap[0] = (vb_len_t)(pf.bottom - low);
+                    pe->gap[0] = (vb_len_t)(pf.bottom - pf.notes - low);
                     pe->n = 1;
                     pe->give_way = true;
                 }
@@ -295,10 +362,12 @@ fill_page(vb_lctx_t *lc, int i, bool first, vb_len_t *ys, pageinfo_t *pi, pageen
                 low = ys[j] + c->fit;
             pf.y = ys[j] + c->height;
             pf.placed = true;
+            if (c->nnotes)
+                pf.notes += notes_need(lc, c, pf.notes);
         }
         if (j + 1 == n || !ch[j + 1]->keep_with_prev || ch[j + 1]->break_before || ch[j + 1]->landscape != land) {
             pe->end[pe->n] = j + 1;
-            pe->gap[pe->n] = (vb_len_t)(pf.bottom - low);
+            pe->gap[pe->n] = (vb_len_t)(pf.bottom - pf.notes - low);
             pe->n++;
         }
     }
@@ -447,6 +516,16 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
                 rc = emit_list(lc, dl, &pg, ch[c], ch[c]->cap_top.v, ch[c]->cap_top.n, dx, ys[c], d);
             if (rc == VB_OK && c == pi->end - 1 && k < pages.n - 1)
                 rc = emit_list(lc, dl, &pg, ch[c], ch[c]->cap_bottom.v, ch[c]->cap_bottom.n, dx, ys[c], d);
+            if (rc != VB_OK)
+                return rc;
+        }
+        if (lc->notes) {
+            /* above a footer anchored on this page (05-HD's last_footer), whose room the fit test counted */
+            vb_len_t nb = page_bottom(lc, k, land);
+            for (int c = pi->start; c < pi->end; c++)
+                if (ch[c]->anchor_bottom > 0 && ys[c] < nb)
+                    nb = ys[c];
+            vb_status_t rc = emit_notes(lc, dl, &pg, k, ch, pi->start, pi->end, nb, dx, d);
             if (rc != VB_OK)
                 return rc;
         }

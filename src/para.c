@@ -36,6 +36,8 @@ typedef struct seg {
     const char *text;
     size_t len;
     uint8_t face;
+    vb_len_t size;      /* the style's size, or a script's */
+    vb_len_t rise;      /* baseline shift upwards (superscripts), negative downwards */
     vb_shaped_t sh;
     uint32_t *cl_len;   /* per glyph: length of its cluster text, 0 for continuation glyphs */
 } seg_t;
@@ -248,6 +250,106 @@ shape_words(vb_setctx_t *ctx, int face, vb_len_t size, const char *text, size_t 
     return VB_OK;
 }
 
+char
+vb_script_fallback(uint32_t cp, int *bit)
+{
+    static const char sup[] = "0i  456789+-=()n"; /* U+2070..U+207F; 2071-2073 are not digits */
+    static const char sub[] = "0123456789+-=()";  /* U+2080..U+208E */
+    *bit = VB_SPAN_SUPER;
+    if (cp == 0xB9)
+        return '1';
+    if (cp == 0xB2)
+        return '2';
+    if (cp == 0xB3)
+        return '3';
+    if (cp >= 0x2070 && cp <= 0x207F && sup[cp - 0x2070] != ' ' && cp != 0x2071)
+        return sup[cp - 0x2070];
+    *bit = VB_SPAN_SUB;
+    if (cp >= 0x2080 && cp <= 0x208E)
+        return sub[cp - 0x2080];
+    return 0;
+}
+
+/* Shapes one segment and adds it to b->segs. */
+static vb_status_t
+add_seg(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, int face, build_t *b, vb_diag_t *d)
+{
+    seg_t s = {0};
+    s.text = text;
+    s.len = len;
+    s.face = (uint8_t)((st->face | face) & 3);
+    s.size = st->size;
+    if (face & (VB_SPAN_SUPER | VB_SPAN_SUB)) {
+        if (!ctx->script || !ctx->script->present)
+            return vb_diag_set(d, VB_E_PROFILE, "layout.no-script", NULL, 0, 0,
+                               "The text has a superscript or subscript (\"%.*s\") but the profile has no \"script\" "
+                               "settings for their size and position.", (int)(len < 40 ? len : 40), text);
+        s.size = (vb_len_t)((int64_t)st->size * ctx->script->size_ratio / 1000);
+        s.rise = (vb_len_t)((int64_t)st->size * ((face & VB_SPAN_SUPER) ? ctx->script->rise : -ctx->script->drop) /
+                            1000);
+        if (s.size <= 0)
+            s.size = 1;
+    }
+    if (s.len) {
+        vb_status_t rc = shape_words(ctx, s.face, s.size, s.text, s.len, &s.sh, d);
+        if (rc != VB_OK)
+            return rc;
+        s.cl_len = VB_NEWN(scratch(ctx), uint32_t, s.sh.n ? s.sh.n : 1);
+        if (!s.cl_len)
+            return vb_diag_nomem(d);
+        for (int g = 0; g < s.sh.n; g++) {
+            uint32_t c = s.sh.glyphs[g].cluster;
+            if (g > 0 && s.sh.glyphs[g - 1].cluster == c) {
+                s.cl_len[g] = 0;
+                continue;
+            }
+            uint32_t next = (uint32_t)s.len;
+            for (int h = g + 1; h < s.sh.n; h++)
+                if (s.sh.glyphs[h].cluster != c) {
+                    next = s.sh.glyphs[h].cluster;
+                    break;
+                }
+            s.cl_len[g] = next > c ? next - c : 0;
+        }
+    }
+    if (VB_PUSH(scratch(ctx), b->segs, s))
+        return vb_diag_nomem(d);
+    return VB_OK;
+}
+
+/*
+ * Adds a piece of a span (no '\n' in it) as segments: a superscript or
+ * subscript character the font lacks ("⁰") becomes its ASCII character in a
+ * segment of its own, raised or lowered; the rest as it is.
+ */
+static vb_status_t
+add_piece(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, int face, build_t *b, vb_diag_t *d)
+{
+    static const char ascii[] = "0123456789+-=()n";
+    size_t from = 0;
+    const vb_font_t *f = face_font(ctx, (st->face | face) & 3);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        int n = vb_utf8_decode(text + i, len - i, &cp);
+        if (n <= 0)
+            n = 1;
+        int bit;
+        char a = cp >= 0x80 && !(face & (VB_SPAN_SUPER | VB_SPAN_SUB)) ? vb_script_fallback(cp, &bit) : 0;
+        if (a && !vb_font_covers(f, cp)) {
+            vb_status_t rc = from < i ? add_seg(ctx, st, text + from, i - from, face, b, d) : VB_OK;
+            if (rc == VB_OK)
+                rc = add_seg(ctx, st, strchr(ascii, a), 1, face | bit, b, d);
+            if (rc != VB_OK)
+                return rc;
+            from = i + (size_t)n;
+        }
+        i += (size_t)n;
+    }
+    if (from < len || len == 0)
+        return add_seg(ctx, st, text + from, len - from, face, b, d);
+    return VB_OK;
+}
+
 /* Shapes every segment of text; fills b->segs. */
 static vb_status_t
 shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, build_t *b, vb_diag_t *d)
@@ -258,34 +360,9 @@ shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, 
         for (size_t k = 0; k <= sp->len; k++) {
             if (k < sp->len && sp->text[k] != '\n')
                 continue;
-            seg_t s = {0};
-            s.text = sp->text + start;
-            s.len = k - start;
-            s.face = (uint8_t)((st->face | sp->face) & 3);
-            if (s.len) {
-                vb_status_t rc = shape_words(ctx, s.face, st->size, s.text, s.len, &s.sh, d);
-                if (rc != VB_OK)
-                    return rc;
-                s.cl_len = VB_NEWN(scratch(ctx), uint32_t, s.sh.n ? s.sh.n : 1);
-                if (!s.cl_len)
-                    return vb_diag_nomem(d);
-                for (int g = 0; g < s.sh.n; g++) {
-                    uint32_t c = s.sh.glyphs[g].cluster;
-                    if (g > 0 && s.sh.glyphs[g - 1].cluster == c) {
-                        s.cl_len[g] = 0;
-                        continue;
-                    }
-                    uint32_t next = (uint32_t)s.len;
-                    for (int h = g + 1; h < s.sh.n; h++)
-                        if (s.sh.glyphs[h].cluster != c) {
-                            next = s.sh.glyphs[h].cluster;
-                            break;
-                        }
-                    s.cl_len[g] = next > c ? next - c : 0;
-                }
-            }
-            if (VB_PUSH(scratch(ctx), b->segs, s))
-                return vb_diag_nomem(d);
+            vb_status_t rc = add_piece(ctx, st, sp->text + start, k - start, sp->face, b, d);
+            if (rc != VB_OK)
+                return rc;
             /* a segment ended by '\n' is marked by a NULL-text sentinel */
             if (k < sp->len) {
                 seg_t brk = {0};
@@ -621,7 +698,7 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
                     gx += track;
                     adv += track;
                 }
-                pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset};
+                pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset - s->rise};
                 if (VB_PUSH(sa, gl, p))
                     return vb_diag_nomem(d);
                 gx += sg->x_advance;
@@ -650,7 +727,7 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
         const seg_t *s = &b->segs.v[gl.v[i].seg];
         vb_drun_t *r = &line->runs[line->nruns++];
         r->face = s->face;
-        r->size = st->size;
+        r->size = s->size;
         r->text = s->text;
         r->text_len = s->len;
         r->n = j - i;

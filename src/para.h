@@ -25,7 +25,17 @@ typedef struct vb_setctx {
     vb_shapecache_t *cache;   /* words already shaped (created on first use) */
     vb_arena_t *scratch;      /* emptied at each vb_set_text (created on first use) */
     bool no_cache;            /* the cache could not be created */
+    const vb_pscript_t *script; /* superscript and subscript settings (NULL: none) */
 } vb_setctx_t;
+
+/*
+ * For a superscript or subscript character (U+00B9, U+00B2, U+00B3,
+ * U+2070..U+208E): the ASCII character it raises or lowers, and
+ * VB_SPAN_SUPER or VB_SPAN_SUB in *bit; 0 for any other character. When
+ * the font lacks such a character it is set as that ASCII character,
+ * smaller and raised or lowered by the profile's `script`.
+ */
+char vb_script_fallback(uint32_t cp, int *bit);
 
 /* Releases what the context holds outside the arena (the word cache). */
 void vb_set_finish(vb_setctx_t *ctx);
@@ -46,7 +56,8 @@ typedef struct vb_lines {
 
 /*
  * Sets text in width with style st: its size, face (combined with each
- * span's face), alignment, first-line indent and hanging indent. Justified
+ * span's face; VB_SPAN_SUPER and VB_SPAN_SUB spans smaller and moved as
+ * ctx->script says, an error without it), alignment, first-line indent and hanging indent. Justified
  * text uses total fit (or greedy when ctx->greedy); the last line and lines
  * ending at a '\n' are ragged. Centred text with st->balance gets balanced
  * line lengths. Lines break only at spaces and never where a typographic rule

@@ -69,8 +69,11 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "date",        "styles",       "header",        "title",      "closing",
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
-                                        "validation",  "blanks",       NULL};
+                                        "validation",  "blanks",      "body_center", "body_right", "script",  "footnote",
+                                         NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
+static const char *const SCRIPT_KEYS[] = {"size_ratio", "superscript_rise", "subscript_drop", NULL};
+static const char *const FOOTNOTE_KEYS[] = {"rule_length", "rule_width", "space_before", "space_after", "gap", NULL};
 static const char *const DUPLEX_KEYS[] = {"left", "right", NULL};
 static const char *const PAGE_KEYS[] = {"width", "height", NULL};
 static const char *const MARGIN_KEYS[] = {"top", "bottom", "left", "right", NULL};
@@ -1092,6 +1095,57 @@ parse_text_styles(ctx_t *c, const vb_ynode_t *root)
     return VB_OK;
 }
 
+/*
+ * body_center, body_right (styles over the body; absent: the body aligned,
+ * without indent), script and footnote (absent: a document that uses them
+ * is refused at layout, since their values are the profile's to give).
+ */
+static vb_status_t
+parse_inline_styles(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_profile_t *p = c->p;
+    const vb_ynode_t *n;
+    vb_status_t st;
+    vb_style_t *al[2] = {&p->body_center, &p->body_right};
+    const char *names[2] = {"body_center", "body_right"};
+    for (int i = 0; i < 2; i++) {
+        *al[i] = p->body;
+        al[i]->align = i == 0 ? VB_ALIGN_CENTER : VB_ALIGN_RIGHT;
+        al[i]->indent = al[i]->hang = 0;
+        vb_style_t base = *al[i];
+        if ((st = lookup(c, root, "", names[i], false, &n)) != VB_OK ||
+            (n && (st = style_map(c, n, names[i], &base, al[i])) != VB_OK))
+            return st;
+    }
+    if ((st = lookup(c, root, "", "script", false, &n)) != VB_OK)
+        return st;
+    if (n) {
+        vb_pscript_t *sc = &p->script;
+        sc->present = true;
+        sc->size_ratio = 1000;
+        if ((st = check_keys(c, n, "script", SCRIPT_KEYS, NULL)) != VB_OK ||
+            (st = get_milli(c, n, "script", "size_ratio", 100, 1000, &sc->size_ratio)) != VB_OK ||
+            (st = get_milli(c, n, "script", "superscript_rise", 0, 1000, &sc->rise)) != VB_OK ||
+            (st = get_milli(c, n, "script", "subscript_drop", 0, 1000, &sc->drop)) != VB_OK)
+            return st;
+    }
+    if ((st = lookup(c, root, "", "footnote", false, &n)) != VB_OK)
+        return st;
+    if (n) {
+        vb_pfootnote_t *f = &p->footnote;
+        f->present = true;
+        if ((st = check_keys(c, n, "footnote", FOOTNOTE_KEYS, STYLE_KEYS)) != VB_OK ||
+            (st = resolve_style(c, n, "footnote", NULL, &f->style)) != VB_OK ||
+            (st = get_len(c, n, "footnote", "rule_length", true, false, &f->rule_length)) != VB_OK ||
+            (st = get_len(c, n, "footnote", "rule_width", true, false, &f->rule_width)) != VB_OK ||
+            (st = get_len(c, n, "footnote", "space_before", false, false, &f->space_before)) != VB_OK ||
+            (st = get_len(c, n, "footnote", "space_after", false, false, &f->space_after)) != VB_OK ||
+            (st = get_len(c, n, "footnote", "gap", false, false, &f->gap)) != VB_OK)
+            return st;
+    }
+    return VB_OK;
+}
+
 static vb_status_t
 parse_table(ctx_t *c, const vb_ynode_t *root)
 {
@@ -1418,6 +1472,7 @@ parse_root(ctx_t *c, const vb_ynode_t *root)
     vb_profile_t *p = c->p;
     if ((st = check_keys(c, root, "", ROOT_KEYS, NULL)) != VB_OK || (st = parse_head(c, root)) != VB_OK ||
         (st = parse_styles(c, root)) != VB_OK || (st = parse_text_styles(c, root)) != VB_OK ||
+        (st = parse_inline_styles(c, root)) != VB_OK ||
         (st = parse_band(c, root, "", "header", DOC_FIELDS, BAND_FLOW, &p->header)) != VB_OK ||
         (st = parse_band(c, root, "", "title", DOC_FIELDS, BAND_FLOW, &p->title)) != VB_OK ||
         (st = parse_band(c, root, "", "closing", DOC_FIELDS, BAND_FLOW, &p->closing)) != VB_OK ||

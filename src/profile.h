@@ -231,6 +231,25 @@ typedef struct vb_pvalidate {
     int nbodies;
 } vb_pvalidate_t;
 
+/* Superscripts and subscripts (m^2^, Q~max~, footnote numbers), in thousandths of the text's size. */
+typedef struct vb_pscript {
+    bool present;           /* the profile has `script`; without it a script in the text is an error */
+    int32_t size_ratio;     /* the script's size: 650 = 65 % of the text around it */
+    int32_t rise;           /* superscript baseline raised by this much of the text's size */
+    int32_t drop;           /* subscript baseline lowered by this much */
+} vb_pscript_t;
+
+/* Footnotes at the foot of the page, under a short rule. */
+typedef struct vb_pfootnote {
+    bool present;           /* the profile has `footnote`; without it a footnote is an error */
+    vb_style_t style;       /* the notes' text (size, leading, indent ...) */
+    vb_len_t rule_length;   /* the separator rule, from the text block's left edge */
+    vb_len_t rule_width;
+    vb_len_t space_before;  /* from the last line of text to the rule (at least) */
+    vb_len_t space_after;   /* from the rule to the top of the first note */
+    vb_len_t gap;           /* between two notes */
+} vb_pfootnote_t;
+
 typedef struct vb_profile {
     const char *id;         /* "party-36-2018" */
     const char *name;
@@ -255,6 +274,10 @@ typedef struct vb_profile {
     vb_band_t last_footer;  /* the page of the closing block, anchored at `bottom` (05-HD box 13, note) */
     vb_style_t body;        /* body paragraphs */
     vb_style_t headings[6]; /* "#" .. "######" */
+    vb_style_t body_center; /* "-> x <-" paragraphs (absent: the body style centred, no indent) */
+    vb_style_t body_right;  /* "-> x ->" paragraphs (absent: the body style right-aligned, no indent) */
+    vb_pscript_t script;
+    vb_pfootnote_t footnote;
     vb_ptable_t table;
     vb_pagenum_t page_number;
     vb_pbreak_t breaking;

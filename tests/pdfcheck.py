@@ -155,11 +155,20 @@ def _is_punct(ch):
     return ch in _ASCII_PUNCT or unicodedata.category(ch).startswith("P")
 
 
-def strip_inline(s):
+_SCRIPT = re.compile(r"(?<![\\^~\[])([\^~])([^\s\^~\\\[\]]+)\1(?![\^~])")
+_NOTE_REF = re.compile(r"(?<!\\)\[\^([^\]\s\^\[]+)\]")
+
+
+def strip_inline(s, notes=None):
     """Markdown inline syntax removed: backslash escapes resolved, `*`/`_`
     emphasis delimiter runs dropped (a run is a delimiter when it is left- or
-    right-flanking, as CommonMark says; `_` inside a word is literal). Code
+    right-flanking, as CommonMark says; `_` inside a word is literal);
+    vanban's `^x^` and `~x~` give x, and with a dict `notes` a footnote
+    reference `[^x]` gives its number (numbered in order of first use). Code
     spans and links are not handled: the test documents have none."""
+    if notes is not None:
+        s = _NOTE_REF.sub(lambda m: str(notes.setdefault(m.group(1), len(notes) + 1)), s)
+    s = _SCRIPT.sub(lambda m: m.group(2), s)
     out = []
     i, n = 0, len(s)
     while i < n:
@@ -240,6 +249,9 @@ def md_blocks(body):
     markers (`<`, `^`), `\\pagebreak` and blank lines give nothing."""
     out = []
     para = []
+    notes = {}   # footnote label -> number, in order of first reference
+    defs = []    # [label, [text lines]]: footnote definitions, printed at the foot of pages
+    in_def = False
 
     def flush():
         if para:
@@ -247,9 +259,25 @@ def md_blocks(body):
             del para[:]
 
     for line in body.split("\n"):
+        d = re.match(r"^\s*\[\^([^\]\s\^]+)\]:\s*(.*)$", line)
+        if d:
+            flush()
+            defs.append([d.group(1), [d.group(2)]])
+            in_def = True
+            continue
+        if in_def and line.strip():
+            defs[-1][1].append(line.strip())
+            continue
+        in_def = False
         if not line.strip():
             flush()
             continue
+        # "-> centred <-", "-> right ->": the arrows are not printed
+        t0 = line.strip()
+        if t0.startswith("->"):
+            line = t0[2:]
+        if re.search(r"\s(<-|->)\s*$", line) or line.strip() in ("<-", "->"):
+            line = re.sub(r"(<-|->)\s*$", "", line.rstrip())
         if line.strip() == "\\pagebreak":
             flush()
             continue
@@ -268,15 +296,17 @@ def md_blocks(body):
         m = _HEADING.match(line)
         if m:
             flush()
-            out.append(("heading", strip_inline(m.group(2) or "")))
+            out.append(("heading", strip_inline(m.group(2) or "", notes)))
             continue
         if re.match(r"^ {0,3}([-+*]|\d{1,9}[.)])[ \t]", line):
             flush()  # vanban: a marker line starts a new paragraph
         t = line.strip()
         if t.endswith("\\"):
             t = t[:-1]
-        para.append(strip_inline(t))
+        para.append(strip_inline(t, notes))
     flush()
+    for label, lines in sorted(defs, key=lambda d: notes.get(d[0], 0)):
+        out.append(("note", "%d %s" % (notes.get(label, 0), strip_inline(" ".join(lines)))))
     return out
 
 
@@ -566,9 +596,10 @@ def pdftotext_raw(pdf):
 
 def pdf_words(text, expected):
     """Words of a pdftotext -raw text. A word the line breaker cut after a
-    hyphen ("2020-" at a line end, "2025" first on the next line) is joined
-    back when the joined word is one the source has (expected: a Counter) and
-    the cut piece is not; returns (words, joins) with the joins made."""
+    hyphen ("2020-" at a line end, "2025" first on the next line), or one
+    pdftotext cut after a superscript ("m2" and ";"), is joined back when the
+    joined word is one the source has (expected: a Counter) and the cut piece
+    is not; returns (words, joins) with the joins made."""
     lines = [l.split() for l in text.replace("\f", "\n").split("\n")]
     lines = [l for l in lines if l]
     out, joins = [], []
@@ -584,6 +615,10 @@ def pdf_words(text, expected):
                 out.append(pending)
             pending = None
         if len(ws[-1]) > 1 and ws[-1].endswith("-"):
+            pending = ws.pop()
+        elif expected[ws[-1]] == 0:
+            # pdftotext -raw ends a line after a raised or lowered glyph ("m2" then ";"):
+            # joined back under the same rule when the joined word is the source's
             pending = ws.pop()
         out.extend(ws)
     if pending is not None:

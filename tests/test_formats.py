@@ -240,7 +240,7 @@ def ends_punct(s):
 def list_texts(entries, marker, sep, last, single_marker=None, label=""):
     out = []
     for i, e in enumerate(entries):
-        e = re.sub(r"^-\s+", "", e.strip())
+        e = P.strip_inline(re.sub(r"^-\s+", "", e.strip()))  # entries are inline Markdown
         s = last if i == len(entries) - 1 else sep
         mk = single_marker if (single_marker is not None and len(entries) == 1) else marker
         out.append((label if i == 0 else "") + mk + e + ("" if ends_punct(e) else s))

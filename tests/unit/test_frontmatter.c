@@ -447,6 +447,33 @@ test_issuance(void)
     expect_error("---\n" REQ "nonconforming: yes\n---\n", "frontmatter.type", 6, 16);
 }
 
+/* Issue 8: list entries as inline Markdown; line_breaks. */
+static void
+test_inline_lists(void)
+{
+    CHECK_INT(SRC("---\n" REQ "recipients:\n  - \"**Như Điều 3;**\"\n  - \"Lưu: VT, *KT*, Hg~10~.\"\n"
+                  "bases:\n  - Căn cứ Luật số 30/2024/QH15 ngày 21 tháng 6 năm 2024 (m^2^)\n"
+                  "to: |-\n  Ban Thường vụ\n  *Tỉnh ủy*\nline_breaks: paragraphs\n---\nMột\nHai\n"),
+              VB_OK);
+    CHECK_INT(model.meta.nrecipients, 2);
+    CHECK_STR(model.meta.recipients[0].text, "Như Điều 3;");
+    CHECK_INT(model.meta.recipients[0].in.n, 1);
+    CHECK_INT(model.meta.recipients[0].in.spans[0].face, VB_FACE_BOLD);
+    CHECK_STR(model.meta.recipients[1].text, "Lưu: VT, KT, Hg10.");
+    CHECK_INT(model.meta.recipients[1].in.n, 5);
+    CHECK_INT(model.meta.recipients[1].in.spans[1].face, VB_FACE_ITALIC);
+    CHECK_INT(model.meta.recipients[1].in.spans[3].face, VB_SPAN_SUB);
+    CHECK_INT(model.meta.recipients[1].pos.line, 8);
+    CHECK_INT(model.meta.nbases, 1);
+    CHECK_INT(model.meta.bases[0].in.spans[1].face, VB_SPAN_SUPER);
+    CHECK_INT(model.meta.nto, 1);
+    CHECK_STR(model.meta.to[0].text, "Ban Thường vụ\nTỉnh ủy");
+    CHECK_INT(model.meta.to[0].in.spans[model.meta.to[0].in.n - 1].face, VB_FACE_ITALIC);
+    CHECK(model.meta.line_paragraphs);
+    CHECK_INT(model.body.n, 2);
+    expect_error("---\n" REQ "line_breaks: lines\n---\n", "frontmatter.value", 6, 14);
+}
+
 int
 main(void)
 {
@@ -459,6 +486,7 @@ main(void)
     test_issue4_errors();
     test_landscape();
     test_frontmatter_api();
+    test_inline_lists();
     vb_arena_free(arena);
     return check_done();
 }

@@ -333,6 +333,137 @@ test_empty(void)
     CHECK_BLOCK(0, VB_BLOCK_PARA, "r:no newline at end", 7, 1);
 }
 
+/* Spans with their script bits: "r:m|r^:2" ("^" super, "_" sub, "n" a footnote reference). */
+static const char *
+xspans(const vb_inline_t *in)
+{
+    static char buf[4096];
+    static const char *const f[4] = {"r", "b", "i", "bi"};
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 0; i < in->n; i++) {
+        int fc = in->spans[i].face;
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s%s%s%s:%.*s", i ? "|" : "", f[fc & 3],
+                              fc & VB_SPAN_SUPER ? "^" : "", fc & VB_SPAN_SUB ? "_" : "", fc & VB_SPAN_NOTE ? "n" : "",
+                              (int)in->spans[i].len, in->spans[i].text);
+    }
+    return buf;
+}
+
+/* Issue 8 item 5: administrative enumerators start paragraphs without a blank line. */
+static void
+test_enumerators(void)
+{
+    CHECK_INT(md("Các nhiệm vụ sau:\n"
+                 "a) Rà soát;\n"
+                 "đ) Báo cáo;\n"
+                 "1.1. Mục một\n"
+                 "1.1.1. Mục con\n"
+                 "I. Phần một\n"
+                 "XIV- Phần mười bốn\n"
+                 "Điều 5. Hiệu lực thi hành\n"
+                 "• chấm\n"
+                 "– gạch ngang\n"
+                 "+ cộng\n",
+                 10),
+              VB_OK);
+    CHECK_INT(model.body.n, 11);
+    CHECK_BLOCK(1, VB_BLOCK_PARA, "r:a) Rà soát;", 11, 1);
+    CHECK_BLOCK(2, VB_BLOCK_PARA, "r:đ) Báo cáo;", 12, 1);
+    CHECK_BLOCK(3, VB_BLOCK_PARA, "r:1.1. Mục một", 13, 1);
+    CHECK_BLOCK(4, VB_BLOCK_PARA, "r:1.1.1. Mục con", 14, 1);
+    CHECK_BLOCK(5, VB_BLOCK_PARA, "r:I. Phần một", 15, 1);
+    CHECK_BLOCK(6, VB_BLOCK_PARA, "r:XIV- Phần mười bốn", 16, 1);
+    CHECK_BLOCK(7, VB_BLOCK_PARA, "r:Điều 5. Hiệu lực thi hành", 17, 1);
+    CHECK_BLOCK(8, VB_BLOCK_PARA, "r:• chấm", 18, 1);
+    CHECK_BLOCK(9, VB_BLOCK_PARA, "r:– gạch ngang", 19, 1);
+    CHECK_BLOCK(10, VB_BLOCK_PARA, "r:+ cộng", 20, 1);
+    /* ordinary prose is not split */
+    CHECK_INT(md("Tổng số\n2.500 người tham gia\nIn ấn tài liệu\nVí dụ a)b\nIII.5 lần\nĐiều 5 của Luật\nV\\. I. Lênin\n", 1),
+              VB_OK);
+    CHECK_INT(model.body.n, 1);
+    CHECK_BLOCK(0, VB_BLOCK_PARA,
+                "r:Tổng số 2.500 người tham gia In ấn tài liệu Ví dụ a)b III.5 lần Điều 5 của Luật V. I. Lênin", 1, 1);
+    /* line_breaks: paragraphs -- every line its own paragraph */
+    memset(&model, 0, sizeof model);
+    memset(&diag, 0, sizeof diag);
+    model.meta.line_paragraphs = true;
+    const char *src = "Dòng một\nDòng hai\n\nDòng ba\n";
+    CHECK_INT(vb_read_markdown(arena, src, strlen(src), "b.md", 1, &model, &diag), VB_OK);
+    CHECK_INT(model.body.n, 3);
+    CHECK_BLOCK(1, VB_BLOCK_PARA, "r:Dòng hai", 2, 1);
+    CHECK_BLOCK(2, VB_BLOCK_PARA, "r:Dòng ba", 4, 1);
+}
+
+/* "-> x <-" centred, "-> x ->" right-aligned, possibly over several lines. */
+static void
+test_align(void)
+{
+    CHECK_INT(md("Trước\n-> PHẦN THỨ NHẤT <-\nSau\n\n-> *ghi chú* ->\n-> dòng một\ndòng hai <-\n-> x\n", 1),
+              VB_E_INPUT);
+    CHECK_STR(diag.id, "markdown.align-unclosed");
+    CHECK_INT(diag.line, 8);
+    CHECK_INT(md("Trước\n-> PHẦN THỨ NHẤT <-\nSau\n\n-> *ghi chú* ->\n-> dòng một\ndòng hai <-\n\\-> x <-\n", 1),
+              VB_OK);
+    CHECK_INT(model.body.n, 6);
+    CHECK_BLOCK(1, VB_BLOCK_PARA, "r:PHẦN THỨ NHẤT", 2, 4);
+    CHECK_INT(blk(0)->align, VB_ALIGN_DEFAULT);
+    CHECK_INT(blk(1)->align, VB_ALIGN_CENTER);
+    CHECK_BLOCK(2, VB_BLOCK_PARA, "r:Sau", 3, 1);
+    CHECK_INT(blk(2)->align, VB_ALIGN_DEFAULT);
+    CHECK_INT(blk(3)->align, VB_ALIGN_RIGHT);
+    CHECK_STR(spans(&blk(3)->text), "i:ghi chú");
+    CHECK_INT(blk(4)->align, VB_ALIGN_CENTER);
+    CHECK_STR(spans(&blk(4)->text), "r:dòng một dòng hai");
+    CHECK_INT(blk(5)->align, VB_ALIGN_DEFAULT);
+    CHECK_STR(spans(&blk(5)->text), "r:-> x <-");
+    CHECK_INT(md("-> mở\n\nđóng <-\n", 3), VB_E_INPUT);
+    CHECK_STR(diag.id, "markdown.align-unclosed");
+    CHECK_INT(diag.line, 3);
+}
+
+static void
+test_scripts(void)
+{
+    CHECK_INT(md("\\[link](u) 25 m^2^, Q~max~, **Hg~10~**, x^a b^, ~~y~~, 2^^, a\\^b^, `c^d^`, `e\\^f`\n", 1), VB_OK);
+    CHECK_STR(xspans(&blk(0)->text),
+              "r:[link](u) 25 m|r^:2|r:, Q|r_:max|r:, |b:Hg|b_:10|r:, x^a b^, ~~y~~, 2^^, a^b^, c^d^, e\\^f");
+    vb_inline_t in;
+    const char *e = "Lưu: VT, *KT*, Hg~10~.\n**Như Điều 3;**";
+    CHECK_INT(vb_md_inline_text(arena, e, strlen(e), &in, &diag), VB_OK);
+    CHECK_STR(xspans(&in), "r:Lưu: VT, |i:KT|r:, Hg|r_:10|r:.|r:\n|b:Như Điều 3;");
+}
+
+static void
+test_footnotes(void)
+{
+    CHECK_INT(md("Một[^a] hai[^b][^a].\n\n# Tiêu đề[^c]\n\n[^b]: Ghi chú **B**\n  tiếp.\n[^a]: Ghi chú A.\n"
+                 "[^c]: C\n\nSau [\\^x].\n",
+                 1),
+              VB_OK);
+    CHECK_INT(model.body.n, 3);
+    CHECK_STR(xspans(&blk(0)->text), "r:Một|r^n:1|r: hai|r^n:2|r^n:1|r:.");
+    CHECK_STR(xspans(&blk(1)->text), "r:Tiêu đề|r^n:3");
+    CHECK_STR(xspans(&blk(2)->text), "r:Sau [^x].");
+    CHECK_INT(model.nnotes, 3);
+    CHECK_STR(model.notes[0].label, "a");
+    CHECK_STR(spans(&model.notes[0].text), "r:Ghi chú A.");
+    CHECK_INT(model.notes[0].pos.line, 7);
+    CHECK_STR(spans(&model.notes[1].text), "r:Ghi chú |b:B|r: tiếp.");
+    CHECK_INT(model.notes[1].pos.line, 5);
+    CHECK_INT(md("Một[^a].\n", 4), VB_E_INPUT);
+    CHECK_STR(diag.id, "markdown.footnote-undefined");
+    CHECK_INT(diag.line, 4);
+    CHECK_INT(md("Một.\n\n[^a]: x\n", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "markdown.footnote-unused");
+    CHECK_INT(diag.line, 3);
+    CHECK_INT(md("Một[^a].\n\n[^a]: x\n[^a]: y\n", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "markdown.footnote-duplicate");
+    CHECK_INT(diag.line, 4);
+    CHECK_INT(md("Một[^a].\n\n[^a]:\n", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "markdown.footnote-empty");
+}
+
 int
 main(void)
 {
@@ -345,6 +476,10 @@ main(void)
     test_tables_in_body();
     test_cell_inline();
     test_empty();
+    test_enumerators();
+    test_align();
+    test_scripts();
+    test_footnotes();
     vb_arena_free(arena);
     return check_done();
 }

@@ -788,6 +788,48 @@ test_yaml_and_io(void)
     vb_arena_free(a);
 }
 
+/* Issue 8: body_center, body_right, script, footnote. */
+static void
+test_inline_keys(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_profile_t *p = NULL;
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    CHECK_INT(vb_profile_parse(a, MINIMAL, strlen(MINIMAL), "min.yaml", &p, &d), VB_OK);
+    if (p) {
+        CHECK_INT(p->body_center.align, VB_ALIGN_CENTER);
+        CHECK_INT(p->body_center.size, 14000);
+        CHECK_INT(p->body_center.indent, 0);
+        CHECK_INT(p->body_right.align, VB_ALIGN_RIGHT);
+        CHECK(!p->script.present);
+        CHECK(!p->footnote.present);
+    }
+    const char *t = edit(0, NULL,
+                         "body_center: {italic: true}\n"                                  /* 20 */
+                         "script: {size_ratio: 65%, superscript_rise: 0.33, subscript_drop: 14%}\n"
+                         "footnote: {size: 12pt, leading: 14pt, rule_length: 50mm, rule_width: 0.5pt, gap: 2pt}\n");
+    memset(&d, 0, sizeof d);
+    CHECK_INT(vb_profile_parse(a, t, strlen(t), "s.yaml", &p, &d), VB_OK);
+    if (p) {
+        CHECK_INT(p->body_center.face, VB_FACE_ITALIC);
+        CHECK_INT(p->body_center.align, VB_ALIGN_CENTER);
+        CHECK(p->script.present);
+        CHECK_INT(p->script.size_ratio, 650);
+        CHECK_INT(p->script.rise, 330);
+        CHECK_INT(p->script.drop, 140);
+        CHECK(p->footnote.present);
+        CHECK_INT(p->footnote.style.size, 12000);
+        CHECK_INT(p->footnote.style.leading, 14000);
+        CHECK_INT(p->footnote.gap, 2000);
+        CHECK_INT(p->footnote.space_before, 0);
+    }
+    vb_arena_free(a);
+    EXPECT_ERR(edit(0, NULL, "script: {size_ratio: 5%}\n"), "profile.value", 20, 22);
+    EXPECT_ERR(edit(0, NULL, "script: {rise: 5%}\n"), "profile.unknown-key", 20, 10);
+    EXPECT_ERR(edit(0, NULL, "footnote: {size: 12pt, rule_width: 0.5pt}\n"), "profile.missing", 20, 11);
+}
+
 int
 main(void)
 {
@@ -797,5 +839,6 @@ main(void)
     test_issue4_keys();
     test_issue4_errors();
     test_yaml_and_io();
+    test_inline_keys();
     return check_done();
 }
