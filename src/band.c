@@ -189,7 +189,7 @@ field_present(const vb_lctx_t *lc, const char *name)
     if (list_field(lc, name, &n))
         return true;
     if (lc->appendix && !strcmp(name, "label"))
-        return lc->appendix->label.n > 0;
+        return lc->appendix->label.n > 0 && !lc->appendix->nolabel; /* "\nolabel": not printed */
     if (lc->appendix && !strcmp(name, "title"))
         return lc->appendix->ntitle > 0;
     const char *v = field_text(lc, name, strlen(name));
@@ -372,9 +372,11 @@ expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *o
         o.nfields++;
         const vb_appendix_t *ap = lc->appendix;
         if (ap && n == 5 && !memcmp(name, "label", 5)) {
-            if (ap->label.n == 0)
+            /* "\nolabel": the label is empty, so an item of only the label is skipped */
+            int nl = ap->nolabel ? 0 : ap->label.n;
+            if (nl == 0)
                 o.nempty++;
-            for (int i = 0; i < ap->label.n; i++)
+            for (int i = 0; i < nl; i++)
                 if (VB_PUSH(a, o.spans, ap->label.spans[i]))
                     return vb_diag_nomem(d);
         } else if (ap && n == 5 && !memcmp(name, "title", 5)) {

@@ -134,6 +134,33 @@ inline_text(vb_lctx_t *lc, const vb_inline_t *in)
     return s;
 }
 
+/* Plain text of an appendix's title lines, joined by spaces (the outline of an appendix without label). */
+static const char *
+title_text(vb_lctx_t *lc, const vb_appendix_t *ap)
+{
+    size_t n = 0;
+    const char **t = vb_arena_alloc(lc->arena, sizeof *t * (size_t)(ap->ntitle + 1));
+    if (!t)
+        return NULL;
+    for (int k = 0; k < ap->ntitle; k++) {
+        if (!(t[k] = inline_text(lc, &ap->title[k])))
+            return NULL;
+        n += strlen(t[k]) + 1;
+    }
+    char *s = vb_arena_alloc(lc->arena, n + 1);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    for (int k = 0; k < ap->ntitle; k++) {
+        if (k > 0)
+            s[o++] = ' ';
+        memcpy(s + o, t[k], strlen(t[k]));
+        o += strlen(t[k]);
+    }
+    s[o] = 0;
+    return s;
+}
+
 /*
  * Sets footnote k (0-based) as a chunk outside the flow: its number raised,
  * a space, its text, in the profile's footnote style across the text block.
@@ -474,7 +501,7 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
         f->break_before = p->appendix.new_page || land;
         f->restart_numbers = p->appendix.restart_page_numbers;
         f->outline_level = 1;
-        f->outline_title = inline_text(lc, &ap->label);
+        f->outline_title = ap->nolabel ? title_text(lc, ap) : inline_text(lc, &ap->label);
     }
     if (rc == VB_OK)
         rc = flow_blocks(lc, &ap->blocks, lc->chunks.n > first, d);

@@ -18,6 +18,7 @@
  *   para @22:1
  *     span r "1. Tình hình chung"
  *   appendix @25:1
+ *     nolabel                      (only when "\nolabel" asks: the label is not printed)
  *     label
  *       span r "PHỤ LỤC 1"
  *     title
@@ -381,6 +382,8 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
         const vb_appendix_t *ap = &m->appendices[a];
         puts_(&o, "appendix");
         put_pos(&o, ap->pos);
+        if (ap->nolabel)
+            puts_(&o, "\n  nolabel");
         put(&o, "\n  label\n", 9);
         put_inline(&o, &ap->label, 2);
         for (int t = 0; t < ap->ntitle; t++) {

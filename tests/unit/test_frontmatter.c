@@ -390,6 +390,34 @@ test_landscape(void)
     expect_error("---\n" REQ "---\n\\landscape\n", "markdown.landscape", 7, 1);
 }
 
+/* "\nolabel" marks the appendix it stands in; without a title of its own, or in the main text, an error. */
+static void
+test_nolabel(void)
+{
+    CHECK_INT(SRC("---\n" REQ "---\n"     /* 1-6 */
+                  "Body\n"               /* 7 */
+                  "# PHỤ LỤC 1\n"        /* 8 */
+                  "\\nolabel\n"          /* 9 */
+                  "# TITLE\n"            /* 10 */
+                  "Text\n"               /* 11 */
+                  "# PHỤ LỤC 2\n"        /* 12 */
+                  "# TITLE 2\n"),
+              VB_OK);
+    CHECK_INT(model.nappendices, 2);
+    CHECK(model.appendices[0].nolabel);
+    CHECK(!model.appendices[0].landscape);
+    CHECK_INT(model.appendices[0].ntitle, 1); /* the marker is no block and keeps the title */
+    CHECK_INT(model.appendices[0].label.n, 1); /* the label is kept (numbering is checked on it) */
+    CHECK_INT(model.appendices[0].blocks.n, 1);
+    CHECK(!model.appendices[1].nolabel);
+    /* both markers in one appendix */
+    CHECK_INT(SRC("---\n" REQ "---\n# Phụ lục I\n\\nolabel\n# TITLE\n\\landscape\n"), VB_OK);
+    CHECK(model.appendices[0].nolabel && model.appendices[0].landscape);
+
+    expect_error("---\n" REQ "---\nBody\n\\nolabel\n# PHỤ LỤC 1\n# T\n", "markdown.nolabel", 8, 1);
+    expect_error("---\n" REQ "---\nBody\n# PHỤ LỤC 1. DANH SÁCH\n \\nolabel\n", "markdown.nolabel", 9, 2);
+}
+
 static void
 test_frontmatter_api(void)
 {
@@ -485,6 +513,7 @@ main(void)
     test_issue4_fields();
     test_issue4_errors();
     test_landscape();
+    test_nolabel();
     test_frontmatter_api();
     test_inline_lists();
     vb_arena_free(arena);
