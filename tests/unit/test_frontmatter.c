@@ -140,6 +140,52 @@ test_full(void)
     free(dump);
 }
 
+/* Fields left blank until issuance, and the issue-8 fields, are said in the dump. */
+static void
+dump_is(const char *src_, const char *want)
+{
+    CHECK_INT(SRC(src_), VB_OK);
+    char *dump = NULL;
+    CHECK_INT(vb_model_dump(&model, &dump, NULL), VB_OK);
+    CHECK_STR(dump, want);
+    free(dump);
+}
+
+static void
+test_dump_blanks(void)
+{
+    dump_is("---\n"
+            "issuer: A\n"
+            "number: \"…/KH-UBND\"\n"
+            "place: B\n"
+            "date: 2026-08\n"
+            "issuer_name: Sở A\n"
+            "to_note: (sau đây gọi tắt là Sở)\n"
+            "nonconforming: true\n"
+            "line_breaks: paragraphs\n"
+            "---\n"
+            "Text\n",
+            "source \"vb.md\"\n"
+            "meta issuer \"A\" @2:9\n"
+            "meta number \"/KH-UBND\" (sequence blank) @3:9\n"
+            "meta place \"B\" @4:8\n"
+            "meta date 2026-08 (day blank) @5:7\n"
+            "meta issuer_name \"Sở A\" @6:14\n"
+            "meta to_note \"(sau đây gọi tắt là Sở)\" @7:10\n"
+            "meta nonconforming @8:16\n"
+            "meta line_breaks paragraphs\n"
+            "body 1\n"
+            "para @11:1\n"
+            "  span r \"Text\"\n");
+    dump_is("---\nissuer: A\nnumber: -BC/ĐU\nplace: B\ndate: 2026\n---\n",
+            "source \"vb.md\"\n"
+            "meta issuer \"A\" @2:9\n"
+            "meta number \"-BC/ĐU\" (sequence blank) @3:9\n"
+            "meta place \"B\" @4:8\n"
+            "meta date 2026 (day and month blank) @5:7\n"
+            "body 0\n");
+}
+
 static void
 test_fields(void)
 {
@@ -513,6 +559,7 @@ main(void)
     test_issue4_fields();
     test_issue4_errors();
     test_landscape();
+    test_dump_blanks();
     test_nolabel();
     test_frontmatter_api();
     test_inline_lists();
