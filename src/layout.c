@@ -10,6 +10,9 @@
  *     and n - k >= widows; other line chunks are kept with the previous one;
  *   - a heading's lines, and the first line after a heading, are kept with
  *     what precedes them, so a heading never ends a page;
+ *   - a lead-in (a paragraph ending in ':') keeps its last lead_in_keep
+ *     lines together and with the first chunk of the block after it, so a
+ *     table that moves to the next page takes its "… như sau:" along;
  *   - a band is cut into chunks only between the lines of its lists and
  *     after them (band.c): the kind and title stay together, the căn cứ
  *     and the Nơi nhận lists break like paragraphs; the title band's first
@@ -241,11 +244,12 @@ attach_notes(vb_lctx_t *lc, const vb_inline_t *text, const vb_lines_t *lines, vb
 
 /*
  * Sets a paragraph or heading as one chunk per line. keep_first: the first
- * line is kept with what precedes it (after a heading).
+ * line is kept with what precedes it (after a heading). keep_last: the last
+ * lines kept together (a lead-in's, which go with the block after it).
  */
 static vb_status_t
 flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool heading, bool keep_first,
-          vb_chunk_t **first_out, vb_diag_t *d)
+          int keep_last, vb_chunk_t **first_out, vb_diag_t *d)
 {
     const vb_pbreak_t *br = &lc->profile->breaking;
     vb_lines_t lines;
@@ -271,7 +275,7 @@ flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool hea
             c->keep_with_prev = keep_first;
         } else {
             /* lines k (0-based) starts after k lines: allowed iff k >= orphans and n - k >= widows */
-            c->keep_with_prev = heading || k < br->orphans || n - k < br->widows;
+            c->keep_with_prev = heading || k < br->orphans || n - k < br->widows || n - k < keep_last;
         }
         if (k == n - 1)
             c->height += st->space_after;
@@ -296,6 +300,26 @@ aligned_style(const vb_lctx_t *lc, const vb_block_t *b, const vb_style_t *st, vb
     return tmp;
 }
 
+/*
+ * A lead-in: a paragraph whose text ends with ':' ("… như sau:"), which
+ * introduces the block after it (trailing spaces and footnote numbers aside).
+ */
+static bool
+is_lead_in(const vb_inline_t *text)
+{
+    for (int i = text->n - 1; i >= 0; i--) {
+        const vb_span_t *sp = &text->spans[i];
+        if (sp->face & VB_SPAN_NOTE)
+            continue;
+        size_t k = sp->len;
+        while (k > 0 && (sp->text[k - 1] == ' ' || sp->text[k - 1] == '\n'))
+            k--;
+        if (k > 0)
+            return sp->text[k - 1] == ':';
+    }
+    return false;
+}
+
 static vb_status_t
 flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t *d)
 {
@@ -307,14 +331,20 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
         int before = lc->chunks.n;
         vb_status_t rc = VB_OK;
         switch (b->kind) {
-        case VB_BLOCK_PARA:
-            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->body, &tmp), false, keep_next, NULL, d);
-            keep_next = false;
+        case VB_BLOCK_PARA: {
+            /* a lead-in keeps its last lines with the block it introduces (breaking.lead_in_keep) */
+            int lead = i + 1 < blocks->n && p->breaking.lead_in_keep > 0 && is_lead_in(&b->text)
+                           ? p->breaking.lead_in_keep
+                           : 0;
+            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->body, &tmp), false, keep_next, lead, NULL, d);
+            keep_next = lead > 0;
             break;
+        }
         case VB_BLOCK_HEADING: {
             int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
             vb_chunk_t *first = NULL;
-            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->headings[lv - 1], &tmp), true, keep_next, &first, d);
+            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->headings[lv - 1], &tmp), true, keep_next, 0, &first,
+                           d);
             if (rc == VB_OK && first) {
                 first->outline_title = inline_text(lc, &b->text);
                 first->outline_level = lv + 1; /* level 1 is the document title */
