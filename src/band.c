@@ -840,27 +840,6 @@ item_y(const vb_ditem_t *it)
     return 0;
 }
 
-static void
-shift_item(vb_ditem_t *it, vb_len_t dy)
-{
-    switch (it->kind) {
-    case VB_DITEM_RUN:
-        for (int g = 0; g < it->u.run.n; g++)
-            it->u.run.glyphs[g].y += dy;
-        break;
-    case VB_DITEM_RULE:
-        it->u.rule.y1 += dy;
-        it->u.rule.y2 += dy;
-        break;
-    case VB_DITEM_BOX:
-        it->u.box.y += dy;
-        break;
-    case VB_DITEM_IMAGE:
-        it->u.image.y += dy;
-        break;
-    }
-}
-
 static int
 cmp_len(const void *a, const void *b)
 {
@@ -938,7 +917,7 @@ vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **fi
         int k = ncut - 1;
         while (k > 0 && cut[k] > y)
             k--;
-        shift_item(&items[i], -cut[k]);
+        vb_ditem_move(&items[i], 0, -cut[k]);
         if (VB_PUSH(lc->arena, piece[k]->items, items[i]))
             return vb_diag_nomem(d);
     }

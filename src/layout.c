@@ -50,10 +50,7 @@ vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t 
         memset(&it, 0, sizeof it);
         it.kind = VB_DITEM_RUN;
         it.u.run = line->runs[i];
-        for (int g = 0; g < line->runs[i].n; g++) {
-            it.u.run.glyphs[g].x += x;
-            it.u.run.glyphs[g].y += baseline;
-        }
+        vb_ditem_move(&it, x, baseline);
         if (VB_PUSH(lc->arena, c->items, it))
             return vb_diag_nomem(d);
     }
