@@ -840,13 +840,6 @@ item_y(const vb_ditem_t *it)
     return 0;
 }
 
-static int
-cmp_len(const void *a, const void *b)
-{
-    vb_len_t x = *(const vb_len_t *)a, y = *(const vb_len_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 vb_status_t
 vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **first, vb_chunk_t **last,
              vb_diag_t *d)
@@ -884,7 +877,7 @@ vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **fi
             if (ok)
                 cut[ncut++] = s->top;
         }
-    qsort(cut, (size_t)ncut, sizeof *cut, cmp_len);
+    qsort(cut, (size_t)ncut, sizeof *cut, vb_len_cmp);
     /* keep a break only when ink lies above it since the previous one (no empty chunk) */
     int m = 1;
     for (int k = 1; k < ncut; k++) {

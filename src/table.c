@@ -448,13 +448,6 @@ typedef struct cellline {
     vb_len_t top, bottom;
 } cellline_t;
 
-static int
-cmp_len(const void *a, const void *b)
-{
-    vb_len_t x = *(const vb_len_t *)a, y = *(const vb_len_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The top of a cell's first line below the cell's top (text is centred vertically). */
 static vb_len_t
 text_top(const cellset_t *s, vb_len_t cell_h)
@@ -510,7 +503,7 @@ body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_
                 }
             }
         if (cand.n)
-            qsort(cand.v, (size_t)cand.n, sizeof *cand.v, cmp_len);
+            qsort(cand.v, (size_t)cand.n, sizeof *cand.v, vb_len_cmp);
         for (int i = 0; i < cand.n; i++) {
             vb_len_t y = cand.v[i];
             if (y <= cut.v[cut.n - 1] || y >= gh)
