@@ -116,49 +116,36 @@ format_date(vb_lctx_t *lc, const vb_date_t *dt)
     return vb_arena_strndup(lc->arena, out, o);
 }
 
-/* Plain text of inline content (for outline titles), without footnote numbers. */
+/*
+ * Plain text of n pieces of inline content (for outline titles), joined by
+ * spaces, line breaks as spaces, without footnote numbers.
+ */
 static const char *
-inline_text(vb_lctx_t *lc, const vb_inline_t *in)
+inlines_text(vb_lctx_t *lc, const vb_inline_t *in, int n)
 {
-    size_t n = 0;
-    for (int i = 0; i < in->n; i++)
-        n += in->spans[i].len;
-    char *s = vb_arena_alloc(lc->arena, n + 1);
+    size_t len = 0;
+    for (int p = 0; p < n; p++)
+        for (int i = 0; i < in[p].n; i++)
+            len += in[p].spans[i].len + 1;
+    char *s = vb_arena_alloc(lc->arena, len + 1);
     if (!s)
         return NULL;
     size_t o = 0;
-    for (int i = 0; i < in->n; i++)
-        for (size_t k = 0; k < in->spans[i].len && !(in->spans[i].face & VB_SPAN_NOTE); k++) /* no note numbers */
-            s[o++] = in->spans[i].text[k] == '\n' ? ' ' : in->spans[i].text[k];
+    for (int p = 0; p < n; p++) {
+        if (p > 0)
+            s[o++] = ' ';
+        for (int i = 0; i < in[p].n; i++)
+            for (size_t k = 0; k < in[p].spans[i].len && !(in[p].spans[i].face & VB_SPAN_NOTE); k++) /* no note numbers */
+                s[o++] = in[p].spans[i].text[k] == '\n' ? ' ' : in[p].spans[i].text[k];
+    }
     s[o] = 0;
     return s;
 }
 
-/* Plain text of an appendix's title lines, joined by spaces (the outline of an appendix without label). */
 static const char *
-title_text(vb_lctx_t *lc, const vb_appendix_t *ap)
+inline_text(vb_lctx_t *lc, const vb_inline_t *in)
 {
-    size_t n = 0;
-    const char **t = vb_arena_alloc(lc->arena, sizeof *t * (size_t)(ap->ntitle + 1));
-    if (!t)
-        return NULL;
-    for (int k = 0; k < ap->ntitle; k++) {
-        if (!(t[k] = inline_text(lc, &ap->title[k])))
-            return NULL;
-        n += strlen(t[k]) + 1;
-    }
-    char *s = vb_arena_alloc(lc->arena, n + 1);
-    if (!s)
-        return NULL;
-    size_t o = 0;
-    for (int k = 0; k < ap->ntitle; k++) {
-        if (k > 0)
-            s[o++] = ' ';
-        memcpy(s + o, t[k], strlen(t[k]));
-        o += strlen(t[k]);
-    }
-    s[o] = 0;
-    return s;
+    return inlines_text(lc, in, 1);
 }
 
 /*
@@ -528,7 +515,8 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
         f->break_before = p->appendix.new_page || land;
         f->restart_numbers = p->appendix.restart_page_numbers;
         f->outline_level = 1;
-        f->outline_title = ap->nolabel ? title_text(lc, ap) : inline_text(lc, &ap->label);
+        /* an appendix printed without its label is named by its title lines */
+        f->outline_title = ap->nolabel ? inlines_text(lc, ap->title, ap->ntitle) : inline_text(lc, &ap->label);
     }
     if (rc == VB_OK)
         rc = flow_blocks(lc, &ap->blocks, lc->chunks.n > first, d);

@@ -23,10 +23,10 @@ the parent document (issue 8 items 2, 3, 6, the V/v of item 5, the Kính gửi n
     all under 36-HD (which has none); blank number and day left blank in the line too.
   - nolabel: an appendix with a line "\\nolabel" under its label, in each profile: its page has no
     label line ("PHỤ LỤC"/"Phụ lục" nowhere on it), the title is its first line (under 36-HD's
-    appendix header), bold, centred on the
-    text block and set where the label's top stands without "\\nolabel" (within 0.5 mm), and the
-    outline entry (mutool show outline) is the title; "\\nolabel" with a label and title on one line
-    (no title to print) and "\\nolabel" in the main text are markdown.nolabel errors at the line.
+    appendix header), bold, centred on the text block and set where the label's top stands without
+    "\\nolabel" (within 0.5 mm), and the outline entry (mutool show outline) is the title (two
+    title lines joined by a space); "\\nolabel" with a label and title on one line (no title to
+    print) and "\\nolabel" in the main text are markdown.nolabel errors at the line.
   - vv: a công văn title typed "V/v …" (or "v/v", "V/V") prints "V/v" once.
   - to_note: the note under the Kính gửi list: under its last line, italic, centred on the text
     block, in both regimes.
@@ -342,6 +342,11 @@ def check_nolabel(ck, r):
             first.text, first.all_bold, mm(first.cx), mm(first.top), "%.2f mm" % mm(rlabel[0].top) if rlabel else None))
         ol = outline(out)
         ck.check("nolabel.%s.outline" % name, ol[-1:] == ["DANH SÁCH"], "outline %r" % ol)
+    # a title of two heading lines: the outline entry joins them with a space
+    t = src(STATE).replace("# Phụ lục\n\n# DANH SÁCH\n", "# Phụ lục\n\\nolabel\n# DANH SÁCH\n# ĐƠN VỊ\n")
+    _, out, rc, se = r.render(t)
+    ck.check("nolabel.two_lines.outline", rc == 0 and outline(out)[-1:] == ["DANH SÁCH ĐƠN VỊ"],
+             "rc %d, outline %r" % (rc, outline(out) if rc == 0 else se.strip()[-200:]))
     # nothing to print instead of the label, and outside an appendix: errors at the line
     one = src(STATE).replace("# Phụ lục\n\n# DANH SÁCH\n", "# Phụ lục I. DANH SÁCH ĐƠN VỊ\n\\nolabel\n")
     body = src(STATE).replace("Nội dung văn bản.\n", "Nội dung văn bản.\n\\nolabel\n")
