@@ -87,11 +87,15 @@ typedef struct vb_engine_options {
 VB_API vb_status_t vb_engine_new(const vb_engine_options_t *opt, vb_engine_t **out, vb_diag_t *diag);
 VB_API void vb_engine_free(vb_engine_t *engine);
 
-/* Line-breaking algorithm. Total fit is the default; greedy is kept for comparison. */
+/*
+ * Line- and page-breaking algorithm. Total fit (and page breaks chosen over
+ * the whole document) is the default; greedy, first fit for lines and for
+ * pages, is kept for comparison.
+ */
 typedef enum vb_breaker {
     VB_BREAKER_DEFAULT = 0, /* as the profile says (total fit) */
     VB_BREAKER_TOTAL_FIT,
-    VB_BREAKER_GREEDY
+    VB_BREAKER_GREEDY       /* first fit: lines, and pages each as full as the keep rules allow */
 } vb_breaker_t;
 
 /*

@@ -189,7 +189,7 @@ field_present(const vb_lctx_t *lc, const char *name)
     if (list_field(lc, name, &n))
         return true;
     if (lc->appendix && !strcmp(name, "label"))
-        return lc->appendix->label.n > 0;
+        return lc->appendix->label.n > 0 && !lc->appendix->nolabel; /* "\nolabel": not printed */
     if (lc->appendix && !strcmp(name, "title"))
         return lc->appendix->ntitle > 0;
     const char *v = field_text(lc, name, strlen(name));
@@ -372,9 +372,11 @@ expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *o
         o.nfields++;
         const vb_appendix_t *ap = lc->appendix;
         if (ap && n == 5 && !memcmp(name, "label", 5)) {
-            if (ap->label.n == 0)
+            /* "\nolabel": the label is empty, so an item of only the label is skipped */
+            int nl = ap->nolabel ? 0 : ap->label.n;
+            if (nl == 0)
                 o.nempty++;
-            for (int i = 0; i < ap->label.n; i++)
+            for (int i = 0; i < nl; i++)
                 if (VB_PUSH(a, o.spans, ap->label.spans[i]))
                     return vb_diag_nomem(d);
         } else if (ap && n == 5 && !memcmp(name, "title", 5)) {
@@ -838,34 +840,6 @@ item_y(const vb_ditem_t *it)
     return 0;
 }
 
-static void
-shift_item(vb_ditem_t *it, vb_len_t dy)
-{
-    switch (it->kind) {
-    case VB_DITEM_RUN:
-        for (int g = 0; g < it->u.run.n; g++)
-            it->u.run.glyphs[g].y += dy;
-        break;
-    case VB_DITEM_RULE:
-        it->u.rule.y1 += dy;
-        it->u.rule.y2 += dy;
-        break;
-    case VB_DITEM_BOX:
-        it->u.box.y += dy;
-        break;
-    case VB_DITEM_IMAGE:
-        it->u.image.y += dy;
-        break;
-    }
-}
-
-static int
-cmp_len(const void *a, const void *b)
-{
-    vb_len_t x = *(const vb_len_t *)a, y = *(const vb_len_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 vb_status_t
 vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **first, vb_chunk_t **last,
              vb_diag_t *d)
@@ -903,7 +877,7 @@ vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **fi
             if (ok)
                 cut[ncut++] = s->top;
         }
-    qsort(cut, (size_t)ncut, sizeof *cut, cmp_len);
+    qsort(cut, (size_t)ncut, sizeof *cut, vb_len_cmp);
     /* keep a break only when ink lies above it since the previous one (no empty chunk) */
     int m = 1;
     for (int k = 1; k < ncut; k++) {
@@ -936,7 +910,7 @@ vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **fi
         int k = ncut - 1;
         while (k > 0 && cut[k] > y)
             k--;
-        shift_item(&items[i], -cut[k]);
+        vb_ditem_move(&items[i], 0, -cut[k]);
         if (VB_PUSH(lc->arena, piece[k]->items, items[i]))
             return vb_diag_nomem(d);
     }

@@ -372,6 +372,13 @@ vb_parse_int(const char *s, size_t len, int64_t *out)
 }
 
 int
+vb_len_cmp(const void *a, const void *b)
+{
+    vb_len_t x = *(const vb_len_t *)a, y = *(const vb_len_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int
 vb_fmt_milli(char *buf, int64_t v)
 {
     char tmp[32];

@@ -92,6 +92,8 @@ bool vb_parse_int(const char *s, size_t len, int64_t *out);
  * "-0.5") into buf (at least 24 bytes); returns the length. Never uses the locale.
  */
 int vb_fmt_milli(char *buf, int64_t v);
+/* qsort's comparison of two vb_len_t, ascending. */
+int vb_len_cmp(const void *a, const void *b);
 
 /* ---- hashing ---- */
 /* FNV-1a over n bytes, continuing from h (start with VB_FNV_SEED). Not for security. */

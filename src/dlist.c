@@ -47,6 +47,33 @@ vb_dpage_add(vb_dlist_t *dl, vb_dpage_t *pg, vb_ditem_kind_t kind)
     return it;
 }
 
+void
+vb_ditem_move(vb_ditem_t *it, vb_len_t dx, vb_len_t dy)
+{
+    switch (it->kind) {
+    case VB_DITEM_RUN:
+        for (int g = 0; g < it->u.run.n; g++) {
+            it->u.run.glyphs[g].x += dx;
+            it->u.run.glyphs[g].y += dy;
+        }
+        break;
+    case VB_DITEM_RULE:
+        it->u.rule.x1 += dx;
+        it->u.rule.x2 += dx;
+        it->u.rule.y1 += dy;
+        it->u.rule.y2 += dy;
+        break;
+    case VB_DITEM_BOX:
+        it->u.box.x += dx;
+        it->u.box.y += dy;
+        break;
+    case VB_DITEM_IMAGE:
+        it->u.image.x += dx;
+        it->u.image.y += dy;
+        break;
+    }
+}
+
 int
 vb_dlist_add_outline(vb_dlist_t *dl, int level, const char *title, int page, vb_len_t y)
 {

@@ -113,6 +113,8 @@ typedef struct vb_dlist {
 vb_dpage_t *vb_dlist_add_page(vb_dlist_t *dl, vb_len_t width, vb_len_t height);
 /* Appends an item to a page; NULL on out-of-memory. */
 vb_ditem_t *vb_dpage_add(vb_dlist_t *dl, vb_dpage_t *pg, vb_ditem_kind_t kind);
+/* Moves an item by (dx, dy): a run's glyphs in place, a rule's both ends, a box's or an image's corner. */
+void vb_ditem_move(vb_ditem_t *it, vb_len_t dx, vb_len_t dy);
 int vb_dlist_add_outline(vb_dlist_t *dl, int level, const char *title, int page, vb_len_t y);
 int vb_dlist_add_label(vb_dlist_t *dl, int first, int start, const char *prefix);
 

@@ -11,9 +11,10 @@
  *    "\pagebreak" lines, which become their own blocks; the Markdown between
  *    them is parsed as separate segments, so no placeholder text can collide
  *    with what the author typed;
- *  - cuts out "\landscape" lines too: they make no block but mark the
- *    appendix they stand in as landscape (outside an appendix they are an
- *    error, markdown.landscape, since the main text has no landscape pages);
+ *  - cuts out "\landscape" and "\nolabel" lines too: they make no block but
+ *    mark the appendix they stand in as landscape, or as printed without its
+ *    label line (outside an appendix they are an error, markdown.landscape,
+ *    markdown.nolabel: the main text has no landscape pages and no label);
  *  - drops the leading spaces and tabs of every line outside a fenced code
  *    block: clerks indent paragraphs with a tab as in a word processor, and in
  *    CommonMark that would make code blocks (printed without emphasis);
@@ -478,10 +479,11 @@ typedef struct ppline {
     size_t len;
 } ppline_t;
 
-/* A "\landscape" line: how many blocks came before it, and where it is. */
+/* A "\landscape" or "\nolabel" line: how many blocks came before it, and where it is. */
 typedef struct landmark {
     int nblocks;
     vb_pos_t pos;
+    bool nolabel; /* "\nolabel", else "\landscape" */
 } landmark_t;
 
 /* A footnote definition "[^x]: text", cut out of the body by the line pass. */
@@ -506,7 +508,7 @@ typedef struct rd {
     VB_VEC(ppline_t) map;
     bool seg_has_text;
     buf_t prefix; /* marker text of a list item cmark still found */
-    VB_VEC(landmark_t) land; /* "\landscape" lines, resolved to appendices at the end */
+    VB_VEC(landmark_t) land; /* "\landscape" and "\nolabel" lines, resolved to appendices at the end */
     vb_align_t *align;      /* per body line: the alignment of a marked paragraph starting there */
     VB_VEC(notedef_t) defs; /* footnote definitions "[^x]: text" */
     VB_VEC(vb_footnote_t) refs; /* footnotes in the order of first reference (text filled at the end) */
@@ -1122,12 +1124,13 @@ read_lines(rd_t *r)
             st = push_block(r, &blk);
             continue;
         }
-        if (trim_end(t, tn) == 10 && memcmp(t, "\\landscape", 10) == 0) {
+        bool nolabel = trim_end(t, tn) == 8 && memcmp(t, "\\nolabel", 8) == 0;
+        if (nolabel || (trim_end(t, tn) == 10 && memcmp(t, "\\landscape", 10) == 0)) {
             /* flushed first, so that the blocks before it are counted */
             st = flush_segment(r);
             if (st != VB_OK)
                 break;
-            landmark_t lm = {r->blocks.n, body_pos(r, i, ws)};
+            landmark_t lm = {r->blocks.n, body_pos(r, i, ws), nolabel};
             if (VB_PUSH(r->arena, r->land, lm))
                 return vb_diag_nomem(r->d);
             continue;
@@ -1325,12 +1328,14 @@ split_appendices(rd_t *r, vb_model_t *m)
 }
 
 /*
- * Gives each "\landscape" line to the appendix it stands in: the one whose
- * label is the last block before it. Before the first appendix label it
- * stands in the main text, where it is an error.
+ * Gives each "\landscape" and "\nolabel" line to the appendix it stands in:
+ * the one whose label is the last block before it. Before the first appendix
+ * label it stands in the main text, where it is an error. An appendix
+ * printed without its label must have a title of its own (a label typed with
+ * its title on one line has none: that title would be lost).
  */
 static vb_status_t
-place_landscape(rd_t *r, vb_model_t *m)
+place_marks(rd_t *r, vb_model_t *m)
 {
     for (int k = 0; k < r->land.n; k++) {
         const landmark_t *lm = &r->land.v[k];
@@ -1341,11 +1346,23 @@ place_landscape(rd_t *r, vb_model_t *m)
             if (label < lm->nblocks)
                 owner = &m->appendices[a];
         }
+        if (!owner && lm->nolabel)
+            return vb_diag_set(r->d, VB_E_INPUT, "markdown.nolabel", r->source, lm->pos.line, lm->pos.col,
+                               "\\nolabel belongs inside an appendix (under its \"# PHỤ LỤC\" heading); the main "
+                               "text has no label.");
         if (!owner)
             return vb_diag_set(r->d, VB_E_INPUT, "markdown.landscape", r->source, lm->pos.line, lm->pos.col,
                                "\\landscape belongs inside an appendix (after its \"# PHỤ LỤC\" heading); the main "
                                "text is always portrait.");
-        owner->landscape = true;
+        if (lm->nolabel && owner->ntitle == 0)
+            return vb_diag_set(r->d, VB_E_INPUT, "markdown.nolabel", r->source, lm->pos.line, lm->pos.col,
+                               "\\nolabel prints the appendix without its label line, and this appendix has no "
+                               "title line to print instead: write the title as its own \"# \" heading under "
+                               "the label.");
+        if (lm->nolabel)
+            owner->nolabel = true;
+        else
+            owner->landscape = true;
     }
     return VB_OK;
 }
@@ -1443,7 +1460,7 @@ vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char
     if (st == VB_OK)
         st = split_appendices(&r, model);
     if (st == VB_OK)
-        st = place_landscape(&r, model);
+        st = place_marks(&r, model);
     free(r.seg.p);
     free(r.prefix.p);
     for (int k = 0; k < r.defs.n; k++)

@@ -10,6 +10,9 @@
  *     and n - k >= widows; other line chunks are kept with the previous one;
  *   - a heading's lines, and the first line after a heading, are kept with
  *     what precedes them, so a heading never ends a page;
+ *   - a lead-in (a paragraph ending in ':') keeps its last lead_in_keep
+ *     lines together and with the first chunk of the block after it, so a
+ *     table that moves to the next page takes its "… như sau:" along;
  *   - a band is cut into chunks only between the lines of its lists and
  *     after them (band.c): the kind and title stay together, the căn cứ
  *     and the Nơi nhận lists break like paragraphs; the title band's first
@@ -47,10 +50,7 @@ vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t 
         memset(&it, 0, sizeof it);
         it.kind = VB_DITEM_RUN;
         it.u.run = line->runs[i];
-        for (int g = 0; g < line->runs[i].n; g++) {
-            it.u.run.glyphs[g].x += x;
-            it.u.run.glyphs[g].y += baseline;
-        }
+        vb_ditem_move(&it, x, baseline);
         if (VB_PUSH(lc->arena, c->items, it))
             return vb_diag_nomem(d);
     }
@@ -116,22 +116,36 @@ format_date(vb_lctx_t *lc, const vb_date_t *dt)
     return vb_arena_strndup(lc->arena, out, o);
 }
 
-/* Plain text of inline content (for outline titles), without footnote numbers. */
+/*
+ * Plain text of n pieces of inline content (for outline titles), joined by
+ * spaces, line breaks as spaces, without footnote numbers.
+ */
 static const char *
-inline_text(vb_lctx_t *lc, const vb_inline_t *in)
+inlines_text(vb_lctx_t *lc, const vb_inline_t *in, int n)
 {
-    size_t n = 0;
-    for (int i = 0; i < in->n; i++)
-        n += in->spans[i].len;
-    char *s = vb_arena_alloc(lc->arena, n + 1);
+    size_t len = 0;
+    for (int p = 0; p < n; p++)
+        for (int i = 0; i < in[p].n; i++)
+            len += in[p].spans[i].len + 1;
+    char *s = vb_arena_alloc(lc->arena, len + 1);
     if (!s)
         return NULL;
     size_t o = 0;
-    for (int i = 0; i < in->n; i++)
-        for (size_t k = 0; k < in->spans[i].len && !(in->spans[i].face & VB_SPAN_NOTE); k++) /* no note numbers */
-            s[o++] = in->spans[i].text[k] == '\n' ? ' ' : in->spans[i].text[k];
+    for (int p = 0; p < n; p++) {
+        if (p > 0)
+            s[o++] = ' ';
+        for (int i = 0; i < in[p].n; i++)
+            for (size_t k = 0; k < in[p].spans[i].len && !(in[p].spans[i].face & VB_SPAN_NOTE); k++) /* no note numbers */
+                s[o++] = in[p].spans[i].text[k] == '\n' ? ' ' : in[p].spans[i].text[k];
+    }
     s[o] = 0;
     return s;
+}
+
+static const char *
+inline_text(vb_lctx_t *lc, const vb_inline_t *in)
+{
+    return inlines_text(lc, in, 1);
 }
 
 /*
@@ -214,11 +228,12 @@ attach_notes(vb_lctx_t *lc, const vb_inline_t *text, const vb_lines_t *lines, vb
 
 /*
  * Sets a paragraph or heading as one chunk per line. keep_first: the first
- * line is kept with what precedes it (after a heading).
+ * line is kept with what precedes it (after a heading). keep_last: the last
+ * lines kept together (a lead-in's, which go with the block after it).
  */
 static vb_status_t
 flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool heading, bool keep_first,
-          vb_chunk_t **first_out, vb_diag_t *d)
+          int keep_last, vb_chunk_t **first_out, vb_diag_t *d)
 {
     const vb_pbreak_t *br = &lc->profile->breaking;
     vb_lines_t lines;
@@ -244,7 +259,7 @@ flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool hea
             c->keep_with_prev = keep_first;
         } else {
             /* lines k (0-based) starts after k lines: allowed iff k >= orphans and n - k >= widows */
-            c->keep_with_prev = heading || k < br->orphans || n - k < br->widows;
+            c->keep_with_prev = heading || k < br->orphans || n - k < br->widows || n - k < keep_last;
         }
         if (k == n - 1)
             c->height += st->space_after;
@@ -269,6 +284,26 @@ aligned_style(const vb_lctx_t *lc, const vb_block_t *b, const vb_style_t *st, vb
     return tmp;
 }
 
+/*
+ * A lead-in: a paragraph whose text ends with ':' ("… như sau:"), which
+ * introduces the block after it (trailing spaces and footnote numbers aside).
+ */
+static bool
+is_lead_in(const vb_inline_t *text)
+{
+    for (int i = text->n - 1; i >= 0; i--) {
+        const vb_span_t *sp = &text->spans[i];
+        if (sp->face & VB_SPAN_NOTE)
+            continue;
+        size_t k = sp->len;
+        while (k > 0 && (sp->text[k - 1] == ' ' || sp->text[k - 1] == '\n'))
+            k--;
+        if (k > 0)
+            return sp->text[k - 1] == ':';
+    }
+    return false;
+}
+
 static vb_status_t
 flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t *d)
 {
@@ -280,14 +315,20 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
         int before = lc->chunks.n;
         vb_status_t rc = VB_OK;
         switch (b->kind) {
-        case VB_BLOCK_PARA:
-            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->body, &tmp), false, keep_next, NULL, d);
-            keep_next = false;
+        case VB_BLOCK_PARA: {
+            /* a lead-in keeps its last lines with the block it introduces (breaking.lead_in_keep) */
+            int lead = i + 1 < blocks->n && p->breaking.lead_in_keep > 0 && is_lead_in(&b->text)
+                           ? p->breaking.lead_in_keep
+                           : 0;
+            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->body, &tmp), false, keep_next, lead, NULL, d);
+            keep_next = lead > 0;
             break;
+        }
         case VB_BLOCK_HEADING: {
             int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
             vb_chunk_t *first = NULL;
-            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->headings[lv - 1], &tmp), true, keep_next, &first, d);
+            rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->headings[lv - 1], &tmp), true, keep_next, 0, &first,
+                           d);
             if (rc == VB_OK && first) {
                 first->outline_title = inline_text(lc, &b->text);
                 first->outline_level = lv + 1; /* level 1 is the document title */
@@ -474,7 +515,8 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
         f->break_before = p->appendix.new_page || land;
         f->restart_numbers = p->appendix.restart_page_numbers;
         f->outline_level = 1;
-        f->outline_title = inline_text(lc, &ap->label);
+        /* an appendix printed without its label is named by its title lines */
+        f->outline_title = ap->nolabel ? inlines_text(lc, ap->title, ap->ntitle) : inline_text(lc, &ap->label);
     }
     if (rc == VB_OK)
         rc = flow_blocks(lc, &ap->blocks, lc->chunks.n > first, d);

@@ -116,6 +116,7 @@ typedef struct vb_blocks {
 /* An appendix: "# PHỤ LỤC 1" followed by title heading lines, then blocks. */
 typedef struct vb_appendix {
     bool landscape;       /* a line "\landscape" in the appendix asked for landscape pages */
+    bool nolabel;         /* a line "\nolabel" in the appendix: the label line is not printed, only the title */
     vb_inline_t label;    /* "PHỤ LỤC 1" as typed */
     vb_inline_t *title;   /* title lines as typed (each one heading line) */
     int ntitle;

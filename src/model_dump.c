@@ -11,6 +11,7 @@
  * their shape.
  *
  *   meta issuer "ĐẢNG ỦY KHỐI\nDOANH NGHIỆP" @4:9
+ *   meta number "196-BC/ĐUK" @7:9
  *   meta date 2023-07-06 @9:7
  *   meta recipients 2 @18:3
  *     recipient "Lưu TT, TC." @19:5
@@ -18,6 +19,7 @@
  *   para @22:1
  *     span r "1. Tình hình chung"
  *   appendix @25:1
+ *     nolabel                      (only when "\nolabel" asks: the label is not printed)
  *     label
  *       span r "PHỤ LỤC 1"
  *     title
@@ -28,6 +30,11 @@
  *       cell 0,0 span 1x2 @27:3        (colspan x rowspan; only when not 1x1)
  *         span r "STT"
  *       cell 1,0 covered @28:3
+ *
+ * Fields left blank until issuance are said so: 'meta number "/KH-UBND"
+ * (sequence blank) @7:9', "meta date 2026-08 (day blank) @9:7", "meta date
+ * 2026 (day and month blank) @9:7". Flags: "meta nonconforming @5:16",
+ * "meta line_breaks paragraphs", and "nolabel" under an appendix.
  *
  * Cell alignment is printed when the column has one; covered cells print
  * neither span nor alignment. Only when the source gives them: "box",
@@ -336,22 +343,40 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
     put_field(&o, "profile", &mt->profile);
     put_field(&o, "parent", &mt->parent);
     put_field(&o, "issuer", &mt->issuer);
-    put_field(&o, "number", &mt->number);
+    if (mt->number.text) {
+        /* a sequence number left blank: the rest as typed, and the blank said */
+        puts_(&o, "meta number ");
+        put_str(&o, mt->number.text, strlen(mt->number.text));
+        if (mt->number_blank)
+            puts_(&o, " (sequence blank)");
+        put_pos(&o, mt->number.pos);
+        put(&o, "\n", 1);
+    }
     put_field(&o, "place", &mt->place);
     if (mt->date.year) {
+        /* "2023-07-06"; a day (and month) left blank: "2026-08 (day blank)", "2026 (day and month blank)" */
         char b[16];
+        int n = 4;
         b[0] = (char)('0' + mt->date.year / 1000 % 10);
         b[1] = (char)('0' + mt->date.year / 100 % 10);
         b[2] = (char)('0' + mt->date.year / 10 % 10);
         b[3] = (char)('0' + mt->date.year % 10);
-        b[4] = '-';
-        b[5] = (char)('0' + mt->date.month / 10 % 10);
-        b[6] = (char)('0' + mt->date.month % 10);
-        b[7] = '-';
-        b[8] = (char)('0' + mt->date.day / 10 % 10);
-        b[9] = (char)('0' + mt->date.day % 10);
+        if (mt->date.month) {
+            b[n++] = '-';
+            b[n++] = (char)('0' + mt->date.month / 10 % 10);
+            b[n++] = (char)('0' + mt->date.month % 10);
+        }
+        if (mt->date.month && mt->date.day) {
+            b[n++] = '-';
+            b[n++] = (char)('0' + mt->date.day / 10 % 10);
+            b[n++] = (char)('0' + mt->date.day % 10);
+        }
         puts_(&o, "meta date ");
-        put(&o, b, 10);
+        put(&o, b, (size_t)n);
+        if (!mt->date.month)
+            puts_(&o, " (day and month blank)");
+        else if (!mt->date.day)
+            puts_(&o, " (day blank)");
         put_pos(&o, mt->date.pos);
         put(&o, "\n", 1);
     }
@@ -376,11 +401,22 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
                 put_inline(&o, in, 2);
         }
     }
+    put_field(&o, "issuer_name", &mt->issuer_name);
+    put_field(&o, "to_note", &mt->to_note);
+    if (mt->nonconforming) {
+        puts_(&o, "meta nonconforming");
+        put_pos(&o, mt->nonconforming_pos);
+        put(&o, "\n", 1);
+    }
+    if (mt->line_paragraphs)
+        puts_(&o, "meta line_breaks paragraphs\n");
     put_blocks(&o, "body", &m->body, 0);
     for (int a = 0; a < m->nappendices; a++) {
         const vb_appendix_t *ap = &m->appendices[a];
         puts_(&o, "appendix");
         put_pos(&o, ap->pos);
+        if (ap->nolabel)
+            puts_(&o, "\n  nolabel");
         put(&o, "\n  label\n", 9);
         put_inline(&o, &ap->label, 2);
         for (int t = 0; t < ap->ntitle; t++) {

@@ -58,35 +58,16 @@ emit_list(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t **pg, const vb_chunk_t *c, c
         if (!it)
             return vb_diag_nomem(d);
         *it = items[k];
-        switch (it->kind) {
-        case VB_DITEM_RUN: {
-            /* glyphs move to the page, except a table head's, which later pages repeat */
-            vb_dglyph_t *g = it->u.run.glyphs;
-            if (c->is_head && !(g = VB_NEWN(lc->arena, vb_dglyph_t, it->u.run.n ? it->u.run.n : 1)))
+        /* glyphs move to the page, except a table head's, which later pages repeat */
+        if (it->kind == VB_DITEM_RUN && c->is_head) {
+            vb_dglyph_t *g = VB_NEWN(lc->arena, vb_dglyph_t, it->u.run.n ? it->u.run.n : 1);
+            if (!g)
                 return vb_diag_nomem(d);
-            for (int j = 0; j < it->u.run.n; j++) {
+            for (int j = 0; j < it->u.run.n; j++)
                 g[j] = it->u.run.glyphs[j];
-                g[j].x += dx;
-                g[j].y += y;
-            }
             it->u.run.glyphs = g;
-            break;
         }
-        case VB_DITEM_RULE:
-            it->u.rule.x1 += dx;
-            it->u.rule.x2 += dx;
-            it->u.rule.y1 += y;
-            it->u.rule.y2 += y;
-            break;
-        case VB_DITEM_BOX:
-            it->u.box.x += dx;
-            it->u.box.y += y;
-            break;
-        case VB_DITEM_IMAGE:
-            it->u.image.x += dx;
-            it->u.image.y += y;
-            break;
-        }
+        vb_ditem_move(it, dx, y);
     }
     return VB_OK;
 }

@@ -101,7 +101,7 @@ static const char *const PADDING_KEYS[] = {"x", "top", "bottom", NULL};
 static const char *const PAGENUM_KEYS[] = {"first", "format", "ink_top", NULL};
 static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "tolerance", "line_penalty",
                                          "fitness_demerits", "loose_demerits", "loose_ratio", "algorithm",
-                                         "orphans", "widows", "closing_keep", "page_slack", "letter_space",
+                                         "orphans", "widows", "closing_keep", "lead_in_keep", "page_slack", "letter_space",
                                          "letter_space_above", "lone_word_cost", "lone_word_letters",
                                          "phrase_breaks", NULL};
 static const char *const PHRASE_KEYS[] = {"after", "before", "within", "cost", NULL};
@@ -1299,6 +1299,7 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
     b->orphans = 2;
     b->widows = 2;
     b->closing_keep = 2;
+    b->lead_in_keep = 0;
     b->page_slack = 36000;
     const vb_ynode_t *m, *n;
     vb_status_t st;
@@ -1321,6 +1322,7 @@ parse_breaking(ctx_t *c, const vb_ynode_t *root)
         (st = get_int_i(c, m, w, "orphans", 1, 100, &b->orphans)) != VB_OK ||
         (st = get_int_i(c, m, w, "widows", 1, 100, &b->widows)) != VB_OK ||
         (st = get_int_i(c, m, w, "closing_keep", 0, 100, &b->closing_keep)) != VB_OK ||
+        (st = get_int_i(c, m, w, "lead_in_keep", 0, 100, &b->lead_in_keep)) != VB_OK ||
         (st = get_len(c, m, w, "page_slack", false, false, &b->page_slack)) != VB_OK ||
         (st = lookup(c, m, w, "algorithm", false, &n)) != VB_OK)
         return st;

@@ -171,6 +171,7 @@ typedef struct vb_pbreak {
     int orphans;            /* lines of a paragraph at the foot of a page */
     int widows;             /* lines at the head of a page */
     int closing_keep;       /* last body lines kept with the closing block */
+    int lead_in_keep;       /* last lines of a paragraph ending in ':' kept with the block after it (0: none) */
     vb_len_t page_slack;    /* a page may end this far above its foot at no cost (paginate.c) */
 } vb_pbreak_t;
 

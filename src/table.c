@@ -80,6 +80,15 @@ cell_style(const vb_lctx_t *lc, const vb_table_t *t, int r, int c)
     return st;
 }
 
+/* A cell's text measured in its own style: its width on one line and its widest word. */
+static vb_status_t
+measure_cell(vb_lctx_t *lc, const vb_table_t *t, int r, int c, vb_len_t *natural, vb_len_t *word, vb_diag_t *d)
+{
+    vb_style_t st = cell_style(lc, t, r, c);
+    *natural = *word = 0;
+    return vb_text_measure(&lc->set, &VB_CELL(t, r, c)->text, &st, natural, word, d);
+}
+
 /* Natural and minimum widths of each column (padding and border included). */
 static vb_status_t
 measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, vb_diag_t *d)
@@ -97,9 +106,8 @@ measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, 
                 const vb_cell_t *cell = VB_CELL(t, r, c);
                 if (cell->covered || (pass == 0) != (cell->colspan == 1))
                     continue;
-                vb_style_t st = cell_style(lc, t, r, c);
-                vb_len_t n = 0, ww = 0;
-                vb_status_t rc = vb_text_measure(&lc->set, &cell->text, &st, &n, &ww, d);
+                vb_len_t n, ww;
+                vb_status_t rc = measure_cell(lc, t, r, c, &n, &ww, d);
                 if (rc != VB_OK)
                     return rc;
                 int64_t want_nat = n + pad, want_min = ww + pad;
@@ -292,9 +300,8 @@ check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d
             const vb_cell_t *cell = VB_CELL(t, r, c);
             if (cell->covered)
                 continue;
-            vb_style_t st = cell_style(lc, t, r, c);
-            vb_len_t n = 0, ww = 0;
-            vb_status_t rc = vb_text_measure(&lc->set, &cell->text, &st, &n, &ww, d);
+            vb_len_t n, ww;
+            vb_status_t rc = measure_cell(lc, t, r, c, &n, &ww, d);
             if (rc != VB_OK)
                 return rc;
             vb_len_t room = colx[c + cell->colspan] - colx[c] - 2 * ptv.pad_x;
@@ -441,13 +448,6 @@ typedef struct cellline {
     vb_len_t top, bottom;
 } cellline_t;
 
-static int
-cmp_len(const void *a, const void *b)
-{
-    vb_len_t x = *(const vb_len_t *)a, y = *(const vb_len_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The top of a cell's first line below the cell's top (text is centred vertically). */
 static vb_len_t
 text_top(const cellset_t *s, vb_len_t cell_h)
@@ -503,7 +503,7 @@ body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_
                 }
             }
         if (cand.n)
-            qsort(cand.v, (size_t)cand.n, sizeof *cand.v, cmp_len);
+            qsort(cand.v, (size_t)cand.n, sizeof *cand.v, vb_len_cmp);
         for (int i = 0; i < cand.n; i++) {
             vb_len_t y = cand.v[i];
             if (y <= cut.v[cut.n - 1] || y >= gh)

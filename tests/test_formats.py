@@ -90,6 +90,9 @@ NOT_APPLICABLE = {
                           "header.parent": "a tỉnh ủy has no upper body"},
     "party05/thong-bao": {"margin.bottom": "the note \"Không phổ biến …\" is 10 mm from the bottom edge by rule",
                           "header.parent": "a tỉnh uỷ has no upper body"},
+    "party05/thong-bao-lien-tich": {"signer.post.style": "the authority \"K/T TRƯỞNG BAN TỔ CHỨC TỈNH ỦY\" wraps; the tool "
+                                                        "takes its first line as the authority and its second, "
+                                                        "bold, line as the post"},
     "party05/huong-dan": {"header.parent": "joint bodies have no upper body line",
                           "signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},
     "party36/ke-hoach": {"signer": "two signers side by side (the tool expects one under \"Nơi nhận:\"'s level)"},

@@ -21,6 +21,12 @@ the parent document (issue 8 items 2, 3, 6, the V/v of item 5, the Kính gửi n
     in the Party formats), "của" and issuer_name; a công văn says "Văn bản" (state) or "Công văn"
     (Party); without issuer_name an error at the appendix's label (party-05, state), and no line at
     all under 36-HD (which has none); blank number and day left blank in the line too.
+  - nolabel: an appendix with a line "\\nolabel" under its label, in each profile: its page has no
+    label line ("PHỤ LỤC"/"Phụ lục" nowhere on it), the title is its first line (under 36-HD's
+    appendix header), bold, centred on the text block and set where the label's top stands without
+    "\\nolabel" (within 0.5 mm), and the outline entry (mutool show outline) is the title (two
+    title lines joined by a space); "\\nolabel" with a label and title on one line (no title to
+    print) and "\\nolabel" in the main text are markdown.nolabel errors at the line.
   - vv: a công văn title typed "V/v …" (or "v/v", "V/V") prints "V/v" once.
   - to_note: the note under the Kính gửi list: under its last line, italic, centred on the text
     block, in both regimes.
@@ -306,6 +312,51 @@ def check_kem_theo(ck, r):
     ck.check("kem_theo.party36.optional", rc == 0 and kem_line(out) is None, "no line without issuer_name")
 
 
+def outline(pdf):
+    rc, out, err = P.run(["mutool", "show", pdf, "outline"])
+    return [ln.split('"')[1] for ln in out.splitlines() if '"' in ln]
+
+
+def check_nolabel(ck, r):
+    cases = (("state", STATE, {}, "# Phụ lục\n"),
+             ("party05", PARTY, dict(date="2026-07-06"), "# PHỤ LỤC\n"),
+             ("party36", PARTY, dict(date="2023-07-06", profile="party-36-2018"), "# PHỤ LỤC\n"))
+    for name, tmpl, kw, head in cases:
+        plain = src(tmpl, **kw)
+        t = plain.replace(head, head + "\\nolabel\n", 1)
+        _, ref, rc0, se0 = r.render(plain)
+        _, out, rc, se = r.render(t)
+        if not ck.check("nolabel.%s.render" % name, rc == 0 and rc0 == 0, (se + se0).strip()[-200:]):
+            continue
+        pp, rp = P.load_pdf(out)[-1], P.load_pdf(ref)[-1]
+        labels = [l.text for l in pp.lines if re.search(r"(?i)phụ lục", l.text)]
+        rlabel = [l for l in rp.lines if l.text.lower() == head[2:-1].lower()]
+        # the first line at or below where the label stood (36-HD's appendix header is above it)
+        first = min([l for l in pp.lines if not rlabel or l.top > rlabel[0].top - 0.5 * MM] or pp.lines,
+                    key=lambda l: l.top)
+        ck.check("nolabel.%s.no_label" % name, not labels and rlabel, "label lines %r; without \\nolabel %r" % (
+            labels, [l.text for l in rlabel]))
+        ok = (first.text == "DANH SÁCH" and first.all_bold and abs(mm(first.cx) - 112.5) < 0.5 and rlabel and
+              abs(mm(first.top - rlabel[0].top)) < 0.5)
+        ck.check("nolabel.%s.title_first" % name, ok, "first line %r bold %s centre %.2f mm top %.2f mm; label top %s" % (
+            first.text, first.all_bold, mm(first.cx), mm(first.top), "%.2f mm" % mm(rlabel[0].top) if rlabel else None))
+        ol = outline(out)
+        ck.check("nolabel.%s.outline" % name, ol[-1:] == ["DANH SÁCH"], "outline %r" % ol)
+    # a title of two heading lines: the outline entry joins them with a space
+    t = src(STATE).replace("# Phụ lục\n\n# DANH SÁCH\n", "# Phụ lục\n\\nolabel\n# DANH SÁCH\n# ĐƠN VỊ\n")
+    _, out, rc, se = r.render(t)
+    ck.check("nolabel.two_lines.outline", rc == 0 and outline(out)[-1:] == ["DANH SÁCH ĐƠN VỊ"],
+             "rc %d, outline %r" % (rc, outline(out) if rc == 0 else se.strip()[-200:]))
+    # nothing to print instead of the label, and outside an appendix: errors at the line
+    one = src(STATE).replace("# Phụ lục\n\n# DANH SÁCH\n", "# Phụ lục I. DANH SÁCH ĐƠN VỊ\n\\nolabel\n")
+    body = src(STATE).replace("Nội dung văn bản.\n", "Nội dung văn bản.\n\\nolabel\n")
+    for what, t in (("one_line", one), ("body", body)):
+        s, out, rc, se = r.render(t)
+        l, c = position(t, "\\nolabel")
+        ck.check("nolabel.error.%s" % what, rc == 1 and se.startswith("%s:%d:%d: error: " % (s, l, c)) and
+                 "[markdown.nolabel]" in se and not os.path.exists(out), se.strip()[-200:])
+
+
 def check_vv(ck, r):
     for typed in ("V/v tổ chức bồi dưỡng", "v/v tổ chức bồi dưỡng", "V/V tổ chức bồi dưỡng", "tổ chức bồi dưỡng"):
         s, out, rc, se = r.render(src(STATE, kind=None, number="15/SNV-VP", title=typed))
@@ -349,6 +400,7 @@ def main(argv):
         check_dates(ck, r)
         check_nonconforming(ck, r)
         check_kem_theo(ck, r)
+        check_nolabel(ck, r)
         check_vv(ck, r)
         check_to_note(ck, r)
     finally:

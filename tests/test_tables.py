@@ -13,6 +13,10 @@
   - keep-together: a table that fits on a page moves whole to the next page
     (profile table.keep_together), `{split}` lets it split, a table taller
     than a page still splits by rows;
+  - lead-in: a paragraph ending in ":" before a table kept whole that moves to the next page goes
+    with it (profile breaking.lead_in_keep): at the filler count where the same paragraph ending in
+    "." stays at the foot of the page before, the ":" one has its last line on the table's page,
+    right above the head row (within two body lines);
   - a framed box (lines of one cell, no delimiter row) is one rectangle of
     rules around its text, with the profile's box padding, moved whole to the
     next page when it does not fit below;
@@ -223,6 +227,40 @@ def test_keep(tmp):
              "first row p%s, last row p%s, head on %s" % (f, l, [h.page.n for h in exact(pages, "STT")]))
 
 
+def test_lead_in(tmp):
+    rows = "".join("| %d | Nội dung hàng %d | %d |\n" % (i, i, i * 7) for i in range(1, 11))
+    table = "| STT | Nội dung | Số |\n|:-:|:--|--:|\n" + rows
+    lead = ("Kết quả xếp loại tổ chức cơ sở đảng năm 2025 so với hai năm trước, tổng hợp từ báo cáo của các "
+            "đảng bộ, chi bộ cơ sở trực thuộc, cụ thể như sau")
+    # the filler count where a paragraph ending in "." stays behind on the page before the table
+    found = None
+    for n in range(1, 30):
+        rc, err, pdf = render(tmp, table_body(n, lead + ".\n\n" + table), "l.md")
+        if rc != 0:
+            break
+        pages = P.load_pdf(pdf)
+        end = lines_with(pages, "cụ thể như sau.")
+        f, l = table_pages(pages, "Nội dung hàng 1", "Nội dung hàng 10")
+        if end and f and end[0].page.n == f - 1:
+            found = (n, f)
+            break
+    if not ck.check("lead_in.plain-stays", found is not None, "a paragraph ending \".\" stays on p%d, the table on "
+                    "p%d, with %d paragraphs before" % (found[1] - 1, found[1], found[0]) if found else
+                    "no filler count moves the table alone"):
+        return
+    n, f0 = found
+    rc, err, pdf = render(tmp, table_body(n, lead + ":\n\n" + table), "l.md")
+    pages = P.load_pdf(pdf)
+    end = lines_with(pages, "cụ thể như sau:")
+    f, l = table_pages(pages, "Nội dung hàng 1", "Nội dung hàng 10")
+    head = exact(pages, "STT")
+    ok = (rc == 0 and end and head and f == f0 and l == f0 and end[0].page.n == f0 and head[0].page.n == f0 and
+          0 < P.mm(head[0].top - end[0].bottom) < 2 * 18 / P.MM)
+    ck.check("lead_in.kept", ok, "lead-in's last line p%s, table p%s-p%s, gap to the head %s" % (
+        end[0].page.n if end else None, f, l,
+        "%.1f mm" % P.mm(head[0].top - end[0].bottom) if end and head else None))
+
+
 def test_box(tmp):
     box = ("| **Ghi chú:** Số liệu tổng hợp đến ngày 30/6/2023; các đơn vị báo cáo bổ sung trước ngày "
            "15/7/2023 để Văn phòng tổng hợp chung. |\n| Mọi vướng mắc liên hệ Văn phòng Đảng ủy. |\n")
@@ -280,5 +318,6 @@ with tempfile.TemporaryDirectory() as tmp:
     test_cells(tmp)
     test_errors(tmp)
     test_keep(tmp)
+    test_lead_in(tmp)
     test_box(tmp)
 sys.exit(ck.done())

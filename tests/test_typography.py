@@ -23,6 +23,8 @@ tables long enough to continue over pages, the closing block), then checks:
   titles      the title block is on page 1 in one piece; the 3-line title is
               balanced (shortest/longest line >= 0.6) and centred
   headings    their words are set at the natural space (not justified)
+  help        --help lists every option the CLI accepts, and says that --greedy is first fit for
+              lines and pages
   justification
               the 95th percentile and the maximum of the space ratio
               (tests/bench/justify.py) are lower with total fit than greedy;
@@ -88,7 +90,21 @@ def render(ck, name, cli, src, pdf, greedy=False):
                     "rc %d%s" % (rc, ("; " + (out + err).strip()[-300:]) if (out + err).strip() else ""))
 
 
+def help_checks(ck, cli):
+    """--help lists every option src/cli/main.c accepts, and says --greedy is first fit for pages too."""
+    rc, out, err = P.run([cli, "--help"])
+    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "cli", "main.c"),
+               encoding="utf-8").read()
+    opts = sorted(set(re.findall(r'strn?cmp\(a, "(--[a-z-]+)', src)))
+    missing = [o for o in opts if o not in out]
+    ck.check("help.options", rc == 0 and len(opts) >= 10 and not missing, "%d options, missing %s" % (len(opts), missing))
+    m = re.search(r"--greedy(.*?)\n  -", out, re.S)
+    g = " ".join(m.group(1).split()) if m else ""
+    ck.check("help.greedy", "line" in g and "page" in g, repr(g))
+
+
 def run_all(ck, cli, tmp):
+    help_checks(ck, cli)
     sample_pdf = os.path.join(tmp, "sample.pdf")
     greedy_pdf = os.path.join(tmp, "sample-greedy.pdf")
     long_src = os.path.join(tmp, "long.md")

@@ -3,6 +3,7 @@
 #include "check.h"
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void
@@ -124,12 +125,24 @@ test_dates(void)
     CHECK(!vb_parse_iso_date("0000-01-01", 10, &y, &m, &d));
 }
 
+/* vb_len_cmp sorts lengths ascending, negative ones and the extremes included. */
+static void
+test_len_cmp(void)
+{
+    vb_len_t v[6] = {500, -3, INT32_MAX, 0, INT32_MIN, 500};
+    qsort(v, 6, sizeof *v, vb_len_cmp);
+    CHECK(v[0] == INT32_MIN && v[1] == -3 && v[2] == 0 && v[3] == 500 && v[4] == 500 && v[5] == INT32_MAX);
+    vb_len_t a = 1, b = 2;
+    CHECK(vb_len_cmp(&a, &b) < 0 && vb_len_cmp(&b, &a) > 0 && vb_len_cmp(&a, &a) == 0);
+}
+
 int
 main(void)
 {
     test_dates();
     test_lengths();
     test_milli();
+    test_len_cmp();
     test_arena();
     test_diag_utf8();
     return check_done();

@@ -110,9 +110,34 @@ test_growth(void)
     vb_arena_free(a);
 }
 
+/* vb_ditem_move: every kind of item by (dx, dy), a run's glyphs in place. */
+static void
+test_move(void)
+{
+    vb_dglyph_t g[2] = {{1, 100, 200, 0, 1}, {2, 150, 210, 1, 1}};
+    vb_ditem_t run = {.kind = VB_DITEM_RUN, .u.run = {.glyphs = g, .n = 2}};
+    vb_ditem_move(&run, 10, -20);
+    CHECK(run.u.run.glyphs == g);
+    CHECK_INT(g[0].x, 110);
+    CHECK_INT(g[0].y, 180);
+    CHECK_INT(g[1].x, 160);
+    CHECK_INT(g[1].y, 190);
+    vb_ditem_t rule = {.kind = VB_DITEM_RULE, .u.rule = {1, 2, 3, 4, 5}};
+    vb_ditem_move(&rule, 10, 100);
+    CHECK(rule.u.rule.x1 == 11 && rule.u.rule.y1 == 102 && rule.u.rule.x2 == 13 && rule.u.rule.y2 == 104 &&
+          rule.u.rule.width == 5);
+    vb_ditem_t box = {.kind = VB_DITEM_BOX, .u.box = {"signature", 1, 2, 30, 40}};
+    vb_ditem_move(&box, 10, 100);
+    CHECK(box.u.box.x == 11 && box.u.box.y == 102 && box.u.box.w == 30 && box.u.box.h == 40);
+    vb_ditem_t img = {.kind = VB_DITEM_IMAGE, .u.image = {NULL, 1, 2, 30, 40}};
+    vb_ditem_move(&img, -1, -2);
+    CHECK(img.u.image.x == 0 && img.u.image.y == 0 && img.u.image.w == 30 && img.u.image.h == 40);
+}
+
 int
 main(void)
 {
+    test_move();
     test_dump();
     test_growth();
     return check_done();

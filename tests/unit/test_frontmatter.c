@@ -140,6 +140,52 @@ test_full(void)
     free(dump);
 }
 
+/* Fields left blank until issuance, and the issue-8 fields, are said in the dump. */
+static void
+dump_is(const char *src_, const char *want)
+{
+    CHECK_INT(SRC(src_), VB_OK);
+    char *dump = NULL;
+    CHECK_INT(vb_model_dump(&model, &dump, NULL), VB_OK);
+    CHECK_STR(dump, want);
+    free(dump);
+}
+
+static void
+test_dump_blanks(void)
+{
+    dump_is("---\n"
+            "issuer: A\n"
+            "number: \"…/KH-UBND\"\n"
+            "place: B\n"
+            "date: 2026-08\n"
+            "issuer_name: Sở A\n"
+            "to_note: (sau đây gọi tắt là Sở)\n"
+            "nonconforming: true\n"
+            "line_breaks: paragraphs\n"
+            "---\n"
+            "Text\n",
+            "source \"vb.md\"\n"
+            "meta issuer \"A\" @2:9\n"
+            "meta number \"/KH-UBND\" (sequence blank) @3:9\n"
+            "meta place \"B\" @4:8\n"
+            "meta date 2026-08 (day blank) @5:7\n"
+            "meta issuer_name \"Sở A\" @6:14\n"
+            "meta to_note \"(sau đây gọi tắt là Sở)\" @7:10\n"
+            "meta nonconforming @8:16\n"
+            "meta line_breaks paragraphs\n"
+            "body 1\n"
+            "para @11:1\n"
+            "  span r \"Text\"\n");
+    dump_is("---\nissuer: A\nnumber: -BC/ĐU\nplace: B\ndate: 2026\n---\n",
+            "source \"vb.md\"\n"
+            "meta issuer \"A\" @2:9\n"
+            "meta number \"-BC/ĐU\" (sequence blank) @3:9\n"
+            "meta place \"B\" @4:8\n"
+            "meta date 2026 (day and month blank) @5:7\n"
+            "body 0\n");
+}
+
 static void
 test_fields(void)
 {
@@ -390,6 +436,34 @@ test_landscape(void)
     expect_error("---\n" REQ "---\n\\landscape\n", "markdown.landscape", 7, 1);
 }
 
+/* "\nolabel" marks the appendix it stands in; without a title of its own, or in the main text, an error. */
+static void
+test_nolabel(void)
+{
+    CHECK_INT(SRC("---\n" REQ "---\n"     /* 1-6 */
+                  "Body\n"               /* 7 */
+                  "# PHỤ LỤC 1\n"        /* 8 */
+                  "\\nolabel\n"          /* 9 */
+                  "# TITLE\n"            /* 10 */
+                  "Text\n"               /* 11 */
+                  "# PHỤ LỤC 2\n"        /* 12 */
+                  "# TITLE 2\n"),
+              VB_OK);
+    CHECK_INT(model.nappendices, 2);
+    CHECK(model.appendices[0].nolabel);
+    CHECK(!model.appendices[0].landscape);
+    CHECK_INT(model.appendices[0].ntitle, 1); /* the marker is no block and keeps the title */
+    CHECK_INT(model.appendices[0].label.n, 1); /* the label is kept (numbering is checked on it) */
+    CHECK_INT(model.appendices[0].blocks.n, 1);
+    CHECK(!model.appendices[1].nolabel);
+    /* both markers in one appendix */
+    CHECK_INT(SRC("---\n" REQ "---\n# Phụ lục I\n\\nolabel\n# TITLE\n\\landscape\n"), VB_OK);
+    CHECK(model.appendices[0].nolabel && model.appendices[0].landscape);
+
+    expect_error("---\n" REQ "---\nBody\n\\nolabel\n# PHỤ LỤC 1\n# T\n", "markdown.nolabel", 8, 1);
+    expect_error("---\n" REQ "---\nBody\n# PHỤ LỤC 1. DANH SÁCH\n \\nolabel\n", "markdown.nolabel", 9, 2);
+}
+
 static void
 test_frontmatter_api(void)
 {
@@ -485,6 +559,8 @@ main(void)
     test_issue4_fields();
     test_issue4_errors();
     test_landscape();
+    test_dump_blanks();
+    test_nolabel();
     test_frontmatter_api();
     test_inline_lists();
     vb_arena_free(arena);

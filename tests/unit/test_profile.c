@@ -299,6 +299,7 @@ test_party_profile(void)
     CHECK_INT(p->breaking.orphans, 2);
     CHECK_INT(p->breaking.widows, 2);
     CHECK_INT(p->breaking.closing_keep, 2);
+    CHECK_INT(p->breaking.lead_in_keep, 2);
     /* letter-spacing as the last resort, and the phrase rules of balanced text */
     CHECK_INT(p->breaking.letter_space, 30);
     CHECK_INT(p->breaking.letter_space_above, 1350);
