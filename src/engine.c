@@ -388,6 +388,18 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
             .ctx = VB_OPT_HAS(opt, warning_ctx) ? opt->warning_ctx : NULL,
         };
         rc = vb_validate_opts(&j->model, j->profile, &vo, d);
+        /* two-sided printing asked of a profile that describes none: said, never silently dropped */
+        bool duplex = j->model.meta.duplex || (VB_OPT_HAS(opt, duplex) && opt->duplex);
+        if (rc == VB_OK && duplex && !j->profile->has_duplex && vo.warn) {
+            vb_diag_t w;
+            memset(&w, 0, sizeof w);
+            const vb_pos_t *at = &j->model.meta.duplex_pos;
+            vb_diag_set(&w, VB_E_INPUT, "duplex.ignored", name, j->model.meta.duplex ? at->line : 0,
+                        j->model.meta.duplex ? at->col : 0,
+                        "The profile %s describes no two-sided layout: the pages are laid out one-sided.",
+                        j->profile->id);
+            vo.warn(&w, vo.ctx);
+        }
     }
     if (rc == VB_OK)
         rc = engine_fonts(e, j->profile, &j->fonts, d);

@@ -482,8 +482,10 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
             st = read_list(arena, v, k, SCALAR_ONE, source, &meta->to, &meta->nto, &meta->to_pos, d);
         else if (strcmp(k, "bases") == 0)
             st = read_list(arena, v, k, SCALAR_REFUSED, source, &meta->bases, &meta->nbases, &meta->bases_pos, d);
-        else if (strcmp(k, "duplex") == 0)
+        else if (strcmp(k, "duplex") == 0) {
             st = read_bool(v, k, source, &meta->duplex, d);
+            meta->duplex_pos = v->pos;
+        }
         else if (strcmp(k, "nonconforming") == 0) {
             st = read_bool(v, k, source, &meta->nonconforming, d);
             meta->nonconforming_pos = v->pos;

@@ -179,6 +179,7 @@ typedef struct vb_meta {
     vb_signer_t *signers;   /* all signers; signers[0] is `signer`; joint documents have 2 */
     int nsigners;
     bool duplex;            /* print on both sides: mirrored margins on even pages */
+    vb_pos_t duplex_pos;
     /* issue 8 */
     vb_field_t issuer_name; /* the issuing body's full name in normal case ("Ban Tổ chức Tỉnh ủy Thanh Hóa"),
                                for the appendix "(Kèm theo … của …)" line */

@@ -62,8 +62,22 @@ def main():
             else:
                 ck.check(name + ".no_duplex", not (isinstance(vp, dict) and "/Duplex" in vp),
                          "ViewerPreferences = %r" % (vp,))
+            # asked for duplex under a profile without it: a warning says the pages are one-sided
+            warned = "warning: The profile state-30-2020 describes no two-sided layout" in err and \
+                "[duplex.ignored]" in err
+            ck.check(name + ".warning", warned == name.startswith("state."), "stderr %r" % err.strip()[-200:])
             rc, out, err = P.run(["qpdf", "--check", pdf])
             ck.check(name + ".qpdf_check", rc == 0, "" if rc == 0 else (out + err).strip()[-200:])
+        # the front-matter field: the warning points at it
+        src = os.path.join(tmp, "dx.md")
+        with open("samples/state/nghi-quyet.md", encoding="utf-8") as f:
+            text = f.read().replace("\n---\n", "\nduplex: true\n---\n", 1)
+        line = text.split("\n").index("duplex: true") + 1
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(text)
+        rc, _, err = P.run([cli, "render", src, "-o", os.path.join(tmp, "dx.pdf")], env=env)
+        ck.check("state.field.warning_position", rc == 0 and ("dx.md:%d:9: warning:" % line) in err,
+                 "rc %d, stderr %r" % (rc, err.strip()[-200:]))
     print("%d passed, %d failed" % (ck.passed, ck.failed))
     return 1 if ck.failed else 0
 
