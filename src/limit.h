@@ -51,6 +51,17 @@
 #define VB_LIMIT_PAGES ((int64_t)5000)
 
 /*
+ * Derived from the pages limit, checked while the body is read (input_md.c,
+ * layout.too-many-pages): at most this many blocks (paragraphs, headings,
+ * tables, images, page breaks) a page, 200000 for 5000 pages. A page holds
+ * about 30 body lines and each block takes one at least, so a document of
+ * more blocks would pass the pages limit anyway; refusing it while reading
+ * keeps 16 MiB of one-letter paragraphs (5.6 million blocks) from costing
+ * gigabytes before the page count is known.
+ */
+#define BLOCKS_PER_PAGE 40
+
+/*
  * Every cell is parsed as Markdown and set as its own paragraph, and a table
  * is laid out whole (its column widths depend on every row): about 3.5 KiB
  * of memory a cell, so 50000 cells is under 200 MiB. An appendix table of
