@@ -88,7 +88,8 @@ struct rd;
 typedef struct ib {
     vb_arena_t *arena;
     struct rd *rd;         /* set for body text: footnote references [^x] are read */
-    VB_VEC(vb_span_t) spans;
+    vb_span_t *spans;      /* malloc'd while building; copied to the arena at its exact size by ib_finish */
+    int nspans, capspans;
     buf_t cur;
     int cur_face;
     bool has_cur;
@@ -115,8 +116,18 @@ ib_flush(ib_t *b)
         t = NULL;
     sp.text = t;
     sp.face = (uint8_t)b->cur_face;
-    if (!sp.text || VB_PUSH(b->arena, b->spans, sp))
+    if (sp.text && b->nspans == b->capspans) {
+        int cap = b->capspans ? b->capspans * 2 : 4;
+        vb_span_t *v = cap > b->capspans ? realloc(b->spans, sizeof *v * (size_t)cap) : NULL;
+        if (v) {
+            b->spans = v;
+            b->capspans = cap;
+        }
+    }
+    if (!sp.text || b->nspans == b->capspans)
         b->oom = true;
+    else
+        b->spans[b->nspans++] = sp;
     b->cur.n = 0;
     b->has_cur = false;
 }
@@ -193,10 +204,16 @@ ib_finish(ib_t *b, vb_inline_t *out, vb_diag_t *d)
     ib_flush(b);
     free(b->cur.p);
     b->cur.p = NULL;
-    if (b->oom)
+    /* exactly as many spans as the text has: most paragraphs have one, and a document can have 200,000 */
+    vb_span_t *v = NULL;
+    if (!b->oom && b->nspans && (v = VB_NEWN(b->arena, vb_span_t, b->nspans)) != NULL)
+        memcpy(v, b->spans, sizeof *v * (size_t)b->nspans);
+    free(b->spans);
+    b->spans = NULL;
+    if (b->oom || (b->nspans && !v))
         return vb_diag_nomem(d);
-    out->spans = b->spans.v;
-    out->n = b->spans.n;
+    out->spans = v;
+    out->n = b->nspans;
     return VB_OK;
 }
 
@@ -496,20 +513,32 @@ typedef struct notedef {
     bool used;
 } notedef_t;
 
+/* An aligned paragraph ("-> x <-", "-> x ->"): the body line it starts on. */
+typedef struct alignmark {
+    int line;
+    vb_align_t align;
+} alignmark_t;
+
 typedef struct rd {
     vb_arena_t *arena;
     const char *source;
     int line0;
-    const char **lines;
-    size_t *lens;
+    const char *text;       /* the body */
+    size_t *off;            /* nlines + 1: where each body line starts; off[nlines] is one past the end + 1 */
     int nlines;
-    VB_VEC(vb_block_t) blocks;
+    struct {                /* malloc'd while reading, copied to the arena at its exact size at the end */
+        vb_block_t *v;
+        int n, cap;
+    } blocks;
+    int64_t max_blocks;     /* more blocks is an error (see push_block) */
+    int run_start;          /* the first body line added since the last point the body could be cut, or -1 */
+    int64_t run_bytes;      /* bytes added since then */
     buf_t seg;
     VB_VEC(ppline_t) map;
     bool seg_has_text;
     buf_t prefix; /* marker text of a list item cmark still found */
     VB_VEC(landmark_t) land; /* "\landscape" and "\nolabel" lines, resolved to appendices at the end */
-    vb_align_t *align;      /* per body line: the alignment of a marked paragraph starting there */
+    VB_VEC(alignmark_t) align; /* marked paragraphs, in the order of their lines */
     VB_VEC(notedef_t) defs; /* footnote definitions "[^x]: text" */
     VB_VEC(vb_footnote_t) refs; /* footnotes in the order of first reference (text filled at the end) */
     vb_pos_t leaf_pos;      /* the block being read (a reference's position when cmark gives none) */
@@ -551,14 +580,27 @@ char_count(const char *s, size_t n)
     return c;
 }
 
+/* Body line idx and its length (without the '\n'). */
+static const char *
+line_at(const rd_t *r, int idx)
+{
+    return r->text + r->off[idx];
+}
+
+static size_t
+line_len(const rd_t *r, int idx)
+{
+    return r->off[idx + 1] - r->off[idx] - 1;
+}
+
 static vb_pos_t
 body_pos(const rd_t *r, int idx, size_t off)
 {
     vb_pos_t p;
-    if (off > r->lens[idx])
-        off = r->lens[idx];
+    if (off > line_len(r, idx))
+        off = line_len(r, idx);
     p.line = r->line0 + idx;
-    p.col = char_count(r->lines[idx], off) + 1;
+    p.col = char_count(line_at(r, idx), off) + 1;
     return p;
 }
 
@@ -722,8 +764,14 @@ add_ppline(rd_t *r, int src, int strip, int ins, const char *s, size_t n, const 
         return -1;
     if (VB_PUSH(r->arena, r->map, m))
         return -1;
-    if (src >= 0 && lead_ws(s, n) + lead_ws(s2, n2) < n + n2)
+    bool text = src >= 0 && lead_ws(s, n) + lead_ws(s2, n2) < n + n2;
+    if (text)
         r->seg_has_text = true;
+    if (src >= 0) {
+        if (r->run_start < 0 && text)
+            r->run_start = src;
+        r->run_bytes += (int64_t)(n + n2 + 1);
+    }
     return 0;
 }
 
@@ -756,11 +804,29 @@ drop_hard_break(rd_t *r)
 
 /* ---- the tree walk ---- */
 
+/*
+ * Adds a block. More than max_blocks (40 a page of the pages limit: a page
+ * holds about 30 body lines, and every block takes at least one) is an error
+ * here, while the body is read, before the blocks cost layout memory: a
+ * source of 16 MiB of one-letter paragraphs has 5.6 million of them.
+ */
 static vb_status_t
 push_block(rd_t *r, vb_block_t *blk)
 {
-    if (VB_PUSH(r->arena, r->blocks, *blk))
-        return vb_diag_nomem(r->d);
+    if (r->blocks.n >= r->max_blocks)
+        return vb_limit_fail(r->d, "layout.too-many-pages", r->source, blk->pos.line, blk->pos.col, "pages",
+                             "The document has more than %lld paragraphs, headings, tables and page breaks, more "
+                             "than %d a page for the %lld-page limit",
+                             (long long)r->max_blocks, BLOCKS_PER_PAGE, (long long)r->lim->pages);
+    if (r->blocks.n == r->blocks.cap) {
+        int cap = r->blocks.cap ? r->blocks.cap * 2 : 64;
+        vb_block_t *v = cap > r->blocks.cap ? realloc(r->blocks.v, sizeof *v * (size_t)cap) : NULL;
+        if (!v)
+            return vb_diag_nomem(r->d);
+        r->blocks.v = v;
+        r->blocks.cap = cap;
+    }
+    r->blocks.v[r->blocks.n++] = *blk;
     return VB_OK;
 }
 
@@ -838,8 +904,19 @@ leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *
     blk.level = level;
     blk.pos = node_pos(r, n);
     int idx = blk.pos.line - r->line0;
-    if (!lit && idx >= 0 && idx < r->nlines)
-        blk.align = r->align[idx];
+    if (!lit && r->align.n) {
+        /* the marks are in line order: the last one at or before idx */
+        int lo = 0, hi = r->align.n;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (r->align.v[mid].line <= idx)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo > 0 && r->align.v[lo - 1].line == idx)
+            blk.align = r->align.v[lo - 1].align;
+    }
     return push_block(r, &blk);
 }
 
@@ -1027,6 +1104,8 @@ flush_segment(rd_t *r)
     r->seg.n = 0;
     r->map.n = 0;
     r->seg_has_text = false;
+    r->run_start = -1;
+    r->run_bytes = 0;
     return st;
 }
 
@@ -1047,22 +1126,135 @@ split_lines(rd_t *r, const char *text, size_t len)
         n += text[i] == '\n';
     if (len > 0 && text[len - 1] != '\n')
         n++;
-    r->lines = VB_NEWN(r->arena, const char *, n + 1);
-    r->lens = VB_NEWN(r->arena, size_t, n + 1);
-    if (!r->lines || !r->lens)
+    /* one offset a line (a source of blank lines has 16 million of them) */
+    r->text = text;
+    r->off = VB_NEWN(r->arena, size_t, n + 1);
+    if (!r->off)
         return vb_diag_nomem(r->d);
     size_t s = 0;
     int k = 0;
     while (s < len) {
         const char *nl = memchr(text + s, '\n', len - s);
         size_t e = nl ? (size_t)(nl - text) : len;
-        r->lines[k] = text + s;
-        r->lens[k] = e - s;
-        k++;
+        r->off[k++] = s;
         s = e + 1;
     }
+    r->off[k] = s; /* one past the last line's '\n', or past the end + 1 when it has none */
     r->nlines = k;
     return VB_OK;
+}
+
+/*
+ * Cutting the body into segments of bounded size. cmark builds the tree of a
+ * whole segment before vanban reads it (about 200 bytes a node, and a
+ * paragraph's every line is two nodes), so a body parsed in one piece took
+ * gigabytes for 16 MiB of one-letter paragraphs. Once a segment has
+ * SEG_SPLIT_BYTES, it is parsed and freed at the next line where nothing cmark
+ * could still have open spans the cut: a blank line, a line that starts a
+ * paragraph (where the pass would insert a blank line) or an ATX heading,
+ * outside fenced code, "->" paragraphs and the HTML blocks that outlive a
+ * blank line (types 1-5, "<!--", "<?", "<!X", "<![CDATA[", "<pre", "<script",
+ * "<style", "<textarea"; a heading also waits for the end of the others).
+ * Top-level lists cannot be open (their markers are escaped) and a block
+ * quote ends at a blank line, so the blocks are the same whole or in pieces.
+ * The one difference: a link reference definition ("[x]: url") is seen only
+ * in its own segment, as it already was across tables and page breaks.
+ *
+ * Text that runs on with no such line (a paragraph, a block quote, fenced
+ * code, an HTML block) is one paragraph in vanban's model; more than
+ * RUN_BYTES_PER_CHAR bytes for each character the paragraph-chars limit
+ * allows is refused as it is read, before cmark holds its nodes.
+ */
+#define SEG_SPLIT_BYTES ((int64_t)64 << 10)
+#define RUN_BYTES_PER_CHAR 8
+
+typedef enum html_state {
+    HTML_NONE = 0,
+    HTML_UNTIL_BLANK, /* types 6 and 7 (and any other line starting with '<', to be safe): to a blank line */
+    HTML_UNTIL_END    /* types 1-5: to a line holding the end marker */
+} html_state_t;
+
+/* Case-insensitive search for the ASCII needle in s[0..n). */
+static bool
+has_ci(const char *s, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t k = 0;
+        while (k < m && (s[i + k] | 0x20) == (needle[k] | 0x20))
+            k++;
+        if (k == m)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The HTML block a top-level line starting with '<' opens: its state and, for
+ * types 1-5, the end marker (searched from after the opener, so the block is
+ * never thought closed before cmark closes it).
+ */
+static html_state_t
+html_open(const char *t, size_t tn, const char **end, size_t *from)
+{
+    static const char *const type1[] = {"<script", "<pre", "<style", "<textarea"};
+    for (size_t k = 0; k < sizeof type1 / sizeof type1[0]; k++) {
+        size_t m = strlen(type1[k]);
+        if (tn >= m && has_ci(t, m, type1[k]) && (tn == m || t[m] == ' ' || t[m] == '\t' || t[m] == '>')) {
+            *end = NULL; /* any of </script> </pre> </style> </textarea> */
+            *from = m;
+            return HTML_UNTIL_END;
+        }
+    }
+    if (tn >= 4 && !memcmp(t, "<!--", 4))
+        return *end = "-->", *from = 4, HTML_UNTIL_END;
+    if (tn >= 2 && !memcmp(t, "<?", 2))
+        return *end = "?>", *from = 2, HTML_UNTIL_END;
+    if (tn >= 9 && !memcmp(t, "<![CDATA[", 9))
+        return *end = "]]>", *from = 9, HTML_UNTIL_END;
+    if (tn >= 2 && t[1] == '!')
+        return *end = ">", *from = 2, HTML_UNTIL_END;
+    return HTML_UNTIL_BLANK;
+}
+
+static bool
+html_closes(const char *s, size_t n, const char *end)
+{
+    if (end)
+        return has_ci(s, n, end);
+    return has_ci(s, n, "</script>") || has_ci(s, n, "</pre>") || has_ci(s, n, "</style>") ||
+           has_ci(s, n, "</textarea>");
+}
+
+/* An ATX heading line: 1 to 6 '#' and then a space, a tab or the line end. */
+static bool
+atx_heading(const char *t, size_t tn)
+{
+    size_t i = 0;
+    while (i < tn && i < 7 && t[i] == '#')
+        i++;
+    return i >= 1 && i <= 6 && ends_at(t, tn, i);
+}
+
+/* At a line where the body may be cut: parses the segment when it is large, and starts a new run. */
+static vb_status_t
+cut_point(rd_t *r)
+{
+    r->run_start = -1;
+    r->run_bytes = 0;
+    return (int64_t)r->seg.n >= SEG_SPLIT_BYTES ? flush_segment(r) : VB_OK;
+}
+
+/* The run since the last cut point is longer than any paragraph may be. */
+static vb_status_t
+run_too_long(rd_t *r)
+{
+    vb_pos_t pos = body_pos(r, r->run_start >= 0 ? r->run_start : 0, 0);
+    return vb_limit_fail(r->d, "paragraph.too-long", r->source, pos.line, pos.col, "paragraph-chars",
+                         "The text from here runs on for more than %lld bytes without a blank line (one "
+                         "paragraph, block quote or code block), too long for a paragraph of at most %lld "
+                         "characters",
+                         (long long)r->lim->paragraph_chars * RUN_BYTES_PER_CHAR, (long long)r->lim->paragraph_chars);
 }
 
 /* The line pass described at the top: segments, tables, page breaks. */
@@ -1077,9 +1269,15 @@ read_lines(rd_t *r)
     int align_line = 0;
     vb_pos_t align_pos = {0, 0};
     bool after_align = false; /* the line before ended a "->" paragraph */
+    html_state_t html = HTML_NONE;
+    const char *html_end = NULL;
+    int64_t max_run = r->lim->paragraph_chars * RUN_BYTES_PER_CHAR;
+    r->run_start = -1;
     for (int i = 0; i < r->nlines && st == VB_OK; i++) {
-        const char *s = r->lines[i];
-        size_t n = r->lens[i];
+        if (r->run_bytes > max_run)
+            return run_too_long(r);
+        const char *s = line_at(r, i);
+        size_t n = line_len(r, i);
         size_t ws = lead_ws(s, n);
         const char *t = s + ws;
         size_t tn = n - ws;
@@ -1096,16 +1294,30 @@ read_lines(rd_t *r)
         }
         if (table_line(s, n)) {
             int j = i;
-            while (j < r->nlines && table_line(r->lines[j], r->lens[j]))
+            while (j < r->nlines && table_line(line_at(r, j), line_len(r, j)))
                 j++;
             st = flush_segment(r);
             if (st != VB_OK)
                 break;
+            html = HTML_NONE;
             vb_block_t blk;
             memset(&blk, 0, sizeof blk);
             blk.kind = VB_BLOCK_TABLE;
-            st = vb_read_table_lim(r->arena, r->lines + i, r->lens + i, j - i, r->source, r->line0 + i, r->lim,
-                                   &blk.table, r->d);
+            /* the table's lines as tablesrc.c takes them (only here: the body keeps one offset a line) */
+            const char **tl = malloc(sizeof *tl * (size_t)(j - i));
+            size_t *tlen = malloc(sizeof *tlen * (size_t)(j - i));
+            if (!tl || !tlen) {
+                free(tl);
+                free(tlen);
+                return vb_diag_nomem(r->d);
+            }
+            for (int k = i; k < j; k++) {
+                tl[k - i] = line_at(r, k);
+                tlen[k - i] = line_len(r, k);
+            }
+            st = vb_read_table_lim(r->arena, tl, tlen, j - i, r->source, r->line0 + i, r->lim, &blk.table, r->d);
+            free(tl);
+            free(tlen);
             if (st != VB_OK)
                 break;
             blk.pos = blk.table->pos;
@@ -1122,6 +1334,7 @@ read_lines(rd_t *r)
             blk.kind = VB_BLOCK_PAGEBREAK;
             blk.pos = body_pos(r, i, ws);
             st = push_block(r, &blk);
+            html = HTML_NONE;
             continue;
         }
         bool nolabel = trim_end(t, tn) == 8 && memcmp(t, "\\nolabel", 8) == 0;
@@ -1133,6 +1346,7 @@ read_lines(rd_t *r)
             landmark_t lm = {r->blocks.n, body_pos(r, i, ws), nolabel};
             if (VB_PUSH(r->arena, r->land, lm))
                 return vb_diag_nomem(r->d);
+            html = HTML_NONE;
             continue;
         }
         if ((flen = fence_open(t, tn, &fch)) > 0) {
@@ -1141,6 +1355,26 @@ read_lines(rd_t *r)
             continue;
         }
         bool blank = lead_ws(t, tn) == tn;
+        /* where cmark's HTML blocks are, to know where the body may be cut (see SEG_SPLIT_BYTES) */
+        html_state_t html_before = html;
+        if (html == HTML_UNTIL_END) {
+            if (html_closes(t, tn, html_end))
+                html = HTML_NONE;
+        } else if (html == HTML_UNTIL_BLANK) {
+            if (blank)
+                html = HTML_NONE;
+        } else if (tn && t[0] == '<') {
+            size_t from = 0;
+            html = html_open(t, tn, &html_end, &from);
+            if (html == HTML_UNTIL_END && html_closes(t + from, tn - from, html_end))
+                html = HTML_NONE;
+        }
+        if (!align_open && !in_def && html_before != HTML_UNTIL_END &&
+            (blank || (html_before == HTML_NONE && atx_heading(t, tn)))) {
+            st = cut_point(r);
+            if (st != VB_OK)
+                break;
+        }
         /* a footnote definition and its continuation lines leave the text */
         const char *label;
         size_t lablen, toff;
@@ -1191,7 +1425,9 @@ read_lines(rd_t *r)
             size_t e = trim_end(t, tn);
             if (e >= 2 && (!memcmp(t + e - 2, "<-", 2) || !memcmp(t + e - 2, "->", 2)) &&
                 (e == 2 || is_ws(t[e - 3]))) {
-                r->align[align_line] = t[e - 2] == '<' ? VB_ALIGN_CENTER : VB_ALIGN_RIGHT;
+                alignmark_t am = {align_line, t[e - 2] == '<' ? VB_ALIGN_CENTER : VB_ALIGN_RIGHT};
+                if (VB_PUSH(r->arena, r->align, am))
+                    return vb_diag_nomem(r->d);
                 tn = trim_end(t, e - 2);
                 align_open = false;
                 closed = true;
@@ -1201,6 +1437,16 @@ read_lines(rd_t *r)
         bool starts = align_start || (!was_open && !blank &&
                                       (mk >= 0 || underline(t, tn) || enumerator(t, tn) || after_align ||
                                        r->line_paragraphs));
+        if (starts && html_before != HTML_UNTIL_END && !was_open) {
+            /* the paragraph above ends here (an inserted blank line): the body may be cut */
+            if (html == HTML_UNTIL_BLANK)
+                html = HTML_NONE;
+            if ((int64_t)r->seg.n >= SEG_SPLIT_BYTES)
+                drop_hard_break(r);
+            st = cut_point(r);
+            if (st != VB_OK)
+                break;
+        }
         if (starts && !last_line_blank(r)) {
             drop_hard_break(r);
             if (add_ppline(r, -1, 0, -1, "", 0, NULL, 0))
@@ -1221,6 +1467,8 @@ read_lines(rd_t *r)
         if (rc)
             return vb_diag_nomem(r->d);
     }
+    if (st == VB_OK && r->run_bytes > max_run)
+        return run_too_long(r);
     if (st == VB_OK && align_open)
         return vb_diag_set(r->d, VB_E_INPUT, "markdown.align-unclosed", r->source, align_pos.line, align_pos.col,
                            "This \"->\" paragraph has no end mark: end its last line with \" <-\" (centred) or "
@@ -1450,11 +1698,21 @@ vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char
     r.line_paragraphs = model->meta.line_paragraphs;
     model->notes = NULL;
     model->nnotes = 0;
+    r.max_blocks = lim->pages > INT32_MAX / BLOCKS_PER_PAGE ? INT32_MAX : lim->pages * BLOCKS_PER_PAGE;
     vb_status_t st = split_lines(&r, text, len);
-    if (st == VB_OK && !(r.align = VB_NEWN(arena, vb_align_t, r.nlines + 1)))
-        st = vb_diag_nomem(d);
     if (st == VB_OK)
         st = read_lines(&r);
+    /* the blocks at their exact size in the arena (the malloc'd vector grew by doubling) */
+    vb_block_t *heap = r.blocks.v;
+    if (st == VB_OK && r.blocks.n) {
+        vb_block_t *v = VB_NEWN(arena, vb_block_t, r.blocks.n);
+        if (!v)
+            st = vb_diag_nomem(d);
+        else
+            memcpy(v, heap, sizeof *v * (size_t)r.blocks.n);
+        r.blocks.v = v;
+    }
+    free(heap);
     if (st == VB_OK)
         st = resolve_notes(&r, model);
     if (st == VB_OK)

@@ -25,6 +25,7 @@
 #include "layout.h"
 
 #include "image.h"
+#include "limit.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -45,6 +46,16 @@ vb_chunk_new(vb_lctx_t *lc)
 vb_status_t
 vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t x, vb_len_t baseline, vb_diag_t *d)
 {
+    /*
+     * A chunk's first line gets exactly the items it needs: most chunks are one line of one run, and the
+     * vector's first growth (8 items) made a document's chunks several times larger than their lines.
+     */
+    if (c->items.cap == 0 && line->nruns > 0) {
+        c->items.v = VB_NEWN(lc->arena, vb_ditem_t, line->nruns);
+        if (!c->items.v)
+            return vb_diag_nomem(d);
+        c->items.cap = line->nruns;
+    }
     for (int i = 0; i < line->nruns; i++) {
         vb_ditem_t it;
         memset(&it, 0, sizeof it);
@@ -304,8 +315,53 @@ is_lead_in(const vb_inline_t *text)
     return false;
 }
 
+/*
+ * A lower bound on the pages, kept while the blocks are laid out, so that a
+ * document over the pages limit is refused as soon as that is certain rather
+ * than after every chunk of it is made (16 MiB of long paragraphs is 3500
+ * pages of chunks). A chunk on a page ends its fit above the page's foot, so
+ * the advances of a page's chunks add up to at most the text block's height
+ * plus the last one's advance beyond its fit; chunks placed at a given top
+ * (bands) are left out, and every forced break starts a page.
+ */
+typedef struct pagebound {
+    int seen;             /* chunks counted so far */
+    int64_t sum;          /* their advances */
+    vb_len_t maxh;        /* the largest advance beyond a chunk's fit */
+    vb_len_t maxtext;     /* the tallest text block (portrait or landscape) */
+    int64_t breaks;       /* forced page breaks */
+} pagebound_t;
+
 static vb_status_t
-flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t *d)
+check_pages(vb_lctx_t *lc, pagebound_t *pb, vb_diag_t *d)
+{
+    if (lc->max_pages <= 0)
+        return VB_OK;
+    if (pb->seen > lc->chunks.n)
+        pb->seen = lc->chunks.n;
+    for (; pb->seen < lc->chunks.n; pb->seen++) {
+        const vb_chunk_t *c = lc->chunks.v[pb->seen];
+        pb->breaks += c->break_before;
+        if (c->absolute || c->anchor_bottom > 0 || c->top >= 0)
+            continue;
+        pb->sum += c->height > 0 ? c->height : 0;
+        if (c->height - c->fit > pb->maxh)
+            pb->maxh = c->height - c->fit;
+    }
+    if (lc->text_height > pb->maxtext)
+        pb->maxtext = lc->text_height;
+    int64_t per_page = (int64_t)pb->maxtext + pb->maxh;
+    int64_t lower = pb->breaks + 1;
+    if (per_page > 0 && pb->sum / per_page > lower)
+        lower = pb->sum / per_page;
+    if (lower > lc->max_pages)
+        return vb_limit_fail(d, "layout.too-many-pages", lc->model ? lc->model->source : NULL, 0, 0, "pages",
+                             "The document runs to more than %lld pages", (long long)lc->max_pages);
+    return VB_OK;
+}
+
+static vb_status_t
+flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound_t *pb, vb_diag_t *d)
 {
     const vb_profile_t *p = lc->profile;
     bool keep_next = keep_first, force_break = false;
@@ -378,6 +434,12 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, vb_diag_t
             lc->chunks.v[before]->break_before = true;
             lc->chunks.v[before]->keep_with_prev = false;
             force_break = false;
+        }
+        /* the bound moves only when a block's worth of chunks is known (every 64 blocks: it is cheap anyway) */
+        if ((i & 63) == 63 || i == blocks->n - 1) {
+            rc = check_pages(lc, pb, d);
+            if (rc != VB_OK)
+                return rc;
         }
     }
     return VB_OK;
@@ -479,7 +541,7 @@ wants_landscape(vb_lctx_t *lc, const vb_appendix_t *ap, bool *out, vb_diag_t *d)
 }
 
 static vb_status_t
-layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
+layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, pagebound_t *pb, vb_diag_t *d)
 {
     const vb_profile_t *p = lc->profile;
     lc->appendix = ap;
@@ -519,7 +581,7 @@ layout_appendix(vb_lctx_t *lc, const vb_appendix_t *ap, vb_diag_t *d)
         f->outline_title = ap->nolabel ? inlines_text(lc, ap->title, ap->ntitle) : inline_text(lc, &ap->label);
     }
     if (rc == VB_OK)
-        rc = flow_blocks(lc, &ap->blocks, lc->chunks.n > first, d);
+        rc = flow_blocks(lc, &ap->blocks, lc->chunks.n > first, pb, d);
     if (rc == VB_OK && land) {
         for (int k = first; k < lc->chunks.n; k++)
             lc->chunks.v[k]->landscape = true;
@@ -537,6 +599,8 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
 {
     vb_lctx_t lc;
     memset(&lc, 0, sizeof lc);
+    pagebound_t pb;
+    memset(&pb, 0, sizeof pb);
     lc.arena = dl->arena;
     lc.model = model;
     lc.profile = profile;
@@ -590,7 +654,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         c->outline_title = one_line(lc.arena, m->title.text ? m->title.text : m->kind.text);
     }
     if (rc == VB_OK)
-        rc = flow_blocks(&lc, &model->body, lc.chunks.n > 0, d);
+        rc = flow_blocks(&lc, &model->body, lc.chunks.n > 0, &pb, d);
 
     /* the closing block, kept with the last lines of the body, and the last page's footer */
     if (rc == VB_OK) {
@@ -619,7 +683,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         }
     }
     for (int i = 0; rc == VB_OK && i < model->nappendices; i++)
-        rc = layout_appendix(&lc, &model->appendices[i], d);
+        rc = layout_appendix(&lc, &model->appendices[i], &pb, d);
     if (rc != VB_OK) {
         vb_set_finish(&lc.set);
         return rc;

@@ -17,10 +17,13 @@
  *   source-bytes       16 MiB     engine.c       source.too-large
  *   frontmatter-bytes  64 KiB     frontmatter.c  frontmatter.too-large
  *   pages              5000       paginate.c     layout.too-many-pages
+ *                                 layout.c       (a lower bound on the pages, while laying out)
+ *                                 input_md.c     (40 blocks a page, while reading: BLOCKS_PER_PAGE)
  *   table-cells        50000      tablesrc.c     table.too-many-cells
  *   table-columns      64         tablesrc.c     table.too-wide
  *   nesting            32         input_md.c     markdown.too-deep
  *   paragraph-chars    100000     limit.c        paragraph.too-long
+ *                                 input_md.c     (8 bytes a character of text run on, while reading)
  *   image-pixels       64 Mi      image.c        image.too-large
  *   image-bytes        32 MiB     image.c        image.too-large
  */
@@ -51,6 +54,17 @@
 #define VB_LIMIT_PAGES ((int64_t)5000)
 
 /*
+ * Derived from the pages limit, checked while the body is read (input_md.c,
+ * layout.too-many-pages): at most this many blocks (paragraphs, headings,
+ * tables, images, page breaks) a page, 200000 for 5000 pages. A page holds
+ * about 30 body lines and each block takes one at least, so a document of
+ * more blocks would pass the pages limit anyway; refusing it while reading
+ * keeps 16 MiB of one-letter paragraphs (5.6 million blocks) from costing
+ * gigabytes before the page count is known.
+ */
+#define BLOCKS_PER_PAGE 40
+
+/*
  * Every cell is parsed as Markdown and set as its own paragraph, and a table
  * is laid out whole (its column widths depend on every row): about 3.5 KiB
  * of memory a cell, so 50000 cells is under 200 MiB. An appendix table of
@@ -78,6 +92,13 @@
  * a million). 100000 characters is ten pages of one paragraph.
  */
 #define VB_LIMIT_PARAGRAPH_CHARS ((int64_t)100000)
+/*
+ * While the body is read, text that runs on with no blank line, heading or
+ * paragraph start (a paragraph, a block quote, fenced code, an HTML block:
+ * one paragraph of the model) for more than 8 bytes a character of this
+ * limit is refused before cmark builds its nodes (about 200 bytes each, two
+ * a line): 16 MiB of "> a" lines reached 1.9 GiB. See input_md.c.
+ */
 
 /*
  * An image is decoded in full by the PDF writer (libpng, 4 bytes a pixel with
@@ -96,6 +117,8 @@
  *   pdf.c       outline entries below 16 levels hang under the 16th
  *   pdf_font.c  256 UTF-16 units of text per glyph in ToUnicode (the PDF's own limit)
  *   shape.c     a run of at most INT_MAX bytes (HarfBuzz's length type)
+ *   input_md.c  the body parsed by cmark in segments of about 64 KiB, cut where nothing is open
+ *   table.c     a row of more than 256 possible cuts is cut into pieces of at least 1/8 page
  */
 
 /*

@@ -559,13 +559,20 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
             if (it->kind == VB_DITEM_RUN) {
                 const vb_drun_t *r = &it->u.run;
                 mix(&h, ((uint64_t)(uint32_t)r->face << 32) | (uint32_t)r->size);
-                mix_str(&h, r->text, r->text ? r->text_len : 0);
+                /*
+                 * The text of the run's own clusters, not the whole r->text: a line's run points into its
+                 * paragraph's text, so hashing all of it on every line made the /ID quadratic in a
+                 * paragraph's length (a 100,000-character cell in a narrow column has 20,000 lines).
+                 */
+                mix(&h, r->text ? (uint64_t)r->text_len : 0xffffffffffffffffULL);
                 mix(&h, (uint64_t)r->n);
                 for (int g = 0; g < r->n; g++) {
                     const vb_dglyph_t *gl = &r->glyphs[g];
                     mix(&h, ((uint64_t)gl->gid << 32) | (uint32_t)gl->x);
                     mix(&h, ((uint64_t)(uint32_t)gl->y << 32) | gl->text_off);
                     mix(&h, gl->text_len);
+                    if (r->text && gl->text_len && (size_t)gl->text_off + gl->text_len <= r->text_len)
+                        mix_str(&h, r->text + gl->text_off, gl->text_len);
                 }
             } else if (it->kind == VB_DITEM_RULE) {
                 const vb_drule_t *r = &it->u.rule;

@@ -443,6 +443,10 @@ head_row(vb_lctx_t *lc, const tabset_t *ts, int r, vb_chunk_t **out, vb_diag_t *
     return VB_OK;
 }
 
+/* A row group with more candidate cuts than this is cut into pieces of at least 1/ROW_PIECES_PER_PAGE page. */
+#define ROW_FINE_CUTS 256
+#define ROW_PIECES_PER_PAGE 8
+
 /* One line of a cell in a group of rows: its ink from top to bottom, its baseline. */
 typedef struct cellline {
     vb_len_t top, bottom;
@@ -504,20 +508,41 @@ body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_
             }
         if (cand.n)
             qsort(cand.v, (size_t)cand.n, sizeof *cand.v, vb_len_cmp);
+        if (lines.n)
+            qsort(lines.v, (size_t)lines.n, sizeof *lines.v, vb_len_cmp); /* by top: top is the first member */
+        /*
+         * A height cuts no line when every line starting above it ends above it: one sweep over the lines
+         * sorted by top, keeping the lowest bottom of those above (linear after the sorts; comparing each
+         * candidate with every line was quadratic, 20,000 lines of a narrow cell took seconds).
+         * A row group with more candidate cuts than ROW_FINE_CUTS (a row of hundreds of lines, running
+         * over pages: a long text in a narrow column) is cut only where the piece since the last cut is
+         * at least 1/ROW_PIECES_PER_PAGE of a page: every piece draws all its cells' borders, so cutting
+         * at every line made memory grow with lines times columns (20,000 lines of 64 columns passed
+         * 800 MB). A page may then end up to that share short.
+         */
+        vb_len_t min_piece = cand.n > ROW_FINE_CUTS ? avail / ROW_PIECES_PER_PAGE : 0;
+        int64_t below = 0; /* the lowest bottom of the lines starting above y */
+        int li = 0;
         for (int i = 0; i < cand.n; i++) {
             vb_len_t y = cand.v[i];
-            if (y <= cut.v[cut.n - 1] || y >= gh)
+            while (li < lines.n && lines.v[li].top < y) {
+                if (lines.v[li].bottom > below)
+                    below = lines.v[li].bottom;
+                li++;
+            }
+            if (y <= cut.v[cut.n - 1] || y >= gh || y - cut.v[cut.n - 1] < min_piece)
                 continue;
-            bool ok = true;
-            for (int k = 0; k < lines.n && ok; k++)
-                ok = lines.v[k].bottom <= y || lines.v[k].top >= y;
-            if (ok && VB_PUSH(lc->arena, cut, y))
+            if (below <= y && VB_PUSH(lc->arena, cut, y))
                 return vb_diag_nomem(d);
         }
     }
     if (VB_PUSH(lc->arena, cut, gh))
         return vb_diag_nomem(d);
 
+    /* per cell, the first line not yet placed: lines go down, so each piece starts where the last ended */
+    int *next = VB_NEWN(lc->arena, int, (size_t)n * (size_t)nc);
+    if (!next)
+        return vb_diag_nomem(d);
     for (int p = 0; p + 1 < cut.n; p++) {
         vb_len_t a = cut.v[p], b = cut.v[p + 1];
         vb_chunk_t *ch = vb_chunk_new(lc);
@@ -564,10 +589,14 @@ body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_
                 if (rc == VB_OK && cb > b && VB_PUSH(lc->arena, ch->cap_bottom, cap))
                     return vb_diag_nomem(d);
                 vb_len_t A = vb_style_ascent(&lc->set, &s->style);
-                vb_len_t y = ct + text_top(s, cb - ct);
-                for (int k = 0; k < s->lines.n && rc == VB_OK; k++, y += s->style.leading)
-                    if (y >= a && y < b)
-                        rc = vb_chunk_add_line(lc, ch, &s->lines.v[k], x + pt->pad_x, y - a + A, d);
+                int *k = &next[(size_t)(r - g0) * (size_t)nc + (size_t)c];
+                for (; *k < s->lines.n && rc == VB_OK; (*k)++) {
+                    vb_len_t y = ct + text_top(s, cb - ct) + *k * s->style.leading;
+                    if (y >= b)
+                        break;
+                    if (y >= a)
+                        rc = vb_chunk_add_line(lc, ch, &s->lines.v[*k], x + pt->pad_x, y - a + A, d);
+                }
             }
         if (rc != VB_OK)
             return rc;
@@ -592,6 +621,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
      */
     vb_status_t rc = VB_OK;
     int64_t best = -1;
+    const vb_len_t *prev_w = NULL;
     for (int mode = 0; mode < 2; mode++) {
         vb_len_t *cw = VB_NEWN(lc->arena, vb_len_t, nc);
         vb_len_t *cx = VB_NEWN(lc->arena, vb_len_t, nc + 1);
@@ -602,6 +632,10 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
         rc = column_widths(lc, t, lc->text_width, mode == 0, cw, d);
         if (rc != VB_OK)
             return rc;
+        /* the same widths give the same cells: setting them again (a long cell twice) would change nothing */
+        if (mode == 1 && !memcmp(cw, prev_w, sizeof *cw * (size_t)nc))
+            break;
+        prev_w = cw;
         int64_t height = 0;
         rc = set_cells(lc, t, cw, cx, cc, rh, &height, d);
         if (rc != VB_OK)
