@@ -159,6 +159,17 @@ typedef struct vb_render_options {
      */
     void (*on_warning)(const vb_diag_t *w, void *ctx);
     void *warning_ctx;       /* passed to on_warning */
+    /*
+     * A source reads its images and a `profile:` path only from its own
+     * folder and the layouts folder; these folders (nallow_dirs of them) are
+     * allowed too. Names are compared after every symbolic link is resolved,
+     * so a link out of an allowed folder is refused; so is anything outside,
+     * with the same message whether it exists or not (image.outside,
+     * profile.outside). A folder that does not exist is io.allow-dir.
+     * The caller's own `profile` (above) may be anywhere.
+     */
+    const char *const *allow_dirs;
+    int nallow_dirs;
 } vb_render_options_t;
 
 /*

@@ -2,7 +2,7 @@
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
- *                [--allow-nonconforming]
+ *                [--allow-nonconforming] [--allow-dir DIR]...
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban --help | --version
  *
@@ -40,6 +40,8 @@ static const char usage_text[] =
     "  --layouts DIR       where profiles live (default: $VANBAN_LAYOUTS, ./layouts, or the installed ones)\n"
     "  --fonts DIR         a folder with your own fonts (e.g. Times New Roman); default: $VANBAN_FONTS or ./fonts\n"
     "  --limit NAME=N      raise (or lower) a limit; repeatable. The limits and their defaults are listed below\n"
+    "  --allow-dir DIR     a folder the source may also read images and a profile from (repeatable); by\n"
+    "                      default only the source's folder and the layouts folder\n"
     "  --allow-nonconforming  reproduce an issued document as typed: the format errors of the number, the\n"
     "                      signer's form and the appendix numbering are printed as warnings, not errors\n"
     "\n"
@@ -251,6 +253,8 @@ main(int argc, char **argv)
     int duplex = 0, nonconforming = 0;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
+    const char *allow[64]; /* --allow-dir folders */
+    int nallow = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -269,6 +273,12 @@ main(int argc, char **argv)
             layouts = argv[++i];
         } else if (!strcmp(a, "--fonts") && i + 1 < argc) {
             fonts = argv[++i];
+        } else if (!strcmp(a, "--allow-dir") && i + 1 < argc) {
+            if (nallow == (int)(sizeof allow / sizeof *allow)) {
+                fprintf(stderr, "vanban: --allow-dir may be given at most %d times\n", nallow);
+                return 2;
+            }
+            allow[nallow++] = argv[++i];
         } else if (!strncmp(a, "--stage=", 8)) {
             stage = a + 8;
         } else if (!strcmp(a, "--greedy")) {
@@ -342,6 +352,8 @@ main(int argc, char **argv)
     ro.on_tempfile = on_tempfile;
     ro.allow_nonconforming = nonconforming;
     ro.on_warning = on_warning;
+    ro.allow_dirs = allow;
+    ro.nallow_dirs = nallow;
     int rc = 0;
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);
