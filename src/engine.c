@@ -243,6 +243,7 @@ load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_re
     const char *src = from_source ? m->source : NULL;
     int line = from_source ? m->meta.profile.pos.line : 0, col = from_source ? m->meta.profile.pos.col : 0;
     char *path = NULL;
+    bool is_path = false; /* a file named by the source or the caller, not a profile of the layouts folder */
     if (!strcmp(id, "party") || !strcmp(id, "state")) {
         pthread_mutex_lock(&e->lock);
         vb_status_t rc = scan_profiles(e, d);
@@ -289,31 +290,24 @@ load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_re
     } else if (strchr(id, '/') || has_suffix(id, ".yaml")) {
         /* a path: the source's is relative to its folder, the caller's to the working directory */
         path = from_source ? vb_loader_join(arena, m->source, id) : vb_arena_strdup(arena, id);
+        is_path = true;
     } else {
         path = vb_arena_printf(arena, "%s/%s.yaml", e->layouts_dir, id);
     }
     if (!path)
         return vb_diag_nomem(d);
     /*
-     * The source's profile comes from the layouts folder, the source's folder
-     * or a folder the caller allowed, like its images; outside them the answer
-     * is the same whether the file exists or not. The caller's own --profile
-     * may be anywhere.
+     * A profile file the source names comes from the layouts folder, the
+     * source's folder or a folder the caller allowed, like its images; outside
+     * them the answer is the same whether the file exists or not. An id or a
+     * regime picks a file of the layouts folder (an id holds no '/'), and the
+     * caller's own --profile may be anywhere.
      */
     const char *open_path = path;
-    if (from_source) {
+    if (from_source && is_path) {
         char *real = NULL;
         int err = 0;
-        /* a path as written, relative to the source's folder; a profile of the layouts folder by its full path */
-        const char *name = strchr(id, '/') || has_suffix(id, ".yaml") ? id : path;
-        if (name[0] != '/' && name == path) {
-            char *cwd = realpath(".", NULL);
-            name = cwd ? vb_arena_printf(arena, "%s/%s", cwd, path) : NULL;
-            free(cwd);
-            if (!name)
-                return vb_diag_nomem(d);
-        }
-        switch (vb_loader_resolve(ld, m->source, name, arena, &real, &err)) {
+        switch (vb_loader_resolve(ld, m->source, id, arena, &real, &err)) {
         case VB_RES_NOMEM:
             return vb_diag_nomem(d);
         case VB_RES_OUTSIDE:
