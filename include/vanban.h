@@ -177,7 +177,10 @@ typedef struct vb_render_options {
  * temporary file in the same directory and renamed over out_path only when
  * complete, so a failed render leaves no output and an existing out_path intact.
  * An out_path that is the source file itself (by any name) is refused with
- * io.same-file before anything is read or written.
+ * io.same-file before anything is read or written; one that exists and is not
+ * a regular file (a folder, a device, a FIFO) with io.output-kind, and left as
+ * it is. The source, like every file the library reads, must be a regular
+ * file: it is opened without blocking, so a FIFO is an error, never a wait.
  */
 VB_API vb_status_t vb_render_file(vb_engine_t *engine, const char *src_path, const char *out_path,
                                   const vb_render_options_t *opt, vb_diag_t *diag);
