@@ -163,6 +163,17 @@ typedef struct vb_render_options {
      */
     void (*on_warning)(const vb_diag_t *w, void *ctx);
     void *warning_ctx;       /* passed to on_warning */
+    /*
+     * A source reads its images and a `profile:` path only from its own
+     * folder and the layouts folder; these folders (nallow_dirs of them) are
+     * allowed too. Names are compared after every symbolic link is resolved,
+     * so a link out of an allowed folder is refused; so is anything outside,
+     * with the same message whether it exists or not (image.outside,
+     * profile.outside). A folder that does not exist is io.allow-dir.
+     * The caller's own `profile` (above) may be anywhere.
+     */
+    const char *const *allow_dirs;
+    int nallow_dirs;
 } vb_render_options_t;
 
 /*
@@ -170,7 +181,10 @@ typedef struct vb_render_options {
  * temporary file in the same directory and renamed over out_path only when
  * complete, so a failed render leaves no output and an existing out_path intact.
  * An out_path that is the source file itself (by any name) is refused with
- * io.same-file before anything is read or written.
+ * io.same-file before anything is read or written; one that exists and is not
+ * a regular file (a folder, a device, a FIFO) with io.output-kind, and left as
+ * it is. The source, like every file the library reads, must be a regular
+ * file: it is opened without blocking, so a FIFO is an error, never a wait.
  */
 VB_API vb_status_t vb_render_file(vb_engine_t *engine, const char *src_path, const char *out_path,
                                   const vb_render_options_t *opt, vb_diag_t *diag);

@@ -8,9 +8,14 @@
  */
 #include "base.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* ---------------------------------------------------------------- arena */
 
@@ -189,16 +194,48 @@ vb_diag_nomem(vb_diag_t *d)
     return vb_diag_set(d, VB_E_NOMEM, "memory", NULL, 0, 0, "Out of memory.");
 }
 
+/*
+ * Copies s into out (size bytes) with every control character written as an
+ * escape (\n, \r, \t, \xHH): a file name holding a newline cannot start a
+ * second, forged diagnostic line. Returns out.
+ */
+static const char *
+escape_controls(const char *s, char *out, size_t size)
+{
+    size_t o = 0;
+    for (; *s && o + 5 < size; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != 0x7F) {
+            out[o++] = (char)c;
+            continue;
+        }
+        out[o++] = '\\';
+        if (c == '\n')
+            out[o++] = 'n';
+        else if (c == '\r')
+            out[o++] = 'r';
+        else if (c == '\t')
+            out[o++] = 't';
+        else
+            o += (size_t)snprintf(out + o, size - o, "x%02X", c);
+    }
+    out[o] = 0;
+    return out;
+}
+
 static void
 diag_format(const vb_diag_t *d, const char *what, char *buf, size_t size)
 {
-    const char *src = d->source[0] ? d->source : "vanban";
+    char src[sizeof d->source * 4], msg[sizeof d->msg * 4], id[sizeof d->id * 4];
+    escape_controls(d->source[0] ? d->source : "vanban", src, sizeof src);
+    escape_controls(d->msg, msg, sizeof msg);
+    escape_controls(d->id, id, sizeof id);
     if (d->line > 0 && d->col > 0)
-        snprintf(buf, size, "%s:%d:%d: %s: %s [%s]", src, d->line, d->col, what, d->msg, d->id);
+        snprintf(buf, size, "%s:%d:%d: %s: %s [%s]", src, d->line, d->col, what, msg, id);
     else if (d->line > 0)
-        snprintf(buf, size, "%s:%d: %s: %s [%s]", src, d->line, what, d->msg, d->id);
+        snprintf(buf, size, "%s:%d: %s: %s [%s]", src, d->line, what, msg, id);
     else
-        snprintf(buf, size, "%s: %s: %s [%s]", src, what, d->msg, d->id);
+        snprintf(buf, size, "%s: %s: %s [%s]", src, what, msg, id);
 }
 
 void
@@ -211,6 +248,245 @@ void
 vb_diag_format_warning(const vb_diag_t *d, char *buf, size_t size)
 {
     diag_format(d, "warning", buf, size);
+}
+
+/* ---------------------------------------------------------------- files */
+
+bool
+vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_t *len, vb_file_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    *buf = NULL;
+    *len = 0;
+    /* O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        res->status = VB_FILE_ERRNO;
+        res->err = errno;
+        return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        res->status = VB_FILE_ERRNO;
+        res->err = errno;
+        close(fd);
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        res->status = VB_FILE_KIND;
+        res->mode = (unsigned)st.st_mode;
+        close(fd);
+        return false;
+    }
+    if ((int64_t)st.st_size > max || (uint64_t)st.st_size >= SIZE_MAX) {
+        res->status = VB_FILE_TOO_LARGE;
+        res->size = (int64_t)st.st_size;
+        close(fd);
+        return false;
+    }
+    /* the size when opened: a file that grows meanwhile is read up to that size */
+    size_t n = (size_t)st.st_size, got = 0;
+    char *b = arena ? vb_arena_alloc(arena, n + 1) : malloc(n + 1);
+    if (!b) {
+        res->status = VB_FILE_NOMEM;
+        close(fd);
+        return false;
+    }
+    while (got < n) {
+        ssize_t r = read(fd, b + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            res->status = VB_FILE_ERRNO;
+            res->err = errno;
+            close(fd);
+            if (!arena)
+                free(b);
+            return false;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    b[got] = 0;
+    *buf = b;
+    *len = got;
+    return true;
+}
+
+const char *
+vb_file_why(const vb_file_result_t *res)
+{
+    switch (res->status) {
+    case VB_FILE_OK:
+        return "no error";
+    case VB_FILE_ERRNO:
+        return strerror(res->err);
+    case VB_FILE_TOO_LARGE:
+        return "it is too large";
+    case VB_FILE_NOMEM:
+        return "out of memory";
+    case VB_FILE_KIND:
+        break;
+    }
+    mode_t m = (mode_t)res->mode;
+    if (S_ISDIR(m))
+        return "it is a directory, not a file";
+    if (S_ISFIFO(m))
+        return "it is a FIFO (a named pipe), not a file";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "it is a device, not a file";
+    if (S_ISSOCK(m))
+        return "it is a socket, not a file";
+    return "it is not a regular file";
+}
+
+char *
+vb_loader_join(vb_arena_t *arena, const char *source, const char *name)
+{
+    const char *slash = source ? strrchr(source, '/') : NULL;
+    if (name[0] == '/' || !slash)
+        return vb_arena_strdup(arena, name);
+    return vb_arena_printf(arena, "%.*s/%s", (int)(slash - source), source, name);
+}
+
+bool
+vb_path_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return path[0] == '/';
+    return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+/* The absolute path p (malloc'd) with "//", "." and ".." removed by the letters alone, no file system access. */
+static char *
+lexical_clean(const char *p)
+{
+    size_t n = strlen(p);
+    char *out = malloc(n + 2);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (const char *s = p; *s;) {
+        while (*s == '/')
+            s++;
+        const char *e = s;
+        while (*e && *e != '/')
+            e++;
+        size_t k = (size_t)(e - s);
+        if (k == 0 || (k == 1 && s[0] == '.')) {
+            /* nothing */
+        } else if (k == 2 && s[0] == '.' && s[1] == '.') {
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--; /* the '/' before the dropped component */
+        } else {
+            out[o++] = '/';
+            memcpy(out + o, s, k);
+            o += k;
+        }
+        s = e;
+    }
+    if (o == 0)
+        out[o++] = '/';
+    out[o] = 0;
+    return out;
+}
+
+static bool
+within_any(const char *path, const char *srcdir, const vb_loader_t *ld)
+{
+    if (srcdir && vb_path_within(path, srcdir))
+        return true;
+    for (int i = 0; ld && i < ld->ndirs; i++)
+        if (ld->dirs[i] && vb_path_within(path, ld->dirs[i]))
+            return true;
+    return false;
+}
+
+vb_resolve_t
+vb_loader_resolve(const vb_loader_t *loader, const char *source, const char *name, vb_arena_t *arena, char **real,
+                  int *err)
+{
+    *real = NULL;
+    *err = 0;
+    const char *slash = source ? strrchr(source, '/') : NULL;
+    char *srcdir_typed = slash ? strndup(source, slash == source ? 1 : (size_t)(slash - source)) : strdup(".");
+    if (!srcdir_typed)
+        return VB_RES_NOMEM;
+    char *srcdir = realpath(srcdir_typed, NULL); /* NULL: the folder is gone; only the loader's folders */
+    char *joined = NULL, *clean = NULL, *r = NULL, *up = NULL;
+    vb_resolve_t out = VB_RES_NOMEM;
+    if (name[0] == '/')
+        joined = strdup(name);
+    else if (srcdir) {
+        joined = malloc(strlen(srcdir) + strlen(name) + 2);
+        if (joined)
+            sprintf(joined, "%s/%s", strcmp(srcdir, "/") ? srcdir : "", name);
+    } else {
+        out = VB_RES_OUTSIDE;
+        goto done;
+    }
+    if (!joined || !(clean = lexical_clean(joined)))
+        goto done;
+    /* by the letters first: a name that leaves the folders is refused without looking at the file */
+    if (!within_any(clean, srcdir, loader)) {
+        out = VB_RES_OUTSIDE;
+        goto done;
+    }
+    /*
+     * The cleaned name is resolved, so ".." is read by its letters, never
+     * through a link: "/etc/x/../../doc/a.png" cannot tell whether /etc/x
+     * exists. The links that remain are followed and the end checked.
+     */
+    r = realpath(clean, NULL);
+    if (r) {
+        if (!within_any(r, srcdir, loader)) {
+            out = VB_RES_OUTSIDE; /* a symbolic link out of the folder */
+        } else if (!(*real = vb_arena_strdup(arena, r))) {
+            out = VB_RES_NOMEM;
+        } else {
+            out = VB_RES_INSIDE;
+        }
+        goto done;
+    }
+    *err = errno;
+    /*
+     * Absent: it is "missing" only when its nearest existing folder is inside;
+     * a link on the way that leads nowhere is refused, so where it points is
+     * not said either.
+     */
+    if (!(up = strdup(clean)))
+        goto done;
+    for (bool first = true;; first = false) {
+        char *ru = first ? NULL : realpath(up, NULL); /* the whole name was tried above */
+        if (ru) {
+            out = within_any(ru, srcdir, loader) ? VB_RES_MISSING : VB_RES_OUTSIDE;
+            free(ru);
+            break;
+        }
+        struct stat st;
+        if ((lstat(up, &st) == 0 && S_ISLNK(st.st_mode)) || !strcmp(up, "/")) {
+            out = VB_RES_OUTSIDE;
+            break;
+        }
+        char *s = strrchr(up, '/');
+        if (s == up)
+            s[1] = 0; /* "/x": the root */
+        else
+            *s = 0;
+    }
+done:
+    free(srcdir_typed);
+    free(srcdir);
+    free(joined);
+    free(clean);
+    free(r);
+    free(up);
+    return out;
 }
 
 const char *

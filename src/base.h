@@ -72,6 +72,79 @@ vb_status_t vb_diag_vset(vb_diag_t *d, vb_status_t code, const char *id, const c
                          const char *fmt, va_list ap);
 vb_status_t vb_diag_nomem(vb_diag_t *d);
 
+/* ---- files: every file the library reads ---- */
+/*
+ * What vb_file_read found. VB_FILE_ERRNO: the open or a read failed (err is
+ * the errno); VB_FILE_KIND: the path is not a regular file (a directory, a
+ * FIFO, a device, a socket: never opened for reading, never waited on);
+ * VB_FILE_TOO_LARGE: more than max bytes (size is the file's size; nothing
+ * was read).
+ */
+typedef enum vb_file_status {
+    VB_FILE_OK = 0,
+    VB_FILE_ERRNO,
+    VB_FILE_KIND,
+    VB_FILE_TOO_LARGE,
+    VB_FILE_NOMEM
+} vb_file_status_t;
+
+typedef struct vb_file_result {
+    vb_file_status_t status;
+    int err;      /* VB_FILE_ERRNO: the errno */
+    int64_t size; /* VB_FILE_TOO_LARGE: the file's size */
+    unsigned mode; /* VB_FILE_KIND: st_mode */
+} vb_file_result_t;
+
+/*
+ * Reads a whole regular file: opened with O_RDONLY | O_NONBLOCK | O_CLOEXEC
+ * (a FIFO never blocks the open), then fstat: anything but a regular file is
+ * refused before a byte is read, and so is one over max bytes. The bytes are
+ * in arena (NULL: malloc, freed by the caller), NUL-terminated; *len is their
+ * count. Returns false with *res saying why; vb_file_why describes it.
+ */
+bool vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_t *len,
+                  vb_file_result_t *res);
+/*
+ * Why a read failed, for a message: "it is a directory, not a file", "it is a
+ * FIFO (named pipe), not a file", "it is a device, not a file", or the
+ * errno's text ("No such file or directory").
+ */
+const char *vb_file_why(const vb_file_result_t *res);
+
+/*
+ * The folders a document may read its images and its profile from: the
+ * source's own folder (always), the layouts folder and the folders the caller
+ * adds. Every folder is held as its real path (realpath), so that a name is
+ * compared after every symbolic link in it is resolved.
+ */
+typedef struct vb_loader {
+    const char *const *dirs; /* real paths, no trailing '/' except "/" itself */
+    int ndirs;
+} vb_loader_t;
+
+typedef enum vb_resolve {
+    VB_RES_INSIDE = 0, /* *real is the file's real path inside an allowed folder */
+    VB_RES_MISSING,    /* inside an allowed folder but absent or unreadable (*err) */
+    VB_RES_OUTSIDE,    /* outside every allowed folder, or it leaves one by a link: nothing more is said */
+    VB_RES_NOMEM
+} vb_resolve_t;
+
+/*
+ * Resolves name, as written in the source (relative to the source's folder,
+ * or absolute), for reading: the source's folder (from source, the source's
+ * path; no '/': the working directory) is always allowed, besides loader's
+ * folders (loader may be NULL). VB_RES_OUTSIDE is given whether or not the
+ * file exists, so the answer tells nothing about what lies outside.
+ */
+vb_resolve_t vb_loader_resolve(const vb_loader_t *loader, const char *source, const char *name, vb_arena_t *arena,
+                               char **real, int *err);
+
+/* name as the source wrote it, joined to the source's folder for messages ("doc/x.png"); absolute: as is. */
+char *vb_loader_join(vb_arena_t *arena, const char *source, const char *name);
+
+/* True when path (a real path) is dir (a real path) or lies under it, compared at a '/' boundary. */
+bool vb_path_within(const char *path, const char *dir);
+
 /* ---- locale-free numbers ---- */
 /*
  * Parses a length with a unit: "20mm", "0.5pt", "1.27cm", "14" (pt), "-3mm".

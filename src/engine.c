@@ -236,13 +236,14 @@ scan_profiles(vb_engine_t *e, vb_diag_t *d)
  */
 static vb_status_t
 load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_render_options_t *opt,
-             vb_profile_t **out, vb_diag_t *d)
+             const vb_loader_t *ld, vb_profile_t **out, vb_diag_t *d)
 {
     bool from_source = !(opt && opt->profile) && m->meta.profile.text;
     const char *id = opt && opt->profile ? opt->profile : m->meta.profile.text ? m->meta.profile.text : DEFAULT_REGIME;
     const char *src = from_source ? m->source : NULL;
     int line = from_source ? m->meta.profile.pos.line : 0, col = from_source ? m->meta.profile.pos.col : 0;
     char *path = NULL;
+    bool is_path = false; /* a file named by the source or the caller, not a profile of the layouts folder */
     if (!strcmp(id, "party") || !strcmp(id, "state")) {
         pthread_mutex_lock(&e->lock);
         vb_status_t rc = scan_profiles(e, d);
@@ -287,23 +288,64 @@ load_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_re
                                e->layouts_dir, when);
         }
     } else if (strchr(id, '/') || has_suffix(id, ".yaml")) {
-        path = vb_arena_strdup(arena, id);
+        /* a path: the source's is relative to its folder, the caller's to the working directory */
+        path = from_source ? vb_loader_join(arena, m->source, id) : vb_arena_strdup(arena, id);
+        is_path = true;
     } else {
         path = vb_arena_printf(arena, "%s/%s.yaml", e->layouts_dir, id);
     }
     if (!path)
         return vb_diag_nomem(d);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int err = errno;
-        if (from_source)
+    /*
+     * A profile file the source names comes from the layouts folder, the
+     * source's folder or a folder the caller allowed, like its images; outside
+     * them the answer is the same whether the file exists or not. An id or a
+     * regime picks a file of the layouts folder (an id holds no '/'), and the
+     * caller's own --profile may be anywhere.
+     */
+    const char *open_path = path;
+    if (from_source && is_path) {
+        char *real = NULL;
+        int err = 0;
+        switch (vb_loader_resolve(ld, m->source, id, arena, &real, &err)) {
+        case VB_RES_NOMEM:
+            return vb_diag_nomem(d);
+        case VB_RES_OUTSIDE:
+            return vb_diag_set(d, VB_E_PROFILE, "profile.outside", src, line, col,
+                               "The profile \"%s\" is outside the folders a document may read from: its own "
+                               "folder, the layouts folder and those given with --allow-dir.",
+                               id);
+        case VB_RES_MISSING:
             return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", src, line, col,
                                "Unknown layout profile \"%s\" (no %s: %s).", id, path, strerror(err));
-        return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", path, 0, 0, "Cannot open the layout profile: %s.",
-                           strerror(err));
+        case VB_RES_INSIDE:
+            open_path = real;
+            break;
+        }
     }
-    fclose(f);
-    return vb_profile_load(arena, path, out, d);
+    /* a regular file only (base.c): a FIFO, a folder or a device is named, never waited on */
+    char *buf = NULL;
+    size_t len = 0;
+    vb_file_result_t fr;
+    if (!vb_file_read(NULL, open_path, VB_PROFILE_MAX_BYTES, &buf, &len, &fr)) {
+        if (fr.status == VB_FILE_NOMEM)
+            return vb_diag_nomem(d);
+        if (fr.status == VB_FILE_TOO_LARGE)
+            return vb_diag_set(d, VB_E_LIMIT, "profile.too-large", path, 0, 0,
+                               "The profile file is larger than %d bytes.", VB_PROFILE_MAX_BYTES);
+        bool absent = fr.status == VB_FILE_ERRNO && fr.err == ENOENT;
+        if (from_source && absent)
+            return vb_diag_set(d, VB_E_PROFILE, "profile.unknown", src, line, col,
+                               "Unknown layout profile \"%s\" (no %s: %s).", id, path, vb_file_why(&fr));
+        if (from_source)
+            return vb_diag_set(d, VB_E_PROFILE, "profile.read", src, line, col,
+                               "Cannot read the layout profile %s: %s.", path, vb_file_why(&fr));
+        return vb_diag_set(d, VB_E_PROFILE, absent ? "profile.unknown" : "profile.read", path, 0, 0,
+                           "Cannot open the layout profile: %s.", vb_file_why(&fr));
+    }
+    vb_status_t rc = vb_profile_parse(arena, buf, len, path, out, d);
+    free(buf);
+    return rc;
 }
 
 /* Every character of the source must be in the fonts; the first one that is not is an error at its position. */
@@ -353,6 +395,46 @@ typedef struct job {
     vb_dlist_t dl;
 } job_t;
 
+/*
+ * The folders this render may read images and a profile from, besides the
+ * source's own (base.c, vb_loader_resolve): the layouts folder and the
+ * caller's --allow-dir folders, each as its real path. A layouts folder that
+ * cannot be resolved is left out (reading a profile from it fails anyway); a
+ * folder the caller named that does not exist is an error.
+ */
+static vb_status_t
+make_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *arena, vb_loader_t *ld, vb_diag_t *d)
+{
+    int nallow = VB_OPT_HAS(opt, nallow_dirs) && opt->allow_dirs && opt->nallow_dirs > 0 ? opt->nallow_dirs : 0;
+    const char **dirs = VB_NEWN(arena, const char *, nallow + 1);
+    if (!dirs)
+        return vb_diag_nomem(d);
+    int n = 0;
+    for (int i = -1; i < nallow; i++) {
+        const char *dir = i < 0 ? e->layouts_dir : opt->allow_dirs[i];
+        if (!dir)
+            continue;
+        char *r = realpath(dir, NULL);
+        struct stat st;
+        if (!r || stat(r, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            int err = r ? ENOTDIR : errno;
+            free(r);
+            if (i < 0)
+                continue;
+            return vb_diag_set(d, VB_E_IO, "io.allow-dir", dir, 0, 0,
+                               "The folder %s allowed for images and profiles cannot be used: %s.", dir,
+                               strerror(err));
+        }
+        dirs[n] = vb_arena_strdup(arena, r);
+        free(r);
+        if (!dirs[n++])
+            return vb_diag_nomem(d);
+    }
+    ld->dirs = dirs;
+    ld->ndirs = n;
+    return VB_OK;
+}
+
 /* Runs the pipeline up to the display list (or only the model). */
 static vb_status_t
 run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_render_options_t *opt, bool model_only,
@@ -369,16 +451,19 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
                              "The source has %zu bytes, more than %lld", len, (long long)lim.source_bytes);
     char *text = NULL;
     size_t tlen = 0;
-    vb_status_t rc = vb_text_prepare(j->arena, src, len, name, &text, &tlen, d);
+    vb_loader_t ld;
+    vb_status_t rc = make_loader(e, opt, j->arena, &ld, d);
     if (rc == VB_OK)
-        rc = vb_read_source_lim(j->arena, text, tlen, name, &lim, &j->model, d);
+        rc = vb_text_prepare(j->arena, src, len, name, &text, &tlen, d);
+    if (rc == VB_OK)
+        rc = vb_read_source_ex(j->arena, text, tlen, name, &lim, &ld, &j->model, d);
     if (rc != VB_OK || model_only)
         return rc;
     j->model.source = name;
     rc = vb_limits_check_model(&j->model, &lim, d);
     if (rc != VB_OK)
         return rc;
-    rc = load_profile(e, j->arena, &j->model, opt, &j->profile, d);
+    rc = load_profile(e, j->arena, &j->model, opt, &ld, &j->profile, d);
     if (rc == VB_OK) {
         /* --allow-nonconforming or `nonconforming: true`: the format errors become warnings */
         vb_validate_opts_t vo = {
@@ -418,14 +503,34 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     return vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
 }
 
+/*
+ * The output replaces only a regular file (or a link to one): an existing
+ * folder, device, FIFO or socket at out_path is io.output-kind and stays as it
+ * is. Checked before the work, and again by pdf.c just before the rename.
+ */
+static vb_status_t
+check_output(const char *out_path, vb_diag_t *d)
+{
+    struct stat st;
+    if (stat(out_path, &st) != 0 || S_ISREG(st.st_mode))
+        return VB_OK;
+    vb_file_result_t fr = {.status = VB_FILE_KIND, .mode = (unsigned)st.st_mode};
+    return vb_diag_set(d, VB_E_IO, "io.output-kind", out_path, 0, 0,
+                       "The output %s cannot be replaced: %s; only a regular file is replaced.", out_path,
+                       vb_file_why(&fr));
+}
+
 vb_status_t
 vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, const char *out_path,
                  const vb_render_options_t *opt, vb_diag_t *d)
 {
     if (!e || !src || !out_path)
         return vb_diag_set(d, VB_E_USAGE, "usage", name, 0, 0, "Missing engine, source or output path.");
+    vb_status_t rc = check_output(out_path, d);
+    if (rc != VB_OK)
+        return rc;
     job_t j;
-    vb_status_t rc = run(e, src, len, name ? name : "<input>", opt, false, &j, d);
+    rc = run(e, src, len, name ? name : "<input>", opt, false, &j, d);
     if (rc == VB_OK)
         rc = vb_pdf_write_file_cb(&j.dl, j.fonts, out_path, VB_OPT_HAS(opt, on_tempfile) ? opt->on_tempfile : NULL,
                                   VB_OPT_HAS(opt, tempfile_ctx) ? opt->tempfile_ctx : NULL, d);
@@ -434,58 +539,24 @@ vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, 
 }
 
 /*
- * Reads a file whole, but stops once it has more than max bytes: a source
- * over the limit is known to be too large without reading all of it.
+ * Reads a source for a render or a dump into *buf (malloc'd), refusing one
+ * over the size limit before reading it, and anything but a regular file
+ * (base.c, vb_file_read: a FIFO is never waited on).
  */
-static char *
-slurp(const char *path, size_t max, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || n > max)
-            break;
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    if (buf && ferror(f)) {
-        int err = errno; /* fread sets it: EISDIR for a folder */
-        free(buf);
-        buf = NULL;
-        errno = err ? err : EIO;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
-/* Reads a source for a render or a dump into *buf (malloc'd), refusing one over the size limit. */
 static vb_status_t
 read_source(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len, vb_diag_t *d)
 {
     vb_limits_t lim;
     vb_limits_resolve(opt, &lim);
-    errno = 0;
-    *buf = slurp(src_path, lim.source_bytes < (int64_t)SIZE_MAX ? (size_t)lim.source_bytes : SIZE_MAX - 1, len);
-    if (!*buf)
-        return vb_diag_set(d, VB_E_IO, "io.read", src_path, 0, 0, "Cannot read the source: %s.", strerror(errno));
-    if ((int64_t)*len > lim.source_bytes) {
-        free(*buf);
-        *buf = NULL;
+    vb_file_result_t fr;
+    if (vb_file_read(NULL, src_path, lim.source_bytes, buf, len, &fr))
+        return VB_OK;
+    if (fr.status == VB_FILE_NOMEM)
+        return vb_diag_nomem(d);
+    if (fr.status == VB_FILE_TOO_LARGE)
         return vb_limit_fail(d, "source.too-large", src_path, 0, 0, "source-bytes",
                              "The source has more than %lld bytes", (long long)lim.source_bytes);
-    }
-    return VB_OK;
+    return vb_diag_set(d, VB_E_IO, "io.read", src_path, 0, 0, "Cannot read the source: %s.", vb_file_why(&fr));
 }
 
 vb_status_t

@@ -26,6 +26,8 @@
  */
 #include "fontfind.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <fontconfig/fontconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -349,6 +351,75 @@ fail_none(const char *const *families, int n, const problem_t *pbs, const char *
     return vb_diag_set(d, VB_E_FONT, "font.none", NULL, 0, 0, "%s", msg);
 }
 
+/* Subfolders of the fonts folder are searched this deep, no deeper (a link may loop). */
+#define USER_DIR_DEPTH 8
+
+static int
+cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Adds the files of the user's fonts folder to cfg one by one, instead of
+ * letting fontconfig scan it: fontconfig would open a FIFO there and wait
+ * for a writer forever. Only regular files are handed over (fontconfig skips
+ * those that are no fonts); subfolders are searched, as fontconfig does, and
+ * names starting with '.' skipped, as fontconfig does. A FIFO, a device or a
+ * socket is font.file, naming the path and what it is.
+ */
+static vb_status_t
+add_user_dir(FcConfig *cfg, const char *dir, int depth, vb_diag_t *d)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return vb_diag_set(d, VB_E_IO, "font.dir", dir, 0, 0, "The fonts directory %s cannot be read: %s.", dir,
+                           strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    vb_status_t st = VB_OK;
+    for (struct dirent *de; (de = readdir(dp));) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *names);
+            if (!nn) {
+                st = vb_diag_nomem(d);
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[n] = malloc(strlen(dir) + strlen(de->d_name) + 2))) {
+            st = vb_diag_nomem(d);
+            break;
+        }
+        sprintf(names[n++], "%s/%s", dir, de->d_name);
+    }
+    closedir(dp);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_name);
+    for (size_t i = 0; i < n && st == VB_OK; i++) {
+        struct stat sb;
+        if (stat(names[i], &sb) != 0)
+            continue; /* a link to nothing: fontconfig would skip it too */
+        if (S_ISDIR(sb.st_mode)) {
+            if (depth < USER_DIR_DEPTH)
+                st = add_user_dir(cfg, names[i], depth + 1, d);
+        } else if (S_ISREG(sb.st_mode)) {
+            FcConfigAppFontAddFile(cfg, (const FcChar8 *)names[i]); /* false for a file that is no font */
+        } else {
+            vb_file_result_t fr = {.status = VB_FILE_KIND, .mode = (unsigned)sb.st_mode};
+            st = vb_diag_set(d, VB_E_FONT, "font.file", names[i], 0, 0,
+                             "The fonts folder holds %s, but %s; only font files belong there.", names[i],
+                             vb_file_why(&fr));
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
 void
 vb_fontfind_release(vb_fontfile_t files[VB_NFACES])
 {
@@ -373,9 +444,14 @@ vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb
     if (user_dir) {
         /* fontconfig skips a missing directory silently; a mistyped --fonts deserves an error. */
         struct stat st;
-        if (stat(user_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        if (stat(user_dir, &st) != 0)
             return vb_diag_set(d, VB_E_IO, "font.dir", user_dir, 0, 0, "The fonts directory %s does not exist.",
                                user_dir);
+        if (!S_ISDIR(st.st_mode)) {
+            vb_file_result_t fr = {.status = VB_FILE_KIND, .mode = (unsigned)st.st_mode};
+            return vb_diag_set(d, VB_E_IO, "font.dir", user_dir, 0, 0, "The fonts directory %s is no folder: %s.",
+                               user_dir, S_ISREG(st.st_mode) ? "it is a file" : vb_file_why(&fr));
+        }
     }
 
     FcConfig *cfg = load_config();
@@ -390,10 +466,8 @@ vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb
         goto done;
     }
     if (user_dir) {
-        if (!FcConfigAppFontAddDir(cfg, (const FcChar8 *)user_dir)) {
-            st = vb_diag_nomem(d);
+        if ((st = add_user_dir(cfg, user_dir, 0, d)) != VB_OK)
             goto done;
-        }
         user = FcConfigGetFonts(cfg, FcSetApplication);
     }
 

@@ -525,6 +525,13 @@ vb_status_t
 vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
                    vb_model_t *model, vb_diag_t *d)
 {
+    return vb_read_source_ex(arena, text, len, source, lim, NULL, model, d);
+}
+
+vb_status_t
+vb_read_source_ex(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
+                  const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d)
+{
     vb_limits_t deflim;
     if (!lim) {
         vb_limits_resolve(NULL, &deflim);
@@ -565,5 +572,5 @@ vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, const char *
     if (st != VB_OK)
         return st;
     size_t body = e < len ? e + 1 : len;
-    return vb_read_markdown_lim(arena, text + body, len - body, source, line + 1, lim, model, d);
+    return vb_read_markdown_ex(arena, text + body, len - body, source, line + 1, lim, loader, model, d);
 }

@@ -81,38 +81,34 @@ vb_status_t
 vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int line, int col,
                   const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d)
 {
+    return vb_image_read(arena, path, path, source, line, col, lim, out, d);
+}
+
+vb_status_t
+vb_image_read(vb_arena_t *arena, const char *open_path, const char *path, const char *source, int line, int col,
+              const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d)
+{
     vb_limits_t deflim;
     if (!lim) {
         vb_limits_resolve(NULL, &deflim);
         lim = &deflim;
     }
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* a regular file only, never waited on; the size first, so that a huge file is refused before it is read */
+    char *cbuf = NULL;
+    size_t got = 0;
+    vb_file_result_t fr;
+    if (!vb_file_read(arena, open_path, lim->image_bytes, &cbuf, &got, &fr)) {
+        if (fr.status == VB_FILE_NOMEM)
+            return vb_diag_nomem(d);
+        if (fr.status == VB_FILE_TOO_LARGE)
+            return vb_limit_fail(d, "image.too-large", source, line, col, "image-bytes",
+                                 "The image %s has %lld bytes, more than %lld", path, (long long)fr.size,
+                                 (long long)lim->image_bytes);
         return vb_diag_set(d, VB_E_INPUT, "image.read", source, line, col, "Cannot read the image %s: %s.", path,
-                           strerror(errno));
-    /* the size first, so that a huge file is refused before it is read */
-    long size = -1;
-    if (fseek(f, 0, SEEK_END) == 0)
-        size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return vb_diag_set(d, VB_E_INPUT, "image.read", source, line, col, "Cannot read the image %s.", path);
+                           vb_file_why(&fr));
     }
-    if ((int64_t)size > lim->image_bytes) {
-        fclose(f);
-        return vb_limit_fail(d, "image.too-large", source, line, col, "image-bytes",
-                             "The image %s has %ld bytes, more than %lld", path, size, (long long)lim->image_bytes);
-    }
-    unsigned char *buf = vb_arena_alloc(arena, (size_t)size + 1);
-    if (!buf) {
-        fclose(f);
-        return vb_diag_nomem(d);
-    }
-    size_t got = fread(buf, 1, (size_t)size, f);
-    fclose(f);
-    if (got != (size_t)size)
-        return vb_diag_set(d, VB_E_INPUT, "image.read", source, line, col, "Cannot read the image %s.", path);
+    unsigned char *buf = (unsigned char *)cbuf;
 
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     if (got < 8 || memcmp(buf, sig, 8) != 0)

@@ -32,6 +32,13 @@ vb_status_t vb_image_load(vb_arena_t *arena, const char *path, const char *sourc
 vb_status_t vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int line, int col,
                               const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d);
 
+/*
+ * As vb_image_load_lim, opening open_path (the file's real path, checked by
+ * the caller) and naming path (as the source wrote it) in the messages.
+ */
+vb_status_t vb_image_read(vb_arena_t *arena, const char *open_path, const char *path, const char *source, int line,
+                          int col, const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d);
+
 /* The size the image takes on the page, at most max_width wide (keeping its proportions). */
 void vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *h);
 

@@ -37,6 +37,13 @@ vb_status_t vb_read_source(vb_arena_t *arena, const char *text, size_t len, cons
 vb_status_t vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, const char *source,
                                const vb_limits_t *lim, vb_model_t *model, vb_diag_t *d);
 
+/*
+ * As vb_read_source_lim, with images read through loader: only from the
+ * source's folder and the loader's folders (NULL: the source's folder only).
+ */
+vb_status_t vb_read_source_ex(vb_arena_t *arena, const char *text, size_t len, const char *source,
+                              const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d);
+
 /* Reads the front-matter tree into meta (validates types, dates, unknown keys). */
 vb_status_t vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta,
                                 vb_diag_t *d);
@@ -51,6 +58,10 @@ vb_status_t vb_read_markdown(vb_arena_t *arena, const char *text, size_t len, co
 /* As vb_read_markdown within the limits lim (NULL: the defaults). */
 vb_status_t vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
                                  const vb_limits_t *lim, vb_model_t *model, vb_diag_t *d);
+
+/* As vb_read_markdown_lim, with images read through loader (see vb_read_source_ex). */
+vb_status_t vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
+                                const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d);
 
 /*
  * Parses the lines of one pipe table (lines[0..nlines), each without its '\n',

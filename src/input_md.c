@@ -543,6 +543,7 @@ typedef struct rd {
     VB_VEC(vb_footnote_t) refs; /* footnotes in the order of first reference (text filled at the end) */
     vb_pos_t leaf_pos;      /* the block being read (a reference's position when cmark gives none) */
     const vb_limits_t *lim; /* resolved: every field set */
+    const vb_loader_t *loader; /* the folders images may come from, besides the source's */
     bool line_paragraphs;   /* every line a paragraph (line_breaks: paragraphs) */
     vb_diag_t *d;
 } rd_t;
@@ -971,7 +972,9 @@ lone_image(cmark_node *para)
 /*
  * An image block: ![alternative text](file.png "40mm"). The file is relative
  * to the source's folder; the title, when given, is the printed width. The
- * file is read and checked now (image.c), so a problem is reported here.
+ * file is read and checked now (image.c), so a problem is reported here. It
+ * must lie in the source's folder or a folder the caller allowed (base.c,
+ * vb_loader_resolve); any other is image.outside, whether it exists or not.
  */
 static vb_status_t
 image_block(rd_t *r, cmark_node *img)
@@ -988,7 +991,23 @@ image_block(rd_t *r, cmark_node *img)
     vb_image_t *im = VB_NEW(r->arena, vb_image_t);
     if (!path || !im)
         return vb_diag_nomem(r->d);
-    vb_status_t st = vb_image_load_lim(r->arena, path, r->source, pos.line, pos.col, r->lim, im, r->d);
+    char *real = NULL;
+    int err = 0;
+    switch (vb_loader_resolve(r->loader, r->source, url, r->arena, &real, &err)) {
+    case VB_RES_NOMEM:
+        return vb_diag_nomem(r->d);
+    case VB_RES_OUTSIDE:
+        return vb_diag_set(r->d, VB_E_INPUT, "image.outside", r->source, pos.line, pos.col,
+                           "The image %s is outside the folders a document may read from: its own folder, the "
+                           "layouts folder and those given with --allow-dir.",
+                           url);
+    case VB_RES_MISSING:
+        return vb_diag_set(r->d, VB_E_INPUT, "image.read", r->source, pos.line, pos.col,
+                           "Cannot read the image %s: %s.", path, strerror(err));
+    case VB_RES_INSIDE:
+        break;
+    }
+    vb_status_t st = vb_image_read(r->arena, real, path, r->source, pos.line, pos.col, r->lim, im, r->d);
     if (st != VB_OK)
         return st;
     if (title && *title && (!vb_parse_length(title, strlen(title), &im->width) || im->width <= 0))
@@ -1679,6 +1698,13 @@ vb_status_t
 vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
                      const vb_limits_t *lim, vb_model_t *model, vb_diag_t *d)
 {
+    return vb_read_markdown_ex(arena, text, len, source, line0, lim, NULL, model, d);
+}
+
+vb_status_t
+vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
+                    const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d)
+{
     vb_limits_t deflim;
     if (!lim) {
         vb_limits_resolve(NULL, &deflim);
@@ -1688,6 +1714,7 @@ vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len, const char
     memset(&r, 0, sizeof r);
     r.arena = arena;
     r.lim = lim;
+    r.loader = loader;
     r.source = source;
     r.line0 = line0 > 0 ? line0 : 1;
     r.d = d;

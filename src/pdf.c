@@ -753,6 +753,9 @@ write_all(int fd, const unsigned char *p, size_t n)
     return 0;
 }
 
+/* The longest output name kept whole in the temporary name: "." + name + ".XXXXXX" within NAME_MAX (255). */
+#define TEMP_BASE_MAX (255 - 8)
+
 /*
  * Creates "<dir>/.<base>.XXXXXX" exclusively; the six letters mix the pid, the
  * clock and the attempt number (no global state, no shared generator).
@@ -822,7 +825,19 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
     } else {
         strcpy(dir, ".");
     }
-    int n = slash ? snprintf(tmp, tmpcap, "%.*s/.%s.", (int)dirlen, path, base) : snprintf(tmp, tmpcap, ".%s.", base);
+    /*
+     * ".<base>.XXXXXX" is 8 bytes longer than the output's name: a name of
+     * 248 to 255 bytes (NAME_MAX) would give a temporary name too long for
+     * the folder, so the base is cut to fit, at a character's start.
+     */
+    size_t blen = strlen(base);
+    if (blen > TEMP_BASE_MAX) {
+        blen = TEMP_BASE_MAX;
+        while (blen > 0 && ((unsigned char)base[blen] & 0xC0) == 0x80)
+            blen--;
+    }
+    int n = slash ? snprintf(tmp, tmpcap, "%.*s/.%.*s.", (int)dirlen, path, (int)blen, base)
+                  : snprintf(tmp, tmpcap, ".%.*s.", (int)blen, base);
     size_t suffix_at = (size_t)n;
     memcpy(tmp + suffix_at, "XXXXXX", 7);
 
@@ -859,6 +874,14 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
     fd = -1;
     if (rc != 0) {
         vs = io_fail(d, path, "close", errno);
+        goto unlink_tmp;
+    }
+    /* only a regular file is replaced: a device, FIFO or folder put there meanwhile stays (io.output-kind) */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        vb_file_result_t fr = {.status = VB_FILE_KIND, .mode = (unsigned)sb.st_mode};
+        vs = vb_diag_set(d, VB_E_IO, "io.output-kind", path, 0, 0,
+                         "The output %s cannot be replaced: %s; only a regular file is replaced.", path,
+                         vb_file_why(&fr));
         goto unlink_tmp;
     }
     if (rename(tmp, path) != 0) {

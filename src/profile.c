@@ -48,7 +48,7 @@
 #include "yamltree.h"
 
 /* A profile is a page or two of YAML; a file this large is a mistake. */
-#define MAX_PROFILE_BYTES (1024 * 1024)
+#define MAX_PROFILE_BYTES VB_PROFILE_MAX_BYTES
 /* Bound on "style:" chains, so that a loop a -> b -> a is reported, not followed forever. */
 #define MAX_STYLE_DEPTH 8
 /* vb_profile_t holds six heading levels ("#" .. "######"). */
@@ -1530,40 +1530,22 @@ vb_status_t
 vb_profile_load(vb_arena_t *arena, const char *path, vb_profile_t **out, vb_diag_t *d)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vb_diag_set(d, VB_E_IO, "profile.io", path, 0, 0, "%s",
-                           errno == ENOENT ? "The profile file does not exist." : "The profile file cannot be opened.");
+    /* a regular file only (base.c): a FIFO or a device in the layouts folder is named, never waited on */
     char *buf = NULL;
-    size_t len = 0, cap = 0;
-    vb_status_t st = VB_OK;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= MAX_PROFILE_BYTES) {
-                st = vb_diag_set(d, VB_E_LIMIT, "profile.too-large", path, 0, 0,
-                                 "The profile file is larger than %d bytes.", MAX_PROFILE_BYTES);
-                break;
-            }
-            size_t ncap = cap ? cap * 2 : 8192;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                st = vb_diag_nomem(d);
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = vb_diag_set(d, VB_E_IO, "profile.io", path, 0, 0, "The profile file cannot be read.");
-            break;
-        }
+    size_t len = 0;
+    vb_file_result_t fr;
+    if (!vb_file_read(NULL, path, MAX_PROFILE_BYTES, &buf, &len, &fr)) {
+        if (fr.status == VB_FILE_NOMEM)
+            return vb_diag_nomem(d);
+        if (fr.status == VB_FILE_TOO_LARGE)
+            return vb_diag_set(d, VB_E_LIMIT, "profile.too-large", path, 0, 0,
+                               "The profile file is larger than %d bytes.", MAX_PROFILE_BYTES);
+        if (fr.status == VB_FILE_ERRNO && fr.err == ENOENT)
+            return vb_diag_set(d, VB_E_IO, "profile.io", path, 0, 0, "The profile file does not exist.");
+        return vb_diag_set(d, VB_E_IO, "profile.io", path, 0, 0, "The profile file cannot be read: %s.",
+                           vb_file_why(&fr));
     }
-    fclose(f);
-    if (st == VB_OK)
-        st = vb_profile_parse(arena, buf ? buf : "", len, path, out, d);
+    vb_status_t st = vb_profile_parse(arena, buf, len, path, out, d);
     free(buf);
     return st;
 }

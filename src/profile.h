@@ -291,6 +291,8 @@ typedef struct vb_profile {
  * lengths and missing required values are errors with file:line:col.
  */
 vb_status_t vb_profile_load(vb_arena_t *arena, const char *path, vb_profile_t **out, vb_diag_t *d);
+/* A profile file is at most this long (profile.too-large). */
+#define VB_PROFILE_MAX_BYTES (1024 * 1024)
 /* As vb_profile_load, from a buffer. */
 vb_status_t vb_profile_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source, vb_profile_t **out,
                              vb_diag_t *d);

@@ -13,7 +13,8 @@
  * What is refused (VB_E_INPUT, with the position libyaml or the event gives):
  *   yaml.syntax         anything libyaml itself rejects
  *   yaml.alias          an anchor (&a) or an alias (*a)
- *   yaml.key            a mapping key that is not a scalar
+ *   yaml.key            a mapping key that is not a scalar, or that holds a NUL (the escape "\0")
+ *   yaml.nul            a value that holds a NUL (the escape "\0"): C strings would cut it there
  *   yaml.duplicate-key  the same key twice in one mapping
  *   yaml.multi-doc      a second document in the stream
  *   yaml.depth          nesting deeper than MAX_DEPTH
@@ -136,6 +137,44 @@ new_node(builder_t *b, vb_ykind_t kind, vb_pos_t pos)
     return n;
 }
 
+/*
+ * A scalar holding a NUL character, which only an escape ("\0", "\x00",
+ * "\u0000") can write: as a C string it would end there, so "draft\0x" would
+ * silently be the key draft. Refused, the key or text shown with \0.
+ */
+static vb_status_t
+nul_scalar(builder_t *b, const yaml_event_t *ev, vb_pos_t pos)
+{
+    const char *v = (const char *)ev->data.scalar.value;
+    size_t n = ev->data.scalar.length;
+    char shown[96];
+    size_t o = 0, i = 0;
+    for (; i < n && o + 2 < sizeof shown; i++) {
+        if (v[i] == 0) {
+            shown[o++] = '\\';
+            shown[o++] = '0';
+        } else {
+            shown[o++] = v[i];
+        }
+    }
+    if (i < n && ((unsigned char)v[i] & 0xC0) == 0x80) { /* cut in the middle of a character: drop it */
+        while (o > 0 && ((unsigned char)shown[o - 1] & 0xC0) == 0x80)
+            o--;
+        if (o > 0)
+            o--;
+    }
+    shown[o] = 0;
+    const char *more = i < n ? "..." : "";
+    bool key = b->depth > 0 && b->stack[b->depth - 1].node->kind == VB_Y_MAP && !b->stack[b->depth - 1].have_key;
+    if (key)
+        return vb_diag_set(b->d, VB_E_INPUT, "yaml.key", b->source, pos.line, pos.col,
+                           "The key \"%s%s\" holds a NUL character (the escape \\0); a key is plain text.", shown,
+                           more);
+    return vb_diag_set(b->d, VB_E_INPUT, "yaml.nul", b->source, pos.line, pos.col,
+                       "The text \"%s%s\" holds a NUL character (the escape \\0), which no document may hold.", shown,
+                       more);
+}
+
 /* Handles one event; *ndocs counts the documents seen so far. */
 static vb_status_t
 on_event(builder_t *b, const yaml_event_t *ev, int *ndocs)
@@ -151,6 +190,8 @@ on_event(builder_t *b, const yaml_event_t *ev, int *ndocs)
     case YAML_SCALAR_EVENT: {
         if (ev->data.scalar.anchor)
             return err_at(b, "yaml.alias", pos, "YAML anchors (&name) are not supported.");
+        if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
+            return nul_scalar(b, ev, pos);
         vb_ynode_t *n = new_node(b, VB_Y_SCALAR, pos);
         if (!n)
             return vb_diag_nomem(b->d);

@@ -2,7 +2,7 @@
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
- *                [--allow-nonconforming]
+ *                [--allow-nonconforming] [--allow-dir DIR]...
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban --help | --version
  *
@@ -42,12 +42,33 @@ static const char usage_text[] =
     "  --layouts DIR       where profiles live (default: $VANBAN_LAYOUTS, ./layouts, or the installed ones)\n"
     "  --fonts DIR         a folder with your own fonts (e.g. Times New Roman); default: $VANBAN_FONTS or ./fonts\n"
     "  --limit NAME=N      raise (or lower) a limit; repeatable. The limits and their defaults are listed below\n"
+    "  --allow-dir DIR     a folder the source may also read images and a profile from (repeatable); by\n"
+    "                      default only the source's folder and the layouts folder\n"
     "  --allow-nonconforming  reproduce an issued document as typed: the format errors of the number, the\n"
     "                      signer's form and the appendix numbering are printed as warnings, not errors\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
     "Exit status: 0 success, 1 error in the document or profile, 2 usage, 3 I/O or internal error.\n";
+
+/*
+ * An argument echoed in a message, with its control characters escaped (as
+ * the library's diagnostics do): one message, one line. Into buf (the text is
+ * cut to fit).
+ */
+static const char *
+shown(const char *arg, char *buf, size_t size)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)(arg ? arg : ""); *p && o + 5 < size; p++) {
+        if (*p >= 0x20 && *p != 0x7F)
+            buf[o++] = (char)*p;
+        else
+            o += (size_t)snprintf(buf + o, size - o, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\x%02X", *p);
+    }
+    buf[o] = 0;
+    return buf;
+}
 
 /* The limits, after the usage text of --help. */
 static void
@@ -73,14 +94,16 @@ parse_limit(vb_limits_t *lim, const char *arg)
         v = v * 10 + (*p - '0');
     }
     if (!ok) {
-        fprintf(stderr, "vanban: --limit wants NAME=N with N a whole number, not '%s'\n", arg);
+        char b[256];
+        fprintf(stderr, "vanban: --limit wants NAME=N with N a whole number, not '%s'\n", shown(arg, b, sizeof b));
         return false;
     }
     memcpy(name, arg, (size_t)(eq - arg));
     name[eq - arg] = 0;
     vb_diag_t d = {0};
     if (vb_limits_set(lim, name, v, &d) != VB_OK) {
-        fprintf(stderr, "vanban: %s\n", d.msg);
+        char m[sizeof d.msg * 4];
+        fprintf(stderr, "vanban: %s\n", shown(d.msg, m, sizeof m));
         return false;
     }
     return true;
@@ -253,6 +276,9 @@ main(int argc, char **argv)
     int duplex = 0, nonconforming = 0;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
+    const char *allow[64]; /* --allow-dir folders */
+    char sbuf[512];        /* an argument echoed in a message (shown) */
+    int nallow = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -271,6 +297,12 @@ main(int argc, char **argv)
             layouts = argv[++i];
         } else if (!strcmp(a, "--fonts") && i + 1 < argc) {
             fonts = argv[++i];
+        } else if (!strcmp(a, "--allow-dir") && i + 1 < argc) {
+            if (nallow == (int)(sizeof allow / sizeof *allow)) {
+                fprintf(stderr, "vanban: --allow-dir may be given at most %d times\n", nallow);
+                return 2;
+            }
+            allow[nallow++] = argv[++i];
         } else if (!strncmp(a, "--stage=", 8)) {
             stage = a + 8;
         } else if (!strcmp(a, "--greedy")) {
@@ -283,14 +315,14 @@ main(int argc, char **argv)
             if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
                 return 2;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "vanban: unknown option '%s'\n%s", a, usage_text);
+            fprintf(stderr, "vanban: unknown option '%s'\n%s", shown(a, sbuf, sizeof sbuf), usage_text);
             return 2;
         } else if (!cmd) {
             cmd = a;
         } else if (!src) {
             src = a;
         } else {
-            fprintf(stderr, "vanban: unexpected argument '%s'\n%s", a, usage_text);
+            fprintf(stderr, "vanban: unexpected argument '%s'\n%s", shown(a, sbuf, sizeof sbuf), usage_text);
             return 2;
         }
     }
@@ -300,7 +332,7 @@ main(int argc, char **argv)
     }
     bool render = !strcmp(cmd, "render"), dump = !strcmp(cmd, "dump");
     if (!render && !dump) {
-        fprintf(stderr, "vanban: unknown command '%s'\n%s", cmd, usage_text);
+        fprintf(stderr, "vanban: unknown command '%s'\n%s", shown(cmd, sbuf, sizeof sbuf), usage_text);
         return 2;
     }
     if (!src || (render && !out)) {
@@ -314,7 +346,7 @@ main(int argc, char **argv)
         else if (!strcmp(stage, "model"))
             st_kind = VB_STAGE_MODEL;
         else {
-            fprintf(stderr, "vanban: unknown stage '%s' (model, pages)\n", stage);
+            fprintf(stderr, "vanban: unknown stage '%s' (model, pages)\n", shown(stage, sbuf, sizeof sbuf));
             return 2;
         }
     }
@@ -322,7 +354,7 @@ main(int argc, char **argv)
     int64_t epoch;
     if (!source_date_epoch(&epoch)) {
         fprintf(stderr, "vanban: SOURCE_DATE_EPOCH must be seconds since 1970 (digits, at most 253402300799), "
-                "not '%s'\n", getenv("SOURCE_DATE_EPOCH"));
+                "not '%s'\n", shown(getenv("SOURCE_DATE_EPOCH"), sbuf, sizeof sbuf));
         return 2;
     }
     char lbuf[4200];
@@ -344,6 +376,8 @@ main(int argc, char **argv)
     ro.on_tempfile = on_tempfile;
     ro.allow_nonconforming = nonconforming;
     ro.on_warning = on_warning;
+    ro.allow_dirs = allow;
+    ro.nallow_dirs = nallow;
     int rc = 0;
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);

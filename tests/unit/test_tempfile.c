@@ -109,17 +109,35 @@ main(void)
     CHECK(exists(out));
     CHECK_INT(temps_in(dir, "out.pdf"), 0);
 
-    /* a failed write (the output is a folder): the temporary file was named, then removed, then NULL */
+    /* the output is a folder: refused (io.output-kind) before any work, so no temporary file is ever named */
     char sub[700];
     snprintf(sub, sizeof sub, "%s/sub.pdf", dir);
     CHECK(mkdir(sub, 0755) == 0);
     memset(&s, 0, sizeof s);
     memset(&d, 0, sizeof d);
     CHECK_INT(vb_render_buffer(e, doc, sizeof doc - 1, "doc.md", sub, &o, &d), VB_E_IO);
-    CHECK_STR(d.id, "io.write");
-    CHECK(s.named >= 1 && s.null_last && s.nulls == 1);
-    CHECK(!exists(s.last));
+    CHECK_STR(d.id, "io.output-kind");
+    CHECK(s.named == 0 && s.nulls == 0);
     CHECK_INT(temps_in(dir, "sub.pdf"), 0);
+
+    /*
+     * an output name of 248 and of 255 bytes (NAME_MAX): ".name.XXXXXX" would
+     * be 8 bytes longer, so the temporary name is cut to 255 and the render works
+     */
+    for (int blen = 248; blen <= 255; blen += 7) {
+        char longout[900];
+        int n = snprintf(longout, sizeof longout, "%s/", dir);
+        memset(longout + n, 'a', (size_t)blen - 4);
+        memcpy(longout + n + blen - 4, ".pdf", 5);
+        memset(&s, 0, sizeof s);
+        memset(&d, 0, sizeof d);
+        CHECK_INT(vb_render_buffer(e, doc, sizeof doc - 1, "doc.md", longout, &o, &d), VB_OK);
+        CHECK(exists(longout));
+        CHECK(s.named >= 1 && strlen(strrchr(s.first, '/') + 1) <= 255);
+        CHECK(strncmp(strrchr(s.first, '/') + 1, ".aaaa", 5) == 0);
+        CHECK(!exists(s.last));
+        unlink(longout);
+    }
 
     /* a render that fails before writing never names a file */
     memset(&s, 0, sizeof s);

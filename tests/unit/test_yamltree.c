@@ -124,6 +124,11 @@ test_errors(void)
     expect_error("a: 1\nb: *x\n", "yaml.alias", 2, 4);
     expect_error("? [a]\n: 1\n", "yaml.key", 1, 3);
     expect_error("a: 1\n---\nb: 2\n", "yaml.multi-doc", 2, 1);
+    /* a NUL written as an escape: in a key it would silently cut "draft\0x" to draft; in a value, the text */
+    expect_error("\"draft\\0x\": true\n", "yaml.key", 1, 1);
+    expect_error("a: 1\n\"b\\x00\": 2\n", "yaml.key", 2, 1);
+    expect_error("a: \"x\\0y\"\n", "yaml.nul", 1, 4);
+    expect_error("a: [\"ok\", \"x\\u0000\"]\n", "yaml.nul", 1, 11);
     expect_error("a: [1, 2\n", "yaml.syntax", 2, 1);
     expect_error("a: b\n c: d\n", "yaml.syntax", 2, 3);
     expect_error("a: \"x\x01\"\n", "yaml.syntax", 1, 6);
