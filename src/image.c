@@ -7,14 +7,19 @@
  * with a valid width, height, bit depth and colour type; the IDAT chunks
  * inflate to exactly the number of bytes the header promises (each scanline
  * is a filter byte plus its pixels; interlaced images are seven smaller
- * passes); IEND ends it. The PDF writer (libharu, through libpng) decodes the
- * image again when it embeds it; checking here first means that a broken file
- * is an error at its place in the source, with nothing written.
+ * passes); IEND ends it. Checking here first means that a broken file is an
+ * error at its place in the source, with nothing written.
+ *
+ * The PDF writer embeds the pixels vb_image_decode gives it (libpng's
+ * simplified API), not the PNG file: libharu's own PNG loader refuses
+ * interlaced images and, for one with alpha, frees its buffers twice after
+ * that failure.
  */
 #include "image.h"
 #include "limit.h"
 
 #include <errno.h>
+#include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +234,9 @@ vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int l
     if (rc != VB_OK)
         return rc;
     out->path = path;
+    out->source = source;
+    out->line = line;
+    out->col = col;
     out->data = buf;
     out->len = got;
     out->px_w = w;
@@ -256,4 +264,73 @@ vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *
     int64_t height = width * img->px_h * ppm_x / ((int64_t)img->px_w * ppm_y);
     *w = (vb_len_t)width;
     *h = (vb_len_t)(height > 0 ? height : 1);
+}
+
+void
+vb_image_pixels_free(vb_image_pixels_t *px)
+{
+    if (!px)
+        return;
+    free(px->color);
+    free(px->alpha);
+    px->color = px->alpha = NULL;
+}
+
+vb_status_t
+vb_image_decode(const vb_image_t *img, vb_image_pixels_t *out, vb_diag_t *d)
+{
+    memset(out, 0, sizeof *out);
+    png_image pi;
+    memset(&pi, 0, sizeof pi);
+    pi.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&pi, img->data, img->len))
+        return vb_diag_set(d, VB_E_INPUT, "image.decode", img->source, img->line, img->col, "The image %s cannot be decoded: %s.",
+                           img->path, pi.message);
+    bool color = (pi.format & PNG_FORMAT_FLAG_COLOR) != 0, alpha = (pi.format & PNG_FORMAT_FLAG_ALPHA) != 0;
+    pi.format = (color ? PNG_FORMAT_FLAG_COLOR : 0) | (alpha ? PNG_FORMAT_FLAG_ALPHA : 0);
+    /* 16-bit samples without gAMA or sRGB are sRGB, as every viewer shows them, not linear */
+    pi.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
+    int ch = color ? 3 : 1, all = ch + (alpha ? 1 : 0);
+    /* the header was checked by vb_image_load: the same sizes, within the pixel limit */
+    uint64_t n = (uint64_t)pi.width * pi.height;
+    if (pi.width != img->px_w || pi.height != img->px_h || n * (uint64_t)all > (uint64_t)INT32_MAX) {
+        png_image_free(&pi);
+        return vb_diag_set(d, VB_E_INPUT, "image.decode", img->source, img->line, img->col,
+                           "The image %s cannot be decoded: it has %u x %u pixels.", img->path, pi.width, pi.height);
+    }
+    unsigned char *buf = malloc((size_t)n * (size_t)all);
+    unsigned char *a = alpha ? malloc((size_t)n) : NULL;
+    if (!buf || (alpha && !a)) {
+        free(buf);
+        free(a);
+        png_image_free(&pi);
+        return vb_diag_nomem(d);
+    }
+    if (!png_image_finish_read(&pi, NULL, buf, 0, NULL)) {
+        free(buf);
+        free(a);
+        png_image_free(&pi);
+        return vb_diag_set(d, VB_E_INPUT, "image.decode", img->source, img->line, img->col, "The image %s cannot be decoded: %s.",
+                           img->path, pi.message);
+    }
+    png_image_free(&pi);
+    if (alpha) {
+        /* the colour packed in place at the start, the alpha apart (the PDF's soft mask) */
+        for (size_t i = 0; i < (size_t)n; i++) {
+            const unsigned char *s = buf + i * (size_t)all;
+            unsigned char *c = buf + i * (size_t)ch;
+            a[i] = s[ch];
+            for (int k = 0; k < ch; k++)
+                c[k] = s[k];
+        }
+        unsigned char *shrunk = realloc(buf, (size_t)n * (size_t)ch);
+        if (shrunk)
+            buf = shrunk;
+    }
+    out->w = img->px_w;
+    out->h = img->px_h;
+    out->channels = ch;
+    out->color = buf;
+    out->alpha = a;
+    return VB_OK;
 }

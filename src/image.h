@@ -16,6 +16,8 @@ typedef struct vb_image {
     uint32_t ppm_x, ppm_y;     /* pixels per metre from the pHYs chunk; 0 when absent */
     vb_len_t width;            /* width asked for in the source; 0: the image's own size */
     const char *alt;           /* the alternative text (for the PDF's text layer later) */
+    const char *source;        /* where the image is placed, for errors found later (decoding) */
+    int line, col;
 } vb_image_t;
 
 /* The bounds on what an image may cost (bytes, pixels) are limits: see src/limit.h. */
@@ -31,6 +33,27 @@ vb_status_t vb_image_load(vb_arena_t *arena, const char *path, const char *sourc
 /* As vb_image_load within the limits lim (image-bytes, image-pixels; NULL: the defaults). */
 vb_status_t vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int line, int col,
                               const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d);
+
+/*
+ * The pixels of an image as a PDF takes them: 8 bits a component, rows top
+ * to bottom, de-interlaced, the palette and 16-bit samples converted, colour
+ * (grey or RGB) apart from alpha. Both buffers are malloc'd; free them with
+ * vb_image_pixels_free.
+ */
+typedef struct vb_image_pixels {
+    uint32_t w, h;
+    int channels;          /* 1 grey, 3 RGB */
+    unsigned char *color;  /* w * h * channels bytes */
+    unsigned char *alpha;  /* w * h bytes, or NULL when the image has no alpha (nor tRNS) */
+} vb_image_pixels_t;
+
+/*
+ * Decodes an image read by vb_image_load (libpng: every colour type, bit
+ * depth and interlacing). image.decode (VB_E_INPUT) names the file when
+ * libpng refuses it; VB_E_NOMEM when the buffers cannot be had.
+ */
+vb_status_t vb_image_decode(const vb_image_t *img, vb_image_pixels_t *out, vb_diag_t *d);
+void vb_image_pixels_free(vb_image_pixels_t *px);
 
 /* The size the image takes on the page, at most max_width wide (keeping its proportions). */
 void vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *h);

@@ -104,12 +104,24 @@ image_object(builder_t *b, const vb_image_t *im, HPDF_Image *out)
         b->images = nv;
         b->cap_images = ncap;
     }
-    HPDF_Image obj = HPDF_LoadPngImageFromMem(b->pdf, im->data, (HPDF_UINT)im->len);
-    if (!obj)
-        return vb_diag_set(b->d, VB_E_PDF, "image.decode", im->path, 0, 0,
-                           "The PDF library could not embed the image (libharu error 0x%04X).",
-                           (unsigned)b->err.first);
-    vb_status_t vs = vb_pdf_compress_image(b->pdf, obj, b->d);
+    /*
+     * libharu gets the decoded pixels, never the PNG: its PNG loader refuses
+     * interlaced files and frees twice after failing on one with alpha. The
+     * alpha, when there is one, is the image's soft mask.
+     */
+    vb_image_pixels_t px;
+    vb_status_t vs = vb_image_decode(im, &px, b->d);
+    if (vs != VB_OK)
+        return vs;
+    HPDF_ColorSpace cs = px.channels == 3 ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY;
+    HPDF_Image obj = HPDF_LoadRawImageFromMem(b->pdf, px.color, px.w, px.h, cs, 8);
+    HPDF_Image mask = obj && px.alpha ? HPDF_LoadRawImageFromMem(b->pdf, px.alpha, px.w, px.h, HPDF_CS_DEVICE_GRAY, 8)
+                                      : NULL;
+    bool ok = obj && (!px.alpha || (mask && HPDF_Dict_Add(obj, "SMask", mask) == HPDF_OK));
+    vb_image_pixels_free(&px);
+    if (!ok)
+        return fail(b, HPDF_OK, "embedding an image");
+    vs = vb_pdf_compress_image(b->pdf, obj, b->d);
     if (vs != VB_OK)
         return vs;
     b->images[b->nimages].image = im;
