@@ -86,6 +86,13 @@ vb_status_t
 vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int line, int col,
                   const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d)
 {
+    return vb_image_load_doc(arena, path, source, line, col, lim, NULL, out, d);
+}
+
+vb_status_t
+vb_image_load_doc(vb_arena_t *arena, const char *path, const char *source, int line, int col,
+                  const vb_limits_t *lim, int64_t *pixels_so_far, vb_image_t *out, vb_diag_t *d)
+{
     vb_limits_t deflim;
     if (!lim) {
         vb_limits_resolve(NULL, &deflim);
@@ -181,6 +188,13 @@ vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int l
                                    (long long)lim->image_pixels);
                 break;
             }
+            if (pixels_so_far && (int64_t)((uint64_t)w * h) > lim->image_total_pixels - *pixels_so_far) {
+                rc = vb_limit_fail(d, "image.too-many-pixels", source, line, col, "image-total-pixels",
+                                   "The images up to %s have %lld pixels in all, more than %lld", path,
+                                   (long long)(*pixels_so_far + (int64_t)((uint64_t)w * h)),
+                                   (long long)lim->image_total_pixels);
+                break;
+            }
             have_ihdr = true;
             expected = raw_size(w, h, bpp, (int)interlace);
         } else if (!memcmp(type, "pHYs", 4) && len == 9 && data[8] == 1) {
@@ -233,6 +247,8 @@ vb_image_load_lim(vb_arena_t *arena, const char *path, const char *source, int l
                          (unsigned long long)inflated, (unsigned long long)expected);
     if (rc != VB_OK)
         return rc;
+    if (pixels_so_far)
+        *pixels_so_far += (int64_t)((uint64_t)w * h);
     out->path = path;
     out->source = source;
     out->line = line;

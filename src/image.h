@@ -55,6 +55,15 @@ typedef struct vb_image_pixels {
 vb_status_t vb_image_decode(const vb_image_t *img, vb_image_pixels_t *out, vb_diag_t *d);
 void vb_image_pixels_free(vb_image_pixels_t *px);
 
+/*
+ * As vb_image_load_lim, also adding the image's pixels to *pixels_so_far (the
+ * document's images until now; NULL: not counted) and refusing the image
+ * whose pixels take the sum past lim->image_total_pixels
+ * (image.too-many-pixels), as soon as its header is read.
+ */
+vb_status_t vb_image_load_doc(vb_arena_t *arena, const char *path, const char *source, int line, int col,
+                              const vb_limits_t *lim, int64_t *pixels_so_far, vb_image_t *out, vb_diag_t *d);
+
 /* The size the image takes on the page, at most max_width wide (keeping its proportions). */
 void vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *h);
 

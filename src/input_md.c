@@ -512,6 +512,7 @@ typedef struct rd {
     VB_VEC(vb_footnote_t) refs; /* footnotes in the order of first reference (text filled at the end) */
     vb_pos_t leaf_pos;      /* the block being read (a reference's position when cmark gives none) */
     const vb_limits_t *lim; /* resolved: every field set */
+    int64_t image_pixels;   /* of the images read so far (the image-total-pixels limit) */
     bool line_paragraphs;   /* every line a paragraph (line_breaks: paragraphs) */
     vb_diag_t *d;
 } rd_t;
@@ -909,7 +910,8 @@ image_block(rd_t *r, cmark_node *img)
     vb_image_t *im = VB_NEW(r->arena, vb_image_t);
     if (!path || !im)
         return vb_diag_nomem(r->d);
-    vb_status_t st = vb_image_load_lim(r->arena, path, r->source, pos.line, pos.col, r->lim, im, r->d);
+    vb_status_t st = vb_image_load_doc(r->arena, path, r->source, pos.line, pos.col, r->lim, &r->image_pixels, im,
+                                       r->d);
     if (st != VB_OK)
         return st;
     if (title && *title && (!vb_parse_length(title, strlen(title), &im->width) || im->width <= 0))

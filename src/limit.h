@@ -23,6 +23,7 @@
  *   paragraph-chars    100000     limit.c        paragraph.too-long
  *   image-pixels       64 Mi      image.c        image.too-large
  *   image-bytes        32 MiB     image.c        image.too-large
+ *   image-total-pixels 64 Mi      image.c        image.too-many-pixels
  */
 #ifndef VB_LIMIT_H
 #define VB_LIMIT_H
@@ -84,6 +85,17 @@
  * alpha): 64 Mi pixels is 256 MiB. An A4 page scanned at 600 dpi is 35 Mpx.
  */
 #define VB_LIMIT_IMAGE_PIXELS ((int64_t)64 << 20)
+
+/*
+ * Every image is held decoded inside the PDF library until the document is
+ * written (up to 4 bytes a pixel), and the one being embedded once more while
+ * it is copied there: about 6 bytes a pixel at the peak. Measured: one
+ * 8192 x 8192 RGB image (64 Mi pixels) peaks at 405 MB; four of them took
+ * 1.0-1.3 GB before this limit. 64 Mi pixels for all images together keeps a
+ * document's images near 400 MiB. Checked when each image's header is read,
+ * before anything is decoded; the error is at the image that passes it.
+ */
+#define VB_LIMIT_IMAGE_TOTAL_PIXELS ((int64_t)64 << 20)
 
 /* An image file is read whole into memory; a seal or a signature is a few hundred KiB. */
 #define VB_LIMIT_IMAGE_BYTES ((int64_t)32 << 20)

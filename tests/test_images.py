@@ -104,6 +104,25 @@ with tempfile.TemporaryDirectory() as tmp:
     huge = struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)
     big = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", huge) + png_chunk(b"IEND", b"")
     expect_error("too-many-pixels", "![x](h.png)\n", "image.too-large", 7, 1, {"h.png": big})
+    # the pixels of all images together: three 16 x 16 images (768 pixels) within a 600-pixel limit
+    # fail at the third, the one that passes it, as its header is read
+    png16, _ = pngmake.make_png(2, 8, 0)
+    for k in range(3):
+        with open(os.path.join(tmp, "q%d.png" % k), "wb") as f:
+            f.write(png16)
+    src = os.path.join(tmp, "total.md")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(HEAD + "![a](q0.png)\n\n![b](q1.png)\n\n![c](q2.png)\n")
+    out = os.path.join(tmp, "total.pdf")
+    p = subprocess.run([CLI, "render", src, "-o", out, "--limit", "image-total-pixels=600"], capture_output=True,
+                       text=True, cwd=ROOT)
+    check("image-total-pixels: the third image is refused at its place",
+          p.returncode == 1 and not os.path.exists(out) and p.stderr.strip() ==
+          "%s:11:1: error: The images up to %s/q2.png have 768 pixels in all, more than 600; raise the limit "
+          "with --limit image-total-pixels=N. [image.too-many-pixels]" % (src, tmp), p.stderr)
+    p = subprocess.run([CLI, "render", src, "-o", out, "--limit", "image-total-pixels=768"], capture_output=True,
+                       text=True, cwd=ROOT)
+    check("image-total-pixels: exactly at the limit renders", p.returncode == 0 and os.path.exists(out), p.stderr)
     expect_error("bad-size", "![x](seal.png \"wide\")\n", "markdown.image-size", 7, 1)
 
 
