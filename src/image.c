@@ -125,7 +125,22 @@ vb_image_load_doc(vb_arena_t *arena, const char *path, const char *source, int l
     fclose(f);
     if (got != (size_t)size)
         return vb_diag_set(d, VB_E_INPUT, "image.read", source, line, col, "Cannot read the image %s.", path);
+    return vb_image_check_mem(buf, got, path, source, line, col, lim, pixels_so_far, out, d);
+}
 
+vb_status_t
+vb_image_check_mem(const unsigned char *buf, size_t got, const char *path, const char *source, int line, int col,
+                   const vb_limits_t *lim, int64_t *pixels_so_far, vb_image_t *out, vb_diag_t *d)
+{
+    vb_limits_t deflim;
+    if (!lim) {
+        vb_limits_resolve(NULL, &deflim);
+        lim = &deflim;
+    }
+    memset(out, 0, sizeof *out);
+    if ((int64_t)got > lim->image_bytes)
+        return vb_limit_fail(d, "image.too-large", source, line, col, "image-bytes",
+                             "The image %s has %zu bytes, more than %lld", path, got, (long long)lim->image_bytes);
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     if (got < 8 || memcmp(buf, sig, 8) != 0)
         return vb_diag_set(d, VB_E_INPUT, "image.format", source, line, col,

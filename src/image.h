@@ -64,6 +64,14 @@ void vb_image_pixels_free(vb_image_pixels_t *px);
 vb_status_t vb_image_load_doc(vb_arena_t *arena, const char *path, const char *source, int line, int col,
                               const vb_limits_t *lim, int64_t *pixels_so_far, vb_image_t *out, vb_diag_t *d);
 
+/*
+ * The checks of vb_image_load_doc on a PNG already in memory (buf[0..len),
+ * which must outlive *out; path names it in the messages).
+ */
+vb_status_t vb_image_check_mem(const unsigned char *buf, size_t len, const char *path, const char *source, int line,
+                               int col, const vb_limits_t *lim, int64_t *pixels_so_far, vb_image_t *out,
+                               vb_diag_t *d);
+
 /* The size the image takes on the page, at most max_width wide (keeping its proportions). */
 void vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *h);
 
