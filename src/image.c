@@ -284,15 +284,19 @@ vb_image_size(const vb_image_t *img, vb_len_t max_width, vb_len_t *w, vb_len_t *
     if (width <= 0) {
         /* the image's own size: its pHYs resolution, or 96 pixels per inch (a screen's) */
         int64_t ppm = img->ppm_x ? img->ppm_x : 3780;
-        width = (int64_t)img->px_w * 72000 * 10000 / (ppm * 254);
+        width = vb_len_mul_div((int64_t)img->px_w * 72000, 10000, ppm * 254);
     }
     if (width > max_width)
         width = max_width;
     if (width < 1)
         width = 1;
     int64_t ppm_x = img->ppm_x ? img->ppm_x : 1, ppm_y = img->ppm_y ? img->ppm_y : 1;
-    /* keep the aspect ratio, with non-square pixels as pHYs says */
-    int64_t height = width * img->px_h * ppm_x / ((int64_t)img->px_w * ppm_y);
+    /*
+     * keep the aspect ratio, with non-square pixels as pHYs says; a strip of
+     * 1 x 8000 pixels, or a pHYs ratio of 2^32, saturates (and is then too
+     * tall for any page) instead of wrapping to a negative height
+     */
+    int64_t height = vb_len_mul_div(width * img->px_h, ppm_x, (int64_t)img->px_w * ppm_y);
     *w = (vb_len_t)width;
     *h = (vb_len_t)(height > 0 ? height : 1);
 }
