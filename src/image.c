@@ -10,16 +10,18 @@
  * passes); IEND ends it. Checking here first means that a broken file is an
  * error at its place in the source, with nothing written.
  *
- * The PDF writer embeds the pixels vb_image_decode gives it (libpng's
- * simplified API), not the PNG file: libharu's own PNG loader refuses
- * interlaced images and, for one with alpha, frees its buffers twice after
- * that failure.
+ * The PDF writer embeds the pixels vb_image_decode_rows gives it (libpng),
+ * not the PNG file: libharu's own PNG loader refuses interlaced images and,
+ * for one with alpha, frees its buffers twice after that failure. Rows are
+ * handed over one at a time, so only an interlaced image is ever held whole
+ * here (its last pass completes every row).
  */
 #include "image.h"
 #include "limit.h"
 
 #include <errno.h>
 #include <png.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,61 +313,172 @@ vb_image_pixels_free(vb_image_pixels_t *px)
     px->color = px->alpha = NULL;
 }
 
+/* ---- decoding (libpng) ---- */
+
+typedef struct pngrd {
+    const unsigned char *data;
+    size_t len, off;
+    char msg[200]; /* libpng's error */
+} pngrd_t;
+
+static void
+png_read_mem(png_structp png, png_bytep out, size_t n)
+{
+    pngrd_t *r = png_get_io_ptr(png);
+    if (n > r->len - r->off)
+        png_error(png, "the file ends early");
+    memcpy(out, r->data + r->off, n);
+    r->off += n;
+}
+
+static void
+png_fail(png_structp png, png_const_charp msg)
+{
+    pngrd_t *r = png_get_error_ptr(png);
+    snprintf(r->msg, sizeof r->msg, "%s", msg ? msg : "libpng error");
+    png_longjmp(png, 1);
+}
+
+static void
+png_warn(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg; /* a warning (an unknown ancillary chunk, a bad gAMA) leaves the pixels usable */
+}
+
+/* One decoded row (all channels interleaved) split into colour and alpha, handed to row(). */
+static vb_status_t
+emit_row(const unsigned char *src, uint32_t w, int ch, bool alpha, unsigned char *color, unsigned char *a,
+         vb_image_row_fn row, void *ctx)
+{
+    if (!alpha)
+        return row(ctx, src, NULL);
+    int all = ch + 1;
+    for (uint32_t x = 0; x < w; x++) {
+        for (int k = 0; k < ch; k++)
+            color[(size_t)x * ch + k] = src[(size_t)x * all + k];
+        a[x] = src[(size_t)x * all + ch];
+    }
+    return row(ctx, color, a);
+}
+
+vb_status_t
+vb_image_decode_rows(const vb_image_t *img, vb_image_begin_fn begin, vb_image_row_fn row, void *ctx, vb_diag_t *d)
+{
+    pngrd_t r;
+    memset(&r, 0, sizeof r);
+    r.data = img->data;
+    r.len = img->len;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r, png_fail, png_warn);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!info) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        return vb_diag_nomem(d);
+    }
+    /* what a longjmp from libpng must still see */
+    unsigned char *volatile buf = NULL, *volatile split = NULL;
+    volatile vb_status_t st = VB_OK;
+    if (setjmp(png_jmpbuf(png))) {
+        free(buf);
+        free(split);
+        png_destroy_read_struct(&png, &info, NULL);
+        return vb_diag_set(d, VB_E_INPUT, "image.decode", img->source, img->line, img->col,
+                           "The image %s cannot be decoded: %s.", img->path, r.msg);
+    }
+    png_set_read_fn(png, &r, png_read_mem);
+    png_set_user_limits(png, 0x7fffffff, 0x7fffffff); /* the pixel limits were checked (image-pixels) */
+    png_read_info(png, info);
+    png_uint_32 w = 0, h = 0;
+    int depth = 0, ctype = 0, ilace = 0;
+    png_get_IHDR(png, info, &w, &h, &depth, &ctype, &ilace, NULL, NULL);
+    /* to 8-bit grey or RGB, with alpha when the image has it or a tRNS colour */
+    if (ctype == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(png);
+    if (ctype == PNG_COLOR_TYPE_GRAY && depth < 8)
+        png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS))
+        png_set_tRNS_to_alpha(png);
+    if (depth == 16)
+        png_set_scale_16(png); /* read as sRGB, as viewers show a PNG without gAMA */
+    int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    int all = png_get_channels(png, info);
+    size_t rowbytes = png_get_rowbytes(png, info);
+    bool alpha = all == 2 || all == 4;
+    int ch = alpha ? all - 1 : all;
+    if (w != img->px_w || h != img->px_h || png_get_bit_depth(png, info) != 8 || all < 1 || all > 4 ||
+        rowbytes != (size_t)w * (size_t)all)
+        png_error(png, "its header does not match its pixels");
+    /* an interlaced image is whole before its first row is known; any other is read a row at a time */
+    uint64_t nbuf = (uint64_t)rowbytes * (passes > 1 ? h : 1);
+    if (nbuf > (uint64_t)INT32_MAX)
+        png_error(png, "it is too large");
+    buf = malloc((size_t)nbuf);
+    split = alpha ? malloc((size_t)w * (size_t)all) : NULL;
+    if (!buf || (alpha && !split))
+        st = vb_diag_nomem(d);
+    vb_image_format_t fmt = {w, h, ch, alpha};
+    if (st == VB_OK)
+        st = begin(ctx, &fmt);
+    unsigned char *color = split, *a = split ? split + (size_t)w * (size_t)ch : NULL;
+    if (st == VB_OK && passes > 1) {
+        for (int p = 0; p < passes; p++)
+            for (png_uint_32 y = 0; y < h; y++)
+                png_read_row(png, buf + (size_t)y * rowbytes, NULL);
+        for (png_uint_32 y = 0; y < h && st == VB_OK; y++)
+            st = emit_row(buf + (size_t)y * rowbytes, w, ch, alpha, color, a, row, ctx);
+    } else {
+        for (png_uint_32 y = 0; y < h && st == VB_OK; y++) {
+            png_read_row(png, buf, NULL);
+            st = emit_row(buf, w, ch, alpha, color, a, row, ctx);
+        }
+    }
+    free(buf);
+    free(split);
+    png_destroy_read_struct(&png, &info, NULL);
+    return st;
+}
+
+/* vb_image_decode's collector: the rows one after another in two buffers. */
+typedef struct collect {
+    vb_image_pixels_t *px;
+    size_t y;
+} collect_t;
+
+static vb_status_t
+collect_begin(void *ctx, const vb_image_format_t *f)
+{
+    collect_t *c = ctx;
+    size_t n = (size_t)f->w * f->h;
+    c->px->w = f->w;
+    c->px->h = f->h;
+    c->px->channels = f->channels;
+    c->px->color = malloc(n * (size_t)f->channels);
+    c->px->alpha = f->alpha ? malloc(n) : NULL;
+    return c->px->color && (!f->alpha || c->px->alpha) ? VB_OK : VB_E_NOMEM;
+}
+
+static vb_status_t
+collect_row(void *ctx, const unsigned char *color, const unsigned char *alpha)
+{
+    collect_t *c = ctx;
+    size_t w = c->px->w;
+    memcpy(c->px->color + c->y * w * (size_t)c->px->channels, color, w * (size_t)c->px->channels);
+    if (alpha)
+        memcpy(c->px->alpha + c->y * w, alpha, w);
+    c->y++;
+    return VB_OK;
+}
+
 vb_status_t
 vb_image_decode(const vb_image_t *img, vb_image_pixels_t *out, vb_diag_t *d)
 {
     memset(out, 0, sizeof *out);
-    png_image pi;
-    memset(&pi, 0, sizeof pi);
-    pi.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&pi, img->data, img->len))
-        return vb_diag_set(d, VB_E_INPUT, "image.decode", img->source, img->line, img->col, "The image %s cannot be decoded: %s.",
-                           img->path, pi.message);
-    bool color = (pi.format & PNG_FORMAT_FLAG_COLOR) != 0, alpha = (pi.format & PNG_FORMAT_FLAG_ALPHA) != 0;
-    pi.format = (color ? PNG_FORMAT_FLAG_COLOR : 0) | (alpha ? PNG_FORMAT_FLAG_ALPHA : 0);
-    /* 16-bit samples without gAMA or sRGB are sRGB, as every viewer shows them, not linear */
-    pi.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
-    int ch = color ? 3 : 1, all = ch + (alpha ? 1 : 0);
-    /* the header was checked by vb_image_load: the same sizes, within the pixel limit */
-    uint64_t n = (uint64_t)pi.width * pi.height;
-    if (pi.width != img->px_w || pi.height != img->px_h || n * (uint64_t)all > (uint64_t)INT32_MAX) {
-        png_image_free(&pi);
-        return vb_diag_set(d, VB_E_INPUT, "image.decode", img->source, img->line, img->col,
-                           "The image %s cannot be decoded: it has %u x %u pixels.", img->path, pi.width, pi.height);
-    }
-    unsigned char *buf = malloc((size_t)n * (size_t)all);
-    unsigned char *a = alpha ? malloc((size_t)n) : NULL;
-    if (!buf || (alpha && !a)) {
-        free(buf);
-        free(a);
-        png_image_free(&pi);
-        return vb_diag_nomem(d);
-    }
-    if (!png_image_finish_read(&pi, NULL, buf, 0, NULL)) {
-        free(buf);
-        free(a);
-        png_image_free(&pi);
-        return vb_diag_set(d, VB_E_INPUT, "image.decode", img->source, img->line, img->col, "The image %s cannot be decoded: %s.",
-                           img->path, pi.message);
-    }
-    png_image_free(&pi);
-    if (alpha) {
-        /* the colour packed in place at the start, the alpha apart (the PDF's soft mask) */
-        for (size_t i = 0; i < (size_t)n; i++) {
-            const unsigned char *s = buf + i * (size_t)all;
-            unsigned char *c = buf + i * (size_t)ch;
-            a[i] = s[ch];
-            for (int k = 0; k < ch; k++)
-                c[k] = s[k];
-        }
-        unsigned char *shrunk = realloc(buf, (size_t)n * (size_t)ch);
-        if (shrunk)
-            buf = shrunk;
-    }
-    out->w = img->px_w;
-    out->h = img->px_h;
-    out->channels = ch;
-    out->color = buf;
-    out->alpha = a;
-    return VB_OK;
+    collect_t c = {out, 0};
+    vb_status_t st = vb_image_decode_rows(img, collect_begin, collect_row, &c, d);
+    if (st == VB_E_NOMEM)
+        vb_diag_nomem(d);
+    if (st != VB_OK)
+        vb_image_pixels_free(out);
+    return st;
 }

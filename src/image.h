@@ -35,23 +35,35 @@ vb_status_t vb_image_load_lim(vb_arena_t *arena, const char *path, const char *s
                               const vb_limits_t *lim, vb_image_t *out, vb_diag_t *d);
 
 /*
- * The pixels of an image as a PDF takes them: 8 bits a component, rows top
- * to bottom, de-interlaced, the palette and 16-bit samples converted, colour
- * (grey or RGB) apart from alpha. Both buffers are malloc'd; free them with
- * vb_image_pixels_free.
+ * Decoding, for the PDF: 8 bits a component, rows top to bottom,
+ * de-interlaced, the palette and 16-bit samples converted, colour (grey or
+ * RGB) apart from alpha (an alpha channel or a tRNS colour).
  */
+typedef struct vb_image_format {
+    uint32_t w, h;
+    int channels; /* of colour: 1 grey, 3 RGB */
+    bool alpha;   /* rows also have an alpha row */
+} vb_image_format_t;
+typedef vb_status_t (*vb_image_begin_fn)(void *ctx, const vb_image_format_t *f);
+/* color: w * channels bytes; alpha: w bytes, or NULL when the image has none */
+typedef vb_status_t (*vb_image_row_fn)(void *ctx, const unsigned char *color, const unsigned char *alpha);
+
+/*
+ * Decodes an image read by vb_image_load (libpng: every colour type, bit
+ * depth and interlacing): begin once, then row for each row, top to bottom.
+ * A callback's error stops it and is returned. image.decode (VB_E_INPUT, at
+ * the image's place in the source) when libpng refuses the file.
+ */
+vb_status_t vb_image_decode_rows(const vb_image_t *img, vb_image_begin_fn begin, vb_image_row_fn row, void *ctx,
+                                 vb_diag_t *d);
+
+/* The whole image in two malloc'd buffers (for tests and the fuzzer); free with vb_image_pixels_free. */
 typedef struct vb_image_pixels {
     uint32_t w, h;
     int channels;          /* 1 grey, 3 RGB */
     unsigned char *color;  /* w * h * channels bytes */
-    unsigned char *alpha;  /* w * h bytes, or NULL when the image has no alpha (nor tRNS) */
+    unsigned char *alpha;  /* w * h bytes, or NULL */
 } vb_image_pixels_t;
-
-/*
- * Decodes an image read by vb_image_load (libpng: every colour type, bit
- * depth and interlacing). image.decode (VB_E_INPUT) names the file when
- * libpng refuses it; VB_E_NOMEM when the buffers cannot be had.
- */
 vb_status_t vb_image_decode(const vb_image_t *img, vb_image_pixels_t *out, vb_diag_t *d);
 void vb_image_pixels_free(vb_image_pixels_t *px);
 

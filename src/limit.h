@@ -88,12 +88,14 @@
 
 /*
  * Every image is held decoded inside the PDF library until the document is
- * written (up to 4 bytes a pixel), and the one being embedded once more while
- * it is copied there: about 6 bytes a pixel at the peak. Measured: one
- * 8192 x 8192 RGB image (64 Mi pixels) peaks at 405 MB; four of them took
- * 1.0-1.3 GB before this limit. 64 Mi pixels for all images together keeps a
- * document's images near 400 MiB. Checked when each image's header is read,
- * before anything is decoded; the error is at the image that passes it.
+ * written: 3 bytes a pixel (RGB) and 1 more for alpha; the decoder adds a row
+ * (a whole image only when it is interlaced). Measured (/usr/bin/time -v):
+ * one 8192 x 8192 RGB image (64 Mi pixels) peaks at 206 MiB; four of them
+ * at 797 MiB, and 1.3 GB was seen with the PNG handed to libharu whole.
+ * 64 Mi pixels for all the images together keeps them within about 300 MiB
+ * (RGBA, interlaced). Checked as each image's header is read, before
+ * anything is decoded; the error is at the image that passes it. An image
+ * placed twice counts twice.
  */
 #define VB_LIMIT_IMAGE_TOTAL_PIXELS ((int64_t)64 << 20)
 
