@@ -150,7 +150,7 @@ vb_image_check_mem(const unsigned char *buf, size_t got, const char *path, const
 
     uint32_t w = 0, h = 0, ppm_x = 0, ppm_y = 0;
     unsigned depth = 0, color = 0, interlace = 0, bpp = 0;
-    bool have_ihdr = false, have_iend = false;
+    bool have_ihdr = false, have_iend = false, have_plte = false;
     z_stream zs;
     memset(&zs, 0, sizeof zs);
     bool z_open = false;
@@ -216,7 +216,14 @@ vb_image_check_mem(const unsigned char *buf, size_t got, const char *path, const
             expected = raw_size(w, h, bpp, (int)interlace);
         } else if (!memcmp(type, "pHYs", 4) && len == 9 && data[8] == 1) {
             ppm_x = be32(data), ppm_y = be32(data + 4);
+        } else if (!memcmp(type, "PLTE", 4)) {
+            have_plte = true;
         } else if (!memcmp(type, "IDAT", 4)) {
+            if (color == 3 && !have_plte) {
+                rc = vb_diag_set(d, VB_E_INPUT, "image.corrupt", source, line, col,
+                                 "The image %s is corrupt: it has a palette colour type but no palette (PLTE).", path);
+                break;
+            }
             if (!z_open) {
                 if (inflateInit(&zs) != Z_OK) {
                     rc = vb_diag_nomem(d);

@@ -123,6 +123,11 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.run([CLI, "render", src, "-o", out, "--limit", "image-total-pixels=768"], capture_output=True,
                        text=True, cwd=ROOT)
     check("image-total-pixels: exactly at the limit renders", p.returncode == 0 and os.path.exists(out), p.stderr)
+    # a palette image without its palette: refused when read, not when the PDF is written
+    pal, _ = pngmake.make_png(3, 8, 0)
+    i = pal.index(b"PLTE") - 4
+    nopal = pal[:i] + pal[i + 12 + 12:]
+    expect_error("palette-without-plte", "![x](np.png)\n", "image.corrupt", 7, 1, {"np.png": nopal})
     expect_error("bad-size", "![x](seal.png \"wide\")\n", "markdown.image-size", 7, 1)
 
 
