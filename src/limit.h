@@ -93,7 +93,8 @@
  * one 8192 x 8192 RGB image (64 Mi pixels) peaks at 206 MiB; four of them
  * at 797 MiB, and 1.3 GB was seen with the PNG handed to libharu whole.
  * 64 Mi pixels for all the images together keeps them within about 300 MiB
- * (RGBA, interlaced). Checked as each image's header is read, before
+ * (RGBA), or about 550 MiB when they are one interlaced RGBA image (decoded
+ * whole before its rows are handed over: 4 more bytes a pixel). Checked as each image's header is read, before
  * anything is decoded; the error is at the image that passes it. An image
  * placed twice counts twice.
  */
