@@ -115,6 +115,7 @@ typedef struct vb_limits {
     int64_t paragraph_chars;   /* "paragraph-chars": characters of one paragraph, heading or cell (default 100000) */
     int64_t image_pixels;      /* "image-pixels": width x height of one image (default 64 Mi) */
     int64_t image_bytes;       /* "image-bytes": one image file (default 32 MiB) */
+    int64_t image_total_pixels; /* "image-total-pixels": width x height of all images together (default 64 Mi) */
 } vb_limits_t;
 
 /*

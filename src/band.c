@@ -627,17 +627,17 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
                 /* a synced space is an empty line whose leading is its height */
                 vb_len_t A = vb_style_ascent(&lc->set, &si->style);
                 int64_t base = cursor + si->extra + A;
-                si->base = (vb_len_t)base;
+                si->base = vb_len_sat(base);
                 cursor = base + it->height - A;
             } else {
-                cursor += it->height + si->extra;
+                cursor += (int64_t)it->height + si->extra;
             }
             continue;
         }
         const vb_style_t *st = &si->style;
         vb_len_t A = vb_style_ascent(&lc->set, st), D = vb_style_descent(&lc->set, st);
         int64_t base = cursor + st->space_before + A + si->extra;
-        si->base = (vb_len_t)base;
+        si->base = vb_len_sat(base);
         int64_t last = base;
         vb_len_t wx0 = 0, wx1 = 0;
         for (int k = 0; k < si->lines.n; k++) {
@@ -667,7 +667,7 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
                     return rc;
             }
         }
-        cursor = last + (st->leading - A) + st->space_after;
+        cursor = last + ((int64_t)st->leading - A) + st->space_after;
         if (it->rule.mode != VB_RULE_NONE) {
             int64_t len = wx1 - wx0;
             if (it->rule.mode == VB_RULE_RATIO)
@@ -696,7 +696,7 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
         if (ink && it->kind == VB_PITEM_LIST && si->lines.n > 0)
             ink->after_list = true;
     }
-    *height = (vb_len_t)cursor;
+    *height = vb_len_sat(cursor); /* a band taller than any page is refused as too tall */
     return VB_OK;
 }
 
@@ -773,7 +773,7 @@ band_set(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, colink_t *inks,
                             target = sj->base;
                     }
                 if (target > si->base) {
-                    si->extra += target - si->base;
+                    si->extra = vb_len_add(si->extra, (int64_t)target - si->base);
                     moved = true;
                 }
             }
@@ -790,7 +790,7 @@ band_set(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, colink_t *inks,
         if (h > height)
             height = h;
     }
-    c->height = height + band->space_after;
+    c->height = vb_len_add(height, band->space_after);
     c->fit = height;
     c->space_before = band->space_before;
     c->top = band->top;

@@ -22,6 +22,51 @@ typedef int32_t vb_len_t; /* millipoints */
 #define VB_UM(um) ((vb_len_t)(((int64_t)(um) * 72000 + (((um) >= 0) ? 12700 : -12700)) / 25400))
 #define VB_MM(mm) VB_UM((int64_t)(mm) * 1000)
 
+/*
+ * ---- checked length arithmetic: the one place for it ----
+ *
+ * Every length the layout computes is kept within +-VB_LEN_MAX (2^28 mpt,
+ * about 94.7 m), far beyond any page (PDF's largest is 14400 pt, 5.08 m).
+ * Values that could pass it (an image's height from its pixel ratio, a sum
+ * of profile spacings, a column of a band) go through these helpers, which
+ * saturate at the bound: a length at the bound never fits a page, so it ends
+ * in a clear error (layout.too-tall), and up to seven of them still add up
+ * within vb_len_t without overflow.
+ *
+ * Lengths read from a profile are each at most VB_LEN_PROFILE_MAX (the
+ * largest PDF page side), checked by profile.c with the key's position.
+ */
+#define VB_LEN_MAX ((vb_len_t)1 << 28)
+#define VB_LEN_PROFILE_MAX ((vb_len_t)14400000) /* 14400 pt = 200 in = 5080 mm */
+
+/* v clamped to [-VB_LEN_MAX, VB_LEN_MAX]. */
+static inline vb_len_t
+vb_len_sat(int64_t v)
+{
+    return v > VB_LEN_MAX ? VB_LEN_MAX : v < -VB_LEN_MAX ? -VB_LEN_MAX : (vb_len_t)v;
+}
+
+/* a + b, saturated. */
+static inline vb_len_t
+vb_len_add(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return a > 0 ? VB_LEN_MAX : -VB_LEN_MAX;
+    return vb_len_sat(r);
+}
+
+/* a * b / c (c > 0), saturated; the product never overflows. c <= 0 gives the bound. */
+static inline vb_len_t
+vb_len_mul_div(int64_t a, int64_t b, int64_t c)
+{
+    int64_t p;
+    bool neg = (a < 0) != (b < 0);
+    if (c <= 0 || __builtin_mul_overflow(a, b, &p))
+        return neg ? -VB_LEN_MAX : VB_LEN_MAX;
+    return vb_len_sat(p / c);
+}
+
 /* Faces of a font family, also used as style bits: bit 0 bold, bit 1 italic. */
 typedef enum vb_face {
     VB_FACE_REGULAR = 0,

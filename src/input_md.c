@@ -544,6 +544,7 @@ typedef struct rd {
     vb_pos_t leaf_pos;      /* the block being read (a reference's position when cmark gives none) */
     const vb_limits_t *lim; /* resolved: every field set */
     const vb_loader_t *loader; /* the folders images may come from, besides the source's */
+    int64_t image_pixels;   /* of the images read so far (the image-total-pixels limit) */
     bool line_paragraphs;   /* every line a paragraph (line_breaks: paragraphs) */
     vb_diag_t *d;
 } rd_t;
@@ -1007,7 +1008,7 @@ image_block(rd_t *r, cmark_node *img)
     case VB_RES_INSIDE:
         break;
     }
-    vb_status_t st = vb_image_read(r->arena, real, path, r->source, pos.line, pos.col, r->lim, im, r->d);
+    vb_status_t st = vb_image_read(r->arena, real, path, r->source, pos.line, pos.col, r->lim, &r->image_pixels, im, r->d);
     if (st != VB_OK)
         return st;
     if (title && *title && (!vb_parse_length(title, strlen(title), &im->width) || im->width <= 0))

@@ -28,6 +28,8 @@ static const limdef_t defs[] = {
         "characters of one paragraph, heading or table cell"),
     LIM("image-pixels", image_pixels, VB_LIMIT_IMAGE_PIXELS, "pixels (width x height) of one image"),
     LIM("image-bytes", image_bytes, VB_LIMIT_IMAGE_BYTES, "bytes of one image file"),
+    LIM("image-total-pixels", image_total_pixels, VB_LIMIT_IMAGE_TOTAL_PIXELS,
+        "pixels of all the images of a document together"),
 };
 #define NDEFS ((int)(sizeof defs / sizeof defs[0]))
 

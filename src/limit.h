@@ -26,6 +26,7 @@
  *                                 input_md.c     (8 bytes a character of text run on, while reading)
  *   image-pixels       64 Mi      image.c        image.too-large
  *   image-bytes        32 MiB     image.c        image.too-large
+ *   image-total-pixels 64 Mi      image.c        image.too-many-pixels
  */
 #ifndef VB_LIMIT_H
 #define VB_LIMIT_H
@@ -105,6 +106,20 @@
  * alpha): 64 Mi pixels is 256 MiB. An A4 page scanned at 600 dpi is 35 Mpx.
  */
 #define VB_LIMIT_IMAGE_PIXELS ((int64_t)64 << 20)
+
+/*
+ * Every image is held decoded inside the PDF library until the document is
+ * written: 3 bytes a pixel (RGB) and 1 more for alpha; the decoder adds a row
+ * (a whole image only when it is interlaced). Measured (/usr/bin/time -v):
+ * one 8192 x 8192 RGB image (64 Mi pixels) peaks at 206 MiB; four of them
+ * at 797 MiB, and 1.3 GB was seen with the PNG handed to libharu whole.
+ * 64 Mi pixels for all the images together keeps them within about 300 MiB
+ * (RGBA), or about 550 MiB when they are one interlaced RGBA image (decoded
+ * whole before its rows are handed over: 4 more bytes a pixel). Checked as each image's header is read, before
+ * anything is decoded; the error is at the image that passes it. An image
+ * placed twice counts twice.
+ */
+#define VB_LIMIT_IMAGE_TOTAL_PIXELS ((int64_t)64 << 20)
 
 /* An image file is read whole into memory; a seal or a signature is a few hundred KiB. */
 #define VB_LIMIT_IMAGE_BYTES ((int64_t)32 << 20)

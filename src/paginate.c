@@ -155,11 +155,11 @@ notes_need(const vb_lctx_t *lc, const vb_chunk_t *c, vb_len_t have)
     const vb_pfootnote_t *f = &lc->profile->footnote;
     vb_len_t h = 0;
     for (int i = 0; i < c->nnotes; i++) {
-        if (have + h == 0)
-            h += f->space_before + f->rule_width + f->space_after;
+        if ((int64_t)have + h == 0)
+            h = vb_len_add(h, (int64_t)f->space_before + f->rule_width + f->space_after);
         else
-            h += f->gap;
-        h += c->notes[i]->height;
+            h = vb_len_add(h, f->gap);
+        h = vb_len_add(h, c->notes[i]->height);
     }
     return h;
 }
@@ -264,8 +264,10 @@ too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag
                                "The footnote [^%s] with the line that refers to it is taller than a page.",
                                fn ? fn->label : "?");
     }
-    char need[32], have[32];
+    char need[40], have[32];
     mm_text(need, sizeof need, c->fit);
+    if (c->fit >= VB_LEN_MAX) /* a saturated length (base.h): its true size is not known */
+        snprintf(need, sizeof need, "more than %lld", (long long)((int64_t)VB_LEN_MAX * 254 / 720000));
     mm_text(have, sizeof have, chunk_limit(pf, c) - pf->y);
     return vb_diag_set(d, VB_E_LAYOUT, "layout.too-tall", lc->model ? lc->model->source : NULL, c->pos.line,
                        c->pos.col,
@@ -308,7 +310,7 @@ fill_page(vb_lctx_t *lc, int i, bool first, vb_len_t *ys, pageinfo_t *pi, pageen
         pi->head = ch[i]->head;
         pi->nhead = ch[i]->nhead;
         for (int k = 0; k < pi->nhead; k++)
-            pi->head_height += pi->head[k]->height;
+            pi->head_height = vb_len_add(pi->head_height, pi->head[k]->height);
     }
     vb_len_t top = lc->profile->margin_top;
     pagefill_t pf = {(ch[i]->top >= 0 && !ch[i]->absolute ? ch[i]->top : top) + pi->head_height,
@@ -330,25 +332,25 @@ fill_page(vb_lctx_t *lc, int i, bool first, vb_len_t *ys, pageinfo_t *pi, pageen
                     return too_tall(lc, &pf, c, d);
                 if (pe->n == 0) {
                     pe->end[0] = j;
-                    pe->gap[0] = (vb_len_t)(pf.bottom - pf.notes - low);
+                    pe->gap[0] = vb_len_sat(pf.bottom - pf.notes - low);
                     pe->n = 1;
                     pe->give_way = true;
                 }
                 return VB_OK;
             }
-            ys[j] = (vb_len_t)(pf.y + space_before(&pf, c));
-            if (c->anchor_bottom > 0 && c->anchor_bottom - c->fit > ys[j])
-                ys[j] = c->anchor_bottom - c->fit; /* footers sit as low as they may */
-            else if (ys[j] + c->fit > low)
-                low = ys[j] + c->fit;
-            pf.y = ys[j] + c->height;
+            ys[j] = vb_len_sat(pf.y + space_before(&pf, c));
+            if (c->anchor_bottom > 0 && (int64_t)c->anchor_bottom - c->fit > ys[j])
+                ys[j] = vb_len_add(c->anchor_bottom, -(int64_t)c->fit); /* footers sit as low as they may */
+            else if ((int64_t)ys[j] + c->fit > low)
+                low = (int64_t)ys[j] + c->fit;
+            pf.y = (int64_t)ys[j] + c->height;
             pf.placed = true;
             if (c->nnotes)
-                pf.notes += notes_need(lc, c, pf.notes);
+                pf.notes = vb_len_add(pf.notes, notes_need(lc, c, pf.notes));
         }
         if (j + 1 == n || !ch[j + 1]->keep_with_prev || ch[j + 1]->break_before || ch[j + 1]->landscape != land) {
             pe->end[pe->n] = j + 1;
-            pe->gap[pe->n] = (vb_len_t)(pf.bottom - pf.notes - low);
+            pe->gap[pe->n] = vb_len_sat(pf.bottom - pf.notes - low);
             pe->n++;
         }
     }

@@ -85,6 +85,55 @@ pt(int64_t mp)
     return (HPDF_REAL)((double)mp / 1000.0);
 }
 
+/* An image XObject of w x h 8-bit samples in colour space cs, its stream filled by the caller. */
+static HPDF_Image
+raw_image(builder_t *b, uint32_t w, uint32_t h, const char *cs)
+{
+    HPDF_Dict im = HPDF_DictStream_New(b->pdf->mmgr, b->pdf->xref);
+    if (!im)
+        return NULL;
+    im->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    if (HPDF_Dict_AddName(im, "Type", "XObject") != HPDF_OK || HPDF_Dict_AddName(im, "Subtype", "Image") != HPDF_OK ||
+        HPDF_Dict_AddNumber(im, "Width", (HPDF_INT32)w) != HPDF_OK ||
+        HPDF_Dict_AddNumber(im, "Height", (HPDF_INT32)h) != HPDF_OK ||
+        HPDF_Dict_AddName(im, "ColorSpace", cs) != HPDF_OK || HPDF_Dict_AddNumber(im, "BitsPerComponent", 8) != HPDF_OK)
+        return NULL;
+    im->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    return im;
+}
+
+/* Decoding an image into its XObject (and its soft mask) row by row. */
+typedef struct embed {
+    builder_t *b;
+    HPDF_Image img, mask;
+    size_t color_len, alpha_len; /* bytes of a row */
+} embed_t;
+
+static vb_status_t
+embed_begin(void *ctx, const vb_image_format_t *f)
+{
+    embed_t *e = ctx;
+    e->img = raw_image(e->b, f->w, f->h, f->channels == 3 ? "DeviceRGB" : "DeviceGray");
+    e->color_len = (size_t)f->w * (size_t)f->channels;
+    if (e->img && f->alpha) {
+        e->mask = raw_image(e->b, f->w, f->h, "DeviceGray");
+        e->alpha_len = f->w;
+        if (!e->mask || HPDF_Dict_Add(e->img, "SMask", e->mask) != HPDF_OK)
+            e->img = NULL;
+    }
+    return e->img ? VB_OK : fail(e->b, HPDF_OK, "embedding an image");
+}
+
+static vb_status_t
+embed_row(void *ctx, const unsigned char *color, const unsigned char *alpha)
+{
+    embed_t *e = ctx;
+    HPDF_STATUS st = HPDF_Stream_Write(e->img->stream, color, (HPDF_UINT)e->color_len);
+    if (st == HPDF_OK && alpha && e->mask)
+        st = HPDF_Stream_Write(e->mask->stream, alpha, (HPDF_UINT)e->alpha_len);
+    return st == HPDF_OK ? VB_OK : fail(e->b, st, "embedding an image");
+}
+
 /* The embedded image object for an image, loaded the first time it is drawn. */
 static vb_status_t
 image_object(builder_t *b, const vb_image_t *im, HPDF_Image *out)
@@ -104,12 +153,18 @@ image_object(builder_t *b, const vb_image_t *im, HPDF_Image *out)
         b->images = nv;
         b->cap_images = ncap;
     }
-    HPDF_Image obj = HPDF_LoadPngImageFromMem(b->pdf, im->data, (HPDF_UINT)im->len);
-    if (!obj)
-        return vb_diag_set(b->d, VB_E_PDF, "image.decode", im->path, 0, 0,
-                           "The PDF library could not embed the image (libharu error 0x%04X).",
-                           (unsigned)b->err.first);
-    vb_status_t vs = vb_pdf_compress_image(b->pdf, obj, b->d);
+    /*
+     * libharu gets the decoded pixels, never the PNG: its PNG loader refuses
+     * interlaced files and frees twice after failing on one with alpha. The
+     * rows are written straight into the image's stream (and the alpha's,
+     * its soft mask), so no second copy of the pixels is held.
+     */
+    embed_t e = {b, NULL, NULL, 0, 0};
+    vb_status_t vs = vb_image_decode_rows(im, embed_begin, embed_row, &e, b->d);
+    if (vs != VB_OK)
+        return vs;
+    HPDF_Image obj = e.img;
+    vs = vb_pdf_compress_image(b->pdf, obj, b->d);
     if (vs != VB_OK)
         return vs;
     b->images[b->nimages].image = im;

@@ -252,7 +252,9 @@ is_alpha(char ch)
  * A length: a number and a unit (mm, cm, pt, in), a space between them
  * allowed. A bare number is refused (except 0) because "20" in a profile
  * would be read as points when the writer almost surely meant millimetres.
- * Negative lengths are refused everywhere: no profile value needs one.
+ * Negative lengths are refused everywhere: no profile value needs one, and
+ * so are lengths past VB_LEN_PROFILE_MAX (14400 pt, PDF's largest page side),
+ * so that sums of a few of them never overflow.
  * positive: zero is refused too (sizes, leadings, widths).
  */
 static vb_status_t
@@ -277,6 +279,11 @@ len_value(ctx_t *c, const vb_ynode_t *n, const char *where, const char *key, boo
                     KP(where, key), n->str);
     if (positive && v == 0)
         return fail(c, "profile.length", n->pos, KEYPATH " must be greater than zero.", KP(where, key));
+    /* no length on a page is larger than the page, and no PDF page is larger than this (base.h) */
+    if (v > VB_LEN_PROFILE_MAX)
+        return fail(c, "profile.length", n->pos,
+                    KEYPATH " = \"%s\" is too large; no length may pass 14400pt (5080mm), the largest PDF page.",
+                    KP(where, key), n->str);
     *out = v;
     return VB_OK;
 }

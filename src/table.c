@@ -259,9 +259,10 @@ column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_fi
         }
     }
     int64_t rnat = 0, rmin = 0;
+    int nshare = 0; /* the free columns */
     for (int c = 0; c < nc; c++)
         if (!fixed[c])
-            rnat += nat[c], rmin += min[c];
+            rnat += nat[c], rmin += min[c], nshare++;
     int64_t spent = 0;
     int last_free = -1;
     for (int c = 0; c < nc; c++) {
@@ -270,6 +271,8 @@ column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_fi
             v = given[c];
         else if (fixed[c])
             v = nat[c];
+        else if (rnat == 0) /* free columns all empty, with no border nor padding: an equal share */
+            v = remaining > 0 ? remaining / nshare : 0;
         else if (rnat <= remaining)
             v = nat[c] + (remaining - rnat) * nat[c] / rnat;
         else if (rmin < remaining)

@@ -16,6 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import make_seal_png  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import pngmake  # noqa: E402
+
 CLI = os.path.abspath(sys.argv[1])
 passed = failed = 0
 
@@ -101,7 +104,84 @@ with tempfile.TemporaryDirectory() as tmp:
     huge = struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)
     big = b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", huge) + png_chunk(b"IEND", b"")
     expect_error("too-many-pixels", "![x](h.png)\n", "image.too-large", 7, 1, {"h.png": big})
+    # the pixels of all images together: three 16 x 16 images (768 pixels) within a 600-pixel limit
+    # fail at the third, the one that passes it, as its header is read
+    png16, _ = pngmake.make_png(2, 8, 0)
+    for k in range(3):
+        with open(os.path.join(tmp, "q%d.png" % k), "wb") as f:
+            f.write(png16)
+    src = os.path.join(tmp, "total.md")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(HEAD + "![a](q0.png)\n\n![b](q1.png)\n\n![c](q2.png)\n")
+    out = os.path.join(tmp, "total.pdf")
+    p = subprocess.run([CLI, "render", src, "-o", out, "--limit", "image-total-pixels=600"], capture_output=True,
+                       text=True, cwd=ROOT)
+    check("image-total-pixels: the third image is refused at its place",
+          p.returncode == 1 and not os.path.exists(out) and p.stderr.strip() ==
+          "%s:11:1: error: The images up to %s/q2.png have 768 pixels in all, more than 600; raise the limit "
+          "with --limit image-total-pixels=N. [image.too-many-pixels]" % (src, tmp), p.stderr)
+    p = subprocess.run([CLI, "render", src, "-o", out, "--limit", "image-total-pixels=768"], capture_output=True,
+                       text=True, cwd=ROOT)
+    check("image-total-pixels: exactly at the limit renders", p.returncode == 0 and os.path.exists(out), p.stderr)
+    # a palette image without its palette: refused when read, not when the PDF is written
+    pal, _ = pngmake.make_png(3, 8, 0)
+    i = pal.index(b"PLTE") - 4
+    nopal = pal[:i] + pal[i + 12 + 12:]
+    expect_error("palette-without-plte", "![x](np.png)\n", "image.corrupt", 7, 1, {"np.png": nopal})
     expect_error("bad-size", "![x](seal.png \"wide\")\n", "markdown.image-size", 7, 1)
+
+
+
+def read_ppm(data):
+    """(width, height, bytes) of a binary PPM (P6, maxval 255)."""
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b"P6" and parts[3] == b"255", parts[:4]
+    return int(parts[1]), int(parts[2]), parts[4]
+
+
+# Every PNG colour type x bit depth (x tRNS) x interlacing renders: libharu
+# gets decoded pixels (image.c), with the alpha as a soft mask. Before, an
+# interlaced image with alpha crashed (a double free in libharu) and one
+# without was refused with a libharu error code.
+KIND = {0: "grey", 2: "rgb", 3: "palette", 4: "grey+alpha", 6: "rgba"}
+with tempfile.TemporaryDirectory() as tmp:
+    for kind, depth, trns in pngmake.COMBOS:
+        for interlace in (0, 1):
+            name = "%s-%d%s%s" % (KIND[kind], depth, "-trns" if trns else "", "-interlaced" if interlace else "")
+            png, expect = pngmake.make_png(kind, depth, interlace, trns)
+            with open(os.path.join(tmp, "i.png"), "wb") as f:
+                f.write(png)
+            p, src, out = render(tmp, "![x](i.png \"40mm\")\n", "i.md")
+            if p.returncode != 0 or not os.path.exists(out):
+                check(name + ": renders", False, p.stderr.strip())
+                continue
+            q = subprocess.run(["qpdf", "--check", out], capture_output=True, text=True)
+            lst = subprocess.run(["pdfimages", "-list", out], capture_output=True, text=True).stdout
+            rows = [r.split() for r in lst.splitlines()[2:] if r.strip()]
+            alpha = kind in (4, 6) or trns
+            color = "rgb" if kind in (2, 3, 6) else "gray"
+            want = [("image", "16", "16", color, "8")] + ([("smask", "16", "16", "gray", "8")] if alpha else [])
+            got = [(r[2], r[3], r[4], r[5], r[7]) for r in rows]
+            dump = subprocess.run([CLI, "dump", "--stage=pages", src], capture_output=True, text=True,
+                                  cwd=ROOT).stdout
+            geo = [dict(kv.split("=") for kv in re.findall(r"\b[xywh]=\d+", l)) for l in dump.splitlines()
+                   if l.startswith("image ")]
+            ppm = subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", out], capture_output=True).stdout
+            bad = []
+            if len(geo) == 1 and ppm:
+                pw, ph, pix = read_ppm(ppm)
+                x, y, w, h = (int(geo[0][k]) / 1000 for k in "xywh")
+                for i, (fx, fy) in enumerate(((0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75))):
+                    px, py = int(x + fx * w), int(y + fy * h)
+                    o = (py * pw + px) * 3
+                    c = tuple(pix[o:o + 3])
+                    if any(abs(a - b) > 3 for a, b in zip(c, expect[i])):
+                        bad.append("quadrant %d: %s, expected %s" % (i, c, expect[i]))
+            else:
+                bad.append("no image in the dump or no rendering")
+            check(name + ": renders, qpdf --check, pdfimages %s, pixel colours" % ("+ smask" if alpha else ""),
+                  q.returncode == 0 and got == want and not bad,
+                  "qpdf %d; images %s; %s" % (q.returncode, got, "; ".join(bad)))
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

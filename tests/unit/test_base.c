@@ -136,9 +136,33 @@ test_len_cmp(void)
     CHECK(vb_len_cmp(&a, &b) < 0 && vb_len_cmp(&b, &a) > 0 && vb_len_cmp(&a, &a) == 0);
 }
 
+/* The saturating length helpers: the one place where lengths that could overflow are computed. */
+static void
+test_len_sat(void)
+{
+    CHECK_INT(vb_len_sat(5), 5);
+    CHECK_INT(vb_len_sat(-5), -5);
+    CHECK_INT(vb_len_sat((int64_t)1 << 40), VB_LEN_MAX);
+    CHECK_INT(vb_len_sat(-((int64_t)1 << 40)), -VB_LEN_MAX);
+    CHECK_INT(vb_len_add(VB_LEN_MAX, 1), VB_LEN_MAX);
+    CHECK_INT(vb_len_add(INT64_MAX, INT64_MAX), VB_LEN_MAX);
+    CHECK_INT(vb_len_add(INT64_MIN, -1), -VB_LEN_MAX);
+    CHECK_INT(vb_len_add(1000, -3000), -2000);
+    /* a 2 x 20000 strip printed 165 mm wide: 3.9e9 mpt, saturated, not wrapped */
+    CHECK_INT(vb_len_mul_div(467717, 20000, 2), VB_LEN_MAX);
+    CHECK_INT(vb_len_mul_div(INT64_MAX, 3, 1), VB_LEN_MAX);
+    CHECK_INT(vb_len_mul_div(INT64_MAX, -3, 1), -VB_LEN_MAX);
+    CHECK_INT(vb_len_mul_div(10, 5, 0), VB_LEN_MAX); /* no division by zero */
+    CHECK_INT(vb_len_mul_div(7, 6, 4), 10);
+    /* seven lengths at the bound still add up within vb_len_t */
+    CHECK((int64_t)VB_LEN_MAX * 7 < INT32_MAX);
+    CHECK(VB_LEN_PROFILE_MAX < VB_LEN_MAX / 16);
+}
+
 int
 main(void)
 {
+    test_len_sat();
     test_dates();
     test_lengths();
     test_milli();

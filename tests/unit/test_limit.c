@@ -64,7 +64,7 @@ test_names(void)
             sevens += ((int64_t *)&r)[k] == 7;
         CHECK_INT(sevens, 1);
     }
-    CHECK_INT(n, 9);
+    CHECK_INT(n, 10);
     CHECK_INT(n, (int)(sizeof(vb_limits_t) / sizeof(int64_t))); /* every field has a name */
     CHECK(!vb_limits_info(n, &name, &def, &what));
     CHECK(!vb_limits_info(-1, &name, &def, &what));
@@ -98,6 +98,7 @@ test_resolve(void)
     CHECK_INT(r.paragraph_chars, VB_LIMIT_PARAGRAPH_CHARS);
     CHECK_INT(r.image_pixels, VB_LIMIT_IMAGE_PIXELS);
     CHECK_INT(r.image_bytes, VB_LIMIT_IMAGE_BYTES);
+    CHECK_INT(r.image_total_pixels, VB_LIMIT_IMAGE_TOTAL_PIXELS);
 
     /* a caller built before the limits existed passes a smaller size: its bytes past that are never read */
     vb_render_options_t o;
