@@ -275,7 +275,7 @@ glyph_ok(const unsigned char *g, size_t n, unsigned nglyphs)
  * Returns NULL when the face is sound, else what is wrong.
  */
 static const char *
-face_damage(hb_face_t *face, hb_font_t *font, char *buf, size_t size)
+face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t size)
 {
     hb_blob_t *b;
     unsigned len;
@@ -330,6 +330,9 @@ face_damage(hb_face_t *face, hb_font_t *font, char *buf, size_t size)
             if (off < prev || off > glen) {
                 snprintf(buf, size, "its loca table points outside its glyf table (glyph %u)", g);
                 bad = buf;
+            } else if (g > 0 && !glyph_ok(glyf + prev, off - prev, nglyphs)) {
+                snprintf(buf, size, "the outline of glyph %u in its glyf table cannot be read", g - 1);
+                bad = buf;
             }
             prev = off;
         }
@@ -346,7 +349,7 @@ face_damage(hb_face_t *face, hb_font_t *font, char *buf, size_t size)
             bad = "it has no glyf table and no CFF table: no glyph outlines";
     }
     /* every letter fontfind requires: in the character map, and its glyph readable */
-    for (int i = 0; !bad && i < 0x7F - 0x20 + VB_FONTFIND_NVIETNAMESE; i++) {
+    for (int i = 0; letters && !bad && i < 0x7F - 0x20 + VB_FONTFIND_NVIETNAMESE; i++) {
         uint32_t cp = i < 0x7F - 0x20 ? (uint32_t)(0x20 + i) : vb_fontfind_vietnamese[i - (0x7F - 0x20)];
         hb_codepoint_t g;
         if (!hb_font_get_nominal_glyph(font, cp, &g) || g >= nglyphs) {
@@ -354,17 +357,6 @@ face_damage(hb_face_t *face, hb_font_t *font, char *buf, size_t size)
             vb_utf8_encode(cp, ch);
             snprintf(buf, size, "its cmap table gives no glyph for '%s' (U+%04X)", ch, (unsigned)cp);
             bad = buf;
-        } else if (loca) {
-            size_t a = loca_long ? (size_t)(uint32_t)get_s32(loca + 4 * g) : 2 * (size_t)get_u16(loca + 2 * g);
-            size_t e = loca_long ? (size_t)(uint32_t)get_s32(loca + 4 * (g + 1))
-                                 : 2 * (size_t)get_u16(loca + 2 * (g + 1));
-            if (!glyph_ok(glyf + a, e - a, nglyphs)) {
-                char ch[8] = {0};
-                vb_utf8_encode(cp, ch);
-                snprintf(buf, size, "the outline of '%s' (U+%04X) in its glyf table cannot be read", ch,
-                         (unsigned)cp);
-                bad = buf;
-            }
         }
     }
     hb_blob_destroy(lb);
@@ -382,6 +374,24 @@ face_damage(hb_face_t *face, hb_font_t *font, char *buf, size_t size)
         }
     }
     hb_blob_destroy(b);
+    return bad;
+}
+
+const char *
+vb_font_file_damage(const char *path, char *buf, size_t size)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob)
+        return NULL; /* unreadable: the caller says so itself */
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_font_t *font = hb_font_create(face);
+    unsigned upem = hb_face_get_upem(face);
+    hb_font_set_scale(font, (int)upem, (int)upem);
+    const char *bad = hb_face_get_glyph_count(face) == 0 ? "it holds no usable face"
+                                                         : face_damage(face, font, false, buf, size);
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
     return bad;
 }
 
@@ -404,7 +414,7 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
     hb_font_set_scale(f->font, upem, upem);
     hb_font_make_immutable(f->font);
     char why[160];
-    const char *bad = face_damage(f->face, f->font, why, sizeof why);
+    const char *bad = face_damage(f->face, f->font, true, why, sizeof why);
     if (bad)
         return vb_diag_set(d, VB_E_FONT, "font.damaged", file->path, 0, 0,
                            "The font file %s is damaged: %s. Install it again or remove it.", file->path, bad);
