@@ -374,6 +374,23 @@ face_lacking(const vb_fontset_t *fs, uint32_t cp)
     return NULL;
 }
 
+/* Where a profile text's character is typed in the profile file (read again only for the message). */
+static vb_pos_t
+profile_pos(const char *path, uint32_t cp)
+{
+    vb_pos_t at = {0, 0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return at;
+    char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
+    fclose(f);
+    if (buf && !vb_md_find_char(buf, n, at, cp, &at))
+        at.line = at.col = 0;
+    free(buf);
+    return at;
+}
+
 static vb_status_t
 cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char *src)
 {
@@ -392,6 +409,8 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
         vb_pos_t at = pos;
         if (find && !vb_md_find_char(c->text, c->len, pos, cp, &at))
             at = pos;
+        if (src != c->source && !pos.line)
+            at = profile_pos(src, cp);
         vb_status_t st = vb_char_check(c->d, src, at.line, at.col, "The text contains", cp);
         if (st != VB_OK)
             return st;

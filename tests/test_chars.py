@@ -13,7 +13,7 @@ reach the user as error numbers (issue 9, items 5 and 6).
    one. Each: the exact stderr line, exit 1, nothing written.
 2. A character the fonts have, written as a reference or an escape, prints and
    comes back from pdftotext.
-3. A profile's own text the fonts lack is font.coverage naming the profile.
+3. A profile's own text the fonts lack is font.coverage at its place in the profile.
 4. A 96,000-character heading prints whole (its bookmark is cut below
    libharu's 65,535-byte string limit); lines of more than 2048 glyphs are set
    as several TJ arrays and still read back whole.
@@ -180,7 +180,9 @@ def main():
         prof = prof.replace('- text: "ĐẢNG CỘNG SẢN VIỆT NAM"', '- text: "ĐẢNG CỘNG SẢN VIỆT NAM 中"', 1)
         open(os.path.join(d, "p.yaml"), "w", encoding="utf-8").write(prof)
         rc, err, out = render(cli, d, doc(body=["Văn bản."]), ["--profile", "p.yaml"])
-        want = "p.yaml: error: No font covers '中' (U+4E2D): %s lacks it. [font.coverage]" % FONT
+        line = prof[:prof.index("中")].count("\n") + 1
+        col = len(prof[:prof.index("中")].rsplit("\n", 1)[-1]) + 1
+        want = "p.yaml:%d:%d: error: No font covers '中' (U+4E2D): %s lacks it. [font.coverage]" % (line, col, FONT)
         check("profile-text.message", err == want, "got %r" % err)
         check("profile-text.exit", rc == 1 and not os.path.exists(out), "exit %d" % rc)
 
