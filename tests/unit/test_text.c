@@ -144,7 +144,7 @@ main(void)
         CHECK_STR(vb_char_refused(0xFFFE, buf, sizeof buf, NULL), "U+FFFE, a noncharacter, which cannot be printed");
         /* typed: refused at its column by vb_text_prepare */
         memset(&d, 0, sizeof d);
-        CHECK_INT(vb_text_prepare(arena, "ab\n c\xE2\x80\xAE", 9, "t.md", &out, &n, &d), VB_E_INPUT);
+        CHECK_INT(vb_text_prepare(arena, "ab\n c\xE2\x80\xAE", 8, "t.md", &out, &n, &d), VB_E_INPUT);
         CHECK_STR(d.id, "utf8.bidi");
         CHECK_INT(d.line, 2);
         CHECK_INT(d.col, 3);
