@@ -19,6 +19,7 @@
 
 #include <hb-ot.h>
 #include <hb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,6 +215,186 @@ font_info(vb_font_t *f, const char *path, const char *family, vb_face_t style, v
     return true;
 }
 
+/* ------------------------------------------------------------ validation */
+
+/* A table's bytes (NULL and 0 when absent); release with hb_blob_destroy(*b). */
+static const unsigned char *
+table(hb_face_t *face, hb_tag_t tag, hb_blob_t **b, unsigned *len)
+{
+    *b = hb_face_reference_table(face, tag);
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(*b, len);
+    if (!p)
+        *len = 0;
+    return p;
+}
+
+/*
+ * One glyph of glyf, data[0..n): the arrays its header announces must fit,
+ * and a composite's components must name glyphs of the font.
+ */
+static bool
+glyph_ok(const unsigned char *g, size_t n, unsigned nglyphs)
+{
+    if (n == 0)
+        return true; /* an empty glyph (the space) */
+    if (n < 10)
+        return false;
+    int nc = get_s16(g);
+    if (nc >= 0) {
+        size_t o = 10 + 2 * (size_t)nc;
+        if (o + 2 > n)
+            return false;
+        for (int i = 1; i < nc; i++)
+            if (get_u16(g + 10 + 2 * i) < get_u16(g + 8 + 2 * i))
+                return false;
+        return o + 2 + get_u16(g + o) <= n; /* the instructions */
+    }
+    size_t o = 10;
+    for (;;) {
+        if (o + 4 > n)
+            return false;
+        unsigned flags = get_u16(g + o), gid = get_u16(g + o + 2);
+        if (gid >= nglyphs)
+            return false;
+        o += 4 + ((flags & 0x1) ? 4 : 2);
+        o += (flags & 0x8) ? 2 : (flags & 0x40) ? 4 : (flags & 0x80) ? 8 : 0;
+        if (o > n)
+            return false;
+        if (!(flags & 0x20))
+            return true;
+    }
+}
+
+/*
+ * What the engine relies on in a face, checked when it is opened so that a
+ * damaged file (truncated, or a table overwritten) is a font error naming
+ * it, not glyph garbage in the PDF or a failure far away in line breaking:
+ * head's units per em, the glyph count, the horizontal metrics for every
+ * glyph with sane advances, glyf and loca agreeing, the character map
+ * giving every letter fontfind requires, and each of those glyphs readable.
+ * Returns NULL when the face is sound, else what is wrong.
+ */
+static const char *
+face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t size)
+{
+    hb_blob_t *b;
+    unsigned len;
+    const unsigned char *p = table(face, HB_TAG('h', 'e', 'a', 'd'), &b, &len);
+    unsigned upem = p && len >= 54 ? get_u16(p + 18) : 0;
+    int loca_long = p && len >= 54 ? get_s16(p + 50) : -1;
+    hb_blob_destroy(b);
+    if (upem < 16 || upem > 16384)
+        return "its head table is missing or gives no valid units per em";
+    p = table(face, HB_TAG('m', 'a', 'x', 'p'), &b, &len);
+    unsigned nglyphs = p && len >= 6 ? get_u16(p + 4) : 0;
+    hb_blob_destroy(b);
+    if (nglyphs == 0)
+        return "its maxp table is missing or counts no glyphs";
+    p = table(face, HB_TAG('h', 'h', 'e', 'a'), &b, &len);
+    unsigned nhm = p && len >= 36 ? get_u16(p + 34) : 0;
+    hb_blob_destroy(b);
+    if (nhm == 0 || nhm > nglyphs)
+        return "its hhea table is missing or counts no horizontal metrics";
+    p = table(face, HB_TAG('h', 'm', 't', 'x'), &b, &len);
+    hb_blob_destroy(b);
+    if ((size_t)len < 4 * (size_t)nhm + 2 * (size_t)(nglyphs - nhm)) {
+        snprintf(buf, size, "its hmtx table has %u bytes, fewer than its %u glyphs need", len, nglyphs);
+        return buf;
+    }
+    for (unsigned g = 0; g < nglyphs; g++) {
+        hb_position_t adv = hb_font_get_glyph_h_advance(font, g);
+        if (adv < 0 || adv > 16 * (hb_position_t)upem) {
+            snprintf(buf, size, "its hmtx table gives glyph %u a width of %d units (%u to the em)", g, (int)adv,
+                     upem);
+            return buf;
+        }
+    }
+
+    hb_blob_t *gb;
+    unsigned glen;
+    const unsigned char *glyf = table(face, HB_TAG('g', 'l', 'y', 'f'), &gb, &glen);
+    const unsigned char *loca = NULL;
+    hb_blob_t *lb = NULL;
+    unsigned llen = 0;
+    const char *bad = NULL;
+    if (glyf) {
+        loca = table(face, HB_TAG('l', 'o', 'c', 'a'), &lb, &llen);
+        size_t need = ((size_t)nglyphs + 1) * (loca_long ? 4 : 2);
+        if ((loca_long != 0 && loca_long != 1) || llen < need) {
+            snprintf(buf, size, "its loca table has %u bytes, fewer than its %u glyphs need", llen, nglyphs);
+            bad = buf;
+        }
+        size_t prev = 0;
+        for (unsigned g = 0; !bad && g <= nglyphs; g++) {
+            size_t off = loca_long ? (size_t)(uint32_t)get_s32(loca + 4 * g) : 2 * (size_t)get_u16(loca + 2 * g);
+            if (off < prev || off > glen) {
+                snprintf(buf, size, "its loca table points outside its glyf table (glyph %u)", g);
+                bad = buf;
+            } else if (g > 0 && !glyph_ok(glyf + prev, off - prev, nglyphs)) {
+                snprintf(buf, size, "the outline of glyph %u in its glyf table cannot be read", g - 1);
+                bad = buf;
+            }
+            prev = off;
+        }
+    } else {
+        hb_blob_t *cb;
+        unsigned clen;
+        table(face, HB_TAG('C', 'F', 'F', ' '), &cb, &clen);
+        hb_blob_destroy(cb);
+        if (!clen) {
+            table(face, HB_TAG('C', 'F', 'F', '2'), &cb, &clen);
+            hb_blob_destroy(cb);
+        }
+        if (!clen)
+            bad = "it has no glyf table and no CFF table: no glyph outlines";
+    }
+    /* every letter fontfind requires: in the character map, and its glyph readable */
+    for (int i = 0; letters && !bad && i < 0x7F - 0x20 + VB_FONTFIND_NVIETNAMESE; i++) {
+        uint32_t cp = i < 0x7F - 0x20 ? (uint32_t)(0x20 + i) : vb_fontfind_vietnamese[i - (0x7F - 0x20)];
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(font, cp, &g) || g >= nglyphs) {
+            char ch[8] = {0};
+            vb_utf8_encode(cp, ch);
+            snprintf(buf, size, "its cmap table gives no glyph for '%s' (U+%04X)", ch, (unsigned)cp);
+            bad = buf;
+        }
+    }
+    hb_blob_destroy(lb);
+    hb_blob_destroy(gb);
+    if (bad)
+        return bad;
+    /* OS/2, which the PDF's font descriptor and the subsetter read: as long as its version says */
+    p = table(face, HB_TAG('O', 'S', '/', '2'), &b, &len);
+    if (p) {
+        unsigned ver = len >= 2 ? get_u16(p) : 99;
+        static const unsigned need[] = {78, 86, 96, 96, 96, 100};
+        if (ver > 5 || len < need[ver]) {
+            snprintf(buf, size, "its OS/2 table (version %u, %u bytes) is damaged", ver, len);
+            bad = buf;
+        }
+    }
+    hb_blob_destroy(b);
+    return bad;
+}
+
+const char *
+vb_font_file_damage(const char *path, char *buf, size_t size)
+{
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    if (!blob)
+        return NULL; /* unreadable: the caller says so itself */
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_font_t *font = hb_font_create(face);
+    unsigned upem = hb_face_get_upem(face);
+    hb_font_set_scale(font, (int)upem, (int)upem);
+    const char *bad = hb_face_get_glyph_count(face) == 0 ? "it holds no usable face"
+                                                         : face_damage(face, font, false, buf, size);
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    return bad;
+}
+
 /* Opens one face of the set; the error names the file. */
 static vb_status_t
 open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t style, vb_arena_t *a,
@@ -232,6 +413,11 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
     int upem = (int)hb_face_get_upem(f->face);
     hb_font_set_scale(f->font, upem, upem);
     hb_font_make_immutable(f->font);
+    char why[160];
+    const char *bad = face_damage(f->face, f->font, true, why, sizeof why);
+    if (bad)
+        return vb_diag_set(d, VB_E_FONT, "font.damaged", file->path, 0, 0,
+                           "The font file %s is damaged: %s. Install it again or remove it.", file->path, bad);
     if (!font_info(f, file->path, family, style, a))
         return vb_diag_nomem(d);
     return VB_OK;

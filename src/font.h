@@ -34,6 +34,13 @@ const vb_font_t *vb_fontset_face(const vb_fontset_t *fs, vb_face_t face);
  */
 bool vb_font_covers(const vb_font_t *f, uint32_t cp);
 
+/*
+ * Checks the tables of the font file at path (its first face) that the
+ * engine relies on: NULL when they are sound or the file cannot be opened,
+ * else what is damaged, written in buf ("its hmtx table has 4 bytes ...").
+ */
+const char *vb_font_file_damage(const char *path, char *buf, size_t size);
+
 /* Font-wide data the PDF writer needs, in font units unless stated. */
 typedef struct vb_font_info {
     const char *path;       /* the font file */

@@ -25,6 +25,7 @@
  * called, so the caller's own fontconfig use is unaffected.
  */
 #include "fontfind.h"
+#include "font.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /*
@@ -430,6 +432,54 @@ vb_fontfind_release(vb_fontfile_t files[VB_NFACES])
     }
 }
 
+/*
+ * fontconfig skips a file of the fonts folder it cannot read (truncated,
+ * damaged, not a font) without a word, and the installed fonts would be
+ * used instead: a file there named as a font (.ttf, .otf, .ttc) that is
+ * not in fontconfig's set is a font error naming it.
+ */
+static vb_status_t
+unread_fonts(FcFontSet *user, const char *user_dir, vb_diag_t *d)
+{
+    DIR *dir = opendir(user_dir);
+    if (!dir)
+        return VB_OK; /* fontconfig read nothing either; the family search says what is missing */
+    vb_status_t st = VB_OK;
+    for (struct dirent *de; st == VB_OK && (de = readdir(dir));) {
+        size_t n = strlen(de->d_name);
+        const char *ext = n > 4 ? de->d_name + n - 4 : "";
+        if (de->d_name[0] == '.' || (strcasecmp(ext, ".ttf") && strcasecmp(ext, ".otf") && strcasecmp(ext, ".ttc")))
+            continue;
+        char path[4096];
+        struct stat fs;
+        if (snprintf(path, sizeof path, "%s/%s", user_dir, de->d_name) >= (int)sizeof path ||
+            lstat(path, &fs) != 0 || !S_ISREG(fs.st_mode))
+            continue;
+        bool known = false;
+        for (int i = 0; user && i < user->nfont && !known; i++) {
+            FcChar8 *file = NULL;
+            struct stat ks;
+            if (FcPatternGetString(user->fonts[i], FC_FILE, 0, &file) == FcResultMatch &&
+                stat((const char *)file, &ks) == 0 && ks.st_dev == fs.st_dev && ks.st_ino == fs.st_ino)
+                known = true;
+        }
+        char why[160];
+        const char *bad = known ? vb_font_file_damage(path, why, sizeof why) : NULL;
+        if (!known)
+            st = vb_diag_set(d, VB_E_FONT, "font.damaged", path, 0, 0,
+                             "The font file %s cannot be read as a font: it is damaged or not a font. Replace it "
+                             "or remove it from the fonts folder.",
+                             path);
+        else if (bad)
+            st = vb_diag_set(d, VB_E_FONT, "font.damaged", path, 0, 0,
+                             "The font file %s is damaged: %s. Install it again or remove it from the fonts "
+                             "folder.",
+                             path, bad);
+    }
+    closedir(dir);
+    return st;
+}
+
 vb_status_t
 vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb_fontfile_t files[VB_NFACES],
             int *family_idx, vb_diag_t *d)
@@ -469,6 +519,8 @@ vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb
         if ((st = add_user_dir(cfg, user_dir, 0, d)) != VB_OK)
             goto done;
         user = FcConfigGetFonts(cfg, FcSetApplication);
+        if ((st = unread_fonts(user, user_dir, d)) != VB_OK)
+            goto done;
     }
 
     for (int fam = 0; fam < nfamilies; fam++) {

@@ -95,13 +95,20 @@ clean_text(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const char 
             line_has = false;
         } else if (c == ' ' || c == '\t' || c == '\r') {
             space = line_has;
-        } else if (c < 0x20 || c == 0x7F ||
-                   (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)) {
-            if (c == 0xC2)
-                c = (unsigned char)s[i + 1];
-            return vb_diag_set(d, VB_E_INPUT, "utf8.control", source, pos.line, pos.col,
-                               "The value contains the control character U+%04X.", (unsigned)c);
+        } else if (c < 0x20 || c == 0x7F) {
+            return vb_char_check(d, source, pos.line, pos.col, "The value contains", c);
         } else {
+            if (c >= 0xC0) {
+                /* a YAML escape ("\u202E", "\uFFFE", "\x85") may give what typed text may not hold */
+                uint32_t cp;
+                int len = vb_utf8_decode(s + i, n - i, &cp);
+                if (len <= 0)
+                    return vb_diag_set(d, VB_E_INPUT, "utf8.invalid", source, pos.line, pos.col,
+                                       "The value is not valid UTF-8.");
+                vb_status_t st = vb_char_check(d, source, pos.line, pos.col, "The value contains", cp);
+                if (st != VB_OK)
+                    return st;
+            }
             for (; pending_nl > 0; pending_nl--)
                 t[k++] = '\n';
             if (space)
@@ -294,7 +301,9 @@ add_recipient(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const ch
         return VB_OK;
     /* the entry as inline Markdown ("**Như Điều 3;**", "Lưu: VT, Hg~10~"); text becomes what is printed */
     vb_field_t f = {.text = t, .pos = pos};
-    vb_status_t ist = vb_md_inline_text(arena, t, strlen(t), &f.in, d);
+    vb_status_t ist = vb_md_check_refs(t, strlen(t), source, pos.line, pos.col, true, d);
+    if (ist == VB_OK)
+        ist = vb_md_inline_text(arena, t, strlen(t), &f.in, d);
     if (ist != VB_OK)
         return ist;
     size_t n2 = 0;

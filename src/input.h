@@ -19,6 +19,32 @@
 vb_status_t vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *source, char **out,
                             size_t *out_len, vb_diag_t *d);
 
+/*
+ * Whether code point cp may stand in a document (see text.c): NULL when it
+ * may, else the phrase naming why not ("the control character U+0007"),
+ * written into buf, and the diagnostic id in *id (may be NULL).
+ */
+const char *vb_char_refused(uint32_t cp, char *buf, size_t size, const char **id);
+/* VB_OK when cp may stand in a document, else the error "<lead> <phrase>." at source:line:col. */
+vb_status_t vb_char_check(vb_diag_t *d, const char *source, int line, int col, const char *lead, uint32_t cp);
+
+/*
+ * Checks the character references of Markdown text (&#x202E;, &#0;,
+ * &#xFFFE;, &rlm;) before it is parsed: one that stands for a character
+ * vb_char_refused refuses is an error at its position. text starts at
+ * line0:col0; when fixed, every error is put at line0:col0 (a front-matter
+ * value, whose columns a YAML escape may shift).
+ */
+vb_status_t vb_md_check_refs(const char *text, size_t len, const char *source, int line0, int col0, bool fixed,
+                             vb_diag_t *d);
+
+/*
+ * Where code point cp is written in text (a prepared source, lines from 1)
+ * at or after from: typed, or as a character reference that stands for it.
+ * False when neither is found.
+ */
+bool vb_md_find_char(const char *text, size_t len, vb_pos_t from, uint32_t cp, vb_pos_t *at);
+
 /* NFC of a UTF-8 string already known to be valid. */
 vb_status_t vb_text_nfc(vb_arena_t *arena, const char *s, size_t len, char **out, size_t *out_len, vb_diag_t *d);
 

@@ -112,8 +112,14 @@ ib_flush(ib_t *b)
     vb_span_t sp;
     char *t = NULL;
     /* the source is NFC, but an entity ("e&#x301;") can decode to a decomposed letter */
-    if (vb_text_nfc(b->arena, b->cur.p ? b->cur.p : "", b->cur.n, &t, &sp.len, NULL) != VB_OK)
+    vb_status_t st = vb_text_nfc(b->arena, b->cur.p ? b->cur.p : "", b->cur.n, &t, &sp.len, NULL);
+    if (st != VB_OK && st != VB_E_NOMEM) {
+        /* not for want of memory: kept as decoded, for the checks of every character to name */
+        t = vb_arena_strndup(b->arena, b->cur.p ? b->cur.p : "", b->cur.n);
+        sp.len = b->cur.n;
+    } else if (st != VB_OK) {
         t = NULL;
+    }
     sp.text = t;
     sp.face = (uint8_t)b->cur_face;
     if (sp.text && b->nspans == b->capspans) {
@@ -483,6 +489,142 @@ vb_md_inline_text(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *
     out->spans = all.v;
     out->n = all.n;
     return VB_OK;
+}
+
+/* ---- character references ---- */
+
+/*
+ * A numeric character reference as CommonMark reads it at s[0] == '&':
+ * "&#" 1 to 7 decimal digits ";" or "&#x" 1 to 6 hex digits ";". Returns its
+ * length and the number it gives in *v (before cmark turns 0, a surrogate or
+ * a number past U+10FFFF into U+FFFD), or 0 when s holds none.
+ */
+static size_t
+numref(const char *s, size_t n, uint32_t *v)
+{
+    if (n < 4 || s[0] != '&' || s[1] != '#')
+        return 0;
+    size_t i = 2, max = 7;
+    int base = 10;
+    if (s[i] == 'x' || s[i] == 'X') {
+        base = 16;
+        max = 6;
+        i++;
+    }
+    size_t d0 = i;
+    uint32_t val = 0;
+    while (i < n && i - d0 < max) {
+        int c = (unsigned char)s[i], dv;
+        if (c >= '0' && c <= '9')
+            dv = c - '0';
+        else if (base == 16 && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+            dv = (c | 0x20) - 'a' + 10;
+        else
+            break;
+        val = val * (uint32_t)base + (uint32_t)dv;
+        i++;
+    }
+    if (i == d0 || i >= n || s[i] != ';')
+        return 0;
+    *v = val;
+    return i + 1;
+}
+
+/* The HTML named references that stand for a character vb_char_refused refuses: the bidi marks. */
+static size_t
+named_refused(const char *s, size_t n, uint32_t *v)
+{
+    if (n >= 5 && (!memcmp(s, "&lrm;", 5) || !memcmp(s, "&rlm;", 5))) {
+        *v = s[1] == 'l' ? 0x200E : 0x200F;
+        return 5;
+    }
+    return 0;
+}
+
+vb_status_t
+vb_md_check_refs(const char *text, size_t len, const char *source, int line0, int col0, bool fixed, vb_diag_t *d)
+{
+    int line = line0, col = col0;
+    size_t bs = 0; /* backslashes just before */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n') {
+            line++, col = 1, bs = 0;
+            continue;
+        }
+        if (c == '&' && !(bs & 1)) {
+            uint32_t v;
+            size_t n = numref(text + i, len - i, &v);
+            if (!n)
+                n = named_refused(text + i, len - i, &v);
+            char buf[160];
+            if (n && vb_char_refused(v, buf, sizeof buf, NULL)) {
+                char lead[64];
+                snprintf(lead, sizeof lead, "The character reference %.*s stands for", (int)n, text + i);
+                return vb_char_check(d, source, fixed ? line0 : line, fixed ? col0 : col, lead, v);
+            }
+        }
+        bs = c == '\\' ? bs + 1 : 0;
+        if ((c & 0xC0) != 0x80)
+            col++;
+    }
+    return VB_OK;
+}
+
+/* What a named reference ("&agrave;") stands for: its first code point, read by cmark itself. */
+static bool
+named_ref(const char *s, size_t n, uint32_t *cp, size_t *used)
+{
+    size_t i = 1;
+    while (i < n && i < 40 && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z' ? true : (s[i] >= '0' && s[i] <= '9')))
+        i++;
+    if (i == 1 || i >= n || s[i] != ';')
+        return false;
+    cmark_node *doc = cmark_parse_document(s, i + 1, CMARK_OPT_DEFAULT);
+    if (!doc)
+        return false;
+    bool ok = false;
+    cmark_node *p = cmark_node_first_child(doc);
+    cmark_node *t = p ? cmark_node_first_child(p) : NULL;
+    const char *lit = t && cmark_node_get_type(t) == CMARK_NODE_TEXT ? cmark_node_get_literal(t) : NULL;
+    if (lit && lit[0] != '&' && vb_utf8_decode(lit, strlen(lit), cp) > 0) {
+        *used = i + 1;
+        ok = true;
+    }
+    cmark_node_free(doc);
+    return ok;
+}
+
+bool
+vb_md_find_char(const char *text, size_t len, vb_pos_t from, uint32_t cp, vb_pos_t *at)
+{
+    int line = 1, col = 1;
+    size_t i = 0;
+    for (; i < len && (line < from.line || (line == from.line && col < from.col)); i++) {
+        if (text[i] == '\n')
+            line++, col = 1;
+        else if (((unsigned char)text[i] & 0xC0) != 0x80)
+            col++;
+    }
+    while (i < len) {
+        uint32_t c, v;
+        int n = vb_utf8_decode(text + i, len - i, &c);
+        if (n <= 0)
+            n = 1, c = 0xFFFD;
+        size_t used = 0;
+        if (c == cp || (c == '&' && (((used = numref(text + i, len - i, &v)) && v == cp) ||
+                                     (named_ref(text + i, len - i, &v, &used) && v == cp)))) {
+            at->line = line;
+            at->col = col;
+            return true;
+        }
+        if (c == '\n')
+            line++, col = 1;
+        else
+            col++;
+        i += (size_t)n;
+    }
+    return false;
 }
 
 /* ---- the line pass ---- */
@@ -1727,7 +1869,10 @@ vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char 
     model->notes = NULL;
     model->nnotes = 0;
     r.max_blocks = lim->pages > INT32_MAX / BLOCKS_PER_PAGE ? INT32_MAX : lim->pages * BLOCKS_PER_PAGE;
-    vb_status_t st = split_lines(&r, text, len);
+    /* a character reference standing for a character no document may hold, before cmark decodes it */
+    vb_status_t st = vb_md_check_refs(text, len, source, r.line0, 1, false, d);
+    if (st == VB_OK)
+        st = split_lines(&r, text, len);
     if (st == VB_OK)
         st = read_lines(&r);
     /* the blocks at their exact size in the arena (the malloc'd vector grew by doubling) */

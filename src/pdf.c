@@ -79,6 +79,34 @@ fail(builder_t *b, HPDF_STATUS st, const char *what)
     return vb_pdf_haru_fail(b->pdf, b->err.first != HPDF_OK ? b->err.first : st, what, b->d);
 }
 
+/*
+ * A text for an outline entry or the document information, at most
+ * MAX_PDF_TEXT bytes of UTF-8 (libharu refuses a string over 65535 bytes):
+ * a longer one (a heading of many thousand characters) is cut at a
+ * character boundary and ends in "…"; the page itself prints it whole.
+ * Returns s itself when short enough, else a malloc'd copy in *tofree.
+ */
+#define MAX_PDF_TEXT 32000
+
+static const char *
+pdf_text(const char *s, char **tofree)
+{
+    *tofree = NULL;
+    size_t n = s ? strlen(s) : 0;
+    if (n <= MAX_PDF_TEXT)
+        return s ? s : "";
+    size_t k = MAX_PDF_TEXT - 3;
+    while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    char *t = malloc(k + 4);
+    if (!t)
+        return NULL;
+    memcpy(t, s, k);
+    memcpy(t + k, "\xE2\x80\xA6", 4);
+    *tofree = t;
+    return t;
+}
+
 static HPDF_REAL
 pt(int64_t mp)
 {
@@ -404,7 +432,12 @@ add_outline(builder_t *b)
                                o->page + 1, dl->npages);
         while (depth > 0 && levels[depth - 1] >= o->level)
             depth--;
-        HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : NULL, o->title ? o->title : "", enc);
+        char *cut;
+        const char *title = pdf_text(o->title, &cut);
+        if (!title)
+            return vb_diag_nomem(b->d);
+        HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : NULL, title, enc);
+        free(cut);
         if (!ol)
             return fail(b, HPDF_OK, "adding an outline entry");
         HPDF_Page page = HPDF_GetPageByIndex(b->pdf, (HPDF_UINT)o->page);
@@ -492,7 +525,12 @@ add_info(builder_t *b)
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         if (!attrs[i].value || !attrs[i].value[0])
             continue;
-        HPDF_STATUS st = HPDF_SetInfoAttr(b->pdf, attrs[i].type, attrs[i].value);
+        char *cut;
+        const char *v = pdf_text(attrs[i].value, &cut);
+        if (!v)
+            return vb_diag_nomem(b->d);
+        HPDF_STATUS st = HPDF_SetInfoAttr(b->pdf, attrs[i].type, v);
+        free(cut);
         if (st != HPDF_OK)
             return fail(b, st, "setting the document information");
     }

@@ -103,11 +103,42 @@ vb_pdf_haru_fail(HPDF_Doc pdf, HPDF_STATUS st, const char *what, vb_diag_t *d)
 {
     HPDF_STATUS code = st != HPDF_OK ? st : pdf ? HPDF_GetError(pdf) : HPDF_OK;
     HPDF_STATUS detail = pdf ? HPDF_GetErrorDetail(pdf) : HPDF_OK;
+    (void)detail;
     if (code == HPDF_FAILD_TO_ALLOC_MEM)
         return vb_diag_nomem(d);
-    return vb_diag_set(d, VB_E_PDF, "pdf.libharu", NULL, 0, 0,
-                       "libharu failed while %s (error 0x%04X, detail %u).", what, (unsigned)code,
-                       (unsigned)detail);
+    /* what the PDF library refused, in words: its error numbers mean nothing to a writer */
+    const char *why;
+    switch (code) {
+    case HPDF_PAGE_INVALID_SIZE:
+        why = "the page is not a size a PDF page can have (3pt to 14400pt)";
+        break;
+    case HPDF_STRING_OUT_OF_RANGE:
+        why = "a text is longer than a PDF string can be (65535 bytes)";
+        break;
+    case HPDF_PAGE_OUT_OF_RANGE:
+    case HPDF_REAL_OUT_OF_RANGE:
+    case HPDF_INVALID_PARAMETER:
+        why = "a length or position is outside what a PDF can hold (at most 32767pt)";
+        break;
+    case HPDF_INVALID_PNG_IMAGE:
+    case HPDF_LIBPNG_ERROR:
+    case HPDF_INVALID_IMAGE:
+    case HPDF_INVALID_COLOR_SPACE:
+    case HPDF_INVALID_BIT_PER_COMPONENT:
+        why = "the image is a kind of PNG the PDF library cannot embed";
+        break;
+    case HPDF_FILE_IO_ERROR:
+    case HPDF_FILE_OPEN_ERROR:
+        why = "a file could not be read or written";
+        break;
+    case HPDF_ZLIB_ERROR:
+        why = "compressing a stream failed";
+        break;
+    default:
+        why = "the PDF library stopped with an internal error";
+        break;
+    }
+    return vb_diag_set(d, VB_E_PDF, "pdf.write", NULL, 0, 0, "The PDF could not be made while %s: %s.", what, why);
 }
 
 static void
@@ -367,6 +398,9 @@ map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
     }
 }
 
+/* Glyphs in one TJ array at most: each may add a string and a number, 2 * 2048 < 8191. */
+#define TJ_GLYPHS 2048
+
 vb_status_t
 vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drun_t *run, vb_diag_t *d)
 {
@@ -449,6 +483,13 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
                 buf_tj(pf, k);
                 pen -= k * unit;
             }
+        }
+        if (i > 0 && i % TJ_GLYPHS == 0) {
+            /* a new array from where the pen stands: within what readers take (Annex C: 8191 elements) */
+            if (str_open)
+                buf_str(pf, ")");
+            str_open = false;
+            buf_str(pf, "]TJ\n[");
         }
         if (!str_open)
             buf_str(pf, "(");

@@ -991,6 +991,15 @@ parse_head(ctx_t *c, const vb_ynode_t *root)
         (st = get_len(c, n, "page", "width", true, true, &p->page_width)) != VB_OK ||
         (st = get_len(c, n, "page", "height", true, true, &p->page_height)) != VB_OK)
         return st;
+    /* what a PDF page can be (ISO 32000-1, Annex C: 3 to 14,400 units, 1/72 in each) */
+    for (int k = 0; k < 2; k++) {
+        const vb_ynode_t *v = vb_ymap_get(n, k ? "height" : "width");
+        vb_len_t len = k ? p->page_height : p->page_width;
+        if (len < 3000 || len > 14400000)
+            return fail(c, "profile.page-size", v->pos,
+                        "\"page.%s\" = \"%s\" is not a size a PDF page can have: 3pt to 14400pt (200 in, 5080mm).",
+                        k ? "height" : "width", v->str);
+    }
     if ((st = lookup(c, root, "", "margins", true, &n)) != VB_OK ||
         (st = check_keys(c, n, "margins", MARGIN_KEYS, NULL)) != VB_OK ||
         (st = get_len(c, n, "margins", "top", true, false, &p->margin_top)) != VB_OK ||

@@ -73,7 +73,22 @@ vb_shape(const vb_font_t *f, vb_len_t size, const char *text, size_t len, vb_are
         return vb_diag_nomem(d);
     }
     int64_t width = 0;
+    int64_t upem = (int64_t)hb_face_get_upem((hb_face_t *)vb_font_hb_face(f));
     for (unsigned i = 0; i < n; i++) {
+        /*
+         * A glyph advanced, moved back or shifted by more than 16 em by the
+         * font's positioning tables (GPOS, kern) is damage, not typography:
+         * refused here, naming the file, before any length built on it.
+         */
+        int64_t adv = pos[i].x_advance, lim = 16 * upem;
+        if (adv < -lim || adv > lim || pos[i].x_offset > lim || pos[i].x_offset < -lim || pos[i].y_offset > lim ||
+            pos[i].y_offset < -lim) {
+            hb_buffer_destroy(buf);
+            return vb_diag_set(d, VB_E_FONT, "font.damaged", vb_font_info(f)->path, 0, 0,
+                               "The font file %s is damaged: it positions glyph %u at an advance of %lld units "
+                               "(%lld to the em). Install it again or remove it.",
+                               vb_font_info(f)->path, (unsigned)info[i].codepoint, (long long)adv, (long long)upem);
+        }
         g[i].gid = info[i].codepoint;
         g[i].cluster = info[i].cluster;
         g[i].x_advance = em_grid(f, pos[i].x_advance, size);

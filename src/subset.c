@@ -62,7 +62,9 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, un
     hb_face_t *sub = hb_subset_or_fail(face, in);
     hb_subset_input_destroy(in);
     if (!sub)
-        return vb_diag_set(d, VB_E_FONT, "font.subset", path, 0, 0, "hb-subset could not subset the font.");
+        return vb_diag_set(d, VB_E_FONT, "font.subset", path, 0, 0, "The font file %s could not be subset for embedding in the PDF: it is damaged "
+                           "or of a kind HarfBuzz cannot subset. Install it again or use another font.",
+                           path);
 
     /* For a subset face the blob is built (serialised) on this call. */
     hb_blob_t *blob = hb_face_reference_blob(sub);

@@ -15,6 +15,7 @@
  * points of the input as given (a dropped BOM is not counted; a tab is one
  * column), so an editor's "go to line:column" lands on the bad byte.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -102,6 +103,52 @@ vb_text_nfc(vb_arena_t *arena, const char *s, size_t len, char **out, size_t *ou
     return nfc(arena, s, len, out, out_len, d);
 }
 
+/*
+ * Characters no document may hold, however they are written (typed, as a
+ * Markdown character reference, as a YAML escape): the C0 controls but tab,
+ * line feed and carriage return (a line end), DEL, the C1 controls, the
+ * surrogates (not characters), the 66 noncharacters, code points past
+ * U+10FFFF, and the bidirectional controls (marks, embeddings, overrides,
+ * isolates), which would make the order a reader sees differ from the order
+ * the text is stored and copied in. Returns the phrase naming cp's class
+ * ("the control character U+0007") in buf, or NULL when cp is allowed.
+ */
+const char *
+vb_char_refused(uint32_t cp, char *buf, size_t size, const char **id)
+{
+    const char *what = NULL, *cls = "utf8.control";
+    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F))
+        what = "the control character U+%04X";
+    else if (cp >= 0xD800 && cp <= 0xDFFF)
+        what = "U+%04X, a UTF-16 surrogate, which is not a character", cls = "utf8.invalid";
+    else if (cp > 0x10FFFF)
+        what = "U+%04X, which is past the last Unicode character (U+10FFFF)", cls = "utf8.invalid";
+    else if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+        what = "U+%04X, a noncharacter, which cannot be printed", cls = "utf8.noncharacter";
+    else if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+             (cp >= 0x2066 && cp <= 0x2069))
+        what = "the bidirectional control U+%04X, which would reorder the text unseen (vanban prints text in "
+               "the order it is written)",
+        cls = "utf8.bidi";
+    if (!what)
+        return NULL;
+    snprintf(buf, size, what, (unsigned)cp);
+    if (id)
+        *id = cls;
+    return buf;
+}
+
+vb_status_t
+vb_char_check(vb_diag_t *d, const char *source, int line, int col, const char *lead, uint32_t cp)
+{
+    char buf[160];
+    const char *id = NULL;
+    const char *what = vb_char_refused(cp, buf, sizeof buf, &id);
+    if (!what)
+        return VB_OK;
+    return vb_diag_set(d, VB_E_INPUT, id, source, line, col, "%s %s.", lead, what);
+}
+
 vb_status_t
 vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *source, char **out, size_t *out_len,
                 vb_diag_t *d)
@@ -147,12 +194,11 @@ vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *sour
                              "The text is not valid UTF-8 (byte 0x%02X); save the file as UTF-8.", (unsigned)c);
             break;
         }
-        /* C0 except tab, DEL and C1: invisible, and no font draws them. */
-        if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F)) {
-            st = vb_diag_set(d, VB_E_INPUT, "utf8.control", source, line, col,
-                             "The text contains the control character U+%04X.", (unsigned)cp);
+        /* C0 except tab, DEL and C1 (invisible, and no font draws them), noncharacters, bidi controls */
+        if (cp >= 0x20 && cp < 0x7F)
+            ;
+        else if ((st = vb_char_check(d, source, line, col, "The text contains", (uint32_t)cp)) != VB_OK)
             break;
-        }
         memcpy(buf + k, src + i, (size_t)n);
         k += (size_t)n;
         i += (size_t)n;

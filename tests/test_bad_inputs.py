@@ -94,6 +94,8 @@ def generate(spec):
         return HEAD + (para * n).decode("utf-8")
     if kind == "pagebreaks":         # `count` one-line pages
         return HEAD + "Trang.\n\n\\pagebreak\n\n" * spec["count"]
+    if kind == "heading":            # one heading of `chars` characters
+        return HEAD + "# " + words_to(spec["chars"]) + "\n\nVăn bản.\n"
     if kind == "long":               # tests/gen_long.py
         import gen_long
         return gen_long.generate(spec["pages"])
@@ -287,6 +289,41 @@ def needs_root(entry):
     return any(item[0] == "null-device" for item in entry.get("make", []))
 
 
+FONT_DIR = "/usr/share/fonts/truetype/liberation2"
+
+
+def damaged_fonts(spec, d):
+    """A fonts/ folder for --fonts: the four Liberation Serif faces, the Regular one damaged as spec
+    says ({"table": TAG, "damage": "fill" (every byte 0xFF) | "short" (its length in the table
+    directory cut to 4 bytes)} or {"damage": "truncate"}: the file cut in half). Made from the
+    installed font at each run: no font file is kept in the repository."""
+    import struct
+    fd = os.path.join(d, "fonts")
+    os.makedirs(fd)
+    for style in ("Regular", "Bold", "Italic", "BoldItalic"):
+        shutil.copy(os.path.join(FONT_DIR, "LiberationSerif-%s.ttf" % style), fd)
+    path = os.path.join(fd, "LiberationSerif-Regular.ttf")
+    data = bytearray(open(path, "rb").read())
+    if spec["damage"] == "truncate":
+        del data[len(data) // 2:]
+    else:
+        ntab = struct.unpack(">H", data[4:6])[0]
+        for i in range(ntab):
+            rec = 12 + 16 * i
+            tag, _, off, ln = struct.unpack(">4sIII", data[rec:rec + 16])
+            if tag.decode("latin-1") != spec["table"]:
+                continue
+            if spec["damage"] == "fill":
+                data[off:off + ln] = b"\xff" * ln
+            else:
+                data[rec + 12:rec + 16] = struct.pack(">I", 4)
+            break
+        else:
+            raise ValueError("no table %r" % spec["table"])
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def prepare(entry, tmp):
     """The entry's folder: its files copied or generated, its setup applied. Returns (dir, src, out)."""
     d = os.path.join(tmp, entry["name"])
@@ -301,6 +338,8 @@ def prepare(entry, tmp):
             GEN_CACHE[key] = generate(entry["generate"]).encode("utf-8")
         with open(os.path.join(d, src), "wb") as f:
             f.write(GEN_CACHE[key])
+    if "font_damage" in entry:
+        damaged_fonts(entry["font_damage"], d)
     out = entry.get("out", "out/result.pdf")
     outdir = os.path.dirname(out)
     setup = entry.get("setup")

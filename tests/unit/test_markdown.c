@@ -167,9 +167,37 @@ test_faces(void)
     CHECK_BLOCK(1, VB_BLOCK_PARA, "r:- hai", 2, 1);
     CHECK_INT(md("a\\\\\n- b\n", 1), VB_OK); /* an escaped backslash stays */
     CHECK_BLOCK(0, VB_BLOCK_PARA, "r:a\\", 1, 1);
-    /* entities: a decomposed letter is composed, control characters become spaces */
-    CHECK_INT(md("Vie&#x323;&#x302;t a&#7;&#x85;b&#0;c", 1), VB_OK);
-    CHECK_BLOCK(0, VB_BLOCK_PARA, "r:Việt a b\xEF\xBF\xBD" "c", 1, 1);
+    /* entities: a decomposed letter is composed; one standing for a character no document may hold
+       (a control, NUL, a surrogate, a noncharacter, a bidi control) is refused at its position */
+    CHECK_INT(md("Vie&#x323;&#x302;t a&#x2665;&agrave;", 1), VB_OK);
+    CHECK_BLOCK(0, VB_BLOCK_PARA, "r:Việt a\xE2\x99\xA5\xC3\xA0", 1, 1);
+    CHECK_INT(md("Dòng một\nVie&#x323;t a&#7;b", 3), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.control");
+    CHECK_INT(diag.line, 4);
+    CHECK_INT(diag.col, 14);
+    CHECK_STR(diag.msg, "The character reference &#7; stands for the control character U+0007.");
+    CHECK_INT(md("a&#x85;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.control");
+    CHECK_INT(md("a&#0;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.control");
+    CHECK_INT(md("a&#xD800;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.invalid");
+    CHECK_INT(md("a&#1114112;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.invalid");
+    CHECK_INT(md("a&#xFFFE;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.noncharacter");
+    CHECK_INT(md("a&#xfdd0;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.noncharacter");
+    CHECK_INT(md("a&#x202E;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.bidi");
+    CHECK_INT(md("a&#8295;", 1), VB_E_INPUT); /* U+2067 RIGHT-TO-LEFT ISOLATE */
+    CHECK_STR(diag.id, "utf8.bidi");
+    CHECK_INT(md("a &rlm;", 1), VB_E_INPUT);
+    CHECK_STR(diag.id, "utf8.bidi");
+    CHECK_INT(diag.col, 3);
+    /* escaped, the reference is text */
+    CHECK_INT(md("a\\&#7;", 1), VB_OK);
+    CHECK_BLOCK(0, VB_BLOCK_PARA, "r:a&#7;", 1, 1);
     CHECK_INT(md("**đậm\\\nđậm** thường", 1), VB_OK);
     CHECK_BLOCK(0, VB_BLOCK_PARA, "b:đậm\nđậm|r: thường", 1, 1);
 }

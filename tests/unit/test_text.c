@@ -118,6 +118,42 @@ main(void)
         CHECK_STR(out, cases[i].want);
     }
 
+    /* which code points no document may hold, however written */
+    {
+        char buf[160];
+        const char *id = NULL;
+        static const uint32_t ok[] = {'\t', '\n', '\r', ' ', 'a', 0xA0, 0x1EC7, 0x200B, 0x200C, 0x200D, 0x2028,
+                                      0xFFFD, 0xFDCF, 0xFDF0, 0x1F600, 0x10FFFD};
+        for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+            CHECK(vb_char_refused(ok[i], buf, sizeof buf, &id) == NULL);
+        static const struct {
+            uint32_t cp;
+            const char *id;
+        } bad[] = {{0, "utf8.control"},          {7, "utf8.control"},          {0x7F, "utf8.control"},
+                   {0x85, "utf8.control"},       {0xD800, "utf8.invalid"},     {0xDFFF, "utf8.invalid"},
+                   {0x110000, "utf8.invalid"},   {0xFDD0, "utf8.noncharacter"}, {0xFDEF, "utf8.noncharacter"},
+                   {0xFFFE, "utf8.noncharacter"}, {0x10FFFF, "utf8.noncharacter"}, {0x1FFFE, "utf8.noncharacter"},
+                   {0x061C, "utf8.bidi"},        {0x200E, "utf8.bidi"},        {0x200F, "utf8.bidi"},
+                   {0x202A, "utf8.bidi"},        {0x202E, "utf8.bidi"},        {0x2066, "utf8.bidi"},
+                   {0x2069, "utf8.bidi"}};
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            id = NULL;
+            CHECK(vb_char_refused(bad[i].cp, buf, sizeof buf, &id) != NULL);
+            CHECK_STR(id, bad[i].id);
+        }
+        CHECK_STR(vb_char_refused(0xFFFE, buf, sizeof buf, NULL), "U+FFFE, a noncharacter, which cannot be printed");
+        /* typed: refused at its column by vb_text_prepare */
+        memset(&d, 0, sizeof d);
+        CHECK_INT(vb_text_prepare(arena, "ab\n c\xE2\x80\xAE", 8, "t.md", &out, &n, &d), VB_E_INPUT);
+        CHECK_STR(d.id, "utf8.bidi");
+        CHECK_INT(d.line, 2);
+        CHECK_INT(d.col, 3);
+        memset(&d, 0, sizeof d);
+        CHECK_INT(vb_text_prepare(arena, "x\xEF\xBF\xBE", 4, "t.md", &out, &n, &d), VB_E_INPUT);
+        CHECK_STR(d.id, "utf8.noncharacter");
+        CHECK_INT(d.col, 2);
+    }
+
     vb_arena_free(arena);
     return check_done();
 }
