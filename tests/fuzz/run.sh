@@ -8,7 +8,8 @@
 #   -j JOBS     parallel fuzzing processes per harness (libFuzzer -fork=JOBS)
 #   -k          keep going after a crash, leak or timeout (-ignore_crashes etc.):
 #               for long runs; the findings are saved in BUILD_DIR/artifacts/
-#   HARNESS     fuzz_source fuzz_table fuzz_profile fuzz_render (default: all)
+#   HARNESS     fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_font
+#               (default: all)
 #
 # Exit status: 0 when no harness found anything, 1 otherwise (the crashing
 # input is in BUILD_DIR/artifacts/<harness>/, the report in BUILD_DIR/<harness>.log).
@@ -27,7 +28,7 @@ while getopts "t:j:kb:" o; do
 done
 shift $((OPTIND - 1))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_source fuzz_table fuzz_profile fuzz_render)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_font)
 
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVB_FUZZ=ON >/dev/null
 cmake --build "$build" -j"$(nproc)" --target "${harnesses[@]}" >/dev/null
@@ -36,11 +37,18 @@ export FONTCONFIG_FILE="${FONTCONFIG_FILE:-$root/tests/fonts.conf}"
 
 status=0
 for h in "${harnesses[@]}"; do
-  maxlen=4096
-  [ "$h" = fuzz_profile ] && maxlen=8192   # a profile needs its required sections first
+  case "$h" in
+    fuzz_profile) maxlen=8192 ;;    # a profile needs its required sections first
+    fuzz_render) maxlen=20480 ;;    # a stripped profile (about 11 KiB), a NUL and a source
+    fuzz_font) maxlen=409600 ;;     # a selector byte and a font file (Liberation Serif: 370-394 KB)
+    *) maxlen=4096 ;;
+  esac
   mkdir -p "$build/work/$h" "$build/artifacts/$h"
-  args=(-max_total_time="$secs" -max_len="$maxlen" -timeout=30 -rss_limit_mb=2560
-        -dict=tests/fuzz/vanban.dict -artifact_prefix="$build/artifacts/$h/" -print_final_stats=1)
+  # the words of sources and profiles; font.dict: table tags and the values fontfind judges
+  dict=tests/fuzz/vanban.dict
+  [ "$h" = fuzz_font ] && dict=tests/fuzz/font.dict
+  args=(-max_total_time="$secs" -max_len="$maxlen" -timeout=20 -rss_limit_mb=2048
+        -dict="$dict" -artifact_prefix="$build/artifacts/$h/" -print_final_stats=1)
   if [ "$jobs" -gt 1 ] || [ "$keep" = 1 ]; then args+=(-fork="$jobs"); fi
   if [ "$keep" = 1 ]; then args+=(-ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1); fi
   corpora=("$build/work/$h" "$build/corpus/$h")
