@@ -21,6 +21,12 @@
  * FONTCONFIG_FILE is set. Each process works in its own temporary folder
  * (TMPDIR or /tmp), removed at exit.
  *
+ * Under libFuzzer a custom mutator keeps that layout: an input with a profile
+ * gets either its profile or its source mutated (LLVMFuzzerMutate, with the
+ * dictionary), never the NUL between them, so most mutations reach the
+ * layout with a profile that still reads instead of breaking the split; one
+ * in eight is mutated as a whole (the option byte too).
+ *
  * Beyond a clean end (fuzz_check), each render must leave exactly what the
  * API promises: on success a file that starts with %PDF-, on failure no
  * output file, and never a temporary file.
@@ -206,3 +212,39 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     return 0;
 }
+
+#ifdef VB_FUZZ_LIBFUZZER
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+/* Mutates the profile or the source of an input with a profile, keeping the split (see the top). */
+size_t
+LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+    size_t head = size > 0 && (data[0] & 4) ? 9 : 1;
+    const uint8_t *nul = size > head && (data[0] & 16) ? memchr(data + head, 0, size - head) : NULL;
+    if (!nul || seed % 8 == 0)
+        return LLVMFuzzerMutate(data, size, max_size);
+    size_t plen = (size_t)(nul - data) - head, slen = size - head - plen - 1;
+    if (plen == 0 || slen == 0 || size >= max_size)
+        return LLVMFuzzerMutate(data, size, max_size);
+    if (seed % 2) {
+        /* the source, in place after the profile */
+        size_t room = max_size - head - plen - 1;
+        return head + plen + 1 + LLVMFuzzerMutate(data + head + plen + 1, slen, room);
+    }
+    /* the profile: set the source aside, mutate, put the source back after a NUL */
+    uint8_t *src = malloc(slen ? slen : 1);
+    if (!src)
+        abort();
+    memcpy(src, data + head + plen + 1, slen);
+    size_t np = LLVMFuzzerMutate(data + head, plen, max_size - head - 1 - slen);
+    for (size_t i = 0; i < np; i++)
+        if (data[head + i] == 0)
+            data[head + i] = ' ';
+    data[head + np] = 0;
+    memcpy(data + head + np + 1, src, slen);
+    free(src);
+    return head + np + 1 + slen;
+}
+#endif
