@@ -7,12 +7,14 @@
 # are at most 4 KiB (the fuzzers' -max_len; 8 KiB for profiles) except the
 # whole profiles, so a seed is a front matter with a few body blocks, one
 # table, or the sections every profile needs plus one more; fuzz_render gets
-# each source twice, once alone and once after its profile and a NUL. The files are
+# each source twice, once alone and once after its profile and a NUL (the latter
+# also in fuzz_render_profile, for runs that fuzz profiles only). The files are
 # named by their content's hash: re-running adds nothing already there.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$root/build-fuzz/corpus}"
-mkdir -p "$out"/fuzz_source "$out"/fuzz_table "$out"/fuzz_profile "$out"/fuzz_render "$out"/fuzz_font
+mkdir -p "$out"/fuzz_source "$out"/fuzz_table "$out"/fuzz_profile "$out"/fuzz_render "$out"/fuzz_render_profile \
+    "$out"/fuzz_font
 python3 - "$root" "$out" <<'PY'
 import hashlib, os, re, sys
 
@@ -80,7 +82,9 @@ for path in samples():
         put("fuzz_render", bytes([(0, 1, 2, 8)[i % 4]]) + s.encode())
         # bit 4: the profile of the sample's folder (fuzzed as a whole), a NUL, the source
         if prof:
-            put("fuzz_render", bytes([16 | (0, 1, 2, 8)[i % 4]]) + prof.encode() + b"\0" + s.encode())
+            seed = bytes([16 | (0, 1, 2, 8)[i % 4]]) + prof.encode() + b"\0" + s.encode()
+            put("fuzz_render", seed)
+            put("fuzz_render_profile", seed)  # the same harness, fuzzing only inputs with a profile
     # the front matter alone and the body alone
     if fm:
         put("fuzz_source", fm)

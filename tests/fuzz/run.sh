@@ -8,8 +8,10 @@
 #   -j JOBS     parallel fuzzing processes per harness (libFuzzer -fork=JOBS)
 #   -k          keep going after a crash, leak or timeout (-ignore_crashes etc.):
 #               for long runs; the findings are saved in BUILD_DIR/artifacts/
-#   HARNESS     fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_font
-#               (default: all)
+#   HARNESS     fuzz_source fuzz_table fuzz_profile fuzz_render
+#               fuzz_render_profile fuzz_font (default: all). fuzz_render_profile
+#               is fuzz_render fed only inputs that carry a profile (its own
+#               seeds and work corpus, -use_value_profile=1)
 #
 # Exit status: 0 when no harness found anything, 1 otherwise (the crashing
 # input is in BUILD_DIR/artifacts/<harness>/, the report in BUILD_DIR/<harness>.log).
@@ -28,10 +30,14 @@ while getopts "t:j:kb:" o; do
 done
 shift $((OPTIND - 1))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_font)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_render_profile fuzz_font)
+# the executable of each harness: fuzz_render_profile runs fuzz_render
+exe_of() { if [ "$1" = fuzz_render_profile ]; then echo fuzz_render; else echo "$1"; fi; }
+targets=()
+for h in "${harnesses[@]}"; do targets+=("$(exe_of "$h")"); done
 
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVB_FUZZ=ON >/dev/null
-cmake --build "$build" -j"$(nproc)" --target "${harnesses[@]}" >/dev/null
+cmake --build "$build" -j"$(nproc)" --target "${targets[@]}" >/dev/null
 tests/fuzz/make_corpus.sh "$build/corpus" >/dev/null
 export FONTCONFIG_FILE="${FONTCONFIG_FILE:-$root/tests/fonts.conf}"
 
@@ -39,7 +45,7 @@ status=0
 for h in "${harnesses[@]}"; do
   case "$h" in
     fuzz_profile) maxlen=8192 ;;    # a profile needs its required sections first
-    fuzz_render) maxlen=20480 ;;    # a stripped profile (about 11 KiB), a NUL and a source
+    fuzz_render*) maxlen=20480 ;;   # a stripped profile (about 11 KiB), a NUL and a source
     fuzz_font) maxlen=409600 ;;     # a selector byte and a font file (Liberation Serif: 370-394 KB)
     *) maxlen=4096 ;;
   esac
@@ -51,12 +57,14 @@ for h in "${harnesses[@]}"; do
         -dict="$dict" -artifact_prefix="$build/artifacts/$h/" -print_final_stats=1)
   if [ "$jobs" -gt 1 ] || [ "$keep" = 1 ]; then args+=(-fork="$jobs"); fi
   if [ "$keep" = 1 ]; then args+=(-ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1); fi
+  # profile values mostly change comparisons, not edges: let libFuzzer keep inputs that get closer to a bound
+  [ "$h" = fuzz_render_profile ] && args+=(-use_value_profile=1)
   corpora=("$build/work/$h" "$build/corpus/$h")
-  [ -d "tests/regress/$h" ] && corpora+=("tests/regress/$h")
+  [ -d "tests/regress/$(exe_of "$h")" ] && corpora+=("tests/regress/$(exe_of "$h")")
   echo "== $h: ${secs} s, ${jobs} job(s), max_len $maxlen"
   before=$(find "$build/artifacts/$h" -type f | wc -l)
   start=$(date +%s)
-  if "$build/$h" "${args[@]}" "${corpora[@]}" >"$build/$h.log" 2>&1; then rc=0; else rc=$?; fi
+  if "$build/$(exe_of "$h")" "${args[@]}" "${corpora[@]}" >"$build/$h.log" 2>&1; then rc=0; else rc=$?; fi
   took=$(($(date +%s) - start))
   last="$(grep -E '^#[0-9]+' "$build/$h.log" | tail -n 1 | cut -c1-160 || true)"
   execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$build/$h.log" | tail -n 1 | awk '{print $2}' || true)"
