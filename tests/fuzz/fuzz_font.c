@@ -193,19 +193,24 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* The output must exist exactly when the render succeeded, and start with %PDF-. */
+/* The output must exist exactly when the render succeeded, and start with %PDF-; no temporary file may stay. */
 static void
 check_output(vb_status_t rc)
 {
-    struct stat st;
-    bool exists = stat(g_out, &st) == 0;
-    if (rc != VB_OK) {
-        if (exists) {
-            fprintf(stderr, "font: a failed render left %s behind\n", g_out);
-            abort();
-        }
-        return;
+    DIR *dh = opendir(g_tmp);
+    if (!dh)
+        abort();
+    for (struct dirent *de; (de = readdir(dh));) {
+        const char *n = de->d_name;
+        if (n[0] == '.' || !strcmp(n, "fonts.conf") || !strcmp(n, "fontcache") ||
+            (!strncmp(n, "fonts", 5) && n[5] >= '0' && n[5] <= '3' && !n[6]) || (rc == VB_OK && !strcmp(n, "out.pdf")))
+            continue;
+        fprintf(stderr, "font: %s left %s/%s behind\n", rc == VB_OK ? "a success" : "a failure", g_tmp, n);
+        abort();
     }
+    closedir(dh);
+    if (rc != VB_OK)
+        return;
     char head[5] = {0};
     int fd = open(g_out, O_RDONLY);
     if (fd < 0 || read(fd, head, sizeof head) != (ssize_t)sizeof head || memcmp(head, "%PDF-", 5) != 0) {
