@@ -68,6 +68,8 @@ for h in "${harnesses[@]}"; do
   took=$(($(date +%s) - start))
   last="$(grep -E '^#[0-9]+' "$build/$h.log" | tail -n 1 | cut -c1-160 || true)"
   execs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$build/$h.log" | tail -n 1 | awk '{print $2}' || true)"
+  # fork mode (-j, -k) prints no final stats: its last status line counts the runs
+  [ -n "$execs" ] || execs="$(printf '%s\n' "$last" | sed -n 's/^#\([0-9]*\).*/\1/p')"
   found=$(($(find "$build/artifacts/$h" -type f | wc -l) - before))
   echo "   ${took} s, ${execs:-?} runs; $last"
   if [ "$rc" -ne 0 ] || [ "$found" -gt 0 ]; then
