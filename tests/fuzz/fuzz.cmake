@@ -4,7 +4,7 @@
 # normal and the sanitizer builds alike. With -DVB_FUZZ=ON (clang only; the
 # library is then built with -fsanitize=fuzzer-no-link,address,undefined) the
 # libFuzzer executables <harness> are built too.
-set(VB_FUZZ_HARNESSES fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_png)
+set(VB_FUZZ_HARNESSES fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_font fuzz_png)
 foreach(h ${VB_FUZZ_HARNESSES})
   add_executable(regress_${h} ${CMAKE_SOURCE_DIR}/tests/fuzz/${h}.c ${CMAKE_SOURCE_DIR}/tests/fuzz/replay.c)
   target_include_directories(regress_${h} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests/fuzz ${HPDF_INCLUDE_DIR})
@@ -16,7 +16,7 @@ foreach(h ${VB_FUZZ_HARNESSES})
   if(VB_FUZZ)
     add_executable(${h} ${CMAKE_SOURCE_DIR}/tests/fuzz/${h}.c)
     target_include_directories(${h} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests/fuzz ${HPDF_INCLUDE_DIR})
-    target_compile_definitions(${h} PRIVATE VB_FUZZ_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+    target_compile_definitions(${h} PRIVATE VB_FUZZ_SOURCE_DIR="${CMAKE_SOURCE_DIR}" VB_FUZZ_LIBFUZZER=1)
     target_link_libraries(${h} PRIVATE vanban_static)
     target_link_options(${h} PRIVATE -fsanitize=fuzzer)
   endif()

@@ -1,49 +1,79 @@
 /*
- * fuzz_render.c - the whole pipeline to a PDF in memory, as engine.c runs it:
- * vb_text_prepare, vb_read_source_lim and vb_limits_check_model (the default
- * limits), vb_validate, the fonts' coverage of every character, vb_layout,
- * vb_pdf_write_mem.
+ * fuzz_render.c - the whole pipeline, through the public API exactly as the
+ * CLI runs it: vb_render_buffer (read within the limits, choose and read the
+ * profile, validate, the fonts' coverage, layout, the PDF written to a file
+ * atomically), and vb_dump_stage for the display list. The profile is either
+ * one of layouts/ (as the source names it, or by regime and date) or a fuzzed
+ * one that comes with the source, so profile values reach the layout,
+ * pagination, tables, bands and the PDF writer.
  *
- * The profiles of layouts/ are read once and the fonts opened once (Liberation
- * Serif through tests/fonts.conf unless FONTCONFIG_FILE is set). The profile
- * is chosen as engine.c chooses it: by the source's profile id, or by regime
- * and date; an id that is not in layouts/ gets party-36-2018.
- *
- * Input: one option byte, then the source (md4c-style).
+ * Input: one option byte, then the rest.
  *   bit 0: greedy line breaking      bit 1: duplex margins
  *   bit 2: the next 8 bytes (little-endian int64) are the creation time
- *   bit 3: also dump the display list as text
+ *   bit 3: also dump the display list (vb_dump_stage, VB_STAGE_PAGES)
+ *   bit 4: the rest is a profile (YAML), a NUL byte, then the source; the
+ *          profile is written to a private layouts folder as fuzz.yaml and
+ *          used as `--profile fuzz` would use it. Without bit 4 the rest is
+ *          the source, rendered with the profiles of layouts/.
+ *   bit 5: --allow-nonconforming
+ *
+ * The fonts are Liberation Serif through tests/fonts.conf unless
+ * FONTCONFIG_FILE is set. Each process works in its own temporary folder
+ * (TMPDIR or /tmp), removed at exit.
+ *
+ * Under libFuzzer a custom mutator keeps that layout: an input with a profile
+ * gets either its profile or its source mutated (LLVMFuzzerMutate, with the
+ * dictionary), never the NUL between them, so most mutations reach the
+ * layout with a profile that still reads instead of breaking the split; one
+ * in eight is mutated as a whole (the option byte too).
+ *
+ * Beyond a clean end (fuzz_check), each render must leave exactly what the
+ * API promises: on success a file that starts with %PDF-, on failure no
+ * output file, and never a temporary file.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "font.h"
 #include "fuzz.h"
-#include "input.h"
-#include "layout.h"
-#include "limit.h"
-#include "pdf.h"
-#include "profile.h"
-#include "validate.h"
+#include "vanban.h"
 
-/* Larger sources only slow the fuzzer down; the readers' own limits are fuzzed by fuzz_source. */
+/* Larger inputs only slow the fuzzer down; the readers' own limits are fuzzed by fuzz_source and fuzz_profile. */
 #define MAX_SOURCE 16384
-#define MAX_PROFILES 16
-#define DEFAULT_PROFILE "party-36-2018"
+#define MAX_PROFILE 32768
+/* The fuzzed-profile engine caches a fontset per family list; start afresh now and then to bound memory. */
+#define ENGINE_RUNS 256
 
-typedef struct loaded {
-    vb_profile_t *profile;
-    vb_fontset_t *fonts;
-} loaded_t;
+static vb_engine_t *g_engine;  /* layouts/ */
+static vb_engine_t *g_fengine; /* the private layouts folder holding fuzz.yaml */
+static int g_fruns;
+static char g_tmp[4096], g_layouts[4200], g_profile[4300], g_out[4200];
 
-static vb_arena_t *g_arena;           /* owns the profiles for the process */
-static loaded_t g_prof[MAX_PROFILES];
-static int g_nprof, g_default = -1;
-
-static int
-cmp_str(const void *a, const void *b)
+static void
+cleanup(void)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    vb_engine_free(g_engine);
+    vb_engine_free(g_fengine);
+    unlink(g_profile);
+    rmdir(g_layouts);
+    unlink(g_out);
+    rmdir(g_tmp);
+}
+
+static vb_engine_t *
+new_engine(const char *layouts)
+{
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = layouts, .fonts_dir = NULL};
+    vb_engine_t *e = NULL;
+    if (vb_engine_new(&eo, &e, &d) != VB_OK) {
+        fprintf(stderr, "fuzz_render: cannot create an engine: %s\n", d.msg);
+        exit(1);
+    }
+    return e;
 }
 
 int
@@ -53,113 +83,74 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     /* only a test program reads and sets the environment; the library never does */
     setenv("FONTCONFIG_FILE", VB_FUZZ_SOURCE_DIR "/tests/fonts.conf", 0);
-    g_arena = vb_arena_new();
-    const char *dir = VB_FUZZ_SOURCE_DIR "/layouts";
-    DIR *dh = opendir(dir);
-    if (!g_arena || !dh) {
-        fprintf(stderr, "fuzz_render: cannot open %s\n", dir);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(g_tmp, sizeof g_tmp, "%s/vanban-fuzz-render-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(g_tmp)) {
+        perror("fuzz_render: mkdtemp");
         exit(1);
     }
-    char *names[MAX_PROFILES];
-    int n = 0;
-    for (struct dirent *de; (de = readdir(dh)) && n < MAX_PROFILES;) {
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] != '.' && len > 5 && !strcmp(de->d_name + len - 5, ".yaml"))
-            names[n++] = vb_arena_printf(g_arena, "%s/%s", dir, de->d_name);
-    }
-    closedir(dh);
-    qsort(names, (size_t)n, sizeof *names, cmp_str);
-    for (int i = 0; i < n; i++) {
-        vb_diag_t d;
-        memset(&d, 0, sizeof d);
-        loaded_t *l = &g_prof[g_nprof];
-        if (vb_profile_load(g_arena, names[i], &l->profile, &d) != VB_OK) {
-            /* a profile being edited may be broken for a while: fuzz with the others */
-            char buf[1200];
-            vb_diag_format(&d, buf, sizeof buf);
-            fprintf(stderr, "fuzz_render: skipping %s\n", buf);
-            continue;
-        }
-        /* profiles with the same family list share one fontset */
-        for (int k = 0; k < g_nprof && !l->fonts; k++) {
-            const vb_profile_t *o = g_prof[k].profile;
-            bool same = o->nfont_families == l->profile->nfont_families;
-            for (int f = 0; same && f < o->nfont_families; f++)
-                same = !strcmp(o->font_families[f], l->profile->font_families[f]);
-            if (same)
-                l->fonts = g_prof[k].fonts;
-        }
-        if (!l->fonts && vb_fontset_open(l->profile->font_families, l->profile->nfont_families, NULL, &l->fonts,
-                                         &d) != VB_OK) {
-            char buf[1200];
-            vb_diag_format(&d, buf, sizeof buf);
-            fprintf(stderr, "fuzz_render: %s\n", buf);
-            exit(1);
-        }
-        if (!strcmp(l->profile->id, DEFAULT_PROFILE))
-            g_default = g_nprof;
-        g_nprof++;
-    }
-    if (g_default < 0) {
-        fprintf(stderr, "fuzz_render: no usable %s/%s.yaml\n", dir, DEFAULT_PROFILE);
+    snprintf(g_layouts, sizeof g_layouts, "%s/layouts", g_tmp);
+    snprintf(g_profile, sizeof g_profile, "%s/fuzz.yaml", g_layouts);
+    snprintf(g_out, sizeof g_out, "%s/out.pdf", g_tmp);
+    if (mkdir(g_layouts, 0700) != 0) {
+        perror("fuzz_render: mkdir");
         exit(1);
     }
+    atexit(cleanup);
+    g_engine = new_engine(VB_FUZZ_SOURCE_DIR "/layouts");
+    g_fengine = new_engine(g_layouts);
     return 0;
 }
 
-/* As engine.c: every character must be in every face, else a clean VB_E_FONT. */
-static vb_status_t
-check_coverage(const vb_fontset_t *fs, const char *text, size_t len, vb_diag_t *d)
+static bool
+write_file(const char *path, const uint8_t *data, size_t size)
 {
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        int n = vb_utf8_decode(text + i, len - i, &cp);
-        if (n <= 0)
-            n = 1, cp = '?';
-        if (cp >= 0x80)
-            for (int f = 0; f < VB_NFACES; f++)
-                if (!vb_font_covers(vb_fontset_face(fs, (vb_face_t)f), cp))
-                    return vb_diag_set(d, VB_E_FONT, "font.coverage", "fuzz.md", 0, 0, "No font covers U+%04X.",
-                                       (unsigned)cp);
-        i += (size_t)n;
-    }
-    return VB_OK;
-}
-
-static int
-ymd(const vb_date_t *d, int open)
-{
-    return d->year ? d->year * 10000 + d->month * 100 + d->day : open;
-}
-
-/*
- * As engine.c: a profile id names one profile; a regime ("party", the
- * default, or "state") picks the one whose validity covers the document's
- * date. An id the harness has not loaded gets the default profile.
- */
-static const loaded_t *
-pick_profile(const vb_model_t *m)
-{
-    const char *id = m->meta.profile.text ? m->meta.profile.text : "party";
-    if (!strcmp(id, "party") || !strcmp(id, "state")) {
-        int date = ymd(&m->meta.date, 0);
-        for (int i = 0; i < g_nprof; i++) {
-            const vb_profile_t *p = g_prof[i].profile;
-            if (!strcmp(p->regime, id) && date >= ymd(&p->valid_from, 0) && date <= ymd(&p->valid_until, 99999999))
-                return &g_prof[i];
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0)
+        return false;
+    while (size > 0) {
+        ssize_t n = write(fd, data, size);
+        if (n <= 0) {
+            close(fd);
+            return false;
         }
-        return NULL;
+        data += n, size -= (size_t)n;
     }
-    for (int i = 0; i < g_nprof; i++)
-        if (!strcmp(g_prof[i].profile->id, id))
-            return &g_prof[i];
-    return &g_prof[g_default];
+    return close(fd) == 0;
+}
+
+/* What the render left in the work folder: the output must exist exactly when it succeeded; nothing else may. */
+static void
+check_output(vb_status_t rc)
+{
+    DIR *dh = opendir(g_tmp);
+    if (!dh)
+        abort();
+    for (struct dirent *de; (de = readdir(dh));) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, "layouts") ||
+            (rc == VB_OK && !strcmp(de->d_name, "out.pdf")))
+            continue;
+        fprintf(stderr, "render: %s left %s/%s behind\n", rc == VB_OK ? "a success" : "a failure", g_tmp,
+                de->d_name);
+        abort();
+    }
+    closedir(dh);
+    if (rc != VB_OK)
+        return;
+    char head[5] = {0};
+    int fd = open(g_out, O_RDONLY);
+    if (fd < 0 || read(fd, head, sizeof head) != (ssize_t)sizeof head || memcmp(head, "%PDF-", 5) != 0) {
+        fprintf(stderr, "render: success without a PDF in %s\n", g_out);
+        abort();
+    }
+    close(fd);
+    unlink(g_out);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1 || size > MAX_SOURCE)
+    if (size < 1 || size > MAX_SOURCE + MAX_PROFILE)
         return 0;
     uint8_t flags = data[0];
     data++, size--;
@@ -173,62 +164,87 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ctime = (int64_t)v;
         data += 8, size -= 8;
     }
+    vb_engine_t *engine = g_engine;
+    vb_render_options_t opt;
+    memset(&opt, 0, sizeof opt);
+    opt.size = sizeof opt;
+    opt.breaker = (flags & 1) ? VB_BREAKER_GREEDY : VB_BREAKER_DEFAULT;
+    opt.duplex = (flags & 2) != 0;
+    opt.creation_time = ctime;
+    opt.allow_nonconforming = (flags & 32) != 0;
+    if (flags & 16) {
+        const uint8_t *nul = memchr(data, 0, size);
+        if (!nul || (size_t)(nul - data) > MAX_PROFILE)
+            return 0;
+        if (!write_file(g_profile, data, (size_t)(nul - data))) {
+            perror("fuzz_render: writing the profile");
+            abort();
+        }
+        size -= (size_t)(nul + 1 - data);
+        data = nul + 1;
+        if (++g_fruns % ENGINE_RUNS == 0) {
+            vb_engine_free(g_fengine);
+            g_fengine = new_engine(g_layouts);
+        }
+        engine = g_fengine;
+        opt.profile = "fuzz";
+    }
+    if (size > MAX_SOURCE)
+        return 0;
 
-    vb_arena_t *arena = vb_arena_new();
-    if (!arena)
-        abort();
     vb_diag_t d;
     memset(&d, 0, sizeof d);
-    char *text = NULL;
-    size_t tlen = 0;
-    vb_model_t model;
-    memset(&model, 0, sizeof model);
-    vb_limits_t lim; /* the default limits, as a render without options has */
-    vb_limits_resolve(NULL, &lim);
-    vb_status_t rc = vb_text_prepare(arena, (const char *)data, size, "fuzz.md", &text, &tlen, &d);
-    if (rc == VB_OK)
-        rc = vb_read_source_lim(arena, text, tlen, "fuzz.md", &lim, &model, &d);
-    if (rc == VB_OK) {
-        model.source = "fuzz.md";
-        rc = vb_limits_check_model(&model, &lim, &d);
-    }
-    const loaded_t *l = NULL;
-    if (rc == VB_OK) {
-        l = pick_profile(&model);
-        rc = l ? vb_validate(&model, l->profile, &d)
-               : vb_diag_set(&d, VB_E_PROFILE, "profile.none", "fuzz.md", 0, 0, "No profile covers the date.");
-    }
-    if (rc == VB_OK)
-        rc = check_coverage(l->fonts, text, tlen, &d);
-    vb_dlist_t dl;
-    memset(&dl, 0, sizeof dl);
-    dl.arena = arena;
-    if (rc == VB_OK) {
-        vb_layout_opts_t lo = {
-            .greedy = flags & 1,
-            .duplex = flags & 2,
-            .creation_time = ctime,
-            .creator = NULL,
-            .max_pages = lim.pages,
-        };
-        rc = vb_layout(&model, l->profile, l->fonts, &lo, &dl, &d);
-    }
+    vb_status_t rc = vb_render_buffer(engine, (const char *)data, size, "fuzz.md", g_out, &opt, &d);
+    fuzz_check(rc, &d, "render");
+    check_output(rc);
     if (rc == VB_OK && (flags & 8)) {
         char *dump = NULL;
         size_t dlen = 0;
-        if (vb_dlist_dump(&dl, &dump, &dlen) != VB_OK)
+        memset(&d, 0, sizeof d);
+        vb_status_t rc2 = vb_dump_stage(engine, (const char *)data, size, "fuzz.md", VB_STAGE_PAGES, &opt, &dump,
+                                        &dlen, &d);
+        /* the same pipeline without the PDF writer cannot fail where the render succeeded */
+        if (rc2 != VB_OK || !dump || strlen(dump) != dlen) {
+            fprintf(stderr, "render: the display-list dump failed after a successful render: %s\n", d.msg);
             abort();
+        }
         free(dump);
     }
-    if (rc == VB_OK) {
-        unsigned char *pdf = NULL;
-        size_t plen = 0;
-        rc = vb_pdf_write_mem(&dl, l->fonts, &pdf, &plen, &d);
-        if (rc == VB_OK && (!pdf || plen < 8 || memcmp(pdf, "%PDF-", 5) != 0))
-            abort();
-        free(pdf);
-    }
-    fuzz_check(rc, &d, "render");
-    vb_arena_free(arena);
     return 0;
 }
+
+#ifdef VB_FUZZ_LIBFUZZER
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+/* Mutates the profile or the source of an input with a profile, keeping the split (see the top). */
+size_t
+LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+    size_t head = size > 0 && (data[0] & 4) ? 9 : 1;
+    const uint8_t *nul = size > head && (data[0] & 16) ? memchr(data + head, 0, size - head) : NULL;
+    if (!nul || seed % 8 == 0)
+        return LLVMFuzzerMutate(data, size, max_size);
+    size_t plen = (size_t)(nul - data) - head, slen = size - head - plen - 1;
+    if (plen == 0 || slen == 0 || size >= max_size)
+        return LLVMFuzzerMutate(data, size, max_size);
+    if (seed % 2) {
+        /* the source, in place after the profile */
+        size_t room = max_size - head - plen - 1;
+        return head + plen + 1 + LLVMFuzzerMutate(data + head + plen + 1, slen, room);
+    }
+    /* the profile: set the source aside, mutate, put the source back after a NUL */
+    uint8_t *src = malloc(slen ? slen : 1);
+    if (!src)
+        abort();
+    memcpy(src, data + head + plen + 1, slen);
+    size_t np = LLVMFuzzerMutate(data + head, plen, max_size - head - 1 - slen);
+    for (size_t i = 0; i < np; i++)
+        if (data[head + i] == 0)
+            data[head + i] = ' ';
+    data[head + np] = 0;
+    memcpy(data + head + np + 1, src, slen);
+    free(src);
+    return head + np + 1 + slen;
+}
+#endif

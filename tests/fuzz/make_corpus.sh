@@ -2,15 +2,19 @@
 # Cuts the samples and the layout profiles into small seed files for the
 # fuzzers (tests/fuzz/README.md):
 #   tests/fuzz/make_corpus.sh [OUTDIR]     (default: build-fuzz/corpus)
-# writes OUTDIR/fuzz_source, fuzz_table, fuzz_profile and fuzz_render. Seeds
+# writes OUTDIR/fuzz_source, fuzz_table, fuzz_profile, fuzz_render and fuzz_font
+# (the installed Liberation Serif faces, each after its selector byte). Seeds
 # are at most 4 KiB (the fuzzers' -max_len; 8 KiB for profiles) except the
 # whole profiles, so a seed is a front matter with a few body blocks, one
-# table, or the sections every profile needs plus one more. The files are
+# table, or the sections every profile needs plus one more; fuzz_render gets
+# each source twice, once alone and once after its profile and a NUL (the latter
+# also in fuzz_render_profile, for runs that fuzz profiles only). The files are
 # named by their content's hash: re-running adds nothing already there.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$root/build-fuzz/corpus}"
-mkdir -p "$out"/fuzz_source "$out"/fuzz_table "$out"/fuzz_profile "$out"/fuzz_render
+mkdir -p "$out"/fuzz_source "$out"/fuzz_table "$out"/fuzz_profile "$out"/fuzz_render "$out"/fuzz_render_profile \
+    "$out"/fuzz_font
 python3 - "$root" "$out" <<'PY'
 import hashlib, os, re, sys
 
@@ -54,16 +58,33 @@ def pieces(fm, blocks):
     if cur != fm + "\n":
         yield cur
 
+def strip_profile(text):
+    """A profile without its comments and blank lines (about 11 KiB instead of 30)."""
+    lines = [re.sub(r"\s+#.*$", "", l) for l in text.split("\n")]
+    return "\n".join(l for l in lines if l.strip() and not l.lstrip().startswith("#")) + "\n"
+
+PROFILES = {}
+for f in sorted(os.listdir(os.path.join(root, "layouts"))):
+    if f.endswith(".yaml"):
+        PROFILES[f[:-5]] = strip_profile(open(os.path.join(root, "layouts", f), encoding="utf-8").read())
+FOLDER_PROFILE = {"party36": "party-36-2018", "party05": "party-05-2026", "state": "state-30-2020"}
+
 for path in samples():
     if not os.path.exists(path):
         continue
     text = open(path, encoding="utf-8").read()
     fm, blocks = split_source(text)
     srcs = list(pieces(fm, blocks))[:4]
+    prof = PROFILES.get(FOLDER_PROFILE.get(os.path.basename(os.path.dirname(path)), "party-36-2018"))
     for i, s in enumerate(srcs):
         put("fuzz_source", s)
         # render: option byte first (bit 0 greedy, bit 1 duplex, bit 3 dump); vary it per piece
         put("fuzz_render", bytes([(0, 1, 2, 8)[i % 4]]) + s.encode())
+        # bit 4: the profile of the sample's folder (fuzzed as a whole), a NUL, the source
+        if prof:
+            seed = bytes([16 | (0, 1, 2, 8)[i % 4]]) + prof.encode() + b"\0" + s.encode()
+            put("fuzz_render", seed)
+            put("fuzz_render_profile", seed)  # the same harness, fuzzing only inputs with a profile
     # the front matter alone and the body alone
     if fm:
         put("fuzz_source", fm)
@@ -109,6 +130,14 @@ for f in sorted(os.listdir(os.path.join(root, "layouts"))):
             body = "\n".join(core + s) + "\n"
             if len(body.encode()) <= MAX_PROFILE:
                 put("fuzz_profile", body)
+
+# fonts: the face selector byte (0 regular, 1 bold, 2 italic, 3 bold italic), then the installed
+# Liberation Serif file of that face; copied here at each run, never committed (fonts are not)
+lib = os.environ.get("VB_FUZZ_LIBERATION_DIR") or "/usr/share/fonts/truetype/liberation2"
+for k, face in enumerate(("Regular", "Bold", "Italic", "BoldItalic")):
+    path = os.path.join(lib, "LiberationSerif-%s.ttf" % face)
+    if os.path.exists(path):
+        put("fuzz_font", bytes([k]) + open(path, "rb").read())
 
 for h in sorted(written):
     print(f"{h}: {written[h]} seeds in {os.path.join(out, h)}")
