@@ -685,6 +685,16 @@ def find_cli(argv):
     return os.path.abspath(cli) if os.path.isfile(cli) and os.access(cli, os.X_OK) else None
 
 
+def checker_and_cli(argv):
+    """(Checker, CLI path or None) for a test's main: a missing CLI is already
+    a failed check, so the test only has to return ck.done()."""
+    ck = Checker()
+    cli = find_cli(argv)
+    if not cli:
+        ck.check("cli.present", False, "no vanban CLI at %r" % (argv[1:] or ["build/vanban"]))
+    return ck, cli
+
+
 def test_env():
     """The environment for the CLI: tests/fonts.conf unless a configuration is
     set; a relative FONTCONFIG_FILE is made absolute (fontconfig would look
