@@ -78,4 +78,21 @@ fuzz_arena(void)
 #define VB_FUZZ_SOURCE_DIR "."
 #endif
 
+/*
+ * After a successful render: the output must begin as a PDF; it is removed
+ * for the next run. who names the harness in the report.
+ */
+static inline void
+fuzz_expect_pdf(const char *who, const char *path)
+{
+    char head[5] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f || fread(head, 1, sizeof head, f) != sizeof head || memcmp(head, "%PDF-", 5) != 0) {
+        fprintf(stderr, "%s: success without a PDF in %s\n", who, path);
+        abort();
+    }
+    fclose(f);
+    remove(path);
+}
+
 #endif
