@@ -102,7 +102,7 @@ typedef enum vb_breaker {
  * Bounds on what one render may read and produce, so that a broken or hostile
  * source gets a clear error (VB_E_LIMIT, whose message names the limit and how
  * to raise it) instead of exhausting memory or time. A field left 0 takes its
- * default; src/limit.h gives each default and its reason. Each limit has a
+ * default; src/base/limit.h gives each default and its reason. Each limit has a
  * name, used in the messages and by vb_limits_set (the CLI's --limit NAME=N).
  */
 typedef struct vb_limits {

@@ -233,7 +233,7 @@ def main():
                       (i for i, w in enumerate(got) if w != "từ%d" % i), None)))
 
         # 5. no libharu error number in a message the user can see
-        for f in ("src/pdf.c", "src/pdf_font.c", "src/engine.c"):
+        for f in ("src/output/pdf.c", "src/output/pdf_font.c", "src/api/engine.c"):
             src = open(os.path.join(ROOT, f), encoding="utf-8").read()
             check("no-error-number " + f, not re.search(r"\"[^\"\n]*(libharu|error) 0x%", src))
     finally:

@@ -89,9 +89,9 @@ def render(ck, name, cli, src, pdf, greedy=False):
 
 
 def help_checks(ck, cli):
-    """--help lists every option src/cli/main.c accepts, and says --greedy is first fit for pages too."""
+    """--help lists every option src/commands/main.c accepts, and says --greedy is first fit for pages too."""
     rc, out, err = P.run([cli, "--help"])
-    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "cli", "main.c"),
+    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "commands", "main.c"),
                encoding="utf-8").read()
     opts = sorted(set(re.findall(r'strn?cmp\(a, "(--[a-z-]+)', src)))
     missing = [o for o in opts if o not in out]

@@ -6,7 +6,7 @@ set(VB_TEST_ENV "FONTCONFIG_FILE=${CMAKE_SOURCE_DIR}/tests/fonts.conf;VB_SOURCE_
 foreach(t ${VB_UNIT_TESTS})
   get_filename_component(name ${t} NAME_WE)
   add_executable(${name} ${t})
-  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests/unit ${HPDF_INCLUDE_DIR})
+  target_include_directories(${name} PRIVATE ${VB_SRC_INCLUDES} ${CMAKE_SOURCE_DIR}/tests/unit ${HPDF_INCLUDE_DIR})
   target_link_libraries(${name} PRIVATE vanban_static)
   add_test(NAME unit.${name} COMMAND ${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(unit.${name} PROPERTIES LABELS unit ENVIRONMENT "${VB_TEST_ENV}")

@@ -20,7 +20,7 @@ typedef struct vb_image {
     int line, col;
 } vb_image_t;
 
-/* The bounds on what an image may cost (bytes, pixels) are limits: see src/limit.h. */
+/* The bounds on what an image may cost (bytes, pixels) are limits: see src/base/limit.h. */
 
 /*
  * Reads and checks a PNG file: signature, chunk lengths and CRCs, the IHDR
