@@ -9,8 +9,16 @@
  *  - the engine (vb_engine_t) lives for the process: it finds and opens the
  *    fonts once, caches layout profiles, and may be shared by any number of
  *    threads once built;
- *  - a render is one call: it reads a source, lays it out with a profile and
- *    writes one PDF. Everything it allocates is released before it returns.
+ *  - a document (vb_document_t) is one source laid out: ask it for pages,
+ *    boxes, runs and warnings, write its PDF to a file, a writer or memory,
+ *    free it. vb_render_file is the one-call form: everything it allocates is
+ *    released before it returns.
+ *
+ * Ownership: what the library returns through a pointer to pointer (a
+ * document: vb_document_free; a dump, a PDF in memory: vb_free) belongs to the
+ * caller; every other pointer it returns (names, boxes, diagnostics) belongs
+ * to the document or engine it came from and lives as long as it does.
+ * Threads: see vb_engine_new and vb_document_new.
  *
  * The library never prints, never aborts, reads no environment variable and
  * has no global mutable state. Every failing call returns a vb_status_t and,
@@ -33,7 +41,19 @@ extern "C" {
 #define VB_API
 #endif
 
-#define VB_VERSION_STRING "0.1.0"
+/*
+ * Versions. The header's version is VB_VERSION_*; the library's, at run time,
+ * vb_version() and vb_version_number(). A program checks once, at start-up,
+ * that the library it was linked with can serve the header it was built
+ * with: VB_VERSION_OK() (same major version, a minor version at least the
+ * header's).
+ */
+#define VB_VERSION_MAJOR 1
+#define VB_VERSION_MINOR 0
+#define VB_VERSION_PATCH 0
+#define VB_VERSION_STRING "1.0.0"
+#define VB_VERSION_NUMBER (VB_VERSION_MAJOR * 10000 + VB_VERSION_MINOR * 100 + VB_VERSION_PATCH)
+#define VB_VERSION_OK() vb_version_check(VB_VERSION_MAJOR, VB_VERSION_MINOR)
 
 /* Status codes. VB_OK is 0; every other value is a failure class. */
 typedef enum vb_status {
@@ -49,10 +69,24 @@ typedef enum vb_status {
     VB_E_USAGE    /* the API was called with invalid arguments */
 } vb_status_t;
 
+/* How grave a diagnostic is: an error stops the document; a warning does not. */
+typedef enum vb_severity {
+    VB_SEVERITY_ERROR = 0,
+    VB_SEVERITY_WARNING
+} vb_severity_t;
+
 /*
- * A diagnostic: the failure class, a stable identifier ("frontmatter.missing",
+ * A diagnostic: the failure class, a stable rule identifier ("frontmatter.missing",
  * "utf8.invalid", ...), the source file name, a 1-based line and column (0 when
- * the problem has no position) and one English sentence.
+ * the problem has no position; columns count characters as typed in the file,
+ * before any normalisation) and one sentence. The range ends at end_line:end_col
+ * (exclusive; both 0 when the diagnostic points at one place). Where the
+ * library knows a correction, has_fix is 1 and fix holds the text that should
+ * replace the range (e.g. "KT. GIÁM ĐỐC"); fix_note says what it does.
+ *
+ * Every call of the library that takes a vb_diag_t * clears it first, so a
+ * reused vb_diag_t never reports an earlier call's problem; after a failing
+ * call it holds the first error.
  */
 typedef struct vb_diag {
     vb_status_t code;
@@ -61,7 +95,21 @@ typedef struct vb_diag {
     int line;
     int col;
     char msg[512];
+    vb_severity_t severity;
+    int end_line;
+    int end_col;
+    int has_fix;
+    char fix[256];
+    char fix_note[160];
 } vb_diag_t;
+
+/*
+ * Receives each diagnostic of a render or an engine as it is found, errors
+ * and warnings alike, in the order found; d is valid only during the call.
+ * The library never prints: this is how a caller sees every problem of a
+ * document in one run.
+ */
+typedef void (*vb_diag_fn)(const vb_diag_t *d, void *ctx);
 
 /* Formats a diagnostic as "file:line:col: error: message [id]" into buf. */
 VB_API void vb_diag_format(const vb_diag_t *d, char *buf, size_t size);
@@ -69,8 +117,15 @@ VB_API void vb_diag_format(const vb_diag_t *d, char *buf, size_t size);
 /* Formats a warning as "file:line:col: warning: message [id]" into buf. */
 VB_API void vb_diag_format_warning(const vb_diag_t *d, char *buf, size_t size);
 
-/* The library version, "0.1.0". */
+/* The library's version, "1.0.0", and as a number (10000 * major + 100 * minor + patch). */
 VB_API const char *vb_version(void);
+VB_API int vb_version_number(void);
+
+/* Non-zero when this library serves a program built against header version major.minor. */
+VB_API int vb_version_check(int major, int minor);
+
+/* Frees memory the library returned to the caller (a dump, a PDF in memory). NULL is ignored. */
+VB_API void vb_free(void *p);
 
 typedef struct vb_engine vb_engine_t;
 
@@ -78,11 +133,28 @@ typedef struct vb_engine_options {
     size_t size;              /* sizeof(vb_engine_options_t) */
     const char *layouts_dir;  /* where profiles live; NULL: the installed share/vanban/layouts */
     const char *fonts_dir;    /* a user's own fonts (e.g. Times New Roman); NULL: none. Takes precedence */
+    /*
+     * Called with the engine's own warnings, such as a broken profile in the
+     * layouts folder (skipped, so that the other profiles still serve), from
+     * the thread that found it. NULL: they are dropped.
+     */
+    vb_diag_fn on_diagnostic;
+    void *diagnostic_ctx;
 } vb_engine_options_t;
 
 /*
  * Creates an engine. Fonts are found and opened lazily, once per family list,
- * the first time a profile asks for them. On failure *out is NULL.
+ * the first time a profile asks for them; each profile file is read and
+ * compiled once. On failure *out is NULL.
+ *
+ * opt may be NULL (every default). opt->size must be set to
+ * sizeof(vb_engine_options_t) by the caller; a size the library does not know
+ * is VB_E_USAGE. A field left 0 or NULL takes its default.
+ *
+ * Threads: once vb_engine_new returns, the engine may be used by any number
+ * of threads at once (every cache inside it is immutable once filled, or
+ * guarded); vb_engine_free must be called once, after every document made
+ * with it has been freed and no other call is using it.
  */
 VB_API vb_status_t vb_engine_new(const vb_engine_options_t *opt, vb_engine_t **out, vb_diag_t *diag);
 VB_API void vb_engine_free(vb_engine_t *engine);
@@ -130,14 +202,28 @@ VB_API vb_status_t vb_limits_set(vb_limits_t *limits, const char *name, int64_t 
  */
 VB_API int vb_limits_info(int i, const char **name, int64_t *default_value, const char **what);
 
+/*
+ * The options of a render (or of laying out a document). opt may be NULL, or
+ * point at a struct whose every field is 0: each field then takes its default.
+ * size is sizeof(vb_render_options_t) as the caller's header knows it; the
+ * library reads only that many bytes, so a program built against an older
+ * header keeps working, and a size larger than the library's struct is
+ * accepted only when the bytes the library does not know are all 0 (else
+ * VB_E_USAGE, "options.size"). size 0 with other fields set is VB_E_USAGE.
+ */
 typedef struct vb_render_options {
     size_t size;             /* sizeof(vb_render_options_t) */
     const char *profile;     /* profile id, path, or regime ("party", "state") overriding the source's;
                                 NULL: from the source; a regime picks its profile by the document's date */
-    vb_breaker_t breaker;
-    int64_t creation_time;   /* seconds since the epoch for the PDF dates; -1: the source's date */
+    vb_breaker_t breaker;    /* 0: the profile's (total fit) */
+    /*
+     * The PDF's /CreationDate and /ModDate, seconds since the epoch. 0: the
+     * document's own date (its `date:` field, at noon, Vietnam time; no
+     * creation date when the day is left blank until issuance), so that a
+     * render is reproducible. The library reads no clock and no environment.
+     */
+    int64_t creation_time;
     int duplex;              /* non-zero: mirrored margins on even pages (as the profile's duplex margins) */
-    /* Fields below were added later; a caller built with an older header passes a smaller size and gets their defaults. */
     vb_limits_t limits;      /* all 0: every default */
     /*
      * Called with the temporary file's path just before the file is created,
@@ -158,12 +244,13 @@ typedef struct vb_render_options {
      */
     int allow_nonconforming;
     /*
-     * Called once per warning, with a diagnostic laid out as an error's (its
-     * code is the class the error would have had); the library never prints.
-     * NULL: warnings are dropped. vb_diag_format_warning formats one.
+     * Called with every diagnostic of the render, errors and warnings, as
+     * found (see vb_diag_fn): a document with three wrong fields reports all
+     * three in one run. NULL: the caller sees only the first error (in the
+     * vb_diag_t it passes) and the document's warnings (vb_document_diag).
      */
-    void (*on_warning)(const vb_diag_t *w, void *ctx);
-    void *warning_ctx;       /* passed to on_warning */
+    vb_diag_fn on_diagnostic;
+    void *diagnostic_ctx;    /* passed to on_diagnostic */
     /*
      * A source reads its images and a `profile:` path only from its own
      * folder and the layouts folder; these folders (nallow_dirs of them) are
@@ -175,10 +262,137 @@ typedef struct vb_render_options {
      */
     const char *const *allow_dirs;
     int nallow_dirs;
+    /*
+     * Non-zero: a PDF written to a file is flushed to the disk (fsync of the
+     * file, then of its folder after the rename) before the call returns, so
+     * it survives a power cut. The CLI sets it for a single render; a batch
+     * of thousands of files leaves it 0 and syncs once.
+     */
+    int durable;
 } vb_render_options_t;
 
+/* ---- documents ----
+ *
+ * A document is a source laid out once: its pages of positioned text, rules,
+ * images and boxes, its warnings, and what is needed to write its PDF any
+ * number of times (to a file, a caller's writer, or memory). It owns all its
+ * memory: the source buffer may be freed once vb_document_new returns.
+ *
+ * Threads: a document is immutable once made; any number of threads may read
+ * it and write its PDF at once. vb_document_free is called once, when no other
+ * call is using it, before its engine is freed.
+ */
+typedef struct vb_document vb_document_t;
+
 /*
- * Renders the source file src_path to the PDF out_path. The PDF is written to a
+ * Reads and lays out the source (len bytes, src_name naming it in
+ * diagnostics) with the engine. On success *out is the document (free it with
+ * vb_document_free). On failure *out is NULL, diag holds the first error, and
+ * every error found was passed to opt->on_diagnostic.
+ */
+VB_API vb_status_t vb_document_new(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
+                                   const vb_render_options_t *opt, vb_document_t **out, vb_diag_t *diag);
+
+/* As vb_document_new, reading the source file (a regular file, never waited on). */
+VB_API vb_status_t vb_document_new_file(vb_engine_t *engine, const char *src_path, const vb_render_options_t *opt,
+                                        vb_document_t **out, vb_diag_t *diag);
+
+VB_API void vb_document_free(vb_document_t *doc);
+
+/* The warnings of the document (errors stop it being made), i from 0; NULL past the last one. */
+VB_API int vb_document_diag_count(const vb_document_t *doc);
+VB_API const vb_diag_t *vb_document_diag(const vb_document_t *doc, int i);
+
+/* The profile the document follows, "party-36-2018" etc. */
+VB_API const char *vb_document_profile(const vb_document_t *doc);
+
+/* Lengths in the page API are millipoints (1/1000 pt) from the page's top-left corner, y downwards. */
+typedef struct vb_page_info {
+    int64_t width, height;
+    const char *label;       /* the printed page number, NULL when none is printed */
+    int nruns;               /* text runs on the page */
+    int nboxes;              /* boxes on the page */
+} vb_page_info_t;
+
+VB_API int vb_document_page_count(const vb_document_t *doc);
+/* Fills *out for page i (from 0); VB_E_USAGE for a page that does not exist. */
+VB_API vb_status_t vb_document_page(const vb_document_t *doc, int i, vb_page_info_t *out);
+
+/* Where something was typed: a file, 1-based lines and columns (characters as typed), end exclusive. */
+typedef struct vb_srcspan {
+    const char *file;        /* the source's name, or the profile's path for a profile's own text; NULL: nowhere */
+    int line, col;
+    int end_line, end_col;
+} vb_srcspan_t;
+
+/* What a box holds. */
+typedef enum vb_box_kind {
+    VB_BOX_TEXT_BLOCK = 1,   /* the page's text block (inside the margins) */
+    VB_BOX_COLUMN,           /* a column of a band (the header's left and right columns, the signer's column) */
+    VB_BOX_ITEM,             /* one item of a band: the issuer, the number, the place and date, the title... */
+    VB_BOX_PARAGRAPH,        /* a body block: paragraph, heading, list item, quote */
+    VB_BOX_LINE,             /* one line of text */
+    VB_BOX_TABLE,
+    VB_BOX_CELL,             /* one table cell (merged cells: one box) */
+    VB_BOX_FOOTNOTE,
+    VB_BOX_IMAGE,
+    VB_BOX_SIGNATURE,        /* one signer's signature: the gap between the post and the name */
+    VB_BOX_SEAL              /* where the body's seal goes */
+} vb_box_kind_t;
+
+typedef struct vb_box {
+    vb_box_kind_t kind;
+    const char *name;        /* the profile's name for it ("issuer", "number", "signer") or the block kind */
+    int official;            /* the regulation's box number: Party ô 1-13, state ô 1-14; 0 for none */
+    int index;               /* signature and seal boxes: the signer, 0 = the first; else -1 */
+    const char *role;        /* signature boxes: "signer", "joint-left", "joint-right"...; else NULL */
+    int64_t x, y, w, h;      /* top-left corner and size */
+    vb_srcspan_t span;       /* what in the source (or the profile) made it */
+    /* VB_BOX_LINE: the justification's inter-word space over the natural space, in thousandths
+       (1000: natural), and whether the line is wider than its measure */
+    int space_ratio_permille;
+    int overfull;
+} vb_box_t;
+
+/* Box i (from 0) of page p; NULL when either does not exist. Valid while the document lives. */
+VB_API const vb_box_t *vb_document_box(const vb_document_t *doc, int page, int i);
+
+typedef struct vb_run {
+    const char *text;        /* UTF-8 (NFC) of the run, not NUL-terminated */
+    size_t text_len;
+    int64_t x, y;            /* the first glyph's origin; y is the baseline */
+    int64_t width;           /* advance of the whole run */
+    int64_t size;            /* font size */
+    const char *font;        /* the font's family and style, "Liberation Serif Bold" */
+    int nglyphs;
+    vb_srcspan_t span;       /* where the run's first character was typed */
+} vb_run_t;
+
+/* Fills *out with run i (from 0) of page p; VB_E_USAGE when either does not exist. */
+VB_API vb_status_t vb_document_run(const vb_document_t *doc, int page, int i, vb_run_t *out);
+
+/*
+ * Writes the document's PDF through write(ctx, data, len), which returns 0 on
+ * success; any other value stops the writing: VB_E_IO ("io.write"). The same
+ * document always gives the same bytes.
+ */
+typedef int (*vb_write_fn)(void *ctx, const void *data, size_t len);
+VB_API vb_status_t vb_document_write_pdf(const vb_document_t *doc, vb_write_fn write, void *ctx, vb_diag_t *diag);
+
+/* The document's PDF in memory: *data (free it with vb_free) of *len bytes. */
+VB_API vb_status_t vb_document_pdf(const vb_document_t *doc, void **data, size_t *len, vb_diag_t *diag);
+
+/*
+ * Writes the PDF to out_path atomically (a temporary file in the same folder,
+ * renamed when complete), as vb_render_file does; opt gives on_tempfile and
+ * durable (may be NULL).
+ */
+VB_API vb_status_t vb_document_save(const vb_document_t *doc, const char *out_path, const vb_render_options_t *opt,
+                                    vb_diag_t *diag);
+
+/*
+ * Renders the source file src_path to the PDF out_path: vb_document_new_file,
+ * vb_document_save and vb_document_free in one call. The PDF is written to a
  * temporary file in the same directory and renamed over out_path only when
  * complete, so a failed render leaves no output and an existing out_path intact.
  * An out_path that is the source file itself (by any name) is refused with
@@ -202,7 +416,8 @@ typedef enum vb_stage {
 
 /*
  * Runs the pipeline up to a stage and returns its text dump in *out (NUL
- * terminated, *out_len bytes), allocated with malloc; the caller frees it.
+ * terminated, *out_len bytes); free it with vb_free. A NULL engine, source or
+ * out is VB_E_USAGE.
  */
 VB_API vb_status_t vb_dump_stage(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
                                  vb_stage_t stage, const vb_render_options_t *opt, char **out, size_t *out_len,

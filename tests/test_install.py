@@ -28,7 +28,7 @@ PROGRAM = r'''
 #include <string.h>
 #include <vanban.h>
 int main(int argc, char **argv) {
-    vb_engine_options_t eo = {sizeof eo, argv[1], NULL};
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = argv[1]};
     vb_engine_t *e = NULL;
     vb_diag_t d; memset(&d, 0, sizeof d);
     if (vb_engine_new(&eo, &e, &d) != VB_OK) return 2;
@@ -76,9 +76,9 @@ with tempfile.TemporaryDirectory() as tmp:
                                  env=dict(os.environ, LD_LIBRARY_PATH=libdir))
             check("it renders through the shared library", run.returncode == 0 and os.path.getsize(pdf) > 1000,
                   run.stderr)
-            check("vb_version", run.stdout.strip() == "0.1.0", run.stdout)
+            check("vb_version", run.stdout.strip() == "1.0.0", run.stdout)
     cli = subprocess.run([os.path.join(prefix, "bin", "vanban"), "--version"], capture_output=True, text=True)
-    check("installed CLI --version", cli.returncode == 0 and cli.stdout.startswith("vanban 0.1.0"), cli.stderr)
+    check("installed CLI --version", cli.returncode == 0 and cli.stdout.startswith("vanban 1.0.0"), cli.stderr)
     helpout = subprocess.run([os.path.join(prefix, "bin", "vanban"), "--help"], capture_output=True, text=True)
     check("installed CLI --help", helpout.returncode == 0 and "vanban render" in helpout.stdout)
 

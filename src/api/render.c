@@ -102,8 +102,8 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
         vb_validate_opts_t vo = {
             .nonconforming = (VB_OPT_HAS(opt, allow_nonconforming) && opt->allow_nonconforming) ||
                              j->model.meta.nonconforming,
-            .warn = VB_OPT_HAS(opt, on_warning) ? opt->on_warning : NULL,
-            .ctx = VB_OPT_HAS(opt, warning_ctx) ? opt->warning_ctx : NULL,
+            .warn = VB_OPT_HAS(opt, on_diagnostic) ? opt->on_diagnostic : NULL,
+            .ctx = VB_OPT_HAS(opt, diagnostic_ctx) ? opt->diagnostic_ctx : NULL,
         };
         rc = vb_validate_opts(&j->model, j->profile, &vo, d);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */

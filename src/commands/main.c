@@ -358,7 +358,7 @@ main(int argc, char **argv)
         return 2;
     }
     char lbuf[4200];
-    vb_engine_options_t eo = {sizeof eo, find_layouts(layouts, lbuf, sizeof lbuf), find_fonts(fonts)};
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = find_layouts(layouts, lbuf, sizeof lbuf), .fonts_dir = find_fonts(fonts)};
     vb_diag_t diag = {0};
     vb_engine_t *engine = NULL;
     vb_status_t st = vb_engine_new(&eo, &engine, &diag);
@@ -375,7 +375,7 @@ main(int argc, char **argv)
     ro.limits = limits;
     ro.on_tempfile = on_tempfile;
     ro.allow_nonconforming = nonconforming;
-    ro.on_warning = on_warning;
+    ro.on_diagnostic = on_warning;
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
     int rc = 0;

@@ -87,7 +87,7 @@ typedef struct vb_dinfo {
     const char *title;    /* kind + title */
     const char *author;   /* issuing body */
     const char *subject;  /* number */
-    const char *creator;  /* "vanban 0.1.0" */
+    const char *creator;  /* "vanban 1.0.0" */
     const char *keywords; /* layout profile id the document followed */
     const char *profile;  /* the profile followed, "id (name)": recorded as /VanbanProfile in Info */
     const char *blank;    /* fields left blank until issuance, "number", "day", "number day month": /VanbanBlank */

@@ -19,7 +19,7 @@ typedef struct vb_layout_opts {
     bool greedy;            /* greedy line and page breaking (for comparison) */
     bool duplex;            /* mirrored margins on even pages (also when the source asks) */
     int64_t creation_time;  /* -1: from the document's date */
-    const char *creator;    /* "vanban 0.1.0" */
+    const char *creator;    /* "vanban 1.0.0" */
     int64_t max_pages;      /* > 0: more pages is layout.too-many-pages (limit.h) */
 } vb_layout_opts_t;
 

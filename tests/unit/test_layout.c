@@ -298,7 +298,7 @@ test_appendix(void)
 static void
 test_api(void)
 {
-    vb_engine_options_t eo = {sizeof eo, "layouts", NULL};
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = "layouts"};
     vb_engine_t *e = NULL;
     vb_diag_t d;
     memset(&d, 0, sizeof d);

@@ -76,7 +76,7 @@ temps_in(const char *dir, const char *base)
 int
 main(void)
 {
-    vb_engine_options_t eo = {sizeof eo, "layouts", NULL};
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = "layouts"};
     vb_engine_t *e = NULL;
     vb_diag_t d;
     memset(&d, 0, sizeof d);
