@@ -49,32 +49,12 @@
 #include "image.h"
 #include "input.h"
 
-typedef struct out {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} out_t;
+typedef vb_buf_t out_t;
 
 static void
 put(out_t *o, const char *s, size_t n)
 {
-    if (o->oom)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 1024;
-        while (cap < o->n + n + 1)
-            cap *= 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = true;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
-    o->p[o->n] = 0;
+    vb_buf_add(o, s, n);
 }
 
 static void
@@ -434,18 +414,6 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
         put(&o, "\n", 1);
         put_inline(&o, &m->notes[k].text, 1);
     }
-    if (o.oom) {
-        free(o.p);
-        return VB_E_NOMEM;
-    }
-    if (!o.p) {
-        o.p = malloc(1);
-        if (!o.p)
-            return VB_E_NOMEM;
-        o.p[0] = 0;
-    }
-    *out = o.p;
-    if (len)
-        *len = o.n;
-    return VB_OK;
+    *out = vb_buf_take(&o, len);
+    return *out ? VB_OK : VB_E_NOMEM;
 }

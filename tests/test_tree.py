@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""The source tree keeps one of each shared piece (issue 10, item 7).
+
+    python3 tests/test_tree.py build/vanban      (cwd = project root; the CLI is not used)
+
+  - buffer: every growable byte buffer is base.c's vb_buf_t: no other module grows a char
+    buffer with realloc.
+
+Prints one line per check and "N passed, M failed"."""
+import glob
+import os
+import re
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pdfcheck as P  # noqa: E402
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+
+def sources(exts=("c", "h")):
+    """{path relative to src/: text without comments} for src/*/*.{c,h}."""
+    out = {}
+    for ext in exts:
+        for p in sorted(glob.glob(os.path.join(ROOT, "src", "*", "*." + ext))):
+            text = open(p, encoding="utf-8").read()
+            text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+            text = re.sub(r"//[^\n]*", "", text)
+            out[os.path.relpath(p, os.path.join(ROOT, "src"))] = text
+    return out
+
+
+def hits(srcs, pattern, allowed=()):
+    """["file:line: text"] where pattern matches outside the allowed files."""
+    out = []
+    for f, text in srcs.items():
+        if f in allowed:
+            continue
+        for i, ln in enumerate(text.splitlines(), 1):
+            if re.search(pattern, ln):
+                out.append("%s:%d: %s" % (f, i, ln.strip()))
+    return out
+
+
+def main():
+    ck = P.Checker()
+    srcs = sources()
+    ck.check("tree.found", len(srcs) >= 40, "%d files" % len(srcs))
+
+    # one growable buffer: vb_buf_t (base.c); char buffers grown elsewhere by realloc are not allowed
+    ck.check("buffer.base", "typedef struct vb_buf {" in srcs.get("base/base.h", ""), "vb_buf_t not in base.h")
+    grow = hits(srcs, r"\bchar\s*\*\s*\w+\s*=\s*realloc\s*\(|\brealloc\s*\(\s*\w+(->|\.)(p|s|buf)\b",
+                allowed=("base/base.c",))
+    ck.check("buffer.one", not grow, "byte buffers grown outside base.c: %s" % grow)
+    users = [f for f, t in srcs.items() if "vb_buf_t" in t]
+    ck.check("buffer.used", all(u in users for u in ("reading/model_dump.c", "reading/input_md.c",
+                                                      "layout/dlist.c", "output/pdf_font.c")),
+             "vb_buf_t users: %s" % users)
+    return ck.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
