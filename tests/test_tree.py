@@ -5,6 +5,9 @@
 
   - buffer: every growable byte buffer is base.c's vb_buf_t: no other module grows a char
     buffer with realloc.
+  - reader: every file the library reads (sources, profiles, images, fonts, the profile read again
+    for a message) is read by base.c's vb_file_read: no other module opens a file for reading
+    (fopen, open without O_WRONLY, fread, mmap, HarfBuzz's or libyaml's own file readers).
 
 Prints one line per check and "N passed, M failed"."""
 import glob
@@ -57,6 +60,15 @@ def main():
     ck.check("buffer.used", all(u in users for u in ("reading/model_dump.c", "reading/input_md.c",
                                                       "layout/dlist.c", "output/pdf_font.c")),
              "vb_buf_t users: %s" % users)
+
+    # one file reader: vb_file_read (base.c); pdf.c's open of the temporary PDF writes (O_WRONLY)
+    reads = hits(srcs, r"\bfopen\s*\(|\bfread\s*\(|\bmmap\s*\(|\bopen\s*\((?![^)]*O_WRONLY)|"
+                       r"hb_blob_create_from_file|yaml_parser_set_input_file|HPDF_Load\w*FromFile",
+                 allowed=("base/base.c",))
+    ck.check("reader.one", not reads, "files read outside base.c: %s" % reads)
+    users = sorted(f for f, t in srcs.items() if re.search(r"\bvb_file_read\s*\(", t) and f.endswith(".c") and f != "base/base.c")
+    ck.check("reader.used", users == ["api/engine.c", "fonts/font.c", "profile/profile.c", "reading/image.c"],
+             "vb_file_read callers: %s" % users)
     return ck.done()
 
 

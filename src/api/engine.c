@@ -421,13 +421,12 @@ static vb_pos_t
 profile_pos(const char *path, uint32_t cp)
 {
     vb_pos_t at = {0, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *buf = NULL;
+    size_t n = 0;
+    vb_file_result_t fr;
+    if (!vb_file_read(NULL, path, VB_PROFILE_MAX_BYTES, &buf, &n, &fr))
         return at;
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
-    fclose(f);
-    if (buf && !vb_md_find_char(buf, n, at, cp, &at))
+    if (!vb_md_find_char(buf, n, at, cp, &at))
         at.line = at.col = 0;
     free(buf);
     return at;
