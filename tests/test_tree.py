@@ -8,6 +8,8 @@
   - reader: every file the library reads (sources, profiles, images, fonts, the profile read again
     for a message) is read by base.c's vb_file_read: no other module opens a file for reading
     (fopen, open without O_WRONLY, fread, mmap, HarfBuzz's or libyaml's own file readers).
+  - template: the profiles' "{field}" templates (band items, the date format, the page-number format)
+    are expanded by template.c alone: no layout module looks for a brace or compares "{name}" itself.
 
 Prints one line per check and "N passed, M failed"."""
 import glob
@@ -69,6 +71,15 @@ def main():
     users = sorted(f for f, t in srcs.items() if re.search(r"\bvb_file_read\s*\(", t) and f.endswith(".c") and f != "base/base.c")
     ck.check("reader.used", users == ["api/engine.c", "fonts/font.c", "profile/profile.c", "reading/image.c"],
              "vb_file_read callers: %s" % users)
+
+    # one template expander: template.c (vb_tmpl_walk, vb_tmpl_expand)
+    scans = hits({f: t for f, t in srcs.items() if f.startswith(("layout/", "output/"))},
+                 r"(strchr|memchr|strcspn)\s*\([^;]*'\{'|(strn?cmp|memcmp)\s*\([^;]*\"\{\w+\}\"")
+    ck.check("template.one", not scans, "templates expanded outside template.c: %s" % scans)
+    users = sorted(f for f, t in srcs.items() if re.search(r"\bvb_tmpl_(walk|expand)\s*\(", t)
+                   and f.endswith(".c") and f != "base/template.c")
+    ck.check("template.used", users == ["layout/band.c", "layout/layout.c", "layout/paginate.c"],
+             "vb_tmpl_walk/vb_tmpl_expand callers: %s" % users)
     return ck.done()
 
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "template.h"
 
 typedef struct setitem {
     const vb_pitem_t *it;
@@ -328,6 +329,59 @@ add_value(vb_lctx_t *lc, const vb_style_t *st, const char *name, size_t n, const
     return add_span(a, o, v, strlen(v), 0) ? vb_diag_nomem(d) : VB_OK;
 }
 
+/* What the walk over an item's template fills. */
+typedef struct expand_ctx {
+    vb_lctx_t *lc;
+    const vb_style_t *st;
+    tmpl_out_t o;
+    vb_status_t rc;
+    vb_diag_t *d;
+} expand_ctx_t;
+
+/* One part of an item's template (vb_tmpl_walk): literal text, or a field's value. */
+static int
+expand_part(void *ctx, const char *name, size_t n, bool field)
+{
+    expand_ctx_t *e = ctx;
+    vb_lctx_t *lc = e->lc;
+    vb_arena_t *a = lc->arena;
+    tmpl_out_t *o = &e->o;
+    vb_diag_t *d = e->d;
+    if (!field) {
+        if (add_span(a, o, name, n, 0))
+            return (int)(e->rc = vb_diag_nomem(d));
+        return 0;
+    }
+    o->nfields++;
+    const vb_appendix_t *ap = lc->appendix;
+    if (ap && n == 5 && !memcmp(name, "label", 5)) {
+        /* "\nolabel": the label is empty, so an item of only the label is skipped */
+        int nl = ap->nolabel ? 0 : ap->label.n;
+        if (nl == 0)
+            o->nempty++;
+        for (int i = 0; i < nl; i++)
+            if (VB_PUSH(a, o->spans, ap->label.spans[i]))
+                return (int)(e->rc = vb_diag_nomem(d));
+    } else if (ap && n == 5 && !memcmp(name, "title", 5)) {
+        if (ap->ntitle == 0)
+            o->nempty++;
+        for (int t = 0; t < ap->ntitle; t++) {
+            if (t > 0 && add_span(a, o, "\n", 1, 0))
+                return (int)(e->rc = vb_diag_nomem(d));
+            for (int i = 0; i < ap->title[t].n; i++)
+                if (VB_PUSH(a, o->spans, ap->title[t].spans[i]))
+                    return (int)(e->rc = vb_diag_nomem(d));
+        }
+    } else {
+        const char *v = field_text(lc, name, n);
+        if (!v || !*v)
+            o->nempty++;
+        else if ((e->rc = add_value(lc, e->st, name, n, v, o, d)) != VB_OK)
+            return (int)e->rc;
+    }
+    return 0;
+}
+
 /*
  * Expands an item's template into inline text: literal parts in face 0,
  * field values as text (the appendix label and title keep their own faces).
@@ -336,7 +390,6 @@ add_value(vb_lctx_t *lc, const vb_style_t *st, const char *name, size_t n, const
 static vb_status_t
 expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *out, bool *all_empty, vb_diag_t *d)
 {
-    vb_arena_t *a = lc->arena;
     for (int i = 0; i < it->nrequire; i++) {
         const char *v = field_text(lc, it->require[i], strlen(it->require[i]));
         if (!v || !*v) {
@@ -353,57 +406,14 @@ expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *o
                                    : "");
         }
     }
-    const char *tmpl = it->text ? it->text : "";
-    tmpl_out_t o;
-    memset(&o, 0, sizeof o);
-    const char *p = tmpl;
-    while (*p) {
-        const char *open = strchr(p, '{');
-        const char *close = open ? strchr(open, '}') : NULL;
-        if (!open || !close) {
-            if (add_span(a, &o, p, strlen(p), 0))
-                return vb_diag_nomem(d);
-            break;
-        }
-        if (add_span(a, &o, p, (size_t)(open - p), 0))
-            return vb_diag_nomem(d);
-        const char *name = open + 1;
-        size_t n = (size_t)(close - name);
-        o.nfields++;
-        const vb_appendix_t *ap = lc->appendix;
-        if (ap && n == 5 && !memcmp(name, "label", 5)) {
-            /* "\nolabel": the label is empty, so an item of only the label is skipped */
-            int nl = ap->nolabel ? 0 : ap->label.n;
-            if (nl == 0)
-                o.nempty++;
-            for (int i = 0; i < nl; i++)
-                if (VB_PUSH(a, o.spans, ap->label.spans[i]))
-                    return vb_diag_nomem(d);
-        } else if (ap && n == 5 && !memcmp(name, "title", 5)) {
-            if (ap->ntitle == 0)
-                o.nempty++;
-            for (int t = 0; t < ap->ntitle; t++) {
-                if (t > 0 && add_span(a, &o, "\n", 1, 0))
-                    return vb_diag_nomem(d);
-                for (int i = 0; i < ap->title[t].n; i++)
-                    if (VB_PUSH(a, o.spans, ap->title[t].spans[i]))
-                        return vb_diag_nomem(d);
-            }
-        } else {
-            const char *v = field_text(lc, name, n);
-            if (!v || !*v) {
-                o.nempty++;
-            } else {
-                vb_status_t rc = add_value(lc, st, name, n, v, &o, d);
-                if (rc != VB_OK)
-                    return rc;
-            }
-        }
-        p = close + 1;
-    }
-    out->spans = o.spans.v;
-    out->n = o.spans.n;
-    *all_empty = o.nfields > 0 && o.nempty == o.nfields;
+    expand_ctx_t e;
+    memset(&e, 0, sizeof e);
+    e.lc = lc, e.st = st, e.d = d;
+    if (vb_tmpl_walk(it->text, expand_part, &e))
+        return e.rc;
+    out->spans = e.o.spans.v;
+    out->n = e.o.spans.n;
+    *all_empty = e.o.nfields > 0 && e.o.nempty == e.o.nfields;
     return VB_OK;
 }
 

@@ -26,6 +26,7 @@
 
 #include "image.h"
 #include "limit.h"
+#include "template.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -104,27 +105,12 @@ format_date(vb_lctx_t *lc, const vb_date_t *dt)
     if (!dt->month)
         snprintf(month, sizeof month, "%c", VB_BLANK_MONTH);
     snprintf(year, sizeof year, "%d", dt->year);
-    char out[256];
-    size_t o = 0;
-    for (const char *p = pd->format; *p && o < sizeof out - 16;) {
-        const char *v = NULL;
-        size_t skip = 0;
-        if (!strncmp(p, "{day}", 5))
-            v = day, skip = 5;
-        else if (!strncmp(p, "{month}", 7))
-            v = month, skip = 7;
-        else if (!strncmp(p, "{year}", 6))
-            v = year, skip = 6;
-        if (v) {
-            size_t n = strlen(v);
-            memcpy(out + o, v, n);
-            o += n;
-            p += skip;
-        } else {
-            out[o++] = *p++;
-        }
-    }
-    return vb_arena_strndup(lc->arena, out, o);
+    const vb_tmpl_var_t vars[] = {{"day", day}, {"month", month}, {"year", year}};
+    vb_buf_t out = {0};
+    int bad = vb_tmpl_expand(&out, pd->format, vars, 3);
+    char *s = bad ? NULL : vb_arena_strndup(lc->arena, out.p ? out.p : "", out.n);
+    vb_buf_free(&out);
+    return s;
 }
 
 /*
