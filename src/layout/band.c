@@ -128,37 +128,25 @@ static const char *
 field_text(const vb_lctx_t *lc, const char *name, size_t n)
 {
     const vb_meta_t *m = &lc->model->meta;
+    if (lc->appendix && n == 5 && !memcmp(name, "title", 5))
+        return NULL; /* an appendix's {title} is its own (expand) */
+    const vb_field_t *f = vb_meta_printed(m, name, n); /* the front matter's text fields (fields.def) */
+    if (f)
+        return f->text;
 #define F(key, val)                                         \
     if (n == sizeof(key) - 1 && memcmp(name, key, n) == 0) \
         return (val);
-    F("parent", m->parent.text)
-    F("issuer", m->issuer.text)
-    F("number", m->number.text)
-    F("place", m->place.text)
+    /* the fields a band may print that are made from the front matter */
     F("date", lc->date_text)
-    F("kind", m->kind.text)
     F("authority", m->signer.authority.text)
     F("post", m->signer.post.text)
     F("name", m->signer.name.text)
-    F("authority_line", m->authority_line.text)
-    F("urgency", m->urgency.text)
-    F("secrecy", m->secrecy.text)
-    F("draft", m->draft.text)
-    F("circulation", m->circulation.text)
-    F("footer_note", m->footer_note.text)
-    F("contact", m->contact.text)
-    F("drafter", m->drafter.text)
-    F("confirmation", m->confirmation.text)
-    F("issuer_name", m->issuer_name.text)
-    F("to_note", m->to_note.text)
     F("kind_sentence", sentence_case(lc->arena, m->kind.text))
     if (m->nsigners > 1) {
         F("authority2", m->signers[1].authority.text)
         F("post2", m->signers[1].post.text)
         F("name2", m->signers[1].name.text)
     }
-    if (!lc->appendix)
-        F("title", m->title.text)
 #undef F
     return NULL;
 }
@@ -167,19 +155,9 @@ field_text(const vb_lctx_t *lc, const char *name, size_t n)
 static const vb_field_t *
 list_field(const vb_lctx_t *lc, const char *name, int *n)
 {
-    const vb_meta_t *m = &lc->model->meta;
     *n = 0;
-    if (!name)
-        return NULL;
-    if (!strcmp(name, "recipients"))
-        *n = m->nrecipients;
-    else if (!strcmp(name, "to"))
-        *n = m->nto;
-    else if (!strcmp(name, "bases"))
-        *n = m->nbases;
-    if (*n == 0)
-        return NULL;
-    return !strcmp(name, "recipients") ? m->recipients : !strcmp(name, "to") ? m->to : m->bases;
+    const vb_meta_key_t *k = name ? vb_meta_key(name, strlen(name)) : NULL; /* recipients, to, bases (fields.def) */
+    return k ? vb_meta_list(&lc->model->meta, k, n, NULL) : NULL;
 }
 
 /* A field (text or list) has a value. */
