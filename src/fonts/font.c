@@ -450,7 +450,7 @@ vb_fontset_open(const char *const *families, int nfamilies, const char *user_dir
     *out = NULL;
     vb_fontfile_t files[VB_NFACES];
     int fam = 0;
-    vb_status_t st = vb_fontfind(families, nfamilies, user_dir, files, &fam, d);
+    vb_status_t st = vb_fontfind(families, nfamilies, user_dir, vb_font_file_damage, files, &fam, d);
     if (st != VB_OK)
         return st;
 

@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "band.h"
+#include "input.h" /* the front matter's fields (fields.def) */
 #include "template.h"
 
 typedef struct setitem {

@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layout.h"
+#include "paginate.h"
 #include "limit.h"
 #include "template.h"
 

@@ -167,7 +167,7 @@ typedef struct vb_meta {
     bool line_paragraphs;   /* line_breaks: paragraphs -- every source line of the body is a paragraph */
 } vb_meta_t;
 
-/* ---- the table of the front matter's keys (fields.def; defined in frontmatter.c) ---- */
+/* ---- the table of the front matter's keys (fields.def; the table and its functions: input.h) ---- */
 typedef enum vb_meta_kind {
     VB_META_KIND_TEXT,
     VB_META_KIND_LIST,
@@ -191,25 +191,6 @@ typedef struct vb_meta_key {
     size_t off;             /* TEXT, LIST, BOOL: offsetof the member in vb_meta_t */
     size_t off_n, off_pos;  /* LIST: of its count; LIST, BOOL: of its position */
 } vb_meta_key_t;
-
-extern const vb_meta_key_t vb_meta_keys[];
-extern const int vb_meta_nkeys;
-
-/* The entry of key[0..n); NULL when the front matter has no such key. */
-const vb_meta_key_t *vb_meta_key(const char *key, size_t n);
-/* A TEXT entry's field in m. */
-#define VB_META_TEXT_OF(m, k) ((const vb_field_t *)((const char *)(m) + (k)->off))
-/* A LIST entry's entries in m (NULL when none), their count in *n and, when pos is not NULL, where the list is. */
-const vb_field_t *vb_meta_list(const vb_meta_t *m, const vb_meta_key_t *k, int *n, vb_pos_t *pos);
-/* The printed text field of m that a template names {name[0..n)}; NULL when none is. */
-const vb_field_t *vb_meta_printed(const vb_meta_t *m, const char *name, size_t n);
-/*
- * Calls fn for every text of m the document may print: the printed text
- * fields in the table's order, every signer's authority, post and name, then
- * the entries of every list field. Stops at and returns fn's first non-zero
- * result; 0 when every field was taken.
- */
-int vb_meta_each_field(const vb_meta_t *m, int (*fn)(void *ctx, const vb_field_t *f), void *ctx);
 
 /* A footnote: "[^x]: text" in the body; numbered in the order of first reference. */
 typedef struct vb_footnote {
