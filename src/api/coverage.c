@@ -84,13 +84,12 @@ static vb_pos_t
 profile_pos(const char *path, uint32_t cp)
 {
     vb_pos_t at = {0, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *buf = NULL;
+    size_t n = 0;
+    vb_file_result_t fr;
+    if (!vb_file_read(NULL, path, VB_PROFILE_MAX_BYTES, &buf, &n, &fr))
         return at;
-    char *buf = malloc(1 << 20);
-    size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
-    fclose(f);
-    if (buf && !vb_md_find_char(buf, n, at, cp, &at))
+    if (!vb_md_find_char(buf, n, at, cp, &at))
         at.line = at.col = 0;
     free(buf);
     return at;
@@ -182,6 +181,12 @@ cov_band(cov_t *c, const vb_band_t *b, const char *path)
     return st;
 }
 
+static int
+cov_field_cb(void *c, const vb_field_t *f)
+{
+    return (int)cov_field(c, f);
+}
+
 /* Every character that can be printed: the model's and the profile's own texts. */
 static vb_status_t
 check_model_coverage(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text,
@@ -195,26 +200,8 @@ check_model_coverage(const vb_fontset_t *fs, const vb_model_t *m, const vb_profi
     c->len = len;
     c->source = source;
     c->d = d;
-    const vb_meta_t *mt = &m->meta;
-    const vb_field_t *fields[] = {&mt->parent,      &mt->issuer,         &mt->number,      &mt->place,
-                                  &mt->kind,        &mt->title,          &mt->authority_line, &mt->urgency,
-                                  &mt->secrecy,     &mt->draft,          &mt->circulation, &mt->footer_note,
-                                  &mt->contact,     &mt->drafter,        &mt->confirmation, &mt->issuer_name,
-                                  &mt->to_note,     &mt->signer.authority, &mt->signer.post, &mt->signer.name};
-    vb_status_t st = VB_OK;
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0] && st == VB_OK; i++)
-        st = cov_field(c, fields[i]);
-    for (int i = 0; i < mt->nsigners && st == VB_OK; i++) {
-        const vb_signer_t *sg = &mt->signers[i];
-        if ((st = cov_field(c, &sg->authority)) == VB_OK && (st = cov_field(c, &sg->post)) == VB_OK)
-            st = cov_field(c, &sg->name);
-    }
-    for (int i = 0; i < mt->nrecipients && st == VB_OK; i++)
-        st = cov_field(c, &mt->recipients[i]);
-    for (int i = 0; i < mt->nto && st == VB_OK; i++)
-        st = cov_field(c, &mt->to[i]);
-    for (int i = 0; i < mt->nbases && st == VB_OK; i++)
-        st = cov_field(c, &mt->bases[i]);
+    /* every text of the front matter that may be printed (fields.def) */
+    vb_status_t st = (vb_status_t)vb_meta_each_field(&m->meta, cov_field_cb, c);
     if (st == VB_OK)
         st = cov_blocks(c, &m->body);
     for (int a = 0; a < m->nappendices && st == VB_OK; a++) {

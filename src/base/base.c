@@ -139,6 +139,100 @@ vb_arena_printf(vb_arena_t *a, const char *fmt, ...)
     return p;
 }
 
+bool
+vb_buf_reserve(vb_buf_t *b, size_t extra)
+{
+    if (b->oom)
+        return false;
+    if (extra > SIZE_MAX / 2 - b->n) {
+        b->oom = true;
+        return false;
+    }
+    size_t need = b->n + extra + 1;
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+int
+vb_buf_add(vb_buf_t *b, const void *s, size_t n)
+{
+    if (!vb_buf_reserve(b, n))
+        return -1;
+    if (n)
+        memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+    return 0;
+}
+
+int
+vb_buf_puts(vb_buf_t *b, const char *s)
+{
+    return vb_buf_add(b, s, strlen(s));
+}
+
+int
+vb_buf_putc(vb_buf_t *b, char c)
+{
+    return vb_buf_add(b, &c, 1);
+}
+
+int
+vb_buf_printf(vb_buf_t *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = true; /* an encoding error: the text cannot be made, reported as a failed append */
+        return -1;
+    }
+    if (!vb_buf_reserve(b, (size_t)n))
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)n;
+    return 0;
+}
+
+char *
+vb_buf_take(vb_buf_t *b, size_t *len)
+{
+    if (!b->oom && !b->p)
+        vb_buf_reserve(b, 0);
+    char *p = b->oom ? NULL : b->p;
+    if (b->oom)
+        free(b->p);
+    else
+        p[b->n] = 0;
+    if (len)
+        *len = p ? b->n : 0;
+    *b = (vb_buf_t){0};
+    return p;
+}
+
+void
+vb_buf_free(vb_buf_t *b)
+{
+    free(b->p);
+    *b = (vb_buf_t){0};
+}
+
 int
 vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
 {

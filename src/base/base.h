@@ -105,6 +105,45 @@ int vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need);
          ? ((vec).v[(vec).n++] = (item), 0)                                                       \
          : -1)
 
+/*
+ * ---- the growable byte buffer: the one for every text a module builds ----
+ *
+ * vb_buf_t b = {0}; vb_buf_add(&b, s, n); ... vb_buf_free(&b) (or take it).
+ * The bytes are malloc'd (scratch and outputs handed to a caller; the arena
+ * holds what lives with a document), always NUL-terminated once anything was
+ * added. Out of memory sticks: the first failed growth sets oom, later
+ * appends do nothing, and the caller checks oom once at the end.
+ */
+typedef struct vb_buf {
+    char *p;       /* NULL until the first append */
+    size_t n, cap; /* bytes used (without the NUL), bytes allocated */
+    bool oom;
+} vb_buf_t;
+
+/* Room for extra more bytes (and the NUL); false (oom set) when memory is exhausted. */
+bool vb_buf_reserve(vb_buf_t *b, size_t extra);
+/* The appends return 0, or -1 when the buffer is (or just ran) out of memory. */
+int vb_buf_add(vb_buf_t *b, const void *s, size_t n);
+int vb_buf_puts(vb_buf_t *b, const char *s);
+int vb_buf_putc(vb_buf_t *b, char c);
+/* printf-append (locale-independent only for %s %d %u %ld %lld %zu %c %x) */
+int vb_buf_printf(vb_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Empties the buffer, keeping its storage (and a set oom). */
+static inline void
+vb_buf_clear(vb_buf_t *b)
+{
+    b->n = 0;
+    if (b->p)
+        b->p[0] = 0;
+}
+/*
+ * Hands the bytes to the caller (free() them; "" when nothing was added), with
+ * *len their count when len is not NULL, and leaves the buffer empty. NULL
+ * when the buffer ran out of memory (its bytes are freed).
+ */
+char *vb_buf_take(vb_buf_t *b, size_t *len);
+void vb_buf_free(vb_buf_t *b);
+
 /* ---- diagnostics ---- */
 /*
  * Fills d (when not NULL) and returns code, so that callers can write

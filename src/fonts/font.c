@@ -3,7 +3,9 @@
  * shared read-only (see font.h). With shape.c and subset.c, the only
  * HarfBuzz user; fontfind.c chooses the files.
  *
- * Each face is a memory-mapped blob, an hb_face over it and an hb_font whose
+ * Each face is a blob of the file's bytes (read whole by base.c's vb_file_read,
+ * the one file reader: a regular file only, and not mapped, so a file cut
+ * short while it is in use cannot fault the process), an hb_face over it and an hb_font whose
  * scale is the face's units per em, so every metric HarfBuzz returns is in
  * font units and callers scale to millipoints themselves (vb_font_scale):
  * one rounding, at the end. Face and font are made immutable before
@@ -26,7 +28,7 @@
 #include "fontfind.h"
 
 struct vb_font {
-    hb_blob_t *blob; /* the mapped file, kept for the subsetter */
+    hb_blob_t *blob; /* the file's bytes, kept for the subsetter */
     hb_face_t *face;
     hb_font_t *font; /* scale = upem: results in font units */
     vb_font_info_t info;
@@ -377,10 +379,26 @@ face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t si
     return bad;
 }
 
+/* The largest font file read: far above any real one (a CJK collection is some tens of megabytes). */
+#define FONT_MAX_BYTES ((int64_t)256 << 20)
+
+/* A font file's bytes as a blob (freed with it); NULL when it cannot be read. */
+static hb_blob_t *
+font_blob(const char *path)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    vb_file_result_t fr;
+    if (!vb_file_read(NULL, path, FONT_MAX_BYTES, &buf, &len, &fr))
+        return NULL;
+    /* on failure HarfBuzz calls free(buf) itself */
+    return hb_blob_create_or_fail(buf, (unsigned)len, HB_MEMORY_MODE_READONLY, buf, free);
+}
+
 const char *
 vb_font_file_damage(const char *path, char *buf, size_t size)
 {
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(path);
+    hb_blob_t *blob = font_blob(path);
     if (!blob)
         return NULL; /* unreadable: the caller says so itself */
     hb_face_t *face = hb_face_create(blob, 0);
@@ -400,7 +418,7 @@ static vb_status_t
 open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t style, vb_arena_t *a,
           vb_diag_t *d)
 {
-    f->blob = hb_blob_create_from_file_or_fail(file->path);
+    f->blob = font_blob(file->path);
     if (!f->blob)
         return vb_diag_set(d, VB_E_IO, "font.open", file->path, 0, 0, "The font file %s cannot be read.",
                            file->path);
@@ -432,7 +450,7 @@ vb_fontset_open(const char *const *families, int nfamilies, const char *user_dir
     *out = NULL;
     vb_fontfile_t files[VB_NFACES];
     int fam = 0;
-    vb_status_t st = vb_fontfind(families, nfamilies, user_dir, files, &fam, d);
+    vb_status_t st = vb_fontfind(families, nfamilies, user_dir, vb_font_file_damage, files, &fam, d);
     if (st != VB_OK)
         return st;
 

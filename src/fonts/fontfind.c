@@ -25,7 +25,6 @@
  * called, so the caller's own fontconfig use is unaffected.
  */
 #include "fontfind.h"
-#include "font.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -439,7 +438,7 @@ vb_fontfind_release(vb_fontfile_t files[VB_NFACES])
  * not in fontconfig's set is a font error naming it.
  */
 static vb_status_t
-unread_fonts(FcFontSet *user, const char *user_dir, vb_diag_t *d)
+unread_fonts(FcFontSet *user, const char *user_dir, vb_font_damage_fn damage, vb_diag_t *d)
 {
     DIR *dir = opendir(user_dir);
     if (!dir)
@@ -464,7 +463,7 @@ unread_fonts(FcFontSet *user, const char *user_dir, vb_diag_t *d)
                 known = true;
         }
         char why[160];
-        const char *bad = known ? vb_font_file_damage(path, why, sizeof why) : NULL;
+        const char *bad = known && damage ? damage(path, why, sizeof why) : NULL;
         if (!known)
             st = vb_diag_set(d, VB_E_FONT, "font.damaged", path, 0, 0,
                              "The font file %s cannot be read as a font: it is damaged or not a font. Replace it "
@@ -481,8 +480,8 @@ unread_fonts(FcFontSet *user, const char *user_dir, vb_diag_t *d)
 }
 
 vb_status_t
-vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb_fontfile_t files[VB_NFACES],
-            int *family_idx, vb_diag_t *d)
+vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb_font_damage_fn damage,
+            vb_fontfile_t files[VB_NFACES], int *family_idx, vb_diag_t *d)
 {
     for (int i = 0; i < VB_NFACES; i++)
         files[i] = (vb_fontfile_t){0};
@@ -519,7 +518,7 @@ vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb
         if ((st = add_user_dir(cfg, user_dir, 0, d)) != VB_OK)
             goto done;
         user = FcConfigGetFonts(cfg, FcSetApplication);
-        if ((st = unread_fonts(user, user_dir, d)) != VB_OK)
+        if ((st = unread_fonts(user, user_dir, damage, d)) != VB_OK)
             goto done;
     }
 

@@ -35,7 +35,14 @@ typedef struct vb_fontfile {
  * first problem, e.g. the rejected file and its first missing letter),
  * VB_E_NOMEM. On failure files[] holds only NULL paths.
  */
-vb_status_t vb_fontfind(const char *const *families, int nfamilies, const char *user_dir,
+/*
+ * What checks a file of user_dir that fontconfig did read (font.c's
+ * vb_font_file_damage, given by the caller, so that this module, under
+ * font.c, needs nothing of it): NULL when sound, else what is damaged.
+ */
+typedef const char *(*vb_font_damage_fn)(const char *path, char *buf, size_t size);
+
+vb_status_t vb_fontfind(const char *const *families, int nfamilies, const char *user_dir, vb_font_damage_fn damage,
                         vb_fontfile_t files[VB_NFACES], int *family_idx, vb_diag_t *d);
 void vb_fontfind_release(vb_fontfile_t files[VB_NFACES]);
 

@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "band.h"
+#include "input.h" /* the front matter's fields (fields.def) */
+#include "template.h"
 
 typedef struct setitem {
     const vb_pitem_t *it;
@@ -127,37 +129,25 @@ static const char *
 field_text(const vb_lctx_t *lc, const char *name, size_t n)
 {
     const vb_meta_t *m = &lc->model->meta;
+    if (lc->appendix && n == 5 && !memcmp(name, "title", 5))
+        return NULL; /* an appendix's {title} is its own (expand) */
+    const vb_field_t *f = vb_meta_printed(m, name, n); /* the front matter's text fields (fields.def) */
+    if (f)
+        return f->text;
 #define F(key, val)                                         \
     if (n == sizeof(key) - 1 && memcmp(name, key, n) == 0) \
         return (val);
-    F("parent", m->parent.text)
-    F("issuer", m->issuer.text)
-    F("number", m->number.text)
-    F("place", m->place.text)
+    /* the fields a band may print that are made from the front matter */
     F("date", lc->date_text)
-    F("kind", m->kind.text)
     F("authority", m->signer.authority.text)
     F("post", m->signer.post.text)
     F("name", m->signer.name.text)
-    F("authority_line", m->authority_line.text)
-    F("urgency", m->urgency.text)
-    F("secrecy", m->secrecy.text)
-    F("draft", m->draft.text)
-    F("circulation", m->circulation.text)
-    F("footer_note", m->footer_note.text)
-    F("contact", m->contact.text)
-    F("drafter", m->drafter.text)
-    F("confirmation", m->confirmation.text)
-    F("issuer_name", m->issuer_name.text)
-    F("to_note", m->to_note.text)
     F("kind_sentence", sentence_case(lc->arena, m->kind.text))
     if (m->nsigners > 1) {
         F("authority2", m->signers[1].authority.text)
         F("post2", m->signers[1].post.text)
         F("name2", m->signers[1].name.text)
     }
-    if (!lc->appendix)
-        F("title", m->title.text)
 #undef F
     return NULL;
 }
@@ -166,19 +156,9 @@ field_text(const vb_lctx_t *lc, const char *name, size_t n)
 static const vb_field_t *
 list_field(const vb_lctx_t *lc, const char *name, int *n)
 {
-    const vb_meta_t *m = &lc->model->meta;
     *n = 0;
-    if (!name)
-        return NULL;
-    if (!strcmp(name, "recipients"))
-        *n = m->nrecipients;
-    else if (!strcmp(name, "to"))
-        *n = m->nto;
-    else if (!strcmp(name, "bases"))
-        *n = m->nbases;
-    if (*n == 0)
-        return NULL;
-    return !strcmp(name, "recipients") ? m->recipients : !strcmp(name, "to") ? m->to : m->bases;
+    const vb_meta_key_t *k = name ? vb_meta_key(name, strlen(name)) : NULL; /* recipients, to, bases (fields.def) */
+    return k ? vb_meta_list(&lc->model->meta, k, n, NULL) : NULL;
 }
 
 /* A field (text or list) has a value. */
@@ -328,6 +308,59 @@ add_value(vb_lctx_t *lc, const vb_style_t *st, const char *name, size_t n, const
     return add_span(a, o, v, strlen(v), 0) ? vb_diag_nomem(d) : VB_OK;
 }
 
+/* What the walk over an item's template fills. */
+typedef struct expand_ctx {
+    vb_lctx_t *lc;
+    const vb_style_t *st;
+    tmpl_out_t o;
+    vb_status_t rc;
+    vb_diag_t *d;
+} expand_ctx_t;
+
+/* One part of an item's template (vb_tmpl_walk): literal text, or a field's value. */
+static int
+expand_part(void *ctx, const char *name, size_t n, bool field)
+{
+    expand_ctx_t *e = ctx;
+    vb_lctx_t *lc = e->lc;
+    vb_arena_t *a = lc->arena;
+    tmpl_out_t *o = &e->o;
+    vb_diag_t *d = e->d;
+    if (!field) {
+        if (add_span(a, o, name, n, 0))
+            return (int)(e->rc = vb_diag_nomem(d));
+        return 0;
+    }
+    o->nfields++;
+    const vb_appendix_t *ap = lc->appendix;
+    if (ap && n == 5 && !memcmp(name, "label", 5)) {
+        /* "\nolabel": the label is empty, so an item of only the label is skipped */
+        int nl = ap->nolabel ? 0 : ap->label.n;
+        if (nl == 0)
+            o->nempty++;
+        for (int i = 0; i < nl; i++)
+            if (VB_PUSH(a, o->spans, ap->label.spans[i]))
+                return (int)(e->rc = vb_diag_nomem(d));
+    } else if (ap && n == 5 && !memcmp(name, "title", 5)) {
+        if (ap->ntitle == 0)
+            o->nempty++;
+        for (int t = 0; t < ap->ntitle; t++) {
+            if (t > 0 && add_span(a, o, "\n", 1, 0))
+                return (int)(e->rc = vb_diag_nomem(d));
+            for (int i = 0; i < ap->title[t].n; i++)
+                if (VB_PUSH(a, o->spans, ap->title[t].spans[i]))
+                    return (int)(e->rc = vb_diag_nomem(d));
+        }
+    } else {
+        const char *v = field_text(lc, name, n);
+        if (!v || !*v)
+            o->nempty++;
+        else if ((e->rc = add_value(lc, e->st, name, n, v, o, d)) != VB_OK)
+            return (int)e->rc;
+    }
+    return 0;
+}
+
 /*
  * Expands an item's template into inline text: literal parts in face 0,
  * field values as text (the appendix label and title keep their own faces).
@@ -336,7 +369,6 @@ add_value(vb_lctx_t *lc, const vb_style_t *st, const char *name, size_t n, const
 static vb_status_t
 expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *out, bool *all_empty, vb_diag_t *d)
 {
-    vb_arena_t *a = lc->arena;
     for (int i = 0; i < it->nrequire; i++) {
         const char *v = field_text(lc, it->require[i], strlen(it->require[i]));
         if (!v || !*v) {
@@ -353,57 +385,14 @@ expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *o
                                    : "");
         }
     }
-    const char *tmpl = it->text ? it->text : "";
-    tmpl_out_t o;
-    memset(&o, 0, sizeof o);
-    const char *p = tmpl;
-    while (*p) {
-        const char *open = strchr(p, '{');
-        const char *close = open ? strchr(open, '}') : NULL;
-        if (!open || !close) {
-            if (add_span(a, &o, p, strlen(p), 0))
-                return vb_diag_nomem(d);
-            break;
-        }
-        if (add_span(a, &o, p, (size_t)(open - p), 0))
-            return vb_diag_nomem(d);
-        const char *name = open + 1;
-        size_t n = (size_t)(close - name);
-        o.nfields++;
-        const vb_appendix_t *ap = lc->appendix;
-        if (ap && n == 5 && !memcmp(name, "label", 5)) {
-            /* "\nolabel": the label is empty, so an item of only the label is skipped */
-            int nl = ap->nolabel ? 0 : ap->label.n;
-            if (nl == 0)
-                o.nempty++;
-            for (int i = 0; i < nl; i++)
-                if (VB_PUSH(a, o.spans, ap->label.spans[i]))
-                    return vb_diag_nomem(d);
-        } else if (ap && n == 5 && !memcmp(name, "title", 5)) {
-            if (ap->ntitle == 0)
-                o.nempty++;
-            for (int t = 0; t < ap->ntitle; t++) {
-                if (t > 0 && add_span(a, &o, "\n", 1, 0))
-                    return vb_diag_nomem(d);
-                for (int i = 0; i < ap->title[t].n; i++)
-                    if (VB_PUSH(a, o.spans, ap->title[t].spans[i]))
-                        return vb_diag_nomem(d);
-            }
-        } else {
-            const char *v = field_text(lc, name, n);
-            if (!v || !*v) {
-                o.nempty++;
-            } else {
-                vb_status_t rc = add_value(lc, st, name, n, v, &o, d);
-                if (rc != VB_OK)
-                    return rc;
-            }
-        }
-        p = close + 1;
-    }
-    out->spans = o.spans.v;
-    out->n = o.spans.n;
-    *all_empty = o.nfields > 0 && o.nempty == o.nfields;
+    expand_ctx_t e;
+    memset(&e, 0, sizeof e);
+    e.lc = lc, e.st = st, e.d = d;
+    if (vb_tmpl_walk(it->text, expand_part, &e))
+        return e.rc;
+    out->spans = e.o.spans.v;
+    out->n = e.o.spans.n;
+    *all_empty = e.o.nfields > 0 && e.o.nempty == e.o.nfields;
     return VB_OK;
 }
 

@@ -110,59 +110,21 @@ vb_dlist_add_label(vb_dlist_t *dl, int first, int start, const char *prefix)
 
 /* ---------------------------------------------------------------- dump */
 
-/* A malloc'd growing string; `failed` sticks after the first allocation failure. */
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    bool failed;
-} sbuf_t;
+typedef vb_buf_t sbuf_t;
 
 static void
 put(sbuf_t *b, const char *s, size_t n)
 {
-    if (b->failed)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 1024;
-        while (ncap < b->n + n + 1)
-            ncap *= 2;
-        char *ns = realloc(b->s, ncap);
-        if (!ns) {
-            b->failed = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = ncap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = 0;
+    vb_buf_add(b, s, n);
 }
 
 static void
 puts_(sbuf_t *b, const char *s)
 {
-    put(b, s, strlen(s));
+    vb_buf_puts(b, s);
 }
 
-static void
-putf(sbuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Only %d/%u/%s/%c/%02d are used here, which do not depend on the locale. */
-static void
-putf(sbuf_t *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->failed = true;
-        return;
-    }
-    put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
+#define putf vb_buf_printf /* only %d/%u/%s/%c/%02d are used here, which do not depend on the locale */
 
 /* Writes key="value" with the escapes described at the top of the file. */
 static void
@@ -308,15 +270,6 @@ vb_dlist_dump(const vb_dlist_t *dl, char **out, size_t *len)
         put_cstr(&b, "prefix", l->prefix);
         puts_(&b, "\n");
     }
-    if (!b.s && !b.failed)
-        put(&b, "", 0);
-    if (b.failed) {
-        free(b.s);
-        *out = NULL;
-        *len = 0;
-        return VB_E_NOMEM;
-    }
-    *out = b.s;
-    *len = b.n;
-    return VB_OK;
+    *out = vb_buf_take(&b, len);
+    return *out ? VB_OK : VB_E_NOMEM;
 }

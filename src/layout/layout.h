@@ -1,18 +1,20 @@
 /*
  * layout.h - from the document model to the display list.
  *
- * layout.c walks the model and turns every element into chunks: vertical
- * pieces of the page flow (a line of a paragraph, a table row, a whole band
- * such as the header or the closing block) with the rules that say where a
- * page may break. paginate.c places the chunks on pages. band.c sets the
- * profile's bands (columns of templated items), table.c sets tables.
+ * layout.c walks the model and turns every element into chunks (chunk.h):
+ * vertical pieces of the page flow (a line of a paragraph, a table row, a
+ * whole band such as the header or the closing block) with the rules that
+ * say where a page may break. band.c (band.h) sets the profile's bands
+ * (columns of templated items), table.c (table.h) sets tables, paginate.c
+ * (paginate.h) places the chunks on pages. Each of them depends on chunk.h
+ * and none on layout.c: the includes go one way, layout.c at the top.
  */
 #ifndef VB_LAYOUT_H
 #define VB_LAYOUT_H
 
 #include "dlist.h"
 #include "model.h"
-#include "para.h"
+#include "para.h" /* the fontset; vb_script_fallback for engine.c's coverage check */
 #include "profile.h"
 
 typedef struct vb_layout_opts {
@@ -26,98 +28,5 @@ typedef struct vb_layout_opts {
 /* Lays out model with profile and fonts into dl (whose arena must be set). */
 vb_status_t vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset_t *fonts,
                       const vb_layout_opts_t *opts, vb_dlist_t *dl, vb_diag_t *d);
-
-/* ---- internal to the layout modules ---- */
-
-typedef struct vb_chunk vb_chunk_t;
-struct vb_chunk {
-    vb_len_t height;        /* advance of the flow */
-    vb_len_t fit;           /* extent below the chunk's top that must stay above the page bottom */
-    vb_len_t space_before;  /* dropped at the top of a page */
-    vb_len_t top;           /* >= 0: absolute top when the chunk starts a page (bands) */
-    bool keep_with_prev;    /* no page break between the previous chunk and this one */
-    bool break_before;      /* a forced page break before this chunk */
-    bool restart_numbers;   /* page numbers restart at 1 on the page this chunk starts */
-    VB_VEC(vb_ditem_t) items; /* y relative to the chunk's top */
-    /* outline entry, if this chunk starts a heading or an appendix */
-    const char *outline_title;
-    int outline_level;
-    bool absolute;          /* placed at `top` on its page without moving the flow (overlays) */
-    vb_len_t anchor_bottom; /* > 0: its bottom edge goes at this y, below the flow (footers) */
-    bool landscape;         /* set on a landscape page */
-    bool is_head;           /* a table head row: emitted again on later pages, so never moved */
-    /* table rows: the head rows to repeat when this row starts a page */
-    vb_chunk_t **head;
-    int nhead;
-    /*
-     * Items drawn only when a page break falls before this chunk (cap_top,
-     * y relative to its top) or after it (cap_bottom): the borders that close
-     * a table cell cut by the break.
-     */
-    VB_VEC(vb_ditem_t) cap_top;
-    VB_VEC(vb_ditem_t) cap_bottom;
-    vb_pos_t pos;           /* the source of what it sets (for layout.too-tall); 0 when unknown */
-    const char *what;       /* what it sets, for messages ("The title block"); NULL: "This block" */
-    /* footnotes first referred to in this chunk (a line): set at the foot of its page, under a rule */
-    vb_chunk_t **notes;
-    int nnotes;
-};
-
-/* Stand-ins in date_text for a day or month left blank until issuance; band.c prints the profile's gap. */
-#define VB_BLANK_DAY '\x01'
-#define VB_BLANK_MONTH '\x02'
-
-typedef struct vb_lctx {
-    vb_setctx_t set;
-    const vb_model_t *model;
-    const vb_profile_t *profile;
-    vb_arena_t *arena;
-    vb_len_t text_left, text_width;  /* the text block */
-    vb_len_t text_height;            /* the text block's height (of a landscape page while in one) */
-    VB_VEC(vb_chunk_t *) chunks;
-    const char *date_text;           /* the formatted date; a blank day or month is VB_BLANK_DAY / VB_BLANK_MONTH */
-    const vb_appendix_t *appendix;   /* while laying out an appendix */
-    vb_chunk_t *first_footer;        /* page 1's footer band (not in the flow) */
-    bool duplex;                     /* mirrored margins on even pages */
-    int64_t max_pages;               /* > 0: the pages limit (limit.h) */
-    vb_chunk_t **notes;              /* model->nnotes: each footnote's chunk once set, NULL before */
-} vb_lctx_t;
-
-vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);
-/*
- * Adds the runs of a set line to a chunk at (x, baseline). The glyphs move:
- * their positions are shifted in place and the chunk refers to them, so a
- * line is added once.
- */
-vb_status_t vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t x, vb_len_t baseline,
-                              vb_diag_t *d);
-vb_status_t vb_chunk_add_rule(vb_lctx_t *lc, vb_chunk_t *c, vb_len_t x1, vb_len_t y1, vb_len_t x2, vb_len_t y2,
-                              vb_len_t width, vb_diag_t *d);
-
-/* Sets a band as one chunk. appendix may be NULL. */
-vb_status_t vb_band_layout(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, vb_diag_t *d);
-
-/*
- * Sets a band of the page flow as chunks that a page may break between, at
- * baselines where no line of any column is cut: between the lines of a list
- * item (inside an entry only as widows and orphans allow) and after a list.
- * Everything else (the kind and title, the signer block) stays in one chunk.
- * *first and *last are the first and the last chunk (NULL when the band is
- * absent); every chunk gets pos.
- */
-vb_status_t vb_band_flow(vb_lctx_t *lc, const vb_band_t *band, vb_pos_t pos, vb_chunk_t **first, vb_chunk_t **last,
-                         vb_diag_t *d);
-
-/*
- * The narrowest a table can be set: every column as wide as its widest word
- * (for choosing landscape pages: a table that cannot fit even so needs them).
- */
-vb_status_t vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t *d);
-
-/* Sets a table as chunks appended to lc->chunks (one per row, head rows repeated). */
-vb_status_t vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d);
-
-/* Places lc->chunks on pages of dl, with page numbers and outline entries. */
-vb_status_t vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d);
 
 #endif

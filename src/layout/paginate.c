@@ -28,8 +28,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layout.h"
+#include "paginate.h"
 #include "limit.h"
+#include "template.h"
 
 typedef struct pageinfo {
     int start, end;       /* chunks [start, end) */
@@ -93,19 +94,12 @@ add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_le
     const vb_pagenum_t *pn = &lc->profile->page_number;
     char num[16];
     snprintf(num, sizeof num, "%d", number);
-    char text[128];
-    size_t o = 0;
-    for (const char *p = pn->format ? pn->format : "{page}"; *p && o < sizeof text - 16;) {
-        if (!strncmp(p, "{page}", 6)) {
-            size_t n = strlen(num);
-            memcpy(text + o, num, n);
-            o += n;
-            p += 6;
-        } else {
-            text[o++] = *p++;
-        }
-    }
-    char *s = vb_arena_strndup(lc->arena, text, o);
+    const vb_tmpl_var_t vars[] = {{"page", num}};
+    vb_buf_t text = {0};
+    int bad = vb_tmpl_expand(&text, pn->format ? pn->format : "{page}", vars, 1);
+    size_t o = text.n;
+    char *s = bad ? NULL : vb_arena_strndup(lc->arena, text.p ? text.p : "", o);
+    vb_buf_free(&text);
     if (!s)
         return vb_diag_nomem(d);
     pg->label = s;

@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layout.h"
+#include "table.h"
 
 typedef struct cellset {
     vb_lines_t lines;

@@ -89,10 +89,7 @@ struct vb_pdf_fonts {
     const vb_fontset_t *fonts;
     vb_arena_t *arena;
     pface_t faces[VB_NFACES];
-    /* scratch for building content and CMap text; malloc'd, reused */
-    char *buf;
-    size_t n, cap;
-    bool nomem;
+    vb_buf_t buf;     /* scratch for building content and CMap text; reused */
     bool hinting;     /* keep the TrueType hinting in the subsets */
 };
 
@@ -144,22 +141,7 @@ vb_pdf_haru_fail(HPDF_Doc pdf, HPDF_STATUS st, const char *what, vb_diag_t *d)
 static void
 buf_put(vb_pdf_fonts_t *pf, const char *s, size_t n)
 {
-    if (pf->nomem)
-        return;
-    if (pf->n + n > pf->cap) {
-        size_t ncap = pf->cap ? pf->cap : 4096;
-        while (ncap < pf->n + n)
-            ncap *= 2;
-        char *nb = realloc(pf->buf, ncap);
-        if (!nb) {
-            pf->nomem = true;
-            return;
-        }
-        pf->buf = nb;
-        pf->cap = ncap;
-    }
-    memcpy(pf->buf + pf->n, s, n);
-    pf->n += n;
+    vb_buf_add(&pf->buf, s, n);
 }
 
 static void
@@ -300,9 +282,7 @@ vb_pdf_fonts_free(vb_pdf_fonts_t *pf)
 {
     if (!pf)
         return;
-    free(pf->buf);
-    pf->buf = NULL;
-    pf->n = pf->cap = 0;
+    vb_buf_free(&pf->buf);
 }
 
 /* Returns the face's state, creating its Type0 dict on first use. */
@@ -445,7 +425,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
         }
     vb_len_t x0 = g[0].x;
 
-    pf->n = 0;
+    vb_buf_clear(&pf->buf);
     buf_str(pf, "/");
     buf_str(pf, fname);
     buf_str(pf, " ");
@@ -502,14 +482,14 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     buf_str(pf, "]TJ\n");
     if (rise != 0)
         buf_str(pf, "0 Ts\n");
-    if (pf->nomem)
+    if (pf->buf.oom)
         return vb_diag_nomem(d);
 
     HPDF_STATUS st = HPDF_Page_BeginText(page);
     if (st != HPDF_OK)
         return vb_pdf_haru_fail(pf->pdf, st, "starting a text object", d);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf, (HPDF_UINT)pf->n);
+    st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
     if (st != HPDF_OK)
         return vb_pdf_haru_fail(pf->pdf, st, "writing text", d);
     st = HPDF_Page_EndText(page);
@@ -551,7 +531,7 @@ buf_utf16(vb_pdf_fonts_t *pf, const char *s, size_t n)
 static void
 build_tounicode(vb_pdf_fonts_t *pf, const pface_t *pc)
 {
-    pf->n = 0;
+    vb_buf_clear(&pf->buf);
     buf_str(pf, "/CIDInit /ProcSet findresource begin\n"
                 "12 dict begin\n"
                 "begincmap\n"
@@ -597,7 +577,7 @@ build_tounicode(vb_pdf_fonts_t *pf, const pface_t *pc)
 static vb_status_t
 build_widths(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
 {
-    pf->n = 0;
+    vb_buf_clear(&pf->buf);
     buf_str(pf, "/W [");
     for (int i = 0; i < pc->used.n;) {
         int j = i + 1;
@@ -613,12 +593,12 @@ build_widths(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         i = j;
     }
     buf_str(pf, "]\012");
-    if (pf->nomem)
+    if (pf->buf.oom)
         return vb_diag_nomem(d);
-    pc->w.s = vb_arena_strndup(pf->arena, pf->buf, pf->n);
+    pc->w.s = vb_arena_strndup(pf->arena, pf->buf.p, pf->buf.n);
     if (!pc->w.s)
         return vb_diag_nomem(d);
-    pc->w.n = pf->n;
+    pc->w.n = pf->buf.n;
     return VB_OK;
 }
 
@@ -712,9 +692,9 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         goto haru_fail;
 
     build_tounicode(pf, pc);
-    if (pf->nomem)
+    if (pf->buf.oom)
         return vb_diag_nomem(d);
-    HPDF_Dict tu = new_stream(pf, pf->buf, pf->n);
+    HPDF_Dict tu = new_stream(pf, pf->buf.p, pf->buf.n);
     if (!tu)
         goto haru_fail;
 

@@ -112,16 +112,25 @@ static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
 static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
 
 /* Template fields by context (see profile.h and docs/profile-format.md). */
-#define DOC_FIELD_NAMES                                                                                          \
-    "parent", "issuer", "number", "place", "date", "kind", "title", "authority", "post", "name", "authority2",   \
-        "post2", "name2", "authority_line", "urgency", "secrecy", "draft", "circulation", "footer_note", "contact", \
-        "drafter", "confirmation", "issuer_name", "kind_sentence", "to_note"
-static const char *const DOC_FIELDS[] = {DOC_FIELD_NAMES, NULL};
-static const char *const APPENDIX_FIELDS[] = {DOC_FIELD_NAMES, "label", NULL};
+/* the front matter's printed text fields (fields.def), then those band.c makes from the front matter */
+#define VB_META_NAME_PRINTED(key) key,
+#define VB_META_NAME_ID(key)
+#define DOC_MADE_FIELDS "date", "authority", "post", "name", "authority2", "post2", "name2", "kind_sentence"
+static const char *const DOC_FIELDS[] = {
+#define VB_META_TEXT(key, member, use) VB_META_NAME_##use(key)
+#include "fields.def"
+    DOC_MADE_FIELDS, NULL};
+static const char *const APPENDIX_FIELDS[] = {
+#define VB_META_TEXT(key, member, use) VB_META_NAME_##use(key)
+#include "fields.def"
+    DOC_MADE_FIELDS, "label", NULL};
 static const char *const PAGE_FIELDS[] = {"page", NULL};
 static const char *const DATE_FIELDS[] = {"day", "month", "year", NULL};
 /* List fields a LIST item may print (and a `when` may test). */
-static const char *const LIST_FIELDS[] = {"recipients", "to", "bases", NULL};
+static const char *const LIST_FIELDS[] = {
+#define VB_META_LIST(key, member, scalar, item) key,
+#include "fields.def"
+    NULL};
 
 /* ------------------------------------------------------------ helpers */
 

@@ -33,6 +33,7 @@
  * frontmatter.value and frontmatter.date at the value; frontmatter.missing
  * at 1:1, the front matter's first line (it always starts the source).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "input.h"
@@ -326,16 +327,9 @@ add_recipient(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const ch
     return VB_OK;
 }
 
-/* How a scalar value of a list field is read. */
-typedef enum scalar_as {
-    SCALAR_REFUSED,     /* bases: a list only */
-    SCALAR_LINES,       /* recipients: one entry per line */
-    SCALAR_ONE          /* to: the whole text is one entry */
-} scalar_as_t;
-
 /* A list field: a sequence of texts, or a scalar read as `as` says. */
 static vb_status_t
-read_list(vb_arena_t *arena, const vb_ynode_t *n, const char *key, scalar_as_t as, const char *source,
+read_list(vb_arena_t *arena, const vb_ynode_t *n, const char *key, vb_meta_scalar_t as, const char *source,
           vb_field_t **out, int *nout, vb_pos_t *pos_out, vb_diag_t *d)
 {
     VB_VEC(vb_field_t) v = {0};
@@ -351,9 +345,9 @@ read_list(vb_arena_t *arena, const vb_ynode_t *n, const char *key, scalar_as_t a
                 return type_error(it, source, key, "a list of texts", d);
             st = add_recipient(arena, it->str, it->len, it->pos, source, &v, d);
         }
-    } else if (n->kind == VB_Y_SCALAR && as == SCALAR_ONE) {
+    } else if (n->kind == VB_Y_SCALAR && as == VB_META_SCALAR_ONE) {
         st = add_recipient(arena, n->str, n->len, n->pos, source, &v, d);
-    } else if (n->kind == VB_Y_SCALAR && as == SCALAR_LINES) {
+    } else if (n->kind == VB_Y_SCALAR && as == VB_META_SCALAR_LINES) {
         /* one entry per line; every line is reported at the value */
         size_t s = 0;
         while (s <= n->len && st == VB_OK) {
@@ -363,7 +357,8 @@ read_list(vb_arena_t *arena, const vb_ynode_t *n, const char *key, scalar_as_t a
             s = e + 1;
         }
     } else {
-        return type_error(n, source, key, as == SCALAR_ONE ? "a text or a list of texts" : "a list of texts", d);
+        return type_error(n, source, key, as == VB_META_SCALAR_ONE ? "a text or a list of texts" : "a list of texts",
+                          d);
     }
     if (st != VB_OK)
         return st;
@@ -421,6 +416,81 @@ read_line_breaks(const vb_ynode_t *n, const char *source, vb_meta_t *meta, vb_di
     return VB_OK;
 }
 
+/* ---- the table of the front matter's keys, made from fields.def ---- */
+
+const vb_meta_key_t vb_meta_keys[] = {
+#define VB_META_TEXT(key, member, use) \
+    {key, VB_META_KIND_TEXT, VB_META_##use, 0, NULL, offsetof(vb_meta_t, member), 0, 0},
+#define VB_META_LIST(key, member, scalar, item)                                                                  \
+    {key, VB_META_KIND_LIST, false, VB_META_SCALAR_##scalar, item, offsetof(vb_meta_t, member),                \
+     offsetof(vb_meta_t, n##member), offsetof(vb_meta_t, member##_pos)},
+#define VB_META_BOOL(key, member) \
+    {key, VB_META_KIND_BOOL, false, 0, NULL, offsetof(vb_meta_t, member), 0, offsetof(vb_meta_t, member##_pos)},
+#define VB_META_OTHER(key) {key, VB_META_KIND_OTHER, false, 0, NULL, 0, 0, 0},
+#define VB_META_PRINTED true
+#define VB_META_ID false
+#include "fields.def"
+#undef VB_META_PRINTED
+#undef VB_META_ID
+};
+const int vb_meta_nkeys = (int)(sizeof vb_meta_keys / sizeof vb_meta_keys[0]);
+
+/* "profile, parent, …, line_breaks, ": every key, for the message of an unknown one */
+static const char KNOWN_KEYS[] =
+#define VB_META_TEXT(key, member, use) key ", "
+#define VB_META_LIST(key, member, scalar, item) key ", "
+#define VB_META_BOOL(key, member) key ", "
+#define VB_META_OTHER(key) key ", "
+#include "fields.def"
+    ;
+
+const vb_meta_key_t *
+vb_meta_key(const char *key, size_t n)
+{
+    for (int i = 0; i < vb_meta_nkeys; i++)
+        if (strlen(vb_meta_keys[i].key) == n && !memcmp(vb_meta_keys[i].key, key, n))
+            return &vb_meta_keys[i];
+    return NULL;
+}
+
+const vb_field_t *
+vb_meta_list(const vb_meta_t *m, const vb_meta_key_t *k, int *n, vb_pos_t *pos)
+{
+    const char *base = (const char *)m;
+    *n = k->kind == VB_META_KIND_LIST ? *(const int *)(base + k->off_n) : 0;
+    if (pos)
+        *pos = k->kind == VB_META_KIND_LIST ? *(const vb_pos_t *)(base + k->off_pos) : (vb_pos_t){0, 0};
+    return *n ? *(vb_field_t *const *)(base + k->off) : NULL;
+}
+
+const vb_field_t *
+vb_meta_printed(const vb_meta_t *m, const char *name, size_t n)
+{
+    const vb_meta_key_t *k = vb_meta_key(name, n);
+    return k && k->kind == VB_META_KIND_TEXT && k->printed ? VB_META_TEXT_OF(m, k) : NULL;
+}
+
+int
+vb_meta_each_field(const vb_meta_t *m, int (*fn)(void *ctx, const vb_field_t *f), void *ctx)
+{
+    int rc = 0;
+    for (int i = 0; i < vb_meta_nkeys && rc == 0; i++)
+        if (vb_meta_keys[i].kind == VB_META_KIND_TEXT && vb_meta_keys[i].printed)
+            rc = fn(ctx, VB_META_TEXT_OF(m, &vb_meta_keys[i]));
+    for (int i = 0; i < m->nsigners && rc == 0; i++) {
+        const vb_signer_t *sg = &m->signers[i];
+        if ((rc = fn(ctx, &sg->authority)) == 0 && (rc = fn(ctx, &sg->post)) == 0)
+            rc = fn(ctx, &sg->name);
+    }
+    for (int i = 0; i < vb_meta_nkeys && rc == 0; i++) {
+        int n = 0;
+        const vb_field_t *v = vb_meta_list(m, &vb_meta_keys[i], &n, NULL);
+        for (int e = 0; e < n && rc == 0; e++)
+            rc = fn(ctx, &v[e]);
+    }
+    return rc;
+}
+
 vb_status_t
 vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta, vb_diag_t *d)
 {
@@ -437,77 +507,31 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
     for (int i = 0; root && i < root->n && st == VB_OK; i++) {
         const char *k = root->keys[i];
         const vb_ynode_t *v = root->items[i];
-        vb_field_t *f = NULL;
-        if (strcmp(k, "profile") == 0)
-            f = &meta->profile;
-        else if (strcmp(k, "parent") == 0)
-            f = &meta->parent;
-        else if (strcmp(k, "issuer") == 0)
-            f = &meta->issuer;
-        else if (strcmp(k, "number") == 0)
-            f = &meta->number;
-        else if (strcmp(k, "place") == 0)
-            f = &meta->place;
-        else if (strcmp(k, "kind") == 0)
-            f = &meta->kind;
-        else if (strcmp(k, "title") == 0)
-            f = &meta->title;
-        else if (strcmp(k, "authority_line") == 0)
-            f = &meta->authority_line;
-        else if (strcmp(k, "urgency") == 0)
-            f = &meta->urgency;
-        else if (strcmp(k, "secrecy") == 0)
-            f = &meta->secrecy;
-        else if (strcmp(k, "draft") == 0)
-            f = &meta->draft;
-        else if (strcmp(k, "circulation") == 0)
-            f = &meta->circulation;
-        else if (strcmp(k, "footer_note") == 0)
-            f = &meta->footer_note;
-        else if (strcmp(k, "contact") == 0)
-            f = &meta->contact;
-        else if (strcmp(k, "drafter") == 0)
-            f = &meta->drafter;
-        else if (strcmp(k, "confirmation") == 0)
-            f = &meta->confirmation;
-        else if (strcmp(k, "issuer_name") == 0)
-            f = &meta->issuer_name;
-        else if (strcmp(k, "to_note") == 0)
-            f = &meta->to_note;
-        if (f) {
+        const vb_meta_key_t *mk = vb_meta_key(k, strlen(k));
+        char *at = mk ? (char *)meta + mk->off : NULL;
+        if (mk && mk->kind == VB_META_KIND_TEXT) {
+            vb_field_t *f = (vb_field_t *)at;
             st = read_text(arena, v, k, source, f, d);
             if (st == VB_OK && f == &meta->urgency)
                 st = check_choice(f, k, urgencies, "KHẨN, THƯỢNG KHẨN, HỎA TỐC", source, d);
             else if (st == VB_OK && f == &meta->secrecy)
                 st = check_choice(f, k, secrecies, "MẬT, TỐI MẬT, TUYỆT MẬT", source, d);
-        } else if (strcmp(k, "date") == 0)
+        } else if (mk && mk->kind == VB_META_KIND_LIST) {
+            st = read_list(arena, v, k, mk->scalar, source, (vb_field_t **)at, (int *)((char *)meta + mk->off_n),
+                           (vb_pos_t *)((char *)meta + mk->off_pos), d);
+        } else if (mk && mk->kind == VB_META_KIND_BOOL) {
+            st = read_bool(v, k, source, (bool *)at, d);
+            *(vb_pos_t *)((char *)meta + mk->off_pos) = v->pos;
+        } else if (mk && strcmp(k, "date") == 0)
             st = read_date(v, source, &meta->date, d);
-        else if (strcmp(k, "signer") == 0)
+        else if (mk && strcmp(k, "signer") == 0)
             st = read_signers(arena, v, source, meta, d);
-        else if (strcmp(k, "recipients") == 0)
-            st = read_list(arena, v, k, SCALAR_LINES, source, &meta->recipients, &meta->nrecipients,
-                           &meta->recipients_pos, d);
-        else if (strcmp(k, "to") == 0)
-            st = read_list(arena, v, k, SCALAR_ONE, source, &meta->to, &meta->nto, &meta->to_pos, d);
-        else if (strcmp(k, "bases") == 0)
-            st = read_list(arena, v, k, SCALAR_REFUSED, source, &meta->bases, &meta->nbases, &meta->bases_pos, d);
-        else if (strcmp(k, "duplex") == 0) {
-            st = read_bool(v, k, source, &meta->duplex, d);
-            meta->duplex_pos = v->pos;
-        }
-        else if (strcmp(k, "nonconforming") == 0) {
-            st = read_bool(v, k, source, &meta->nonconforming, d);
-            meta->nonconforming_pos = v->pos;
-        } else if (strcmp(k, "line_breaks") == 0)
+        else if (mk && strcmp(k, "line_breaks") == 0)
             st = read_line_breaks(v, source, meta, d);
         else
             st = vb_diag_set(d, VB_E_INPUT, "frontmatter.unknown-key", source, root->key_pos[i].line,
-                             root->key_pos[i].col,
-                             "Unknown front matter key \"%s\" (known: profile, parent, issuer, number, place, date, "
-                             "kind, title, signer, recipients, to, bases, authority_line, urgency, secrecy, draft, "
-                             "circulation, footer_note, contact, drafter, confirmation, duplex, issuer_name, to_note, "
-                             "nonconforming, line_breaks).",
-                             k);
+                             root->key_pos[i].col, "Unknown front matter key \"%s\" (known: %.*s).", k,
+                             (int)sizeof KNOWN_KEYS - 3, KNOWN_KEYS);
     }
     if (st != VB_OK)
         return st;

@@ -118,4 +118,24 @@ vb_status_t vb_md_inline_text(vb_arena_t *arena, const char *text, size_t len, v
 /* Writes the model as stable text (for tests) into a malloc'd string. */
 vb_status_t vb_model_dump(const vb_model_t *m, char **out, size_t *len);
 
+/* ---- the table of the front matter's keys (fields.def; types in model.h), in frontmatter.c ---- */
+extern const vb_meta_key_t vb_meta_keys[];
+extern const int vb_meta_nkeys;
+
+/* The entry of key[0..n); NULL when the front matter has no such key. */
+const vb_meta_key_t *vb_meta_key(const char *key, size_t n);
+/* A TEXT entry's field in m. */
+#define VB_META_TEXT_OF(m, k) ((const vb_field_t *)((const char *)(m) + (k)->off))
+/* A LIST entry's entries in m (NULL when none), their count in *n and, when pos is not NULL, where the list is. */
+const vb_field_t *vb_meta_list(const vb_meta_t *m, const vb_meta_key_t *k, int *n, vb_pos_t *pos);
+/* The printed text field of m that a template names {name[0..n)}; NULL when none is. */
+const vb_field_t *vb_meta_printed(const vb_meta_t *m, const char *name, size_t n);
+/*
+ * Calls fn for every text of m the document may print: the printed text
+ * fields in the table's order, every signer's authority, post and name, then
+ * the entries of every list field. Stops at and returns fn's first non-zero
+ * result; 0 when every field was taken.
+ */
+int vb_meta_each_field(const vb_meta_t *m, int (*fn)(void *ctx, const vb_field_t *f), void *ctx);
+
 #endif

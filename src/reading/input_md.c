@@ -50,32 +50,6 @@
 #include "input.h"
 #include "limit.h"
 
-/* ---- a small malloc'd byte buffer (scratch; the model itself is in the arena) ---- */
-
-typedef struct buf {
-    char *p;
-    size_t n, cap;
-} buf_t;
-
-static int
-buf_add(buf_t *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return -1;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-    return 0;
-}
-
 /* ---- spans ---- */
 
 /*
@@ -90,7 +64,7 @@ typedef struct ib {
     struct rd *rd;         /* set for body text: footnote references [^x] are read */
     vb_span_t *spans;      /* malloc'd while building; copied to the arena at its exact size by ib_finish */
     int nspans, capspans;
-    buf_t cur;
+    vb_buf_t cur;
     int cur_face;
     bool has_cur;
     bool has_content;
@@ -145,7 +119,7 @@ ib_emit(ib_t *b, const char *s, size_t n, int face)
         ib_flush(b);
     b->has_cur = true;
     b->cur_face = face;
-    if (buf_add(&b->cur, s, n))
+    if (vb_buf_add(&b->cur, s, n))
         b->oom = true;
 }
 
@@ -208,8 +182,7 @@ static vb_status_t
 ib_finish(ib_t *b, vb_inline_t *out, vb_diag_t *d)
 {
     ib_flush(b);
-    free(b->cur.p);
-    b->cur.p = NULL;
+    vb_buf_free(&b->cur);
     /* exactly as many spans as the text has: most paragraphs have one, and a document can have 200,000 */
     vb_span_t *v = NULL;
     if (!b->oom && b->nspans && (v = VB_NEWN(b->arena, vb_span_t, b->nspans)) != NULL)
@@ -433,9 +406,9 @@ md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inli
      * with ("- x", "1. x", "# x", "> x"), and, being Unicode whitespace, it
      * leaves the emphasis rules of the first delimiter unchanged.
      */
-    buf_t src = {0};
-    if (buf_add(&src, "\xC2\xA0", 2) || buf_add(&src, text, len)) {
-        free(src.p);
+    vb_buf_t src = {0};
+    if (vb_buf_add(&src, "\xC2\xA0", 2) || vb_buf_add(&src, text, len)) {
+        vb_buf_free(&src);
         return vb_diag_nomem(d);
     }
     for (size_t i = 0; i < src.n; i++) {
@@ -444,7 +417,7 @@ md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inli
     }
     protect_escapes(src.p, src.n);
     cmark_node *doc = cmark_parse_document(src.p, src.n, CMARK_OPT_DEFAULT);
-    free(src.p);
+    vb_buf_free(&src);
     if (!doc)
         return vb_diag_nomem(d);
     ib_t b;
@@ -649,7 +622,7 @@ typedef struct landmark {
 typedef struct notedef {
     const char *label;
     size_t lablen;
-    buf_t text;           /* its lines joined by spaces (malloc'd) */
+    vb_buf_t text;           /* its lines joined by spaces (malloc'd) */
     vb_pos_t pos;         /* the "[^" */
     vb_pos_t tpos;        /* the text */
     bool used;
@@ -675,10 +648,10 @@ typedef struct rd {
     int64_t max_blocks;     /* more blocks is an error (see push_block) */
     int run_start;          /* the first body line added since the last point the body could be cut, or -1 */
     int64_t run_bytes;      /* bytes added since then */
-    buf_t seg;
+    vb_buf_t seg;
     VB_VEC(ppline_t) map;
     bool seg_has_text;
-    buf_t prefix; /* marker text of a list item cmark still found */
+    vb_buf_t prefix; /* marker text of a list item cmark still found */
     VB_VEC(landmark_t) land; /* "\landscape" and "\nolabel" lines, resolved to appendices at the end */
     VB_VEC(alignmark_t) align; /* marked paragraphs, in the order of their lines */
     VB_VEC(notedef_t) defs; /* footnote definitions "[^x]: text" */
@@ -904,7 +877,7 @@ add_ppline(rd_t *r, int src, int strip, int ins, const char *s, size_t n, const 
     m.ins = ins;
     m.start = r->seg.n;
     m.len = n + n2;
-    if (buf_add(&r->seg, s, n) || (n2 && buf_add(&r->seg, s2, n2)) || buf_add(&r->seg, "\n", 1))
+    if (vb_buf_add(&r->seg, s, n) || (n2 && vb_buf_add(&r->seg, s2, n2)) || vb_buf_add(&r->seg, "\n", 1))
         return -1;
     if (VB_PUSH(r->arena, r->map, m))
         return -1;
@@ -1084,9 +1057,9 @@ item_marker(rd_t *r, cmark_node *item)
         to = len;
     from += lead_ws(s + from, to - from);
     to = from + trim_end(s + from, to - from);
-    if (r->prefix.n && buf_add(&r->prefix, " ", 1))
+    if (r->prefix.n && vb_buf_add(&r->prefix, " ", 1))
         return vb_diag_nomem(r->d);
-    if (buf_add(&r->prefix, s + from, to - from))
+    if (vb_buf_add(&r->prefix, s + from, to - from))
         return vb_diag_nomem(r->d);
     return VB_OK;
 }
@@ -1547,7 +1520,7 @@ read_lines(rd_t *r)
             nd.lablen = lablen;
             nd.pos = body_pos(r, i, ws);
             nd.tpos = body_pos(r, i, ws + toff);
-            if (VB_PUSH(r->arena, r->defs, nd) || buf_add(&r->defs.v[r->defs.n - 1].text, t + toff, tn - toff))
+            if (VB_PUSH(r->arena, r->defs, nd) || vb_buf_add(&r->defs.v[r->defs.n - 1].text, t + toff, tn - toff))
                 return vb_diag_nomem(r->d);
             in_def = !r->line_paragraphs;
             /* the paragraph above ends here */
@@ -1560,8 +1533,8 @@ read_lines(rd_t *r)
         }
         if (in_def) {
             if (!blank) {
-                buf_t *b = &r->defs.v[r->defs.n - 1].text;
-                if (buf_add(b, " ", 1) || buf_add(b, t, tn))
+                vb_buf_t *b = &r->defs.v[r->defs.n - 1].text;
+                if (vb_buf_add(b, " ", 1) || vb_buf_add(b, t, tn))
                     return vb_diag_nomem(r->d);
                 continue;
             }
@@ -1618,11 +1591,11 @@ read_lines(rd_t *r)
         int rc;
         if (mk >= 0) {
             /* "1. x" becomes "1\. x": the same text, but never a list item */
-            buf_t line = {0};
-            rc = buf_add(&line, t, (size_t)mk) || buf_add(&line, "\\", 1);
+            vb_buf_t line = {0};
+            rc = vb_buf_add(&line, t, (size_t)mk) || vb_buf_add(&line, "\\", 1);
             if (!rc)
                 rc = add_ppline(r, i, (int)ws, mk, line.p, line.n, t + mk, tn - (size_t)mk);
-            free(line.p);
+            vb_buf_free(&line);
         } else {
             rc = add_ppline(r, i, (int)ws, -1, t, tn, NULL, 0);
         }
@@ -1892,9 +1865,9 @@ vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char 
         st = split_appendices(&r, model);
     if (st == VB_OK)
         st = place_marks(&r, model);
-    free(r.seg.p);
-    free(r.prefix.p);
+    vb_buf_free(&r.seg);
+    vb_buf_free(&r.prefix);
     for (int k = 0; k < r.defs.n; k++)
-        free(r.defs.v[k].text.p);
+        vb_buf_free(&r.defs.v[k].text);
     return st;
 }

@@ -144,50 +144,53 @@ typedef struct vb_signer {
     vb_field_t name;      /* "Trần Văn Hải" */
 } vb_signer_t;
 
-/* The administrative fields of the front matter. */
+/*
+ * The administrative fields of the front matter. The fields of fields.def
+ * (texts, lists, booleans) are made from its entries; the rest is read by
+ * its own code in frontmatter.c.
+ */
 typedef struct vb_meta {
-    vb_field_t profile;   /* profile id, e.g. "party-36-2018"; may be absent */
-    vb_field_t parent;    /* cơ quan cấp trên */
-    vb_field_t issuer;    /* cơ quan ban hành */
-    vb_field_t number;    /* "196-BC/ĐUK", without "Số"; with number_blank, the rest after the blank
-                             sequence number ("/KH-UBND", "-BC/ĐU") */
+#define VB_META_TEXT(key, member, use) vb_field_t member;
+#define VB_META_LIST(key, member, scalar, item) \
+    vb_field_t *member;                         \
+    int n##member;                              \
+    vb_pos_t member##_pos;
+#define VB_META_BOOL(key, member) \
+    bool member;                  \
+    vb_pos_t member##_pos;
+#include "fields.def"
     bool number_blank;    /* the sequence number is left blank for the văn thư to fill at issuance */
-    vb_field_t place;     /* "Thanh Hoá" */
     vb_date_t date;
-    vb_field_t kind;      /* "BÁO CÁO"; absent for a công văn */
-    vb_field_t title;     /* trích yếu */
-    vb_signer_t signer;
-    vb_field_t *recipients; /* items as typed, without the "- " marker */
-    int nrecipients;
-    vb_pos_t recipients_pos;
-    /* kinds and marks (issue 4); every field may be absent */
-    vb_field_t *to;         /* "Kính gửi:" / "Kính trình:" recipients, as typed */
-    int nto;
-    vb_pos_t to_pos;
-    vb_field_t *bases;      /* căn cứ lines, as typed */
-    int nbases;
-    vb_pos_t bases_pos;
-    vb_field_t authority_line; /* quyết định, nghị quyết: the issuing authority ("BAN THƯỜNG VỤ ĐẢNG ỦY KHỐI") */
-    vb_field_t urgency;     /* KHẨN, THƯỢNG KHẨN, HỎA TỐC */
-    vb_field_t secrecy;     /* MẬT, TỐI MẬT, TUYỆT MẬT */
-    vb_field_t draft;       /* "DỰ THẢO", "Dự thảo lần 2" */
-    vb_field_t circulation; /* "XONG HỘI NGHỊ TRẢ LẠI", "TÀI LIỆU HỘI NGHỊ" */
-    vb_field_t footer_note; /* "Không phổ biến trên phương tiện thông tin đại chúng" */
-    vb_field_t contact;     /* box 13: address, phone, e-mail */
-    vb_field_t drafter;     /* box 12: drafter's mark and copies, "PL.(300)" */
-    vb_field_t confirmation;/* 05-HD: "Xác nhận chữ ký của đồng chí …" */
-    vb_signer_t *signers;   /* all signers; signers[0] is `signer`; joint documents have 2 */
+    vb_signer_t signer;     /* signers[0] */
+    vb_signer_t *signers;   /* all signers; joint documents have 2 */
     int nsigners;
-    bool duplex;            /* print on both sides: mirrored margins on even pages */
-    vb_pos_t duplex_pos;
-    /* issue 8 */
-    vb_field_t issuer_name; /* the issuing body's full name in normal case ("Ban Tổ chức Tỉnh ủy Thanh Hóa"),
-                               for the appendix "(Kèm theo … của …)" line */
-    vb_field_t to_note;     /* a note under the Kính gửi list: "(sau đây gọi tắt là Sở)" */
-    bool nonconforming;     /* reproduce an issued document: the format errors of validate.c are warnings */
-    vb_pos_t nonconforming_pos;
     bool line_paragraphs;   /* line_breaks: paragraphs -- every source line of the body is a paragraph */
 } vb_meta_t;
+
+/* ---- the table of the front matter's keys (fields.def; the table and its functions: input.h) ---- */
+typedef enum vb_meta_kind {
+    VB_META_KIND_TEXT,
+    VB_META_KIND_LIST,
+    VB_META_KIND_BOOL,
+    VB_META_KIND_OTHER
+} vb_meta_kind_t;
+
+/* What a list field makes of a single text instead of a list. */
+typedef enum vb_meta_scalar {
+    VB_META_SCALAR_REFUSED, /* bases: a list only */
+    VB_META_SCALAR_LINES,   /* recipients: one entry per line */
+    VB_META_SCALAR_ONE      /* to: the whole text is one entry */
+} vb_meta_scalar_t;
+
+typedef struct vb_meta_key {
+    const char *key;
+    vb_meta_kind_t kind;
+    bool printed;           /* TEXT: a template field {key} of the bands; the fonts must cover it */
+    vb_meta_scalar_t scalar; /* LIST */
+    const char *item;       /* LIST: what the dump calls one entry */
+    size_t off;             /* TEXT, LIST, BOOL: offsetof the member in vb_meta_t */
+    size_t off_n, off_pos;  /* LIST: of its count; LIST, BOOL: of its position */
+} vb_meta_key_t;
 
 /* A footnote: "[^x]: text" in the body; numbered in the order of first reference. */
 typedef struct vb_footnote {

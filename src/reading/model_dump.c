@@ -43,38 +43,19 @@
  * alignment its markers, "bold"/"not-bold", "italic"/"not-italic",
  * "set-align c", "numbers".
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "image.h"
 #include "input.h"
 
-typedef struct out {
-    char *p;
-    size_t n, cap;
-    bool oom;
-} out_t;
+typedef vb_buf_t out_t;
 
 static void
 put(out_t *o, const char *s, size_t n)
 {
-    if (o->oom)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 1024;
-        while (cap < o->n + n + 1)
-            cap *= 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = true;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
-    o->p[o->n] = 0;
+    vb_buf_add(o, s, n);
 }
 
 static void
@@ -329,31 +310,55 @@ put_blocks(out_t *o, const char *name, const vb_blocks_t *bs, int depth)
     }
 }
 
-vb_status_t
-vb_model_dump(const vb_model_t *m, char **out, size_t *len)
+/* One key of the front matter (fields.def), when the document gives it. */
+static void
+put_meta(out_t *o, const vb_meta_t *mt, const vb_meta_key_t *k)
 {
-    out_t o = {0};
-    *out = NULL;
-    if (len)
-        *len = 0;
-    puts_(&o, "source ");
-    put_str(&o, m->source ? m->source : "", m->source ? strlen(m->source) : 0);
-    put(&o, "\n", 1);
-    const vb_meta_t *mt = &m->meta;
-    put_field(&o, "profile", &mt->profile);
-    put_field(&o, "parent", &mt->parent);
-    put_field(&o, "issuer", &mt->issuer);
-    if (mt->number.text) {
+    const char *at = (const char *)mt + k->off;
+    if (k->kind == VB_META_KIND_TEXT && k->off == offsetof(vb_meta_t, number)) {
+        if (!mt->number.text)
+            return;
         /* a sequence number left blank: the rest as typed, and the blank said */
-        puts_(&o, "meta number ");
-        put_str(&o, mt->number.text, strlen(mt->number.text));
+        puts_(o, "meta number ");
+        put_str(o, mt->number.text, strlen(mt->number.text));
         if (mt->number_blank)
-            puts_(&o, " (sequence blank)");
-        put_pos(&o, mt->number.pos);
-        put(&o, "\n", 1);
-    }
-    put_field(&o, "place", &mt->place);
-    if (mt->date.year) {
+            puts_(o, " (sequence blank)");
+        put_pos(o, mt->number.pos);
+        put(o, "\n", 1);
+    } else if (k->kind == VB_META_KIND_TEXT) {
+        put_field(o, k->key, (const vb_field_t *)at);
+    } else if (k->kind == VB_META_KIND_LIST) {
+        int n = 0;
+        vb_pos_t pos;
+        const vb_field_t *v = vb_meta_list(mt, k, &n, &pos);
+        if (!n)
+            return;
+        puts_(o, "meta ");
+        puts_(o, k->key);
+        put(o, " ", 1);
+        put_int(o, n);
+        put_pos(o, pos);
+        put(o, "\n", 1);
+        for (int i = 0; i < n; i++) {
+            puts_(o, "  ");
+            puts_(o, k->item);
+            put(o, " ", 1);
+            put_str(o, v[i].text, strlen(v[i].text));
+            put_pos(o, v[i].pos);
+            put(o, "\n", 1);
+            /* an entry with bold, italic or scripts: its spans */
+            const vb_inline_t *in = &v[i].in;
+            if (in->n > 1 || (in->n == 1 && in->spans[0].face))
+                put_inline(o, in, 2);
+        }
+    } else if (k->kind == VB_META_KIND_BOOL) {
+        if (!*(const bool *)at)
+            return;
+        puts_(o, "meta ");
+        puts_(o, k->key);
+        put_pos(o, *(const vb_pos_t *)((const char *)mt + k->off_pos));
+        put(o, "\n", 1);
+    } else if (!strcmp(k->key, "date") && mt->date.year) {
         /* "2023-07-06"; a day (and month) left blank: "2026-08 (day blank)", "2026 (day and month blank)" */
         char b[16];
         int n = 4;
@@ -371,45 +376,40 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
             b[n++] = (char)('0' + mt->date.day / 10 % 10);
             b[n++] = (char)('0' + mt->date.day % 10);
         }
-        puts_(&o, "meta date ");
-        put(&o, b, (size_t)n);
+        puts_(o, "meta date ");
+        put(o, b, (size_t)n);
         if (!mt->date.month)
-            puts_(&o, " (day and month blank)");
+            puts_(o, " (day and month blank)");
         else if (!mt->date.day)
-            puts_(&o, " (day blank)");
-        put_pos(&o, mt->date.pos);
-        put(&o, "\n", 1);
-    }
-    put_field(&o, "kind", &mt->kind);
-    put_field(&o, "title", &mt->title);
-    put_field(&o, "signer.authority", &mt->signer.authority);
-    put_field(&o, "signer.post", &mt->signer.post);
-    put_field(&o, "signer.name", &mt->signer.name);
-    if (mt->nrecipients) {
-        puts_(&o, "meta recipients ");
-        put_int(&o, mt->nrecipients);
-        put_pos(&o, mt->recipients_pos);
-        put(&o, "\n", 1);
-        for (int i = 0; i < mt->nrecipients; i++) {
-            puts_(&o, "  recipient ");
-            put_str(&o, mt->recipients[i].text, strlen(mt->recipients[i].text));
-            put_pos(&o, mt->recipients[i].pos);
-            put(&o, "\n", 1);
-            /* an entry with bold, italic or scripts: its spans */
-            const vb_inline_t *in = &mt->recipients[i].in;
-            if (in->n > 1 || (in->n == 1 && in->spans[0].face))
-                put_inline(&o, in, 2);
+            puts_(o, " (day blank)");
+        put_pos(o, mt->date.pos);
+        put(o, "\n", 1);
+    } else if (!strcmp(k->key, "signer")) {
+        /* every signer; the first as "signer", a joint document's second as "signer2" */
+        for (int i = 0; i < mt->nsigners; i++) {
+            const vb_signer_t *sg = &mt->signers[i];
+            put_field(o, i ? "signer2.authority" : "signer.authority", &sg->authority);
+            put_field(o, i ? "signer2.post" : "signer.post", &sg->post);
+            put_field(o, i ? "signer2.name" : "signer.name", &sg->name);
         }
+    } else if (!strcmp(k->key, "line_breaks") && mt->line_paragraphs) {
+        puts_(o, "meta line_breaks paragraphs\n");
     }
-    put_field(&o, "issuer_name", &mt->issuer_name);
-    put_field(&o, "to_note", &mt->to_note);
-    if (mt->nonconforming) {
-        puts_(&o, "meta nonconforming");
-        put_pos(&o, mt->nonconforming_pos);
-        put(&o, "\n", 1);
-    }
-    if (mt->line_paragraphs)
-        puts_(&o, "meta line_breaks paragraphs\n");
+}
+
+vb_status_t
+vb_model_dump(const vb_model_t *m, char **out, size_t *len)
+{
+    out_t o = {0};
+    *out = NULL;
+    if (len)
+        *len = 0;
+    puts_(&o, "source ");
+    put_str(&o, m->source ? m->source : "", m->source ? strlen(m->source) : 0);
+    put(&o, "\n", 1);
+    const vb_meta_t *mt = &m->meta;
+    for (int k = 0; k < vb_meta_nkeys; k++)
+        put_meta(&o, mt, &vb_meta_keys[k]);
     put_blocks(&o, "body", &m->body, 0);
     for (int a = 0; a < m->nappendices; a++) {
         const vb_appendix_t *ap = &m->appendices[a];
@@ -434,18 +434,6 @@ vb_model_dump(const vb_model_t *m, char **out, size_t *len)
         put(&o, "\n", 1);
         put_inline(&o, &m->notes[k].text, 1);
     }
-    if (o.oom) {
-        free(o.p);
-        return VB_E_NOMEM;
-    }
-    if (!o.p) {
-        o.p = malloc(1);
-        if (!o.p)
-            return VB_E_NOMEM;
-        o.p[0] = 0;
-    }
-    *out = o.p;
-    if (len)
-        *len = o.n;
-    return VB_OK;
+    *out = vb_buf_take(&o, len);
+    return *out ? VB_OK : VB_E_NOMEM;
 }
