@@ -3,6 +3,7 @@
  * family list and immutable once open, and the list of profiles (catalog.c).
  * The font cache is guarded by the engine's mutex.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,11 @@ vb_engine_new(const vb_engine_options_t *opt, vb_engine_t **out, vb_diag_t *diag
     if (!e->layouts_dir || (opt && opt->fonts_dir && !e->fonts_dir)) {
         vb_engine_free(e);
         return vb_diag_nomem(diag);
+    }
+    /* the warning callback: read only from a caller's struct that has it */
+    if (opt && opt->size >= offsetof(vb_engine_options_t, diagnostic_ctx) + sizeof opt->diagnostic_ctx) {
+        e->on_diag = opt->on_diagnostic;
+        e->diag_ctx = opt->diagnostic_ctx;
     }
     pthread_mutex_init(&e->lock, NULL);
     *out = e;
