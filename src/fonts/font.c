@@ -24,11 +24,16 @@
 #include <string.h>
 
 #include "fontfind.h"
+#include "shape.h"
+#include "subset.h"
 
 struct vb_font {
     hb_blob_t *blob; /* the mapped file, kept for the subsetter */
     hb_face_t *face;
     hb_font_t *font; /* scale = upem: results in font units */
+    hb_language_t lang; /* "vi", for shaping */
+    vb_wordcache_t *words; /* shape.c: words shaped in this face */
+    vb_subsetcache_t *subsets; /* subset.c: font programs made from this face */
     vb_font_info_t info;
 };
 
@@ -420,6 +425,9 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
                            "The font file %s is damaged: %s. Install it again or remove it.", file->path, bad);
     if (!font_info(f, file->path, family, style, a))
         return vb_diag_nomem(d);
+    f->lang = hb_language_from_string("vi", 2);
+    if (!(f->words = vb_wordcache_new()) || !(f->subsets = vb_subsetcache_new()))
+        return vb_diag_nomem(d);
     return VB_OK;
 }
 
@@ -460,6 +468,8 @@ vb_fontset_free(vb_fontset_t *fs)
         return;
     for (int i = 0; i < VB_NFACES; i++) {
         /* HarfBuzz accepts NULL in its destroy functions. */
+        vb_wordcache_free(fs->faces[i].words);
+        vb_subsetcache_free(fs->faces[i].subsets);
         hb_font_destroy(fs->faces[i].font);
         hb_face_destroy(fs->faces[i].face);
         hb_blob_destroy(fs->faces[i].blob);
@@ -554,4 +564,22 @@ void *
 vb_font_hb_font(const vb_font_t *f)
 {
     return f->font;
+}
+
+void *
+vb_font_hb_language(const vb_font_t *f)
+{
+    return (void *)f->lang;
+}
+
+vb_wordcache_t *
+vb_font_word_cache(const vb_font_t *f)
+{
+    return f->words;
+}
+
+vb_subsetcache_t *
+vb_font_subset_cache(const vb_font_t *f)
+{
+    return f->subsets;
 }

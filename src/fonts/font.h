@@ -4,7 +4,8 @@
  * fontfind.c (the only fontconfig user) picks the files; font.c (with
  * shape.c and subset.c, the only HarfBuzz users) opens each file once as an
  * immutable hb_face/hb_font. A vb_fontset_t is immutable after
- * vb_fontset_open returns and may be used by any number of threads and
+ * vb_fontset_open returns, but for its caches (shaped words, subset font
+ * programs), which are guarded; it may be used by any number of threads and
  * documents at once.
  */
 #ifndef VB_FONT_H
@@ -14,6 +15,8 @@
 
 typedef struct vb_font vb_font_t;
 typedef struct vb_fontset vb_fontset_t;
+typedef struct vb_wordcache vb_wordcache_t; /* shape.c */
+typedef struct vb_subsetcache vb_subsetcache_t; /* subset.c */
 
 /*
  * Finds and opens the four faces (regular, bold, italic, bold italic) of the
@@ -79,5 +82,15 @@ vb_font_scale(const vb_font_t *f, int units, vb_len_t size)
  */
 void *vb_font_hb_face(const vb_font_t *f);
 void *vb_font_hb_font(const vb_font_t *f);
+/* The hb_language_t of Vietnamese, looked up once when the face was opened (shape.c). */
+void *vb_font_hb_language(const vb_font_t *f);
+
+/*
+ * The face's caches, which are the only parts of a fontset that change after
+ * vb_fontset_open, each behind its own lock: shaped words (shape.c) and
+ * subset font programs (subset.c). NULL when memory was short at opening.
+ */
+vb_wordcache_t *vb_font_word_cache(const vb_font_t *f);
+vb_subsetcache_t *vb_font_subset_cache(const vb_font_t *f);
 
 #endif

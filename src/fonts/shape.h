@@ -32,4 +32,24 @@ typedef struct vb_shaped {
 vb_status_t vb_shape(const vb_font_t *f, vb_len_t size, const char *text, size_t len, vb_arena_t *arena,
                      vb_shaped_t *out, vb_diag_t *d);
 
+/*
+ * As vb_shape, for one word (or one run of spaces), through the face's word
+ * cache: shaped once per face for the life of its fontset (that is, once per
+ * engine), in units independent of the size, and shared by every thread. The
+ * glyphs are those vb_shape gives, to the millipoint. A word longer than
+ * VB_WORDCACHE_MAX_WORD bytes is shaped without the cache.
+ */
+vb_status_t vb_shape_word(const vb_font_t *f, vb_len_t size, const char *text, size_t len, vb_arena_t *arena,
+                          vb_shaped_t *out, vb_diag_t *d);
+
+/* The word cache's bounds: its entries and table in bytes (then it is emptied), and the longest word kept. */
+#define VB_WORDCACHE_MAX_BYTES ((size_t)4 << 20)
+#define VB_WORDCACHE_MAX_WORD 256
+
+/* A face's word cache (made and freed by font.c with the face); thread-safe. */
+vb_wordcache_t *vb_wordcache_new(void);
+void vb_wordcache_free(vb_wordcache_t *c);
+/* Words held, lookups answered and words shaped, since the cache was made (tests, benchmarks). */
+void vb_wordcache_stats(vb_wordcache_t *c, long *words, long *hits, long *misses);
+
 #endif
