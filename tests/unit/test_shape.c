@@ -250,6 +250,56 @@ test_threads(const vb_fontset_t *fs, vb_arena_t *a)
     CHECK_INT(bad, 0);
 }
 
+/*
+ * The word cache (vb_shape_word): a word shaped once and asked again, at
+ * other sizes and in other faces, gives exactly what vb_shape gives; a long
+ * word bypasses the cache.
+ */
+static void
+test_word_cache(const vb_fontset_t *fs, vb_arena_t *a)
+{
+    static const char *const words[] = {"C\xC4\x83n", "c\xE1\xBB\xA9", "AVAWAY", "q\xCC\xA3", "  ", "1.234/Q\xC4\x90-UBND",
+                                        "\xE1\xBB\xB0\xE1\xBB\xAB\xE1\xBB\xAD"};
+    static const vb_len_t sizes[] = {VB_PT(13), VB_PT(14), 12345, VB_PT(7), 1, VB_PT(300)};
+    int bad = 0, checked = 0;
+    for (int face = 0; face < VB_NFACES; face++) {
+        const vb_font_t *f = vb_fontset_face(fs, (vb_face_t)face);
+        long w0, h0, m0;
+        vb_wordcache_stats(vb_font_word_cache(f), &w0, &h0, &m0);
+        for (int round = 0; round < 2; round++)
+            for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+                for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+                    vb_shaped_t x = {0}, y = {0};
+                    vb_diag_t d = {0};
+                    size_t n = strlen(words[i]);
+                    if (vb_shape(f, sizes[k], words[i], n, a, &x, &d) != VB_OK ||
+                        vb_shape_word(f, sizes[k], words[i], n, a, &y, &d) != VB_OK || !same(&x, &y))
+                        bad++;
+                    checked++;
+                }
+        long w1, h1, m1;
+        vb_wordcache_stats(vb_font_word_cache(f), &w1, &h1, &m1);
+        int nw = (int)(sizeof words / sizeof words[0]), ns = (int)(sizeof sizes / sizeof sizes[0]);
+        CHECK_INT(w1 - w0, nw);          /* each word kept once, whatever its size */
+        CHECK_INT(m1 - m0, nw);          /* and shaped once */
+        CHECK_INT(h1 - h0, nw * (2 * ns - 1));
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(checked, 2 * 7 * 6 * VB_NFACES);
+    /* a word longer than VB_WORDCACHE_MAX_WORD is shaped, not kept */
+    const vb_font_t *r = vb_fontset_face(fs, VB_FACE_REGULAR);
+    char long_word[VB_WORDCACHE_MAX_WORD + 10];
+    memset(long_word, 'x', sizeof long_word);
+    long w0, h0, m0, w1, h1, m1;
+    vb_wordcache_stats(vb_font_word_cache(r), &w0, &h0, &m0);
+    vb_shaped_t y = {0};
+    vb_diag_t d = {0};
+    CHECK_INT(vb_shape_word(r, VB_PT(13), long_word, sizeof long_word, a, &y, &d), VB_OK);
+    CHECK_INT(y.n, (int)sizeof long_word);
+    vb_wordcache_stats(vb_font_word_cache(r), &w1, &h1, &m1);
+    CHECK_INT(w1, w0);
+}
+
 int
 main(void)
 {
@@ -266,6 +316,7 @@ main(void)
     test_widths(fs, a);
     test_errors(fs, a);
     test_threads(fs, a);
+    test_word_cache(fs, a);
     vb_arena_free(a);
     vb_fontset_free(fs);
     return check_done();
