@@ -10,6 +10,11 @@
  * vb_fontset_open returns; HarfBuzz's lazily loaded tables are thread-safe
  * behind that, so any number of threads may shape with one fontset.
  *
+ * Each face also holds what is looked up once for every render: the
+ * Vietnamese hb_language, its glyph advances in a table, and the caches of
+ * shaped words (shape.c) and of subset font programs (subset.c), which are
+ * the only parts that change after opening, each behind its own lock.
+ *
  * vb_font_info collects, once, what the PDF writer's FontDescriptor needs.
  * Values HarfBuzz has no API for (head bbox and macStyle, post angle and
  * pitch, OS/2 weight, fsSelection and PANOSE) are read from the raw tables,
@@ -32,6 +37,8 @@ struct vb_font {
     hb_face_t *face;
     hb_font_t *font; /* scale = upem: results in font units */
     hb_language_t lang; /* "vi", for shaping */
+    int32_t *adv;    /* every glyph's advance in font units, read once (nadv of them) */
+    unsigned nadv;
     vb_wordcache_t *words; /* shape.c: words shaped in this face */
     vb_subsetcache_t *subsets; /* subset.c: font programs made from this face */
     vb_font_info_t info;
@@ -426,6 +433,12 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
     if (!font_info(f, file->path, family, style, a))
         return vb_diag_nomem(d);
     f->lang = hb_language_from_string("vi", 2);
+    /* the advances, which the PDF writer asks for glyph by glyph: read once into a table */
+    f->nadv = hb_face_get_glyph_count(f->face);
+    if (!(f->adv = malloc(f->nadv * sizeof *f->adv)))
+        return vb_diag_nomem(d);
+    for (unsigned g = 0; g < f->nadv; g++)
+        f->adv[g] = hb_font_get_glyph_h_advance(f->font, g);
     if (!(f->words = vb_wordcache_new()) || !(f->subsets = vb_subsetcache_new()))
         return vb_diag_nomem(d);
     return VB_OK;
@@ -470,6 +483,7 @@ vb_fontset_free(vb_fontset_t *fs)
         /* HarfBuzz accepts NULL in its destroy functions. */
         vb_wordcache_free(fs->faces[i].words);
         vb_subsetcache_free(fs->faces[i].subsets);
+        free(fs->faces[i].adv);
         hb_font_destroy(fs->faces[i].font);
         hb_face_destroy(fs->faces[i].face);
         hb_blob_destroy(fs->faces[i].blob);
@@ -538,7 +552,7 @@ vb_font_covers(const vb_font_t *f, uint32_t cp)
 int
 vb_font_glyph_advance(const vb_font_t *f, uint32_t gid)
 {
-    return hb_font_get_glyph_h_advance(f->font, gid);
+    return gid < f->nadv ? f->adv[gid] : hb_font_get_glyph_h_advance(f->font, gid);
 }
 
 void
