@@ -298,6 +298,31 @@ test_word_cache(const vb_fontset_t *fs, vb_arena_t *a)
     CHECK_INT(y.n, (int)sizeof long_word);
     vb_wordcache_stats(vb_font_word_cache(r), &w1, &h1, &m1);
     CHECK_INT(w1, w0);
+
+    /* bounded: 40,000 different words (about 6 MB of entries) do not all stay; the cache starts again */
+    const vb_font_t *bi = vb_fontset_face(fs, VB_FACE_BOLD_ITALIC);
+    long most = 0;
+    int failed = 0;
+    for (int i = 0; i < 40000; i++) {
+        char w[16];
+        int n = snprintf(w, sizeof w, "w%05d", i);
+        vb_arena_t *t = vb_arena_new();
+        vb_diag_t d3 = {0};
+        vb_shaped_t z;
+        if (vb_shape_word(bi, VB_PT(13), w, (size_t)n, t, &z, &d3) != VB_OK || z.n != n)
+            failed++;
+        vb_arena_free(t);
+        long held, hits, misses;
+        vb_wordcache_stats(vb_font_word_cache(bi), &held, &hits, &misses);
+        if (held > most)
+            most = held;
+    }
+    long held, hits, misses;
+    vb_wordcache_stats(vb_font_word_cache(bi), &held, &hits, &misses);
+    CHECK_INT(failed, 0);
+    CHECK(most > 10000);     /* it held many */
+    CHECK(most < 40000);     /* but not all: VB_WORDCACHE_MAX_BYTES */
+    CHECK(held < most);      /* it was emptied and filled again */
 }
 
 int
