@@ -22,3 +22,7 @@ foreach(t ${VB_PY_TESTS})
   set_tests_properties(pdf.${name} PROPERTIES LABELS pdf ENVIRONMENT "${VB_TEST_ENV}")
 endforeach()
 include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
+
+# Benchmarks built with the tests but never run by ctest (tests/bench/README.md).
+add_executable(bench_warm ${CMAKE_SOURCE_DIR}/tests/bench/warm.c)
+target_link_libraries(bench_warm PRIVATE vanban_static)

@@ -23,10 +23,14 @@ typedef struct fontcache {
     struct fontcache *next;
 } fontcache_t;
 
-/* What the engine knows of each profile in the layouts folder, for choosing one by regime and date. */
+/*
+ * A profile of the layouts folder, compiled once per engine (catalog.c) into
+ * its own arena and never written again; chosen by id, or by regime and date.
+ */
 typedef struct profinfo {
-    char *path;
-    char *regime;
+    const char *path;     /* layouts_dir/name.yaml, in arena */
+    const vb_profile_t *profile;
+    vb_arena_t *arena;    /* owns the profile */
     int from, until;      /* yyyymmdd; 0 and 99999999 when open */
     struct profinfo *next;
 } profinfo_t;
@@ -36,8 +40,10 @@ struct vb_engine {
     char *fonts_dir;
     pthread_mutex_t lock;
     fontcache_t *fonts;
-    profinfo_t *profiles; /* read once, on first use */
+    profinfo_t *profiles; /* compiled once, on first use; immutable once scanned is set */
     bool scanned;
+    vb_diag_fn on_diag;   /* the engine's own warnings (a profile skipped); NULL: dropped */
+    void *diag_ctx;
 };
 
 
@@ -49,8 +55,8 @@ vb_status_t vb_engine_fonts(vb_engine_t *e, const vb_profile_t *p, const vb_font
  * one of the regime ("party" when none is named) covering the document's date.
  */
 vb_status_t vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_render_options_t *opt,
-                               const vb_loader_t *ld, vb_profile_t **out, vb_diag_t *d);
-/* Frees the engine's list of profiles (catalog.c). */
+                               const vb_loader_t *ld, const vb_profile_t **out, vb_diag_t *d);
+/* Frees the engine's compiled profiles (catalog.c). */
 void vb_catalog_free(vb_engine_t *e);
 
 /*

@@ -1,8 +1,9 @@
 /*
  * catalog.c - the layout profiles a render can follow: a profile named by id
  * ("party-05-2026") or path, or picked by regime ("party", "state") and the
- * document's date from the profiles of the layouts folder, whose regime and
- * validity are read once per engine.
+ * document's date from the profiles of the layouts folder. Those are compiled
+ * once per engine (the first render that needs one reads them all) and shared,
+ * immutable, by every render; a profile named by path is parsed per render.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,7 +35,15 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Reads the regime and validity of every profile in the layouts folder, once. */
+/*
+ * Compiles every profile of the layouts folder, once per engine, in name
+ * order: each file is read and parsed once into its own arena, owned by the
+ * engine and never written again, so any number of renders share it. A file
+ * that does not compile is skipped, with a warning naming it and the position
+ * of its error (the engine's on_diagnostic), so that the other profiles still
+ * serve; a render that names it by id reads it again and fails with that error.
+ * Called with the engine's lock held.
+ */
 static vb_status_t
 scan_profiles(vb_engine_t *e, vb_diag_t *d)
 {
@@ -69,34 +78,61 @@ scan_profiles(vb_engine_t *e, vb_diag_t *d)
         qsort(names, n, sizeof *names, cmp_str);
     profinfo_t **tail = &e->profiles;
     for (size_t i = 0; i < n && rc == VB_OK; i++) {
-        vb_arena_t *a = vb_arena_new();
+        profinfo_t *pi = calloc(1, sizeof *pi);
+        vb_arena_t *a = pi ? vb_arena_new() : NULL;
         char *path = a ? vb_arena_printf(a, "%s/%s", e->layouts_dir, names[i]) : NULL;
-        vb_profile_t *p = NULL;
-        if (!path)
+        if (!path) {
+            vb_arena_free(a);
+            free(pi);
             rc = vb_diag_nomem(d);
-        else
-            rc = vb_profile_load(a, path, &p, d);
-        if (rc == VB_OK) {
-            profinfo_t *pi = calloc(1, sizeof *pi);
-            if (!pi || !(pi->path = strdup(path)) || !(pi->regime = strdup(p->regime))) {
-                if (pi)
-                    free(pi->path);
-                free(pi);
-                rc = vb_diag_nomem(d);
-            } else {
-                pi->from = ymd(&p->valid_from, 0);
-                pi->until = ymd(&p->valid_until, 99999999);
-                *tail = pi;
-                tail = &pi->next;
+            break;
+        }
+        vb_profile_t *p = NULL;
+        vb_diag_t w;
+        memset(&w, 0, sizeof w);
+        vb_status_t prc = vb_profile_load(a, path, &p, &w);
+        if (prc == VB_E_NOMEM) {
+            rc = vb_diag_nomem(d);
+        } else if (prc != VB_OK) {
+            if (e->on_diag) {
+                size_t k = strlen(w.msg);
+                snprintf(w.msg + k, sizeof w.msg - k, "%sThe profile is skipped; the others still serve.",
+                         k ? " " : "");
+                if (!w.source[0])
+                    snprintf(w.source, sizeof w.source, "%s", path);
+                w.severity = VB_SEVERITY_WARNING;
+                e->on_diag(&w, e->diag_ctx);
             }
+        } else {
+            pi->path = path;
+            pi->profile = p;
+            pi->arena = a;
+            pi->from = ymd(&p->valid_from, 0);
+            pi->until = ymd(&p->valid_until, 99999999);
+            *tail = pi;
+            tail = &pi->next;
+            continue;
         }
         vb_arena_free(a);
+        free(pi);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
     if (rc == VB_OK)
         e->scanned = true;
+    else
+        vb_catalog_free(e);
+    return rc;
+}
+
+/* The compiled profiles, scanned on first use; the list is immutable once scanned. */
+static vb_status_t
+catalog(vb_engine_t *e, vb_diag_t *d)
+{
+    pthread_mutex_lock(&e->lock);
+    vb_status_t rc = scan_profiles(e, d);
+    pthread_mutex_unlock(&e->lock);
     return rc;
 }
 
@@ -108,8 +144,9 @@ scan_profiles(vb_engine_t *e, vb_diag_t *d)
  */
 vb_status_t
 vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const vb_render_options_t *opt,
-             const vb_loader_t *ld, vb_profile_t **out, vb_diag_t *d)
+                   const vb_loader_t *ld, const vb_profile_t **out, vb_diag_t *d)
 {
+    *out = NULL;
     bool from_source = !(opt && opt->profile) && m->meta.profile.text;
     const char *id = opt && opt->profile ? opt->profile : m->meta.profile.text ? m->meta.profile.text : DEFAULT_REGIME;
     const char *src = from_source ? m->source : NULL;
@@ -117,8 +154,9 @@ vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const
     char *path = NULL;
     bool is_path = false; /* a file named by the source or the caller, not a profile of the layouts folder */
     if (!strcmp(id, "party") || !strcmp(id, "state")) {
-        pthread_mutex_lock(&e->lock);
-        vb_status_t rc = scan_profiles(e, d);
+        vb_status_t rc = catalog(e, d);
+        if (rc != VB_OK)
+            return rc;
         /* a day or month left blank until issuance: the profile must cover every day it may be */
         const vb_date_t *dt = &m->meta.date;
         int lo = ymd(dt, 0), hi = lo;
@@ -127,18 +165,17 @@ vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const
             hi = dt->year * 10000 + (dt->month ? dt->month : 12) * 100 + 31;
         }
         const char *part = NULL;
-        for (profinfo_t *p = e->profiles; rc == VB_OK && p && !path; p = p->next) {
-            if (strcmp(p->regime, id))
+        for (const profinfo_t *p = e->profiles; p; p = p->next) {
+            if (strcmp(p->profile->regime, id))
                 continue;
-            if (lo >= p->from && hi <= p->until)
-                path = vb_arena_strdup(arena, p->path);
-            else if (!part && hi >= p->from && lo <= p->until)
-                part = vb_arena_strdup(arena, p->path);
+            if (lo >= p->from && hi <= p->until) {
+                *out = p->profile;
+                return VB_OK;
+            }
+            if (!part && hi >= p->from && lo <= p->until)
+                part = p->path;
         }
-        pthread_mutex_unlock(&e->lock);
-        if (rc != VB_OK)
-            return rc;
-        if (!path && part) {
+        if (part) {
             /* the id of one profile it may fall under, for the message: the file name without ".yaml" */
             const char *base = strrchr(part, '/') ? strrchr(part, '/') + 1 : part;
             int n = (int)strlen(base) - (has_suffix(base, ".yaml") ? 5 : 0);
@@ -147,24 +184,31 @@ vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const
                                "format changed in that %s); name the one to follow, e.g. \"profile: %.*s\".",
                                id, dt->month ? "month" : "year", n, base);
         }
-        if (!path) {
-            char when[16]; /* the date as typed: a blank day or month is not printed as 00 */
-            if (dt->day)
-                snprintf(when, sizeof when, "%04d-%02d-%02d", dt->year % 10000, dt->month % 100, dt->day % 100);
-            else if (dt->month)
-                snprintf(when, sizeof when, "%04d-%02d", dt->year % 10000, dt->month % 100);
-            else
-                snprintf(when, sizeof when, "%04d", dt->year % 10000);
-            return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : dt->pos.line,
-                               src ? col : dt->pos.col, "No %s profile in %s covers the date %s.", id,
-                               e->layouts_dir, when);
-        }
+        char when[16]; /* the date as typed: a blank day or month is not printed as 00 */
+        if (dt->day)
+            snprintf(when, sizeof when, "%04d-%02d-%02d", dt->year % 10000, dt->month % 100, dt->day % 100);
+        else if (dt->month)
+            snprintf(when, sizeof when, "%04d-%02d", dt->year % 10000, dt->month % 100);
+        else
+            snprintf(when, sizeof when, "%04d", dt->year % 10000);
+        return vb_diag_set(d, VB_E_PROFILE, "profile.none", src ? src : m->source, src ? line : dt->pos.line,
+                           src ? col : dt->pos.col, "No %s profile in %s covers the date %s.", id, e->layouts_dir,
+                           when);
     } else if (strchr(id, '/') || has_suffix(id, ".yaml")) {
         /* a path: the source's is relative to its folder, the caller's to the working directory */
         path = from_source ? vb_loader_join(arena, m->source, id) : vb_arena_strdup(arena, id);
         is_path = true;
     } else {
+        /* an id: the compiled profile of the layouts folder; one that did not compile is read again, for its error */
         path = vb_arena_printf(arena, "%s/%s.yaml", e->layouts_dir, id);
+        vb_diag_t ignored;
+        memset(&ignored, 0, sizeof ignored);
+        if (path && catalog(e, &ignored) == VB_OK)
+            for (const profinfo_t *p = e->profiles; p; p = p->next)
+                if (!strcmp(p->path, path)) {
+                    *out = p->profile;
+                    return VB_OK;
+                }
     }
     if (!path)
         return vb_diag_nomem(d);
@@ -215,8 +259,11 @@ vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const
         return vb_diag_set(d, VB_E_PROFILE, absent ? "profile.unknown" : "profile.read", path, 0, 0,
                            "Cannot open the layout profile: %s.", vb_file_why(&fr));
     }
-    vb_status_t rc = vb_profile_parse(arena, buf, len, path, out, d);
+    /* a profile named by path is parsed for this render alone: it may change between renders */
+    vb_profile_t *p = NULL;
+    vb_status_t rc = vb_profile_parse(arena, buf, len, path, &p, d);
     free(buf);
+    *out = p;
     return rc;
 }
 
@@ -225,8 +272,7 @@ vb_catalog_free(vb_engine_t *e)
 {
     for (profinfo_t *p = e->profiles, *next; p; p = next) {
         next = p->next;
-        free(p->path);
-        free(p->regime);
+        vb_arena_free(p->arena); /* the compiled profile and its path */
         free(p);
     }
     e->profiles = NULL;

@@ -110,6 +110,14 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
             continue;
         if (cp < 0x80 && (cp >= 0x20 || cp == '\n' || cp == '\t'))
             continue; /* ASCII is in every font fontfind accepts */
+        char why[160];
+        const vb_font_t *font = cp < 0x80 ? NULL : face_lacking(c->fs, cp);
+        if (!font && !vb_char_refused(cp, why, sizeof why, NULL)) {
+            /* fine: its position, searched in the source, is needed only for a message */
+            if (cp < 0x10000)
+                c->seen[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+            continue;
+        }
         vb_pos_t at = pos;
         if (find && !vb_md_find_char(c->text, c->len, pos, cp, &at))
             at = pos;
@@ -118,7 +126,6 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
         vb_status_t st = vb_char_check(c->d, src, at.line, at.col, "The text contains", cp);
         if (st != VB_OK)
             return st;
-        const vb_font_t *font = cp < 0x80 ? NULL : face_lacking(c->fs, cp);
         if (font) {
             char ch[8] = {0};
             vb_utf8_encode(cp, ch);

@@ -3,10 +3,13 @@
  * family list and immutable once open, and the list of profiles (catalog.c).
  * The font cache is guarded by the engine's mutex.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "shape.h"
+#include "subset.h"
 
 static char *
 dup_or_null(const char *s)
@@ -26,6 +29,11 @@ vb_engine_new(const vb_engine_options_t *opt, vb_engine_t **out, vb_diag_t *diag
     if (!e->layouts_dir || (opt && opt->fonts_dir && !e->fonts_dir)) {
         vb_engine_free(e);
         return vb_diag_nomem(diag);
+    }
+    /* the warning callback: read only from a caller's struct that has it */
+    if (opt && opt->size >= offsetof(vb_engine_options_t, diagnostic_ctx) + sizeof opt->diagnostic_ctx) {
+        e->on_diag = opt->on_diagnostic;
+        e->diag_ctx = opt->diagnostic_ctx;
     }
     pthread_mutex_init(&e->lock, NULL);
     *out = e;
@@ -74,6 +82,11 @@ vb_engine_fonts(vb_engine_t *e, const vb_profile_t *p, const vb_fontset_t **out,
     if (!f) {
         vb_fontset_t *fs = NULL;
         rc = vb_fontset_open(p->font_families, p->nfont_families, e->fonts_dir, &fs, d);
+        /* the engine's caches of shaped words and subset font programs, one per face */
+        if (rc == VB_OK && (!vb_shape_add_caches(fs) || !vb_subset_add_caches(fs))) {
+            vb_fontset_free(fs);
+            rc = vb_diag_nomem(d);
+        }
         if (rc == VB_OK) {
             f = calloc(1, sizeof *f);
             if (!f) {

@@ -23,7 +23,7 @@
 typedef struct job {
     vb_arena_t *arena;
     vb_model_t model;
-    vb_profile_t *profile;
+    const vb_profile_t *profile; /* the engine's compiled profile, or one parsed into arena */
     const vb_fontset_t *fonts;
     vb_dlist_t dl;
 } job_t;

@@ -359,6 +359,7 @@ main(int argc, char **argv)
     }
     char lbuf[4200];
     vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = find_layouts(layouts, lbuf, sizeof lbuf), .fonts_dir = find_fonts(fonts)};
+    eo.on_diagnostic = on_warning; /* a broken profile in the layouts folder, skipped */
     vb_diag_t diag = {0};
     vb_engine_t *engine = NULL;
     vb_status_t st = vb_engine_new(&eo, &engine, &diag);

@@ -12,6 +12,11 @@
  * vb_fontset_open returns; HarfBuzz's lazily loaded tables are thread-safe
  * behind that, so any number of threads may shape with one fontset.
  *
+ * Each face also holds what is looked up once for every render: the
+ * Vietnamese hb_language, its glyph advances in a table, and the caches of
+ * shaped words (shape.c) and of subset font programs (subset.c), which are
+ * the only parts that change after opening, each behind its own lock.
+ *
  * vb_font_info collects, once, what the PDF writer's FontDescriptor needs.
  * Values HarfBuzz has no API for (head bbox and macStyle, post angle and
  * pitch, OS/2 weight, fsSelection and PANOSE) are read from the raw tables,
@@ -31,6 +36,11 @@ struct vb_font {
     hb_blob_t *blob; /* the file's bytes, kept for the subsetter */
     hb_face_t *face;
     hb_font_t *font; /* scale = upem: results in font units */
+    hb_language_t lang; /* "vi", for shaping */
+    int32_t *adv;    /* every glyph's advance in font units, read once (nadv of them) */
+    unsigned nadv;
+    void *caches[VB_FACE_NCACHES];          /* shape.c's words, subset.c's programs (font.h) */
+    void (*cache_free[VB_FACE_NCACHES])(void *);
     vb_font_info_t info;
 };
 
@@ -438,6 +448,13 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
                            "The font file %s is damaged: %s. Install it again or remove it.", file->path, bad);
     if (!font_info(f, file->path, family, style, a))
         return vb_diag_nomem(d);
+    f->lang = hb_language_from_string("vi", 2);
+    /* the advances, which the PDF writer asks for glyph by glyph: read once into a table */
+    f->nadv = hb_face_get_glyph_count(f->face);
+    if (!(f->adv = malloc(f->nadv * sizeof *f->adv)))
+        return vb_diag_nomem(d);
+    for (unsigned g = 0; g < f->nadv; g++)
+        f->adv[g] = hb_font_get_glyph_h_advance(f->font, g);
     return VB_OK;
 }
 
@@ -478,6 +495,10 @@ vb_fontset_free(vb_fontset_t *fs)
         return;
     for (int i = 0; i < VB_NFACES; i++) {
         /* HarfBuzz accepts NULL in its destroy functions. */
+        for (int k = 0; k < VB_FACE_NCACHES; k++)
+            if (fs->faces[i].cache_free[k])
+                fs->faces[i].cache_free[k](fs->faces[i].caches[k]);
+        free(fs->faces[i].adv);
         hb_font_destroy(fs->faces[i].font);
         hb_face_destroy(fs->faces[i].face);
         hb_blob_destroy(fs->faces[i].blob);
@@ -546,7 +567,7 @@ vb_font_covers(const vb_font_t *f, uint32_t cp)
 int
 vb_font_glyph_advance(const vb_font_t *f, uint32_t gid)
 {
-    return hb_font_get_glyph_h_advance(f->font, gid);
+    return gid < f->nadv ? f->adv[gid] : hb_font_get_glyph_h_advance(f->font, gid);
 }
 
 void
@@ -572,4 +593,30 @@ void *
 vb_font_hb_font(const vb_font_t *f)
 {
     return f->font;
+}
+
+void *
+vb_font_hb_language(const vb_font_t *f)
+{
+    return (void *)f->lang;
+}
+
+bool
+vb_fontset_add_cache(vb_fontset_t *fs, vb_face_cache_t which, void *(*make)(void), void (*free_fn)(void *))
+{
+    for (int i = 0; i < VB_NFACES; i++) {
+        vb_font_t *f = &fs->faces[i];
+        if (f->caches[which])
+            continue;
+        if (!(f->caches[which] = make()))
+            return false;
+        f->cache_free[which] = free_fn;
+    }
+    return true;
+}
+
+void *
+vb_font_cache(const vb_font_t *f, vb_face_cache_t which)
+{
+    return f->caches[which];
 }

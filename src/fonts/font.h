@@ -4,7 +4,8 @@
  * fontfind.c (the only fontconfig user) picks the files; font.c (with
  * shape.c and subset.c, the only HarfBuzz users) opens each file once as an
  * immutable hb_face/hb_font. A vb_fontset_t is immutable after
- * vb_fontset_open returns and may be used by any number of threads and
+ * vb_fontset_open returns, but for its caches (shaped words, subset font
+ * programs), which are guarded; it may be used by any number of threads and
  * documents at once.
  */
 #ifndef VB_FONT_H
@@ -79,5 +80,30 @@ vb_font_scale(const vb_font_t *f, int units, vb_len_t size)
  */
 void *vb_font_hb_face(const vb_font_t *f);
 void *vb_font_hb_font(const vb_font_t *f);
+/* The hb_language_t of Vietnamese, looked up once when the face was opened (shape.c). */
+void *vb_font_hb_language(const vb_font_t *f);
+
+/*
+ * The caches the users of the fonts keep per face: shaped words (shape.c) and
+ * subset font programs (subset.c), the only parts of a fontset that change
+ * after it is opened, each behind its own lock. font.c only holds them and
+ * frees them with the face, through the free function each came with, so the
+ * fonts module depends on none of its users (no include cycle).
+ */
+typedef enum vb_face_cache {
+    VB_FACE_WORDS,    /* vb_wordcache_t, shape.c */
+    VB_FACE_SUBSETS,  /* vb_subsetcache_t, subset.c */
+    VB_FACE_NCACHES
+} vb_face_cache_t;
+
+/*
+ * Gives every face of fs a cache made by make(), freed by free_fn with the
+ * fontset. Called once, before the fontset is shared by threads; false when
+ * memory ran out (the faces that got one keep it).
+ */
+bool vb_fontset_add_cache(vb_fontset_t *fs, vb_face_cache_t which, void *(*make)(void), void (*free_fn)(void *));
+
+/* The face's cache, NULL when none was added (a fontset opened outside an engine shapes without one). */
+void *vb_font_cache(const vb_font_t *f, vb_face_cache_t which);
 
 #endif

@@ -12,7 +12,17 @@
  * and glyph instructions) is dropped unless asked for: it is half of the
  * embedded bytes, printing never uses it, and most viewers (pdf.js, Chrome,
  * Acrobat, MuPDF) ignore it on screen.
+ *
+ * Subsetting costs more than anything else in writing a short document, and
+ * an engine writes the same glyph sets again and again (the same document
+ * rendered twice, letters that differ only in their body), so each face keeps
+ * the font programs it made, keyed by the glyph set and the hinting flag: the
+ * same face and glyph set give the same bytes, copied from the cache. The
+ * cache is a list, most recently used first, behind a mutex, bounded by
+ * VB_SUBSETCACHE_MAX_BYTES and VB_SUBSETCACHE_MAX_ENTRIES (the least recently
+ * used programs are dropped first).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,8 +41,168 @@ static const hb_tag_t drop_tables[] = {
     HB_TAG('P', 'C', 'L', 'T'),
 };
 
+typedef struct sentry {
+    struct sentry *next;
+    uint64_t hash;
+    bool hinting;
+    int n;                 /* glyph ids, as the caller gave them */
+    uint32_t *gids;
+    unsigned char *data;   /* the font program */
+    size_t len;
+} sentry_t;
+
+struct vb_subsetcache {
+    pthread_mutex_t lock;
+    sentry_t *head;        /* most recently used first */
+    int n;
+    size_t bytes;
+    long hits, misses;
+};
+
+vb_subsetcache_t *
+vb_subsetcache_new(void)
+{
+    vb_subsetcache_t *c = calloc(1, sizeof *c);
+    if (c)
+        pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+static void
+entry_free(sentry_t *e)
+{
+    free(e->gids);
+    free(e->data);
+    free(e);
+}
+
+void
+vb_subsetcache_free(vb_subsetcache_t *c)
+{
+    if (!c)
+        return;
+    for (sentry_t *e = c->head, *next; e; e = next) {
+        next = e->next;
+        entry_free(e);
+    }
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+void
+vb_subsetcache_stats(vb_subsetcache_t *c, long *programs, long *hits, long *misses)
+{
+    pthread_mutex_lock(&c->lock);
+    *programs = c->n;
+    *hits = c->hits;
+    *misses = c->misses;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static uint64_t
+set_hash(const uint32_t *gids, int n, bool hinting)
+{
+    return vb_fnv1a(VB_FNV_SEED ^ (hinting ? 1u : 0u), gids, (size_t)n * sizeof *gids);
+}
+
+/* A copy of the cached program for this glyph set in *data, moved to the front; false when there is none. */
+static bool
+cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, unsigned char **data,
+          size_t *len, bool *nomem)
+{
+    bool found = false;
+    pthread_mutex_lock(&c->lock);
+    for (sentry_t **pe = &c->head, *e; (e = *pe); pe = &e->next) {
+        if (e->hash != h || e->n != n || e->hinting != hinting || memcmp(e->gids, gids, (size_t)n * sizeof *gids))
+            continue;
+        found = true;
+        *pe = e->next;
+        e->next = c->head;
+        c->head = e;
+        c->hits++;
+        if ((*data = malloc(e->len)))
+            memcpy(*data, e->data, *len = e->len);
+        else
+            *nomem = true;
+        break;
+    }
+    if (!found)
+        c->misses++;
+    pthread_mutex_unlock(&c->lock);
+    return found;
+}
+
+/* Keeps a copy of a new program (nothing when memory is short: the cache is only a saving). */
+static void
+cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, const unsigned char *data,
+          size_t len)
+{
+    size_t size = len + (size_t)n * sizeof *gids + sizeof(sentry_t);
+    if (size > VB_SUBSETCACHE_MAX_BYTES)
+        return;
+    sentry_t *e = calloc(1, sizeof *e);
+    if (!e || !(e->gids = malloc((size_t)n * sizeof *gids + 1)) || !(e->data = malloc(len))) {
+        if (e)
+            entry_free(e);
+        return;
+    }
+    e->hash = h;
+    e->hinting = hinting;
+    e->n = n;
+    memcpy(e->gids, gids, (size_t)n * sizeof *gids);
+    memcpy(e->data, data, e->len = len);
+    pthread_mutex_lock(&c->lock);
+    bool dup = false;
+    for (sentry_t *o = c->head; o && !dup; o = o->next)
+        dup = o->hash == h && o->n == n && o->hinting == hinting && !memcmp(o->gids, gids, (size_t)n * sizeof *gids);
+    if (dup) {
+        pthread_mutex_unlock(&c->lock);
+        entry_free(e); /* another render made it meanwhile */
+        return;
+    }
+    e->next = c->head;
+    c->head = e;
+    c->n++;
+    c->bytes += size;
+    /* over a bound: drop the least recently used (the tail), never the new one */
+    while (c->n > 1 && (c->bytes > VB_SUBSETCACHE_MAX_BYTES || c->n > VB_SUBSETCACHE_MAX_ENTRIES)) {
+        sentry_t **pe = &c->head;
+        while ((*pe)->next)
+            pe = &(*pe)->next;
+        sentry_t *last = *pe;
+        *pe = NULL;
+        c->n--;
+        c->bytes -= last->len + (size_t)last->n * sizeof *gids + sizeof(sentry_t);
+        entry_free(last);
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+static vb_status_t subset_now(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data,
+                              size_t *len, vb_diag_t *d);
+
 vb_status_t
 vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data, size_t *len,
+               vb_diag_t *d)
+{
+    *data = NULL;
+    *len = 0;
+    vb_subsetcache_t *c = (vb_subsetcache_t *)vb_font_cache(f, VB_FACE_SUBSETS);
+    if (!c || n < 0)
+        return subset_now(f, gids, n, hinting, data, len, d);
+    uint64_t h = set_hash(gids, n, hinting);
+    bool nomem = false;
+    if (cache_get(c, h, gids, n, hinting, data, len, &nomem))
+        return nomem ? vb_diag_nomem(d) : VB_OK;
+    vb_status_t st = subset_now(f, gids, n, hinting, data, len, d);
+    if (st == VB_OK)
+        cache_put(c, h, gids, n, hinting, *data, *len);
+    return st;
+}
+
+/* Runs hb-subset. */
+static vb_status_t
+subset_now(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data, size_t *len,
                vb_diag_t *d)
 {
     *data = NULL;
@@ -86,4 +256,22 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, un
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
     return st;
+}
+
+static void *
+cache_make(void)
+{
+    return vb_subsetcache_new();
+}
+
+static void
+cache_free(void *c)
+{
+    vb_subsetcache_free(c);
+}
+
+bool
+vb_subset_add_caches(vb_fontset_t *fs)
+{
+    return vb_fontset_add_cache(fs, VB_FACE_SUBSETS, cache_make, cache_free);
 }

@@ -6,6 +6,8 @@
 
 #include "font.h"
 
+typedef struct vb_subsetcache vb_subsetcache_t;
+
 /*
  * Subsets font f to the glyphs gids[0..n) (glyph 0 is always kept), keeping
  * glyph ids (HB_SUBSET_FLAGS_RETAIN_GIDS) and dropping the layout tables a PDF
@@ -15,5 +17,19 @@
  */
 vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data,
                            size_t *len, vb_diag_t *d);
+
+/*
+ * The face's cache of font programs (see subset.c): the same glyph set gives
+ * the bytes made the first time. Bounded in bytes and in programs; thread-safe.
+ */
+#define VB_SUBSETCACHE_MAX_BYTES ((size_t)8 << 20)
+#define VB_SUBSETCACHE_MAX_ENTRIES 64
+vb_subsetcache_t *vb_subsetcache_new(void);
+void vb_subsetcache_free(vb_subsetcache_t *c);
+/* Programs held, requests answered from the cache and programs made (tests, benchmarks). */
+void vb_subsetcache_stats(vb_subsetcache_t *c, long *programs, long *hits, long *misses);
+
+/* Gives every face of fs its own cache (font.h, vb_fontset_add_cache); an engine does it once per fontset. */
+bool vb_subset_add_caches(vb_fontset_t *fs);
 
 #endif

@@ -93,7 +93,9 @@ push_forced_break(vb_arena_t *a, build_t *b)
 /*
  * The word cache. A document repeats its words ("của", "và", "cấp ủy") and a
  * table's cells are measured and set more than once, so each distinct word is
- * shaped once per face and size and then copied. Words are shaped alone, as
+ * looked up once per face and size and then copied. The lookup goes to the
+ * engine's word cache (shape.c, vb_shape_word), where each word is shaped once
+ * per face for every document; this one, the document's own, needs no lock. Words are shaped alone, as
  * TeX and Typst do: no kerning across an inter-word space, whose width the
  * justification changes anyway.
  *
@@ -196,7 +198,7 @@ shape_word(vb_setctx_t *ctx, int face, vb_len_t size, const char *w, size_t n, c
     vb_shaped_t *sh = VB_NEW(ctx->arena, vb_shaped_t);
     if (!sh)
         return vb_diag_nomem(d);
-    vb_status_t rc = vb_shape(face_font(ctx, face), size, w, n, ctx->arena, sh, d);
+    vb_status_t rc = vb_shape_word(face_font(ctx, face), size, w, n, ctx->arena, sh, d);
     if (rc != VB_OK)
         return rc;
     *out = sh;

@@ -250,6 +250,81 @@ test_threads(const vb_fontset_t *fs, vb_arena_t *a)
     CHECK_INT(bad, 0);
 }
 
+/*
+ * The word cache (vb_shape_word): a word shaped once and asked again, at
+ * other sizes and in other faces, gives exactly what vb_shape gives; a long
+ * word bypasses the cache.
+ */
+static void
+test_word_cache(const vb_fontset_t *fs, vb_arena_t *a)
+{
+    static const char *const words[] = {"C\xC4\x83n", "c\xE1\xBB\xA9", "AVAWAY", "q\xCC\xA3", "  ", "1.234/Q\xC4\x90-UBND",
+                                        "\xE1\xBB\xB0\xE1\xBB\xAB\xE1\xBB\xAD"};
+    static const vb_len_t sizes[] = {VB_PT(13), VB_PT(14), 12345, VB_PT(7), 1, VB_PT(300)};
+    int bad = 0, checked = 0;
+    for (int face = 0; face < VB_NFACES; face++) {
+        const vb_font_t *f = vb_fontset_face(fs, (vb_face_t)face);
+        long w0, h0, m0;
+        vb_wordcache_stats((vb_wordcache_t *)vb_font_cache(f, VB_FACE_WORDS), &w0, &h0, &m0);
+        for (int round = 0; round < 2; round++)
+            for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+                for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+                    vb_shaped_t x = {0}, y = {0};
+                    vb_diag_t d = {0};
+                    size_t n = strlen(words[i]);
+                    if (vb_shape(f, sizes[k], words[i], n, a, &x, &d) != VB_OK ||
+                        vb_shape_word(f, sizes[k], words[i], n, a, &y, &d) != VB_OK || !same(&x, &y))
+                        bad++;
+                    checked++;
+                }
+        long w1, h1, m1;
+        vb_wordcache_stats((vb_wordcache_t *)vb_font_cache(f, VB_FACE_WORDS), &w1, &h1, &m1);
+        int nw = (int)(sizeof words / sizeof words[0]), ns = (int)(sizeof sizes / sizeof sizes[0]);
+        CHECK_INT(w1 - w0, nw);          /* each word kept once, whatever its size */
+        CHECK_INT(m1 - m0, nw);          /* and shaped once */
+        CHECK_INT(h1 - h0, nw * (2 * ns - 1));
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(checked, 2 * 7 * 6 * VB_NFACES);
+    /* a word longer than VB_WORDCACHE_MAX_WORD is shaped, not kept */
+    const vb_font_t *r = vb_fontset_face(fs, VB_FACE_REGULAR);
+    char long_word[VB_WORDCACHE_MAX_WORD + 10];
+    memset(long_word, 'x', sizeof long_word);
+    long w0, h0, m0, w1, h1, m1;
+    vb_wordcache_stats((vb_wordcache_t *)vb_font_cache(r, VB_FACE_WORDS), &w0, &h0, &m0);
+    vb_shaped_t y = {0};
+    vb_diag_t d = {0};
+    CHECK_INT(vb_shape_word(r, VB_PT(13), long_word, sizeof long_word, a, &y, &d), VB_OK);
+    CHECK_INT(y.n, (int)sizeof long_word);
+    vb_wordcache_stats((vb_wordcache_t *)vb_font_cache(r, VB_FACE_WORDS), &w1, &h1, &m1);
+    CHECK_INT(w1, w0);
+
+    /* bounded: 40,000 different words (about 6 MB of entries) do not all stay; the cache starts again */
+    const vb_font_t *bi = vb_fontset_face(fs, VB_FACE_BOLD_ITALIC);
+    long most = 0;
+    int failed = 0;
+    for (int i = 0; i < 40000; i++) {
+        char w[16];
+        int n = snprintf(w, sizeof w, "w%05d", i);
+        vb_arena_t *t = vb_arena_new();
+        vb_diag_t d3 = {0};
+        vb_shaped_t z;
+        if (vb_shape_word(bi, VB_PT(13), w, (size_t)n, t, &z, &d3) != VB_OK || z.n != n)
+            failed++;
+        vb_arena_free(t);
+        long held, hits, misses;
+        vb_wordcache_stats((vb_wordcache_t *)vb_font_cache(bi, VB_FACE_WORDS), &held, &hits, &misses);
+        if (held > most)
+            most = held;
+    }
+    long held, hits, misses;
+    vb_wordcache_stats((vb_wordcache_t *)vb_font_cache(bi, VB_FACE_WORDS), &held, &hits, &misses);
+    CHECK_INT(failed, 0);
+    CHECK(most > 10000);     /* it held many */
+    CHECK(most < 40000);     /* but not all: VB_WORDCACHE_MAX_BYTES */
+    CHECK(held < most);      /* it was emptied and filled again */
+}
+
 int
 main(void)
 {
@@ -260,12 +335,14 @@ main(void)
         CHECK(0);
         return check_done();
     }
+    CHECK(vb_shape_add_caches(fs)); /* as an engine does */
     vb_arena_t *a = vb_arena_new();
     test_clusters(fs, a);
     test_decomposed(fs, a);
     test_widths(fs, a);
     test_errors(fs, a);
     test_threads(fs, a);
+    test_word_cache(fs, a);
     vb_arena_free(a);
     vb_fontset_free(fs);
     return check_done();
