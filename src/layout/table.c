@@ -318,16 +318,38 @@ check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d
     return VB_OK;
 }
 
+/* A cell's bottom edge at y: a rule on the table's last row, else a cap drawn only at a page break. */
 static vb_status_t
-add_cell_borders(vb_lctx_t *lc, vb_chunk_t *ch, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h, vb_len_t bw,
-                 vb_diag_t *d)
+bottom_border(vb_lctx_t *lc, vb_chunk_t *ch, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t bw, bool last,
+              vb_diag_t *d)
+{
+    if (last)
+        return vb_chunk_add_rule(lc, ch, x, y, x + w, y, bw, d);
+    vb_ditem_t cap;
+    memset(&cap, 0, sizeof cap);
+    cap.kind = VB_DITEM_RULE;
+    cap.u.rule = (vb_drule_t){x, y, x + w, y, bw};
+    return VB_PUSH(lc->arena, ch->cap_bottom, cap) ? vb_diag_nomem(d) : VB_OK;
+}
+
+/*
+ * A table cell's borders, each edge drawn once: a cell draws its top and left
+ * edges; the cell below and the cell to the right draw the edges it shares
+ * with them (their top and left cover the same lines, merged cells
+ * included). So the right edge is drawn only in the last column, and the
+ * bottom only in the last row (last), else it goes to the chunk's cap_bottom:
+ * drawn only when a page ends under the row, where no row below draws it.
+ */
+static vb_status_t
+shared_borders(vb_lctx_t *lc, vb_chunk_t *ch, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h, vb_len_t bw,
+               bool right, bool last, vb_diag_t *d)
 {
     vb_status_t rc = vb_chunk_add_rule(lc, ch, x, y, x + w, y, bw, d);
     if (rc == VB_OK)
-        rc = vb_chunk_add_rule(lc, ch, x, y + h, x + w, y + h, bw, d);
+        rc = bottom_border(lc, ch, x, y + h, w, bw, last, d);
     if (rc == VB_OK)
         rc = vb_chunk_add_rule(lc, ch, x, y, x, y + h, bw, d);
-    if (rc == VB_OK)
+    if (rc == VB_OK && right)
         rc = vb_chunk_add_rule(lc, ch, x + w, y, x + w, y + h, bw, d);
     return rc;
 }
@@ -429,7 +451,8 @@ head_row(vb_lctx_t *lc, const tabset_t *ts, int r, vb_chunk_t **out, vb_diag_t *
         for (int k = r; k < r + cell->rowspan; k++)
             ch_h += ts->rowh[k];
         vb_len_t x = ts->colx[c], cw = ts->colx[c + cell->colspan] - ts->colx[c];
-        vb_status_t rc = add_cell_borders(lc, ch, x, 0, cw, ch_h, pt->border, d);
+        vb_status_t rc = shared_borders(lc, ch, x, 0, cw, ch_h, pt->border, c + cell->colspan >= nc,
+                                        r + cell->rowspan >= t->nrows, d);
         if (rc != VB_OK)
             return rc;
         vb_len_t A = vb_style_ascent(&lc->set, &s->style);
@@ -573,13 +596,14 @@ body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_
                     continue;
                 vb_len_t x = ts->colx[c], w = ts->colx[c + cell->colspan] - ts->colx[c], bw = pt->border;
                 vb_len_t y0 = (ct > a ? ct : a) - a, y1 = (cb < b ? cb : b) - a;
+                /* each edge once (shared_borders): a bottom inside the piece is the top of the cell below */
                 if (ct >= a)
                     rc = vb_chunk_add_rule(lc, ch, x, y0, x + w, y0, bw, d);
-                if (rc == VB_OK && cb <= b)
-                    rc = vb_chunk_add_rule(lc, ch, x, y1, x + w, y1, bw, d);
+                if (rc == VB_OK && (cb < b ? r + cell->rowspan >= t->nrows : cb == b))
+                    rc = bottom_border(lc, ch, x, y1, w, bw, r + cell->rowspan >= t->nrows, d);
                 if (rc == VB_OK)
                     rc = vb_chunk_add_rule(lc, ch, x, y0, x, y1, bw, d);
-                if (rc == VB_OK)
+                if (rc == VB_OK && c + cell->colspan >= nc)
                     rc = vb_chunk_add_rule(lc, ch, x + w, y0, x + w, y1, bw, d);
                 /* a cell cut by a page break is closed on both pages */
                 vb_ditem_t cap;

@@ -358,7 +358,6 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
 {
     HPDF_STATUS st;
     int next_run = 0;
-    vb_len_t line_width = -1; /* not yet set on this page */
     for (int i = 0; i < pg->n; i++) {
         const vb_ditem_t *it = &pg->items[i];
         switch (it->kind) {
@@ -372,21 +371,9 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
             break;
         }
         case VB_DITEM_RULE: {
-            /* black, butt caps: the PDF defaults, never changed here */
-            const vb_drule_t *r = &it->u.rule;
-            st = HPDF_OK;
-            if (r->width != line_width) {
-                st = HPDF_Page_SetLineWidth(page, pt(r->width));
-                line_width = r->width;
-            }
-            if (st == HPDF_OK)
-                st = HPDF_Page_MoveTo(page, pt(r->x1), pt((int64_t)pg->height - r->y1));
-            if (st == HPDF_OK)
-                st = HPDF_Page_LineTo(page, pt(r->x2), pt((int64_t)pg->height - r->y2));
-            if (st == HPDF_OK)
-                st = HPDF_Page_Stroke(page);
-            if (st != HPDF_OK)
-                return fail(b, st, "drawing a rule");
+            vb_status_t vs = vb_pdf_fonts_draw_rule(b->fonts, page, pg->height, &it->u.rule, b->d);
+            if (vs != VB_OK)
+                return vs;
             break;
         }
         case VB_DITEM_BOX:
@@ -396,6 +383,8 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
             const vb_dimage_t *im = &it->u.image;
             HPDF_Image obj = NULL;
             vb_status_t vs = image_object(b, im->image, &obj);
+            if (vs == VB_OK)
+                vs = vb_pdf_fonts_flush(b->fonts, b->d);
             if (vs != VB_OK)
                 return vs;
             st = HPDF_Page_DrawImage(page, obj, pt(im->x), pt((int64_t)pg->height - im->y - im->h), pt(im->w),
@@ -409,7 +398,7 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
                                (int)it->kind);
         }
     }
-    return VB_OK;
+    return vb_pdf_fonts_flush(b->fonts, b->d);
 }
 
 static vb_status_t
@@ -744,6 +733,12 @@ take_bytes(builder_t *b, unsigned char **out, size_t *len)
     return VB_OK;
 }
 
+/*
+ * libdeflate's level for every stream: 6 gives the seed report 2 KB less than
+ * zlib's 6 in two thirds of the time; 9 and up cost much more for little.
+ */
+#define DEFLATE_LEVEL 6
+
 static vb_status_t
 build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
 {
@@ -783,7 +778,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
     if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
-        (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK)
+        (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
+        (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
     vs = take_bytes(&b, out, len);
 done:

@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include <hpdf.h>
+#include <libdeflate.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -94,6 +95,13 @@ struct vb_pdf_fonts {
     size_t n, cap;
     bool nomem;
     bool hinting;     /* keep the TrueType hinting in the subsets */
+    /* the page being drawn: its open text object or path, and the state set on it */
+    HPDF_Page page;
+    bool in_text, in_path;
+    int tface;        /* face and size of the last Tf, or -1 */
+    vb_len_t tsize;
+    int64_t tx, ty;   /* the text line origin (PDF millipoints) the next Td moves from */
+    vb_len_t lwidth;  /* the line width set on the page, -1 for the default */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -398,6 +406,36 @@ map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
     }
 }
 
+/* Appends pf->buf to the page's content stream. */
+static vb_status_t
+page_write(vb_pdf_fonts_t *pf, const char *what, vb_diag_t *d)
+{
+    if (pf->nomem)
+        return vb_diag_nomem(d);
+    if (pf->n == 0)
+        return VB_OK;
+    HPDF_PageAttr attr = (HPDF_PageAttr)pf->page->attr;
+    HPDF_STATUS st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf, (HPDF_UINT)pf->n);
+    if (st != HPDF_OK)
+        return vb_pdf_haru_fail(pf->pdf, st, what, d);
+    return VB_OK;
+}
+
+/* Makes page the one drawn on: a new page starts with the default graphics state. */
+static vb_status_t
+use_page(vb_pdf_fonts_t *pf, HPDF_Page page, vb_diag_t *d)
+{
+    if (pf->page == page)
+        return VB_OK;
+    if (pf->in_text || pf->in_path)
+        return vb_diag_set(d, VB_E_PDF, "pdf.page", NULL, 0, 0, "A page was left with its drawing open.");
+    pf->page = page;
+    pf->tface = -1;
+    pf->tsize = 0;
+    pf->lwidth = -1;
+    return VB_OK;
+}
+
 /* Glyphs in one TJ array at most: each may add a string and a number, 2 * 2048 < 8191. */
 #define TJ_GLYPHS 2048
 
@@ -435,6 +473,9 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     const char *fname = HPDF_Page_GetLocalFontName(page, pc->type0);
     if (!fname)
         return vb_pdf_haru_fail(pf->pdf, HPDF_OK, "adding a font to a page", d);
+    vs = use_page(pf, page, d);
+    if (vs != VB_OK)
+        return vs;
 
     /* The baseline is the first cluster-starting glyph's y: a run rarely starts with a mark. */
     vb_len_t base_y = g[0].y;
@@ -446,14 +487,32 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     vb_len_t x0 = g[0].x;
 
     pf->n = 0;
-    buf_str(pf, "/");
-    buf_str(pf, fname);
-    buf_str(pf, " ");
-    buf_milli(pf, run->size, ' ');
-    buf_str(pf, "Tf\n1 0 0 1 ");
-    buf_milli(pf, x0, ' ');
-    buf_milli(pf, (int64_t)page_height - base_y, ' ');
-    buf_str(pf, "Tm\n[");
+    if (pf->in_path)
+        buf_str(pf, "S\n");
+    pf->in_path = false;
+    if (!pf->in_text) {
+        /* one text object for the runs between two rules or images: BT starts the line origin at 0 0 */
+        buf_str(pf, "BT\n");
+        pf->in_text = true;
+        pf->tx = pf->ty = 0;
+    }
+    if (pf->tface != run->face || pf->tsize != run->size) {
+        /* the font and size are graphics state: they outlive ET, so they are set only when they change */
+        buf_str(pf, "/");
+        buf_str(pf, fname);
+        buf_str(pf, " ");
+        buf_milli(pf, run->size, ' ');
+        buf_str(pf, "Tf\n");
+        pf->tface = run->face;
+        pf->tsize = run->size;
+    }
+    /* the run's origin as a move from the last one (exact: both are whole millipoints) */
+    int64_t ox = x0, oy = (int64_t)page_height - base_y;
+    buf_milli(pf, ox - pf->tx, ' ');
+    buf_milli(pf, oy - pf->ty, ' ');
+    buf_str(pf, "Td\n[");
+    pf->tx = ox;
+    pf->ty = oy;
 
     const int64_t size = run->size;
     const int64_t unit = size * 100; /* 0.1 TJ unit, in 1e-6 millipoint */
@@ -502,20 +561,50 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     buf_str(pf, "]TJ\n");
     if (rise != 0)
         buf_str(pf, "0 Ts\n");
-    if (pf->nomem)
-        return vb_diag_nomem(d);
+    return page_write(pf, "writing text", d);
+}
 
-    HPDF_STATUS st = HPDF_Page_BeginText(page);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, "starting a text object", d);
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf, (HPDF_UINT)pf->n);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, "writing text", d);
-    st = HPDF_Page_EndText(page);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, "ending a text object", d);
-    return VB_OK;
+vb_status_t
+vb_pdf_fonts_draw_rule(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drule_t *r, vb_diag_t *d)
+{
+    vb_status_t vs = use_page(pf, page, d);
+    if (vs != VB_OK)
+        return vs;
+    /* black, butt caps: the PDF defaults, never changed here; consecutive rules of a width are one path */
+    pf->n = 0;
+    if (pf->in_text)
+        buf_str(pf, "ET\n");
+    pf->in_text = false;
+    if (r->width != pf->lwidth) {
+        if (pf->in_path)
+            buf_str(pf, "S\n");
+        pf->in_path = false;
+        buf_milli(pf, r->width, ' ');
+        buf_str(pf, "w\n");
+        pf->lwidth = r->width;
+    }
+    buf_milli(pf, r->x1, ' ');
+    buf_milli(pf, (int64_t)page_height - r->y1, ' ');
+    buf_str(pf, "m ");
+    buf_milli(pf, r->x2, ' ');
+    buf_milli(pf, (int64_t)page_height - r->y2, ' ');
+    buf_str(pf, "l\n");
+    pf->in_path = true;
+    return page_write(pf, "drawing a rule", d);
+}
+
+vb_status_t
+vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, vb_diag_t *d)
+{
+    if (!pf->page)
+        return VB_OK;
+    pf->n = 0;
+    if (pf->in_text)
+        buf_str(pf, "ET\n");
+    if (pf->in_path)
+        buf_str(pf, "S\n");
+    pf->in_text = pf->in_path = false;
+    return page_write(pf, "ending the page's drawing", d);
 }
 
 /* ------------------------------------------------------------ finishing */
@@ -815,6 +904,218 @@ vb_pdf_compress_image(HPDF_Doc pdf, HPDF_Image img, vb_diag_t *d)
     if (smask)
         smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     (void)pdf;
+    (void)d;
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------ compression */
+
+/* Writes the /Filter of a stream compressed here (libharu drops its own when its filter is NONE). */
+static HPDF_STATUS
+write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Grows *buf to hold n bytes (kept between streams). */
+static bool
+grow(unsigned char **buf, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return true;
+    size_t ncap = *cap ? *cap : 65536;
+    while (ncap < n)
+        ncap *= 2;
+    unsigned char *nb = realloc(*buf, ncap);
+    if (!nb)
+        return false;
+    *buf = nb;
+    *cap = ncap;
+    return true;
+}
+
+vb_status_t
+vb_pdf_deflate_streams(HPDF_Doc pdf, int level, vb_diag_t *d)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+    if (!c)
+        return vb_diag_nomem(d);
+    unsigned char *in = NULL, *out = NULL;
+    size_t incap = 0, outcap = 0;
+    vb_status_t vs = VB_OK;
+    HPDF_List entries = pdf->xref->entries;
+    for (HPDF_UINT i = 0; i < entries->count && vs == VB_OK; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        const HPDF_Obj_Header *h = e ? e->obj : NULL;
+        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
+            continue;
+        HPDF_Dict dict = e->obj;
+        HPDF_Stream st = dict->stream;
+        /* only what libharu would have deflated itself, and only where the filter can be written for it */
+        if (!st || st->type != HPDF_STREAM_MEMORY || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE ||
+            dict->write_fn || dict->filterParams)
+            continue;
+        size_t n = st->size, got = 0;
+        if (!grow(&in, &incap, n ? n : 1)) {
+            vs = vb_diag_nomem(d);
+            break;
+        }
+        HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(st);
+        for (HPDF_UINT k = 0; k < nbuf && got < n; k++) {
+            HPDF_UINT len = 0;
+            HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, k, &len);
+            if (!p || len > n - got)
+                break;
+            memcpy(in + got, p, len);
+            got += len;
+        }
+        if (got != n) {
+            vs = vb_pdf_haru_fail(pdf, HPDF_OK, "compressing a stream", d);
+            break;
+        }
+        size_t bound = libdeflate_zlib_compress_bound(c, n);
+        if (!grow(&out, &outcap, bound)) {
+            vs = vb_diag_nomem(d);
+            break;
+        }
+        size_t zn = libdeflate_zlib_compress(c, in, n, out, bound);
+        if (zn == 0) {
+            vs = vb_pdf_haru_fail(pdf, HPDF_ZLIB_ERROR, "compressing a stream", d);
+            break;
+        }
+        HPDF_MemStream_FreeData(st);
+        HPDF_STATUS hs = HPDF_Stream_Write(st, out, (HPDF_UINT)zn);
+        if (hs != HPDF_OK) {
+            vs = vb_pdf_haru_fail(pdf, hs, "compressing a stream", d);
+            break;
+        }
+        dict->filter = HPDF_STREAM_FILTER_NONE;
+        dict->write_fn = write_flate_filter;
+    }
+    free(in);
+    free(out);
+    libdeflate_free_compressor(c);
+    return vs;
+}
+
+/* ------------------------------------------------------------ compact objects */
+
+/* Appends a byte inside a literal string, escaping what its syntax needs (as buf_code16). */
+static HPDF_STATUS
+put_literal_byte(HPDF_Stream stream, unsigned char c)
+{
+    char t[2] = {'\\', (char)c};
+    switch (c) {
+    case '\\':
+    case '(':
+    case ')':
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+    case '\r':
+        t[1] = 'r';
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+    case '\n':
+        t[1] = 'n';
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+    default:
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)&c, 1);
+    }
+}
+
+/*
+ * Writes the dict's text strings that compact_texts hid: ASCII as it is, else
+ * UTF-16BE with a BOM, both as literal strings of raw bytes. libharu writes
+ * every encoded string as UTF-16 in hex, four characters per letter.
+ */
+static HPDF_STATUS
+write_texts(HPDF_Dict dict, HPDF_Stream stream)
+{
+    for (HPDF_UINT i = 0; i < dict->list->count; i++) {
+        HPDF_DictElement el = HPDF_List_ItemAt(dict->list, i);
+        const HPDF_Obj_Header *h = el ? el->value : NULL;
+        if (!h || !(h->obj_id & HPDF_OTYPE_HIDDEN) || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_STRING ||
+            !((HPDF_String)el->value)->encoder)
+            continue;
+        HPDF_String str = el->value;
+        const char *v = (const char *)str->value;
+        size_t n = str->len;
+        bool ascii = true;
+        for (size_t k = 0; k < n && ascii; k++)
+            ascii = (unsigned char)v[k] >= 0x20 && (unsigned char)v[k] < 0x7F;
+        HPDF_STATUS st = HPDF_Stream_WriteChar(stream, '/');
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(stream, el->key);
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(stream, " (");
+        if (st == HPDF_OK && !ascii) {
+            st = put_literal_byte(stream, 0xFE);
+            if (st == HPDF_OK)
+                st = put_literal_byte(stream, 0xFF);
+        }
+        for (size_t o = 0; o < n && st == HPDF_OK;) {
+            uint32_t cp;
+            int l = ascii ? 1 : vb_utf8_decode(v + o, n - o, &cp);
+            if (ascii) {
+                st = put_literal_byte(stream, (unsigned char)v[o]);
+                o++;
+                continue;
+            }
+            if (l <= 0)
+                l = 1, cp = 0xFFFD;
+            o += (size_t)l;
+            unsigned u[2] = {cp, 0};
+            int nu = 1;
+            if (cp > 0xFFFF) {
+                u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+                u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+                nu = 2;
+            }
+            for (int k = 0; k < nu && st == HPDF_OK; k++) {
+                st = put_literal_byte(stream, (unsigned char)(u[k] >> 8));
+                if (st == HPDF_OK)
+                    st = put_literal_byte(stream, (unsigned char)u[k]);
+            }
+        }
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(stream, ")\012");
+        if (st != HPDF_OK)
+            return st;
+    }
+    return HPDF_OK;
+}
+
+vb_status_t
+vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d)
+{
+    HPDF_List entries = pdf->xref->entries;
+    for (HPDF_UINT i = 0; i < entries->count; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        const HPDF_Obj_Header *h = e ? e->obj : NULL;
+        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
+            continue;
+        HPDF_Dict dict = e->obj;
+        /* /ProcSet is obsolete (PDF 1.4 and later ignore it); libharu adds one to every page */
+        if (h->obj_class == (HPDF_OCLASS_DICT | HPDF_OSUBCLASS_PAGE)) {
+            HPDF_Dict res = HPDF_Dict_GetItem(dict, "Resources", HPDF_OCLASS_DICT);
+            if (res && HPDF_Dict_GetItem(res, "ProcSet", HPDF_OCLASS_ARRAY))
+                HPDF_Dict_RemoveElement(res, "ProcSet");
+        }
+        if (dict->stream || dict->write_fn)
+            continue;
+        /* text strings (outline titles, Info entries) are written by write_texts */
+        bool any = false;
+        for (HPDF_UINT k = 0; k < dict->list->count; k++) {
+            HPDF_DictElement el = HPDF_List_ItemAt(dict->list, k);
+            HPDF_Obj_Header *vh = el ? el->value : NULL;
+            if (!vh || (vh->obj_id & HPDF_OTYPE_HIDDEN) || (vh->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_STRING ||
+                !((HPDF_String)el->value)->encoder)
+                continue;
+            vh->obj_id |= HPDF_OTYPE_HIDDEN;
+            any = true;
+        }
+        if (any)
+            dict->write_fn = write_texts;
+    }
     (void)d;
     return VB_OK;
 }

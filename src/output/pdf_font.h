@@ -29,11 +29,22 @@ vb_status_t vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t
 
 /*
  * Draws run on page (page_height in millipoints turns the display list's
- * top-down y into PDF's bottom-up y) as one BT/ET text object with a single
- * TJ array, and records its glyphs and their text for the font objects.
+ * top-down y into PDF's bottom-up y) as a Td move and a TJ array inside the
+ * page's open text object, and records its glyphs and their text for the font
+ * objects. Call vb_pdf_fonts_flush when the page is done.
  */
 vb_status_t vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drun_t *run,
                                   vb_diag_t *d);
+
+/*
+ * Draws rule r on page (the same y flip as a run) as a path segment; a run of
+ * rules of one width is stroked once. Text runs between rules share one BT/ET.
+ */
+vb_status_t vb_pdf_fonts_draw_rule(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drule_t *r,
+                                   vb_diag_t *d);
+
+/* Closes the open text object or path: before an image is drawn and at the end of each page. */
+vb_status_t vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, vb_diag_t *d);
 
 /*
  * Builds the font objects of every face drawn with (subset font, W,
@@ -56,6 +67,19 @@ vb_status_t vb_pdf_set_id(HPDF_Doc pdf, const unsigned char id[16], vb_diag_t *d
  */
 /* Compresses what libharu 2.3.0 leaves uncompressed in an image (its alpha mask). */
 vb_status_t vb_pdf_compress_image(HPDF_Doc pdf, HPDF_Image img, vb_diag_t *d);
+/*
+ * Compresses every stream that asks for Flate (page contents, font programs,
+ * ToUnicode, CIDSet, images) with libdeflate at level (1-12), so that libharu
+ * writes the bytes as they are with /Filter /FlateDecode: libharu's own zlib
+ * at level 6 was a fifth of a render. Call once, just before saving.
+ */
+vb_status_t vb_pdf_deflate_streams(HPDF_Doc pdf, int level, vb_diag_t *d);
+/*
+ * Makes the document's objects smaller before saving: text strings (outline
+ * titles, Info) as literal strings (ASCII, or raw UTF-16BE) instead of
+ * libharu's UTF-16 hex, and no obsolete /ProcSet in the pages' resources.
+ */
+vb_status_t vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d);
 /* Adds a text entry of our own to the Info dictionary (UTF-16), after a standard entry was set. */
 vb_status_t vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d);
 vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d);

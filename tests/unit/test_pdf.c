@@ -315,9 +315,11 @@ test_letters_pdf(void)
     char *out = NULL;
     snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' - 2>/dev/null", path);
     CHECK_INT(run(cmd, &out), 0);
-    CHECK(strstr(out, "\n0.5 w\n185.039 207.024 m\n365.039 207.024 l\nS\n") != NULL);
+    CHECK(strstr(out, "\n0.5 w\n185.039 207.024 m 365.039 207.024 l\nS\n") != NULL);
     CHECK(strstr(out, " l\nS\n") != NULL);
-    CHECK(strstr(out, "/F1 13 Tf\n1 0 0 1 85.039 771.024 Tm\n[<") != NULL);
+    /* one text object for consecutive runs: the font set once, each line a Td move from the last */
+    CHECK(strstr(out, "BT\n/F1 13 Tf\n85.039 771.024 Td\n[<") != NULL);
+    CHECK(strstr(out, "\n0 -17 Td\n[<") != NULL);
     CHECK(strstr(out, "/CIDToGIDMap /Identity") != NULL);
     CHECK(strstr(out, "/CIDSet ") != NULL);
     CHECK(strstr(out, "begincidrange") == NULL);
