@@ -736,20 +736,11 @@ take_bytes(builder_t *b, unsigned char **out, size_t *len)
     unsigned char *buf = malloc(size);
     if (!buf)
         return vb_diag_nomem(b->d);
-    st = HPDF_ResetStream(b->pdf);
-    HPDF_UINT32 got = 0;
-    while (st == HPDF_OK && got < size) {
-        HPDF_UINT32 n = size - got;
-        st = HPDF_ReadFromStream(b->pdf, buf + got, &n);
-        got += n;
-        if (st == HPDF_STREAM_EOF && got == size)
-            st = HPDF_OK;
-        if (n == 0)
-            break;
-    }
-    if (st != HPDF_OK || got != size) {
+    /* straight from libharu's memory blocks (its read call copied them through a bounce buffer) */
+    size_t got = vb_pdf_copy_saved(b->pdf, buf, size);
+    if (got != size) {
         free(buf);
-        return fail(b, st, "reading the saved document");
+        return fail(b, HPDF_OK, "reading the saved document");
     }
     *out = buf;
     *len = size;

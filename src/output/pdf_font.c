@@ -584,10 +584,13 @@ run_word_spacing(const pface_t *pc, const vb_drun_t *run, vb_len_t *tw)
     }
     if (nv == 0)
         return false;
+    /* the mode; a line's gaps are nearly all equal, so the first value usually wins at once */
     int best = 0, bestn = 0;
-    for (int i = 0; i < nv; i++) {
+    for (int i = 0; i < nv && bestn * 2 <= nv; i++) {
+        if (i > 0 && v[i] == v[best])
+            continue;
         int c = 0;
-        for (int j = 0; j < nv; j++)
+        for (int j = i; j < nv; j++)
             c += v[j] == v[i];
         if (c > bestn)
             best = i, bestn = c;
@@ -1463,6 +1466,25 @@ vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d)
     }
     (void)d;
     return VB_OK;
+}
+
+size_t
+vb_pdf_copy_saved(HPDF_Doc pdf, unsigned char *buf, size_t cap)
+{
+    HPDF_Stream st = pdf->stream;
+    if (!st || st->type != HPDF_STREAM_MEMORY)
+        return 0;
+    size_t got = 0;
+    HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(st);
+    for (HPDF_UINT k = 0; k < nbuf; k++) {
+        HPDF_UINT len = 0;
+        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, k, &len);
+        if (!p || len > cap - got)
+            return 0;
+        memcpy(buf + got, p, len);
+        got += len;
+    }
+    return got;
 }
 
 vb_status_t
