@@ -89,9 +89,12 @@ measure_cell(vb_lctx_t *lc, const vb_table_t *t, int r, int c, vb_len_t *natural
     return vb_text_measure(&lc->set, &VB_CELL(t, r, c)->text, &st, natural, word, d);
 }
 
-/* Natural and minimum widths of each column (padding and border included). */
+/*
+ * Natural and minimum widths of each column (padding and border included);
+ * words (when not NULL, rows * columns) gets each cell's widest word.
+ */
 static vb_status_t
-measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, vb_diag_t *d)
+measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, vb_len_t *words, vb_diag_t *d)
 {
     vb_ptable_t ptv = table_params(lc, t);
     const vb_ptable_t *pt = &ptv;
@@ -110,6 +113,8 @@ measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, 
                 vb_status_t rc = measure_cell(lc, t, r, c, &n, &ww, d);
                 if (rc != VB_OK)
                     return rc;
+                if (words)
+                    words[(size_t)r * (size_t)nc + (size_t)c] = ww;
                 int64_t want_nat = n + pad, want_min = ww + pad;
                 if (cell->colspan == 1) {
                     if (want_nat > nat[c])
@@ -140,7 +145,7 @@ vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t
     int64_t *nat = VB_NEWN(lc->arena, int64_t, nc ? nc : 1), *min = VB_NEWN(lc->arena, int64_t, nc ? nc : 1);
     if (!nat || !min)
         return vb_diag_nomem(d);
-    vb_status_t rc = measure_columns(lc, t, nat, min, d);
+    vb_status_t rc = measure_columns(lc, t, nat, min, NULL, d);
     *width = 0;
     for (int c = 0; c < nc; c++) {
         /* a column given a length is at least that wide */
@@ -184,16 +189,13 @@ given_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, int64_t **out, 
     return VB_OK;
 }
 
+/* The column widths w for the measured natural and minimum widths (measure_columns, measured once per table). */
 static vb_status_t
-column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, vb_len_t *w, vb_diag_t *d)
+column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, int64_t *nat, const int64_t *min,
+              vb_len_t *w, vb_diag_t *d)
 {
     int nc = t->ncols;
-    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
-    if (!nat || !min)
-        return vb_diag_nomem(d);
-    vb_status_t mrc = measure_columns(lc, t, nat, min, d);
-    if (mrc != VB_OK)
-        return mrc;
+    vb_status_t mrc;
     int64_t *given = NULL;
     int nfree = nc;
     if ((mrc = given_widths(lc, t, total, &given, &nfree, d)) != VB_OK)
@@ -295,7 +297,7 @@ column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_fi
  * too wide for the page).
  */
 static vb_status_t
-check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d)
+check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, const vb_len_t *words, vb_diag_t *d)
 {
     vb_ptable_t ptv = table_params(lc, t);
     for (int r = 0; r < t->nrows; r++)
@@ -303,10 +305,7 @@ check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d
             const vb_cell_t *cell = VB_CELL(t, r, c);
             if (cell->covered)
                 continue;
-            vb_len_t n, ww;
-            vb_status_t rc = measure_cell(lc, t, r, c, &n, &ww, d);
-            if (rc != VB_OK)
-                return rc;
+            vb_len_t ww = words[(size_t)r * (size_t)t->ncols + (size_t)c]; /* measure_columns measured it */
             vb_len_t room = colx[c + cell->colspan] - colx[c] - 2 * ptv.pad_x;
             if (ww > room)
                 return vb_diag_set(d, VB_E_LAYOUT, "table.narrow-column", lc->model ? lc->model->source : NULL,
@@ -646,7 +645,14 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
      * shorter table wins, so a long text column is not squeezed into many
      * lines to keep a head such as "Năm 2020" on one line, nor the reverse.
      */
-    vb_status_t rc = VB_OK;
+    /* the cells measured once: both ways and check_fit use the same widths */
+    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
+    vb_len_t *words = VB_NEWN(lc->arena, vb_len_t, (size_t)nr * (size_t)nc);
+    if (!nat || !min || !words)
+        return vb_diag_nomem(d);
+    vb_status_t rc = measure_columns(lc, t, nat, min, words, d);
+    if (rc != VB_OK)
+        return rc;
     int64_t best = -1;
     const vb_len_t *prev_w = NULL;
     for (int mode = 0; mode < 2; mode++) {
@@ -656,7 +662,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
         cellset_t *cc = VB_NEWN(lc->arena, cellset_t, (size_t)nr * (size_t)nc);
         if (!cw || !cx || !rh || !cc)
             return vb_diag_nomem(d);
-        rc = column_widths(lc, t, lc->text_width, mode == 0, cw, d);
+        rc = column_widths(lc, t, lc->text_width, mode == 0, nat, min, cw, d);
         if (rc != VB_OK)
             return rc;
         /* the same widths give the same cells: setting them again (a long cell twice) would change nothing */
@@ -672,7 +678,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
             colx = cx, rowh = rh, cs = cc;
         }
     }
-    rc = check_fit(lc, t, colx, d);
+    rc = check_fit(lc, t, colx, words, d);
     if (rc != VB_OK)
         return rc;
     bool keep_all = keeps_together(lc, t, best);

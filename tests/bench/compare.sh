@@ -82,19 +82,13 @@ def render(argv, prefix=()):
 
 
 res = {}
-for bname, cli, layouts in builds:
-    for dname, src in docs:
+for dname, src in docs:
+    argvs = {}
+    for bname, cli, layouts in builds:
         out = os.path.join(tmp, "%s-%s.pdf" % (dname, bname.split()[0]))
-        argv = cmd(cli, layouts, src, out)
+        argv = argvs[bname] = cmd(cli, layouts, src, out)
         p = render(argv, ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"])
         m = re.search(r"Collected : (\d+)", p.stderr.decode())
-        instr = int(m.group(1)) if m else None
-        render(argv)  # warm-up
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            render(argv)
-            times.append((time.perf_counter() - t0) * 1000.0)
         rss = None
         if os.access("/usr/bin/time", os.X_OK):
             vals = []
@@ -102,7 +96,16 @@ for bname, cli, layouts in builds:
                 q = render(argv, ["/usr/bin/time", "-f", "%M"])
                 vals.append(int(q.stderr.decode().strip().splitlines()[-1]))
             rss = max(vals) / 1024.0
-        res[(bname, dname)] = dict(instr=instr, ms=statistics.median(times), rss=rss, size=os.path.getsize(out))
+        render(argv)  # warm-up
+        res[(bname, dname)] = dict(instr=int(m.group(1)) if m else None, rss=rss, size=os.path.getsize(out), t=[])
+    # the two builds in turns, so that a change in the machine's load hits both alike
+    for _ in range(runs):
+        for bname, _, _ in builds:
+            t0 = time.perf_counter()
+            render(argvs[bname])
+            res[(bname, dname)]["t"].append((time.perf_counter() - t0) * 1000.0)
+    for bname, _, _ in builds:
+        res[(bname, dname)]["ms"] = statistics.median(res[(bname, dname)]["t"])
 
 
 def fmt(key, v):
