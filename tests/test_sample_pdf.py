@@ -161,6 +161,14 @@ def tool_checks(ck, pdf):
     ck.check("pdffonts.stderr", not err.strip(), err.strip()[:200] or "empty")
     rc, out, err = P.run(["qpdf", "--check", pdf])
     ck.check("qpdf.check", rc == 0 and "WARNING" not in out + err, "rc %d %s" % (rc, (out + err).strip().splitlines()[-1][:120] if (out + err).strip() else ""))
+    # MuPDF reads the text through the fonts' ToUnicode too: no character it cannot name, no CMap warning
+    rc, out, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", pdf])
+    cmap_warn = [l for l in err.splitlines() if "cmap" in l.lower()]
+    ck.check("mutool.text", rc == 0 and "&#xfffd;" not in out.lower() and not cmap_warn,
+             "rc %d, %d U+FFFD%s" % (rc, out.lower().count("&#xfffd;"), ("; " + cmap_warn[0][:120]) if cmap_warn else ""))
+    # issue 10: the seed's PDF at most 70 KB (85 KB before); the size does not depend on the machine
+    size = os.path.getsize(pdf)
+    ck.check("pdf.size", size <= 70000, "%d bytes (at most 70,000)" % size)
 
 
 # --------------------------------------------------------------------------

@@ -89,9 +89,12 @@ measure_cell(vb_lctx_t *lc, const vb_table_t *t, int r, int c, vb_len_t *natural
     return vb_text_measure(&lc->set, &VB_CELL(t, r, c)->text, &st, natural, word, d);
 }
 
-/* Natural and minimum widths of each column (padding and border included). */
+/*
+ * Natural and minimum widths of each column (padding and border included);
+ * words (when not NULL, rows * columns) gets each cell's widest word.
+ */
 static vb_status_t
-measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, vb_diag_t *d)
+measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, vb_len_t *words, vb_diag_t *d)
 {
     vb_ptable_t ptv = table_params(lc, t);
     const vb_ptable_t *pt = &ptv;
@@ -110,6 +113,8 @@ measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, 
                 vb_status_t rc = measure_cell(lc, t, r, c, &n, &ww, d);
                 if (rc != VB_OK)
                     return rc;
+                if (words)
+                    words[(size_t)r * (size_t)nc + (size_t)c] = ww;
                 int64_t want_nat = n + pad, want_min = ww + pad;
                 if (cell->colspan == 1) {
                     if (want_nat > nat[c])
@@ -140,7 +145,7 @@ vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t
     int64_t *nat = VB_NEWN(lc->arena, int64_t, nc ? nc : 1), *min = VB_NEWN(lc->arena, int64_t, nc ? nc : 1);
     if (!nat || !min)
         return vb_diag_nomem(d);
-    vb_status_t rc = measure_columns(lc, t, nat, min, d);
+    vb_status_t rc = measure_columns(lc, t, nat, min, NULL, d);
     *width = 0;
     for (int c = 0; c < nc; c++) {
         /* a column given a length is at least that wide */
@@ -184,16 +189,13 @@ given_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, int64_t **out, 
     return VB_OK;
 }
 
+/* The column widths w for the measured natural and minimum widths (measure_columns, measured once per table). */
 static vb_status_t
-column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, vb_len_t *w, vb_diag_t *d)
+column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_first, int64_t *nat, const int64_t *min,
+              vb_len_t *w, vb_diag_t *d)
 {
     int nc = t->ncols;
-    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
-    if (!nat || !min)
-        return vb_diag_nomem(d);
-    vb_status_t mrc = measure_columns(lc, t, nat, min, d);
-    if (mrc != VB_OK)
-        return mrc;
+    vb_status_t mrc;
     int64_t *given = NULL;
     int nfree = nc;
     if ((mrc = given_widths(lc, t, total, &given, &nfree, d)) != VB_OK)
@@ -295,7 +297,7 @@ column_widths(vb_lctx_t *lc, const vb_table_t *t, vb_len_t total, bool narrow_fi
  * too wide for the page).
  */
 static vb_status_t
-check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d)
+check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, const vb_len_t *words, vb_diag_t *d)
 {
     vb_ptable_t ptv = table_params(lc, t);
     for (int r = 0; r < t->nrows; r++)
@@ -303,10 +305,7 @@ check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d
             const vb_cell_t *cell = VB_CELL(t, r, c);
             if (cell->covered)
                 continue;
-            vb_len_t n, ww;
-            vb_status_t rc = measure_cell(lc, t, r, c, &n, &ww, d);
-            if (rc != VB_OK)
-                return rc;
+            vb_len_t ww = words[(size_t)r * (size_t)t->ncols + (size_t)c]; /* measure_columns measured it */
             vb_len_t room = colx[c + cell->colspan] - colx[c] - 2 * ptv.pad_x;
             if (ww > room)
                 return vb_diag_set(d, VB_E_LAYOUT, "table.narrow-column", lc->model ? lc->model->source : NULL,
@@ -318,16 +317,38 @@ check_fit(vb_lctx_t *lc, const vb_table_t *t, const vb_len_t *colx, vb_diag_t *d
     return VB_OK;
 }
 
+/* A cell's bottom edge at y: a rule on the table's last row, else a cap drawn only at a page break. */
 static vb_status_t
-add_cell_borders(vb_lctx_t *lc, vb_chunk_t *ch, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h, vb_len_t bw,
-                 vb_diag_t *d)
+bottom_border(vb_lctx_t *lc, vb_chunk_t *ch, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t bw, bool last,
+              vb_diag_t *d)
+{
+    if (last)
+        return vb_chunk_add_rule(lc, ch, x, y, x + w, y, bw, d);
+    vb_ditem_t cap;
+    memset(&cap, 0, sizeof cap);
+    cap.kind = VB_DITEM_RULE;
+    cap.u.rule = (vb_drule_t){x, y, x + w, y, bw};
+    return VB_PUSH(lc->arena, ch->cap_bottom, cap) ? vb_diag_nomem(d) : VB_OK;
+}
+
+/*
+ * A table cell's borders, each edge drawn once: a cell draws its top and left
+ * edges; the cell below and the cell to the right draw the edges it shares
+ * with them (their top and left cover the same lines, merged cells
+ * included). So the right edge is drawn only in the last column, and the
+ * bottom only in the last row (last), else it goes to the chunk's cap_bottom:
+ * drawn only when a page ends under the row, where no row below draws it.
+ */
+static vb_status_t
+shared_borders(vb_lctx_t *lc, vb_chunk_t *ch, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h, vb_len_t bw,
+               bool right, bool last, vb_diag_t *d)
 {
     vb_status_t rc = vb_chunk_add_rule(lc, ch, x, y, x + w, y, bw, d);
     if (rc == VB_OK)
-        rc = vb_chunk_add_rule(lc, ch, x, y + h, x + w, y + h, bw, d);
+        rc = bottom_border(lc, ch, x, y + h, w, bw, last, d);
     if (rc == VB_OK)
         rc = vb_chunk_add_rule(lc, ch, x, y, x, y + h, bw, d);
-    if (rc == VB_OK)
+    if (rc == VB_OK && right)
         rc = vb_chunk_add_rule(lc, ch, x + w, y, x + w, y + h, bw, d);
     return rc;
 }
@@ -429,7 +450,8 @@ head_row(vb_lctx_t *lc, const tabset_t *ts, int r, vb_chunk_t **out, vb_diag_t *
         for (int k = r; k < r + cell->rowspan; k++)
             ch_h += ts->rowh[k];
         vb_len_t x = ts->colx[c], cw = ts->colx[c + cell->colspan] - ts->colx[c];
-        vb_status_t rc = add_cell_borders(lc, ch, x, 0, cw, ch_h, pt->border, d);
+        vb_status_t rc = shared_borders(lc, ch, x, 0, cw, ch_h, pt->border, c + cell->colspan >= nc,
+                                        r + cell->rowspan >= t->nrows, d);
         if (rc != VB_OK)
             return rc;
         vb_len_t A = vb_style_ascent(&lc->set, &s->style);
@@ -573,13 +595,14 @@ body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_
                     continue;
                 vb_len_t x = ts->colx[c], w = ts->colx[c + cell->colspan] - ts->colx[c], bw = pt->border;
                 vb_len_t y0 = (ct > a ? ct : a) - a, y1 = (cb < b ? cb : b) - a;
+                /* each edge once (shared_borders): a bottom inside the piece is the top of the cell below */
                 if (ct >= a)
                     rc = vb_chunk_add_rule(lc, ch, x, y0, x + w, y0, bw, d);
-                if (rc == VB_OK && cb <= b)
-                    rc = vb_chunk_add_rule(lc, ch, x, y1, x + w, y1, bw, d);
+                if (rc == VB_OK && (cb < b ? r + cell->rowspan >= t->nrows : cb == b))
+                    rc = bottom_border(lc, ch, x, y1, w, bw, r + cell->rowspan >= t->nrows, d);
                 if (rc == VB_OK)
                     rc = vb_chunk_add_rule(lc, ch, x, y0, x, y1, bw, d);
-                if (rc == VB_OK)
+                if (rc == VB_OK && c + cell->colspan >= nc)
                     rc = vb_chunk_add_rule(lc, ch, x + w, y0, x + w, y1, bw, d);
                 /* a cell cut by a page break is closed on both pages */
                 vb_ditem_t cap;
@@ -622,7 +645,14 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
      * shorter table wins, so a long text column is not squeezed into many
      * lines to keep a head such as "Năm 2020" on one line, nor the reverse.
      */
-    vb_status_t rc = VB_OK;
+    /* the cells measured once: both ways and check_fit use the same widths */
+    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
+    vb_len_t *words = VB_NEWN(lc->arena, vb_len_t, (size_t)nr * (size_t)nc);
+    if (!nat || !min || !words)
+        return vb_diag_nomem(d);
+    vb_status_t rc = measure_columns(lc, t, nat, min, words, d);
+    if (rc != VB_OK)
+        return rc;
     int64_t best = -1;
     const vb_len_t *prev_w = NULL;
     for (int mode = 0; mode < 2; mode++) {
@@ -632,7 +662,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
         cellset_t *cc = VB_NEWN(lc->arena, cellset_t, (size_t)nr * (size_t)nc);
         if (!cw || !cx || !rh || !cc)
             return vb_diag_nomem(d);
-        rc = column_widths(lc, t, lc->text_width, mode == 0, cw, d);
+        rc = column_widths(lc, t, lc->text_width, mode == 0, nat, min, cw, d);
         if (rc != VB_OK)
             return rc;
         /* the same widths give the same cells: setting them again (a long cell twice) would change nothing */
@@ -648,7 +678,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
             colx = cx, rowh = rh, cs = cc;
         }
     }
-    rc = check_fit(lc, t, colx, d);
+    rc = check_fit(lc, t, colx, words, d);
     if (rc != VB_OK)
         return rc;
     bool keep_all = keeps_together(lc, t, best);

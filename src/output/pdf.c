@@ -242,30 +242,50 @@ all_space(const char *t, size_t n)
     return true;
 }
 
+/* True when the cluster starting at glyph i of r is only white space. */
+static bool
+cluster_space(const vb_drun_t *r, int i)
+{
+    const vb_dglyph_t *g = &r->glyphs[i];
+    return r->text && (size_t)g->text_off + g->text_len <= r->text_len && all_space(r->text + g->text_off, g->text_len);
+}
+
 static run_span_t
 span_of(const builder_t *b, const vb_drun_t *r)
 {
     run_span_t sp = {0, 0, 0, 0, r->size, false};
     const vb_font_t *font = b->fontset ? vb_fontset_face(b->fontset, (vb_face_t)r->face) : NULL;
     const vb_font_info_t *fi = font ? vb_font_info(font) : NULL;
+    /* the first glyph that is not a space (a cluster's first glyph decides for the glyphs after it) */
     bool space = false;
-    for (int i = 0; i < r->n; i++) {
-        const vb_dglyph_t *g = &r->glyphs[i];
-        if (g->text_len > 0) /* a cluster's first glyph: its text decides for the glyphs after it */
-            space = r->text && (size_t)g->text_off + g->text_len <= r->text_len &&
-                    all_space(r->text + g->text_off, g->text_len);
-        if (space)
-            continue;
-        if (!sp.text) {
-            sp.x0 = sp.x1 = g->x;
-            sp.y0 = sp.y1 = g->y;
-            sp.text = true;
-        }
-        int adv = fi && fi->upem > 0 && g->gid < fi->num_glyphs ? vb_font_glyph_advance(font, g->gid) : 0;
-        if (adv > 0) {
-            sp.x1 = g->x + (vb_len_t)((int64_t)adv * r->size / fi->upem);
-            sp.y1 = g->y;
-        }
+    int first = -1;
+    for (int i = 0; i < r->n && first < 0; i++) {
+        if (r->glyphs[i].text_len > 0)
+            space = cluster_space(r, i);
+        if (!space)
+            first = i;
+    }
+    if (first < 0)
+        return sp;
+    sp.x0 = sp.x1 = r->glyphs[first].x;
+    sp.y0 = sp.y1 = r->glyphs[first].y;
+    sp.text = true;
+    /* the pen after the last non-space glyph with an advance: clusters from the end, glyphs from the end */
+    for (int end = r->n; end > first;) {
+        int start = end - 1;
+        while (start > first && r->glyphs[start].text_len == 0)
+            start--;
+        if (r->glyphs[start].text_len == 0 || !cluster_space(r, start))
+            for (int i = end - 1; i >= start; i--) {
+                const vb_dglyph_t *g = &r->glyphs[i];
+                int adv = fi && fi->upem > 0 && g->gid < fi->num_glyphs ? vb_font_glyph_advance(font, g->gid) : 0;
+                if (adv > 0) {
+                    sp.x1 = g->x + (vb_len_t)((int64_t)adv * r->size / fi->upem);
+                    sp.y1 = g->y;
+                    return sp;
+                }
+            }
+        end = start;
     }
     return sp;
 }
@@ -358,7 +378,6 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
 {
     HPDF_STATUS st;
     int next_run = 0;
-    vb_len_t line_width = -1; /* not yet set on this page */
     for (int i = 0; i < pg->n; i++) {
         const vb_ditem_t *it = &pg->items[i];
         switch (it->kind) {
@@ -372,21 +391,9 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
             break;
         }
         case VB_DITEM_RULE: {
-            /* black, butt caps: the PDF defaults, never changed here */
-            const vb_drule_t *r = &it->u.rule;
-            st = HPDF_OK;
-            if (r->width != line_width) {
-                st = HPDF_Page_SetLineWidth(page, pt(r->width));
-                line_width = r->width;
-            }
-            if (st == HPDF_OK)
-                st = HPDF_Page_MoveTo(page, pt(r->x1), pt((int64_t)pg->height - r->y1));
-            if (st == HPDF_OK)
-                st = HPDF_Page_LineTo(page, pt(r->x2), pt((int64_t)pg->height - r->y2));
-            if (st == HPDF_OK)
-                st = HPDF_Page_Stroke(page);
-            if (st != HPDF_OK)
-                return fail(b, st, "drawing a rule");
+            vb_status_t vs = vb_pdf_fonts_draw_rule(b->fonts, page, pg->height, &it->u.rule, b->d);
+            if (vs != VB_OK)
+                return vs;
             break;
         }
         case VB_DITEM_BOX:
@@ -396,6 +403,8 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
             const vb_dimage_t *im = &it->u.image;
             HPDF_Image obj = NULL;
             vb_status_t vs = image_object(b, im->image, &obj);
+            if (vs == VB_OK)
+                vs = vb_pdf_fonts_flush(b->fonts, b->d);
             if (vs != VB_OK)
                 return vs;
             st = HPDF_Page_DrawImage(page, obj, pt(im->x), pt((int64_t)pg->height - im->y - im->h), pt(im->w),
@@ -409,7 +418,7 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
                                (int)it->kind);
         }
     }
-    return VB_OK;
+    return vb_pdf_fonts_flush(b->fonts, b->d);
 }
 
 static vb_status_t
@@ -418,9 +427,6 @@ add_outline(builder_t *b)
     const vb_dlist_t *dl = b->dl;
     if (dl->noutline == 0)
         return VB_OK;
-    HPDF_Encoder enc = HPDF_GetEncoder(b->pdf, "UTF-8");
-    if (!enc)
-        return fail(b, HPDF_OK, "finding the UTF-8 encoder");
     HPDF_Outline stack[MAX_OUTLINE_DEPTH];
     int levels[MAX_OUTLINE_DEPTH];
     int depth = 0;
@@ -436,21 +442,19 @@ add_outline(builder_t *b)
         const char *title = pdf_text(o->title, &cut);
         if (!title)
             return vb_diag_nomem(b->d);
-        HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : NULL, title, enc);
+        HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : NULL, title, NULL);
         free(cut);
         if (!ol)
             return fail(b, HPDF_OK, "adding an outline entry");
         HPDF_Page page = HPDF_GetPageByIndex(b->pdf, (HPDF_UINT)o->page);
-        HPDF_Destination dst = page ? HPDF_Page_CreateDestination(page) : NULL;
-        if (!dst)
+        if (!page)
             return fail(b, HPDF_OK, "adding an outline destination");
         int64_t top = (int64_t)dl->pages[o->page].height - o->y;
-        /* zoom 1: libharu refuses 0 ("keep") and anything outside 0.08-32 */
-        HPDF_STATUS st = HPDF_Destination_SetXYZ(dst, 0, pt(top > 0 ? top : 0), 1);
-        if (st == HPDF_OK)
-            st = HPDF_Outline_SetDestination(ol, dst);
-        if (st == HPDF_OK)
-            st = HPDF_Outline_SetOpened(ol, HPDF_TRUE);
+        /* [page /XYZ 0 top 1] inside the entry (zoom 1, as libharu's destinations had) */
+        vb_status_t dvs = vb_pdf_outline_dest(b->pdf, ol, page, pt(top > 0 ? top : 0), b->d);
+        if (dvs != VB_OK)
+            return dvs;
+        HPDF_STATUS st = HPDF_Outline_SetOpened(ol, HPDF_TRUE);
         if (st != HPDF_OK)
             return fail(b, st, "adding an outline entry");
         if (depth < MAX_OUTLINE_DEPTH) {
@@ -653,20 +657,28 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
                 const vb_drun_t *r = &it->u.run;
                 mix(&h, ((uint64_t)(uint32_t)r->face << 32) | (uint32_t)r->size);
                 /*
-                 * The text of the run's own clusters, not the whole r->text: a line's run points into its
-                 * paragraph's text, so hashing all of it on every line made the /ID quadratic in a
-                 * paragraph's length (a 100,000-character cell in a narrow column has 20,000 lines).
+                 * The text of the run's own clusters (from the first to the last), not the whole r->text: a
+                 * line's run points into its paragraph's text, so hashing all of it on every line made the /ID
+                 * quadratic in a paragraph's length (a 100,000-character cell in a narrow column has 20,000
+                 * lines).
                  */
                 mix(&h, r->text ? (uint64_t)r->text_len : 0xffffffffffffffffULL);
                 mix(&h, (uint64_t)r->n);
+                size_t lo = SIZE_MAX, hi = 0; /* the text the clusters cover, hashed once */
                 for (int g = 0; g < r->n; g++) {
                     const vb_dglyph_t *gl = &r->glyphs[g];
                     mix(&h, ((uint64_t)gl->gid << 32) | (uint32_t)gl->x);
                     mix(&h, ((uint64_t)(uint32_t)gl->y << 32) | gl->text_off);
                     mix(&h, gl->text_len);
-                    if (r->text && gl->text_len && (size_t)gl->text_off + gl->text_len <= r->text_len)
-                        mix_str(&h, r->text + gl->text_off, gl->text_len);
+                    if (r->text && gl->text_len && (size_t)gl->text_off + gl->text_len <= r->text_len) {
+                        if (gl->text_off < lo)
+                            lo = gl->text_off;
+                        if ((size_t)gl->text_off + gl->text_len > hi)
+                            hi = (size_t)gl->text_off + gl->text_len;
+                    }
                 }
+                if (hi > lo)
+                    mix_str(&h, r->text + lo, hi - lo);
             } else if (it->kind == VB_DITEM_RULE) {
                 const vb_drule_t *r = &it->u.rule;
                 mix(&h, ((uint64_t)(uint32_t)r->x1 << 32) | (uint32_t)r->y1);
@@ -724,25 +736,22 @@ take_bytes(builder_t *b, unsigned char **out, size_t *len)
     unsigned char *buf = malloc(size);
     if (!buf)
         return vb_diag_nomem(b->d);
-    st = HPDF_ResetStream(b->pdf);
-    HPDF_UINT32 got = 0;
-    while (st == HPDF_OK && got < size) {
-        HPDF_UINT32 n = size - got;
-        st = HPDF_ReadFromStream(b->pdf, buf + got, &n);
-        got += n;
-        if (st == HPDF_STREAM_EOF && got == size)
-            st = HPDF_OK;
-        if (n == 0)
-            break;
-    }
-    if (st != HPDF_OK || got != size) {
+    /* straight from libharu's memory blocks (its read call copied them through a bounce buffer) */
+    size_t got = vb_pdf_copy_saved(b->pdf, buf, size);
+    if (got != size) {
         free(buf);
-        return fail(b, st, "reading the saved document");
+        return fail(b, HPDF_OK, "reading the saved document");
     }
     *out = buf;
     *len = size;
     return VB_OK;
 }
+
+/*
+ * libdeflate's level for every stream: 6 gives the seed report 2 KB less than
+ * zlib's 6 in two thirds of the time; 9 and up cost much more for little.
+ */
+#define DEFLATE_LEVEL 6
 
 static vb_status_t
 build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
@@ -764,11 +773,11 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
         vs = vb_diag_nomem(d);
         goto done;
     }
+    /*
+     * No encoder: text strings are kept as UTF-8 and written by vb_pdf_compact_objects (loading libharu's
+     * UTF-8 encoder cost more than the whole outline). Streams are compressed by vb_pdf_deflate_streams.
+     */
     HPDF_STATUS st = HPDF_SetCompressionMode(b.pdf, HPDF_COMP_ALL);
-    if (st == HPDF_OK)
-        st = HPDF_UseUTFEncodings(b.pdf);
-    if (st == HPDF_OK)
-        st = HPDF_SetCurrentEncoder(b.pdf, "UTF-8");
     if (st != HPDF_OK) {
         vs = fail(&b, st, "setting up the document");
         goto done;
@@ -783,7 +792,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
     if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
-        (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK)
+        (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
+        (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
     vs = take_bytes(&b, out, len);
 done:

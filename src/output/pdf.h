@@ -3,9 +3,10 @@
  *
  * Only pdf.c and pdf_font.c include libharu headers (and only pdf_font.c
  * reaches into libharu internals); only subset.c calls hb-subset. Shaped text
- * goes out as our own Type0/Identity-H fonts (CID = glyph id), subset with
- * hb-subset keeping glyph ids, with our own W, ToUnicode and CIDSet, and raw
- * TJ operators. See ../shared/notes/libharu-harfbuzz.md.
+ * goes out as our own Type0 fonts with one-byte codes (an identity CMap, a
+ * CIDToGIDMap per font object), subset with hb-subset keeping glyph ids, with
+ * our own W, ToUnicode and CIDSet, and raw TJ operators; streams compressed
+ * with libdeflate. See pdf_font.c and ../shared/notes/libharu-harfbuzz.md.
  */
 #ifndef VB_PDF_H
 #define VB_PDF_H

@@ -1,47 +1,67 @@
 /*
- * pdf_font.c - our own Identity-H fonts and raw text operators inside libharu.
+ * pdf_font.c - our own one-byte CID fonts and raw page content inside libharu.
  *
  * The only file that touches libharu internals (see pdf_font.h). Why not
  * libharu's own TrueType path: it addresses glyphs by code point, drops
  * zero-width marks, loses nested composite glyphs, writes an invalid ToUnicode
  * CMap and 15 KB of widths per face (feasibility notes §1-2). Instead:
  *
- * Fonts. Each face drawn with becomes a Type0 font (Encoding /Identity-H, so a
- * code is a 2-byte glyph id) over a CIDFontType2 with CIDToGIDMap /Identity.
- * The Type0 dict is created when the face is first drawn with (pages need it
- * in their resources); the rest is built in vb_pdf_fonts_finish, when the used
- * glyphs are known: W for the used glyphs only, a ToUnicode CMap, a CIDSet, a
- * FontDescriptor and the hb-subset font program (FontFile2, glyph ids kept).
- * The subset tag (ABCDEF+) is a hash of the used glyph set, so equal input
- * gives equal names.
+ * Fonts. Each face drawn with gets one hb-subset font program (FontFile2,
+ * glyph ids kept) and one or more font objects of up to 254 glyphs. A glyph
+ * gets a one-byte code the first time it is drawn: code 32 for the space
+ * glyph, then printable ASCII, the rest, and the five bytes a literal string
+ * must escape last; a full font object starts the next. Each font object is a
+ * Type0 font whose Encoding is the one-byte identity CMap (code = CID, one
+ * stream for the document) over a CIDFontType2 whose CIDToGIDMap stream
+ * turns its CIDs into glyph ids; W, CIDSet and ToUnicode are per font object.
+ * One byte per glyph instead of Identity-H's two, and code 32 lets Tw stretch
+ * the spaces of a justified line instead of a TJ number at every space: a
+ * third less page content. CIDs stay below 256, as MuPDF 1.21 keys the
+ * ToUnicode by CID within the encoding's codespace. The Type0 dicts are
+ * created when first drawn with (pages need them in their resources); the
+ * rest is built in vb_pdf_fonts_finish. The subset tag (ABCDEF+) is a hash of
+ * the used glyph set, so equal input gives equal names.
  *
  * Widths. W holds each glyph's advance in whole 1/1000 em units: MuPDF
  * stores W entries as integers, so fractional widths would place its glyphs
- * differently from poppler's and Acrobat's. The text emitter tracks the pen a
- * viewer computes from exactly those numbers, in integer units of 1e-6
- * millipoint (width * size is exact), so the TJ numbers absorb the rounding
- * of the widths and rounding never accumulates.
+ * differently from poppler's and Acrobat's. DW is the most common width when
+ * that makes W shorter. The text emitter tracks the pen a viewer computes
+ * from exactly those numbers, in integer units of 1e-6 millipoint (width *
+ * size is exact), so the TJ numbers absorb the rounding of the widths and
+ * rounding never accumulates.
  *
- * Text. A run is one BT/ET object: "/Fn size Tf", "1 0 0 1 x y Tm" at the first
- * glyph, then one TJ array. Before each glyph, when the pen is more than
+ * Text. The runs between two rules or images share one BT/ET object; a run
+ * is "/Fn size Tf" when the font or size changes (they outlive ET), "w Tw"
+ * when its word spacing (the most common stretch of its spaces, whole
+ * millipoints) changes, "1 0 0 1 x y Tm" at its first glyph, or "0 dy Td"
+ * when it starts straight below the last run (viewers add Td moves in
+ * floating point: an x so reached can round differently from the same x
+ * given whole, so x is always given whole), then one TJ array. Before each glyph, when the pen is more than
  * 0.0005 pt away from the glyph's x, a TJ number (1/1000 text space, rounded
- * to 0.1) moves it; the pen takes the rounded value. Kerning, justification
- * and mark offsets all come out of this one rule. A glyph off the run's
- * baseline (a positioned mark) closes the array and sets the text rise (Ts),
- * which is reset to 0 at the end of the run because Ts outlives ET.
+ * to 0.1) moves it; the pen takes the rounded value. Kerning, the odd space
+ * of a justified line and mark offsets all come out of this one rule. A glyph
+ * off the run's baseline (a positioned mark) closes the array and sets the
+ * text rise (Ts), which is reset to 0 at the end of the run because Ts
+ * outlives ET. Rules are path segments, a run of rules of one width stroked
+ * once.
  *
- * ToUnicode. One entry per used glyph. The text comes from the glyph's
+ * ToUnicode. One entry per code. The text comes from the glyph's
  * cluster: a one-glyph cluster maps to the whole cluster text (ligatures,
  * precomposed letters); a cluster of k glyphs and k code points maps glyph i
  * to code point i (base + combining marks); any other cluster maps its first
  * glyph to the whole text. A better kind of evidence replaces a weaker one,
  * otherwise the first mapping seen wins. Input is NFC (model.h), so a
  * precomposed letter always gets its precomposed text.
+ *
+ * Saving. vb_pdf_compact_objects writes text strings as literal strings and
+ * drops /ProcSet; vb_pdf_deflate_streams compresses every stream with
+ * libdeflate (this file is libdeflate's one user) in place of libharu's zlib.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <hpdf.h>
+#include <libdeflate.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
@@ -67,7 +87,14 @@ typedef struct gslot {
     int32_t wmilli;   /* W width (whole 1/1000 em units) times 1000, as vb_fmt_milli takes it */
     uint8_t used;
     uint8_t map;      /* MAP_* */
+    uint8_t coded;    /* code and sub are set */
+    uint8_t code;     /* the glyph's one-byte code in its font object */
+    uint16_t sub;     /* which of the face's font objects (psub_t) has it */
 } gslot_t;
+
+/* Codes in one font object: one byte each, code 32 for the space glyph (so Tw stretches it). */
+#define SUB_CODES 256
+#define SPACE_CODE 32
 
 /* Raw text a dict's write_fn appends before its ">>". */
 typedef struct rawtext {
@@ -75,13 +102,26 @@ typedef struct rawtext {
     size_t n;
 } rawtext_t;
 
+/*
+ * One font object of a face: up to 254 glyphs, each a one-byte code that is
+ * also its CID (code 0 is never given: CID 0 stays .notdef). A Type0 font
+ * with the one-byte identity encoding, over a CIDFont whose CIDToGIDMap
+ * turns the CIDs into the glyph ids of the face's one subset font program.
+ */
+typedef struct psub {
+    HPDF_Dict type0;
+    uint32_t gid[SUB_CODES]; /* the glyph of each code */
+    uint8_t has[SUB_CODES];
+    int next;                /* the next free place in vb_pdf_fonts.order */
+    rawtext_t w;             /* the /DW and /W entries of its CIDFont dict */
+} psub_t;
+
 typedef struct pface {
     const vb_font_t *font;
     const vb_font_info_t *info;
-    HPDF_Dict type0; /* NULL until the face is first drawn with */
-    gslot_t *slots;  /* info->num_glyphs entries */
+    gslot_t *slots;  /* info->num_glyphs entries; NULL until the face is first drawn with */
+    VB_VEC(psub_t *) subs;
     VB_VEC(uint32_t) used;
-    rawtext_t w;     /* the /W entry of the CIDFont dict */
 } pface_t;
 
 struct vb_pdf_fonts {
@@ -91,6 +131,25 @@ struct vb_pdf_fonts {
     pface_t faces[VB_NFACES];
     vb_buf_t buf;     /* scratch for building content and CMap text; reused */
     bool hinting;     /* keep the TrueType hinting in the subsets */
+    /* the page being drawn: its open text object or path, and the state set on it */
+    HPDF_Page page;
+    bool in_text;
+    bool in_text_moved; /* a Tm was set in the open text object */
+    int tfont;        /* face * 65536 + font object of the last Tf, or -1 */
+    vb_len_t tsize;   /* its size */
+    vb_len_t tw;      /* the word spacing (Tw) set, millipoints */
+    /* the order codes are given out in: printable ASCII first, the five that need escaping last */
+    uint8_t order[SUB_CODES];
+    int norder;
+    HPDF_Dict encoding; /* the one-byte identity CMap, shared by every font object */
+    int64_t tx, ty;   /* the text line origin (PDF millipoints) the next Td moves from */
+    vb_len_t lwidth;  /* the line width set on the page, -1 for the default */
+    /* the page's rules not yet drawn (PDF millipoints; malloc'd, reused) */
+    struct prule {
+        int64_t x1, y1, x2, y2;
+        vb_len_t width;
+    } *rules;
+    int nrules, caprules;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -188,38 +247,31 @@ buf_tj(vb_pdf_fonts_t *pf, int64_t k)
 static const char hexd[] = "0123456789ABCDEF";
 
 /*
- * Appends a 2-byte code inside a literal string: the two bytes as they are,
+ * Appends a one-byte code inside a literal string: the byte as it is,
  * escaping only what the string syntax needs (backslash, parentheses, and CR
- * and LF, which a reader would turn into a line end). Half the bytes of a hex
- * string, so half the bytes for zlib to compress.
+ * and LF, which a reader would turn into a line end).
  */
 static void
-buf_code16(vb_pdf_fonts_t *pf, unsigned v)
+buf_code8(vb_pdf_fonts_t *pf, unsigned v)
 {
-    char t[8];
-    int n = 0;
-    unsigned char b[2] = {(unsigned char)(v >> 8), (unsigned char)v};
-    for (int i = 0; i < 2; i++) {
-        switch (b[i]) {
-        case '\\':
-        case '(':
-        case ')':
-            t[n++] = '\\';
-            t[n++] = (char)b[i];
-            break;
-        case '\r':
-            t[n++] = '\\';
-            t[n++] = 'r';
-            break;
-        case '\n':
-            t[n++] = '\\';
-            t[n++] = 'n';
-            break;
-        default:
-            t[n++] = (char)b[i];
-        }
+    char t[2] = {'\\', (char)v};
+    switch (v) {
+    case '\\':
+    case '(':
+    case ')':
+        buf_put(pf, t, 2);
+        break;
+    case '\r':
+        t[1] = 'r';
+        buf_put(pf, t, 2);
+        break;
+    case '\n':
+        t[1] = 'n';
+        buf_put(pf, t, 2);
+        break;
+    default:
+        buf_put(pf, t + 1, 1);
     }
-    buf_put(pf, t, (size_t)n);
 }
 
 static void
@@ -273,6 +325,18 @@ vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t *arena, vb_
     pf->pdf = pdf;
     pf->fonts = fonts;
     pf->arena = arena;
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int c = 0; c < SUB_CODES; c++) {
+            bool escaped = c == '(' || c == ')' || c == '\\' || c == '\r' || c == '\n';
+            bool first = c > 32 && c < 127 && !escaped;
+            if (c != SPACE_CODE && c != 0 && (pass == 0) == first && (pass == 0 || !escaped))
+                pf->order[n++] = (uint8_t)c;
+        }
+    for (int c = 0; c < SUB_CODES; c++)
+        if (c == '(' || c == ')' || c == '\\' || c == '\r' || c == '\n')
+            pf->order[n++] = (uint8_t)c;
+    pf->norder = n;
     *out = pf;
     return VB_OK;
 }
@@ -283,6 +347,9 @@ vb_pdf_fonts_free(vb_pdf_fonts_t *pf)
     if (!pf)
         return;
     vb_buf_free(&pf->buf);
+    free(pf->rules);
+    pf->rules = NULL;
+    pf->nrules = pf->caprules = 0;
 }
 
 /* Returns the face's state, creating its Type0 dict on first use. */
@@ -295,7 +362,7 @@ face_get(vb_pdf_fonts_t *pf, int face, pface_t **out, vb_diag_t *d)
                            face);
     pface_t *pc = &pf->faces[face];
     *out = pc;
-    if (pc->type0)
+    if (pc->slots)
         return VB_OK;
     const vb_font_t *f = pf->fonts ? vb_fontset_face(pf->fonts, (vb_face_t)face) : NULL;
     const vb_font_info_t *fi = f ? vb_font_info(f) : NULL;
@@ -305,15 +372,60 @@ face_get(vb_pdf_fonts_t *pf, int face, pface_t **out, vb_diag_t *d)
     pc->slots = VB_NEWN(pf->arena, gslot_t, fi->num_glyphs);
     if (!pc->slots)
         return vb_diag_nomem(d);
+    pc->font = f;
+    pc->info = fi;
+    return VB_OK;
+}
+
+/* A new font object for the face: its Type0 dict is made now, as pages name it in their resources. */
+static vb_status_t
+new_sub(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
+{
+    psub_t *sb = VB_NEW(pf->arena, psub_t);
+    if (!sb || VB_PUSH(pf->arena, pc->subs, sb))
+        return vb_diag_nomem(d);
     HPDF_Dict t0 = HPDF_Dict_New(pf->pdf->mmgr);
     if (!t0)
         return vb_pdf_haru_fail(pf->pdf, HPDF_FAILD_TO_ALLOC_MEM, "creating a font", d);
     HPDF_STATUS st = HPDF_Xref_Add(pf->pdf->xref, t0); /* frees t0 on failure */
     if (st != HPDF_OK)
         return vb_pdf_haru_fail(pf->pdf, st, "creating a font", d);
-    pc->font = f;
-    pc->info = fi;
-    pc->type0 = t0;
+    sb->type0 = t0;
+    return VB_OK;
+}
+
+/*
+ * Gives gid its one-byte code (once): the space glyph (space) code 32 of the
+ * first font object, every other glyph the next free code of the last one,
+ * a new font object when that one is full.
+ */
+static vb_status_t
+code_glyph(vb_pdf_fonts_t *pf, pface_t *pc, uint32_t gid, bool space, vb_diag_t *d)
+{
+    gslot_t *s = &pc->slots[gid];
+    if (s->coded)
+        return VB_OK;
+    vb_status_t vs;
+    if (pc->subs.n == 0 && (vs = new_sub(pf, pc, d)) != VB_OK)
+        return vs;
+    int k = pc->subs.n - 1, code;
+    if (space && !pc->subs.v[0]->has[SPACE_CODE]) {
+        k = 0;
+        code = SPACE_CODE;
+    } else {
+        if (pc->subs.v[k]->next >= pf->norder) {
+            if ((vs = new_sub(pf, pc, d)) != VB_OK)
+                return vs;
+            k++;
+        }
+        code = pf->order[pc->subs.v[k]->next++];
+    }
+    psub_t *sb = pc->subs.v[k];
+    sb->gid[code] = gid;
+    sb->has[code] = 1;
+    s->code = (uint8_t)code;
+    s->sub = (uint16_t)k;
+    s->coded = 1;
     return VB_OK;
 }
 
@@ -378,8 +490,94 @@ map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
     }
 }
 
+/* Appends pf->buf to the page's content stream. */
+static vb_status_t
+page_write(vb_pdf_fonts_t *pf, const char *what, vb_diag_t *d)
+{
+    if (pf->buf.oom)
+        return vb_diag_nomem(d);
+    if (pf->buf.n == 0)
+        return VB_OK;
+    HPDF_PageAttr attr = (HPDF_PageAttr)pf->page->attr;
+    HPDF_STATUS st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
+    if (st != HPDF_OK)
+        return vb_pdf_haru_fail(pf->pdf, st, what, d);
+    return VB_OK;
+}
+
+/* Makes page the one drawn on: a new page starts with the default graphics state. */
+static vb_status_t
+use_page(vb_pdf_fonts_t *pf, HPDF_Page page, vb_diag_t *d)
+{
+    if (pf->page == page)
+        return VB_OK;
+    if (pf->in_text || pf->nrules)
+        return vb_diag_set(d, VB_E_PDF, "pdf.page", NULL, 0, 0, "A page was left with its drawing open.");
+    pf->page = page;
+    pf->tfont = -1;
+    pf->tsize = 0;
+    pf->tw = 0;
+    pf->lwidth = -1;
+    return VB_OK;
+}
+
 /* Glyphs in one TJ array at most: each may add a string and a number, 2 * 2048 < 8191. */
 #define TJ_GLYPHS 2048
+
+/* Appends "/Fn size Tf" for font object k of the face (adding it to the page's resources). */
+static vb_status_t
+set_font(vb_pdf_fonts_t *pf, HPDF_Page page, const pface_t *pc, int face, int k, vb_len_t size, vb_diag_t *d)
+{
+    const char *fname = HPDF_Page_GetLocalFontName(page, pc->subs.v[k]->type0);
+    if (!fname)
+        return vb_pdf_haru_fail(pf->pdf, HPDF_OK, "adding a font to a page", d);
+    buf_str(pf, "/");
+    buf_str(pf, fname);
+    buf_str(pf, " ");
+    buf_milli(pf, size, ' ');
+    buf_str(pf, "Tf\n");
+    pf->tfont = face * 65536 + k;
+    pf->tsize = size;
+    return VB_OK;
+}
+
+/*
+ * The word spacing for a run: the most common stretch of its spaces (the
+ * move from a space glyph to the next glyph beyond the space's W width), in
+ * millipoints; false when no space glyph is followed by another on the line.
+ */
+#define TW_SAMPLES 64
+
+static bool
+run_word_spacing(const pface_t *pc, const vb_drun_t *run, vb_len_t *tw)
+{
+    int64_t v[TW_SAMPLES];
+    int nv = 0;
+    const vb_dglyph_t *g = run->glyphs;
+    for (int i = 0; i + 1 < run->n && nv < TW_SAMPLES; i++) {
+        const gslot_t *s = &pc->slots[g[i].gid];
+        if (s->code != SPACE_CODE || s->sub != 0 || g[i + 1].y != g[i].y)
+            continue;
+        /* 1e-6 millipoint, then rounded to whole millipoints */
+        int64_t ex = ((int64_t)g[i + 1].x - g[i].x) * 1000000 - (int64_t)s->wmilli * run->size;
+        v[nv++] = ex >= 0 ? (ex + 500000) / 1000000 : -((-ex + 500000) / 1000000);
+    }
+    if (nv == 0)
+        return false;
+    /* the mode; a line's gaps are nearly all equal, so the first value usually wins at once */
+    int best = 0, bestn = 0;
+    for (int i = 0; i < nv && bestn * 2 <= nv; i++) {
+        if (i > 0 && v[i] == v[best])
+            continue;
+        int c = 0;
+        for (int j = i; j < nv; j++)
+            c += v[j] == v[i];
+        if (c > bestn)
+            best = i, bestn = c;
+    }
+    *tw = (vb_len_t)v[best];
+    return true;
+}
 
 vb_status_t
 vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drun_t *run, vb_diag_t *d)
@@ -394,7 +592,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     if (vs != VB_OK)
         return vs;
 
-    /* glyph use and text first: a bad glyph id fails before anything is written */
+    /* glyph use, codes and text first: a bad glyph id fails before anything is written */
     const vb_dglyph_t *g = run->glyphs;
     for (int i = 0; i < run->n; i++) {
         if (g[i].gid >= pc->info->num_glyphs)
@@ -409,12 +607,17 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
         while (j < run->n && g[j].text_len == 0)
             j++;
         map_cluster(pc, run, i, j);
+        /* the space glyph: alone in a cluster whose text is one U+0020 */
+        bool space = j - i == 1 && run->text && g[i].text_len == 1 && (size_t)g[i].text_off < run->text_len &&
+                     run->text[g[i].text_off] == ' ';
+        for (int k = i; k < j; k++)
+            if ((vs = code_glyph(pf, pc, g[k].gid, space && k == i, d)) != VB_OK)
+                return vs;
         i = j;
     }
-
-    const char *fname = HPDF_Page_GetLocalFontName(page, pc->type0);
-    if (!fname)
-        return vb_pdf_haru_fail(pf->pdf, HPDF_OK, "adding a font to a page", d);
+    vs = use_page(pf, page, d);
+    if (vs != VB_OK)
+        return vs;
 
     /* The baseline is the first cluster-starting glyph's y: a run rarely starts with a mark. */
     vb_len_t base_y = g[0].y;
@@ -426,21 +629,48 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     vb_len_t x0 = g[0].x;
 
     vb_buf_clear(&pf->buf);
-    buf_str(pf, "/");
-    buf_str(pf, fname);
-    buf_str(pf, " ");
-    buf_milli(pf, run->size, ' ');
-    buf_str(pf, "Tf\n1 0 0 1 ");
-    buf_milli(pf, x0, ' ');
-    buf_milli(pf, (int64_t)page_height - base_y, ' ');
-    buf_str(pf, "Tm\n[");
+    if (!pf->in_text) {
+        /* one text object for the runs between two rules or images: BT starts the line origin at 0 0 */
+        buf_str(pf, "BT\n");
+        pf->in_text = true;
+        pf->tx = pf->ty = 0;
+        pf->in_text_moved = false;
+    }
+    /* the font, size and word spacing are graphics state: they outlive ET, so they are set when they change */
+    int k0 = pc->slots[g[0].gid].sub;
+    if (pf->tfont != run->face * 65536 + k0 || pf->tsize != run->size)
+        if ((vs = set_font(pf, page, pc, run->face, k0, run->size, d)) != VB_OK)
+            return vs;
+    vb_len_t tw;
+    if (run_word_spacing(pc, run, &tw) && tw != pf->tw) {
+        buf_milli(pf, tw, ' ');
+        buf_str(pf, "Tw\n");
+        pf->tw = tw;
+    }
+    /* the run's origin: a Td move when only y changes (text lines), else a whole Tm */
+    int64_t ox = x0, oy = (int64_t)page_height - base_y;
+    if (ox == pf->tx && pf->in_text_moved) {
+        buf_str(pf, "0 ");
+        buf_milli(pf, oy - pf->ty, ' ');
+        buf_str(pf, "Td\n[");
+    } else {
+        buf_str(pf, "1 0 0 1 ");
+        buf_milli(pf, ox, ' ');
+        buf_milli(pf, oy, ' ');
+        buf_str(pf, "Tm\n[");
+    }
+    pf->in_text_moved = true;
+    pf->tx = ox;
+    pf->ty = oy;
 
     const int64_t size = run->size;
     const int64_t unit = size * 100; /* 0.1 TJ unit, in 1e-6 millipoint */
+    const int64_t word = (int64_t)pf->tw * 1000000;
     int64_t pen = 0;                 /* 1e-6 millipoint from x0 */
     vb_len_t rise = 0;
     bool str_open = false;
     for (int i = 0; i < run->n; i++) {
+        const gslot_t *s = &pc->slots[g[i].gid];
         vb_len_t r = base_y - g[i].y;
         if (r != rise) {
             if (str_open)
@@ -464,7 +694,16 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
                 pen -= k * unit;
             }
         }
-        if (i > 0 && i % TJ_GLYPHS == 0) {
+        if (pf->tfont != run->face * 65536 + s->sub) {
+            /* a glyph of another font object of the face: a new array from where the pen stands */
+            if (str_open)
+                buf_str(pf, ")");
+            str_open = false;
+            buf_str(pf, "]TJ\n");
+            if ((vs = set_font(pf, page, pc, run->face, s->sub, run->size, d)) != VB_OK)
+                return vs;
+            buf_str(pf, "[");
+        } else if (i > 0 && i % TJ_GLYPHS == 0) {
             /* a new array from where the pen stands: within what readers take (Annex C: 8191 elements) */
             if (str_open)
                 buf_str(pf, ")");
@@ -474,28 +713,121 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
         if (!str_open)
             buf_str(pf, "(");
         str_open = true;
-        buf_code16(pf, g[i].gid);
-        pen += (int64_t)pc->slots[g[i].gid].wmilli * size;
+        buf_code8(pf, s->code);
+        pen += (int64_t)s->wmilli * size + (s->code == SPACE_CODE ? word : 0);
     }
     if (str_open)
         buf_str(pf, ")");
     buf_str(pf, "]TJ\n");
     if (rise != 0)
         buf_str(pf, "0 Ts\n");
-    if (pf->buf.oom)
-        return vb_diag_nomem(d);
+    return page_write(pf, "writing text", d);
+}
 
-    HPDF_STATUS st = HPDF_Page_BeginText(page);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, "starting a text object", d);
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, "writing text", d);
-    st = HPDF_Page_EndText(page);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, "ending a text object", d);
+vb_status_t
+vb_pdf_fonts_draw_rule(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drule_t *r, vb_diag_t *d)
+{
+    vb_status_t vs = use_page(pf, page, d);
+    if (vs != VB_OK)
+        return vs;
+    if (pf->nrules == pf->caprules) {
+        int ncap = pf->caprules ? pf->caprules * 2 : 64;
+        struct prule *nv = realloc(pf->rules, sizeof *nv * (size_t)ncap);
+        if (!nv)
+            return vb_diag_nomem(d);
+        pf->rules = nv;
+        pf->caprules = ncap;
+    }
+    struct prule q = {r->x1, (int64_t)page_height - r->y1, r->x2, (int64_t)page_height - r->y2, r->width};
+    /* each segment from its left or lower end, so that collinear ones sort together */
+    if (q.x1 > q.x2 || (q.x1 == q.x2 && q.y1 > q.y2)) {
+        struct prule t = {q.x2, q.y2, q.x1, q.y1, q.width};
+        q = t;
+    }
+    pf->rules[pf->nrules++] = q;
     return VB_OK;
+}
+
+/* Horizontal rules first, then vertical ones, then the rest; by width, line, start. */
+static int
+cmp_rule(const void *a, const void *b)
+{
+    const struct prule *p = a, *q = b;
+    int kp = p->y1 == p->y2 ? 0 : p->x1 == p->x2 ? 1 : 2, kq = q->y1 == q->y2 ? 0 : q->x1 == q->x2 ? 1 : 2;
+    if (kp != kq)
+        return kp < kq ? -1 : 1;
+    if (p->width != q->width)
+        return p->width < q->width ? -1 : 1;
+    int64_t lp = kp == 1 ? p->x1 : p->y1, lq = kq == 1 ? q->x1 : q->y1; /* the line they lie on */
+    if (lp != lq)
+        return lp < lq ? -1 : 1;
+    int64_t sp = kp == 1 ? p->y1 : p->x1, sq = kq == 1 ? q->y1 : q->x1;
+    return sp < sq ? -1 : sp > sq;
+}
+
+/*
+ * Draws the page's collected rules: black with butt caps (the PDF defaults,
+ * never changed here), one path per width, stroked once. Rules on one line
+ * that touch or overlap become one segment: the same ink (a table's cell
+ * edges make a few long lines), each part painted once. Rules and text are
+ * both opaque black, so drawing the rules after the text (and before any
+ * image, whose order is kept) looks the same.
+ */
+static void
+put_rules(vb_pdf_fonts_t *pf)
+{
+    if (pf->nrules == 0)
+        return;
+    qsort(pf->rules, (size_t)pf->nrules, sizeof *pf->rules, cmp_rule);
+    bool open = false;
+    for (int i = 0; i < pf->nrules;) {
+        struct prule cur = pf->rules[i++];
+        int kind = cur.y1 == cur.y2 ? 0 : cur.x1 == cur.x2 ? 1 : 2;
+        while (kind < 2 && i < pf->nrules) {
+            const struct prule *n = &pf->rules[i];
+            bool same_line = n->width == cur.width && (kind == 0 ? n->y1 == cur.y1 && n->y2 == n->y1
+                                                                 : n->x1 == cur.x1 && n->x2 == n->x1);
+            bool touches = kind == 0 ? n->x1 <= cur.x2 : n->y1 <= cur.y2;
+            if (!same_line || !touches)
+                break;
+            if (kind == 0 && n->x2 > cur.x2)
+                cur.x2 = n->x2;
+            if (kind == 1 && n->y2 > cur.y2)
+                cur.y2 = n->y2;
+            i++;
+        }
+        if (cur.width != pf->lwidth) {
+            if (open)
+                buf_str(pf, "S\n");
+            open = false;
+            buf_milli(pf, cur.width, ' ');
+            buf_str(pf, "w\n");
+            pf->lwidth = cur.width;
+        }
+        buf_milli(pf, cur.x1, ' ');
+        buf_milli(pf, cur.y1, ' ');
+        buf_str(pf, "m ");
+        buf_milli(pf, cur.x2, ' ');
+        buf_milli(pf, cur.y2, ' ');
+        buf_str(pf, "l\n");
+        open = true;
+    }
+    if (open)
+        buf_str(pf, "S\n");
+    pf->nrules = 0;
+}
+
+vb_status_t
+vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, vb_diag_t *d)
+{
+    if (!pf->page)
+        return VB_OK;
+    vb_buf_clear(&pf->buf);
+    if (pf->in_text)
+        buf_str(pf, "ET\n");
+    pf->in_text = false;
+    put_rules(pf);
+    return page_write(pf, "ending the page's drawing", d);
 }
 
 /* ------------------------------------------------------------ finishing */
@@ -527,9 +859,17 @@ buf_utf16(vb_pdf_fonts_t *pf, const char *s, size_t n)
     }
 }
 
-/* The ToUnicode CMap text (a CMap that maps codes to Unicode: bfchar only). */
+/* Appends the one-byte code c as "<XX>". */
 static void
-build_tounicode(vb_pdf_fonts_t *pf, const pface_t *pc)
+buf_hex8(vb_pdf_fonts_t *pf, unsigned c)
+{
+    char t[4] = {'<', hexd[(c >> 4) & 15], hexd[c & 15], '>'};
+    buf_put(pf, t, 4);
+}
+
+/* The ToUnicode CMap text of font object sb (a CMap that maps codes to Unicode: bfchar only). */
+static void
+build_tounicode(vb_pdf_fonts_t *pf, const pface_t *pc, const psub_t *sb)
 {
     vb_buf_clear(&pf->buf);
     buf_str(pf, "/CIDInit /ProcSet findresource begin\n"
@@ -539,33 +879,32 @@ build_tounicode(vb_pdf_fonts_t *pf, const pface_t *pc)
                 "/CMapName /Adobe-Identity-UCS def\n"
                 "/CMapType 2 def\n"
                 "1 begincodespacerange\n"
-                "<0000> <FFFF>\n"
+                "<00> <FF>\n"
                 "endcodespacerange\n");
-    int i = 0;
-    while (i < pc->used.n) {
-        /* the next block: up to BFCHAR_BLOCK mapped glyphs */
-        int cnt = 0, j = i;
-        while (j < pc->used.n && cnt < BFCHAR_BLOCK) {
-            if (pc->slots[pc->used.v[j]].map != MAP_NONE)
+    int c = 0;
+    while (c < SUB_CODES) {
+        /* the next block: up to BFCHAR_BLOCK mapped codes */
+        int cnt = 0, e = c;
+        while (e < SUB_CODES && cnt < BFCHAR_BLOCK) {
+            if (sb->has[e] && pc->slots[sb->gid[e]].map != MAP_NONE)
                 cnt++;
-            j++;
+            e++;
         }
         if (cnt > 0) {
             buf_int(pf, cnt, ' ');
             buf_str(pf, "beginbfchar\n");
-            for (int k = i; k < j; k++) {
-                const gslot_t *s = &pc->slots[pc->used.v[k]];
-                if (s->map == MAP_NONE)
+            for (int k = c; k < e; k++) {
+                const gslot_t *s = sb->has[k] ? &pc->slots[sb->gid[k]] : NULL;
+                if (!s || s->map == MAP_NONE)
                     continue;
-                buf_str(pf, "<");
-                buf_hex16(pf, pc->used.v[k]);
-                buf_str(pf, "> <");
+                buf_hex8(pf, (unsigned)k);
+                buf_str(pf, " <");
                 buf_utf16(pf, s->text, s->len);
                 buf_str(pf, ">\n");
             }
             buf_str(pf, "endbfchar\n");
         }
-        i = j;
+        c = e;
     }
     buf_str(pf, "endcmap\n"
                 "CMapName currentdict /CMap defineresource pop\n"
@@ -573,32 +912,91 @@ build_tounicode(vb_pdf_fonts_t *pf, const pface_t *pc)
                 "end\n");
 }
 
-/* The /W entry: runs of consecutive glyph ids as "g [w w ...]". */
-static vb_status_t
-build_widths(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
+/* The one-byte identity encoding: each code is its CID (the CIDToGIDMap then gives the glyph). */
+static const char identity_cmap[] = "/CIDInit /ProcSet findresource begin\n"
+                                    "12 dict begin\n"
+                                    "begincmap\n"
+                                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> def\n"
+                                    "/CMapName /Vanban-Identity-1 def\n"
+                                    "/CMapType 1 def\n"
+                                    "1 begincodespacerange\n"
+                                    "<00> <FF>\n"
+                                    "endcodespacerange\n"
+                                    "1 begincidrange\n"
+                                    "<00> <FF> 0\n"
+                                    "endcidrange\n"
+                                    "endcmap\n"
+                                    "CMapName currentdict /CMap defineresource pop\n"
+                                    "end\n"
+                                    "end\n";
+
+/* Appends "/DW dw /W [...]" for sb's codes: runs of consecutive codes as "c [w w ...]", leaving out width dw (-1: none). */
+static void
+put_widths(vb_pdf_fonts_t *pf, const pface_t *pc, const psub_t *sb, int32_t dw)
 {
-    vb_buf_clear(&pf->buf);
+    buf_str(pf, "/DW ");
+    buf_milli(pf, dw >= 0 ? dw : 1000000, ' ');
     buf_str(pf, "/W [");
-    for (int i = 0; i < pc->used.n;) {
-        int j = i + 1;
-        while (j < pc->used.n && pc->used.v[j] == pc->used.v[j - 1] + 1)
-            j++;
-        buf_int(pf, pc->used.v[i], ' ');
-        buf_str(pf, "[");
-        for (int k = i; k < j; k++)
-            buf_milli(pf, pc->slots[pc->used.v[k]].wmilli, k + 1 < j ? ' ' : 0);
-        buf_str(pf, "]");
-        if (j < pc->used.n)
+    bool first = true;
+    for (int c = 0; c < SUB_CODES;) {
+        if (!sb->has[c] || pc->slots[sb->gid[c]].wmilli == dw) {
+            c++;
+            continue;
+        }
+        int e = c + 1;
+        while (e < SUB_CODES && sb->has[e] && pc->slots[sb->gid[e]].wmilli != dw)
+            e++;
+        if (!first)
             buf_str(pf, " ");
-        i = j;
+        first = false;
+        buf_int(pf, c, ' ');
+        buf_str(pf, "[");
+        for (int k = c; k < e; k++)
+            buf_milli(pf, pc->slots[sb->gid[k]].wmilli, k + 1 < e ? ' ' : 0);
+        buf_str(pf, "]");
+        c = e;
     }
     buf_str(pf, "]\012");
+}
+
+/*
+ * The CIDFont's /DW and /W: the most common width as DW, the others listed,
+ * unless listing them all (DW 1000) is shorter.
+ */
+static vb_status_t
+build_widths(vb_pdf_fonts_t *pf, const pface_t *pc, psub_t *sb, vb_diag_t *d)
+{
+    /* the mode of the widths, from a sorted copy */
+    uint32_t ws[SUB_CODES];
+    int n = 0;
+    for (int c = 0; c < SUB_CODES; c++)
+        if (sb->has[c])
+            ws[n++] = (uint32_t)pc->slots[sb->gid[c]].wmilli;
+    qsort(ws, (size_t)n, sizeof *ws, cmp_u32);
+    int32_t mode = -1;
+    for (int i = 0, best = 0; i < n;) {
+        int j = i;
+        while (j < n && ws[j] == ws[i])
+            j++;
+        if (j - i > best)
+            best = j - i, mode = (int32_t)ws[i];
+        i = j;
+    }
+    vb_buf_clear(&pf->buf);
+    put_widths(pf, pc, sb, -1);
+    size_t all = pf->buf.n;
+    vb_buf_clear(&pf->buf);
+    put_widths(pf, pc, sb, mode);
+    if (pf->buf.n >= all) {
+        vb_buf_clear(&pf->buf);
+        put_widths(pf, pc, sb, -1);
+    }
     if (pf->buf.oom)
         return vb_diag_nomem(d);
-    pc->w.s = vb_arena_strndup(pf->arena, pf->buf.p, pf->buf.n);
-    if (!pc->w.s)
+    sb->w.s = vb_arena_strndup(pf->arena, pf->buf.p, pf->buf.n);
+    if (!sb->w.s)
         return vb_diag_nomem(d);
-    pc->w.n = pf->buf.n;
+    sb->w.n = pf->buf.n;
     return VB_OK;
 }
 
@@ -639,6 +1037,21 @@ subset_tag(const pface_t *pc, char tag[7])
             goto haru_fail;       \
     } while (0)
 
+/* The CIDFont system info every dict here names: Adobe-Identity-0. */
+static HPDF_STATUS
+add_identity_csi(HPDF_MMgr mm, HPDF_Dict dict)
+{
+    HPDF_Dict csi = HPDF_Dict_New(mm);
+    HPDF_STATUS st = HPDF_Dict_Add(dict, "CIDSystemInfo", csi);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(csi, "Registry", HPDF_String_New(mm, "Adobe", NULL));
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(mm, "Identity", NULL));
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddNumber(csi, "Supplement", 0);
+    return st;
+}
+
 static vb_status_t
 finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
 {
@@ -649,7 +1062,7 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
     size_t ttf_len = 0;
     vb_status_t vs;
 
-    /* glyph 0 is in every subset; list it so W, CIDSet and ToUnicode agree */
+    /* glyph 0 is in every subset */
     if (!use_glyph(pf, pc, 0))
         return vb_diag_nomem(d);
     qsort(pc->used.v, (size_t)pc->used.n, sizeof(uint32_t), cmp_u32);
@@ -666,12 +1079,8 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         free(ttf);
         return vb_diag_nomem(d);
     }
-    if ((vs = build_widths(pf, pc, d)) != VB_OK) {
-        free(ttf);
-        return vs;
-    }
 
-    /* the font program */
+    /* the font program, shared by the face's font objects */
     HPDF_Dict ff = new_stream(pf, ttf, ttf_len);
     if (!ff)
         goto haru_fail;
@@ -679,76 +1088,96 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
     free(ttf);
     ttf = NULL;
 
-    /* CIDSet: bit (7 - cid % 8) of byte cid / 8, for every glyph in the subset we asked for */
-    uint32_t maxgid = pc->used.v[pc->used.n - 1];
-    size_t nset = maxgid / 8 + 1;
-    unsigned char *bits = vb_arena_alloc(pf->arena, nset);
-    if (!bits)
-        return vb_diag_nomem(d);
-    for (int i = 0; i < pc->used.n; i++)
-        bits[pc->used.v[i] / 8] |= (unsigned char)(0x80 >> (pc->used.v[i] % 8));
-    HPDF_Dict cidset = new_stream(pf, bits, nset);
-    if (!cidset)
-        goto haru_fail;
+    if (!pf->encoding) {
+        HPDF_Dict enc = new_stream(pf, identity_cmap, sizeof identity_cmap - 1);
+        if (!enc)
+            goto haru_fail;
+        HCHK(HPDF_Dict_AddName(enc, "Type", "CMap"));
+        HCHK(HPDF_Dict_AddName(enc, "CMapName", "Vanban-Identity-1"));
+        HCHK(add_identity_csi(mm, enc));
+        pf->encoding = enc;
+    }
 
-    build_tounicode(pf, pc);
-    if (pf->buf.oom)
-        return vb_diag_nomem(d);
-    HPDF_Dict tu = new_stream(pf, pf->buf.p, pf->buf.n);
-    if (!tu)
-        goto haru_fail;
+    for (int k = 0; k < pc->subs.n; k++) {
+        psub_t *sb = pc->subs.v[k];
+        if ((vs = build_widths(pf, pc, sb, d)) != VB_OK)
+            return vs;
 
-    HPDF_Dict fd = HPDF_Dict_New(mm);
-    if (!fd)
-        goto haru_fail;
-    HCHK(HPDF_Xref_Add(pdf->xref, fd));
-    HCHK(HPDF_Dict_AddName(fd, "Type", "FontDescriptor"));
-    HCHK(HPDF_Dict_AddName(fd, "FontName", base));
-    /* Flags: FixedPitch 1, Serif 2, Symbolic 4 (glyphs are addressed by id, not a Latin encoding), Italic 64 */
-    HPDF_INT32 flags = 4 | (fi->fixed_pitch ? 1 : 0) | (fi->serif ? 2 : 0) | (fi->italic ? 64 : 0);
-    HCHK(HPDF_Dict_AddNumber(fd, "Flags", flags));
-    HPDF_Array bbox = HPDF_Array_New(mm);
-    HCHK(HPDF_Dict_Add(fd, "FontBBox", bbox));
-    for (int i = 0; i < 4; i++)
-        HCHK(HPDF_Array_AddNumber(bbox, em1000(fi, fi->bbox[i])));
-    if (fi->italic_angle % 1000 == 0)
-        HCHK(HPDF_Dict_AddNumber(fd, "ItalicAngle", fi->italic_angle / 1000));
-    else
-        HCHK(HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)fi->italic_angle / 1000.0f));
-    HCHK(HPDF_Dict_AddNumber(fd, "Ascent", em1000(fi, fi->ascender)));
-    HCHK(HPDF_Dict_AddNumber(fd, "Descent", em1000(fi, fi->descender)));
-    HCHK(HPDF_Dict_AddNumber(fd, "CapHeight", em1000(fi, fi->cap_height)));
-    HCHK(HPDF_Dict_AddNumber(fd, "StemV", fi->stem_v > 0 ? em1000(fi, fi->stem_v) : 80));
-    HCHK(HPDF_Dict_Add(fd, "FontFile2", ff));
-    HCHK(HPDF_Dict_Add(fd, "CIDSet", cidset));
+        /* CIDToGIDMap: the glyph id of each CID (code), two bytes big-endian; CID 0 is glyph 0 */
+        int maxc = 0;
+        unsigned char map[2 * SUB_CODES];
+        memset(map, 0, sizeof map);
+        /* CIDSet: bit (7 - cid % 8) of byte cid / 8, for each CID in use, .notdef's included */
+        unsigned char bits[SUB_CODES / 8];
+        memset(bits, 0, sizeof bits);
+        bits[0] = 0x80;
+        for (int c = 1; c < SUB_CODES; c++) {
+            if (!sb->has[c])
+                continue;
+            map[2 * c] = (unsigned char)(sb->gid[c] >> 8);
+            map[2 * c + 1] = (unsigned char)sb->gid[c];
+            bits[c / 8] |= (unsigned char)(0x80 >> (c % 8));
+            maxc = c;
+        }
+        HPDF_Dict c2g = new_stream(pf, map, 2 * (size_t)(maxc + 1));
+        HPDF_Dict cidset = new_stream(pf, bits, (size_t)maxc / 8 + 1);
+        if (!c2g || !cidset)
+            goto haru_fail;
 
-    HPDF_Dict cid = HPDF_Dict_New(mm);
-    if (!cid)
-        goto haru_fail;
-    HCHK(HPDF_Xref_Add(pdf->xref, cid));
-    HCHK(HPDF_Dict_AddName(cid, "Type", "Font"));
-    HCHK(HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2"));
-    HCHK(HPDF_Dict_AddName(cid, "BaseFont", base));
-    HPDF_Dict csi = HPDF_Dict_New(mm);
-    HCHK(HPDF_Dict_Add(cid, "CIDSystemInfo", csi));
-    HCHK(HPDF_Dict_Add(csi, "Registry", HPDF_String_New(mm, "Adobe", NULL)));
-    HCHK(HPDF_Dict_Add(csi, "Ordering", HPDF_String_New(mm, "Identity", NULL)));
-    HCHK(HPDF_Dict_AddNumber(csi, "Supplement", 0));
-    HCHK(HPDF_Dict_Add(cid, "FontDescriptor", fd));
-    HCHK(HPDF_Dict_AddNumber(cid, "DW", 1000));
-    HCHK(HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity"));
-    cid->attr = &pc->w; /* /W, written raw by write_raw (three-decimal widths) */
-    cid->write_fn = write_raw;
+        build_tounicode(pf, pc, sb);
+        if (pf->buf.oom)
+            return vb_diag_nomem(d);
+        HPDF_Dict tu = new_stream(pf, pf->buf.p, pf->buf.n);
+        if (!tu)
+            goto haru_fail;
 
-    HPDF_Dict t0 = pc->type0;
-    HCHK(HPDF_Dict_AddName(t0, "Type", "Font"));
-    HCHK(HPDF_Dict_AddName(t0, "Subtype", "Type0"));
-    HCHK(HPDF_Dict_AddName(t0, "BaseFont", base));
-    HCHK(HPDF_Dict_AddName(t0, "Encoding", "Identity-H"));
-    HPDF_Array desc = HPDF_Array_New(mm);
-    HCHK(HPDF_Dict_Add(t0, "DescendantFonts", desc));
-    HCHK(HPDF_Array_Add(desc, cid));
-    HCHK(HPDF_Dict_Add(t0, "ToUnicode", tu));
+        HPDF_Dict fd = HPDF_Dict_New(mm);
+        if (!fd)
+            goto haru_fail;
+        HCHK(HPDF_Xref_Add(pdf->xref, fd));
+        HCHK(HPDF_Dict_AddName(fd, "Type", "FontDescriptor"));
+        HCHK(HPDF_Dict_AddName(fd, "FontName", base));
+        /* Flags: FixedPitch 1, Serif 2, Symbolic 4 (glyphs are addressed by id, not a Latin encoding), Italic 64 */
+        HPDF_INT32 flags = 4 | (fi->fixed_pitch ? 1 : 0) | (fi->serif ? 2 : 0) | (fi->italic ? 64 : 0);
+        HCHK(HPDF_Dict_AddNumber(fd, "Flags", flags));
+        HPDF_Array bbox = HPDF_Array_New(mm);
+        HCHK(HPDF_Dict_Add(fd, "FontBBox", bbox));
+        for (int i = 0; i < 4; i++)
+            HCHK(HPDF_Array_AddNumber(bbox, em1000(fi, fi->bbox[i])));
+        if (fi->italic_angle % 1000 == 0)
+            HCHK(HPDF_Dict_AddNumber(fd, "ItalicAngle", fi->italic_angle / 1000));
+        else
+            HCHK(HPDF_Dict_AddReal(fd, "ItalicAngle", (HPDF_REAL)fi->italic_angle / 1000.0f));
+        HCHK(HPDF_Dict_AddNumber(fd, "Ascent", em1000(fi, fi->ascender)));
+        HCHK(HPDF_Dict_AddNumber(fd, "Descent", em1000(fi, fi->descender)));
+        HCHK(HPDF_Dict_AddNumber(fd, "CapHeight", em1000(fi, fi->cap_height)));
+        HCHK(HPDF_Dict_AddNumber(fd, "StemV", fi->stem_v > 0 ? em1000(fi, fi->stem_v) : 80));
+        HCHK(HPDF_Dict_Add(fd, "FontFile2", ff));
+        HCHK(HPDF_Dict_Add(fd, "CIDSet", cidset));
+
+        HPDF_Dict cid = HPDF_Dict_New(mm);
+        if (!cid)
+            goto haru_fail;
+        HCHK(HPDF_Xref_Add(pdf->xref, cid));
+        HCHK(HPDF_Dict_AddName(cid, "Type", "Font"));
+        HCHK(HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2"));
+        HCHK(HPDF_Dict_AddName(cid, "BaseFont", base));
+        HCHK(add_identity_csi(mm, cid));
+        HCHK(HPDF_Dict_Add(cid, "FontDescriptor", fd));
+        HCHK(HPDF_Dict_Add(cid, "CIDToGIDMap", c2g));
+        cid->attr = &sb->w; /* /DW and /W, written raw by write_raw (three-decimal widths) */
+        cid->write_fn = write_raw;
+
+        HPDF_Dict t0 = sb->type0;
+        HCHK(HPDF_Dict_AddName(t0, "Type", "Font"));
+        HCHK(HPDF_Dict_AddName(t0, "Subtype", "Type0"));
+        HCHK(HPDF_Dict_AddName(t0, "BaseFont", base));
+        HCHK(HPDF_Dict_Add(t0, "Encoding", pf->encoding));
+        HPDF_Array desc = HPDF_Array_New(mm);
+        HCHK(HPDF_Dict_Add(t0, "DescendantFonts", desc));
+        HCHK(HPDF_Array_Add(desc, cid));
+        HCHK(HPDF_Dict_Add(t0, "ToUnicode", tu));
+    }
     return VB_OK;
 
 haru_fail:
@@ -760,7 +1189,7 @@ vb_status_t
 vb_pdf_fonts_finish(vb_pdf_fonts_t *pf, vb_diag_t *d)
 {
     for (int i = 0; i < VB_NFACES; i++) {
-        if (!pf->faces[i].type0)
+        if (!pf->faces[i].slots)
             continue;
         vb_status_t vs = finish_face(pf, &pf->faces[i], d);
         if (vs != VB_OK)
@@ -799,14 +1228,261 @@ vb_pdf_compress_image(HPDF_Doc pdf, HPDF_Image img, vb_diag_t *d)
     return VB_OK;
 }
 
+/* ------------------------------------------------------------ compression */
+
+/* Writes the /Filter of a stream compressed here (libharu drops its own when its filter is NONE). */
+static HPDF_STATUS
+write_flate_filter(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+vb_status_t
+vb_pdf_deflate_streams(HPDF_Doc pdf, int level, vb_diag_t *d)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+    if (!c)
+        return vb_diag_nomem(d);
+    vb_buf_t inb = {0}, outb = {0}; /* kept between streams */
+    vb_status_t vs = VB_OK;
+    HPDF_List entries = pdf->xref->entries;
+    for (HPDF_UINT i = 0; i < entries->count && vs == VB_OK; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        const HPDF_Obj_Header *h = e ? e->obj : NULL;
+        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
+            continue;
+        HPDF_Dict dict = e->obj;
+        HPDF_Stream st = dict->stream;
+        /* only what libharu would have deflated itself, and only where the filter can be written for it */
+        if (!st || st->type != HPDF_STREAM_MEMORY || dict->filter != HPDF_STREAM_FILTER_FLATE_DECODE ||
+            dict->write_fn || dict->filterParams)
+            continue;
+        size_t n = st->size, got = 0;
+        vb_buf_clear(&inb);
+        if (!vb_buf_reserve(&inb, n ? n : 1)) {
+            vs = vb_diag_nomem(d);
+            break;
+        }
+        unsigned char *in = (unsigned char *)inb.p;
+        HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(st);
+        for (HPDF_UINT k = 0; k < nbuf && got < n; k++) {
+            HPDF_UINT len = 0;
+            HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, k, &len);
+            if (!p || len > n - got)
+                break;
+            memcpy(in + got, p, len);
+            got += len;
+        }
+        if (got != n) {
+            vs = vb_pdf_haru_fail(pdf, HPDF_OK, "compressing a stream", d);
+            break;
+        }
+        size_t bound = libdeflate_zlib_compress_bound(c, n);
+        vb_buf_clear(&outb);
+        if (!vb_buf_reserve(&outb, bound)) {
+            vs = vb_diag_nomem(d);
+            break;
+        }
+        unsigned char *out = (unsigned char *)outb.p;
+        size_t zn = libdeflate_zlib_compress(c, in, n, out, bound);
+        if (zn == 0) {
+            vs = vb_pdf_haru_fail(pdf, HPDF_ZLIB_ERROR, "compressing a stream", d);
+            break;
+        }
+        HPDF_MemStream_FreeData(st);
+        HPDF_STATUS hs = HPDF_Stream_Write(st, out, (HPDF_UINT)zn);
+        if (hs != HPDF_OK) {
+            vs = vb_pdf_haru_fail(pdf, hs, "compressing a stream", d);
+            break;
+        }
+        dict->filter = HPDF_STREAM_FILTER_NONE;
+        dict->write_fn = write_flate_filter;
+    }
+    vb_buf_free(&inb);
+    vb_buf_free(&outb);
+    libdeflate_free_compressor(c);
+    return vs;
+}
+
+/* ------------------------------------------------------------ compact objects */
+
+/* Appends a byte inside a literal string, escaping what its syntax needs (as buf_code8). */
+static HPDF_STATUS
+put_literal_byte(HPDF_Stream stream, unsigned char c)
+{
+    char t[2] = {'\\', (char)c};
+    switch (c) {
+    case '\\':
+    case '(':
+    case ')':
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+    case '\r':
+        t[1] = 'r';
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+    case '\n':
+        t[1] = 'n';
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+    default:
+        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)&c, 1);
+    }
+}
+
+/*
+ * Writes the dict's text strings that hide_texts hid (libharu hides none of
+ * its own strings outside images): UTF-8 kept as it is, written as ASCII when
+ * it is, else as UTF-16BE with a BOM, both as literal strings of raw bytes.
+ * libharu's UTF-8 encoder writes UTF-16 in hex, four characters per letter.
+ */
+static HPDF_STATUS
+write_texts(HPDF_Dict dict, HPDF_Stream stream)
+{
+    for (HPDF_UINT i = 0; i < dict->list->count; i++) {
+        HPDF_DictElement el = HPDF_List_ItemAt(dict->list, i);
+        const HPDF_Obj_Header *h = el ? el->value : NULL;
+        if (!h || !(h->obj_id & HPDF_OTYPE_HIDDEN) || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_STRING)
+            continue;
+        HPDF_String str = el->value;
+        const char *v = (const char *)str->value;
+        size_t n = str->len;
+        bool ascii = true;
+        for (size_t k = 0; k < n && ascii; k++)
+            ascii = (unsigned char)v[k] >= 0x20 && (unsigned char)v[k] < 0x7F;
+        HPDF_STATUS st = HPDF_Stream_WriteChar(stream, '/');
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(stream, el->key);
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(stream, " (");
+        if (st == HPDF_OK && !ascii) {
+            st = put_literal_byte(stream, 0xFE);
+            if (st == HPDF_OK)
+                st = put_literal_byte(stream, 0xFF);
+        }
+        for (size_t o = 0; o < n && st == HPDF_OK;) {
+            uint32_t cp;
+            int l = ascii ? 1 : vb_utf8_decode(v + o, n - o, &cp);
+            if (ascii) {
+                st = put_literal_byte(stream, (unsigned char)v[o]);
+                o++;
+                continue;
+            }
+            if (l <= 0)
+                l = 1, cp = 0xFFFD;
+            o += (size_t)l;
+            unsigned u[2] = {cp, 0};
+            int nu = 1;
+            if (cp > 0xFFFF) {
+                u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+                u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+                nu = 2;
+            }
+            for (int k = 0; k < nu && st == HPDF_OK; k++) {
+                st = put_literal_byte(stream, (unsigned char)(u[k] >> 8));
+                if (st == HPDF_OK)
+                    st = put_literal_byte(stream, (unsigned char)u[k]);
+            }
+        }
+        if (st == HPDF_OK)
+            st = HPDF_Stream_WriteStr(stream, ")\012");
+        if (st != HPDF_OK)
+            return st;
+    }
+    return HPDF_OK;
+}
+
+/* Leaves dict's text strings to write_texts (a dict whose write_fn is taken keeps them). */
+static void
+hide_texts(HPDF_Dict dict)
+{
+    if (dict->stream || dict->write_fn)
+        return;
+    bool any = false;
+    for (HPDF_UINT k = 0; k < dict->list->count; k++) {
+        HPDF_DictElement el = HPDF_List_ItemAt(dict->list, k);
+        HPDF_Obj_Header *vh = el ? el->value : NULL;
+        if (!vh || (vh->obj_id & HPDF_OTYPE_HIDDEN) || (vh->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_STRING)
+            continue;
+        vh->obj_id |= HPDF_OTYPE_HIDDEN;
+        any = true;
+    }
+    if (any)
+        dict->write_fn = write_texts;
+}
+
+vb_status_t
+vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d)
+{
+    HPDF_List entries = pdf->xref->entries;
+    for (HPDF_UINT i = 0; i < entries->count; i++) {
+        HPDF_XrefEntry e = HPDF_List_ItemAt(entries, i);
+        const HPDF_Obj_Header *h = e ? e->obj : NULL;
+        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT)
+            continue;
+        HPDF_Dict dict = e->obj;
+        /* /ProcSet is obsolete (PDF 1.4 and later ignore it); libharu adds one to every page */
+        if (h->obj_class == (HPDF_OCLASS_DICT | HPDF_OSUBCLASS_PAGE)) {
+            HPDF_Dict res = HPDF_Dict_GetItem(dict, "Resources", HPDF_OCLASS_DICT);
+            if (res && HPDF_Dict_GetItem(res, "ProcSet", HPDF_OCLASS_ARRAY))
+                HPDF_Dict_RemoveElement(res, "ProcSet");
+        }
+        if (dict->stream || dict->write_fn)
+            continue;
+        /* text strings (outline titles, Info entries) are written by write_texts */
+        hide_texts(dict);
+    }
+    (void)d;
+    return VB_OK;
+}
+
+size_t
+vb_pdf_copy_saved(HPDF_Doc pdf, unsigned char *buf, size_t cap)
+{
+    HPDF_Stream st = pdf->stream;
+    if (!st || st->type != HPDF_STREAM_MEMORY)
+        return 0;
+    size_t got = 0;
+    HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(st);
+    for (HPDF_UINT k = 0; k < nbuf; k++) {
+        HPDF_UINT len = 0;
+        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, k, &len);
+        if (!p || len > cap - got)
+            return 0;
+        memcpy(buf + got, p, len);
+        got += len;
+    }
+    return got;
+}
+
+vb_status_t
+vb_pdf_outline_dest(HPDF_Doc pdf, HPDF_Outline ol, HPDF_Page page, HPDF_REAL top, vb_diag_t *d)
+{
+    HPDF_Array dst = HPDF_Array_New(pdf->mmgr);
+    if (!dst)
+        return vb_pdf_haru_fail(pdf, HPDF_FAILD_TO_ALLOC_MEM, "adding an outline destination", d);
+    HPDF_STATUS st = HPDF_Dict_Add(ol, "Dest", dst); /* frees dst on failure */
+    if (st == HPDF_OK)
+        st = HPDF_Array_Add(dst, page);
+    if (st == HPDF_OK)
+        st = HPDF_Array_AddName(dst, "XYZ");
+    if (st == HPDF_OK)
+        st = HPDF_Array_AddNumber(dst, 0);
+    if (st == HPDF_OK)
+        st = HPDF_Array_AddReal(dst, top);
+    if (st == HPDF_OK)
+        st = HPDF_Array_AddNumber(dst, 1);
+    if (st != HPDF_OK)
+        return vb_pdf_haru_fail(pdf, st, "adding an outline destination", d);
+    return VB_OK;
+}
+
 vb_status_t
 vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d)
 {
     /* libharu creates the Info dictionary with the first standard entry; call after one is set */
-    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
-    if (!pdf->info || !enc)
+    if (!pdf->info)
         return vb_pdf_haru_fail(pdf, HPDF_OK, "adding to the document information", d);
-    HPDF_STATUS st = HPDF_Dict_Add(pdf->info, key, HPDF_String_New(pdf->mmgr, utf8, enc));
+    /* UTF-8 as it is: vb_pdf_compact_objects writes it as a text string */
+    HPDF_STATUS st = HPDF_Dict_Add(pdf->info, key, HPDF_String_New(pdf->mmgr, utf8, NULL));
     if (st != HPDF_OK)
         return vb_pdf_haru_fail(pdf, st, "adding to the document information", d);
     return VB_OK;
@@ -819,12 +1495,13 @@ vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d)
     HPDF_Array nums = labels ? HPDF_Dict_GetItem(labels, "Nums", HPDF_OCLASS_ARRAY) : NULL;
     HPDF_UINT n = nums ? HPDF_Array_Items(nums) : 0;
     HPDF_Dict last = n ? HPDF_Array_GetItem(nums, n - 1, HPDF_OCLASS_DICT) : NULL;
-    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
-    if (!last || !enc)
+    if (!last)
         return vb_pdf_haru_fail(pdf, HPDF_OK, "setting a page label prefix", d);
-    HPDF_STATUS st = HPDF_Dict_Add(last, "P", HPDF_String_New(pdf->mmgr, utf8, enc));
+    HPDF_STATUS st = HPDF_Dict_Add(last, "P", HPDF_String_New(pdf->mmgr, utf8, NULL));
     if (st != HPDF_OK)
         return vb_pdf_haru_fail(pdf, st, "setting a page label prefix", d);
+    /* the label dict is inside the /Nums array, out of vb_pdf_compact_objects' reach: hide its texts now */
+    hide_texts(last);
     return VB_OK;
 }
 

@@ -2,8 +2,9 @@
  * pdf_font.h - the libharu internals the PDF backend needs (internal to pdf.c).
  *
  * pdf_font.c is the one file that reaches into libharu 2.3.0's structures
- * (HPDF_Doc_Rec, HPDF_Dict_Rec, HPDF_PageAttr_Rec): our own Type0/Identity-H
- * fonts and the raw text operators that draw with them, plus the two
+ * (HPDF_Doc_Rec, HPDF_Dict_Rec, HPDF_PageAttr_Rec, the xref and memory
+ * streams): our own one-byte Type0 fonts and the raw text and rule operators
+ * that draw with them, the stream compression (libdeflate), plus the two
  * document-level fixes that need the object tree (the trailer /ID and the
  * UTF-16 page-label prefix). Everything else in pdf.c uses libharu's public API.
  * The struct layouts change in libharu 2.4, so this file is pinned to 2.3.x.
@@ -29,11 +30,23 @@ vb_status_t vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t
 
 /*
  * Draws run on page (page_height in millipoints turns the display list's
- * top-down y into PDF's bottom-up y) as one BT/ET text object with a single
- * TJ array, and records its glyphs and their text for the font objects.
+ * top-down y into PDF's bottom-up y) as a Td move and a TJ array inside the
+ * page's open text object, and records its glyphs and their text for the font
+ * objects. Call vb_pdf_fonts_flush when the page is done.
  */
 vb_status_t vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drun_t *run,
                                   vb_diag_t *d);
+
+/*
+ * Adds rule r to the rules of page (the same y flip as a run), drawn by
+ * vb_pdf_fonts_flush: collinear rules that touch as one segment, one stroke
+ * per width. The text runs of a page share one BT/ET up to an image.
+ */
+vb_status_t vb_pdf_fonts_draw_rule(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drule_t *r,
+                                   vb_diag_t *d);
+
+/* Closes the open text object and draws the rules so far: before an image is drawn and at the end of each page. */
+vb_status_t vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, vb_diag_t *d);
 
 /*
  * Builds the font objects of every face drawn with (subset font, W,
@@ -56,6 +69,27 @@ vb_status_t vb_pdf_set_id(HPDF_Doc pdf, const unsigned char id[16], vb_diag_t *d
  */
 /* Compresses what libharu 2.3.0 leaves uncompressed in an image (its alpha mask). */
 vb_status_t vb_pdf_compress_image(HPDF_Doc pdf, HPDF_Image img, vb_diag_t *d);
+/*
+ * Compresses every stream that asks for Flate (page contents, font programs,
+ * ToUnicode, CIDSet, images) with libdeflate at level (1-12), so that libharu
+ * writes the bytes as they are with /Filter /FlateDecode: libharu's own zlib
+ * at level 6 was a fifth of a render. Call once, just before saving.
+ */
+vb_status_t vb_pdf_deflate_streams(HPDF_Doc pdf, int level, vb_diag_t *d);
+/*
+ * Makes the document's objects smaller before saving: text strings (outline
+ * titles, Info) as literal strings (ASCII, or raw UTF-16BE) instead of
+ * libharu's UTF-16 hex, and no obsolete /ProcSet in the pages' resources.
+ */
+vb_status_t vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d);
+/*
+ * Gives outline entry ol the destination [page /XYZ 0 top 1] as an array
+ * inside its dict: libharu's destinations are objects of their own, 40 bytes
+ * more per entry in the file and its cross-reference table.
+ */
+vb_status_t vb_pdf_outline_dest(HPDF_Doc pdf, HPDF_Outline ol, HPDF_Page page, HPDF_REAL top, vb_diag_t *d);
+/* Copies the saved document (HPDF_SaveToStream) into buf, at most cap bytes; returns the bytes copied. */
+size_t vb_pdf_copy_saved(HPDF_Doc pdf, unsigned char *buf, size_t cap);
 /* Adds a text entry of our own to the Info dictionary (UTF-16), after a standard entry was set. */
 vb_status_t vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d);
 vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d);

@@ -573,6 +573,16 @@ vb_md_find_char(const char *text, size_t len, vb_pos_t from, uint32_t cp, vb_pos
 {
     int line = 1, col = 1;
     size_t i = 0;
+    /* whole lines first (memchr), then the columns of from's line: called once per new character */
+    while (i < len && line < from.line) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        if (!nl) {
+            i = len;
+            break;
+        }
+        i = (size_t)(nl - text) + 1;
+        line++;
+    }
     for (; i < len && (line < from.line || (line == from.line && col < from.col)); i++) {
         if (text[i] == '\n')
             line++, col = 1;
