@@ -211,6 +211,9 @@ VB_API int vb_limits_info(int i, const char **name, int64_t *default_value, cons
  * accepted only when the bytes the library does not know are all 0 (else
  * VB_E_USAGE, "options.size"). size 0 with other fields set is VB_E_USAGE.
  */
+/* creation_time for 1970-01-01T00:00:00Z, the one time that 0 (the document's date) cannot give. */
+#define VB_TIME_EPOCH INT64_MIN
+
 typedef struct vb_render_options {
     size_t size;             /* sizeof(vb_render_options_t) */
     const char *profile;     /* profile id, path, or regime ("party", "state") overriding the source's;
@@ -221,6 +224,8 @@ typedef struct vb_render_options {
      * document's own date (its `date:` field, at noon, Vietnam time; no
      * creation date when the day is left blank until issuance), so that a
      * render is reproducible. The library reads no clock and no environment.
+     * VB_TIME_EPOCH: the epoch itself, 1970-01-01T00:00:00Z (which 0 cannot
+     * say; SOURCE_DATE_EPOCH=0 in the CLI). Other negative values: as 0.
      */
     int64_t creation_time;
     int duplex;              /* non-zero: mirrored margins on even pages (as the profile's duplex margins) */

@@ -18,8 +18,10 @@
  * Writing a file: the whole PDF is built in memory first, so a failure while
  * building touches no file. The bytes then go to a new file next to the
  * target (".name.XXXXXX", created with O_EXCL and mode 0666 so the umask
- * applies, as for any output file; mkstemp would force 0600), are fsync'ed and
- * renamed over the target. Any failure unlinks the temporary file, so the
+ * applies, as for any output file; mkstemp would force 0600) and renamed over
+ * the target; durable: the file is fsync'ed before the rename and its folder
+ * after it. Writing to a caller's writer (vb_pdf_write) streams libharu's
+ * memory stream out in chunks. Any failure unlinks the temporary file, so the
  * target is either the complete new PDF or untouched.
  */
 #include <errno.h>
@@ -711,9 +713,13 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
     return vb_pdf_set_id(b->pdf, id, b->d);
 }
 
-/* Copies libharu's memory stream out into a malloc'd buffer. */
+/*
+ * Hands libharu's memory stream to write(ctx, data, len) in chunks of at most
+ * 64 KiB (a scratch buffer of this call: two threads writing at once share
+ * nothing). A write that returns non-zero stops it: io.write.
+ */
 static vb_status_t
-take_bytes(builder_t *b, unsigned char **out, size_t *len)
+emit_bytes(builder_t *b, vb_write_fn write, void *ctx)
 {
     HPDF_STATUS st = HPDF_SaveToStream(b->pdf);
     if (st != HPDF_OK)
@@ -721,34 +727,71 @@ take_bytes(builder_t *b, unsigned char **out, size_t *len)
     HPDF_UINT32 size = HPDF_GetStreamSize(b->pdf);
     if (size == 0)
         return fail(b, HPDF_OK, "saving the document");
-    unsigned char *buf = malloc(size);
+    HPDF_UINT32 chunk = size < 65536 ? size : 65536;
+    unsigned char *buf = malloc(chunk);
     if (!buf)
         return vb_diag_nomem(b->d);
     st = HPDF_ResetStream(b->pdf);
     HPDF_UINT32 got = 0;
+    vb_status_t vs = VB_OK;
     while (st == HPDF_OK && got < size) {
-        HPDF_UINT32 n = size - got;
-        st = HPDF_ReadFromStream(b->pdf, buf + got, &n);
-        got += n;
-        if (st == HPDF_STREAM_EOF && got == size)
+        HPDF_UINT32 n = size - got < chunk ? size - got : chunk;
+        st = HPDF_ReadFromStream(b->pdf, buf, &n);
+        if (st == HPDF_STREAM_EOF && got + n == size)
             st = HPDF_OK;
         if (n == 0)
             break;
+        got += n;
+        if (write(ctx, buf, n) != 0) {
+            vs = vb_diag_set(b->d, VB_E_IO, "io.write", NULL, 0, 0,
+                             "The PDF could not be written: the writer stopped after %lu of %lu bytes.",
+                             (unsigned long)(got - n), (unsigned long)size);
+            break;
+        }
     }
-    if (st != HPDF_OK || got != size) {
-        free(buf);
-        return fail(b, st, "reading the saved document");
-    }
-    *out = buf;
-    *len = size;
-    return VB_OK;
+    free(buf);
+    if (vs == VB_OK && (st != HPDF_OK || got != size))
+        vs = fail(b, st, "reading the saved document");
+    return vs;
 }
 
-static vb_status_t
-build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
+/* A PDF in memory: the buffer is sized once, from libharu's stream size. */
+typedef struct membuf {
+    unsigned char *p;
+    size_t n, cap;
+    bool nomem;
+} membuf_t;
+
+static int
+mem_write(void *ctx, const void *data, size_t len)
 {
-    *out = NULL;
-    *len = 0;
+    membuf_t *m = ctx;
+    if (len > m->cap - m->n) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap - m->n < len)
+            cap *= 2;
+        unsigned char *p = realloc(m->p, cap);
+        if (!p) {
+            m->nomem = true;
+            return -1;
+        }
+        m->p = p;
+        m->cap = cap;
+    }
+    memcpy(m->p + m->n, data, len);
+    m->n += len;
+    return 0;
+}
+
+/*
+ * Builds the PDF of dl and hands its bytes to write. Everything it changes is
+ * its own (the libharu document, the font subsets, a scratch arena): dl and
+ * fonts are only read, so any number of calls may run at once on one display
+ * list.
+ */
+static vb_status_t
+build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *ctx, vb_diag_t *d)
+{
     if (!dl)
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No display list was given.");
     if (dl->npages <= 0)
@@ -785,7 +828,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK)
         goto done;
-    vs = take_bytes(&b, out, len);
+    vs = emit_bytes(&b, write, ctx);
 done:
     vb_pdf_fonts_free(b.fonts);
     free(b.images);
@@ -798,7 +841,32 @@ done:
 vb_status_t
 vb_pdf_write_mem(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
 {
-    return build(dl, fonts, out, len, d);
+    *out = NULL;
+    *len = 0;
+    membuf_t m = {0};
+    vb_diag_t local;
+    memset(&local, 0, sizeof local);
+    vb_status_t vs = build(dl, fonts, mem_write, &m, &local);
+    if (vs != VB_OK) {
+        free(m.p);
+        /* the writer's only failure is an allocation */
+        if (m.nomem)
+            return vb_diag_nomem(d);
+        if (d && d->code == VB_OK)
+            *d = local;
+        return vs;
+    }
+    *out = m.p;
+    *len = m.n;
+    return VB_OK;
+}
+
+vb_status_t
+vb_pdf_write(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *ctx, vb_diag_t *d)
+{
+    if (!write)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "No writer was given.");
+    return build(dl, fonts, write, ctx, d);
 }
 
 /* ------------------------------------------------------------ files */
@@ -884,14 +952,35 @@ vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *p
     return vb_pdf_write_file_cb(dl, fonts, path, NULL, NULL, d);
 }
 
+vb_status_t
+vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+                     void (*on_tempfile)(const char *, void *), void *ctx, vb_diag_t *d)
+{
+    return vb_pdf_save(dl, fonts, path, on_tempfile, ctx, true, d);
+}
+
+/* Flushes the folder dir, so that a rename in it survives a power cut. */
+static int
+sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    errno = err;
+    return rc;
+}
+
 /*
  * Failures after the temporary file exists name the output path, not the
  * temporary name: that is the file the user asked for, and the message stays
  * the same from one run to the next.
  */
 vb_status_t
-vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
-                     void (*on_tempfile)(const char *, void *), void *ctx, vb_diag_t *d)
+vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+            void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d)
 {
     if (!path || !path[0])
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No output path was given.");
@@ -944,7 +1033,7 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
         vs = vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output directory %s does not exist.", dir);
         goto out;
     }
-    if ((vs = build(dl, fonts, &pdf, &len, d)) != VB_OK) {
+    if ((vs = vb_pdf_write_mem(dl, fonts, &pdf, &len, d)) != VB_OK) {
         name_output(d, path);
         goto out;
     }
@@ -959,7 +1048,7 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
         vs = io_fail(d, path, "write", errno);
         goto unlink_tmp;
     }
-    if (fsync(fd) != 0) {
+    if (durable && fsync(fd) != 0) {
         vs = io_fail(d, path, "flush", errno);
         goto unlink_tmp;
     }
@@ -983,6 +1072,9 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
     }
     if (on_tempfile)
         on_tempfile(NULL, ctx);
+    /* the PDF is complete and in place; only its surviving a power cut is in doubt */
+    if (durable && sync_dir(dir) != 0)
+        vs = io_fail(d, dir, "flush the folder", errno);
     goto out;
 
 unlink_tmp:
