@@ -221,7 +221,7 @@ typedef struct vb_render_options {
     vb_breaker_t breaker;    /* 0: the profile's (total fit) */
     /*
      * The PDF's /CreationDate and /ModDate, seconds since the epoch. 0: the
-     * document's own date (its `date:` field, at noon, Vietnam time; no
+     * document's own date (its `date:` field, at 00:00 Vietnam time, +07:00; no
      * creation date when the day is left blank until issuance), so that a
      * render is reproducible. The library reads no clock and no environment.
      * VB_TIME_EPOCH: the epoch itself, 1970-01-01T00:00:00Z (which 0 cannot
