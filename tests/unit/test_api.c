@@ -212,6 +212,12 @@ test_reused_diag(vb_engine_t *e, const char *dir)
     CHECK_INT(vb_render_buffer(e, bad, sizeof bad - 1, "bad.md", path, NULL, &d), VB_E_INPUT);
     CHECK_INT(vb_dump_stage(NULL, doc1, sizeof doc1 - 1, "a.md", VB_STAGE_PAGES, NULL, NULL, NULL, &d), VB_E_USAGE);
     CHECK_STR(d.id, "usage");
+    vb_limits_t lim;
+    memset(&lim, 0, sizeof lim);
+    CHECK_INT(vb_limits_set(&lim, "pages", 10, &d), VB_OK);
+    CHECK_INT(d.code, VB_OK);
+    CHECK_INT(vb_limits_set(&lim, "no-such-limit", 10, &d), VB_E_USAGE);
+    CHECK_STR(d.id, "limit.unknown");
     vb_document_t *doc = NULL;
     CHECK_INT(vb_document_new(e, doc1, sizeof doc1 - 1, "a.md", NULL, &doc, &d), VB_OK);
     CHECK_INT(d.code, VB_OK);
