@@ -148,8 +148,10 @@ typedef struct vb_engine_options {
  * compiled once. On failure *out is NULL.
  *
  * opt may be NULL (every default). opt->size must be set to
- * sizeof(vb_engine_options_t) by the caller; a size the library does not know
- * is VB_E_USAGE. A field left 0 or NULL takes its default.
+ * sizeof(vb_engine_options_t) by the caller, and is read by the size rule of
+ * vb_render_options_t: a smaller (older) struct is read up to its size, a
+ * larger one only when the bytes the library does not know are 0 (else
+ * VB_E_USAGE, "options.size"). A field left 0 or NULL takes its default.
  *
  * Threads: once vb_engine_new returns, the engine may be used by any number
  * of threads at once (every cache inside it is immutable once filled, or
