@@ -148,8 +148,10 @@ typedef struct vb_engine_options {
  * compiled once. On failure *out is NULL.
  *
  * opt may be NULL (every default). opt->size must be set to
- * sizeof(vb_engine_options_t) by the caller; a size the library does not know
- * is VB_E_USAGE. A field left 0 or NULL takes its default.
+ * sizeof(vb_engine_options_t) by the caller, and is read by the size rule of
+ * vb_render_options_t: a smaller (older) struct is read up to its size, a
+ * larger one only when the bytes the library does not know are 0 (else
+ * VB_E_USAGE, "options.size"). A field left 0 or NULL takes its default.
  *
  * Threads: once vb_engine_new returns, the engine may be used by any number
  * of threads at once (every cache inside it is immutable once filled, or
@@ -211,6 +213,9 @@ VB_API int vb_limits_info(int i, const char **name, int64_t *default_value, cons
  * accepted only when the bytes the library does not know are all 0 (else
  * VB_E_USAGE, "options.size"). size 0 with other fields set is VB_E_USAGE.
  */
+/* creation_time for 1970-01-01T00:00:00Z, the one time that 0 (the document's date) cannot give. */
+#define VB_TIME_EPOCH INT64_MIN
+
 typedef struct vb_render_options {
     size_t size;             /* sizeof(vb_render_options_t) */
     const char *profile;     /* profile id, path, or regime ("party", "state") overriding the source's;
@@ -218,9 +223,11 @@ typedef struct vb_render_options {
     vb_breaker_t breaker;    /* 0: the profile's (total fit) */
     /*
      * The PDF's /CreationDate and /ModDate, seconds since the epoch. 0: the
-     * document's own date (its `date:` field, at noon, Vietnam time; no
+     * document's own date (its `date:` field, at 00:00 Vietnam time, +07:00; no
      * creation date when the day is left blank until issuance), so that a
      * render is reproducible. The library reads no clock and no environment.
+     * VB_TIME_EPOCH: the epoch itself, 1970-01-01T00:00:00Z (which 0 cannot
+     * say; SOURCE_DATE_EPOCH=0 in the CLI). Other negative values: as 0.
      */
     int64_t creation_time;
     int duplex;              /* non-zero: mirrored margins on even pages (as the profile's duplex margins) */

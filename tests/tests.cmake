@@ -26,3 +26,18 @@ include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)
 # Benchmarks built with the tests but never run by ctest (tests/bench/README.md).
 add_executable(bench_warm ${CMAKE_SOURCE_DIR}/tests/bench/warm.c)
 target_link_libraries(bench_warm PRIVATE vanban_static)
+
+# The example programs (examples/): built against include/vanban.h only and the
+# shared library (so they can reach nothing the library does not export), and
+# run by ctest.
+file(GLOB VB_EXAMPLES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/examples/*.c)
+foreach(x ${VB_EXAMPLES})
+  get_filename_component(name ${x} NAME_WE)
+  add_executable(example_${name} ${x})
+  target_include_directories(example_${name} PRIVATE ${CMAKE_SOURCE_DIR}/include)
+  target_link_libraries(example_${name} PRIVATE vanban)
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/example-out)
+  add_test(NAME example.${name} COMMAND example_${name} ${CMAKE_SOURCE_DIR}/layouts ${CMAKE_BINARY_DIR}/example-out
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(example.${name} PROPERTIES LABELS example ENVIRONMENT "${VB_TEST_ENV}")
+endforeach()

@@ -5,14 +5,17 @@
  *   engine.c    the engine: options, fonts opened once per family list
  *   catalog.c   the layout profiles: the regime scan, a profile by id, path or regime and date
  *   coverage.c  every character that can be printed is in the fonts
- *   render.c    the render pipeline and the public render and dump calls
+ *   render.c    the render pipeline (a source to a document) and the public render and dump calls
+ *   document.c  the document handle: pages, boxes, runs, warnings, its PDF to a writer, memory or file
  */
 #ifndef VB_API_H
 #define VB_API_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <string.h>
 
+#include "dlist.h"
 #include "font.h"
 #include "input.h"
 #include "profile.h"
@@ -46,6 +49,78 @@ struct vb_engine {
     void *diag_ctx;
 };
 
+/* What the page API shows of one page of the display list (document.c). */
+typedef struct vb_docpage {
+    int *runs;            /* the page's items that are text runs, in order */
+    int nruns;
+    vb_box_t *boxes;      /* its boxes, mapped from the display list's */
+    int nboxes;
+} vb_docpage_t;
+
+/*
+ * A document: everything one render made, in one arena. The display list
+ * still points into the model (its text and images), so the arena holding
+ * both lives as long as the document; the source buffer is not kept.
+ */
+struct vb_document {
+    vb_arena_t *arena;    /* owns all below except diags */
+    const char *name;     /* the source's name, copied */
+    vb_model_t model;
+    const vb_profile_t *profile; /* the engine's compiled profile, or one parsed into arena */
+    const vb_fontset_t *fonts; /* the engine's */
+    vb_dlist_t dl;
+    vb_docpage_t *pages;  /* dl.npages of them */
+    const char *font_names[VB_NFACES]; /* "Liberation Serif Bold" */
+    vb_diag_t *diags;     /* the warnings, malloc'd (grown as they come) */
+    int ndiags, cap_diags;
+    bool diags_nomem;     /* a warning could not be kept */
+    vb_diag_fn user_fn;   /* the caller's on_diagnostic, each warning passed on */
+    void *user_ctx;
+};
+
+/* The vb_diag_t a public call fills: the caller's, cleared (a reused one never shows an earlier call's error), or local. */
+#define VB_CLEAR_DIAG(d, local)          \
+    do {                                 \
+        if (!(d))                        \
+            (d) = &(local);              \
+        memset((d), 0, sizeof *(d));     \
+    } while (0)
+
+/*
+ * The render options as the library knows them: opt's first opt->size bytes
+ * (NULL: every default), checked by the size rule of vb_render_options_t
+ * (render.c). d is not cleared.
+ */
+vb_status_t vb_render_options_read(const vb_render_options_t *opt, vb_render_options_t *out, vb_diag_t *d);
+
+/*
+ * The size rule for an options struct of known bytes whose caller says it has
+ * size (render.c): a size past known is VB_E_USAGE unless the bytes past
+ * known are all 0; out (known bytes) gets the first min(size, known) bytes
+ * and zeros.
+ */
+vb_status_t vb_options_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d);
+
+/*
+ * Runs the pipeline (render.c) into doc (zeroed by the caller): up to the
+ * model only, or to the display list. opt is as vb_render_options_read made
+ * it. Every warning goes to vb_document_warn. On failure doc->arena may be set:
+ * vb_document_free releases it.
+ */
+vb_status_t vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char *name,
+                                     const vb_render_options_t *opt, bool model_only, vb_document_t *doc,
+                                     vb_diag_t *d);
+
+/*
+ * Reads a source file for a render or a dump into *buf (malloc'd), refusing
+ * one over opt's source-bytes limit before reading it, and anything but a
+ * regular file (render.c).
+ */
+vb_status_t vb_source_read(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len,
+                           vb_diag_t *d);
+
+/* Keeps a warning in the document and passes it to the caller's on_diagnostic (document.c; ctx is the document). */
+void vb_document_warn(const vb_diag_t *w, void *ctx);
 
 /* The fontset for a profile's families, opened once per engine (engine.c). */
 vb_status_t vb_engine_fonts(vb_engine_t *e, const vb_profile_t *p, const vb_fontset_t **out, vb_diag_t *d);

@@ -20,7 +20,20 @@ dup_or_null(const char *s)
 vb_status_t
 vb_engine_new(const vb_engine_options_t *opt, vb_engine_t **out, vb_diag_t *diag)
 {
+    vb_diag_t local;
+    VB_CLEAR_DIAG(diag, local);
+    if (!out)
+        return vb_diag_set(diag, VB_E_USAGE, "usage", NULL, 0, 0, "Missing engine pointer.");
     *out = NULL;
+    /* the size rule of the options (as vb_render_options_t's, render.c) */
+    vb_engine_options_t eo;
+    if (opt && opt->size == 0 && (opt->layouts_dir || opt->fonts_dir || opt->on_diagnostic || opt->diagnostic_ctx))
+        return vb_diag_set(diag, VB_E_USAGE, "options.size", NULL, 0, 0,
+                           "The engine options have fields set but size 0: set size to sizeof(vb_engine_options_t).");
+    vb_status_t rc = vb_options_copy(opt, opt ? opt->size : 0, sizeof eo, &eo, "vb_engine_options_t", diag);
+    if (rc != VB_OK)
+        return rc;
+    opt = &eo;
     vb_engine_t *e = calloc(1, sizeof *e);
     if (!e)
         return vb_diag_nomem(diag);

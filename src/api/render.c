@@ -5,8 +5,10 @@
  *   (the layout profile) -> validate.c -> coverage.c -> layout.c (display
  *   list) -> pdf.c (file, written atomically)
  *
- * and the public calls that run it: vb_render_buffer, vb_render_file and the
- * text dumps of a stage.
+ * The pipeline makes a document (document.c); the public calls here are the
+ * one-call forms on top of it (vb_render_buffer, vb_render_file: new, save,
+ * free) and the text dumps of a stage. Every public call clears the
+ * vb_diag_t it is given first, and reads the options by their size rule.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,14 +21,6 @@
 #include "limit.h"
 #include "pdf.h"
 #include "validate.h"
-
-typedef struct job {
-    vb_arena_t *arena;
-    vb_model_t model;
-    const vb_profile_t *profile; /* the engine's compiled profile, or one parsed into arena */
-    const vb_fontset_t *fonts;
-    vb_dlist_t dl;
-} job_t;
 
 /*
  * The folders this render may read images and a profile from, besides the
@@ -68,15 +62,64 @@ make_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *ar
     return VB_OK;
 }
 
-/* Runs the pipeline up to the display list (or only the model). */
-static vb_status_t
-run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_render_options_t *opt, bool model_only,
-    job_t *j, vb_diag_t *d)
+/*
+ * The options as the library knows them (the size rule of
+ * vb_render_options_t): a caller's struct is read up to its size only, and a
+ * larger one is accepted when the bytes past the library's struct are 0.
+ */
+vb_status_t
+vb_options_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d)
 {
-    memset(j, 0, sizeof *j);
-    j->arena = vb_arena_new();
-    if (!j->arena)
+    memset(out, 0, known);
+    if (!opt)
+        return VB_OK;
+    const unsigned char *p = opt;
+    for (size_t i = known; i < size; i++)
+        if (p[i])
+            return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
+                               "The %s has size %zu, larger than the library's %zu, with fields it does not know "
+                               "set: this library is older than the header the program was built with.",
+                               what, size, known);
+    memcpy(out, opt, size < known ? size : known);
+    return VB_OK;
+}
+
+vb_status_t
+vb_render_options_read(const vb_render_options_t *opt, vb_render_options_t *out, vb_diag_t *d)
+{
+    static const vb_limits_t nolimits;
+    if (opt && opt->size == 0 &&
+        (opt->profile || opt->breaker || opt->creation_time || opt->duplex ||
+         memcmp(&opt->limits, &nolimits, sizeof nolimits) || opt->on_tempfile || opt->tempfile_ctx ||
+         opt->allow_nonconforming || opt->on_diagnostic || opt->diagnostic_ctx || opt->allow_dirs ||
+         opt->nallow_dirs || opt->durable)) {
+        memset(out, 0, sizeof *out);
+        return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
+                           "The render options have fields set but size 0: set size to "
+                           "sizeof(vb_render_options_t).");
+    }
+    vb_status_t rc = vb_options_copy(opt, opt ? opt->size : 0, sizeof *out, out, "vb_render_options_t", d);
+    out->size = sizeof *out;
+    return rc;
+}
+
+/*
+ * Runs the pipeline up to the display list (or only the model) into doc. opt
+ * is complete (vb_render_options_read). The source's name is copied: nothing
+ * the document keeps points at the caller's memory.
+ */
+vb_status_t
+vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char *src_name,
+                         const vb_render_options_t *opt, bool model_only, vb_document_t *doc, vb_diag_t *d)
+{
+    doc->arena = vb_arena_new();
+    if (!doc->arena)
         return vb_diag_nomem(d);
+    const char *name = doc->name = vb_arena_strdup(doc->arena, src_name ? src_name : "<input>");
+    if (!name)
+        return vb_diag_nomem(d);
+    doc->user_fn = opt->on_diagnostic;
+    doc->user_ctx = opt->diagnostic_ctx;
     vb_limits_t lim;
     vb_limits_resolve(opt, &lim);
     if ((int64_t)len > lim.source_bytes)
@@ -85,55 +128,58 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     char *text = NULL;
     size_t tlen = 0;
     vb_loader_t ld;
-    vb_status_t rc = make_loader(e, opt, j->arena, &ld, d);
+    vb_status_t rc = make_loader(e, opt, doc->arena, &ld, d);
     if (rc == VB_OK)
-        rc = vb_text_prepare(j->arena, src, len, name, &text, &tlen, d);
+        rc = vb_text_prepare(doc->arena, src, len, name, &text, &tlen, d);
     if (rc == VB_OK)
-        rc = vb_read_source_ex(j->arena, text, tlen, name, &lim, &ld, &j->model, d);
+        rc = vb_read_source_ex(doc->arena, text, tlen, name, &lim, &ld, &doc->model, d);
     if (rc != VB_OK || model_only)
         return rc;
-    j->model.source = name;
-    rc = vb_limits_check_model(&j->model, &lim, d);
+    doc->model.source = name;
+    rc = vb_limits_check_model(&doc->model, &lim, d);
     if (rc != VB_OK)
         return rc;
-    rc = vb_catalog_profile(e, j->arena, &j->model, opt, &ld, &j->profile, d);
+    rc = vb_catalog_profile(e, doc->arena, &doc->model, opt, &ld, &doc->profile, d);
     if (rc == VB_OK) {
         /* --allow-nonconforming or `nonconforming: true`: the format errors become warnings */
         vb_validate_opts_t vo = {
-            .nonconforming = (VB_OPT_HAS(opt, allow_nonconforming) && opt->allow_nonconforming) ||
-                             j->model.meta.nonconforming,
-            .warn = VB_OPT_HAS(opt, on_diagnostic) ? opt->on_diagnostic : NULL,
-            .ctx = VB_OPT_HAS(opt, diagnostic_ctx) ? opt->diagnostic_ctx : NULL,
+            .nonconforming = opt->allow_nonconforming || doc->model.meta.nonconforming,
+            .warn = vb_document_warn,
+            .ctx = doc,
         };
-        rc = vb_validate_opts(&j->model, j->profile, &vo, d);
+        rc = vb_validate_opts(&doc->model, doc->profile, &vo, d);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */
-        bool duplex = j->model.meta.duplex || (VB_OPT_HAS(opt, duplex) && opt->duplex);
-        if (rc == VB_OK && duplex && !j->profile->has_duplex && vo.warn) {
+        bool duplex = doc->model.meta.duplex || opt->duplex;
+        if (rc == VB_OK && duplex && !doc->profile->has_duplex) {
             vb_diag_t w;
             memset(&w, 0, sizeof w);
-            const vb_pos_t *at = &j->model.meta.duplex_pos;
-            vb_diag_set(&w, VB_E_INPUT, "duplex.ignored", name, j->model.meta.duplex ? at->line : 0,
-                        j->model.meta.duplex ? at->col : 0,
+            const vb_pos_t *at = &doc->model.meta.duplex_pos;
+            vb_diag_set(&w, VB_E_INPUT, "duplex.ignored", name, doc->model.meta.duplex ? at->line : 0,
+                        doc->model.meta.duplex ? at->col : 0,
                         "The profile %s describes no two-sided layout: the pages are laid out one-sided.",
-                        j->profile->id);
-            vo.warn(&w, vo.ctx);
+                        doc->profile->id);
+            w.severity = VB_SEVERITY_WARNING;
+            vb_document_warn(&w, doc);
         }
     }
     if (rc == VB_OK)
-        rc = vb_engine_fonts(e, j->profile, &j->fonts, d);
+        rc = vb_engine_fonts(e, doc->profile, &doc->fonts, d);
     if (rc == VB_OK)
-        rc = vb_coverage_check(j->fonts, &j->model, j->profile, text, tlen, name, d);
+        rc = vb_coverage_check(doc->fonts, &doc->model, doc->profile, text, tlen, name, d);
     if (rc != VB_OK)
         return rc;
-    j->dl.arena = j->arena;
+    doc->dl.arena = doc->arena;
     vb_layout_opts_t lo = {
-        .greedy = opt && opt->breaker == VB_BREAKER_GREEDY,
-        .duplex = VB_OPT_HAS(opt, duplex) && opt->duplex,
-        .creation_time = opt ? opt->creation_time : -1,
+        .greedy = opt->breaker == VB_BREAKER_GREEDY,
+        .duplex = opt->duplex,
+        /* 0 (and any other negative time): the document's own date; VB_TIME_EPOCH: 0 s */
+        .creation_time = opt->creation_time == VB_TIME_EPOCH ? 0
+                         : opt->creation_time > 0       ? opt->creation_time
+                                                        : -1,
         .creator = NULL,
         .max_pages = lim.pages,
     };
-    return vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
+    return vb_layout(&doc->model, doc->profile, doc->fonts, &lo, &doc->dl, d);
 }
 
 /*
@@ -153,31 +199,13 @@ check_output(const char *out_path, vb_diag_t *d)
                        vb_file_why(&fr));
 }
 
-vb_status_t
-vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, const char *out_path,
-                 const vb_render_options_t *opt, vb_diag_t *d)
-{
-    if (!e || !src || !out_path)
-        return vb_diag_set(d, VB_E_USAGE, "usage", name, 0, 0, "Missing engine, source or output path.");
-    vb_status_t rc = check_output(out_path, d);
-    if (rc != VB_OK)
-        return rc;
-    job_t j;
-    rc = run(e, src, len, name ? name : "<input>", opt, false, &j, d);
-    if (rc == VB_OK)
-        rc = vb_pdf_write_file_cb(&j.dl, j.fonts, out_path, VB_OPT_HAS(opt, on_tempfile) ? opt->on_tempfile : NULL,
-                                  VB_OPT_HAS(opt, tempfile_ctx) ? opt->tempfile_ctx : NULL, d);
-    vb_arena_free(j.arena);
-    return rc;
-}
-
 /*
  * Reads a source for a render or a dump into *buf (malloc'd), refusing one
  * over the size limit before reading it, and anything but a regular file
  * (base.c, vb_file_read: a FIFO is never waited on).
  */
-static vb_status_t
-read_source(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len, vb_diag_t *d)
+vb_status_t
+vb_source_read(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len, vb_diag_t *d)
 {
     vb_limits_t lim;
     vb_limits_resolve(opt, &lim);
@@ -193,11 +221,32 @@ read_source(const char *src_path, const vb_render_options_t *opt, char **buf, si
 }
 
 vb_status_t
+vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, const char *out_path,
+                 const vb_render_options_t *opt, vb_diag_t *d)
+{
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (!e || !src || !out_path)
+        return vb_diag_set(d, VB_E_USAGE, "usage", name, 0, 0, "Missing engine, source or output path.");
+    vb_status_t rc = check_output(out_path, d);
+    if (rc != VB_OK)
+        return rc;
+    vb_document_t *doc = NULL;
+    rc = vb_document_new(e, src, len, name, opt, &doc, d);
+    if (rc == VB_OK)
+        rc = vb_document_save(doc, out_path, opt, d);
+    vb_document_free(doc);
+    return rc;
+}
+
+vb_status_t
 vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const vb_render_options_t *opt,
                vb_diag_t *d)
 {
-    if (!src_path || !out_path)
-        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing source or output path.");
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (!e || !src_path || !out_path)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing engine, source or output path.");
     /* before anything is read or written: writing the PDF would replace the source */
     struct stat ss, os;
     if (stat(src_path, &ss) == 0 && stat(out_path, &os) == 0 && ss.st_dev == os.st_dev && ss.st_ino == os.st_ino)
@@ -205,9 +254,13 @@ vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const
                            "The output %s is the source file itself; writing the PDF would replace the source. "
                            "Choose another output name (e.g. one ending in .pdf).",
                            out_path);
+    vb_render_options_t o;
+    vb_status_t rc = vb_render_options_read(opt, &o, d);
+    if (rc != VB_OK)
+        return rc;
     size_t len = 0;
     char *buf = NULL;
-    vb_status_t rc = read_source(src_path, opt, &buf, &len, d);
+    rc = vb_source_read(src_path, &o, &buf, &len, d);
     if (rc != VB_OK)
         return rc;
     rc = vb_render_buffer(e, buf, len, src_path, out_path, opt, d);
@@ -219,13 +272,21 @@ vb_status_t
 vb_dump_file(vb_engine_t *e, const char *src_path, vb_stage_t stage, const vb_render_options_t *opt, char **out,
              size_t *out_len, vb_diag_t *d)
 {
-    *out = NULL;
-    *out_len = 0;
-    if (!src_path)
-        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing source path.");
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (out)
+        *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (!e || !src_path || !out)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing engine, source path or output.");
+    vb_render_options_t o;
+    vb_status_t rc = vb_render_options_read(opt, &o, d);
+    if (rc != VB_OK)
+        return rc;
     size_t len = 0;
     char *buf = NULL;
-    vb_status_t rc = read_source(src_path, opt, &buf, &len, d);
+    rc = vb_source_read(src_path, &o, &buf, &len, d);
     if (rc != VB_OK)
         return rc;
     rc = vb_dump_stage(e, buf, len, src_path, stage, opt, out, out_len, d);
@@ -237,18 +298,35 @@ vb_status_t
 vb_dump_stage(vb_engine_t *e, const char *src, size_t len, const char *name, vb_stage_t stage,
               const vb_render_options_t *opt, char **out, size_t *out_len, vb_diag_t *d)
 {
-    *out = NULL;
-    *out_len = 0;
-    job_t j;
-    vb_status_t rc = run(e, src, len, name ? name : "<input>", opt, stage == VB_STAGE_MODEL, &j, d);
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (out)
+        *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (!e || !src || !out)
+        return vb_diag_set(d, VB_E_USAGE, "usage", name, 0, 0, "Missing engine, source or output.");
+    if (stage != VB_STAGE_MODEL && stage != VB_STAGE_PAGES)
+        return vb_diag_set(d, VB_E_USAGE, "usage", name, 0, 0, "Unknown stage %d.", (int)stage);
+    vb_render_options_t o;
+    vb_status_t rc = vb_render_options_read(opt, &o, d);
+    if (rc != VB_OK)
+        return rc;
+    vb_document_t doc;
+    memset(&doc, 0, sizeof doc);
+    size_t n = 0;
+    rc = vb_document_run_pipeline(e, src, len, name, &o, stage == VB_STAGE_MODEL, &doc, d);
     if (rc == VB_OK) {
         if (stage == VB_STAGE_MODEL)
-            rc = vb_model_dump(&j.model, out, out_len);
+            rc = vb_model_dump(&doc.model, out, &n);
         else
-            rc = vb_dlist_dump(&j.dl, out, out_len);
+            rc = vb_dlist_dump(&doc.dl, out, &n);
         if (rc != VB_OK)
             vb_diag_nomem(d);
+        else if (out_len)
+            *out_len = n;
     }
-    vb_arena_free(j.arena);
+    vb_arena_free(doc.arena);
+    free(doc.diags);
     return rc;
 }

@@ -56,6 +56,8 @@ vb_limits_info(int i, const char **name, int64_t *default_value, const char **wh
 vb_status_t
 vb_limits_set(vb_limits_t *limits, const char *name, int64_t value, vb_diag_t *d)
 {
+    if (d) /* a reused vb_diag_t never reports an earlier call's problem */
+        memset(d, 0, sizeof *d);
     if (!limits || !name)
         return vb_diag_set(d, VB_E_USAGE, "limit.usage", NULL, 0, 0, "vb_limits_set needs limits and a name.");
     for (int i = 0; i < NDEFS; i++) {

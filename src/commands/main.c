@@ -243,13 +243,14 @@ find_fonts(const char *opt)
 
 /*
  * SOURCE_DATE_EPOCH (reproducible builds): the PDF dates, in seconds since the
- * epoch, UTC. Unset or empty: -1, the document's own date. A value that is not
- * a plain decimal number up to 9999-12-31 is refused rather than ignored.
+ * epoch, UTC. Unset or empty: 0, the document's own date; 0 itself is
+ * VB_TIME_EPOCH (1970). A value that is not a plain decimal number up to
+ * 9999-12-31 is refused rather than ignored.
  */
 static bool
 source_date_epoch(int64_t *out)
 {
-    *out = -1;
+    *out = 0;
     const char *env = getenv("SOURCE_DATE_EPOCH");
     if (!env || !*env)
         return true;
@@ -261,7 +262,7 @@ source_date_epoch(int64_t *out)
     }
     if (v > 253402300799) /* 9999-12-31T23:59:59Z: a PDF date has four year digits */
         return false;
-    *out = v;
+    *out = v ? v : VB_TIME_EPOCH;
     return true;
 }
 
@@ -379,6 +380,7 @@ main(int argc, char **argv)
     ro.on_diagnostic = on_warning;
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
+    ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);

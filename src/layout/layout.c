@@ -175,11 +175,12 @@ attach_notes(vb_lctx_t *lc, const vb_inline_t *text, const vb_lines_t *lines, vb
 
 /*
  * Sets a paragraph or heading as one chunk per line. keep_first: the first
- * line is kept with what precedes it (after a heading). keep_last: the last
+ * that many lines are kept with what precedes it (after a heading: its
+ * style's keep_with_next). keep_last: the last
  * lines kept together (a lead-in's, which go with the block after it).
  */
 static vb_status_t
-flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool heading, bool keep_first,
+flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool heading, int keep_first,
           int keep_last, vb_chunk_t **first_out, vb_diag_t *d)
 {
     const vb_pbreak_t *br = &lc->profile->breaking;
@@ -203,10 +204,10 @@ flow_text(vb_lctx_t *lc, const vb_inline_t *text, const vb_style_t *st, bool hea
         c->fit = A + D;
         if (k == 0) {
             c->space_before = st->space_before;
-            c->keep_with_prev = keep_first;
+            c->keep_with_prev = keep_first > 0;
         } else {
             /* lines k (0-based) starts after k lines: allowed iff k >= orphans and n - k >= widows */
-            c->keep_with_prev = heading || k < br->orphans || n - k < br->widows || n - k < keep_last;
+            c->keep_with_prev = heading || k < br->orphans || n - k < br->widows || n - k < keep_last || k < keep_first;
         }
         if (k == n - 1)
             c->height += st->space_after;
@@ -300,7 +301,8 @@ static vb_status_t
 flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound_t *pb, vb_diag_t *d)
 {
     const vb_profile_t *p = lc->profile;
-    bool keep_next = keep_first, force_break = false;
+    int keep_next = keep_first ? 1 : 0; /* lines of the next block kept with what came before */
+    bool force_break = false;
     for (int i = 0; i < blocks->n; i++) {
         const vb_block_t *b = &blocks->v[i];
         vb_style_t tmp;
@@ -313,7 +315,7 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
                            ? p->breaking.lead_in_keep
                            : 0;
             rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->body, &tmp), false, keep_next, lead, NULL, d);
-            keep_next = lead > 0;
+            keep_next = lead > 0 ? 1 : 0;
             break;
         }
         case VB_BLOCK_HEADING: {
@@ -325,14 +327,15 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
                 first->outline_title = inline_text(lc, &b->text);
                 first->outline_level = lv + 1; /* level 1 is the document title */
             }
-            keep_next = p->headings[lv - 1].keep_with_next > 0;
+            keep_next = p->headings[lv - 1].keep_with_next;
             break;
         }
         case VB_BLOCK_TABLE:
             rc = vb_table_layout(lc, b->table, d);
-            if (rc == VB_OK && lc->chunks.n > before && keep_next)
-                lc->chunks.v[before]->keep_with_prev = true;
-            keep_next = false;
+            /* a table's rows are its lines here: the first keep_next rows stay with what came before */
+            for (int k = before; rc == VB_OK && k < lc->chunks.n && k < before + keep_next; k++)
+                lc->chunks.v[k]->keep_with_prev = true;
+            keep_next = 0;
             break;
         case VB_BLOCK_PAGEBREAK:
             force_break = true;
@@ -356,8 +359,8 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
             c->pos = b->pos;
             c->what = "The image";
             c->space_before = p->body.space_after;
-            c->keep_with_prev = keep_next;
-            keep_next = false;
+            c->keep_with_prev = keep_next > 0;
+            keep_next = 0;
             break;
         }
         }

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "shape.h"
 
 /* a cost no set of breaks reaches */
@@ -1060,6 +1061,33 @@ break_lines(vb_setctx_t *ctx, const build_t *b, vb_len_t w0, vb_len_t w1, bool g
     return vb_linebreak(b->items.v, b->items.n, &p, scratch(ctx), brk, nbrk, d);
 }
 
+/*
+ * The text as a style sets it: with `uppercase`, a copy in capitals (in the
+ * context's arena, as the runs point into it); footnote numbers as they are.
+ */
+static vb_status_t
+styled_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_inline_t *tmp,
+            const vb_inline_t **out, vb_diag_t *d)
+{
+    *out = text;
+    if (!st->uppercase || text->n <= 0)
+        return VB_OK;
+    tmp->spans = VB_NEWN(ctx->arena, vb_span_t, text->n);
+    if (!tmp->spans)
+        return vb_diag_nomem(d);
+    tmp->n = text->n;
+    for (int i = 0; i < text->n; i++) {
+        tmp->spans[i] = text->spans[i];
+        if (text->spans[i].face & VB_SPAN_NOTE)
+            continue;
+        tmp->spans[i].text = vb_text_upper(ctx->arena, text->spans[i].text, text->spans[i].len, &tmp->spans[i].len);
+        if (!tmp->spans[i].text)
+            return vb_diag_nomem(d);
+    }
+    *out = tmp;
+    return VB_OK;
+}
+
 vb_status_t
 vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_len_t width, vb_lines_t *out,
             vb_diag_t *d)
@@ -1067,6 +1095,9 @@ vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_
     build_t b;
     memset(&b, 0, sizeof b);
     memset(out, 0, sizeof *out);
+    vb_inline_t upper;
+    if (styled_text(ctx, text, st, &upper, &text, d) != VB_OK)
+        return VB_E_NOMEM;
     if (ctx->scratch)
         vb_arena_reset(ctx->scratch);
     bool ragged = st->align != VB_ALIGN_JUSTIFY;
@@ -1183,6 +1214,9 @@ vb_text_measure(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st,
 {
     build_t b;
     memset(&b, 0, sizeof b);
+    vb_inline_t upper;
+    if (styled_text(ctx, text, st, &upper, &text, d) != VB_OK)
+        return VB_E_NOMEM;
     if (ctx->scratch)
         vb_arena_reset(ctx->scratch);
     vb_style_t s = *st;

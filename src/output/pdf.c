@@ -18,8 +18,10 @@
  * Writing a file: the whole PDF is built in memory first, so a failure while
  * building touches no file. The bytes then go to a new file next to the
  * target (".name.XXXXXX", created with O_EXCL and mode 0666 so the umask
- * applies, as for any output file; mkstemp would force 0600), are fsync'ed and
- * renamed over the target. Any failure unlinks the temporary file, so the
+ * applies, as for any output file; mkstemp would force 0600) and renamed over
+ * the target; durable: the file is fsync'ed before the rename and its folder
+ * after it. Writing to a caller's writer (vb_pdf_write) streams libharu's
+ * memory stream out in chunks. Any failure unlinks the temporary file, so the
  * target is either the complete new PDF or untouched.
  */
 #include <errno.h>
@@ -723,9 +725,14 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
     return vb_pdf_set_id(b->pdf, id, b->d);
 }
 
-/* Copies libharu's memory stream out into a malloc'd buffer. */
+/*
+ * Hands libharu's memory stream to write(ctx, data, len), block by block
+ * straight from libharu's memory (each call has its own libharu document:
+ * two threads writing at once share nothing). A write that returns non-zero
+ * stops it: io.write.
+ */
 static vb_status_t
-take_bytes(builder_t *b, unsigned char **out, size_t *len)
+emit_bytes(builder_t *b, vb_write_fn write, void *ctx)
 {
     HPDF_STATUS st = HPDF_SaveToStream(b->pdf);
     if (st != HPDF_OK)
@@ -733,18 +740,22 @@ take_bytes(builder_t *b, unsigned char **out, size_t *len)
     HPDF_UINT32 size = HPDF_GetStreamSize(b->pdf);
     if (size == 0)
         return fail(b, HPDF_OK, "saving the document");
-    unsigned char *buf = malloc(size);
-    if (!buf)
-        return vb_diag_nomem(b->d);
-    /* straight from libharu's memory blocks (its read call copied them through a bounce buffer) */
-    size_t got = vb_pdf_copy_saved(b->pdf, buf, size);
-    if (got != size) {
-        free(buf);
+    size_t got = 0;
+    int w = vb_pdf_write_saved(b->pdf, write, ctx, &got);
+    if (w > 0)
+        return vb_diag_set(b->d, VB_E_IO, "io.write", NULL, 0, 0,
+                           "The PDF could not be written: the writer stopped after %zu of %lu bytes.", got,
+                           (unsigned long)size);
+    if (w < 0 || got != size)
         return fail(b, HPDF_OK, "reading the saved document");
-    }
-    *out = buf;
-    *len = size;
     return VB_OK;
+}
+
+/* A PDF in memory: the writer appends to a vb_buf_t, whose only failure is an allocation. */
+static int
+mem_write(void *ctx, const void *data, size_t len)
+{
+    return vb_buf_add(ctx, data, len);
 }
 
 /*
@@ -753,11 +764,15 @@ take_bytes(builder_t *b, unsigned char **out, size_t *len)
  */
 #define DEFLATE_LEVEL 6
 
+/*
+ * Builds the PDF of dl and hands its bytes to write. Everything it changes is
+ * its own (the libharu document, the font subsets, a scratch arena): dl and
+ * fonts are only read, so any number of calls may run at once on one display
+ * list.
+ */
 static vb_status_t
-build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
+build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *ctx, vb_diag_t *d)
 {
-    *out = NULL;
-    *len = 0;
     if (!dl)
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No display list was given.");
     if (dl->npages <= 0)
@@ -795,7 +810,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
         (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
-    vs = take_bytes(&b, out, len);
+    vs = emit_bytes(&b, write, ctx);
 done:
     vb_pdf_fonts_free(b.fonts);
     free(b.images);
@@ -808,7 +823,34 @@ done:
 vb_status_t
 vb_pdf_write_mem(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len, vb_diag_t *d)
 {
-    return build(dl, fonts, out, len, d);
+    *out = NULL;
+    *len = 0;
+    vb_buf_t m = {0};
+    vb_diag_t local;
+    memset(&local, 0, sizeof local);
+    vb_status_t vs = build(dl, fonts, mem_write, &m, &local);
+    bool oom = m.oom;
+    char *p = vb_buf_take(&m, len);
+    if (vs != VB_OK || !p) {
+        free(p);
+        *len = 0;
+        /* the writer's only failure is an allocation */
+        if (oom || vs == VB_OK)
+            return vb_diag_nomem(d);
+        if (d && d->code == VB_OK)
+            *d = local;
+        return vs;
+    }
+    *out = (unsigned char *)p;
+    return VB_OK;
+}
+
+vb_status_t
+vb_pdf_write(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *ctx, vb_diag_t *d)
+{
+    if (!write)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "No writer was given.");
+    return build(dl, fonts, write, ctx, d);
 }
 
 /* ------------------------------------------------------------ files */
@@ -894,14 +936,35 @@ vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *p
     return vb_pdf_write_file_cb(dl, fonts, path, NULL, NULL, d);
 }
 
+vb_status_t
+vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+                     void (*on_tempfile)(const char *, void *), void *ctx, vb_diag_t *d)
+{
+    return vb_pdf_save(dl, fonts, path, on_tempfile, ctx, true, d);
+}
+
+/* Flushes the folder dir, so that a rename in it survives a power cut. */
+static int
+sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    errno = err;
+    return rc;
+}
+
 /*
  * Failures after the temporary file exists name the output path, not the
  * temporary name: that is the file the user asked for, and the message stays
  * the same from one run to the next.
  */
 vb_status_t
-vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
-                     void (*on_tempfile)(const char *, void *), void *ctx, vb_diag_t *d)
+vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+            void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d)
 {
     if (!path || !path[0])
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No output path was given.");
@@ -954,7 +1017,7 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
         vs = vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output directory %s does not exist.", dir);
         goto out;
     }
-    if ((vs = build(dl, fonts, &pdf, &len, d)) != VB_OK) {
+    if ((vs = vb_pdf_write_mem(dl, fonts, &pdf, &len, d)) != VB_OK) {
         name_output(d, path);
         goto out;
     }
@@ -969,7 +1032,7 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
         vs = io_fail(d, path, "write", errno);
         goto unlink_tmp;
     }
-    if (fsync(fd) != 0) {
+    if (durable && fsync(fd) != 0) {
         vs = io_fail(d, path, "flush", errno);
         goto unlink_tmp;
     }
@@ -993,6 +1056,9 @@ vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char
     }
     if (on_tempfile)
         on_tempfile(NULL, ctx);
+    /* the PDF is complete and in place; only its surviving a power cut is in doubt */
+    if (durable && sync_dir(dir) != 0)
+        vs = io_fail(d, dir, "flush the folder", errno);
     goto out;
 
 unlink_tmp:

@@ -29,7 +29,22 @@ vb_status_t vb_pdf_write_file(const vb_dlist_t *dl, const vb_fontset_t *fonts, c
 vb_status_t vb_pdf_write_file_cb(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
                                  void (*on_tempfile)(const char *path, void *ctx), void *ctx, vb_diag_t *d);
 
-/* Writes dl as a PDF into a malloc'd buffer (for tests and fuzzing). */
+/*
+ * As vb_pdf_write_file_cb (which is this with durable true); durable false
+ * skips the fsync of the file and of its folder (a batch syncs once).
+ */
+vb_status_t vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+                        void (*on_tempfile)(const char *path, void *ctx), void *ctx, bool durable, vb_diag_t *d);
+
+/*
+ * Writes dl as a PDF through write(ctx, data, len), in chunks; a write that
+ * returns non-zero stops it (VB_E_IO, io.write). dl and fonts are only read:
+ * any number of threads may write the same display list at once.
+ */
+vb_status_t vb_pdf_write(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *ctx,
+                         vb_diag_t *d);
+
+/* Writes dl as a PDF into a malloc'd buffer. */
 vb_status_t vb_pdf_write_mem(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len,
                              vb_diag_t *d);
 

@@ -1434,23 +1434,24 @@ vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d)
     return VB_OK;
 }
 
-size_t
-vb_pdf_copy_saved(HPDF_Doc pdf, unsigned char *buf, size_t cap)
+int
+vb_pdf_write_saved(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written)
 {
+    *written = 0;
     HPDF_Stream st = pdf->stream;
     if (!st || st->type != HPDF_STREAM_MEMORY)
-        return 0;
-    size_t got = 0;
+        return -1;
     HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(st);
     for (HPDF_UINT k = 0; k < nbuf; k++) {
         HPDF_UINT len = 0;
         HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, k, &len);
-        if (!p || len > cap - got)
-            return 0;
-        memcpy(buf + got, p, len);
-        got += len;
+        if (!p)
+            return -1;
+        if (len && write(ctx, p, len) != 0)
+            return 1;
+        *written += len;
     }
-    return got;
+    return 0;
 }
 
 vb_status_t

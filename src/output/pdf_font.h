@@ -88,8 +88,13 @@ vb_status_t vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d);
  * more per entry in the file and its cross-reference table.
  */
 vb_status_t vb_pdf_outline_dest(HPDF_Doc pdf, HPDF_Outline ol, HPDF_Page page, HPDF_REAL top, vb_diag_t *d);
-/* Copies the saved document (HPDF_SaveToStream) into buf, at most cap bytes; returns the bytes copied. */
-size_t vb_pdf_copy_saved(HPDF_Doc pdf, unsigned char *buf, size_t cap);
+/*
+ * Hands the saved document (HPDF_SaveToStream) to write block by block,
+ * straight from libharu's memory (no copy); *written counts the bytes handed
+ * over. 0 when all were written, 1 when write refused a block, -1 when the
+ * stream is not in memory.
+ */
+int vb_pdf_write_saved(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written);
 /* Adds a text entry of our own to the Info dictionary (UTF-16), after a standard entry was set. */
 vb_status_t vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d);
 vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d);

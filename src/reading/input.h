@@ -19,6 +19,9 @@
 vb_status_t vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *source, char **out,
                             size_t *out_len, vb_diag_t *d);
 
+/* s[0..len) (prepared text) in capitals, NFC, in arena (*out_len bytes); NULL when memory is exhausted. */
+char *vb_text_upper(vb_arena_t *arena, const char *s, size_t len, size_t *out_len);
+
 /*
  * Whether code point cp may stand in a document (see text.c): NULL when it
  * may, else the phrase naming why not ("the control character U+0007"),

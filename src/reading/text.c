@@ -209,3 +209,31 @@ vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *sour
     free(buf);
     return st;
 }
+
+/*
+ * s in capitals (a style's `uppercase`): each code point's simple uppercase
+ * mapping (utf8proc), then NFC again; "đã ký" gives "ĐÃ KÝ". The result is in
+ * arena; NULL when memory is exhausted.
+ */
+char *
+vb_text_upper(vb_arena_t *arena, const char *s, size_t len, size_t *out_len)
+{
+    char *up = vb_arena_alloc(arena, len * 4 + 1);
+    if (!up)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) { /* never in prepared text: kept as it is */
+            up[o++] = s[i++];
+            continue;
+        }
+        o += (size_t)utf8proc_encode_char(utf8proc_toupper(cp), (utf8proc_uint8_t *)up + o);
+        i += (size_t)n;
+    }
+    char *out = NULL;
+    if (nfc(arena, up, o, &out, out_len, NULL) != VB_OK)
+        return NULL;
+    return out;
+}

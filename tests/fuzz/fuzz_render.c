@@ -147,7 +147,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     uint8_t flags = data[0];
     data++, size--;
-    int64_t ctime = -1;
+    int64_t ctime = 0; /* the document's date */
     if (flags & 4) {
         if (size < 8)
             return 0;

@@ -15,6 +15,8 @@
 #include "profile.h"
 
 static vb_fontset_t *fonts;
+/* >= 0: every heading's keep_with_next is set to this before the layout (test_keep_with_next) */
+static int keep_override = -1;
 
 static const char header[] = "---\n"
                              "parent: ĐẢNG BỘ TỈNH THANH HOÁ\n"
@@ -54,6 +56,9 @@ lay(const char *body)
         r.rc = vb_read_source(r.arena, text, tlen, "t.md", &m, &r.diag);
     if (r.rc == VB_OK)
         r.rc = vb_profile_load(r.arena, "layouts/party-36-2018.yaml", &p, &r.diag);
+    if (r.rc == VB_OK && keep_override >= 0)
+        for (int i = 0; i < 6; i++)
+            p->headings[i].keep_with_next = keep_override;
     if (r.rc == VB_OK) {
         m.source = "t.md";
         r.dl.arena = r.arena;
@@ -327,6 +332,54 @@ test_api(void)
     vb_engine_free(e);
 }
 
+/*
+ * A heading's keep_with_next is a count of lines: the heading and that many
+ * lines of the next block share a page. A heading is moved down the page by
+ * filler paragraphs until it meets the page foot; a paragraph of ten forced
+ * lines ("Dòng 1" ... "Dòng 10") follows it. With 6, at every position, lines
+ * 1 to 6 are on the heading's page; with 1 (the old reading as a boolean:
+ * one line) some position leaves lines 3 to 6 on the next page, which shows
+ * the sweep reaches the page foot.
+ */
+static void
+test_keep_with_next(void)
+{
+    int split_with_one = 0, kept_with_six = 0, positions = 0;
+    for (int keep = 1; keep <= 6; keep += 5) {
+        for (int fill = 14; fill <= 30; fill++) {
+            char body[4096];
+            size_t o = 0;
+            for (int i = 0; i < fill; i++)
+                o += (size_t)snprintf(body + o, sizeof body - o, "Đoạn %d.\n\n", i + 1);
+            o += (size_t)snprintf(body + o, sizeof body - o, "## Mục giữ dòng\n\n");
+            for (int i = 1; i <= 10; i++)
+                o += (size_t)snprintf(body + o, sizeof body - o, "Dòng %d%s\n", i, i < 10 ? "\\" : "");
+            keep_override = keep;
+            doc_t r = lay(body);
+            keep_override = -1;
+            CHECK_INT(r.rc, VB_OK);
+            int ph = -1, p6 = -1, p1 = -1;
+            find_run(&r, -1, "Mục giữ dòng", &ph);
+            find_run(&r, -1, "Dòng 1", &p1);
+            find_run(&r, -1, "Dòng 6", &p6);
+            CHECK(ph >= 0 && p1 >= 0 && p6 >= 0);
+            if (keep == 6) {
+                positions++;
+                kept_with_six += ph == p6;
+            } else {
+                CHECK_INT(p1, ph); /* one line: kept as before */
+                split_with_one += ph != p6;
+            }
+            vb_arena_free(r.arena);
+        }
+    }
+    CHECK_INT(kept_with_six, positions);
+    CHECK(split_with_one > 0);
+    printf("keep_with_next: 6 kept at %d of %d positions; 1 split lines 1-6 at %d\n", kept_with_six, positions,
+           split_with_one);
+}
+
+
 int
 main(void)
 {
@@ -343,6 +396,7 @@ main(void)
     test_tall_row();
     test_appendix();
     test_api();
+    test_keep_with_next();
     vb_fontset_free(fonts);
     return check_done();
 }

@@ -668,6 +668,45 @@ test_balance_phrases(const vb_fontset_t *fs, vb_arena_t *a)
     }
 }
 
+/*
+ * A style's `uppercase`: the text is set in capitals (Vietnamese letters with
+ * their marks: "đã ký" gives "ĐÃ KÝ"), wider than the same text as typed, and
+ * the source text itself is left as it was.
+ */
+static void
+test_uppercase(const vb_fontset_t *fs, vb_arena_t *a)
+{
+    vb_style_t st = body_style();
+    st.align = VB_ALIGN_LEFT;
+    st.indent = 0;
+    const char *typed = "Văn bản đã ký, số 12-BC/ĐUK";
+    vb_lines_t lower, upper;
+    char buf[256];
+    CHECK(set(fs, a, false, typed, &st, VB_MM(150), &lower) == VB_OK);
+    st.uppercase = true;
+    CHECK(set(fs, a, false, typed, &st, VB_MM(150), &upper) == VB_OK);
+    CHECK_INT(upper.n, 1);
+    CHECK_INT(lower.n, 1);
+    if (upper.n == 1 && lower.n == 1) {
+        CHECK_STR(line_text(&upper.v[0], buf, sizeof buf), "VĂN BẢN ĐÃ KÝ, SỐ 12-BC/ĐUK");
+        CHECK_STR(line_text(&lower.v[0], buf, sizeof buf), typed);
+        CHECK(upper.v[0].x1 - upper.v[0].x0 > lower.v[0].x1 - lower.v[0].x0);
+    }
+    /* measured as set: the capitals' width */
+    vb_setctx_t ctx = {.fonts = fs, .arena = a, .brk = &profile_brk};
+    vb_span_t sp = {typed, strlen(typed), 0};
+    vb_inline_t in = {&sp, 1};
+    vb_diag_t d = {0};
+    vb_len_t nat_up = 0, nat_low = 0, ww = 0;
+    CHECK(vb_text_measure(&ctx, &in, &st, &nat_up, &ww, &d) == VB_OK);
+    st.uppercase = false;
+    CHECK(vb_text_measure(&ctx, &in, &st, &nat_low, &ww, &d) == VB_OK);
+    vb_set_finish(&ctx);
+    CHECK(nat_up > nat_low);
+    if (upper.n == 1)
+        CHECK_INT(nat_up, upper.v[0].x1 - upper.v[0].x0);
+}
+
 int
 main(void)
 {
@@ -686,6 +725,7 @@ main(void)
     test_hard_breaks(fs, a);
     test_letter_space(fs, a);
     test_balance_phrases(fs, a);
+    test_uppercase(fs, a);
     vb_arena_free(a);
     vb_fontset_free(fs);
     return check_done();

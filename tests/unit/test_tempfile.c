@@ -94,7 +94,7 @@ main(void)
     vb_render_options_t o;
     memset(&o, 0, sizeof o);
     o.size = sizeof o;
-    o.creation_time = -1;
+    o.creation_time = 0; /* the document's date */
     seen_t s;
     memset(&s, 0, sizeof s);
     o.on_tempfile = on_tempfile;
@@ -149,7 +149,7 @@ main(void)
     vb_render_options_t old;
     memset(&old, 0, sizeof old);
     old.size = offsetof(vb_render_options_t, limits);
-    old.creation_time = -1;
+    old.creation_time = 0;
     old.on_tempfile = on_tempfile; /* past the size the caller claims: must not be used */
     old.tempfile_ctx = &s;
     memset(&s, 0, sizeof s);

@@ -1,0 +1,328 @@
+/*
+ * document.c - the document handle: a source laid out once (render.c's
+ * pipeline), asked for its pages, boxes, runs and warnings, its PDF written
+ * any number of times to a caller's writer, to memory or to a file (pdf.c).
+ *
+ * A document is immutable once vb_document_new returns: every query reads
+ * it, and writing its PDF builds the PDF in that call's own memory, so any
+ * number of threads may use one document at once. The library-wide calls
+ * (version numbers, vb_free) live here too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "pdf.h"
+
+/* ---------------------------------------------------------------- library */
+
+int
+vb_version_number(void)
+{
+    return VB_VERSION_NUMBER;
+}
+
+int
+vb_version_check(int major, int minor)
+{
+    return major == VB_VERSION_MAJOR && minor >= 0 && minor <= VB_VERSION_MINOR;
+}
+
+void
+vb_free(void *p)
+{
+    free(p);
+}
+
+/* --------------------------------------------------------------- warnings */
+
+/*
+ * A warning found while the document was made: kept (a copy, as a warning:
+ * errors stop the document) and passed to the caller's on_diagnostic. A
+ * warning that cannot be kept for want of memory makes vb_document_new fail.
+ */
+void
+vb_document_warn(const vb_diag_t *w, void *ctx)
+{
+    vb_document_t *doc = ctx;
+    vb_diag_t copy = *w;
+    copy.severity = VB_SEVERITY_WARNING;
+    if (doc->ndiags == doc->cap_diags) {
+        int cap = doc->cap_diags ? doc->cap_diags * 2 : 8;
+        vb_diag_t *v = realloc(doc->diags, sizeof *v * (size_t)cap);
+        if (!v)
+            doc->diags_nomem = true;
+        else {
+            doc->diags = v;
+            doc->cap_diags = cap;
+        }
+    }
+    if (doc->ndiags < doc->cap_diags)
+        doc->diags[doc->ndiags++] = copy;
+    if (doc->user_fn)
+        doc->user_fn(&copy, doc->user_ctx);
+}
+
+int
+vb_document_diag_count(const vb_document_t *doc)
+{
+    return doc ? doc->ndiags : 0;
+}
+
+const vb_diag_t *
+vb_document_diag(const vb_document_t *doc, int i)
+{
+    return doc && i >= 0 && i < doc->ndiags ? &doc->diags[i] : NULL;
+}
+
+/* ------------------------------------------------------------------ boxes */
+
+/*
+ * The page API's box for a display-list box. Today a display-list box has a
+ * name (the profile's `box:`, "signature") and a rectangle; signature boxes
+ * are numbered in the order they are laid out (*nsig counts them over the
+ * document). The one place to map kinds, box numbers, signer roles, source
+ * spans and line metrics as the display list gains them.
+ */
+static void
+map_box(const vb_dbox_t *b, int *nsig, vb_box_t *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *name = b->name ? b->name : "";
+    if (!strcmp(name, "signature"))
+        out->kind = VB_BOX_SIGNATURE;
+    else if (!strcmp(name, "seal"))
+        out->kind = VB_BOX_SEAL;
+    else
+        out->kind = VB_BOX_ITEM;
+    out->name = b->name;
+    out->official = 0;
+    out->index = -1;
+    if (out->kind == VB_BOX_SIGNATURE) {
+        out->index = (*nsig)++;
+        out->role = "signer";
+    }
+    out->x = b->x;
+    out->y = b->y;
+    out->w = b->w;
+    out->h = b->h;
+    out->space_ratio_permille = 0;
+    out->overfull = 0;
+}
+
+/* The runs and boxes of each page, and the fonts' names, for the page API. */
+static vb_status_t
+index_pages(vb_document_t *doc, vb_diag_t *d)
+{
+    const vb_dlist_t *dl = &doc->dl;
+    doc->pages = VB_NEWN(doc->arena, vb_docpage_t, dl->npages > 0 ? dl->npages : 1);
+    if (!doc->pages)
+        return vb_diag_nomem(d);
+    int nsig = 0;
+    for (int p = 0; p < dl->npages; p++) {
+        const vb_dpage_t *pg = &dl->pages[p];
+        vb_docpage_t *dp = &doc->pages[p];
+        int nr = 0, nb = 0;
+        for (int i = 0; i < pg->n; i++) {
+            nr += pg->items[i].kind == VB_DITEM_RUN;
+            nb += pg->items[i].kind == VB_DITEM_BOX;
+        }
+        dp->runs = VB_NEWN(doc->arena, int, nr ? nr : 1);
+        dp->boxes = VB_NEWN(doc->arena, vb_box_t, nb ? nb : 1);
+        if (!dp->runs || !dp->boxes)
+            return vb_diag_nomem(d);
+        for (int i = 0; i < pg->n; i++) {
+            if (pg->items[i].kind == VB_DITEM_RUN)
+                dp->runs[dp->nruns++] = i;
+            else if (pg->items[i].kind == VB_DITEM_BOX)
+                map_box(&pg->items[i].u.box, &nsig, &dp->boxes[dp->nboxes++]);
+        }
+    }
+    for (int f = 0; f < VB_NFACES && doc->fonts; f++) {
+        const vb_font_t *font = vb_fontset_face(doc->fonts, (vb_face_t)f);
+        const vb_font_info_t *fi = font ? vb_font_info(font) : NULL;
+        if (!fi || !fi->family)
+            continue;
+        doc->font_names[f] = vb_arena_printf(doc->arena, "%s%s%s", fi->family, (f & VB_FACE_BOLD) ? " Bold" : "",
+                                             (f & VB_FACE_ITALIC) ? " Italic" : "");
+        if (!doc->font_names[f])
+            return vb_diag_nomem(d);
+    }
+    return VB_OK;
+}
+
+/* ------------------------------------------------------- making and freeing */
+
+vb_status_t
+vb_document_new(vb_engine_t *e, const char *src, size_t len, const char *src_name, const vb_render_options_t *opt,
+                vb_document_t **out, vb_diag_t *d)
+{
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (out)
+        *out = NULL;
+    if (!e || !src || !out)
+        return vb_diag_set(d, VB_E_USAGE, "usage", src_name, 0, 0, "Missing engine, source or document pointer.");
+    vb_render_options_t o;
+    vb_status_t rc = vb_render_options_read(opt, &o, d);
+    if (rc != VB_OK)
+        return rc;
+    vb_document_t *doc = calloc(1, sizeof *doc);
+    if (!doc)
+        return vb_diag_nomem(d);
+    rc = vb_document_run_pipeline(e, src, len, src_name, &o, false, doc, d);
+    if (rc == VB_OK)
+        rc = index_pages(doc, d);
+    if (rc == VB_OK && doc->diags_nomem)
+        rc = vb_diag_nomem(d);
+    if (rc != VB_OK) {
+        vb_document_free(doc);
+        return rc;
+    }
+    /* the caller's on_diagnostic was the pipeline's; the document keeps no pointer it was given */
+    doc->user_fn = NULL;
+    doc->user_ctx = NULL;
+    *out = doc;
+    return VB_OK;
+}
+
+vb_status_t
+vb_document_new_file(vb_engine_t *e, const char *src_path, const vb_render_options_t *opt, vb_document_t **out,
+                     vb_diag_t *d)
+{
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (out)
+        *out = NULL;
+    if (!e || !src_path || !out)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing engine, source path or document pointer.");
+    vb_render_options_t o;
+    vb_status_t rc = vb_render_options_read(opt, &o, d);
+    if (rc != VB_OK)
+        return rc;
+    char *buf = NULL;
+    size_t len = 0;
+    rc = vb_source_read(src_path, &o, &buf, &len, d);
+    if (rc != VB_OK)
+        return rc;
+    rc = vb_document_new(e, buf, len, src_path, opt, out, d);
+    free(buf);
+    return rc;
+}
+
+void
+vb_document_free(vb_document_t *doc)
+{
+    if (!doc)
+        return;
+    vb_arena_free(doc->arena);
+    free(doc->diags);
+    free(doc);
+}
+
+/* ---------------------------------------------------------------- queries */
+
+const char *
+vb_document_profile(const vb_document_t *doc)
+{
+    return doc && doc->profile ? doc->profile->id : NULL;
+}
+
+int
+vb_document_page_count(const vb_document_t *doc)
+{
+    return doc ? doc->dl.npages : 0;
+}
+
+vb_status_t
+vb_document_page(const vb_document_t *doc, int i, vb_page_info_t *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!doc || !out || i < 0 || i >= doc->dl.npages)
+        return VB_E_USAGE;
+    const vb_dpage_t *pg = &doc->dl.pages[i];
+    out->width = pg->width;
+    out->height = pg->height;
+    out->label = pg->label;
+    out->nruns = doc->pages[i].nruns;
+    out->nboxes = doc->pages[i].nboxes;
+    return VB_OK;
+}
+
+const vb_box_t *
+vb_document_box(const vb_document_t *doc, int page, int i)
+{
+    if (!doc || page < 0 || page >= doc->dl.npages || i < 0 || i >= doc->pages[page].nboxes)
+        return NULL;
+    return &doc->pages[page].boxes[i];
+}
+
+vb_status_t
+vb_document_run(const vb_document_t *doc, int page, int i, vb_run_t *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!doc || !out || page < 0 || page >= doc->dl.npages || i < 0 || i >= doc->pages[page].nruns)
+        return VB_E_USAGE;
+    const vb_drun_t *r = &doc->dl.pages[page].items[doc->pages[page].runs[i]].u.run;
+    out->text = r->text;
+    out->text_len = r->text_len;
+    out->size = r->size;
+    out->nglyphs = r->n;
+    out->font = r->face >= 0 && r->face < VB_NFACES ? doc->font_names[r->face] : NULL;
+    if (r->n > 0) {
+        const vb_dglyph_t *first = &r->glyphs[0], *last = &r->glyphs[r->n - 1];
+        out->x = first->x;
+        out->y = first->y;
+        /* from the first glyph's origin to the end of the last one's advance */
+        const vb_font_t *font = doc->fonts ? vb_fontset_face(doc->fonts, (vb_face_t)r->face) : NULL;
+        int64_t adv = font ? vb_font_scale(font, vb_font_glyph_advance(font, last->gid), r->size) : 0;
+        out->width = (int64_t)last->x + adv - first->x;
+    }
+    /* span: the display list does not carry source positions yet (left 0: nowhere) */
+    return VB_OK;
+}
+
+/* ------------------------------------------------------------------- PDF */
+
+vb_status_t
+vb_document_write_pdf(const vb_document_t *doc, vb_write_fn write, void *ctx, vb_diag_t *d)
+{
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (!doc || !write)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing document or writer.");
+    return vb_pdf_write(&doc->dl, doc->fonts, write, ctx, d);
+}
+
+vb_status_t
+vb_document_pdf(const vb_document_t *doc, void **data, size_t *len, vb_diag_t *d)
+{
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (data)
+        *data = NULL;
+    if (len)
+        *len = 0;
+    if (!doc || !data || !len)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing document, data or length pointer.");
+    unsigned char *p = NULL;
+    vb_status_t rc = vb_pdf_write_mem(&doc->dl, doc->fonts, &p, len, d);
+    *data = p;
+    return rc;
+}
+
+vb_status_t
+vb_document_save(const vb_document_t *doc, const char *out_path, const vb_render_options_t *opt, vb_diag_t *d)
+{
+    vb_diag_t local;
+    VB_CLEAR_DIAG(d, local);
+    if (!doc || !out_path)
+        return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing document or output path.");
+    vb_render_options_t o;
+    vb_status_t rc = vb_render_options_read(opt, &o, d);
+    if (rc != VB_OK)
+        return rc;
+    return vb_pdf_save(&doc->dl, doc->fonts, out_path, o.on_tempfile, o.tempfile_ctx, o.durable != 0, d);
+}
