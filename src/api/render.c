@@ -68,10 +68,42 @@ make_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *ar
     return VB_OK;
 }
 
-/* Runs the pipeline up to the display list (or only the model). */
+static vb_status_t run_stages(vb_engine_t *e, const char *src, size_t len, const char *name,
+                              const vb_render_options_t *opt, bool model_only, job_t *j, vb_sink_t *sink,
+                              vb_diag_t *d);
+
+/*
+ * Runs the pipeline up to the display list (or only the model). Every
+ * diagnostic goes to opt->on_diagnostic through the sink (base.h), the first
+ * error to d; the stages that go on after an error (the front matter,
+ * limits, validation, coverage) report each one, and the render stops after
+ * a stage that reported one.
+ */
 static vb_status_t
 run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_render_options_t *opt, bool model_only,
     job_t *j, vb_diag_t *d)
+{
+    vb_diag_t kept, fatal;
+    memset(&kept, 0, sizeof kept);
+    memset(&fatal, 0, sizeof fatal);
+    vb_sink_t sink;
+    vb_sink_init(&sink, d ? d : &kept, VB_OPT_HAS(opt, on_diagnostic) ? opt->on_diagnostic : NULL,
+                 VB_OPT_HAS(opt, diagnostic_ctx) ? opt->diagnostic_ctx : NULL);
+    vb_status_t rc = run_stages(e, src, len, name, opt, model_only, j, &sink, &fatal);
+    /*
+     * A stage that stops at its first error set it the old way. After errors
+     * already reported (a front-matter field at fault) one is most likely
+     * their consequence (no date: no profile for the date), and is left out.
+     */
+    if (sink.errors == 0 || fatal.code == VB_E_NOMEM)
+        vb_sink_take(&sink, &fatal);
+    vb_status_t first = vb_sink_status(&sink);
+    return first != VB_OK ? first : rc;
+}
+
+static vb_status_t
+run_stages(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_render_options_t *opt,
+           bool model_only, job_t *j, vb_sink_t *sink, vb_diag_t *d)
 {
     memset(j, 0, sizeof *j);
     j->arena = vb_arena_new();
@@ -89,40 +121,37 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     if (rc == VB_OK)
         rc = vb_text_prepare(j->arena, src, len, name, &text, &tlen, d);
     if (rc == VB_OK)
-        rc = vb_read_source_ex(j->arena, text, tlen, name, &lim, &ld, &j->model, d);
+        rc = vb_read_source_sink(j->arena, text, tlen, name, &lim, &ld, &j->model, sink);
     if (rc != VB_OK || model_only)
         return rc;
     j->model.source = name;
-    rc = vb_limits_check_model(&j->model, &lim, d);
-    if (rc != VB_OK)
-        return rc;
+    /* the checks that go on after an error (limits, validation, coverage) all run; layout only without errors */
+    vb_limits_report_model(&j->model, &lim, sink);
     rc = vb_catalog_profile(e, j->arena, &j->model, opt, &ld, &j->profile, d);
     if (rc == VB_OK) {
         /* --allow-nonconforming or `nonconforming: true`: the format errors become warnings */
         vb_validate_opts_t vo = {
             .nonconforming = (VB_OPT_HAS(opt, allow_nonconforming) && opt->allow_nonconforming) ||
                              j->model.meta.nonconforming,
-            .warn = VB_OPT_HAS(opt, on_diagnostic) ? opt->on_diagnostic : NULL,
-            .ctx = VB_OPT_HAS(opt, diagnostic_ctx) ? opt->diagnostic_ctx : NULL,
+            .sink = sink,
         };
-        rc = vb_validate_opts(&j->model, j->profile, &vo, d);
+        vb_validate_opts(&j->model, j->profile, &vo, d);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */
         bool duplex = j->model.meta.duplex || (VB_OPT_HAS(opt, duplex) && opt->duplex);
-        if (rc == VB_OK && duplex && !j->profile->has_duplex && vo.warn) {
-            vb_diag_t w;
-            memset(&w, 0, sizeof w);
+        if (duplex && !j->profile->has_duplex) {
             const vb_pos_t *at = &j->model.meta.duplex_pos;
-            vb_diag_set(&w, VB_E_INPUT, "duplex.ignored", name, j->model.meta.duplex ? at->line : 0,
-                        j->model.meta.duplex ? at->col : 0,
-                        "The profile %s describes no two-sided layout: the pages are laid out one-sided.",
-                        j->profile->id);
-            vo.warn(&w, vo.ctx);
+            vb_range_t r = {j->model.meta.duplex ? at->line : 0, j->model.meta.duplex ? at->col : 0, 0, 0};
+            vb_report(sink, VB_SEVERITY_WARNING, VB_E_INPUT, "duplex.ignored", name, r, NULL,
+                      "The profile %s describes no two-sided layout: the pages are laid out one-sided.",
+                      j->profile->id);
         }
     }
     if (rc == VB_OK)
         rc = vb_engine_fonts(e, j->profile, &j->fonts, d);
     if (rc == VB_OK)
-        rc = vb_coverage_check(j->fonts, &j->model, j->profile, text, tlen, name, d);
+        vb_coverage_report(j->fonts, &j->model, j->profile, text, tlen, name, sink);
+    if (rc == VB_OK)
+        rc = vb_sink_status(sink);
     if (rc != VB_OK)
         return rc;
     j->dl.arena = j->arena;
@@ -132,6 +161,7 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
         .creation_time = opt ? opt->creation_time : -1,
         .creator = NULL,
         .max_pages = lim.pages,
+        .sink = sink,
     };
     return vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
 }
