@@ -161,9 +161,16 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const char *name, const 
         .creation_time = opt ? opt->creation_time : -1,
         .creator = NULL,
         .max_pages = lim.pages,
-        .sink = sink,
     };
-    return vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
+    /* the layout's warnings (overfull lines, text outside the text block) count only if it succeeds */
+    vb_sink_t ls;
+    vb_held_t held;
+    vb_sink_hold(&ls, &held, j->arena);
+    lo.sink = &ls;
+    rc = vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
+    if (rc == VB_OK)
+        vb_held_release(&held, sink);
+    return rc;
 }
 
 /*

@@ -265,6 +265,29 @@ vb_sink_take(vb_sink_t *s, const vb_diag_t *d)
     return sink_put(s, d);
 }
 
+static void
+hold(const vb_diag_t *d, void *ctx)
+{
+    vb_held_t *h = ctx;
+    (void)VB_PUSH(h->arena, h->v, *d); /* out of memory: the warning is lost, the render goes on */
+}
+
+void
+vb_sink_hold(vb_sink_t *s, vb_held_t *h, vb_arena_t *arena)
+{
+    memset(h, 0, sizeof *h);
+    h->arena = arena;
+    vb_sink_init(s, NULL, hold, h);
+}
+
+void
+vb_held_release(vb_held_t *h, vb_sink_t *to)
+{
+    for (int i = 0; i < h->v.n; i++)
+        vb_sink_take(to, &h->v.v[i]);
+    h->v.n = 0;
+}
+
 vb_range_t
 vb_range_of(int line, int col, const char *text)
 {

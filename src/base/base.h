@@ -177,6 +177,19 @@ vb_sink_status(const vb_sink_t *s)
     return s ? s->status : VB_OK;
 }
 
+/*
+ * Holding diagnostics back: a stage whose warnings mean something only if it
+ * succeeds (layout: an overfull line of a table that then proves too narrow)
+ * reports into a sink made by vb_sink_hold, and vb_held_release hands what it
+ * held to the real sink once the stage is known to have succeeded.
+ */
+typedef struct vb_held {
+    vb_arena_t *arena;
+    VB_VEC(vb_diag_t) v;
+} vb_held_t;
+void vb_sink_hold(vb_sink_t *s, vb_held_t *h, vb_arena_t *arena);
+void vb_held_release(vb_held_t *h, vb_sink_t *to);
+
 /* The range of a value typed on one line from at: its characters counted (none: a point). */
 vb_range_t vb_range_of(int line, int col, const char *text);
 
