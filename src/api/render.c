@@ -168,8 +168,7 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const char *name, const 
     vb_sink_hold(&ls, &held, j->arena);
     lo.sink = &ls;
     rc = vb_layout(&j->model, j->profile, j->fonts, &lo, &j->dl, d);
-    if (rc == VB_OK)
-        vb_held_release(&held, sink);
+    vb_held_release(&held, sink, rc == VB_OK); /* its errors (every block too tall) in any case */
     return rc;
 }
 

@@ -281,10 +281,11 @@ vb_sink_hold(vb_sink_t *s, vb_held_t *h, vb_arena_t *arena)
 }
 
 void
-vb_held_release(vb_held_t *h, vb_sink_t *to)
+vb_held_release(vb_held_t *h, vb_sink_t *to, bool warnings)
 {
     for (int i = 0; i < h->v.n; i++)
-        vb_sink_take(to, &h->v.v[i]);
+        if (warnings || h->v.v[i].severity != VB_SEVERITY_WARNING)
+            vb_sink_take(to, &h->v.v[i]);
     h->v.n = 0;
 }
 

@@ -181,14 +181,16 @@ vb_sink_status(const vb_sink_t *s)
  * Holding diagnostics back: a stage whose warnings mean something only if it
  * succeeds (layout: an overfull line of a table that then proves too narrow)
  * reports into a sink made by vb_sink_hold, and vb_held_release hands what it
- * held to the real sink once the stage is known to have succeeded.
+ * held to the real sink once the stage is known to have succeeded (or only
+ * its errors, when it failed).
  */
 typedef struct vb_held {
     vb_arena_t *arena;
     VB_VEC(vb_diag_t) v;
 } vb_held_t;
 void vb_sink_hold(vb_sink_t *s, vb_held_t *h, vb_arena_t *arena);
-void vb_held_release(vb_held_t *h, vb_sink_t *to);
+/* Hands the held errors, and the warnings when warnings is true, to the sink to, in order; empties h. */
+void vb_held_release(vb_held_t *h, vb_sink_t *to, bool warnings);
 
 /* The range of a value typed on one line from at: its characters counted (none: a point). */
 vb_range_t vb_range_of(int line, int col, const char *text);

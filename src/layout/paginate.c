@@ -14,7 +14,8 @@
  *
  * A chunk that does not fit even at the top of an empty page cannot be
  * placed: that is the error layout.too-tall at its source position, never a
- * chunk drawn past the page's foot.
+ * chunk drawn past the page's foot. Every such chunk is reported, before the
+ * pages are chosen (every_too_tall).
  *
  * Space before a chunk is dropped at the top of a page. A table row that
  * starts a page gets its table's head rows repeated above it. Page numbers
@@ -321,6 +322,41 @@ too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag
 }
 
 /*
+ * Every chunk that fits no page even at the top of an empty one (page 1 for
+ * the first chunk, a later page for the others, with its table's head rows
+ * when they repeat): layout.too-tall for each, reported through
+ * lc->set.sink, the first also in d, before the pages are chosen, so that
+ * one run names them all. VB_E_LAYOUT when there is one.
+ */
+static vb_status_t
+every_too_tall(const vb_lctx_t *lc, vb_diag_t *d)
+{
+    vb_chunk_t **ch = lc->chunks.v;
+    int found = 0;
+    for (int j = 0; j < lc->chunks.n; j++) {
+        const vb_chunk_t *c = ch[j];
+        if (c->absolute)
+            continue;
+        vb_len_t head = 0;
+        if (repeats_head(ch, j))
+            for (int k = 0; k < c->nhead; k++)
+                head = vb_len_add(head, c->head[k]->height);
+        pagefill_t pf = {(int64_t)(c->top >= 0 ? c->top : lc->profile->margin_top) + head,
+                         page_bottom(lc, j == 0 ? 0 : 1, c->landscape), false, 0};
+        if (chunk_fits(lc, &pf, c))
+            continue;
+        vb_diag_t one;
+        memset(&one, 0, sizeof one);
+        too_tall(lc, &pf, c, &one);
+        if (found++ == 0 && d && d->code == VB_OK)
+            *d = one;
+        if (lc->set.sink)
+            vb_sink_take(lc->set.sink, &one);
+    }
+    return found ? VB_E_LAYOUT : VB_OK;
+}
+
+/*
  * Where a page that starts at chunk i may end: each chunk index j before
  * which a break is allowed and the chunks [i, j) fit, with the gap the page
  * would leave (the flow's bottom less the lowest ink on it). The last end is
@@ -502,7 +538,9 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
         return vb_diag_nomem(d);
     pagevec_t pages = {0};
     if (n > 0) {
-        vb_status_t rc = choose_pages(lc, ys, &pages, d);
+        vb_status_t rc = every_too_tall(lc, d);
+        if (rc == VB_OK)
+            rc = choose_pages(lc, ys, &pages, d);
         if (rc != VB_OK)
             return rc;
     }

@@ -116,12 +116,19 @@ test_sink(void)
     vb_sink_hold(&hs, &held, a);
     vb_report(&hs, VB_SEVERITY_WARNING, VB_E_LAYOUT, "layout.overfull", "a.md", (vb_range_t){7, 1, 0, 0}, NULL, "h");
     CHECK_INT(s.n, 4);
-    vb_held_release(&held, &k);
+    vb_held_release(&held, &k, true);
     CHECK_INT(s.n, 5);
     CHECK_STR(s.d[4].id, "layout.overfull");
     CHECK_INT(k.warnings, 2);
-    vb_held_release(&held, &k); /* released once */
+    vb_held_release(&held, &k, true); /* released once */
     CHECK_INT(s.n, 5);
+    /* a stage that failed: its errors only */
+    vb_report(&hs, VB_SEVERITY_WARNING, VB_E_LAYOUT, "layout.overfull", "a.md", (vb_range_t){8, 1, 0, 0}, NULL, "h");
+    vb_report(&hs, VB_SEVERITY_ERROR, VB_E_LAYOUT, "layout.too-tall", "a.md", (vb_range_t){9, 1, 0, 0}, NULL, "t");
+    vb_held_release(&held, &k, false);
+    CHECK_INT(s.n, 6);
+    CHECK_STR(s.d[5].id, "layout.too-tall");
+    CHECK_INT(k.warnings, 2);
     vb_arena_free(a);
 
     /* ranges: characters, not bytes; a value on two lines is a point */
