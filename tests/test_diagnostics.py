@@ -12,7 +12,9 @@ and column (in characters, from 1) of the value at fault, a fix on the next
 line ("  fix: replace with “…” (…)") where one is obvious, exit with status
 1, and leave no PDF. With --allow-nonconforming the format faults are
 warnings ("warning:") and the other faults still errors; a source whose only
-faults are format faults then renders, printing each warning once.
+faults are format faults then renders, printing each warning once. A
+character no font has is named once, at its first place, and at most 100
+are named (one more line says that more follow).
 """
 import os
 import shutil
@@ -177,6 +179,16 @@ def main(argv):
             g.startswith("%s:%d:%d: error: " % (src, l, c)) and g.endswith("[paragraph.too-long]")
             for g, (l, c) in zip(got, want)), repr(got))
         ck.check("limits.exit", rc == 1 and not os.path.exists(out), "rc %d" % rc)
+
+        # 120 different characters no font has: the first 100 named, then one line saying there are more
+        many = good.replace("Danh sách gồm 04 thành viên.", "".join(chr(0x4E00 + i) for i in range(120)))
+        src, d, out, rc, se = render(cli, tmp, "many_chars", many)
+        got = [ln for ln, _ in diagnostics(se)]
+        named = [g for g in got if "No font covers" in g]
+        ck.check("many_chars.count", len(got) == 101 and len(named) == 100 and "More characters" in got[-1] and
+                 all(g.endswith("[font.coverage]") for g in got), "%d lines, %d named" % (len(got), len(named)))
+        ck.check("many_chars.first", bool(named) and named[0].startswith("%s:%d:%d: error: No font covers '%s'" % (
+            (src,) + position(many, chr(0x4E00)) + (chr(0x4E00),))), repr(named[:1]))
 
         # a clean source: nothing printed
         src, d, out, rc, se = render(cli, tmp, "clean", good)
