@@ -75,9 +75,10 @@ static vb_status_t run_stages(vb_engine_t *e, const char *src, size_t len, const
 /*
  * Runs the pipeline up to the display list (or only the model). Every
  * diagnostic goes to opt->on_diagnostic through the sink (base.h), the first
- * error to d; the stages that go on after an error (the front matter,
- * limits, validation, coverage) report each one, and the render stops after
- * a stage that reported one.
+ * error to d. The checks that go on after an error (the front matter's
+ * fields, paragraph limits, validation, coverage) all run and report each
+ * fault; nothing is laid out after one. A fatal error (a stage that cannot
+ * go on) stops the render where it is found.
  */
 static vb_status_t
 run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_render_options_t *opt, bool model_only,
