@@ -111,11 +111,26 @@ typedef struct vb_diag {
  */
 typedef void (*vb_diag_fn)(const vb_diag_t *d, void *ctx);
 
-/* Formats a diagnostic as "file:line:col: error: message [id]" into buf. */
+/*
+ * Formats a diagnostic as "file:line:col: error: message [id]" into buf, or
+ * "... warning: ..." when its severity is VB_SEVERITY_WARNING. Without a
+ * position: "file:line: ..." or "file: ...". Control characters in the file
+ * name and the message are escaped (\n, \x01), so the text is one line.
+ */
 VB_API void vb_diag_format(const vb_diag_t *d, char *buf, size_t size);
 
-/* Formats a warning as "file:line:col: warning: message [id]" into buf. */
+/* Formats any diagnostic as a warning: "file:line:col: warning: message [id]" into buf. */
 VB_API void vb_diag_format_warning(const vb_diag_t *d, char *buf, size_t size);
+
+/*
+ * As vb_diag_format, with flags: VB_DIAG_FORMAT_FIX appends, when the
+ * diagnostic has a fix, a second line
+ *   "  fix: replace with “05-BC/ĐUK” (the sequence number with its leading zero)"
+ * (the note in brackets only when fix_note is set). Without a fix, or
+ * without the flag, the text is vb_diag_format's.
+ */
+#define VB_DIAG_FORMAT_FIX 1u
+VB_API void vb_diag_format_ex(const vb_diag_t *d, unsigned flags, char *buf, size_t size);
 
 /* The library's version, "1.0.0", and as a number (10000 * major + 100 * minor + patch). */
 VB_API const char *vb_version(void);

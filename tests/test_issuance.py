@@ -251,7 +251,13 @@ def check_nonconforming(ck, r):
     for how, text_, args in (("flag", bad, ["--allow-nonconforming"]),
                              ("frontmatter", bad.replace("---\nprofile:", "---\nnonconforming: true\nprofile:", 1), [])):
         s, out, rc, se = r.render(text_, *args)
-        lines = [x for x in se.strip().splitlines() if x]
+        # each diagnostic on one line; a fix, when there is one, on the next ("  fix: replace with ...")
+        fixes = [x for x in se.strip().splitlines() if x.startswith("  fix: ")]
+        lines = [x for x in se.strip().splitlines() if x and not x.startswith("  fix: ")]
+        ck.check("nonconforming.%s.fixes" % how, fixes == ["  fix: replace with \u201c05/KH-SNV\u201d (the sequence "
+                                                          "number with its leading zero)",
+                                                          "  fix: replace with \u201cKT. GIÁM ĐỐC\u201d (the signing "
+                                                          "form as this format writes it)"], repr(fixes))
         wants = []
         for ident, at in want:
             l, c = position(text_, at)

@@ -140,5 +140,8 @@ void vb_catalog_free(vb_engine_t *e);
  */
 vb_status_t vb_coverage_check(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text,
                               size_t len, const char *source, vb_diag_t *d);
+/* As vb_coverage_check, reporting every character no font covers through sink (VB_E_FONT when any). */
+vb_status_t vb_coverage_report(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text,
+                               size_t len, const char *source, vb_sink_t *sink);
 
 #endif

@@ -2,7 +2,9 @@
  * coverage.c - every character a document can print is in its fonts: the
  * source as typed, the decoded model (character references, YAML escapes) and
  * the profile's own texts. A character no face covers is font.coverage at the
- * position that wrote it.
+ * position that wrote it; every such character is reported (once, at its
+ * first position; at most MAX_REPORTED of them), so that one run names all
+ * the characters to replace.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,45 +12,6 @@
 
 #include "api.h"
 #include "para.h"
-
-/* Every character of the source must be in the fonts; the first one that is not is an error at its position. */
-static vb_status_t
-check_coverage(const vb_fontset_t *fs, const char *text, size_t len, const char *source, vb_diag_t *d)
-{
-    uint8_t seen[0x10000 / 8];
-    memset(seen, 0, sizeof seen);
-    int line = 1, col = 1;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        int n = vb_utf8_decode(text + i, len - i, &cp);
-        if (n <= 0)
-            n = 1, cp = '?';
-        if (cp == '\n') {
-            line++, col = 1;
-            i += (size_t)n;
-            continue;
-        }
-        if (cp >= 0x80 && !(cp < 0x10000 && (seen[cp >> 3] & (1u << (cp & 7))))) {
-            for (int f = 0; f < VB_NFACES; f++) {
-                const vb_font_t *font = vb_fontset_face(fs, (vb_face_t)f);
-                int bit;
-                char a = vb_script_fallback(cp, &bit); /* set as a raised or lowered ASCII character instead */
-                if (!vb_font_covers(font, cp) && !(a && vb_font_covers(font, (uint32_t)(unsigned char)a))) {
-                    char ch[8] = {0};
-                    vb_utf8_encode(cp, ch);
-                    return vb_diag_set(d, VB_E_FONT, "font.coverage", source, line, col,
-                                       "No font covers '%s' (U+%04X): %s (%s) lacks it.", ch, (unsigned)cp,
-                                       vb_font_info(font)->family, vb_font_info(font)->path);
-                }
-            }
-            if (cp < 0x10000)
-                seen[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-        }
-        col++;
-        i += (size_t)n;
-    }
-    return VB_OK;
-}
 
 /*
  * The decoded model: what is printed, after Markdown character references
@@ -61,9 +24,82 @@ typedef struct cov {
     const char *text;      /* the prepared source, for finding a character reference */
     size_t len;
     const char *source;
-    vb_diag_t *d;
-    uint8_t seen[0x10000 / 8];
+    vb_diag_t *d;          /* a fatal error (vb_char_check) */
+    vb_sink_t *sink;       /* each character no font covers */
+    int reported;          /* characters reported so far */
+    uint8_t seen[0x10000 / 8]; /* characters checked (covered, or reported) */
+    uint32_t astral[64];   /* the same for characters above U+FFFF */
+    int nastral;
 } cov_t;
+
+/* At most this many characters are named; one more diagnostic says that there are more. */
+#define MAX_REPORTED 100
+
+/* True when cp was checked before; marks it checked. */
+static bool
+cov_seen(cov_t *c, uint32_t cp)
+{
+    if (cp < 0x10000) {
+        bool was = c->seen[cp >> 3] & (1u << (cp & 7));
+        c->seen[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+        return was;
+    }
+    for (int i = 0; i < c->nastral; i++)
+        if (c->astral[i] == cp)
+            return true;
+    if (c->nastral < (int)(sizeof c->astral / sizeof c->astral[0]))
+        c->astral[c->nastral++] = cp;
+    return false;
+}
+
+static const vb_font_t *face_lacking(const vb_fontset_t *fs, uint32_t cp);
+
+/*
+ * cp, at line:col of src, is not in font: font.coverage, once per character
+ * (at its first position); past MAX_REPORTED, one last diagnostic says more
+ * were left unnamed.
+ */
+static void
+cov_report(cov_t *c, const char *src, int line, int col, uint32_t cp, const vb_font_t *font)
+{
+    if (c->reported == MAX_REPORTED) {
+        vb_report(c->sink, VB_SEVERITY_ERROR, VB_E_FONT, "font.coverage", src, (vb_range_t){line, col, 0, 0}, NULL,
+                  "More characters no font covers follow; the first %d are named above.", MAX_REPORTED);
+    }
+    if (c->reported++ >= MAX_REPORTED)
+        return;
+    char ch[8] = {0};
+    vb_utf8_encode(cp, ch);
+    vb_range_t at = {line, col, line > 0 && col > 0 ? line : 0, line > 0 && col > 0 ? col + 1 : 0};
+    vb_report(c->sink, VB_SEVERITY_ERROR, VB_E_FONT, "font.coverage", src, at, NULL,
+              "No font covers '%s' (U+%04X): %s (%s) lacks it.", ch, (unsigned)cp, vb_font_info(font)->family,
+              vb_font_info(font)->path);
+}
+
+/* Every character of the source must be in the fonts: each one that is not is an error at its first position. */
+static void
+check_coverage(cov_t *c, const char *text, size_t len, const char *source)
+{
+    int line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int n = vb_utf8_decode(text + i, len - i, &cp);
+        if (n <= 0)
+            n = 1, cp = '?';
+        if (cp == '\n') {
+            line++, col = 1;
+            i += (size_t)n;
+            continue;
+        }
+        if (cp >= 0x80 && !cov_seen(c, cp)) {
+            const vb_font_t *font = face_lacking(c->fs, cp);
+            if (font)
+                cov_report(c, source, line, col, cp, font);
+        }
+        col++;
+        i += (size_t)n;
+    }
+}
 
 /* NULL when every face covers cp, else the first face that lacks it. */
 static const vb_font_t *
@@ -106,18 +142,14 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
         if (k <= 0)
             k = 1, cp = 0xFFFD;
         i += (size_t)k;
-        if (cp < 0x10000 && (c->seen[cp >> 3] & (1u << (cp & 7))))
-            continue;
         if (cp < 0x80 && (cp >= 0x20 || cp == '\n' || cp == '\t'))
             continue; /* ASCII is in every font fontfind accepts */
+        if (cov_seen(c, cp))
+            continue;
         char why[160];
         const vb_font_t *font = cp < 0x80 ? NULL : face_lacking(c->fs, cp);
-        if (!font && !vb_char_refused(cp, why, sizeof why, NULL)) {
-            /* fine: its position, searched in the source, is needed only for a message */
-            if (cp < 0x10000)
-                c->seen[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-            continue;
-        }
+        if (!font && !vb_char_refused(cp, why, sizeof why, NULL))
+            continue; /* fine: its position, searched in the source, is needed only for a message */
         vb_pos_t at = pos;
         if (find && !vb_md_find_char(c->text, c->len, pos, cp, &at))
             at = pos;
@@ -126,15 +158,8 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
         vb_status_t st = vb_char_check(c->d, src, at.line, at.col, "The text contains", cp);
         if (st != VB_OK)
             return st;
-        if (font) {
-            char ch[8] = {0};
-            vb_utf8_encode(cp, ch);
-            return vb_diag_set(c->d, VB_E_FONT, "font.coverage", src, at.line, at.col,
-                               "No font covers '%s' (U+%04X): %s (%s) lacks it.", ch, (unsigned)cp,
-                               vb_font_info(font)->family, vb_font_info(font)->path);
-        }
-        if (cp < 0x10000)
-            c->seen[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+        if (font)
+            cov_report(c, src, at.line, at.col, cp, font);
     }
     return VB_OK;
 }
@@ -196,17 +221,8 @@ cov_field_cb(void *c, const vb_field_t *f)
 
 /* Every character that can be printed: the model's and the profile's own texts. */
 static vb_status_t
-check_model_coverage(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text,
-                     size_t len, const char *source, vb_diag_t *d)
+check_model_coverage(cov_t *c, const vb_model_t *m, const vb_profile_t *p)
 {
-    cov_t *c = calloc(1, sizeof *c);
-    if (!c)
-        return vb_diag_nomem(d);
-    c->fs = fs;
-    c->text = text;
-    c->len = len;
-    c->source = source;
-    c->d = d;
     /* every text of the front matter that may be printed (fields.def) */
     vb_status_t st = (vb_status_t)vb_meta_each_field(&m->meta, cov_field_cb, c);
     if (st == VB_OK)
@@ -232,14 +248,38 @@ check_model_coverage(const vb_fontset_t *fs, const vb_model_t *m, const vb_profi
         st = cov_text(c, p->date.format, strlen(p->date.format), none, false, p->path);
     if (st == VB_OK && p->page_number.format)
         st = cov_text(c, p->page_number.format, strlen(p->page_number.format), none, false, p->path);
-    free(c);
     return st;
+}
+
+vb_status_t
+vb_coverage_report(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text, size_t len,
+                   const char *source, vb_sink_t *sink)
+{
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    cov_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return vb_sink_take(sink, (vb_diag_nomem(&d), &d));
+    c->fs = fs;
+    c->text = text;
+    c->len = len;
+    c->source = source;
+    c->d = &d;
+    c->sink = sink;
+    check_coverage(c, text, len, source);
+    vb_status_t st = check_model_coverage(c, m, p);
+    int reported = c->reported;
+    free(c);
+    if (st != VB_OK)
+        return vb_sink_take(sink, &d);
+    return reported ? VB_E_FONT : VB_OK;
 }
 
 vb_status_t
 vb_coverage_check(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text, size_t len,
                   const char *source, vb_diag_t *d)
 {
-    vb_status_t rc = check_coverage(fs, text, len, source, d);
-    return rc == VB_OK ? check_model_coverage(fs, m, p, text, len, source, d) : rc;
+    vb_sink_t sink;
+    vb_sink_init(&sink, d, NULL, NULL);
+    return vb_coverage_report(fs, m, p, text, len, source, &sink);
 }

@@ -104,9 +104,34 @@ vb_render_options_read(const vb_render_options_t *opt, vb_render_options_t *out,
 }
 
 /*
+ * Where the render's diagnostics go: a warning is kept in the document (and
+ * passed on to the caller's on_diagnostic by vb_document_warn), an error
+ * goes to the caller's on_diagnostic only.
+ */
+static void
+doc_diag(const vb_diag_t *dg, void *ctx)
+{
+    vb_document_t *doc = ctx;
+    if (dg->severity == VB_SEVERITY_WARNING)
+        vb_document_warn(dg, doc);
+    else if (doc->user_fn)
+        doc->user_fn(dg, doc->user_ctx);
+}
+
+static vb_status_t run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_t *opt,
+                              bool model_only, vb_document_t *doc, vb_sink_t *sink, vb_diag_t *d);
+
+/*
  * Runs the pipeline up to the display list (or only the model) into doc. opt
  * is complete (vb_render_options_read). The source's name is copied: nothing
  * the document keeps points at the caller's memory.
+ *
+ * Every diagnostic goes through the sink (base.h): warnings into the
+ * document, and all to opt->on_diagnostic; the first error to d. The checks
+ * that go on after an error (the front matter's fields, paragraph limits,
+ * validation, coverage) all run and report each fault; nothing is laid out
+ * after one. A fatal error (a stage that cannot go on) stops the render where
+ * it is found.
  */
 vb_status_t
 vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char *src_name,
@@ -115,11 +140,32 @@ vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char
     doc->arena = vb_arena_new();
     if (!doc->arena)
         return vb_diag_nomem(d);
-    const char *name = doc->name = vb_arena_strdup(doc->arena, src_name ? src_name : "<input>");
-    if (!name)
+    if (!(doc->name = vb_arena_strdup(doc->arena, src_name ? src_name : "<input>")))
         return vb_diag_nomem(d);
     doc->user_fn = opt->on_diagnostic;
     doc->user_ctx = opt->diagnostic_ctx;
+    vb_diag_t kept, fatal;
+    memset(&kept, 0, sizeof kept);
+    memset(&fatal, 0, sizeof fatal);
+    vb_sink_t sink;
+    vb_sink_init(&sink, d ? d : &kept, doc_diag, doc);
+    vb_status_t rc = run_stages(e, src, len, opt, model_only, doc, &sink, &fatal);
+    /*
+     * A stage that stops at its first error set it the old way. After errors
+     * already reported (a front-matter field at fault) one is most likely
+     * their consequence (no date: no profile for the date), and is left out.
+     */
+    if (sink.errors == 0 || fatal.code == VB_E_NOMEM)
+        vb_sink_take(&sink, &fatal);
+    vb_status_t first = vb_sink_status(&sink);
+    return first != VB_OK ? first : rc;
+}
+
+static vb_status_t
+run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_t *opt, bool model_only,
+           vb_document_t *doc, vb_sink_t *sink, vb_diag_t *d)
+{
+    const char *name = doc->name;
     vb_limits_t lim;
     vb_limits_resolve(opt, &lim);
     if ((int64_t)len > lim.source_bytes)
@@ -132,40 +178,36 @@ vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char
     if (rc == VB_OK)
         rc = vb_text_prepare(doc->arena, src, len, name, &text, &tlen, d);
     if (rc == VB_OK)
-        rc = vb_read_source_ex(doc->arena, text, tlen, name, &lim, &ld, &doc->model, d);
+        rc = vb_read_source_sink(doc->arena, text, tlen, name, &lim, &ld, &doc->model, sink);
     if (rc != VB_OK || model_only)
         return rc;
     doc->model.source = name;
-    rc = vb_limits_check_model(&doc->model, &lim, d);
-    if (rc != VB_OK)
-        return rc;
+    /* the checks that go on after an error (limits, validation, coverage) all run; layout only without errors */
+    vb_limits_report_model(&doc->model, &lim, sink);
     rc = vb_catalog_profile(e, doc->arena, &doc->model, opt, &ld, &doc->profile, d);
     if (rc == VB_OK) {
         /* --allow-nonconforming or `nonconforming: true`: the format errors become warnings */
         vb_validate_opts_t vo = {
             .nonconforming = opt->allow_nonconforming || doc->model.meta.nonconforming,
-            .warn = vb_document_warn,
-            .ctx = doc,
+            .sink = sink,
         };
-        rc = vb_validate_opts(&doc->model, doc->profile, &vo, d);
+        vb_validate_opts(&doc->model, doc->profile, &vo, d);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */
         bool duplex = doc->model.meta.duplex || opt->duplex;
-        if (rc == VB_OK && duplex && !doc->profile->has_duplex) {
-            vb_diag_t w;
-            memset(&w, 0, sizeof w);
+        if (duplex && !doc->profile->has_duplex) {
             const vb_pos_t *at = &doc->model.meta.duplex_pos;
-            vb_diag_set(&w, VB_E_INPUT, "duplex.ignored", name, doc->model.meta.duplex ? at->line : 0,
-                        doc->model.meta.duplex ? at->col : 0,
-                        "The profile %s describes no two-sided layout: the pages are laid out one-sided.",
-                        doc->profile->id);
-            w.severity = VB_SEVERITY_WARNING;
-            vb_document_warn(&w, doc);
+            vb_range_t r = {doc->model.meta.duplex ? at->line : 0, doc->model.meta.duplex ? at->col : 0, 0, 0};
+            vb_report(sink, VB_SEVERITY_WARNING, VB_E_INPUT, "duplex.ignored", name, r, NULL,
+                      "The profile %s describes no two-sided layout: the pages are laid out one-sided.",
+                      doc->profile->id);
         }
     }
     if (rc == VB_OK)
         rc = vb_engine_fonts(e, doc->profile, &doc->fonts, d);
     if (rc == VB_OK)
-        rc = vb_coverage_check(doc->fonts, &doc->model, doc->profile, text, tlen, name, d);
+        vb_coverage_report(doc->fonts, &doc->model, doc->profile, text, tlen, name, sink);
+    if (rc == VB_OK)
+        rc = vb_sink_status(sink);
     if (rc != VB_OK)
         return rc;
     doc->dl.arena = doc->arena;
@@ -179,7 +221,14 @@ vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char
         .creator = NULL,
         .max_pages = lim.pages,
     };
-    return vb_layout(&doc->model, doc->profile, doc->fonts, &lo, &doc->dl, d);
+    /* the layout's warnings (overfull lines, text outside the text block) count only if it succeeds */
+    vb_sink_t ls;
+    vb_held_t held;
+    vb_sink_hold(&ls, &held, doc->arena);
+    lo.sink = &ls;
+    rc = vb_layout(&doc->model, doc->profile, doc->fonts, &lo, &doc->dl, d);
+    vb_held_release(&held, sink, rc == VB_OK); /* its errors (every block too tall) in any case */
+    return rc;
 }
 
 /*

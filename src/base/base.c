@@ -288,6 +288,117 @@ vb_diag_nomem(vb_diag_t *d)
     return vb_diag_set(d, VB_E_NOMEM, "memory", NULL, 0, 0, "Out of memory.");
 }
 
+/* ------------------------------------------------------------- the sink */
+
+void
+vb_sink_init(vb_sink_t *s, vb_diag_t *first, vb_diag_fn fn, void *ctx)
+{
+    memset(s, 0, sizeof *s);
+    s->first = first;
+    s->fn = fn;
+    s->ctx = ctx;
+}
+
+/* Counts d, keeps it when it is the first error, hands it to the callback. */
+static vb_status_t
+sink_put(vb_sink_t *s, const vb_diag_t *d)
+{
+    if (d->severity == VB_SEVERITY_WARNING) {
+        s->warnings++;
+    } else {
+        s->errors++;
+        if (s->status == VB_OK) {
+            s->status = d->code;
+            if (s->first && s->first->code == VB_OK)
+                *s->first = *d;
+        }
+    }
+    if (s->fn)
+        s->fn(d, s->ctx);
+    return d->severity == VB_SEVERITY_WARNING ? VB_OK : d->code;
+}
+
+vb_status_t
+vb_vreport(vb_sink_t *s, vb_severity_t sev, vb_status_t code, const char *id, const char *source, vb_range_t at,
+           const vb_fix_t *fix, const char *fmt, va_list ap)
+{
+    if (!s)
+        return sev == VB_SEVERITY_WARNING ? VB_OK : code;
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    vb_diag_vset(&d, code, id, source, at.line, at.col, fmt, ap);
+    d.severity = sev;
+    d.end_line = at.end_line;
+    d.end_col = at.end_col;
+    if (fix && fix->text) {
+        d.has_fix = 1;
+        snprintf(d.fix, sizeof d.fix, "%s", fix->text);
+        snprintf(d.fix_note, sizeof d.fix_note, "%s", fix->note ? fix->note : "");
+    }
+    return sink_put(s, &d);
+}
+
+vb_status_t
+vb_report(vb_sink_t *s, vb_severity_t sev, vb_status_t code, const char *id, const char *source, vb_range_t at,
+          const vb_fix_t *fix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vb_status_t st = vb_vreport(s, sev, code, id, source, at, fix, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+vb_status_t
+vb_sink_take(vb_sink_t *s, const vb_diag_t *d)
+{
+    if (!d || d->code == VB_OK)
+        return VB_OK;
+    if (!s)
+        return d->severity == VB_SEVERITY_WARNING ? VB_OK : d->code;
+    return sink_put(s, d);
+}
+
+static void
+hold(const vb_diag_t *d, void *ctx)
+{
+    vb_held_t *h = ctx;
+    (void)VB_PUSH(h->arena, h->v, *d); /* out of memory: the warning is lost, the render goes on */
+}
+
+void
+vb_sink_hold(vb_sink_t *s, vb_held_t *h, vb_arena_t *arena)
+{
+    memset(h, 0, sizeof *h);
+    h->arena = arena;
+    vb_sink_init(s, NULL, hold, h);
+}
+
+void
+vb_held_release(vb_held_t *h, vb_sink_t *to, bool warnings)
+{
+    for (int i = 0; i < h->v.n; i++)
+        if (warnings || h->v.v[i].severity != VB_SEVERITY_WARNING)
+            vb_sink_take(to, &h->v.v[i]);
+    h->v.n = 0;
+}
+
+vb_range_t
+vb_range_of(int line, int col, const char *text)
+{
+    vb_range_t r = {line, col, 0, 0};
+    if (!text || line <= 0 || col <= 0 || strchr(text, '\n'))
+        return r;
+    int n = 0;
+    for (const char *p = text; *p; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    if (n > 0) {
+        r.end_line = line;
+        r.end_col = col + n;
+    }
+    return r;
+}
+
 /*
  * Copies s into out (size bytes) with every control character written as an
  * escape (\n, \r, \t, \xHH): a file name holding a newline cannot start a
@@ -318,30 +429,50 @@ escape_controls(const char *s, char *out, size_t size)
 }
 
 static void
-diag_format(const vb_diag_t *d, const char *what, char *buf, size_t size)
+diag_format(const vb_diag_t *d, const char *what, bool with_fix, char *buf, size_t size)
 {
     char src[sizeof d->source * 4], msg[sizeof d->msg * 4], id[sizeof d->id * 4];
     escape_controls(d->source[0] ? d->source : "vanban", src, sizeof src);
     escape_controls(d->msg, msg, sizeof msg);
     escape_controls(d->id, id, sizeof id);
+    int n;
     if (d->line > 0 && d->col > 0)
-        snprintf(buf, size, "%s:%d:%d: %s: %s [%s]", src, d->line, d->col, what, msg, id);
+        n = snprintf(buf, size, "%s:%d:%d: %s: %s [%s]", src, d->line, d->col, what, msg, id);
     else if (d->line > 0)
-        snprintf(buf, size, "%s:%d: %s: %s [%s]", src, d->line, what, msg, id);
+        n = snprintf(buf, size, "%s:%d: %s: %s [%s]", src, d->line, what, msg, id);
     else
-        snprintf(buf, size, "%s: %s: %s [%s]", src, what, msg, id);
+        n = snprintf(buf, size, "%s: %s: %s [%s]", src, what, msg, id);
+    if (!with_fix || !d->has_fix || n < 0 || (size_t)n >= size)
+        return;
+    char fix[sizeof d->fix * 4], note[sizeof d->fix_note * 4];
+    escape_controls(d->fix, fix, sizeof fix);
+    escape_controls(d->fix_note, note, sizeof note);
+    snprintf(buf + n, size - (size_t)n, "\n  fix: replace with \xE2\x80\x9C%s\xE2\x80\x9D%s%s%s", fix, note[0] ? " (" : "", note,
+             note[0] ? ")" : "");
+}
+
+static const char *
+severity_word(const vb_diag_t *d)
+{
+    return d->severity == VB_SEVERITY_WARNING ? "warning" : "error";
 }
 
 void
 vb_diag_format(const vb_diag_t *d, char *buf, size_t size)
 {
-    diag_format(d, "error", buf, size);
+    diag_format(d, severity_word(d), false, buf, size);
 }
 
 void
 vb_diag_format_warning(const vb_diag_t *d, char *buf, size_t size)
 {
-    diag_format(d, "warning", buf, size);
+    diag_format(d, "warning", false, buf, size);
+}
+
+void
+vb_diag_format_ex(const vb_diag_t *d, unsigned flags, char *buf, size_t size)
+{
+    diag_format(d, severity_word(d), (flags & VB_DIAG_FORMAT_FIX) != 0, buf, size);
 }
 
 /* ---------------------------------------------------------------- files */

@@ -156,6 +156,84 @@ vb_status_t vb_diag_vset(vb_diag_t *d, vb_status_t code, const char *id, const c
                          const char *fmt, va_list ap);
 vb_status_t vb_diag_nomem(vb_diag_t *d);
 
+/*
+ * ---- the diagnostic sink: every error and warning of a render ----
+ *
+ * Stages that can go on after a problem (validation, the front matter's
+ * fields, font coverage, limits, layout warnings) report each one through a
+ * sink instead of returning at the first: the sink hands every diagnostic,
+ * errors and warnings alike, to the caller's callback (vb_render_options_t's
+ * on_diagnostic) as it is found, keeps the first error in the caller's
+ * vb_diag_t (first wins, as vb_diag_set) and counts both kinds. The stage
+ * then returns the first error's code (vb_sink_status) and the render stops
+ * after it. Fatal errors (a file that cannot be read, YAML that does not
+ * parse) keep the old way, vb_diag_set into a vb_diag_t and return;
+ * vb_sink_take turns such a diagnostic into a report.
+ */
+typedef struct vb_sink {
+    vb_diag_t *first;       /* the first error (caller's; NULL: kept nowhere but counted) */
+    vb_diag_fn fn;          /* every diagnostic as found; NULL: none */
+    void *ctx;
+    int errors, warnings;
+    vb_status_t status;     /* the first error's code; VB_OK while there is none */
+} vb_sink_t;
+
+/* Where a diagnostic points: line:col up to end_line:end_col (exclusive; 0 0 for one place). */
+typedef struct vb_range {
+    int line, col, end_line, end_col;
+} vb_range_t;
+
+/* A suggested correction: text replaces the range; note says what it does (NULL: "replace with ..."). */
+typedef struct vb_fix {
+    const char *text;
+    const char *note;
+} vb_fix_t;
+
+/* A sink keeping the first error in first (may be NULL) and calling fn (may be NULL) with every diagnostic. */
+void vb_sink_init(vb_sink_t *s, vb_diag_t *first, vb_diag_fn fn, void *ctx);
+
+/*
+ * Reports one diagnostic (s NULL: nothing is done). An error: counted, kept in
+ * s->first when it is the first, handed to fn; returns code. A warning:
+ * counted, handed to fn; returns VB_OK. fix may be NULL.
+ */
+vb_status_t vb_report(vb_sink_t *s, vb_severity_t sev, vb_status_t code, const char *id, const char *source,
+                      vb_range_t at, const vb_fix_t *fix, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+vb_status_t vb_vreport(vb_sink_t *s, vb_severity_t sev, vb_status_t code, const char *id, const char *source,
+                       vb_range_t at, const vb_fix_t *fix, const char *fmt, va_list ap);
+
+/*
+ * Turns a diagnostic set the old way (vb_diag_set) into a report: nothing when
+ * d holds none (code VB_OK). Its severity is d->severity. Returns d->code for
+ * an error, VB_OK for a warning.
+ */
+vb_status_t vb_sink_take(vb_sink_t *s, const vb_diag_t *d);
+
+/* The first error's code, VB_OK when none was reported. */
+static inline vb_status_t
+vb_sink_status(const vb_sink_t *s)
+{
+    return s ? s->status : VB_OK;
+}
+
+/*
+ * Holding diagnostics back: a stage whose warnings mean something only if it
+ * succeeds (layout: an overfull line of a table that then proves too narrow)
+ * reports into a sink made by vb_sink_hold, and vb_held_release hands what it
+ * held to the real sink once the stage is known to have succeeded (or only
+ * its errors, when it failed).
+ */
+typedef struct vb_held {
+    vb_arena_t *arena;
+    VB_VEC(vb_diag_t) v;
+} vb_held_t;
+void vb_sink_hold(vb_sink_t *s, vb_held_t *h, vb_arena_t *arena);
+/* Hands the held errors, and the warnings when warnings is true, to the sink to, in order; empties h. */
+void vb_held_release(vb_held_t *h, vb_sink_t *to, bool warnings);
+
+/* The range of a value typed on one line from at: its characters counted (none: a point). */
+vb_range_t vb_range_of(int line, int col, const char *text);
+
 /* ---- files: every file the library reads ---- */
 /*
  * What vb_file_read found. VB_FILE_ERRNO: the open or a read failed (err is

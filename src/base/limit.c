@@ -117,47 +117,62 @@ chars_of(const vb_inline_t *in)
     return n;
 }
 
+/* A paragraph over the limit: paragraph.too-long, reported; the check goes on. */
 static vb_status_t
-too_long(const char *source, vb_pos_t pos, const char *what, int64_t n, const vb_limits_t *lim, vb_diag_t *d)
+too_long(const char *source, vb_pos_t pos, const char *what, int64_t n, const vb_limits_t *lim, vb_sink_t *sink)
 {
-    return vb_limit_fail(d, "paragraph.too-long", source, pos.line, pos.col, "paragraph-chars",
-                         "This %s has %lld characters, more than %lld", what, (long long)n,
-                         (long long)lim->paragraph_chars);
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    vb_limit_fail(&d, "paragraph.too-long", source, pos.line, pos.col, "paragraph-chars",
+                  "This %s has %lld characters, more than %lld", what, (long long)n, (long long)lim->paragraph_chars);
+    return vb_sink_take(sink, &d);
 }
 
 static vb_status_t
-check_blocks(const vb_model_t *m, const vb_blocks_t *bs, const vb_limits_t *lim, vb_diag_t *d)
+check_blocks(const vb_model_t *m, const vb_blocks_t *bs, const vb_limits_t *lim, vb_sink_t *sink)
 {
+    vb_status_t st = VB_OK;
     for (int i = 0; i < bs->n; i++) {
         const vb_block_t *b = &bs->v[i];
         if (b->kind == VB_BLOCK_PARA || b->kind == VB_BLOCK_HEADING) {
             int64_t n = chars_of(&b->text);
             if (n > lim->paragraph_chars)
-                return too_long(m->source, b->pos, b->kind == VB_BLOCK_PARA ? "paragraph" : "heading", n, lim, d);
+                st = too_long(m->source, b->pos, b->kind == VB_BLOCK_PARA ? "paragraph" : "heading", n, lim, sink);
         } else if (b->kind == VB_BLOCK_TABLE && b->table) {
             const vb_table_t *t = b->table;
             for (int64_t c = 0; c < (int64_t)t->nrows * t->ncols; c++) {
                 int64_t n = chars_of(&t->cells[c].text);
                 if (n > lim->paragraph_chars)
-                    return too_long(m->source, t->cells[c].pos, "table cell", n, lim, d);
+                    st = too_long(m->source, t->cells[c].pos, "table cell", n, lim, sink);
             }
         }
     }
-    return VB_OK;
+    return st;
 }
 
 vb_status_t
-vb_limits_check_model(const vb_model_t *m, const vb_limits_t *lim, vb_diag_t *d)
+vb_limits_report_model(const vb_model_t *m, const vb_limits_t *lim, vb_sink_t *sink)
 {
-    vb_status_t st = check_blocks(m, &m->body, lim, d);
-    for (int a = 0; a < m->nappendices && st == VB_OK; a++) {
+    vb_status_t st = check_blocks(m, &m->body, lim, sink);
+    for (int a = 0; a < m->nappendices; a++) {
         const vb_appendix_t *ap = &m->appendices[a];
         int64_t n = chars_of(&ap->label);
         for (int k = 0; k < ap->ntitle && n <= lim->paragraph_chars; k++)
             n = chars_of(&ap->title[k]);
         if (n > lim->paragraph_chars)
-            return too_long(m->source, ap->pos, "appendix heading", n, lim, d);
-        st = check_blocks(m, &ap->blocks, lim, d);
+            st = too_long(m->source, ap->pos, "appendix heading", n, lim, sink);
+        vb_status_t bst = check_blocks(m, &ap->blocks, lim, sink);
+        if (bst != VB_OK)
+            st = bst;
     }
     return st;
+}
+
+vb_status_t
+vb_limits_check_model(const vb_model_t *m, const vb_limits_t *lim, vb_diag_t *d)
+{
+    vb_sink_t sink;
+    vb_sink_init(&sink, d, NULL, NULL);
+    vb_limits_report_model(m, lim, &sink);
+    return vb_sink_status(&sink);
 }

@@ -156,8 +156,10 @@ vb_status_t vb_limit_fail(vb_diag_t *d, const char *id, const char *source, int 
 /*
  * Checks that every paragraph, heading, appendix title line and table cell of
  * the model has at most lim->paragraph_chars characters (paragraph.too-long
- * at the first that has more).
+ * at each one that has more; d holds the first).
  */
 vb_status_t vb_limits_check_model(const vb_model_t *m, const vb_limits_t *lim, vb_diag_t *d);
+/* As vb_limits_check_model, reporting every one that has more through sink; VB_E_LIMIT when any. */
+vb_status_t vb_limits_report_model(const vb_model_t *m, const vb_limits_t *lim, vb_sink_t *sink);
 
 #endif

@@ -183,14 +183,27 @@ report(const vb_diag_t *d, vb_status_t st)
     return exit_code(st);
 }
 
-/* A warning from the library: printed, the render goes on. */
+/*
+ * Every diagnostic of a render, errors and warnings, as the library finds
+ * them: printed once each, with the fix when there is one. ctx counts the
+ * errors, so that the first error (also in the vb_diag_t the call fills) is
+ * printed again only when it never came this way (a file that cannot be read).
+ */
 static void
-on_warning(const vb_diag_t *w, void *ctx)
+on_diagnostic(const vb_diag_t *w, void *ctx)
 {
-    (void)ctx;
-    char buf[1200];
-    vb_diag_format_warning(w, buf, sizeof buf);
+    char buf[2400];
+    vb_diag_format_ex(w, VB_DIAG_FORMAT_FIX, buf, sizeof buf);
     fprintf(stderr, "%s\n", buf);
+    if (w->severity == VB_SEVERITY_ERROR && ctx)
+        ++*(int *)ctx;
+}
+
+/* A failed call: its first error printed unless on_diagnostic printed it; the exit status from its class. */
+static int
+report_once(const vb_diag_t *d, vb_status_t st, int printed_errors)
+{
+    return printed_errors ? exit_code(st) : report(d, st);
 }
 
 static bool
@@ -360,7 +373,7 @@ main(int argc, char **argv)
     }
     char lbuf[4200];
     vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = find_layouts(layouts, lbuf, sizeof lbuf), .fonts_dir = find_fonts(fonts)};
-    eo.on_diagnostic = on_warning; /* a broken profile in the layouts folder, skipped */
+    eo.on_diagnostic = on_diagnostic; /* a broken profile in the layouts folder, skipped */
     vb_diag_t diag = {0};
     vb_engine_t *engine = NULL;
     vb_status_t st = vb_engine_new(&eo, &engine, &diag);
@@ -377,7 +390,9 @@ main(int argc, char **argv)
     ro.limits = limits;
     ro.on_tempfile = on_tempfile;
     ro.allow_nonconforming = nonconforming;
-    ro.on_diagnostic = on_warning;
+    int nerrors = 0;
+    ro.on_diagnostic = on_diagnostic;
+    ro.diagnostic_ctx = &nerrors;
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
@@ -385,13 +400,13 @@ main(int argc, char **argv)
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);
         if (st != VB_OK)
-            rc = report(&diag, st);
+            rc = report_once(&diag, st, nerrors);
     } else {
         char *text = NULL;
         size_t tlen = 0;
         st = vb_dump_file(engine, src, st_kind, &ro, &text, &tlen, &diag);
         if (st != VB_OK) {
-            rc = report(&diag, st);
+            rc = report_once(&diag, st, nerrors);
         } else {
             fwrite(text, 1, tlen, stdout);
             free(text);

@@ -308,6 +308,7 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
         vb_style_t tmp;
         int before = lc->chunks.n;
         vb_status_t rc = VB_OK;
+        lc->set.at = b->pos; /* for layout.overfull */
         switch (b->kind) {
         case VB_BLOCK_PARA: {
             /* a lead-in keeps its last lines with the block it introduces (breaking.lead_in_keep) */
@@ -381,6 +382,7 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
                 return rc;
         }
     }
+    lc->set.at = (vb_pos_t){0, 0};
     return VB_OK;
 }
 
@@ -548,6 +550,8 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     lc.set.brk = &profile->breaking;
     lc.set.greedy = opts && opts->greedy;
     lc.set.script = &profile->script;
+    lc.set.sink = opts ? opts->sink : NULL;
+    lc.set.source = model->source;
     if (model->nnotes && !(lc.notes = VB_NEWN(lc.arena, vb_chunk_t *, model->nnotes)))
         return vb_diag_nomem(d);
     lc.text_left = profile->margin_left;

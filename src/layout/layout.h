@@ -23,6 +23,7 @@ typedef struct vb_layout_opts {
     int64_t creation_time;  /* -1: from the document's date */
     const char *creator;    /* "vanban 1.0.0" */
     int64_t max_pages;      /* > 0: more pages is layout.too-many-pages (limit.h) */
+    vb_sink_t *sink;        /* warnings: overfull lines, text outside the text block; NULL: none */
 } vb_layout_opts_t;
 
 /* Lays out model with profile and fonts into dl (whose arena must be set). */

@@ -14,7 +14,8 @@
  *
  * A chunk that does not fit even at the top of an empty page cannot be
  * placed: that is the error layout.too-tall at its source position, never a
- * chunk drawn past the page's foot.
+ * chunk drawn past the page's foot. Every such chunk is reported, before the
+ * pages are chosen (every_too_tall).
  *
  * Space before a chunk is dropped at the top of a page. A table row that
  * starts a page gets its table's head rows repeated above it. Page numbers
@@ -47,6 +48,50 @@ repeats_head(vb_chunk_t **chunks, int i)
 {
     vb_chunk_t *c = chunks[i];
     return c->head && c->nhead > 0 && i > 0 && chunks[i - 1] != c->head[c->nhead - 1];
+}
+
+/*
+ * Text of a chunk of the flow that passes a side of its page's text block
+ * (chunk coordinates: before the two-sided shift): layout.outside, a warning
+ * at the chunk's source, once per chunk; not when an overfull line was
+ * already reported there (para.c). Overlays and footers, placed by the
+ * profile, are not checked.
+ */
+static void
+check_outside(const vb_lctx_t *lc, const vb_chunk_t *c, bool land)
+{
+    if (!lc->set.sink || c->absolute || c->anchor_bottom > 0)
+        return;
+    const vb_profile_t *p = lc->profile;
+    int64_t left = lc->text_left, right = (int64_t)(land ? p->page_height : p->page_width) - p->margin_right;
+    for (int i = 0; i < c->items.n; i++) {
+        const vb_ditem_t *it = &c->items.v[i];
+        if (it->kind != VB_DITEM_RUN || it->u.run.n == 0)
+            continue;
+        const vb_drun_t *r = &it->u.run;
+        const vb_font_t *font = vb_fontset_face(lc->set.fonts, (vb_face_t)r->face);
+        int64_t x0 = r->glyphs[0].x, x1 = x0;
+        for (int g = 0; g < r->n; g++) {
+            int64_t gx = r->glyphs[g].x;
+            int64_t adv = font ? vb_font_scale(font, vb_font_glyph_advance(font, r->glyphs[g].gid), r->size) : 0;
+            x0 = gx < x0 ? gx : x0;
+            x1 = gx + adv > x1 ? gx + adv : x1;
+        }
+        if (x0 >= left - VB_OVERFULL_SLACK && x1 <= right + VB_OVERFULL_SLACK)
+            continue;
+        if (vb_set_overfull_at(&lc->set, c->pos))
+            return;
+        size_t n = r->text_len < 60 ? r->text_len : 60;
+        while (n > 0 && n < r->text_len && ((unsigned char)r->text[n] & 0xC0) == 0x80)
+            n--; /* never half a character */
+        char by[24];
+        vb_fmt_milli(by, x0 < left - VB_OVERFULL_SLACK ? left - x0 : x1 - right);
+        vb_report(lc->set.sink, VB_SEVERITY_WARNING, VB_E_LAYOUT, "layout.outside", lc->set.source,
+                  (vb_range_t){c->pos.line, c->pos.col, 0, 0}, NULL,
+                  "%s passes the %s side of the text block by %s pt: \"%.*s\".", c->what ? c->what : "This text",
+                  x0 < left - VB_OVERFULL_SLACK ? "left" : "right", by, (int)n, r->text);
+        return;
+    }
 }
 
 /* Emits n items of chunk c (its items or its caps) at (dx, y). */
@@ -271,6 +316,41 @@ too_tall(const vb_lctx_t *lc, const pagefill_t *pf, const vb_chunk_t *c, vb_diag
 }
 
 /*
+ * Every chunk that fits no page even at the top of an empty one (page 1 for
+ * the first chunk, a later page for the others, with its table's head rows
+ * when they repeat): layout.too-tall for each, reported through
+ * lc->set.sink, the first also in d, before the pages are chosen, so that
+ * one run names them all. VB_E_LAYOUT when there is one.
+ */
+static vb_status_t
+every_too_tall(const vb_lctx_t *lc, vb_diag_t *d)
+{
+    vb_chunk_t **ch = lc->chunks.v;
+    int found = 0;
+    for (int j = 0; j < lc->chunks.n; j++) {
+        const vb_chunk_t *c = ch[j];
+        if (c->absolute)
+            continue;
+        vb_len_t head = 0;
+        if (repeats_head(ch, j))
+            for (int k = 0; k < c->nhead; k++)
+                head = vb_len_add(head, c->head[k]->height);
+        pagefill_t pf = {(int64_t)(c->top >= 0 ? c->top : lc->profile->margin_top) + head,
+                         page_bottom(lc, j == 0 ? 0 : 1, c->landscape), false, 0};
+        if (chunk_fits(lc, &pf, c))
+            continue;
+        vb_diag_t one;
+        memset(&one, 0, sizeof one);
+        too_tall(lc, &pf, c, &one);
+        if (found++ == 0 && d && d->code == VB_OK)
+            *d = one;
+        if (lc->set.sink)
+            vb_sink_take(lc->set.sink, &one);
+    }
+    return found ? VB_E_LAYOUT : VB_OK;
+}
+
+/*
  * Where a page that starts at chunk i may end: each chunk index j before
  * which a break is allowed and the chunks [i, j) fit, with the gap the page
  * would leave (the flow's bottom less the lowest ink on it). The last end is
@@ -452,7 +532,9 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
         return vb_diag_nomem(d);
     pagevec_t pages = {0};
     if (n > 0) {
-        vb_status_t rc = choose_pages(lc, ys, &pages, d);
+        vb_status_t rc = every_too_tall(lc, d);
+        if (rc == VB_OK)
+            rc = choose_pages(lc, ys, &pages, d);
         if (rc != VB_OK)
             return rc;
     }
@@ -488,6 +570,7 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
             hy += pi->head[h]->height;
         }
         for (int c = pi->start; c < pi->end; c++) {
+            check_outside(lc, ch[c], land);
             vb_status_t rc = emit_items(lc, dl, &pg, k, ch[c], dx, ys[c], d);
             if (rc == VB_OK && c == pi->start && k > 0)
                 rc = emit_list(lc, dl, &pg, ch[c], ch[c]->cap_top.v, ch[c]->cap_top.n, dx, ys[c], d);

@@ -1088,6 +1088,54 @@ styled_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_
     return VB_OK;
 }
 
+bool
+vb_set_overfull_at(const vb_setctx_t *ctx, vb_pos_t at)
+{
+    uint64_t key = vb_fnv1a(VB_FNV_SEED ^ 1, &at, sizeof at);
+    for (int i = 0; i < ctx->overfull.n; i++)
+        if (ctx->overfull.v[i] == key)
+            return true;
+    return false;
+}
+
+/* A line wider than its measure w: layout.overfull (a warning) at ctx->at, once per line of text there. */
+static void
+report_overfull(vb_setctx_t *ctx, const vb_line_t *line, vb_len_t w)
+{
+    char text[160];
+    size_t n = 0;
+    for (int r = 0; r < line->nruns && n < 120; r++) {
+        const vb_drun_t *run = &line->runs[r];
+        size_t k = run->text_len < 120 - n ? run->text_len : 120 - n;
+        memcpy(text + n, run->text, k);
+        n += k;
+    }
+    bool cut = n >= 120;
+    while (n > 0 && ((unsigned char)text[n - 1] & 0xC0) == 0x80)
+        n--; /* never half a character */
+    if (n > 0 && ((unsigned char)text[n - 1] & 0xC0) == 0xC0)
+        n--;
+    text[n] = 0;
+    if (n == 0)
+        return; /* no text: what overflows is not the author's */
+    uint64_t key = vb_fnv1a(VB_FNV_SEED, text, n);
+    key = vb_fnv1a(key, &ctx->at, sizeof ctx->at);
+    for (int i = 0; i < ctx->overfull.n; i++)
+        if (ctx->overfull.v[i] == key)
+            return;
+    uint64_t at = vb_fnv1a(VB_FNV_SEED ^ 1, &ctx->at, sizeof ctx->at);
+    if (VB_PUSH(ctx->arena, ctx->overfull, key) ||
+        (!vb_set_overfull_at(ctx, ctx->at) && VB_PUSH(ctx->arena, ctx->overfull, at)))
+        return;
+    char over[24], meas[24];
+    vb_fmt_milli(over, (int64_t)line->x1 - line->x0 - w);
+    vb_fmt_milli(meas, w);
+    vb_report(ctx->sink, VB_SEVERITY_WARNING, VB_E_LAYOUT, "layout.overfull", ctx->source,
+              (vb_range_t){ctx->at.line, ctx->at.col, 0, 0}, NULL,
+              "A line is %s pt wider than its measure (%s pt) and could not be broken: \"%s%s\".", over, meas, text,
+              cut ? "..." : "");
+}
+
 vb_status_t
 vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_len_t width, vb_lines_t *out,
             vb_diag_t *d)
@@ -1202,6 +1250,8 @@ vb_set_text(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, vb_
         rc = emit_line(ctx, &b, start, end, lw, xoff, st, last, brk[l].ratio, &out->v[out->n], d);
         if (rc != VB_OK)
             return rc;
+        if (ctx->sink && (int64_t)out->v[out->n].x1 - out->v[out->n].x0 > (int64_t)lw + VB_OVERFULL_SLACK)
+            report_overfull(ctx, &out->v[out->n], lw);
         out->n++;
         prev = brk[l].pos;
     }

@@ -17,6 +17,9 @@
 
 typedef struct vb_shapecache vb_shapecache_t;
 
+/* A line or a run may pass its measure by this much (rounding) before it is reported: 0.05 pt. */
+#define VB_OVERFULL_SLACK 50
+
 typedef struct vb_setctx {
     const vb_fontset_t *fonts;
     vb_arena_t *arena;
@@ -26,6 +29,11 @@ typedef struct vb_setctx {
     vb_arena_t *scratch;      /* emptied at each vb_set_text (created on first use) */
     bool no_cache;            /* the cache could not be created */
     const vb_pscript_t *script; /* superscript and subscript settings (NULL: none) */
+    /* a line wider than its measure (it could not be broken) is a warning, layout.overfull, here: */
+    vb_sink_t *sink;          /* NULL: not reported */
+    const char *source;       /* the source's name */
+    vb_pos_t at;              /* where the text being set was typed (the block); 0: not known */
+    VB_VEC(uint64_t) overfull; /* the lines reported (source position and text), each reported once */
 } vb_setctx_t;
 
 /*
@@ -36,6 +44,9 @@ typedef struct vb_setctx {
  * smaller and raised or lowered by the profile's `script`.
  */
 char vb_script_fallback(uint32_t cp, int *bit);
+
+/* True when an overfull line was reported for the text typed at at (so that it is not reported twice). */
+bool vb_set_overfull_at(const vb_setctx_t *ctx, vb_pos_t at);
 
 /* Releases what the context holds outside the arena (the word cache). */
 void vb_set_finish(vb_setctx_t *ctx);

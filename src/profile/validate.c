@@ -23,11 +23,16 @@
  *                 the profile does not list.
  *   appendix.numbering  an appendix label numbered in the other system
  *                 (Arabic "PHỤ LỤC 1" against Roman "Phụ lục I").
- * The first failing rule is reported (numbers, then signers in order, then
- * appendices): an author fixes one thing at a time anyway. With
- * vb_validate_opts' nonconforming, every failure is a warning instead and
- * the checks go on (the sequence number's zero, the kind and the body of
- * one number are checked independently once its form is known).
+ * Every rule is checked and every failure reported (through the sink,
+ * base.h), in order: the number (its form; once the form is known, its
+ * sequence number's zero, its kind and its body, each independently), the
+ * signers in order, the appendices. Each diagnostic's range is the field's
+ * value (when it is on one line) and, where the correction is obvious, it
+ * carries a fix: the number with its zero added or removed, its kind's or
+ * body's abbreviation put in, "Số" and ":" taken out; the authority with
+ * the profile's form of the same letters ("KT GIÁM ĐỐC" -> "KT. GIÁM ĐỐC",
+ * "K/T" -> "KT." in a state document). With vb_validate_opts'
+ * nonconforming, every failure is a warning instead.
  *
  * A blank sequence number (number_blank: "/KH-UBND", "-BC/ĐU", to be filled
  * at issuance) is checked like a full number without its sequence part: the
@@ -51,17 +56,32 @@
 /* Longest text compared; longer issuer names are only compared on their start. */
 #define MAX_KEY 512
 
-static vb_status_t verr(const vb_model_t *m, vb_diag_t *d, const char *id, vb_pos_t pos, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+/* One run of the checks: where failures go and how grave they are. */
+typedef struct vctx {
+    const vb_model_t *m;
+    vb_sink_t *sink;
+    vb_severity_t sev; /* VB_SEVERITY_WARNING with nonconforming */
+    int failed;        /* failures reported by this run */
+} vctx_t;
 
+static vb_status_t verr(vctx_t *c, const char *id, vb_pos_t pos, const char *value, const vb_fix_t *fix,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/*
+ * Reports one failure at the field that holds value (the range covers it when
+ * it is on one line) with an optional fix; returns VB_E_INPUT, "this check
+ * failed", whatever the severity, so that the checks that depend on it are
+ * skipped.
+ */
 static vb_status_t
-verr(const vb_model_t *m, vb_diag_t *d, const char *id, vb_pos_t pos, const char *fmt, ...)
+verr(vctx_t *c, const char *id, vb_pos_t pos, const char *value, const vb_fix_t *fix, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vb_status_t st = vb_diag_vset(d, VB_E_INPUT, id, m->source, pos.line, pos.col, fmt, ap);
+    vb_vreport(c->sink, c->sev, VB_E_INPUT, id, c->m->source, vb_range_of(pos.line, pos.col, value), fix, fmt, ap);
     va_end(ap);
-    return st;
+    c->failed++;
+    return VB_E_INPUT;
 }
 
 /* ------------------------------------------------------------ characters */
@@ -280,63 +300,68 @@ starts_with_so(const char *s)
            (s[2] == ' ' || s[2] == '.' || s[2] == ':');
 }
 
+/* The number's range: its value, unless blank marks were dropped from its start (then its first character). */
+#define NUMBER_RANGE(m, f) ((m)->meta.number_blank ? NULL : (f)->text)
+
 /* Party: "196-BC/ĐUK", joint "05-QC/BTCTU-BDVTU". */
 static vb_status_t
-party_form(const vb_model_t *m, const vb_field_t *f, parts_t *pt, vb_diag_t *d)
+party_form(vctx_t *c, const vb_field_t *f, parts_t *pt)
 {
+    const vb_model_t *m = c->m;
     scan_t sc = {f->text, strlen(f->text), 0};
     size_t a, b;
     if (m->meta.number_blank && f->text[0] == '/')
-        return verr(m, d, "number.form", f->pos,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "\"%s\" (with the sequence number left blank) is written in the state form; a Party number "
                     "is the sequence number, \"-\", the type, \"/\", the body: -BC/ĐUK with the sequence left "
                     "blank.",
                     f->text);
     if (!m->meta.number_blank && !digits(&sc, &pt->seq0, &pt->seq1))
-        return verr(m, d, "number.form", f->pos,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "The number \"%s\" must start with its sequence number, as in 196-BC/ĐUK.", f->text);
     if (sc.i < sc.len && sc.s[sc.i] == '/')
-        return verr(m, d, "number.form", f->pos,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "\"%s\" is written in the state form; a Party number is the sequence number, \"-\", the type, "
                     "\"/\", the body: 196-BC/ĐUK.",
                     f->text);
     if (!eat(&sc, '-') || !group(&sc, false, &pt->type0, &pt->type1) || !eat(&sc, '/') ||
         !group(&sc, true, &pt->body0, &pt->body1))
-        return verr(m, d, "number.form", f->pos,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "The number \"%s\" is not in the Party form: the sequence number, \"-\", the type, \"/\", the "
                     "body, as in 196-BC/ĐUK.",
                     f->text);
     while (eat(&sc, '-')) {
         if (!group(&sc, true, &a, &b))
-            return verr(m, d, "number.form", f->pos,
+            return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                         "The number \"%s\": joint bodies are joined by \"-\", as in 05-QC/BTCTU-BDVTU.", f->text);
     }
     if (sc.i != sc.len)
-        return verr(m, d, "number.form", f->pos,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "The number \"%s\" has text after the body abbreviation; write it as in 196-BC/ĐUK.", f->text);
     return VB_OK;
 }
 
 /* State: "15/QĐ-BNV", "15/2020/QĐ-UBND"; công văn (no kind) "05/BNV-VP". */
 static vb_status_t
-state_form(const vb_model_t *m, const vb_field_t *f, bool has_kind, parts_t *pt, vb_diag_t *d)
+state_form(vctx_t *c, const vb_field_t *f, bool has_kind, parts_t *pt)
 {
+    const vb_model_t *m = c->m;
     scan_t sc = {f->text, strlen(f->text), 0};
     const char *example = has_kind ? "15/QĐ-BNV" : "05/BNV-VP";
     const char *shape = has_kind ? "the sequence number, \"/\", the type, \"-\", the body"
                                  : "the sequence number, \"/\", the body, \"-\", the drafting unit";
     if (!strchr(f->text, '/'))
-        return verr(m, d, "number.form", f->pos, "The number \"%s\" has no \"/\"; a state number is %s, as in %s.",
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL, "The number \"%s\" has no \"/\"; a state number is %s, as in %s.",
                     f->text, shape, example);
     if (m->meta.number_blank && f->text[0] != '/')
-        return verr(m, d, "number.form", f->pos,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "\"%s\": with the sequence number left blank, a state number starts with \"/\", as in /%s.",
                     f->text, strchr(example, '/') + 1);
     if (!m->meta.number_blank && !digits(&sc, &pt->seq0, &pt->seq1))
-        return verr(m, d, "number.form", f->pos, "The number \"%s\" must start with its sequence number, as in %s.",
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL, "The number \"%s\" must start with its sequence number, as in %s.",
                     f->text, example);
     if (!eat(&sc, '/'))
-        return verr(m, d, "number.form", f->pos,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "\"%s\" is not in the state form (%s, as in %s); \"196-BC/ĐUK\" is the Party form.", f->text,
                     shape, example);
     /* a year group: the form of legal normative documents */
@@ -345,22 +370,22 @@ state_form(const vb_model_t *m, const vb_field_t *f, bool has_kind, parts_t *pt,
         sc.i = save;
     size_t g0, g1;
     if (!group(&sc, !has_kind, &g0, &g1))
-        return verr(m, d, "number.form", f->pos, "The number \"%s\" is not in the state form: %s, as in %s.",
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL, "The number \"%s\" is not in the state form: %s, as in %s.",
                     f->text, shape, example);
     if (!eat(&sc, '-'))
-        return verr(m, d, "number.form", f->pos, "The number \"%s\" needs \"-\" and %s, as in %s.", f->text,
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL, "The number \"%s\" needs \"-\" and %s, as in %s.", f->text,
                     has_kind ? "the body" : "the drafting unit", example);
     size_t h0, h1;
     if (!group(&sc, true, &h0, &h1))
-        return verr(m, d, "number.form", f->pos, "The number \"%s\" is not in the state form: %s, as in %s.",
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL, "The number \"%s\" is not in the state form: %s, as in %s.",
                     f->text, shape, example);
     while (eat(&sc, '-')) {
         size_t a, b;
         if (!group(&sc, true, &a, &b))
-            return verr(m, d, "number.form", f->pos, "The number \"%s\" ends in a stray \"-\".", f->text);
+            return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL, "The number \"%s\" ends in a stray \"-\".", f->text);
     }
     if (sc.i != sc.len)
-        return verr(m, d, "number.form", f->pos, "The number \"%s\" has text the state form does not have (%s).",
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL, "The number \"%s\" has text the state form does not have (%s).",
                     f->text, example);
     if (has_kind) {
         pt->type0 = g0, pt->type1 = g1;
@@ -382,61 +407,84 @@ part(const char *s, size_t a, size_t b, char *buf, size_t size)
     return buf;
 }
 
-/* With nonconforming: hands a failure to the warning callback and clears it, so the checks go on. */
-static vb_status_t
-soft(const vb_validate_opts_t *o, vb_status_t st, vb_diag_t *d)
+/* s with s[a..b) replaced by with, into buf. */
+static const char *
+replaced(const char *s, size_t a, size_t b, const char *with, char *buf, size_t size)
 {
-    if (st != VB_E_INPUT || !o || !o->nonconforming)
-        return st;
-    if (o->warn && d)
-        o->warn(d, o->ctx);
-    if (d)
-        memset(d, 0, sizeof *d);
-    return VB_OK;
+    snprintf(buf, size, "%.*s%s%s", (int)a, s, with, s + b);
+    return buf;
 }
 
-static vb_status_t
-check_number(const vb_model_t *m, const vb_profile_t *p, const vb_validate_opts_t *o, vb_diag_t *d)
+/*
+ * "Số: 05-BC/ĐUK", "Số 05-BC/ĐUK": the number without "Số" and the colon,
+ * when nothing else is wrong with that; NULL when no fix is obvious.
+ */
+static const char *
+without_so(const char *s, char *buf, size_t size)
 {
+    static const char *const words[] = {"Số", "SỐ", "số", "Sô", "SÔ", "So", "SO", "so", NULL};
+    const char *t = s;
+    for (const char *const *w = words; *w; w++) {
+        if (strncmp(t, *w, strlen(*w)) == 0) {
+            t += strlen(*w);
+            break;
+        }
+    }
+    while (*t == ' ' || *t == '.' || *t == ':')
+        t++;
+    if (!*t || strchr(t, ':') || t == s)
+        return NULL;
+    snprintf(buf, size, "%s", t);
+    return buf;
+}
+
+static void
+check_number(vctx_t *c, const vb_profile_t *p)
+{
+    const vb_model_t *m = c->m;
     const vb_pvalidate_t *v = &p->validate;
     const vb_field_t *f = &m->meta.number;
     if (v->number == VB_NUMBER_ANY || !f->text)
-        return VB_OK;
-    if (starts_with_so(f->text) || strchr(f->text, ':'))
-        return soft(o,
-                    verr(m, d, "number.form", f->pos,
-                         "Write the number without \"Số\" and without \":\" (\"%s\"); the profile prints the "
-                         "\"Số\" of the format.",
-                         f->text),
-                    d);
+        return;
+    const char *range = NUMBER_RANGE(m, f);
+    char fixbuf[300];
+    if (starts_with_so(f->text) || strchr(f->text, ':')) {
+        vb_fix_t fix = {without_so(f->text, fixbuf, sizeof fixbuf), "the number without \"Số\" and \":\""};
+        verr(c, "number.form", f->pos, range, fix.text ? &fix : NULL,
+             "Write the number without \"Số\" and without \":\" (\"%s\"); the profile prints the \"Số\" of the "
+             "format.",
+             f->text);
+        return;
+    }
     parts_t pt;
     memset(&pt, 0, sizeof pt);
     const char *kind = m->meta.kind.text;
-    vb_status_t st = v->number == VB_NUMBER_PARTY ? party_form(m, f, &pt, d) : state_form(m, f, kind != NULL, &pt, d);
+    vb_status_t st = v->number == VB_NUMBER_PARTY ? party_form(c, f, &pt) : state_form(c, f, kind != NULL, &pt);
     if (st != VB_OK)
-        return soft(o, st, d); /* the parts of a number out of form cannot be checked */
+        return; /* the parts of a number out of form cannot be checked */
 
-    /* the sequence number: 01..09, then 10, 11 ... */
+    /* the sequence number: 01..09, then 10, 11 ... Each part below is checked independently. */
     const char *s = f->text;
     size_t nd = pt.seq1 - pt.seq0;
     long val = 0;
     for (size_t i = pt.seq0; i < pt.seq1 && val < 100000; i++)
         val = val * 10 + (s[i] - '0');
-    st = VB_OK;
+    char seq[24];
+    snprintf(seq, sizeof seq, val < 10 ? "0%ld" : "%ld", val);
+    vb_fix_t zfix = {replaced(s, pt.seq0, pt.seq1, seq, fixbuf, sizeof fixbuf),
+                     val < 10 ? "the sequence number with its leading zero" : "the sequence number without a zero"};
     if (m->meta.number_blank)
         ; /* filled at issuance */
     else if (val == 0)
-        st = verr(m, d, "number.zero", f->pos, "The sequence number in \"%s\" is 0; numbering starts at 01.", s);
+        verr(c, "number.zero", f->pos, range, NULL, "The sequence number in \"%s\" is 0; numbering starts at 01.", s);
     else if (val < 10 && nd != 2)
-        st = verr(m, d, "number.zero", f->pos,
-                  "Numbers below 10 are written with a leading zero: \"0%ld\", not \"%.*s\" (in \"%s\").", val,
-                  (int)nd, s + pt.seq0, s);
+        verr(c, "number.zero", f->pos, range, &zfix,
+             "Numbers below 10 are written with a leading zero: \"0%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
+             s + pt.seq0, s);
     else if (val >= 10 && s[pt.seq0] == '0')
-        st = verr(m, d, "number.zero", f->pos,
-                  "Only numbers below 10 take a leading zero: \"%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
-                  s + pt.seq0, s);
-    if ((st = soft(o, st, d)) != VB_OK)
-        return st;
+        verr(c, "number.zero", f->pos, range, &zfix,
+             "Only numbers below 10 take a leading zero: \"%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
+             s + pt.seq0, s);
 
     char got[64];
     if (kind && pt.type1 > pt.type0) {
@@ -444,13 +492,12 @@ check_number(const vb_model_t *m, const vb_profile_t *p, const vb_validate_opts_
             if (!same_text(kind, v->kinds[i].name))
                 continue;
             part(s, pt.type0, pt.type1, got, sizeof got);
-            if (!same_text(got, v->kinds[i].abbr) &&
-                (st = soft(o,
-                           verr(m, d, "number.kind", f->pos,
-                                "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").",
-                                v->kinds[i].name, v->kinds[i].abbr, got, s),
-                           d)) != VB_OK)
-                return st;
+            vb_fix_t fix = {replaced(s, pt.type0, pt.type1, v->kinds[i].abbr, fixbuf, sizeof fixbuf),
+                            "the kind's abbreviation"};
+            if (!same_text(got, v->kinds[i].abbr))
+                verr(c, "number.kind", f->pos, range, &fix,
+                     "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").", v->kinds[i].name,
+                     v->kinds[i].abbr, got, s);
             break;
         }
     }
@@ -468,43 +515,66 @@ check_number(const vb_model_t *m, const vb_profile_t *p, const vb_validate_opts_
         }
         if (body) {
             part(s, pt.body0, pt.body1, got, sizeof got);
+            vb_fix_t fix = {replaced(s, pt.body0, pt.body1, body->abbr, fixbuf, sizeof fixbuf),
+                            "the issuer's abbreviation"};
             if (!same_text(got, body->abbr))
-                return soft(o, verr(m, d, "number.body", f->pos,
-                            "An issuer whose name starts \"%s\" is abbreviated \"%s\" in the number, not \"%s\" "
-                            "(in \"%s\").",
-                            body->prefix, body->abbr, got, s), d);
+                verr(c, "number.body", f->pos, range, &fix,
+                     "An issuer whose name starts \"%s\" is abbreviated \"%s\" in the number, not \"%s\" (in \"%s\").",
+                     body->prefix, body->abbr, got, s);
         }
     }
-    return VB_OK;
 }
 
 /* ------------------------------------------------------------ signers */
 
+/* The letters of a form without its "/" and "." ("K/T", "KT." -> "KT"), into buf. */
+static const char *
+form_letters(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < size; i++)
+        if (s[i] != '/' && s[i] != '.')
+            buf[k++] = s[i];
+    buf[k] = 0;
+    return buf;
+}
+
 /*
  * The authority's first word is a form when it has a "/" or a ".": "T/M",
  * "K/T", "TM.", "KT.", "Q.", "TUQ.". A word glued to the next one after a
- * dot ("TM.ỦY BAN") is cut after the dot. Other first words ("BÍ THƯ") are
- * a post written without a form, which is allowed.
+ * dot ("TM.ỦY BAN") is cut after the dot. A first word that is a known form
+ * without its punctuation ("KT GIÁM ĐỐC" where the profile lists "KT.") is
+ * that form mistyped. Other first words ("BÍ THƯ") are a post written
+ * without a form, which is allowed. Where the profile lists a form with the
+ * same letters ("K/T" in a state document: "KT."), the fix is the authority
+ * written with it.
  */
-static vb_status_t
-check_signer(const vb_model_t *m, const vb_profile_t *p, const vb_signer_t *sg, vb_diag_t *d)
+static void
+check_signer(vctx_t *c, const vb_profile_t *p, const vb_signer_t *sg)
 {
     const vb_pvalidate_t *v = &p->validate;
     const char *a = sg->authority.text;
     if (!a || v->nsigner_forms == 0)
-        return VB_OK;
+        return;
     size_t n = 0;
     while (a[n] && a[n] != ' ' && a[n] != '\n')
         n++;
     const char *dot = memchr(a, '.', n);
     if (dot)
         n = (size_t)(dot - a) + 1;
-    if (!memchr(a, '/', n) && !dot)
-        return VB_OK;
+    bool punct = memchr(a, '/', n) || dot;
+    char word[64], fl[64];
+    form_letters(a, n, word, sizeof word);
+    const char *match = NULL; /* the profile's form with the same letters */
     for (int i = 0; i < v->nsigner_forms; i++) {
-        if (strlen(v->signer_forms[i]) == n && memcmp(v->signer_forms[i], a, n) == 0)
-            return VB_OK;
+        const char *fm = v->signer_forms[i];
+        if (punct && strlen(fm) == n && memcmp(fm, a, n) == 0)
+            return;
+        if (!match && n < sizeof word && strcmp(form_letters(fm, strlen(fm), fl, sizeof fl), word) == 0)
+            match = fm;
     }
+    if (!punct && !match)
+        return;
     char known[200] = "";
     size_t k = 0;
     for (int i = 0; i < v->nsigner_forms && k < sizeof known; i++) {
@@ -513,15 +583,30 @@ check_signer(const vb_model_t *m, const vb_profile_t *p, const vb_signer_t *sg, 
             break;
         k += (size_t)w;
     }
-    return verr(m, d, "signer.form", sg->authority.pos,
-                "\"%.*s\" is not a signing form of this format (known: %s).", (int)n, a, known);
+    /* the fix: the whole authority when it is one line, else the form alone over the first word */
+    char fixbuf[300], first[64];
+    const char *rest = a + n;
+    bool one_line = !strchr(a, '\n');
+    vb_fix_t fix = {NULL, "the signing form as this format writes it"};
+    if (match && one_line)
+        fix.text = fixbuf, snprintf(fixbuf, sizeof fixbuf, "%s%s%s", match, *rest == ' ' || !*rest ? "" : " ", rest);
+    else if (match)
+        fix.text = match;
+    snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), a);
+    const char *range = one_line ? a : first;
+    if (!punct)
+        verr(c, "signer.form", sg->authority.pos, range, &fix,
+             "\"%s\" is the signing form %s written without its punctuation (known: %s).", first, match, known);
+    else
+        verr(c, "signer.form", sg->authority.pos, range, fix.text ? &fix : NULL,
+             "\"%s\" is not a signing form of this format (known: %s).", first, known);
 }
 
 /* ------------------------------------------------------------ appendices */
 
 /* The number of "PHỤ LỤC 1" / "Phụ lục I": Arabic, Roman or neither (or none). */
 static vb_status_t
-check_appendix(const vb_model_t *m, const vb_profile_t *p, const vb_appendix_t *ap, vb_diag_t *d)
+check_appendix(vctx_t *vc, const vb_profile_t *p, const vb_appendix_t *ap)
 {
     vb_numbering_t want = p->appendix.numbering;
     if (want == VB_NUMBERING_ANY)
@@ -538,8 +623,8 @@ check_appendix(const vb_model_t *m, const vb_profile_t *p, const vb_appendix_t *
     /* the reader found "phụ lục" (7 code points) at the start */
     size_t i = 0;
     for (int cp = 0; cp < 7 && i < n; cp++) {
-        uint32_t c;
-        int k = vb_utf8_decode(label + i, n - i, &c);
+        uint32_t ch;
+        int k = vb_utf8_decode(label + i, n - i, &ch);
         i += k > 0 ? (size_t)k : 1;
     }
     while (i < n && (label[i] == ' ' || label[i] == '\n'))
@@ -563,11 +648,11 @@ check_appendix(const vb_model_t *m, const vb_profile_t *p, const vb_appendix_t *
         roman = roman && strchr("IVXLCDM", label[j]) != NULL && label[j] != 0;
     }
     if (want == VB_NUMBERING_ARABIC && !arabic)
-        return verr(m, d, "appendix.numbering", ap->pos,
+        return verr(vc, "appendix.numbering", ap->pos, NULL, NULL,
                     "Appendices of this format are numbered in Arabic numerals (PHỤ LỤC 1, PHỤ LỤC 2), not \"%.*s\".",
                     (int)tn, label + t0);
     if (want == VB_NUMBERING_ROMAN && !roman)
-        return verr(m, d, "appendix.numbering", ap->pos,
+        return verr(vc, "appendix.numbering", ap->pos, NULL, NULL,
                     "Appendices of this format are numbered in Roman numerals (Phụ lục I, Phụ lục II), not \"%.*s\".",
                     (int)tn, label + t0);
     return VB_OK;
@@ -580,20 +665,23 @@ vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_o
 {
     if (!m || !p)
         return VB_OK;
-    vb_status_t st = check_number(m, p, o, d);
-    if (st != VB_OK)
-        return st;
+    bool nonconforming = o && o->nonconforming;
+    vb_sink_t local;
+    vb_sink_t *sink = o ? o->sink : NULL;
+    if (!sink) {
+        /* the old way: the first error in d; warnings (nonconforming) to o->warn */
+        vb_sink_init(&local, d, nonconforming && o ? o->warn : NULL, o ? o->ctx : NULL);
+        sink = &local;
+    }
+    vctx_t c = {m, sink, nonconforming ? VB_SEVERITY_WARNING : VB_SEVERITY_ERROR, 0};
+    check_number(&c, p);
     const vb_signer_t *signers = m->meta.nsigners ? m->meta.signers : &m->meta.signer;
     int ns = m->meta.nsigners ? m->meta.nsigners : 1;
-    for (int i = 0; i < ns; i++) {
-        if ((st = soft(o, check_signer(m, p, &signers[i], d), d)) != VB_OK)
-            return st;
-    }
-    for (int i = 0; i < m->nappendices; i++) {
-        if ((st = soft(o, check_appendix(m, p, &m->appendices[i], d), d)) != VB_OK)
-            return st;
-    }
-    return VB_OK;
+    for (int i = 0; i < ns; i++)
+        check_signer(&c, p, &signers[i]);
+    for (int i = 0; i < m->nappendices; i++)
+        check_appendix(&c, p, &m->appendices[i]);
+    return c.failed && !nonconforming ? VB_E_INPUT : VB_OK;
 }
 
 vb_status_t

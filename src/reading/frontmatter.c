@@ -32,6 +32,9 @@
  * 1:1; frontmatter.unknown-key at the key; frontmatter.type,
  * frontmatter.value and frontmatter.date at the value; frontmatter.missing
  * at 1:1, the front matter's first line (it always starts the source).
+ * Every field at fault is reported (through the sink, base.h), one
+ * diagnostic each, and the body is read all the same (a field at fault is
+ * left empty); a required field at fault is not also reported missing.
  */
 #include <stddef.h>
 #include <string.h>
@@ -491,20 +494,28 @@ vb_meta_each_field(const vb_meta_t *m, int (*fn)(void *ctx, const vb_field_t *f)
     return rc;
 }
 
-vb_status_t
-vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta, vb_diag_t *d)
+/* Reads the front matter, reporting every field at fault through sink (see vb_read_source_sink). */
+static vb_status_t
+read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta, vb_sink_t *sink)
 {
+    vb_diag_t fd, *d = &fd; /* each field's problem, handed to the sink */
+    memset(&fd, 0, sizeof fd);
+    vb_status_t first = VB_OK;
+    static const char *const required[] = {"issuer", "number", "place", "date"};
+    bool failed[4] = {false}; /* a required field at fault is not also "missing" */
     memset(meta, 0, sizeof *meta);
     if (!root || is_null(root))
         root = NULL;
-    else if (root->kind != VB_Y_MAP)
-        return vb_diag_set(d, VB_E_INPUT, "frontmatter.type", source, root->pos.line, root->pos.col,
-                           "The front matter must be a list of \"key: value\" lines.");
+    else if (root->kind != VB_Y_MAP) {
+        vb_diag_set(d, VB_E_INPUT, "frontmatter.type", source, root->pos.line, root->pos.col,
+                    "The front matter must be a list of \"key: value\" lines.");
+        return vb_sink_take(sink, d);
+    }
     /* HỎA and HOẢ: the old and the new tone placement, both in use */
     static const char *const urgencies[] = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC", NULL};
     static const char *const secrecies[] = {"MẬT", "TỐI MẬT", "TUYỆT MẬT", NULL};
     vb_status_t st = VB_OK;
-    for (int i = 0; root && i < root->n && st == VB_OK; i++) {
+    for (int i = 0; root && i < root->n; i++) {
         const char *k = root->keys[i];
         const vb_ynode_t *v = root->items[i];
         const vb_meta_key_t *mk = vb_meta_key(k, strlen(k));
@@ -532,19 +543,37 @@ vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *sourc
             st = vb_diag_set(d, VB_E_INPUT, "frontmatter.unknown-key", source, root->key_pos[i].line,
                              root->key_pos[i].col, "Unknown front matter key \"%s\" (known: %.*s).", k,
                              (int)sizeof KNOWN_KEYS - 3, KNOWN_KEYS);
+        if (st == VB_OK)
+            continue;
+        /* a field at fault is reported and the next one read: every wrong field in one run */
+        vb_sink_take(sink, d);
+        if (st != VB_E_INPUT)
+            return st;
+        if (first == VB_OK)
+            first = st;
+        for (int r = 0; r < 4; r++)
+            failed[r] = failed[r] || strcmp(k, required[r]) == 0;
+        memset(&fd, 0, sizeof fd);
+        st = VB_OK;
     }
-    if (st != VB_OK)
-        return st;
     blank_number(meta);
-    static const char *const required[] = {"issuer", "number", "place", "date"};
     const bool have[] = {meta->issuer.text != NULL, meta->number.text != NULL, meta->place.text != NULL,
                          meta->date.year != 0};
     for (int i = 0; i < 4; i++) {
-        if (!have[i])
-            return vb_diag_set(d, VB_E_INPUT, "frontmatter.missing", source, 1, 1,
-                               "The front matter has no \"%s\"; it is required.", required[i]);
+        if (!have[i] && !failed[i])
+            first = vb_report(sink, VB_SEVERITY_ERROR, VB_E_INPUT, "frontmatter.missing", source,
+                              (vb_range_t){1, 1, 0, 0}, NULL, "The front matter has no \"%s\"; it is required.",
+                              required[i]);
     }
-    return VB_OK;
+    return first;
+}
+
+vb_status_t
+vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta, vb_diag_t *d)
+{
+    vb_sink_t sink;
+    vb_sink_init(&sink, d, NULL, NULL);
+    return read_frontmatter(arena, root, source, meta, &sink);
 }
 
 vb_status_t
@@ -564,6 +593,31 @@ vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, const char *
 vb_status_t
 vb_read_source_ex(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
                   const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d)
+{
+    vb_sink_t sink;
+    vb_sink_init(&sink, d, NULL, NULL);
+    vb_status_t st = vb_read_source_sink(arena, text, len, source, lim, loader, model, &sink);
+    return st != VB_OK ? st : vb_sink_status(&sink);
+}
+
+static vb_status_t read_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
+                               const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_sink_t *sink,
+                               vb_diag_t *d);
+
+vb_status_t
+vb_read_source_sink(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
+                    const vb_loader_t *loader, vb_model_t *model, vb_sink_t *sink)
+{
+    vb_diag_t d; /* a fatal error (the YAML, the body), handed to the sink */
+    memset(&d, 0, sizeof d);
+    vb_status_t st = read_source(arena, text, len, source, lim, loader, model, sink, &d);
+    vb_sink_take(sink, &d);
+    return st;
+}
+
+static vb_status_t
+read_source(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
+            const vb_loader_t *loader, vb_model_t *model, vb_sink_t *sink, vb_diag_t *d)
 {
     vb_limits_t deflim;
     if (!lim) {
@@ -601,7 +655,9 @@ vb_read_source_ex(vb_arena_t *arena, const char *text, size_t len, const char *s
     vb_ynode_t *root;
     vb_status_t st = vb_yaml_parse(arena, text + ystart, s - ystart, source, 1, &root, d);
     if (st == VB_OK)
-        st = vb_read_frontmatter(arena, root, source, &model->meta, d);
+        st = read_frontmatter(arena, root, source, &model->meta, sink);
+    if (st == VB_E_INPUT)
+        st = VB_OK; /* fields at fault, each reported: the body is read all the same, for its own errors */
     if (st != VB_OK)
         return st;
     size_t body = e < len ? e + 1 : len;

@@ -73,7 +73,17 @@ vb_status_t vb_read_source_lim(vb_arena_t *arena, const char *text, size_t len, 
 vb_status_t vb_read_source_ex(vb_arena_t *arena, const char *text, size_t len, const char *source,
                               const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d);
 
-/* Reads the front-matter tree into meta (validates types, dates, unknown keys). */
+/*
+ * As vb_read_source_ex, reporting through sink (base.h): every front-matter
+ * field at fault (each left empty; the body is read all the same, and the
+ * call returns VB_OK: vb_sink_status says whether any was), then a fatal
+ * error (the YAML, the body), whose code it returns.
+ */
+vb_status_t vb_read_source_sink(vb_arena_t *arena, const char *text, size_t len, const char *source,
+                                const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model,
+                                vb_sink_t *sink);
+
+/* Reads the front-matter tree into meta (validates types, dates, unknown keys; d: the first error). */
 vb_status_t vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta,
                                 vb_diag_t *d);
 

@@ -311,13 +311,13 @@ test_nonconforming(void)
     CHECK_INT(vb_text_prepare(arena, src, strlen(src), "v.md", &text, &n, &diag), VB_OK);
     CHECK_INT(vb_read_source(arena, text, n, "v.md", &m, &diag), VB_OK);
     /* off: the first rule is an error */
-    vb_validate_opts_t off = {false, on_warn, &nwarn};
+    vb_validate_opts_t off = {false, on_warn, &nwarn, NULL};
     nwarn = 0;
     CHECK_INT(vb_validate_opts(&m, party, &off, &diag), VB_E_INPUT);
     CHECK_STR(diag.id, "number.zero");
     CHECK_INT(nwarn, 0);
     /* on: zero, kind, body, signer, appendix, in that order, and no error */
-    vb_validate_opts_t on = {true, on_warn, &nwarn};
+    vb_validate_opts_t on = {true, on_warn, &nwarn, NULL};
     memset(&diag, 0, sizeof diag);
     CHECK_INT(vb_validate_opts(&m, party, &on, &diag), VB_OK);
     CHECK_INT(diag.code, VB_OK);
@@ -329,7 +329,7 @@ test_nonconforming(void)
     CHECK_INT(warn_lines[0], 3);
     CHECK_INT(warn_lines[3], 8);
     /* on without a callback: quiet, still no error */
-    vb_validate_opts_t quiet = {true, NULL, NULL};
+    vb_validate_opts_t quiet = {true, NULL, NULL, NULL};
     CHECK_INT(vb_validate_opts(&m, party, &quiet, &diag), VB_OK);
 }
 
