@@ -51,21 +51,77 @@ vb_chunk_add_line(vb_lctx_t *lc, vb_chunk_t *c, const vb_line_t *line, vb_len_t 
      * vector's first growth (8 items) made a document's chunks several times larger than their lines.
      */
     if (c->items.cap == 0 && line->nruns > 0) {
-        c->items.v = VB_NEWN(lc->arena, vb_ditem_t, line->nruns);
+        c->items.v = VB_NEWN(lc->arena, vb_ditem_t, line->nruns + 1); /* and the line's box */
         if (!c->items.v)
             return vb_diag_nomem(d);
-        c->items.cap = line->nruns;
+        c->items.cap = line->nruns + 1;
     }
+    vb_len_t asc = 0, desc = 0;
     for (int i = 0; i < line->nruns; i++) {
         vb_ditem_t it;
         memset(&it, 0, sizeof it);
         it.kind = VB_DITEM_RUN;
         it.u.run = line->runs[i];
+        it.u.run.group = lc->box_group;
         vb_ditem_move(&it, x, baseline);
         if (VB_PUSH(lc->arena, c->items, it))
             return vb_diag_nomem(d);
+        /* the line box's height: the tallest run's font ascent and descent at its size */
+        const vb_font_t *f = lc->set.fonts ? vb_fontset_face(lc->set.fonts, (vb_face_t)(line->runs[i].face & 3)) : NULL;
+        if (f) {
+            vb_len_t a = vb_font_scale(f, vb_font_info(f)->ascender, line->runs[i].size);
+            vb_len_t de = vb_font_scale(f, -vb_font_info(f)->descender, line->runs[i].size);
+            if (a > asc)
+                asc = a;
+            if (de > desc)
+                desc = de;
+        }
     }
+    if (line->nruns == 0)
+        return VB_OK;
+    vb_status_t rc =
+        vb_chunk_add_box(lc, c, VB_DBOX_LINE, x + line->x0, baseline - asc, line->x1 - line->x0, asc + desc, d);
+    if (rc == VB_OK) {
+        vb_dbox_t *b = &c->items.v[c->items.n - 1].u.box;
+        b->space_permille = line->space_permille;
+        b->overfull = line->overfull;
+    }
+    return rc;
+}
+
+vb_status_t
+vb_chunk_add_box(vb_lctx_t *lc, vb_chunk_t *c, int kind, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h,
+                 vb_diag_t *d)
+{
+    vb_ditem_t it;
+    memset(&it, 0, sizeof it);
+    it.kind = VB_DITEM_BOX;
+    it.u.box = (vb_dbox_t){.kind = (uint8_t)kind, .x = x, .y = y, .w = w, .h = h, .space_permille = 1000,
+                           .group = lc->box_group, .outer = lc->box_outer};
+    if (VB_PUSH(lc->arena, c->items, it))
+        return vb_diag_nomem(d);
     return VB_OK;
+}
+
+vb_dspan_t
+vb_layout_span(const vb_lctx_t *lc, vb_pos_t pos)
+{
+    vb_dspan_t s = {0};
+    if (pos.line > 0 && lc->model) {
+        s.file = lc->model->source;
+        s.line = pos.line;
+        s.col = pos.col;
+    }
+    return s;
+}
+
+int
+vb_layout_group(vb_lctx_t *lc, vb_dbox_kind_t kind, const char *name, vb_pos_t pos, int outer)
+{
+    if (!lc->dl)
+        return 0;
+    vb_dgroup_t g = {.kind = kind, .name = name, .index = -1, .span = vb_layout_span(lc, pos), .outer = outer};
+    return vb_dlist_add_group(lc->dl, &g);
 }
 
 vb_status_t
@@ -221,7 +277,12 @@ attach_notes(vb_lctx_t *lc, const vb_inline_t *text, const vb_lines_t *lines, vb
             for (int r = 0; r < lines->v[l].nruns; r++) {
                 if (lines->v[l].runs[r].text != sp->text || lc->notes[k])
                     continue;
-                vb_status_t rc = note_chunk(lc, k, &lc->notes[k], d);
+                /* the note's lines are its own box's, typed where the note is defined */
+                int sg = lc->box_group, so = lc->box_outer;
+                lc->box_group = vb_layout_group(lc, VB_DBOX_FOOTNOTE, "footnote", lc->model->notes[k].pos, 0);
+                lc->box_outer = 0;
+                vb_status_t rc = lc->box_group ? note_chunk(lc, k, &lc->notes[k], d) : vb_diag_nomem(d);
+                lc->box_group = sg, lc->box_outer = so;
                 if (rc != VB_OK)
                     return rc;
                 vb_chunk_t *c = chunks[l];
@@ -370,8 +431,12 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
         vb_style_t tmp;
         int before = lc->chunks.n;
         vb_status_t rc = VB_OK;
+        lc->box_group = lc->box_outer = 0;
         switch (b->kind) {
         case VB_BLOCK_PARA: {
+            lc->box_group = vb_layout_group(lc, VB_DBOX_PARAGRAPH, "paragraph", b->pos, 0);
+            if (!lc->box_group)
+                return vb_diag_nomem(d);
             /* a lead-in keeps its last lines with the block it introduces (breaking.lead_in_keep) */
             int lead = i + 1 < blocks->n && p->breaking.lead_in_keep > 0 && is_lead_in(&b->text)
                            ? p->breaking.lead_in_keep
@@ -383,6 +448,9 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
         case VB_BLOCK_HEADING: {
             int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
             vb_chunk_t *first = NULL;
+            lc->box_group = vb_layout_group(lc, VB_DBOX_PARAGRAPH, "heading", b->pos, 0);
+            if (!lc->box_group)
+                return vb_diag_nomem(d);
             rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->headings[lv - 1], &tmp), true, keep_next, 0, &first,
                            d);
             if (rc == VB_OK && first) {
@@ -415,6 +483,13 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
             it.u.image.y = 0;
             if (VB_PUSH(lc->arena, c->items, it))
                 return vb_diag_nomem(d);
+            vb_dgroup_t g = {.kind = VB_DBOX_IMAGE, .name = "image", .index = -1,
+                             .span = vb_layout_span(lc, b->pos), .direct = true};
+            if (!(lc->box_group = vb_dlist_add_group(lc->dl, &g)))
+                return vb_diag_nomem(d);
+            rc = vb_chunk_add_box(lc, c, VB_DBOX_IMAGE, it.u.image.x, it.u.image.y, it.u.image.w, it.u.image.h, d);
+            if (rc != VB_OK)
+                return rc;
             c->fit = it.u.image.h;
             c->height = it.u.image.h + p->body.space_after;
             c->pos = b->pos;
@@ -425,6 +500,7 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
             break;
         }
         }
+        lc->box_group = lc->box_outer = 0;
         if (rc != VB_OK)
             return rc;
         for (int k = before; k < lc->chunks.n; k++)
@@ -602,6 +678,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     pagebound_t pb;
     memset(&pb, 0, sizeof pb);
     lc.arena = dl->arena;
+    lc.dl = dl;
     lc.model = model;
     lc.profile = profile;
     lc.set.fonts = fonts;
@@ -723,5 +800,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         }
     rc = vb_paginate(&lc, dl, d);
     vb_set_finish(&lc.set);
+    if (rc == VB_OK && vb_dlist_group_boxes(dl) != 0)
+        rc = vb_diag_nomem(d);
     return rc;
 }

@@ -37,7 +37,10 @@ test_dump(void)
     it = vb_dpage_add(&dl, pg, VB_DITEM_RULE);
     it->u.rule = (vb_drule_t){.x1 = 100000, .y1 = 80000, .x2 = 200000, .y2 = 80000, .width = 500};
     it = vb_dpage_add(&dl, pg, VB_DITEM_BOX);
-    it->u.box = (vb_dbox_t){.name = "signature", .x = 300000, .y = 600000, .w = 200000, .h = 80000};
+    vb_dgroup_t sig = {.kind = VB_DBOX_SIGNATURE, .name = "signature", .index = 0, .role = "signer", .direct = true};
+    int sg = vb_dlist_add_group(&dl, &sig);
+    CHECK_INT(sg, 1);
+    it->u.box = (vb_dbox_t){.kind = VB_DBOX_SIGNATURE, .group = sg, .x = 300000, .y = 600000, .w = 200000, .h = 80000};
     CHECK_INT(pg->n, 3);
 
     char title[32];
@@ -55,9 +58,9 @@ test_dump(void)
         "info title=\"Quyết định \\\"số 1\\\"\" author=\"Ủy ban\\x0Anhân dân\" subject=null keywords=null "
         "creator=\"vanban 0.1.0\" date=2023-07-06T09:30:00+0700\n"
         "page 1 w=595276 h=841890 label=\"1\" items=3\n"
-        "run face=1 size=13000 x=85039 y=70866 text=\"Hộ\" glyphs=43@85039 82@94425 900@95000,70500\n"
+        "run face=1 size=13000 x=85039 y=70866 text=\"Hộ\" glyphs=43@85039 82@94425 900@95000,70500 at=none\n"
         "rule x1=100000 y1=80000 x2=200000 y2=80000 w=500\n"
-        "box name=\"signature\" x=300000 y=600000 w=200000 h=80000\n"
+        "box kind=signature name=\"signature\" index=0 role=\"signer\" x=300000 y=600000 w=200000 h=80000 at=none\n"
         "outline level=1 page=0 y=70000 title=\"Điều 1\"\n"
         "label first=0 start=1 prefix=null\n"
         "label first=1 start=1 prefix=\"Phụ lục \"\n";
@@ -126,7 +129,7 @@ test_move(void)
     vb_ditem_move(&rule, 10, 100);
     CHECK(rule.u.rule.x1 == 11 && rule.u.rule.y1 == 102 && rule.u.rule.x2 == 13 && rule.u.rule.y2 == 104 &&
           rule.u.rule.width == 5);
-    vb_ditem_t box = {.kind = VB_DITEM_BOX, .u.box = {"signature", 1, 2, 30, 40}};
+    vb_ditem_t box = {.kind = VB_DITEM_BOX, .u.box = {.kind = VB_DBOX_SIGNATURE, .x = 1, .y = 2, .w = 30, .h = 40}};
     vb_ditem_move(&box, 10, 100);
     CHECK(box.u.box.x == 11 && box.u.box.y == 102 && box.u.box.w == 30 && box.u.box.h == 40);
     vb_ditem_t img = {.kind = VB_DITEM_IMAGE, .u.image = {NULL, 1, 2, 30, 40}};

@@ -124,8 +124,13 @@ test_header(void)
     /* the signature box is recorded for the signing stage */
     int boxes = 0;
     for (int i = 0; i < pg->n; i++)
-        if (pg->items[i].kind == VB_DITEM_BOX && !strcmp(pg->items[i].u.box.name, "signature"))
+        if (pg->items[i].kind == VB_DITEM_BOX && pg->items[i].u.box.kind == VB_DBOX_SIGNATURE) {
+            vb_dboxinfo_t bi;
+            vb_dbox_info(&r.dl, &pg->items[i].u.box, &bi);
+            CHECK_STR(bi.name, "signature");
+            CHECK_INT(bi.index, 0);
             boxes++;
+        }
     CHECK_INT(boxes, 1);
     /* "Nơi nhận:" and "T/M ĐẢNG ỦY" on one baseline; recipients get their separators */
     const vb_drun_t *nn = find_run(&r, 0, "Nơi nhận:", NULL), *tm = find_run(&r, 0, "T/M", NULL);
