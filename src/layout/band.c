@@ -731,6 +731,12 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
         vb_len_t A = vb_style_ascent(&lc->set, st), D = vb_style_descent(&lc->set, st);
         int64_t base = cursor + st->space_before + A + si->extra;
         si->base = vb_len_sat(base);
+        if (c && si->lines.n > 0) {
+            /* the item and its column are as wide as the column (a flat box that only widens them) */
+            vb_status_t rc = vb_chunk_add_box(lc, c, 0, col->x, vb_len_sat(base - A), col->width, 0, d);
+            if (rc != VB_OK)
+                return rc;
+        }
         int64_t last = base;
         vb_len_t wx0 = 0, wx1 = 0;
         for (int k = 0; k < si->lines.n; k++) {
