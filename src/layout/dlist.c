@@ -380,10 +380,10 @@ vb_dlist_own(vb_dlist_t *dl)
             case VB_DITEM_RUN:
                 it->u.run.text = own_bytes(dl, &m, it->u.run.text, it->u.run.text_len);
                 break;
-            case VB_DITEM_BOX:
             case VB_DITEM_IMAGE:
                 it->u.image.image = own_image(dl, &m, it->u.image.image);
                 break;
+            case VB_DITEM_BOX: /* what a box is lies in its group */
             case VB_DITEM_RULE:
                 break;
             }

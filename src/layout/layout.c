@@ -800,7 +800,8 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         }
     rc = vb_paginate(&lc, dl, d);
     vb_set_finish(&lc.set);
-    if (rc == VB_OK && vb_dlist_group_boxes(dl) != 0)
+    /* the boxes around groups; then the display list takes copies of what it refers to, so it owns its memory */
+    if (rc == VB_OK && (vb_dlist_group_boxes(dl) != 0 || vb_dlist_own(dl) != 0))
         rc = vb_diag_nomem(d);
     return rc;
 }
