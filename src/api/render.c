@@ -68,6 +68,31 @@ make_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *ar
     return VB_OK;
 }
 
+/* A diagnostic about the source found in its prepared text, put where it was typed (text.c). */
+static void
+map_diag(const vb_textmap_t *map, const char *name, vb_diag_t *d)
+{
+    if (map && d && name && !strcmp(d->source, name))
+        vb_textmap_diag(map, d);
+}
+
+/* The caller's warning callback, given positions as typed. */
+typedef struct mapwarn {
+    vb_diag_fn fn;
+    void *ctx;
+    const vb_textmap_t *map;
+    const char *name;
+} mapwarn_t;
+
+static void
+mapped_warn(const vb_diag_t *w, void *ctx)
+{
+    const mapwarn_t *mw = ctx;
+    vb_diag_t c = *w;
+    map_diag(mw->map, mw->name, &c);
+    mw->fn(&c, mw->ctx);
+}
+
 /* Runs the pipeline up to the display list (or only the model). */
 static vb_status_t
 run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_render_options_t *opt, bool model_only,
@@ -85,11 +110,17 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     char *text = NULL;
     size_t tlen = 0;
     vb_loader_t ld;
+    vb_textmap_t *map = NULL; /* positions as typed where NFC changed a line (text.c) */
     vb_status_t rc = make_loader(e, opt, j->arena, &ld, d);
     if (rc == VB_OK)
-        rc = vb_text_prepare(j->arena, src, len, name, &text, &tlen, d);
-    if (rc == VB_OK)
+        rc = vb_text_prepare_map(j->arena, src, len, name, &text, &tlen, &map, d);
+    if (rc == VB_OK) {
         rc = vb_read_source_ex(j->arena, text, tlen, name, &lim, &ld, &j->model, d);
+        if (rc != VB_OK)
+            map_diag(map, name, d);
+        else if (model_only)
+            vb_textmap_model(map, &j->model);
+    }
     if (rc != VB_OK || model_only)
         return rc;
     j->model.source = name;
@@ -105,7 +136,15 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
             .warn = VB_OPT_HAS(opt, on_diagnostic) ? opt->on_diagnostic : NULL,
             .ctx = VB_OPT_HAS(opt, diagnostic_ctx) ? opt->diagnostic_ctx : NULL,
         };
+        /* the model's positions are still the prepared text's: warnings go out as typed */
+        mapwarn_t mw = {vo.warn, vo.ctx, map, name};
+        if (map && vo.warn) {
+            vo.warn = mapped_warn;
+            vo.ctx = &mw;
+        }
         rc = vb_validate_opts(&j->model, j->profile, &vo, d);
+        if (rc != VB_OK)
+            map_diag(map, name, d);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */
         bool duplex = j->model.meta.duplex || (VB_OPT_HAS(opt, duplex) && opt->duplex);
         if (rc == VB_OK && duplex && !j->profile->has_duplex && vo.warn) {
@@ -121,10 +160,15 @@ run(vb_engine_t *e, const char *src, size_t len, const char *name, const vb_rend
     }
     if (rc == VB_OK)
         rc = vb_engine_fonts(e, j->profile, &j->fonts, d);
-    if (rc == VB_OK)
+    if (rc == VB_OK) {
         rc = vb_coverage_check(j->fonts, &j->model, j->profile, text, tlen, name, d);
+        if (rc != VB_OK)
+            map_diag(map, name, d); /* found in the prepared text */
+    }
     if (rc != VB_OK)
         return rc;
+    /* from here on, positions are as typed: the layout's diagnostics and the display list's spans */
+    vb_textmap_model(map, &j->model);
     j->dl.arena = j->arena;
     vb_layout_opts_t lo = {
         .greedy = opt && opt->breaker == VB_BREAKER_GREEDY,

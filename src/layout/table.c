@@ -684,7 +684,7 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
         return vb_diag_nomem(d);
     tabset_t ts = {t, colx, rowh, cs, head, pt, NULL};
     /* the boxes: the table's, and one per cell (merged cells one), inside it */
-    int tg = vb_layout_group(lc, VB_DBOX_TABLE, "table", VB_CELL(t, 0, 0)->pos, 0); /* its first row */
+    int tg = vb_layout_group(lc, VB_DBOX_TABLE, "table", t->pos, 0);
     ts.cellgroup = VB_NEWN(lc->arena, int, (size_t)nr * (size_t)nc);
     if (!tg || !ts.cellgroup)
         return vb_diag_nomem(d);
