@@ -180,18 +180,30 @@ rect_add(rect_t *r, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h)
         r->y1 = (int64_t)y + h;
 }
 
+static int
+int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
 int
 vb_dlist_group_boxes(vb_dlist_t *dl)
 {
     if (dl->ngroups == 0)
         return 0;
+    /* the rectangles of the groups on the page being done, and which were touched (reset after each page) */
     rect_t *r = calloc((size_t)dl->ngroups, sizeof *r);
-    if (!r)
+    int *touched = malloc((size_t)dl->ngroups * sizeof *touched);
+    if (!r || !touched) {
+        free(r);
+        free(touched);
         return -1;
+    }
     int rc = 0;
     for (int p = 0; p < dl->npages && rc == 0; p++) {
         vb_dpage_t *pg = &dl->pages[p];
-        memset(r, 0, (size_t)dl->ngroups * sizeof *r);
+        int nt = 0;
         int n = pg->n;
         for (int i = 0; i < n; i++) {
             const vb_ditem_t *it = &pg->items[i];
@@ -202,8 +214,11 @@ vb_dlist_group_boxes(vb_dlist_t *dl)
             int ids[2] = {b->group, b->outer};
             for (int k = 0; k < 2; k++)
                 for (int id = ids[k], depth = 0; id > 0 && id <= dl->ngroups && depth < 8;
-                     id = dl->groups[id - 1].outer, depth++)
+                     id = dl->groups[id - 1].outer, depth++) {
+                    if (!r[id - 1].set)
+                        touched[nt++] = id - 1;
                     rect_add(&r[id - 1], b->x, b->y, b->w, b->h);
+                }
         }
         /* the extents that only stand for their group (kind 0: a cell's piece) are dropped */
         int m = 0;
@@ -211,12 +226,14 @@ vb_dlist_group_boxes(vb_dlist_t *dl)
             if (pg->items[i].kind != VB_DITEM_BOX || pg->items[i].u.box.kind != 0)
                 pg->items[m++] = pg->items[i];
         pg->n = m;
-        /* inner groups first (a cell before its table), in the order they were made */
+        /* inner groups first (a cell before its table), each in the order they were made */
+        qsort(touched, (size_t)nt, sizeof *touched, int_cmp);
         for (int pass = 0; pass < 2 && rc == 0; pass++)
-            for (int g = 0; g < dl->ngroups; g++) {
+            for (int t = 0; t < nt; t++) {
+                int g = touched[t];
                 const vb_dgroup_t *gr = &dl->groups[g];
                 bool outer = gr->kind == VB_DBOX_COLUMN || gr->kind == VB_DBOX_TABLE;
-                if (!r[g].set || gr->direct || outer != (pass == 1))
+                if (gr->direct || outer != (pass == 1))
                     continue;
                 vb_ditem_t *it = vb_dpage_add(dl, pg, VB_DITEM_BOX);
                 if (!it) {
@@ -233,8 +250,11 @@ vb_dlist_group_boxes(vb_dlist_t *dl)
                 b->w = (vb_len_t)(r[g].x1 - r[g].x0);
                 b->h = (vb_len_t)(r[g].y1 - r[g].y0);
             }
+        for (int t = 0; t < nt; t++)
+            r[touched[t]].set = false;
     }
     free(r);
+    free(touched);
     return rc;
 }
 
