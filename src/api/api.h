@@ -75,6 +75,11 @@ struct vb_document {
     int ndiags, cap_diags;
     bool diags_nomem;     /* a warning could not be kept */
     vb_diag_fn user_fn;   /* the caller's on_diagnostic, each warning passed on */
+    /* while the model's positions are the prepared text's (render.c, doc_diag) */
+    const vb_textmap_t *map;
+    bool map_live;
+    bool first_seen;      /* first: the render's first error, where it was typed */
+    vb_diag_t first;
     void *user_ctx;
 };
 

@@ -77,37 +77,35 @@ vb_document_diag(const vb_document_t *doc, int i)
 
 /* ------------------------------------------------------------------ boxes */
 
+static vb_srcspan_t
+public_span(vb_dspan_t s)
+{
+    return (vb_srcspan_t){s.file, s.line, s.col, s.end_line, s.end_col};
+}
+
 /*
- * The page API's box for a display-list box. Today a display-list box has a
- * name (the profile's `box:`, "signature") and a rectangle; signature boxes
- * are numbered in the order they are laid out (*nsig counts them over the
- * document). The one place to map kinds, box numbers, signer roles, source
- * spans and line metrics as the display list gains them.
+ * The page API's box for a display-list box: its kind (the internal kinds
+ * have the public values, dlist.h), and what its group says it is (name,
+ * the regulation's box number, the signer and role, where it was typed).
  */
 static void
-map_box(const vb_dbox_t *b, int *nsig, vb_box_t *out)
+map_box(const vb_dlist_t *dl, const vb_dbox_t *b, vb_box_t *out)
 {
     memset(out, 0, sizeof *out);
-    const char *name = b->name ? b->name : "";
-    if (!strcmp(name, "signature"))
-        out->kind = VB_BOX_SIGNATURE;
-    else if (!strcmp(name, "seal"))
-        out->kind = VB_BOX_SEAL;
-    else
-        out->kind = VB_BOX_ITEM;
-    out->name = b->name;
-    out->official = 0;
-    out->index = -1;
-    if (out->kind == VB_BOX_SIGNATURE) {
-        out->index = (*nsig)++;
-        out->role = "signer";
-    }
+    vb_dboxinfo_t bi;
+    vb_dbox_info(dl, b, &bi);
+    out->kind = (vb_box_kind_t)b->kind;
+    out->name = bi.name ? bi.name : vb_dbox_kind_name(b->kind);
+    out->official = bi.official;
+    out->index = bi.index;
+    out->role = bi.role;
     out->x = b->x;
     out->y = b->y;
     out->w = b->w;
     out->h = b->h;
-    out->space_ratio_permille = 0;
-    out->overfull = 0;
+    out->span = public_span(bi.span);
+    out->space_ratio_permille = b->kind == VB_DBOX_LINE ? b->space_permille : 0;
+    out->overfull = b->kind == VB_DBOX_LINE && b->overfull;
 }
 
 /* The runs and boxes of each page, and the fonts' names, for the page API. */
@@ -118,7 +116,6 @@ index_pages(vb_document_t *doc, vb_diag_t *d)
     doc->pages = VB_NEWN(doc->arena, vb_docpage_t, dl->npages > 0 ? dl->npages : 1);
     if (!doc->pages)
         return vb_diag_nomem(d);
-    int nsig = 0;
     for (int p = 0; p < dl->npages; p++) {
         const vb_dpage_t *pg = &dl->pages[p];
         vb_docpage_t *dp = &doc->pages[p];
@@ -135,7 +132,7 @@ index_pages(vb_document_t *doc, vb_diag_t *d)
             if (pg->items[i].kind == VB_DITEM_RUN)
                 dp->runs[dp->nruns++] = i;
             else if (pg->items[i].kind == VB_DITEM_BOX)
-                map_box(&pg->items[i].u.box, &nsig, &dp->boxes[dp->nboxes++]);
+                map_box(dl, &pg->items[i].u.box, &dp->boxes[dp->nboxes++]);
         }
     }
     for (int f = 0; f < VB_NFACES && doc->fonts; f++) {
@@ -280,7 +277,7 @@ vb_document_run(const vb_document_t *doc, int page, int i, vb_run_t *out)
         int64_t adv = font ? vb_font_scale(font, vb_font_glyph_advance(font, last->gid), r->size) : 0;
         out->width = (int64_t)last->x + adv - first->x;
     }
-    /* span: the display list does not carry source positions yet (left 0: nowhere) */
+    out->span = public_span(vb_drun_span(&doc->dl, r)); /* its element's: a paragraph, a cell, a field */
     return VB_OK;
 }
 

@@ -112,10 +112,20 @@ static void
 doc_diag(const vb_diag_t *dg, void *ctx)
 {
     vb_document_t *doc = ctx;
-    if (dg->severity == VB_SEVERITY_WARNING)
-        vb_document_warn(dg, doc);
-    else if (doc->user_fn)
-        doc->user_fn(dg, doc->user_ctx);
+    vb_diag_t c = *dg;
+    /* found in the prepared (NFC) text: put where it was typed (text.c) */
+    if (doc->map_live && doc->map && !strcmp(c.source, doc->name))
+        vb_textmap_diag(doc->map, &c);
+    if (c.severity == VB_SEVERITY_WARNING) {
+        vb_document_warn(&c, doc);
+        return;
+    }
+    if (!doc->first_seen) {
+        doc->first = c;
+        doc->first_seen = true;
+    }
+    if (doc->user_fn)
+        doc->user_fn(&c, doc->user_ctx);
 }
 
 static vb_status_t run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_t *opt,
@@ -157,6 +167,8 @@ vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char
      */
     if (sink.errors == 0 || fatal.code == VB_E_NOMEM)
         vb_sink_take(&sink, &fatal);
+    if (d && doc->first_seen)
+        *d = doc->first; /* the first error as doc_diag passed it on: where it was typed */
     vb_status_t first = vb_sink_status(&sink);
     return first != VB_OK ? first : rc;
 }
@@ -174,11 +186,19 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_
     char *text = NULL;
     size_t tlen = 0;
     vb_loader_t ld;
+    vb_textmap_t *map = NULL; /* positions as typed where NFC changed a line (text.c) */
     vb_status_t rc = make_loader(e, opt, doc->arena, &ld, d);
     if (rc == VB_OK)
-        rc = vb_text_prepare(doc->arena, src, len, name, &text, &tlen, d);
+        rc = vb_text_prepare_map(doc->arena, src, len, name, &text, &tlen, &map, d);
+    /* until the model is moved to positions as typed, doc_diag moves each diagnostic */
+    doc->map = map;
+    doc->map_live = true;
     if (rc == VB_OK)
         rc = vb_read_source_sink(doc->arena, text, tlen, name, &lim, &ld, &doc->model, sink);
+    if (rc == VB_OK && model_only) {
+        vb_textmap_model(map, &doc->model);
+        doc->map_live = false;
+    }
     if (rc != VB_OK || model_only)
         return rc;
     doc->model.source = name;
@@ -210,6 +230,9 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_
         rc = vb_sink_status(sink);
     if (rc != VB_OK)
         return rc;
+    /* from here on, positions are as typed: the layout's diagnostics and the display list's spans */
+    vb_textmap_model(map, &doc->model);
+    doc->map_live = false;
     doc->dl.arena = doc->arena;
     vb_layout_opts_t lo = {
         .greedy = opt->breaker == VB_BREAKER_GREEDY,

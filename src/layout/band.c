@@ -152,6 +152,99 @@ field_text(const vb_lctx_t *lc, const char *name, size_t n)
     return NULL;
 }
 
+/* Where a field of the front matter was typed ({line 0}: not typed, or not a field). */
+static vb_pos_t
+field_pos(const vb_lctx_t *lc, const char *name, size_t n)
+{
+    const vb_meta_t *m = &lc->model->meta;
+    const vb_appendix_t *ap = lc->appendix;
+#define P(key, val)                                         \
+    if (n == sizeof(key) - 1 && memcmp(name, key, n) == 0) \
+        return (val);
+    if (ap) {
+        P("label", ap->pos)
+        P("title", ap->pos)
+    }
+    P("parent", m->parent.pos)
+    P("issuer", m->issuer.pos)
+    P("number", m->number.pos)
+    P("place", m->place.pos)
+    P("date", m->date.pos)
+    P("kind", m->kind.pos)
+    P("kind_sentence", m->kind.pos)
+    P("title", m->title.pos)
+    P("authority", m->signer.authority.pos)
+    P("post", m->signer.post.pos)
+    P("name", m->signer.name.pos)
+    P("authority_line", m->authority_line.pos)
+    P("urgency", m->urgency.pos)
+    P("secrecy", m->secrecy.pos)
+    P("draft", m->draft.pos)
+    P("circulation", m->circulation.pos)
+    P("footer_note", m->footer_note.pos)
+    P("contact", m->contact.pos)
+    P("drafter", m->drafter.pos)
+    P("confirmation", m->confirmation.pos)
+    P("issuer_name", m->issuer_name.pos)
+    P("to_note", m->to_note.pos)
+    P("recipients", m->recipients_pos)
+    P("to", m->to_pos)
+    P("bases", m->bases_pos)
+    if (m->nsigners > 1) {
+        P("authority2", m->signers[1].authority.pos)
+        P("post2", m->signers[1].post.pos)
+        P("name2", m->signers[1].name.pos)
+    }
+#undef P
+    return (vb_pos_t){0, 0};
+}
+
+struct first_field {
+    const char *s;
+    size_t n;
+};
+
+/* vb_tmpl_walk: stops at the template's first field, kept in ctx. */
+static int
+first_field_of(void *ctx, const char *s, size_t n, bool field)
+{
+    struct first_field *ff = ctx;
+    if (!field)
+        return 0;
+    ff->s = s;
+    ff->n = n;
+    return 1;
+}
+
+/*
+ * An item's name and span for its box: the profile's name, else its first
+ * field ("Số {number}": number) or list; typed where that field is in the
+ * source, or, for the profile's own text ("Nơi nhận:"), where the item is
+ * written in the profile.
+ */
+static void
+item_identity(vb_lctx_t *lc, const vb_pitem_t *it, const char **name, vb_dspan_t *span)
+{
+    const char *f = NULL;
+    size_t fn = 0;
+    if (it->kind == VB_PITEM_LIST && it->list) {
+        f = it->list, fn = strlen(it->list);
+    } else if (it->kind == VB_PITEM_TEXT && it->text) {
+        struct first_field ff = {NULL, 0};
+        vb_tmpl_walk(it->text, first_field_of, &ff);
+        f = ff.s, fn = ff.n;
+    }
+    *name = it->name ? it->name : it->box ? it->box : f ? vb_arena_strndup(lc->arena, f, fn) : "text";
+    vb_pos_t at = f ? field_pos(lc, f, fn) : (vb_pos_t){0, 0};
+    if (at.line > 0) {
+        *span = vb_layout_span(lc, at);
+    } else {
+        *span = (vb_dspan_t){0};
+        if (lc->profile->path && it->pos.line > 0)
+            *span = (vb_dspan_t){lc->profile->path, it->pos.line, it->pos.col, 0, 0};
+    }
+}
+
 /* The entries of a list field; NULL when the list is unknown or empty. */
 static const vb_field_t *
 list_field(const vb_lctx_t *lc, const char *name, int *n)
@@ -590,25 +683,41 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
              vb_len_t *height, vb_diag_t *d)
 {
     int64_t cursor = 0;
+    /* boxes (emitting only): the column's group, and each item's inside it */
+    int colgroup = 0;
+    if (c) {
+        vb_dgroup_t g = {.kind = VB_DBOX_COLUMN, .name = col->name ? col->name : "column",
+                         .official = col->official, .index = -1};
+        if (!(colgroup = lc->dl ? vb_dlist_add_group(lc->dl, &g) : 0) && lc->dl)
+            return vb_diag_nomem(d);
+    }
     for (int i = 0; i < col->n; i++) {
         setitem_t *si = &items[i];
         const vb_pitem_t *it = si->it;
         if (si->skip)
             continue;
+        if (c) {
+            vb_dgroup_t g = {.kind = VB_DBOX_ITEM, .official = it->official, .index = -1, .outer = colgroup};
+            item_identity(lc, it, &g.name, &g.span);
+            lc->box_group = lc->dl && !(it->kind == VB_PITEM_SPACE && it->box) ? vb_dlist_add_group(lc->dl, &g) : 0;
+            /* a signer's box ("signature") or the seal's is one box: which signer, in what role */
+            if (it->kind == VB_PITEM_SPACE && it->box) {
+                g.kind = !strcmp(it->box, "seal") ? VB_DBOX_SEAL : VB_DBOX_SIGNATURE;
+                g.index = it->signer;
+                g.role = it->role ? it->role : col->name;
+                g.direct = true;
+                lc->box_group = lc->dl ? vb_dlist_add_group(lc->dl, &g) : 0;
+            }
+            lc->box_outer = colgroup;
+            if (!g.name || (lc->dl && !lc->box_group))
+                return vb_diag_nomem(d);
+        }
         if (it->kind == VB_PITEM_SPACE) {
             if (c && it->box) {
-                vb_ditem_t *di = VB_NEW(lc->arena, vb_ditem_t);
-                if (!di)
-                    return vb_diag_nomem(d);
-                di->kind = VB_DITEM_BOX;
-                di->u.box.name = it->box;
-                di->u.box.x = col->x;
-                di->u.box.y = (vb_len_t)cursor;
-                di->u.box.w = col->width;
-                di->u.box.h = it->height;
-                if (VB_PUSH(lc->arena, c->items, *di))
-                    return vb_diag_nomem(d);
-                vb_status_t rc = add_ink(lc, ink, cursor, cursor + it->height, false, d);
+                vb_status_t rc = vb_chunk_add_box(lc, c, !strcmp(it->box, "seal") ? VB_DBOX_SEAL : VB_DBOX_SIGNATURE,
+                                                  col->x, (vb_len_t)cursor, col->width, it->height, d);
+                if (rc == VB_OK)
+                    rc = add_ink(lc, ink, cursor, cursor + it->height, false, d);
                 if (rc != VB_OK)
                     return rc;
             }
@@ -627,6 +736,12 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
         vb_len_t A = vb_style_ascent(&lc->set, st), D = vb_style_descent(&lc->set, st);
         int64_t base = cursor + st->space_before + A + si->extra;
         si->base = vb_len_sat(base);
+        if (c && si->lines.n > 0) {
+            /* the item and its column are as wide as the column (a flat box that only widens them) */
+            vb_status_t rc = vb_chunk_add_box(lc, c, 0, col->x, vb_len_sat(base - A), col->width, 0, d);
+            if (rc != VB_OK)
+                return rc;
+        }
         int64_t last = base;
         vb_len_t wx0 = 0, wx1 = 0;
         for (int k = 0; k < si->lines.n; k++) {
@@ -685,6 +800,7 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
         if (ink && it->kind == VB_PITEM_LIST && si->lines.n > 0)
             ink->after_list = true;
     }
+    lc->box_group = lc->box_outer = 0;
     *height = vb_len_sat(cursor); /* a band taller than any page is refused as too tall */
     return VB_OK;
 }
@@ -822,7 +938,8 @@ item_y(const vb_ditem_t *it)
     case VB_DITEM_RULE:
         return it->u.rule.y1 < it->u.rule.y2 ? it->u.rule.y1 : it->u.rule.y2;
     case VB_DITEM_BOX:
-        return it->u.box.y;
+        /* a line's box goes with its line: its middle lies between the line's top and the next one's */
+        return it->u.box.kind == VB_DBOX_LINE ? it->u.box.y + it->u.box.h / 2 : it->u.box.y;
     case VB_DITEM_IMAGE:
         return it->u.image.y;
     }

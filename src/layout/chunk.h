@@ -64,7 +64,22 @@ typedef struct vb_lctx {
     bool duplex;                     /* mirrored margins on even pages */
     int64_t max_pages;               /* > 0: the pages limit (limit.h) */
     vb_chunk_t **notes;              /* model->nnotes: each footnote's chunk once set, NULL before */
+    /* boxes: what vb_chunk_add_line records each line as (see dlist.h, vb_dbox_t) */
+    vb_dlist_t *dl;                  /* for vb_dlist_add_group */
+    int box_group, box_outer;        /* the groups of the element being set (its runs' span), and of its column or table */
 } vb_lctx_t;
+
+/*
+ * A new group of boxes of kind (dlist.h) named name around what is set next,
+ * made where pos was typed in the source (pos.line 0: nowhere): its id, or 0
+ * on out-of-memory.
+ */
+int vb_layout_group(vb_lctx_t *lc, vb_dbox_kind_t kind, const char *name, vb_pos_t pos, int outer);
+/* The span of source position pos (the model's source; nowhere when pos.line is 0). */
+vb_dspan_t vb_layout_span(const vb_lctx_t *lc, vb_pos_t pos);
+/* Adds a box of kind to a chunk, in groups lc->box_group and lc->box_outer. */
+vb_status_t vb_chunk_add_box(vb_lctx_t *lc, vb_chunk_t *c, int kind, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h,
+                             vb_diag_t *d);
 
 vb_chunk_t *vb_chunk_new(vb_lctx_t *lc);
 /*

@@ -10,11 +10,16 @@
  *   page 1 w=595276 h=841890 label="1" items=12
  *   run face=0 size=13000 x=85039 y=70866 text="Điều 1" glyphs=1234@85039 72@93707 ...
  *   rule x1=.. y1=.. x2=.. y2=.. w=..
- *   box name="signature" x=.. y=.. w=.. h=..
+ *   box kind=signature name="signature" no=7 index=0 role="signer" x=.. y=.. w=.. h=.. at="a.md":12:1
+ *   box kind=line name="line" x=.. y=.. w=.. h=.. space=1043 overfull=0 at="a.md":30:1
  *   outline level=1 page=0 y=70866 title="..."
  *   label first=0 start=1 prefix="..."
  * A run's x/y are its first glyph's; a glyph whose y differs from the run's
- * is written gid@x,y. Strings escape '"', '\\' and control bytes as \xNN and
+ * is written gid@x,y. A run's or a box's source span ends its line:
+ * at="file":line:col, or at="file":line:col-line:col when its end is known
+ * (at=none when nothing in a file made it). A box writes no=N only with a
+ * regulation box number, index= and role= only for a signer's box, space=
+ * and overfull= only for a line. Strings escape '"', '\\' and control bytes as \xNN and
  * keep other UTF-8 as is, so a diff shows the Vietnamese text.
  */
 #include <stdio.h>
@@ -108,6 +113,317 @@ vb_dlist_add_label(vb_dlist_t *dl, int first, int start, const char *prefix)
     return 0;
 }
 
+int
+vb_dlist_add_group(vb_dlist_t *dl, const vb_dgroup_t *g)
+{
+    if (vb_vec_grow(dl->arena, (void **)&dl->groups, &dl->groups_cap, sizeof(vb_dgroup_t), dl->ngroups + 1) != 0)
+        return 0;
+    dl->groups[dl->ngroups++] = *g;
+    return dl->ngroups;
+}
+
+static const char *const BOX_KINDS[] = {"?",     "text-block", "column",   "item",  "paragraph", "line",
+                                        "table", "cell",       "footnote", "image", "signature", "seal"};
+
+const char *
+vb_dbox_kind_name(int kind)
+{
+    return kind > 0 && (size_t)kind < sizeof BOX_KINDS / sizeof BOX_KINDS[0] ? BOX_KINDS[kind] : "?";
+}
+
+void
+vb_dbox_info(const vb_dlist_t *dl, const vb_dbox_t *b, vb_dboxinfo_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->index = -1;
+    out->name = vb_dbox_kind_name(b->kind);
+    if (b->group <= 0 || b->group > dl->ngroups)
+        return;
+    const vb_dgroup_t *g = &dl->groups[b->group - 1];
+    out->span = g->span;
+    if ((int)g->kind != b->kind)
+        return; /* a line of a paragraph: the paragraph's span, the line's own name */
+    out->name = g->name ? g->name : out->name;
+    out->official = g->official;
+    out->index = g->index;
+    out->role = g->role;
+}
+
+vb_dspan_t
+vb_drun_span(const vb_dlist_t *dl, const vb_drun_t *r)
+{
+    if (r->group <= 0 || r->group > dl->ngroups)
+        return (vb_dspan_t){0};
+    return dl->groups[r->group - 1].span;
+}
+
+/* The union of two rectangles; an empty one (w = h = 0 and unset) takes the other. */
+typedef struct rect {
+    int64_t x0, y0, x1, y1;
+    bool set;
+} rect_t;
+
+static void
+rect_add(rect_t *r, vb_len_t x, vb_len_t y, vb_len_t w, vb_len_t h)
+{
+    if (!r->set) {
+        *r = (rect_t){x, y, (int64_t)x + w, (int64_t)y + h, true};
+        return;
+    }
+    if (x < r->x0)
+        r->x0 = x;
+    if (y < r->y0)
+        r->y0 = y;
+    if ((int64_t)x + w > r->x1)
+        r->x1 = (int64_t)x + w;
+    if ((int64_t)y + h > r->y1)
+        r->y1 = (int64_t)y + h;
+}
+
+static int
+int_cmp(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+int
+vb_dlist_group_boxes(vb_dlist_t *dl)
+{
+    if (dl->ngroups == 0)
+        return 0;
+    /* the rectangles of the groups on the page being done, and which were touched (reset after each page) */
+    rect_t *r = calloc((size_t)dl->ngroups, sizeof *r);
+    int *touched = malloc((size_t)dl->ngroups * sizeof *touched);
+    if (!r || !touched) {
+        free(r);
+        free(touched);
+        return -1;
+    }
+    int rc = 0;
+    for (int p = 0; p < dl->npages && rc == 0; p++) {
+        vb_dpage_t *pg = &dl->pages[p];
+        int nt = 0;
+        int n = pg->n;
+        for (int i = 0; i < n; i++) {
+            const vb_ditem_t *it = &pg->items[i];
+            if (it->kind != VB_DITEM_BOX)
+                continue;
+            const vb_dbox_t *b = &it->u.box;
+            /* a box belongs to its group, the group's outer group, and so on */
+            int ids[2] = {b->group, b->outer};
+            for (int k = 0; k < 2; k++)
+                for (int id = ids[k], depth = 0; id > 0 && id <= dl->ngroups && depth < 8;
+                     id = dl->groups[id - 1].outer, depth++) {
+                    if (!r[id - 1].set)
+                        touched[nt++] = id - 1;
+                    rect_add(&r[id - 1], b->x, b->y, b->w, b->h);
+                }
+        }
+        /* the extents that only stand for their group (kind 0: a cell's piece) are dropped */
+        int m = 0;
+        for (int i = 0; i < n; i++)
+            if (pg->items[i].kind != VB_DITEM_BOX || pg->items[i].u.box.kind != 0)
+                pg->items[m++] = pg->items[i];
+        pg->n = m;
+        /* inner groups first (a cell before its table), each in the order they were made */
+        qsort(touched, (size_t)nt, sizeof *touched, int_cmp);
+        for (int pass = 0; pass < 2 && rc == 0; pass++)
+            for (int t = 0; t < nt; t++) {
+                int g = touched[t];
+                const vb_dgroup_t *gr = &dl->groups[g];
+                bool outer = gr->kind == VB_DBOX_COLUMN || gr->kind == VB_DBOX_TABLE;
+                if (gr->direct || outer != (pass == 1))
+                    continue;
+                vb_ditem_t *it = vb_dpage_add(dl, pg, VB_DITEM_BOX);
+                if (!it) {
+                    rc = -1;
+                    break;
+                }
+                vb_dbox_t *b = &it->u.box;
+                b->kind = (uint8_t)gr->kind;
+                b->space_permille = 1000;
+                b->group = g + 1;
+                b->outer = gr->outer;
+                b->x = (vb_len_t)r[g].x0;
+                b->y = (vb_len_t)r[g].y0;
+                b->w = (vb_len_t)(r[g].x1 - r[g].x0);
+                b->h = (vb_len_t)(r[g].y1 - r[g].y0);
+            }
+        for (int t = 0; t < nt; t++)
+            r[touched[t]].set = false;
+    }
+    free(r);
+    free(touched);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- owning */
+
+/* Pointers already copied: old -> new, open addressing (a power-of-two table, malloc'd). */
+typedef struct ownmap {
+    const void **from;
+    void **to;
+    size_t *len;
+    size_t cap, n;
+    bool failed;
+} ownmap_t;
+
+static size_t
+ptr_hash(const void *p, size_t len)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL ^ (uint64_t)len * 0xC2B2AE3D27D4EB4FULL;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int
+map_grow(ownmap_t *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 256;
+    const void **from = calloc(ncap, sizeof *from);
+    void **to = calloc(ncap, sizeof *to);
+    size_t *len = calloc(ncap, sizeof *len);
+    if (!from || !to || !len) {
+        free(from), free(to), free(len);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->from[i])
+            continue;
+        size_t k = ptr_hash(m->from[i], m->len[i]) & (ncap - 1);
+        while (from[k])
+            k = (k + 1) & (ncap - 1);
+        from[k] = m->from[i], to[k] = m->to[i], len[k] = m->len[i];
+    }
+    free(m->from), free(m->to), free(m->len);
+    m->from = from, m->to = to, m->len = len, m->cap = ncap;
+    return 0;
+}
+
+/* The copy of len bytes at p in the arena (a NUL after them), made once per (p, len). */
+static void *
+own_bytes(vb_dlist_t *dl, ownmap_t *m, const void *p, size_t len)
+{
+    if (!p || m->failed)
+        return NULL;
+    if ((m->n + 1) * 2 > m->cap && map_grow(m) != 0) {
+        m->failed = true;
+        return NULL;
+    }
+    size_t k = ptr_hash(p, len) & (m->cap - 1);
+    while (m->from[k]) {
+        if (m->from[k] == p && m->len[k] == len)
+            return m->to[k];
+        k = (k + 1) & (m->cap - 1);
+    }
+    char *c = vb_arena_alloc(dl->arena, len + 1);
+    if (!c) {
+        m->failed = true;
+        return NULL;
+    }
+    memcpy(c, p, len);
+    c[len] = 0;
+    m->from[k] = p, m->to[k] = c, m->len[k] = len, m->n++;
+    return c;
+}
+
+static const char *
+own_str(vb_dlist_t *dl, ownmap_t *m, const char *s)
+{
+    return s ? own_bytes(dl, m, s, strlen(s)) : NULL;
+}
+
+static void
+own_span(vb_dlist_t *dl, ownmap_t *m, vb_dspan_t *s)
+{
+    s->file = own_str(dl, m, s->file);
+}
+
+/* An image: its record, file bytes and strings, once per image. */
+static const vb_image_t *
+own_image(vb_dlist_t *dl, ownmap_t *m, const vb_image_t *im)
+{
+    if (!im)
+        return NULL;
+    /* keyed by the record's address with length 0: no text is ever keyed so */
+    if ((m->n + 1) * 2 > m->cap && map_grow(m) != 0) {
+        m->failed = true;
+        return NULL;
+    }
+    size_t k = ptr_hash(im, 0) & (m->cap - 1);
+    while (m->from[k]) {
+        if (m->from[k] == (const void *)im && m->len[k] == 0)
+            return m->to[k];
+        k = (k + 1) & (m->cap - 1);
+    }
+    vb_image_t *c = VB_NEW(dl->arena, vb_image_t);
+    if (!c) {
+        m->failed = true;
+        return NULL;
+    }
+    *c = *im;
+    c->data = own_bytes(dl, m, im->data, im->len);
+    c->path = own_str(dl, m, im->path);
+    c->alt = own_str(dl, m, im->alt);
+    c->source = own_str(dl, m, im->source);
+    /* own_bytes may have grown the table: find the slot again */
+    if ((m->n + 1) * 2 > m->cap && map_grow(m) != 0) {
+        m->failed = true;
+        return NULL;
+    }
+    k = ptr_hash(im, 0) & (m->cap - 1);
+    while (m->from[k])
+        k = (k + 1) & (m->cap - 1);
+    m->from[k] = im, m->to[k] = c, m->len[k] = 0, m->n++;
+    return c;
+}
+
+int
+vb_dlist_own(vb_dlist_t *dl)
+{
+    ownmap_t m = {0};
+    vb_dinfo_t *in = &dl->info;
+    in->title = own_str(dl, &m, in->title);
+    in->author = own_str(dl, &m, in->author);
+    in->subject = own_str(dl, &m, in->subject);
+    in->creator = own_str(dl, &m, in->creator);
+    in->keywords = own_str(dl, &m, in->keywords);
+    in->profile = own_str(dl, &m, in->profile);
+    in->blank = own_str(dl, &m, in->blank);
+    in->doc_date = own_str(dl, &m, in->doc_date);
+    for (int p = 0; p < dl->npages; p++) {
+        vb_dpage_t *pg = &dl->pages[p];
+        pg->label = own_str(dl, &m, pg->label);
+        for (int i = 0; i < pg->n; i++) {
+            vb_ditem_t *it = &pg->items[i];
+            switch (it->kind) {
+            case VB_DITEM_RUN:
+                it->u.run.text = own_bytes(dl, &m, it->u.run.text, it->u.run.text_len);
+                break;
+            case VB_DITEM_IMAGE:
+                it->u.image.image = own_image(dl, &m, it->u.image.image);
+                break;
+            case VB_DITEM_BOX: /* what a box is lies in its group */
+            case VB_DITEM_RULE:
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < dl->noutline; i++)
+        dl->outline[i].title = own_str(dl, &m, dl->outline[i].title);
+    for (int i = 0; i < dl->nlabels; i++)
+        dl->labels[i].prefix = own_str(dl, &m, dl->labels[i].prefix);
+    for (int i = 0; i < dl->ngroups; i++) {
+        vb_dgroup_t *g = &dl->groups[i];
+        g->name = own_str(dl, &m, g->name);
+        g->role = own_str(dl, &m, g->role);
+        own_span(dl, &m, &g->span);
+    }
+    bool failed = m.failed;
+    free(m.from), free(m.to), free(m.len);
+    return failed ? -1 : 0;
+}
+
 /* ---------------------------------------------------------------- dump */
 
 typedef vb_buf_t sbuf_t;
@@ -179,7 +495,40 @@ fmt_int(char *buf, int64_t v)
 }
 
 static void
-dump_run(sbuf_t *b, const vb_drun_t *r)
+put_span(sbuf_t *b, const vb_dspan_t *s)
+{
+    if (!s->file || s->line <= 0) {
+        puts_(b, " at=none");
+        return;
+    }
+    put_cstr(b, "at", s->file);
+    putf(b, ":%d:%d", s->line, s->col);
+    if (s->end_line > 0)
+        putf(b, "-%d:%d", s->end_line, s->end_col);
+}
+
+static void
+dump_box(sbuf_t *b, const vb_dlist_t *dl, const vb_dbox_t *x)
+{
+    vb_dboxinfo_t in;
+    vb_dbox_info(dl, x, &in);
+    putf(b, "box kind=%s", vb_dbox_kind_name(x->kind));
+    put_cstr(b, "name", in.name);
+    if (in.official > 0)
+        putf(b, " no=%d", in.official);
+    if (x->kind == VB_DBOX_SIGNATURE || x->kind == VB_DBOX_SEAL) {
+        putf(b, " index=%d", in.index);
+        put_cstr(b, "role", in.role);
+    }
+    putf(b, " x=%d y=%d w=%d h=%d", (int)x->x, (int)x->y, (int)x->w, (int)x->h);
+    if (x->kind == VB_DBOX_LINE)
+        putf(b, " space=%d overfull=%d", (int)x->space_permille, x->overfull ? 1 : 0);
+    put_span(b, &in.span);
+    puts_(b, "\n");
+}
+
+static void
+dump_run(sbuf_t *b, const vb_dlist_t *dl, const vb_drun_t *r)
 {
     vb_len_t x0 = r->n > 0 ? r->glyphs[0].x : 0, y0 = r->n > 0 ? r->glyphs[0].y : 0;
     putf(b, "run face=%d size=%d x=%d y=%d", r->face, (int)r->size, (int)x0, (int)y0);
@@ -201,6 +550,8 @@ dump_run(sbuf_t *b, const vb_drun_t *r)
         }
         put(b, tmp, n);
     }
+    vb_dspan_t sp = vb_drun_span(dl, r);
+    put_span(b, &sp);
     puts_(b, "\n");
 }
 
@@ -229,7 +580,7 @@ vb_dlist_dump(const vb_dlist_t *dl, char **out, size_t *len)
             const vb_ditem_t *it = &pg->items[i];
             switch (it->kind) {
             case VB_DITEM_RUN:
-                dump_run(&b, &it->u.run);
+                dump_run(&b, dl, &it->u.run);
                 break;
             case VB_DITEM_RULE: {
                 const vb_drule_t *r = &it->u.rule;
@@ -237,13 +588,9 @@ vb_dlist_dump(const vb_dlist_t *dl, char **out, size_t *len)
                      (int)r->width);
                 break;
             }
-            case VB_DITEM_BOX: {
-                const vb_dbox_t *x = &it->u.box;
-                puts_(&b, "box");
-                put_cstr(&b, "name", x->name);
-                putf(&b, " x=%d y=%d w=%d h=%d\n", (int)x->x, (int)x->y, (int)x->w, (int)x->h);
+            case VB_DITEM_BOX:
+                dump_box(&b, dl, &it->u.box);
                 break;
-            }
             case VB_DITEM_IMAGE: {
                 const vb_dimage_t *x = &it->u.image;
                 puts_(&b, "image");

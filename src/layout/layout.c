@@ -157,7 +157,12 @@ attach_notes(vb_lctx_t *lc, const vb_inline_t *text, const vb_lines_t *lines, vb
             for (int r = 0; r < lines->v[l].nruns; r++) {
                 if (lines->v[l].runs[r].text != sp->text || lc->notes[k])
                     continue;
-                vb_status_t rc = note_chunk(lc, k, &lc->notes[k], d);
+                /* the note's lines are its own box's, typed where the note is defined */
+                int sg = lc->box_group, so = lc->box_outer;
+                lc->box_group = vb_layout_group(lc, VB_DBOX_FOOTNOTE, "footnote", lc->model->notes[k].pos, 0);
+                lc->box_outer = 0;
+                vb_status_t rc = lc->box_group ? note_chunk(lc, k, &lc->notes[k], d) : vb_diag_nomem(d);
+                lc->box_group = sg, lc->box_outer = so;
                 if (rc != VB_OK)
                     return rc;
                 vb_chunk_t *c = chunks[l];
@@ -309,8 +314,12 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
         int before = lc->chunks.n;
         vb_status_t rc = VB_OK;
         lc->set.at = b->pos; /* for layout.overfull */
+        lc->box_group = lc->box_outer = 0;
         switch (b->kind) {
         case VB_BLOCK_PARA: {
+            lc->box_group = vb_layout_group(lc, VB_DBOX_PARAGRAPH, "paragraph", b->pos, 0);
+            if (!lc->box_group)
+                return vb_diag_nomem(d);
             /* a lead-in keeps its last lines with the block it introduces (breaking.lead_in_keep) */
             int lead = i + 1 < blocks->n && p->breaking.lead_in_keep > 0 && is_lead_in(&b->text)
                            ? p->breaking.lead_in_keep
@@ -322,6 +331,9 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
         case VB_BLOCK_HEADING: {
             int lv = b->level < 1 ? 1 : b->level > 6 ? 6 : b->level;
             vb_chunk_t *first = NULL;
+            lc->box_group = vb_layout_group(lc, VB_DBOX_PARAGRAPH, "heading", b->pos, 0);
+            if (!lc->box_group)
+                return vb_diag_nomem(d);
             rc = flow_text(lc, &b->text, aligned_style(lc, b, &p->headings[lv - 1], &tmp), true, keep_next, 0, &first,
                            d);
             if (rc == VB_OK && first) {
@@ -355,6 +367,13 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
             it.u.image.y = 0;
             if (VB_PUSH(lc->arena, c->items, it))
                 return vb_diag_nomem(d);
+            vb_dgroup_t g = {.kind = VB_DBOX_IMAGE, .name = "image", .index = -1,
+                             .span = vb_layout_span(lc, b->pos), .direct = true};
+            if (!(lc->box_group = vb_dlist_add_group(lc->dl, &g)))
+                return vb_diag_nomem(d);
+            rc = vb_chunk_add_box(lc, c, VB_DBOX_IMAGE, it.u.image.x, it.u.image.y, it.u.image.w, it.u.image.h, d);
+            if (rc != VB_OK)
+                return rc;
             c->fit = it.u.image.h;
             c->height = it.u.image.h + p->body.space_after;
             c->pos = b->pos;
@@ -365,6 +384,7 @@ flow_blocks(vb_lctx_t *lc, const vb_blocks_t *blocks, bool keep_first, pagebound
             break;
         }
         }
+        lc->box_group = lc->box_outer = 0;
         if (rc != VB_OK)
             return rc;
         for (int k = before; k < lc->chunks.n; k++)
@@ -543,6 +563,7 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     pagebound_t pb;
     memset(&pb, 0, sizeof pb);
     lc.arena = dl->arena;
+    lc.dl = dl;
     lc.model = model;
     lc.profile = profile;
     lc.set.fonts = fonts;
@@ -666,5 +687,8 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
         }
     rc = vb_paginate(&lc, dl, d);
     vb_set_finish(&lc.set);
+    /* the boxes around groups; then the display list takes copies of what it refers to, so it owns its memory */
+    if (rc == VB_OK && (vb_dlist_group_boxes(dl) != 0 || vb_dlist_own(dl) != 0))
+        rc = vb_diag_nomem(d);
     return rc;
 }

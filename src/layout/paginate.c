@@ -172,7 +172,13 @@ add_page_number(vb_lctx_t *lc, vb_dlist_t *dl, vb_dpage_t *pg, int number, vb_le
     vb_len_t base = pn->ink_top + (f ? vb_font_scale(f, top, st.size) : 0);
     vb_chunk_t tmp;
     memset(&tmp, 0, sizeof tmp);
+    /* its line's box is named for what it is: it stands in the margin, outside the text block */
+    vb_dgroup_t g = {.kind = VB_DBOX_LINE, .name = "page-number", .index = -1, .direct = true};
+    lc->box_outer = 0;
+    if (!(lc->box_group = vb_dlist_add_group(dl, &g)))
+        return vb_diag_nomem(d);
     rc = vb_chunk_add_line(lc, &tmp, ln, lc->text_left + dx, base, d);
+    lc->box_group = 0;
     if (rc != VB_OK)
         return rc;
     for (int k = 0; k < tmp.items.n; k++) {
@@ -562,6 +568,13 @@ vb_paginate(vb_lctx_t *lc, vb_dlist_t *dl, vb_diag_t *d)
             return vb_diag_nomem(d);
         /* two-sided printing: even pages take the mirrored margins */
         vb_len_t dx = lc->duplex && k % 2 == 1 ? p->duplex_left - p->margin_left : 0;
+        /* the page's text block, its first box */
+        vb_ditem_t *tb = vb_dpage_add(dl, pg, VB_DITEM_BOX);
+        if (!tb)
+            return vb_diag_nomem(d);
+        tb->u.box = (vb_dbox_t){.kind = VB_DBOX_TEXT_BLOCK, .space_permille = 1000, .x = p->margin_left + dx, .y = p->margin_top,
+                                .w = pg->width - p->margin_left - p->margin_right,
+                                .h = pg->height - p->margin_top - p->margin_bottom};
         vb_len_t hy = top;
         for (int h = 0; h < pi->nhead; h++) {
             vb_status_t rc = emit_items(lc, dl, &pg, k, pi->head[h], dx, hy, d);

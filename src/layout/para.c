@@ -713,6 +713,13 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
     }
     if (line->x1 < line->x0)
         line->x1 = line->x0;
+    /* the line's metrics for the display list: space as set over natural, and overflow of the measure */
+    int64_t gnat = 0;
+    for (int k = start; k < end; k++)
+        if (b->items.v[k].type == VB_LB_GLUE && b->items.v[k].stretch != VB_LB_FIL)
+            gnat += b->items.v[k].width;
+    line->space_permille = gnat > 0 ? (int32_t)((gnat + given) * 1000 / gnat) : 1000;
+    line->overfull = (int64_t)line->x1 > (int64_t)xoff + w;
 
     /* runs: one per segment */
     int nruns = 0;

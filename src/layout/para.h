@@ -58,6 +58,8 @@ typedef struct vb_line {
     vb_len_t x0, x1;          /* extent of the content after alignment */
     int32_t ratio;            /* adjustment ratio of justified lines, thousandths; 0 otherwise */
     bool justified;           /* stretched or shrunk to the full width */
+    int32_t space_permille;   /* inter-word space as set over the natural space, thousandths (1000: natural) */
+    bool overfull;            /* the content is wider than the measure */
 } vb_line_t;
 
 typedef struct vb_lines {

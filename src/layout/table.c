@@ -426,7 +426,16 @@ typedef struct tabset {
     const cellset_t *cs;
     vb_chunk_t **head;
     const vb_ptable_t *pt; /* the table's settings (a framed box has its own padding) */
+    int *cellgroup;        /* nrows * ncols: each origin cell's group of boxes (dlist.h) */
 } tabset_t;
+
+/* From here on, lines and boxes belong to cell (r, c): its group, and its span. */
+static void
+enter_cell(vb_lctx_t *lc, const tabset_t *ts, int r, int c)
+{
+    lc->box_group = ts->cellgroup[(size_t)r * (size_t)ts->t->ncols + (size_t)c];
+    lc->box_outer = 0;
+}
 
 /* A head row as one chunk, repeated on later pages; a cell merged down draws over the rows below. */
 static vb_status_t
@@ -452,6 +461,9 @@ head_row(vb_lctx_t *lc, const tabset_t *ts, int r, vb_chunk_t **out, vb_diag_t *
         vb_len_t x = ts->colx[c], cw = ts->colx[c + cell->colspan] - ts->colx[c];
         vb_status_t rc = shared_borders(lc, ch, x, 0, cw, ch_h, pt->border, c + cell->colspan >= nc,
                                         r + cell->rowspan >= t->nrows, d);
+        enter_cell(lc, ts, r, c);
+        if (rc == VB_OK)
+            rc = vb_chunk_add_box(lc, ch, 0, x, 0, cw, ch_h, d); /* the cell's extent (dlist.h) */
         if (rc != VB_OK)
             return rc;
         vb_len_t A = vb_style_ascent(&lc->set, &s->style);
@@ -614,6 +626,9 @@ body_rows(vb_lctx_t *lc, const tabset_t *ts, int g0, int g1, vb_len_t avail, vb_
                 cap.u.rule.y1 = cap.u.rule.y2 = b - a;
                 if (rc == VB_OK && cb > b && VB_PUSH(lc->arena, ch->cap_bottom, cap))
                     return vb_diag_nomem(d);
+                enter_cell(lc, ts, r, c);
+                if (rc == VB_OK)
+                    rc = vb_chunk_add_box(lc, ch, 0, x, y0, w, y1 - y0, d); /* the cell's extent here */
                 vb_len_t A = vb_style_ascent(&lc->set, &s->style);
                 int *k = &next[(size_t)(r - g0) * (size_t)nc + (size_t)c];
                 for (; *k < s->lines.n && rc == VB_OK; (*k)++) {
@@ -697,7 +712,22 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
     vb_chunk_t **head = VB_NEWN(lc->arena, vb_chunk_t *, t->nhead ? t->nhead : 1);
     if (!head)
         return vb_diag_nomem(d);
-    tabset_t ts = {t, colx, rowh, cs, head, pt};
+    tabset_t ts = {t, colx, rowh, cs, head, pt, NULL};
+    /* the boxes: the table's, and one per cell (merged cells one), inside it */
+    int tg = vb_layout_group(lc, VB_DBOX_TABLE, "table", t->pos, 0);
+    ts.cellgroup = VB_NEWN(lc->arena, int, (size_t)nr * (size_t)nc);
+    if (!tg || !ts.cellgroup)
+        return vb_diag_nomem(d);
+    for (int r = 0; r < nr; r++)
+        for (int c = 0; c < nc; c++) {
+            const vb_cell_t *cell = VB_CELL(t, r, c);
+            if (cell->covered)
+                continue;
+            int g = vb_layout_group(lc, VB_DBOX_CELL, r < t->nhead ? "head-cell" : "cell", cell->pos, tg);
+            if (!g)
+                return vb_diag_nomem(d);
+            ts.cellgroup[(size_t)r * (size_t)nc + (size_t)c] = g;
+        }
     /* a body row (or rows tied by a merged cell) taller than this is cut: it fits no page whole */
     vb_len_t avail = lc->text_height;
     if (pt->repeat_head)

@@ -651,9 +651,15 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
         const vb_dpage_t *pg = &dl->pages[p];
         mix(&h, ((uint64_t)(uint32_t)pg->width << 32) | (uint32_t)pg->height);
         mix_cstr(&h, pg->label);
-        mix(&h, (uint64_t)pg->n);
+        /* the boxes that only describe the layout (all but a signature's) change nothing printed */
+        int nhashed = 0;
+        for (int i = 0; i < pg->n; i++)
+            nhashed += pg->items[i].kind != VB_DITEM_BOX || pg->items[i].u.box.kind == VB_DBOX_SIGNATURE;
+        mix(&h, (uint64_t)nhashed);
         for (int i = 0; i < pg->n; i++) {
             const vb_ditem_t *it = &pg->items[i];
+            if (it->kind == VB_DITEM_BOX && it->u.box.kind != VB_DBOX_SIGNATURE)
+                continue;
             mix(&h, (uint64_t)it->kind);
             if (it->kind == VB_DITEM_RUN) {
                 const vb_drun_t *r = &it->u.run;
@@ -688,7 +694,9 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
                 mix(&h, (uint32_t)r->width);
             } else if (it->kind == VB_DITEM_BOX) {
                 const vb_dbox_t *x = &it->u.box;
-                mix_cstr(&h, x->name);
+                vb_dboxinfo_t bi;
+                vb_dbox_info(dl, x, &bi);
+                mix_cstr(&h, bi.name);
                 mix(&h, ((uint64_t)(uint32_t)x->x << 32) | (uint32_t)x->y);
                 mix(&h, ((uint64_t)(uint32_t)x->w << 32) | (uint32_t)x->h);
             } else if (it->kind == VB_DITEM_IMAGE) {

@@ -86,12 +86,13 @@ static const char *const STYLE_KEYS[] = {"style",  "size",         "bold",      
 static const char *const BAND_KEYS[] = {"top", "space_before", "space_after", "columns", NULL};
 /* footers are anchored by their bottom edge; a top would contradict it */
 static const char *const FOOTER_BAND_KEYS[] = {"bottom", "space_before", "space_after", "columns", NULL};
-static const char *const COLUMN_KEYS[] = {"x", "width", "items", NULL};
-static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "require", "rule", "when", NULL};
-static const char *const SPACE_ITEM_KEYS[] = {"space", "box", "sync", "when", NULL};
+static const char *const COLUMN_KEYS[] = {"x", "width", "items", "name", "official", NULL};
+static const char *const TEXT_ITEM_KEYS[] = {"text", "sync", "required", "require", "rule", "when",
+                                             "name", "official", NULL};
+static const char *const SPACE_ITEM_KEYS[] = {"space", "box", "sync", "when", "name", "official", "signer", "role", NULL};
 static const char *const LIST_ITEM_KEYS[] = {"list",  "marker",      "single_marker", "separator",
                                              "last_separator", "label", "label_bold", "label_italic",
-                                             "sync",  "required",    "when",          NULL};
+                                             "sync",  "required",    "when",          "name", "official", NULL};
 static const char *const WHEN_KEYS[] = {"if", "unless", "kinds", "not_kinds", NULL};
 static const char *const RULE_KEYS[] = {"length", "below", "width", "space_after", NULL};
 static const char *const TABLE_KEYS[] = {"cell",         "head",        "border",      "padding",
@@ -822,7 +823,14 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
             it->label_face = (lb ? VB_FACE_BOLD : 0) | (lit ? VB_FACE_ITALIC : 0);
         }
     }
-    if ((st = get_str(c, m, where, "sync", false, true, &it->sync)) != VB_OK)
+    /* the item's box in the display list: its name and the regulation's box number (ô) */
+    it->pos = m->pos;
+    if ((st = get_str(c, m, where, "sync", false, true, &it->sync)) != VB_OK ||
+        (st = get_str(c, m, where, "name", false, true, &it->name)) != VB_OK ||
+        (st = get_int_i(c, m, where, "official", 1, 99, &it->official)) != VB_OK)
+        return st;
+    if (it->kind == VB_PITEM_SPACE && ((st = get_int_i(c, m, where, "signer", 0, 9, &it->signer)) != VB_OK ||
+                                       (st = get_str(c, m, where, "role", false, true, &it->role)) != VB_OK))
         return st;
     const vb_ynode_t *w;
     if ((st = lookup(c, m, where, "when", false, &w)) != VB_OK)
@@ -945,6 +953,8 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
         if ((st = check_keys(c, cm, cw, COLUMN_KEYS, NULL)) != VB_OK ||
             (st = get_len(c, cm, cw, "x", true, false, &col->x)) != VB_OK ||
             (st = get_len(c, cm, cw, "width", true, true, &col->width)) != VB_OK ||
+            (st = get_str(c, cm, cw, "name", false, true, &col->name)) != VB_OK ||
+            (st = get_int_i(c, cm, cw, "official", 1, 99, &col->official)) != VB_OK ||
             (st = lookup(c, cm, cw, "items", true, &items)) != VB_OK ||
             (st = want_kind(c, items, VB_Y_SEQ, cw, "items")) != VB_OK)
             return st;

@@ -96,12 +96,20 @@ typedef struct vb_pitem {
     const char *label;      /* printed before the first entry ("Kính gửi: "); entries hang after it */
     int label_face;         /* vb_face_t bits of the label; -1: the item's own */
     vb_pcond_t when;        /* all kinds: when the item is printed */
+    /* its box in the display list (dlist.h) */
+    const char *name;       /* NULL: the first field of its template or its list ("issuer", "recipients") */
+    int official;           /* the regulation's box number (Party ô 1-13, state ô 1-14); 0: none */
+    int signer;             /* SPACE with a box: the signer it is for, 0 = the first */
+    const char *role;       /* SPACE with a box: the signer's role; NULL: the column's name */
+    vb_pos_t pos;           /* where the item is written in the profile */
 } vb_pitem_t;
 
 typedef struct vb_pcolumn {
     vb_len_t x, width;      /* from the page's left edge */
     vb_pitem_t *items;
     int n;
+    const char *name;       /* the column's name ("signer", "joint-left"), NULL: none */
+    int official;           /* the regulation's box number of the whole column; 0: none */
 } vb_pcolumn_t;
 
 /* A band: columns set side by side from a common top. */

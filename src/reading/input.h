@@ -23,6 +23,23 @@ vb_status_t vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, cons
 char *vb_text_upper(vb_arena_t *arena, const char *s, size_t len, size_t *out_len);
 
 /*
+ * Where text was typed, for a source that NFC changed: a prepared text's
+ * (line, column) back to the file's (see text.c). NULL stands for "no line
+ * changed" everywhere.
+ */
+typedef struct vb_textmap vb_textmap_t;
+
+/* As vb_text_prepare; *map (may be NULL) gets the columns as typed of the lines NFC changed, NULL when none. */
+vb_status_t vb_text_prepare_map(vb_arena_t *arena, const char *src, size_t len, const char *source, char **out,
+                                size_t *out_len, vb_textmap_t **map, vb_diag_t *d);
+/* Turns a position in the prepared text (1-based) into the position as typed, in place. */
+void vb_textmap_pos(const vb_textmap_t *m, int *line, int *col);
+/* Every position of a model read from the prepared text, as typed (once: a position is mapped one time). */
+void vb_textmap_model(const vb_textmap_t *m, vb_model_t *model);
+/* A diagnostic's position (and end) found in the prepared text, as typed. */
+void vb_textmap_diag(const vb_textmap_t *m, vb_diag_t *d);
+
+/*
  * Whether code point cp may stand in a document (see text.c): NULL when it
  * may, else the phrase naming why not ("the control character U+0007"),
  * written into buf, and the diagnostic id in *id (may be NULL).

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "image.h"
 #include "input.h"
 
 /*
@@ -149,10 +150,256 @@ vb_char_check(vb_diag_t *d, const char *source, int line, int col, const char *l
     return vb_diag_set(d, VB_E_INPUT, id, source, line, col, "%s %s.", lead, what);
 }
 
+/* ------------------------------------------------------------ positions as typed */
+
+/*
+ * NFC composes a letter typed decomposed ("e" + U+0323 + U+0302) into one
+ * code point ("ệ"), so every column after it on its line is smaller in the
+ * prepared text than in the file. For each line NFC changed, the map keeps
+ * the column as typed of each column of the prepared line; other lines are
+ * the same in both.
+ */
+typedef struct mapline {
+    int line;
+    int n;                /* columns of the prepared line (code points) */
+    int *cols;            /* n + 1: cols[c - 1] is where prepared column c was typed; cols[n]: the line's end */
+} mapline_t;
+
+struct vb_textmap {
+    mapline_t *v;
+    int n, cap;
+};
+
+/* Code points in s[0..len). */
+static int
+count_cps(const char *s, size_t len)
+{
+    int n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/*
+ * A new NFC cluster starts at a code point of combining class 0 that
+ * composes with nothing before it (all but the Hangul vowel and final
+ * jamo, which join the syllable before them).
+ */
+static bool
+cluster_start(uint32_t cp)
+{
+    if ((cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2))
+        return false;
+    return utf8proc_get_property((utf8proc_int32_t)cp)->combining_class == 0;
+}
+
+/*
+ * The map of one line that NFC changes, from its text as typed (s, n bytes)
+ * and its NFC (t, tn bytes): each cluster's NFC code points map to the
+ * cluster's first column as typed. When the clusters' NFC, put together, is
+ * not the line's (scripts where two starters compose), columns past the first
+ * change are mapped as far as they agree.
+ */
+static int
+map_line(vb_arena_t *arena, vb_textmap_t *m, int line, const char *s, size_t n, const char *t, size_t tn)
+{
+    int tcols = count_cps(t, tn);
+    int *cols = VB_NEWN(arena, int, tcols + 1);
+    if (!cols)
+        return -1;
+    int out = 0, col = 1;  /* prepared columns filled; the column as typed of the cluster */
+    size_t toff = 0;
+    for (size_t i = 0; i < n && out < tcols;) {
+        /* one cluster: [i, j) as typed */
+        size_t j = i;
+        int ncp = 0;
+        do {
+            uint32_t cp;
+            int k = vb_utf8_decode(s + j, n - j, &cp);
+            if (k <= 0)
+                k = 1;
+            j += (size_t)k;
+            ncp++;
+            if (j < n) {
+                int k2 = vb_utf8_decode(s + j, n - j, &cp);
+                if (k2 > 0 && cluster_start(cp))
+                    break;
+            }
+        } while (j < n);
+        utf8proc_uint8_t *res = NULL;
+        utf8proc_ssize_t rn = utf8proc_map((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(j - i), &res,
+                                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        bool same = rn >= 0 && toff + (size_t)rn <= tn && memcmp(t + toff, res, (size_t)rn) == 0;
+        int k = same ? count_cps((const char *)res, (size_t)rn) : 0;
+        free(res);
+        if (!same)
+            break;
+        for (int c = 0; c < k && out < tcols; c++)
+            cols[out++] = col;
+        toff += (size_t)rn;
+        col += ncp;
+        i = j;
+    }
+    /* past a disagreement (or the end): one column each, from where the clusters stopped */
+    for (; out < tcols; out++)
+        cols[out] = col++;
+    cols[tcols] = col;
+    if (vb_vec_grow(arena, (void **)&m->v, &m->cap, sizeof(mapline_t), m->n + 1) != 0)
+        return -1;
+    m->v[m->n++] = (mapline_t){line, tcols, cols};
+    return 0;
+}
+
+/* The map of a text as typed (lines '\n'-separated, CR gone) whose NFC is out; NULL when no line changed. */
+static vb_status_t
+build_map(vb_arena_t *arena, const char *buf, size_t k, const char *out, size_t out_len, vb_textmap_t **map,
+          vb_diag_t *d)
+{
+    *map = NULL;
+    vb_textmap_t *m = NULL;
+    size_t i = 0, o = 0;
+    for (int line = 1; i <= k && o <= out_len; line++) {
+        const char *nl = memchr(buf + i, '\n', k - i);
+        size_t e = nl ? (size_t)(nl - buf) : k;
+        const char *onl = memchr(out + o, '\n', out_len - o);
+        size_t oe = onl ? (size_t)(onl - out) : out_len;
+        if (e - i != oe - o || memcmp(buf + i, out + o, e - i) != 0) {
+            if (!m && !(m = VB_NEW(arena, vb_textmap_t)))
+                return vb_diag_nomem(d);
+            if (!m->cap)
+                memset(m, 0, sizeof *m);
+            if (map_line(arena, m, line, buf + i, e - i, out + o, oe - o) != 0)
+                return vb_diag_nomem(d);
+        }
+        if (!nl || !onl)
+            break;
+        i = e + 1;
+        o = oe + 1;
+    }
+    *map = m;
+    return VB_OK;
+}
+
+void
+vb_textmap_pos(const vb_textmap_t *m, int *line, int *col)
+{
+    if (!m || !line || !col || *line <= 0 || *col <= 0)
+        return;
+    int lo = 0, hi = m->n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (m->v[mid].line < *line) {
+            lo = mid + 1;
+        } else if (m->v[mid].line > *line) {
+            hi = mid - 1;
+        } else {
+            const mapline_t *l = &m->v[mid];
+            *col = *col <= l->n + 1 ? l->cols[*col - 1] : l->cols[l->n] + (*col - l->n - 1);
+            return;
+        }
+    }
+}
+
+static void
+map_pos(const vb_textmap_t *m, vb_pos_t *p)
+{
+    vb_textmap_pos(m, &p->line, &p->col);
+}
+
+static void
+map_field(const vb_textmap_t *m, vb_field_t *f)
+{
+    map_pos(m, &f->pos);
+}
+
+static void
+map_blocks(const vb_textmap_t *m, vb_blocks_t *b)
+{
+    for (int i = 0; i < b->n; i++) {
+        vb_block_t *x = &b->v[i];
+        map_pos(m, &x->pos);
+        if (x->table) {
+            vb_table_t *t = x->table;
+            map_pos(m, &t->pos);
+            map_pos(m, &t->delim_pos);
+            for (int c = 0; c < t->nrows * t->ncols; c++)
+                map_pos(m, &t->cells[c].pos);
+            for (int c = 0; t->col_width && c < t->ncols; c++)
+                map_pos(m, &t->col_width[c].pos);
+        }
+        if (x->image)
+            vb_textmap_pos(m, &x->image->line, &x->image->col);
+    }
+}
+
+void
+vb_textmap_model(const vb_textmap_t *m, vb_model_t *model)
+{
+    if (!m)
+        return;
+    vb_meta_t *t = &model->meta;
+    vb_field_t *fields[] = {&t->profile,      &t->parent,      &t->issuer,        &t->number,
+                            &t->place,        &t->kind,        &t->title,         &t->authority_line,
+                            &t->urgency,      &t->secrecy,     &t->draft,         &t->circulation,
+                            &t->footer_note,  &t->contact,     &t->drafter,       &t->confirmation,
+                            &t->issuer_name,  &t->to_note,     &t->signer.authority, &t->signer.post,
+                            &t->signer.name};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        map_field(m, fields[i]);
+    map_pos(m, &t->date.pos);
+    for (int i = 0; i < t->nsigners; i++) { /* `signer` is a copy of signers[0], mapped above */
+        map_field(m, &t->signers[i].authority);
+        map_field(m, &t->signers[i].post);
+        map_field(m, &t->signers[i].name);
+    }
+    for (int i = 0; i < t->nrecipients; i++)
+        map_field(m, &t->recipients[i]);
+    for (int i = 0; i < t->nto; i++)
+        map_field(m, &t->to[i]);
+    for (int i = 0; i < t->nbases; i++)
+        map_field(m, &t->bases[i]);
+    map_pos(m, &t->recipients_pos);
+    map_pos(m, &t->to_pos);
+    map_pos(m, &t->bases_pos);
+    map_pos(m, &t->duplex_pos);
+    map_pos(m, &t->nonconforming_pos);
+    map_blocks(m, &model->body);
+    for (int i = 0; i < model->nappendices; i++) {
+        map_pos(m, &model->appendices[i].pos);
+        map_blocks(m, &model->appendices[i].blocks);
+    }
+    for (int i = 0; i < model->nnotes; i++) {
+        map_pos(m, &model->notes[i].pos);
+        map_pos(m, &model->notes[i].ref);
+    }
+}
+
+void
+vb_textmap_diag(const vb_textmap_t *m, vb_diag_t *d)
+{
+    if (!m || !d || d->line <= 0)
+        return;
+    int el = d->end_line, ec = d->end_col;
+    vb_textmap_pos(m, &d->line, &d->col);
+    if (el > 0 && ec > 0) {
+        vb_textmap_pos(m, &el, &ec);
+        d->end_line = el, d->end_col = ec;
+    }
+}
+
 vb_status_t
 vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *source, char **out, size_t *out_len,
                 vb_diag_t *d)
 {
+    return vb_text_prepare_map(arena, src, len, source, out, out_len, NULL, d);
+}
+
+vb_status_t
+vb_text_prepare_map(vb_arena_t *arena, const char *src, size_t len, const char *source, char **out, size_t *out_len,
+                    vb_textmap_t **map, vb_diag_t *d)
+{
+    if (map)
+        *map = NULL;
     *out = NULL;
     if (out_len)
         *out_len = 0;
@@ -204,8 +451,14 @@ vb_text_prepare(vb_arena_t *arena, const char *src, size_t len, const char *sour
         i += (size_t)n;
         col++;
     }
+    size_t olen = 0;
     if (st == VB_OK)
-        st = nfc(arena, buf, k, out, out_len, d);
+        st = nfc(arena, buf, k, out, &olen, d);
+    if (st == VB_OK && out_len)
+        *out_len = olen;
+    /* columns as typed, where NFC changed a line */
+    if (st == VB_OK && map && (olen != k || memcmp(buf, *out, k) != 0))
+        st = build_map(arena, buf, k, *out, olen, map, d);
     free(buf);
     return st;
 }

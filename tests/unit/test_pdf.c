@@ -249,7 +249,8 @@ build_letters(vb_dlist_t *dl)
     vb_ditem_t *it = vb_dpage_add(dl, pg, VB_DITEM_RULE);
     it->u.rule = (vb_drule_t){left + VB_PT(100), y + VB_PT(3), left + VB_PT(280), y + VB_PT(3), VB_PT(0.5)};
     it = vb_dpage_add(dl, pg, VB_DITEM_BOX);
-    it->u.box = (vb_dbox_t){"signature", left, y + VB_PT(40), VB_PT(200), VB_PT(60)};
+    it->u.box = (vb_dbox_t){.kind = VB_DBOX_SIGNATURE, .x = left, .y = y + VB_PT(40), .w = VB_PT(200),
+                            .h = VB_PT(60)};
 
     /* page 2: outline targets and a page label prefix */
     pg = vb_dlist_add_page(dl, page_w, page_h);

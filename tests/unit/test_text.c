@@ -45,10 +45,59 @@ expect_err(const char *s, size_t len, const char *id, int line, int col)
 #define OK(s, want) expect_ok(s, sizeof(s) - 1, want)
 #define ERR(s, id, l, c) expect_err(s, sizeof(s) - 1, id, l, c)
 
+/* Positions as typed: a line whose accents are typed decomposed maps its columns back. */
+static void
+test_map(void)
+{
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    char *out = NULL;
+    size_t n = 0;
+    vb_textmap_t *map = (vb_textmap_t *)&d; /* overwritten */
+    /* NFC already: no map */
+    CHECK_INT(vb_text_prepare_map(arena, "Tên x\n", 7, "t.md", &out, &n, &map, &d), VB_OK);
+    CHECK(map == NULL);
+    /* line 2: "Te\u0302n x" (ê typed as e + U+0302), line 3: "a\u0302\u0300b" (ầ as a + 2 marks), CRLF before */
+    static const char src[] = "ab\r\nTe\xCC\x82n x\na\xCC\x82\xCC\x80"
+                              "b \xC4\x91\xC6\xB0\xE1\xBB\xA3"
+                              "c y\nok";
+    CHECK_INT(vb_text_prepare_map(arena, src, sizeof src - 1, "t.md", &out, &n, &map, &d), VB_OK);
+    CHECK_STR(out, "ab\nTên x\nầb được y\nok");
+    CHECK(map != NULL);
+    int line = 2, col = 3; /* "n" */
+    vb_textmap_pos(map, &line, &col);
+    CHECK(line == 2 && col == 4);
+    line = 2, col = 5; /* "x" */
+    vb_textmap_pos(map, &line, &col);
+    CHECK_INT(col, 6);
+    line = 2, col = 1; /* before the change */
+    vb_textmap_pos(map, &line, &col);
+    CHECK_INT(col, 1);
+    line = 3, col = 2; /* "b" after a + 2 marks */
+    vb_textmap_pos(map, &line, &col);
+    CHECK_INT(col, 4);
+    line = 3, col = 9; /* "y" after the precomposed "được": the typed column follows */
+    vb_textmap_pos(map, &line, &col);
+    CHECK_INT(col, 11);
+    line = 1, col = 2; /* unchanged lines stay */
+    vb_textmap_pos(map, &line, &col);
+    CHECK_INT(col, 2);
+    line = 4, col = 2;
+    vb_textmap_pos(map, &line, &col);
+    CHECK_INT(col, 2);
+    /* a diagnostic, start and end */
+    vb_diag_t e;
+    memset(&e, 0, sizeof e);
+    e.line = 2, e.col = 5, e.end_line = 2, e.end_col = 6;
+    vb_textmap_diag(map, &e);
+    CHECK(e.col == 6 && e.end_col == 7);
+}
+
 int
 main(void)
 {
     arena = vb_arena_new();
+    test_map();
 
     OK("", "");
     OK("Tình hình chung\n", "Tình hình chung\n");
