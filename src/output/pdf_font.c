@@ -7,13 +7,13 @@
  * CMap and 15 KB of widths per face (feasibility notes §1-2). Instead:
  *
  * Fonts. Each face drawn with gets one hb-subset font program (FontFile2,
- * glyph ids kept) and one or more font objects of up to 254 glyphs. A glyph
+ * glyphs renumbered) and one or more font objects of up to 254 glyphs. A glyph
  * gets a one-byte code the first time it is drawn: code 32 for the space
  * glyph, then printable ASCII, the rest, and the five bytes a literal string
  * must escape last; a full font object starts the next. Each font object is a
  * Type0 font whose Encoding is the one-byte identity CMap (code = CID, one
  * stream for the document) over a CIDFontType2 whose CIDToGIDMap stream
- * turns its CIDs into glyph ids; W, CIDSet and ToUnicode are per font object.
+ * turns its CIDs into the subset's glyph ids; W, CIDSet and ToUnicode are per font object.
  * One byte per glyph instead of Identity-H's two, and code 32 lets Tw stretch
  * the spaces of a justified line instead of a TJ number at every space: a
  * third less page content. CIDs stay below 256, as MuPDF 1.21 keys the
@@ -90,6 +90,7 @@ typedef struct gslot {
     uint8_t coded;    /* code and sub are set */
     uint8_t code;     /* the glyph's one-byte code in its font object */
     uint16_t sub;     /* which of the face's font objects (psub_t) has it */
+    uint16_t newgid;  /* its id in the subset font program (vb_pdf_fonts_finish) */
 } gslot_t;
 
 /* Codes in one font object: one byte each, code 32 for the space glyph (so Tw stretches it). */
@@ -1067,9 +1068,14 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         return vb_diag_nomem(d);
     qsort(pc->used.v, (size_t)pc->used.n, sizeof(uint32_t), cmp_u32);
 
-    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, &ttf, &ttf_len, d);
+    uint16_t *newgids = VB_NEWN(pf->arena, uint16_t, pc->used.n);
+    if (!newgids)
+        return vb_diag_nomem(d);
+    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, newgids, &ttf, &ttf_len, d);
     if (vs != VB_OK)
         return vs;
+    for (int i = 0; i < pc->used.n; i++)
+        pc->slots[pc->used.v[i]].newgid = newgids[i];
 
     char tag[7];
     subset_tag(pc, tag);
@@ -1103,7 +1109,7 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         if ((vs = build_widths(pf, pc, sb, d)) != VB_OK)
             return vs;
 
-        /* CIDToGIDMap: the glyph id of each CID (code), two bytes big-endian; CID 0 is glyph 0 */
+        /* CIDToGIDMap: the subset's glyph id of each CID (code), two bytes big-endian; CID 0 is glyph 0 */
         int maxc = 0;
         unsigned char map[2 * SUB_CODES];
         memset(map, 0, sizeof map);
@@ -1114,8 +1120,9 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         for (int c = 1; c < SUB_CODES; c++) {
             if (!sb->has[c])
                 continue;
-            map[2 * c] = (unsigned char)(sb->gid[c] >> 8);
-            map[2 * c + 1] = (unsigned char)sb->gid[c];
+            unsigned ng = pc->slots[sb->gid[c]].newgid;
+            map[2 * c] = (unsigned char)(ng >> 8);
+            map[2 * c + 1] = (unsigned char)ng;
             bits[c / 8] |= (unsigned char)(0x80 >> (c % 8));
             maxc = c;
         }
