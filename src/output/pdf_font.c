@@ -600,13 +600,19 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
             return vb_diag_set(d, VB_E_PDF, "pdf.glyph", pc->info->path, 0, 0,
                                "Glyph %u is not in the font (it has %u glyphs).", (unsigned)g[i].gid,
                                pc->info->num_glyphs);
-        if (!use_glyph(pf, pc, g[i].gid))
+        if (!pc->slots[g[i].gid].used && !use_glyph(pf, pc, g[i].gid))
             return vb_diag_nomem(d);
     }
     for (int i = 0; i < run->n;) {
         int j = i + 1;
         while (j < run->n && g[j].text_len == 0)
             j++;
+        const gslot_t *s0 = &pc->slots[g[i].gid];
+        if (j - i == 1 && s0->coded && s0->map == MAP_WHOLE_CLUSTER) {
+            /* a glyph seen alone before: its code and text are known, nothing better can come */
+            i = j;
+            continue;
+        }
         map_cluster(pc, run, i, j);
         /* the space glyph: alone in a cluster whose text is one U+0020 */
         bool space = j - i == 1 && run->text && g[i].text_len == 1 && (size_t)g[i].text_off < run->text_len &&
@@ -664,6 +670,8 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     pf->tx = ox;
     pf->ty = oy;
 
+    /* room for every code byte, so that most go straight in (buf_code8 for the rest) */
+    vb_buf_reserve(&pf->buf, (size_t)run->n + 64);
     const int64_t size = run->size;
     const int64_t unit = size * 100; /* 0.1 TJ unit, in 1e-6 millipoint */
     const int64_t word = (int64_t)pf->tw * 1000000;
@@ -714,7 +722,12 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
         if (!str_open)
             buf_str(pf, "(");
         str_open = true;
-        buf_code8(pf, s->code);
+        unsigned c = s->code;
+        if (c != '\\' && c != '(' && c != ')' && c != '\r' && c != '\n' && pf->buf.n + 1 < pf->buf.cap) {
+            pf->buf.p[pf->buf.n++] = (char)c; /* the common byte, straight in (terminated below) */
+        } else {
+            buf_code8(pf, c);
+        }
         pen += (int64_t)s->wmilli * size + (s->code == SPACE_CODE ? word : 0);
     }
     if (str_open)
