@@ -22,6 +22,8 @@
  * rendered twice, letters that differ only in their body), so each face keeps
  * the font programs it made, keyed by the glyph set and the hinting flag: the
  * same face and glyph set give the same bytes, copied from the cache. The
+ * cache holds the programs compressed (zlib, as the PDF embeds them), so a
+ * warm render neither subsets nor compresses a font again. The
  * cache is a list, most recently used first, behind a mutex, bounded by
  * VB_SUBSETCACHE_MAX_BYTES and VB_SUBSETCACHE_MAX_ENTRIES (the least recently
  * used programs are dropped first).
@@ -32,6 +34,7 @@
 
 #include <hb-subset.h>
 #include <hb.h>
+#include <libdeflate.h>
 
 #include "subset.h"
 
@@ -49,10 +52,12 @@ typedef struct sentry {
     struct sentry *next;
     uint64_t hash;
     bool hinting;
+    int level;             /* the compression level */
+    size_t rawlen;         /* the program's length before compression */
     int n;                 /* glyph ids, as the caller gave them */
     uint32_t *gids;
     uint16_t *newgids;     /* their ids in the subset */
-    unsigned char *data;   /* the font program */
+    unsigned char *data;   /* the font program, zlib-compressed */
     size_t len;
 } sentry_t;
 
@@ -115,13 +120,14 @@ set_hash(const uint32_t *gids, int n, bool hinting)
 
 /* A copy of the cached program for this glyph set in *data, moved to the front; false when there is none. */
 static bool
-cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, uint16_t *newgids,
-          unsigned char **data, size_t *len, bool *nomem)
+cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, int level, uint16_t *newgids,
+          unsigned char **data, size_t *len, size_t *rawlen, bool *nomem)
 {
     bool found = false;
     pthread_mutex_lock(&c->lock);
     for (sentry_t **pe = &c->head, *e; (e = *pe); pe = &e->next) {
-        if (e->hash != h || e->n != n || e->hinting != hinting || memcmp(e->gids, gids, (size_t)n * sizeof *gids))
+        if (e->hash != h || e->n != n || e->hinting != hinting || e->level != level ||
+            memcmp(e->gids, gids, (size_t)n * sizeof *gids))
             continue;
         found = true;
         *pe = e->next;
@@ -129,6 +135,7 @@ cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
         c->head = e;
         c->hits++;
         memcpy(newgids, e->newgids, (size_t)n * sizeof *newgids);
+        *rawlen = e->rawlen;
         if ((*data = malloc(e->len)))
             memcpy(*data, e->data, *len = e->len);
         else
@@ -143,8 +150,8 @@ cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
 
 /* Keeps a copy of a new program (nothing when memory is short: the cache is only a saving). */
 static void
-cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, const uint16_t *newgids,
-          const unsigned char *data, size_t len)
+cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, int level,
+          const uint16_t *newgids, const unsigned char *data, size_t len, size_t rawlen)
 {
     size_t size = len + (size_t)n * (sizeof *gids + sizeof *newgids) + sizeof(sentry_t);
     if (size > VB_SUBSETCACHE_MAX_BYTES)
@@ -158,6 +165,8 @@ cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
     }
     e->hash = h;
     e->hinting = hinting;
+    e->level = level;
+    e->rawlen = rawlen;
     e->n = n;
     memcpy(e->gids, gids, (size_t)n * sizeof *gids);
     memcpy(e->newgids, newgids, (size_t)n * sizeof *newgids);
@@ -165,7 +174,7 @@ cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
     pthread_mutex_lock(&c->lock);
     bool dup = false;
     for (sentry_t *o = c->head; o && !dup; o = o->next)
-        dup = o->hash == h && o->n == n && o->hinting == hinting && !memcmp(o->gids, gids, (size_t)n * sizeof *gids);
+        dup = o->hash == h && o->n == n && o->hinting == hinting && o->level == level && !memcmp(o->gids, gids, (size_t)n * sizeof *gids);
     if (dup) {
         pthread_mutex_unlock(&c->lock);
         entry_free(e); /* another render made it meanwhile */
@@ -270,14 +279,16 @@ bare_face(hb_face_t *face)
 }
 
 static vb_status_t subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting,
-                              uint16_t *newgids, unsigned char **data, size_t *len, vb_diag_t *d);
+                              int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen,
+                              vb_diag_t *d);
 
 vb_status_t
-vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, uint16_t *newgids,
-               unsigned char **data, size_t *len, vb_diag_t *d)
+vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, int level, uint16_t *newgids,
+               unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
+    *rawlen = 0;
     hb_face_t *face = (hb_face_t *)vb_font_hb_face(f);
     if (!face)
         return vb_diag_set(d, VB_E_FONT, "font.subset", vb_font_info(f)->path, 0, 0,
@@ -287,13 +298,13 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, ui
         hb_face_t *bare = bare_face(face);
         if (!bare)
             return vb_diag_nomem(d);
-        vb_status_t st = subset_now(bare, f, gids, n, hinting, newgids, data, len, d);
+        vb_status_t st = subset_now(bare, f, gids, n, hinting, level, newgids, data, len, rawlen, d);
         hb_face_destroy(bare);
         return st;
     }
     uint64_t h = set_hash(gids, n, hinting);
     bool nomem = false;
-    if (cache_get(c, h, gids, n, hinting, newgids, data, len, &nomem))
+    if (cache_get(c, h, gids, n, hinting, level, newgids, data, len, rawlen, &nomem))
         return nomem ? vb_diag_nomem(d) : VB_OK;
     /* the cache's bare face, made by the first render that needs it (a face is safe to share once made) */
     pthread_mutex_lock(&c->lock);
@@ -303,16 +314,16 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, ui
     pthread_mutex_unlock(&c->lock);
     if (!bare)
         return vb_diag_nomem(d);
-    vb_status_t st = subset_now(bare, f, gids, n, hinting, newgids, data, len, d);
+    vb_status_t st = subset_now(bare, f, gids, n, hinting, level, newgids, data, len, rawlen, d);
     if (st == VB_OK)
-        cache_put(c, h, gids, n, hinting, newgids, *data, *len);
+        cache_put(c, h, gids, n, hinting, level, newgids, *data, *len, *rawlen);
     return st;
 }
 
-/* Runs hb-subset on face (f's, without its cmap). */
+/* Runs hb-subset on face (f's, without its cmap) and compresses the program. */
 static vb_status_t
-subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting, uint16_t *newgids,
-           unsigned char **data, size_t *len, vb_diag_t *d)
+subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting, int level,
+           uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
@@ -364,14 +375,19 @@ subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, boo
     if (!bytes || blen == 0) {
         st = vb_diag_set(d, VB_E_FONT, "font.subset", path, 0, 0, "hb-subset produced an empty font.");
     } else {
-        unsigned char *copy = malloc(blen);
-        if (!copy) {
-            st = vb_diag_nomem(d);
+        struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
+        size_t bound = z ? libdeflate_zlib_compress_bound(z, blen) : 0;
+        unsigned char *out = z ? malloc(bound) : NULL;
+        size_t zn = out ? libdeflate_zlib_compress(z, bytes, blen, out, bound) : 0;
+        if (zn == 0) {
+            free(out);
+            st = vb_diag_nomem(d); /* the bound always suffices: only memory can be short */
         } else {
-            memcpy(copy, bytes, blen);
-            *data = copy;
-            *len = blen;
+            *data = out;
+            *len = zn;
+            *rawlen = blen;
         }
+        libdeflate_free_compressor(z);
     }
     hb_blob_destroy(blob);
     hb_face_destroy(sub);

@@ -13,11 +13,12 @@ typedef struct vb_subsetcache vb_subsetcache_t;
  * the layout tables a PDF viewer never reads. The glyphs are renumbered: the
  * subset's id of gids[i] is written to newgids[i] (n entries; glyph 0 stays 0).
  * Without hinting, the TrueType instructions are dropped too, which halves
- * the embedded font. The TrueType bytes are returned in *data (malloc'd;
- * the caller frees them).
+ * the embedded font. The TrueType program is returned zlib-compressed at
+ * libdeflate's level (1-12) in *data (malloc'd; the caller frees it), its
+ * uncompressed length in *rawlen (a FontFile2's /Length1).
  */
-vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, uint16_t *newgids,
-                           unsigned char **data, size_t *len, vb_diag_t *d);
+vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, int level,
+                           uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d);
 
 /*
  * The face's cache of font programs (see subset.c): the same glyph set gives

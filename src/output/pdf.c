@@ -766,13 +766,6 @@ mem_write(void *ctx, const void *data, size_t len)
     return vb_buf_add(ctx, data, len);
 }
 
-/*
- * libdeflate's level for every stream. On the seed report (subset fonts
- * renumbered), level 1 writes 68,983 B in 4.8 M instructions, 6 writes
- * 67,401 B in 8.8 M, 12 writes 67,257 B in 18 M: level 1, the fastest, keeps
- * the PDF under 70 KB (zlib's 6 took 11 M for 85 KB before libdeflate).
- */
-#define DEFLATE_LEVEL 1
 
 /*
  * Builds the PDF of dl and hands its bytes to write. Everything it changes is
@@ -818,7 +811,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
-        (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, DEFLATE_LEVEL, d)) != VB_OK)
+        (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, VB_PDF_DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
     vs = emit_bytes(&b, write, ctx);
 done:

@@ -1014,6 +1014,8 @@ build_widths(vb_pdf_fonts_t *pf, const pface_t *pc, psub_t *sb, vb_diag_t *d)
     return VB_OK;
 }
 
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
+
 /* A new stream object, compressed, holding data[0..n). */
 static HPDF_Dict
 new_stream(vb_pdf_fonts_t *pf, const void *data, size_t n)
@@ -1084,7 +1086,9 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
     uint16_t *newgids = VB_NEWN(pf->arena, uint16_t, pc->used.n);
     if (!newgids)
         return vb_diag_nomem(d);
-    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, newgids, &ttf, &ttf_len, d);
+    size_t raw_len = 0;
+    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, VB_PDF_DEFLATE_LEVEL, newgids, &ttf, &ttf_len,
+                        &raw_len, d);
     if (vs != VB_OK)
         return vs;
     for (int i = 0; i < pc->used.n; i++)
@@ -1099,11 +1103,13 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         return vb_diag_nomem(d);
     }
 
-    /* the font program, shared by the face's font objects */
-    HPDF_Dict ff = new_stream(pf, ttf, ttf_len);
-    if (!ff)
+    /* the font program, shared by the face's font objects: compressed already (the subset cache keeps it so) */
+    HPDF_Dict ff = HPDF_DictStream_New(mm, pdf->xref);
+    if (!ff || HPDF_Stream_Write(ff->stream, ttf, (HPDF_UINT)ttf_len) != HPDF_OK)
         goto haru_fail;
-    HCHK(HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)ttf_len));
+    ff->filter = HPDF_STREAM_FILTER_NONE;
+    ff->write_fn = write_flate_filter;
+    HCHK(HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)raw_len));
     free(ttf);
     ttf = NULL;
 
