@@ -406,7 +406,7 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
             HPDF_Image obj = NULL;
             vb_status_t vs = image_object(b, im->image, &obj);
             if (vs == VB_OK)
-                vs = vb_pdf_fonts_flush(b->fonts, b->d);
+                vs = vb_pdf_fonts_flush(b->fonts, false, b->d);
             if (vs != VB_OK)
                 return vs;
             st = HPDF_Page_DrawImage(page, obj, pt(im->x), pt((int64_t)pg->height - im->y - im->h), pt(im->w),
@@ -420,7 +420,7 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
                                (int)it->kind);
         }
     }
-    return vb_pdf_fonts_flush(b->fonts, b->d);
+    return vb_pdf_fonts_flush(b->fonts, true, b->d);
 }
 
 static vb_status_t

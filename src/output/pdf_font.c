@@ -130,7 +130,9 @@ struct vb_pdf_fonts {
     const vb_fontset_t *fonts;
     vb_arena_t *arena;
     pface_t faces[VB_NFACES];
-    vb_buf_t buf;     /* scratch for building content and CMap text; reused */
+    vb_buf_t buf;     /* the page's content not yet written, then CMap text; reused */
+    struct libdeflate_compressor *z; /* for the streams written compressed here; made on first use */
+    vb_buf_t zbuf;    /* their compressed bytes */
     bool hinting;     /* keep the TrueType hinting in the subsets */
     /* the page being drawn: its open text object or path, and the state set on it */
     HPDF_Page page;
@@ -348,6 +350,10 @@ vb_pdf_fonts_free(vb_pdf_fonts_t *pf)
     if (!pf)
         return;
     vb_buf_free(&pf->buf);
+    vb_buf_free(&pf->zbuf);
+    if (pf->z)
+        libdeflate_free_compressor(pf->z);
+    pf->z = NULL;
     free(pf->rules);
     pf->rules = NULL;
     pf->nrules = pf->caprules = 0;
@@ -491,19 +497,63 @@ map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
     }
 }
 
-/* Appends pf->buf to the page's content stream. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
+
+/* Compresses data[0..n) into pf->zbuf (libdeflate, VB_PDF_DEFLATE_LEVEL); false when memory is short. */
+static bool
+deflate_to_zbuf(vb_pdf_fonts_t *pf, const void *data, size_t n)
+{
+    if (!pf->z && !(pf->z = libdeflate_alloc_compressor(VB_PDF_DEFLATE_LEVEL)))
+        return false;
+    size_t bound = libdeflate_zlib_compress_bound(pf->z, n);
+    vb_buf_clear(&pf->zbuf);
+    if (!vb_buf_reserve(&pf->zbuf, bound))
+        return false;
+    pf->zbuf.n = libdeflate_zlib_compress(pf->z, data, n, pf->zbuf.p, bound);
+    return pf->zbuf.n > 0;
+}
+
+/*
+ * Writes data[0..n) to the stream of dict compressed, with its /Filter
+ * (vb_pdf_deflate_streams then leaves it alone): one copy into libharu, of
+ * the compressed bytes. Returns libharu's status (HPDF_FAILD_TO_ALLOC_MEM
+ * when memory is short here, which vb_pdf_haru_fail reports as such).
+ */
+static HPDF_STATUS
+write_compressed(vb_pdf_fonts_t *pf, HPDF_Dict dict, const void *data, size_t n)
+{
+    if (!deflate_to_zbuf(pf, data, n))
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS st = HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)pf->zbuf.p, (HPDF_UINT)pf->zbuf.n);
+    if (st != HPDF_OK)
+        return st;
+    dict->filter = HPDF_STREAM_FILTER_NONE;
+    dict->write_fn = write_flate_filter;
+    return HPDF_OK;
+}
+
+/*
+ * Writes pf->buf, the page's content drawn since the last call, to the page's
+ * content stream. At the page's end, into a stream still empty (no image
+ * drawn on the page), compressed at once; else as it is, compressed later
+ * with what libharu wrote (vb_pdf_deflate_streams).
+ */
 static vb_status_t
-page_write(vb_pdf_fonts_t *pf, const char *what, vb_diag_t *d)
+page_write(vb_pdf_fonts_t *pf, bool page_end, const char *what, vb_diag_t *d)
 {
     if (pf->buf.oom)
         return vb_diag_nomem(d);
     if (pf->buf.n == 0)
         return VB_OK;
     HPDF_PageAttr attr = (HPDF_PageAttr)pf->page->attr;
-    HPDF_STATUS st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, what, d);
-    return VB_OK;
+    HPDF_STATUS st;
+    if (page_end && attr->stream->size == 0 && attr->contents->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
+        !attr->contents->write_fn)
+        st = write_compressed(pf, attr->contents, pf->buf.p, pf->buf.n);
+    else
+        st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
+    vb_buf_clear(&pf->buf);
+    return st == HPDF_OK ? VB_OK : vb_pdf_haru_fail(pf->pdf, st, what, d);
 }
 
 /* Makes page the one drawn on: a new page starts with the default graphics state. */
@@ -635,7 +685,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
         }
     vb_len_t x0 = g[0].x;
 
-    vb_buf_clear(&pf->buf);
+    /* the run is appended to the page's content in pf->buf, written at the next flush */
     if (!pf->in_text) {
         /* one text object for the runs between two rules or images: BT starts the line origin at 0 0 */
         buf_str(pf, "BT\n");
@@ -735,7 +785,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     buf_str(pf, "]TJ\n");
     if (rise != 0)
         buf_str(pf, "0 Ts\n");
-    return page_write(pf, "writing text", d);
+    return pf->buf.oom ? vb_diag_nomem(d) : VB_OK;
 }
 
 vb_status_t
@@ -832,16 +882,15 @@ put_rules(vb_pdf_fonts_t *pf)
 }
 
 vb_status_t
-vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, vb_diag_t *d)
+vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, bool page_end, vb_diag_t *d)
 {
     if (!pf->page)
         return VB_OK;
-    vb_buf_clear(&pf->buf);
     if (pf->in_text)
         buf_str(pf, "ET\n");
     pf->in_text = false;
     put_rules(pf);
-    return page_write(pf, "ending the page's drawing", d);
+    return page_write(pf, page_end, "ending the page's drawing", d);
 }
 
 /* ------------------------------------------------------------ finishing */
@@ -1014,17 +1063,12 @@ build_widths(vb_pdf_fonts_t *pf, const pface_t *pc, psub_t *sb, vb_diag_t *d)
     return VB_OK;
 }
 
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
-
-/* A new stream object, compressed, holding data[0..n). */
+/* A new stream object holding data[0..n), compressed here (NULL on failure, memory short included). */
 static HPDF_Dict
 new_stream(vb_pdf_fonts_t *pf, const void *data, size_t n)
 {
     HPDF_Dict s = HPDF_DictStream_New(pf->pdf->mmgr, pf->pdf->xref);
-    if (!s)
-        return NULL;
-    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (n && HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)n) != HPDF_OK)
+    if (!s || write_compressed(pf, s, data, n) != HPDF_OK)
         return NULL;
     return s;
 }

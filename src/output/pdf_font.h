@@ -45,8 +45,13 @@ vb_status_t vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t p
 vb_status_t vb_pdf_fonts_draw_rule(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, const vb_drule_t *r,
                                    vb_diag_t *d);
 
-/* Closes the open text object and draws the rules so far: before an image is drawn and at the end of each page. */
-vb_status_t vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, vb_diag_t *d);
+/*
+ * Closes the open text object, draws the rules so far and writes the page's
+ * content: before an image is drawn (page_end false) and at the end of each
+ * page (page_end true: the content is compressed at once when nothing else
+ * was written to the page).
+ */
+vb_status_t vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, bool page_end, vb_diag_t *d);
 
 /*
  * Builds the font objects of every face drawn with (subset font, W,
