@@ -22,8 +22,9 @@
  * rendered twice, letters that differ only in their body), so each face keeps
  * the font programs it made, keyed by the glyph set and the hinting flag: the
  * same face and glyph set give the same bytes, copied from the cache. The
- * cache holds the programs compressed (zlib, as the PDF embeds them), so a
- * warm render neither subsets nor compresses a font again. The
+ * cache holds the programs as the caller packed them (pdf_font.c compresses
+ * them as the PDF embeds them), so a warm render neither subsets nor
+ * compresses a font again. The
  * cache is a list, most recently used first, behind a mutex, bounded by
  * VB_SUBSETCACHE_MAX_BYTES and VB_SUBSETCACHE_MAX_ENTRIES (the least recently
  * used programs are dropped first).
@@ -34,7 +35,6 @@
 
 #include <hb-subset.h>
 #include <hb.h>
-#include <libdeflate.h>
 
 #include "subset.h"
 
@@ -52,7 +52,8 @@ typedef struct sentry {
     struct sentry *next;
     uint64_t hash;
     bool hinting;
-    int level;             /* the compression level */
+    vb_subset_pack_fn pack; /* how the program was packed (compressed) for the caller */
+    int level;
     size_t rawlen;         /* the program's length before compression */
     int n;                 /* glyph ids, as the caller gave them */
     uint32_t *gids;
@@ -120,13 +121,13 @@ set_hash(const uint32_t *gids, int n, bool hinting)
 
 /* A copy of the cached program for this glyph set in *data, moved to the front; false when there is none. */
 static bool
-cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, int level, uint16_t *newgids,
-          unsigned char **data, size_t *len, size_t *rawlen, bool *nomem)
+cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
+          int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, bool *nomem)
 {
     bool found = false;
     pthread_mutex_lock(&c->lock);
     for (sentry_t **pe = &c->head, *e; (e = *pe); pe = &e->next) {
-        if (e->hash != h || e->n != n || e->hinting != hinting || e->level != level ||
+        if (e->hash != h || e->n != n || e->hinting != hinting || e->pack != pack || e->level != level ||
             memcmp(e->gids, gids, (size_t)n * sizeof *gids))
             continue;
         found = true;
@@ -150,8 +151,8 @@ cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
 
 /* Keeps a copy of a new program (nothing when memory is short: the cache is only a saving). */
 static void
-cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, int level,
-          const uint16_t *newgids, const unsigned char *data, size_t len, size_t rawlen)
+cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
+          int level, const uint16_t *newgids, const unsigned char *data, size_t len, size_t rawlen)
 {
     size_t size = len + (size_t)n * (sizeof *gids + sizeof *newgids) + sizeof(sentry_t);
     if (size > VB_SUBSETCACHE_MAX_BYTES)
@@ -165,6 +166,7 @@ cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
     }
     e->hash = h;
     e->hinting = hinting;
+    e->pack = pack;
     e->level = level;
     e->rawlen = rawlen;
     e->n = n;
@@ -174,7 +176,7 @@ cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
     pthread_mutex_lock(&c->lock);
     bool dup = false;
     for (sentry_t *o = c->head; o && !dup; o = o->next)
-        dup = o->hash == h && o->n == n && o->hinting == hinting && o->level == level && !memcmp(o->gids, gids, (size_t)n * sizeof *gids);
+        dup = o->hash == h && o->n == n && o->hinting == hinting && o->pack == pack && o->level == level && !memcmp(o->gids, gids, (size_t)n * sizeof *gids);
     if (dup) {
         pthread_mutex_unlock(&c->lock);
         entry_free(e); /* another render made it meanwhile */
@@ -279,12 +281,12 @@ bare_face(hb_face_t *face)
 }
 
 static vb_status_t subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting,
-                              int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen,
-                              vb_diag_t *d);
+                              vb_subset_pack_fn pack, int level, uint16_t *newgids, unsigned char **data,
+                              size_t *len, size_t *rawlen, vb_diag_t *d);
 
 vb_status_t
-vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, int level, uint16_t *newgids,
-               unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
+vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack, int level,
+               uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
@@ -298,13 +300,13 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, in
         hb_face_t *bare = bare_face(face);
         if (!bare)
             return vb_diag_nomem(d);
-        vb_status_t st = subset_now(bare, f, gids, n, hinting, level, newgids, data, len, rawlen, d);
+        vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, level, newgids, data, len, rawlen, d);
         hb_face_destroy(bare);
         return st;
     }
     uint64_t h = set_hash(gids, n, hinting);
     bool nomem = false;
-    if (cache_get(c, h, gids, n, hinting, level, newgids, data, len, rawlen, &nomem))
+    if (cache_get(c, h, gids, n, hinting, pack, level, newgids, data, len, rawlen, &nomem))
         return nomem ? vb_diag_nomem(d) : VB_OK;
     /* the cache's bare face, made by the first render that needs it (a face is safe to share once made) */
     pthread_mutex_lock(&c->lock);
@@ -314,16 +316,16 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, in
     pthread_mutex_unlock(&c->lock);
     if (!bare)
         return vb_diag_nomem(d);
-    vb_status_t st = subset_now(bare, f, gids, n, hinting, level, newgids, data, len, rawlen, d);
+    vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, level, newgids, data, len, rawlen, d);
     if (st == VB_OK)
-        cache_put(c, h, gids, n, hinting, level, newgids, *data, *len, *rawlen);
+        cache_put(c, h, gids, n, hinting, pack, level, newgids, *data, *len, *rawlen);
     return st;
 }
 
-/* Runs hb-subset on face (f's, without its cmap) and compresses the program. */
+/* Runs hb-subset on face (f's, without its cmap) and packs the program. */
 static vb_status_t
-subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting, int level,
-           uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
+subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
+           int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
@@ -375,19 +377,15 @@ subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, boo
     if (!bytes || blen == 0) {
         st = vb_diag_set(d, VB_E_FONT, "font.subset", path, 0, 0, "hb-subset produced an empty font.");
     } else {
-        struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
-        size_t bound = z ? libdeflate_zlib_compress_bound(z, blen) : 0;
-        unsigned char *out = z ? malloc(bound) : NULL;
-        size_t zn = out ? libdeflate_zlib_compress(z, bytes, blen, out, bound) : 0;
-        if (zn == 0) {
-            free(out);
-            st = vb_diag_nomem(d); /* the bound always suffices: only memory can be short */
+        unsigned char *out = NULL;
+        size_t zn = 0;
+        if (!pack(level, (const unsigned char *)bytes, blen, &out, &zn)) {
+            st = vb_diag_nomem(d);
         } else {
             *data = out;
             *len = zn;
             *rawlen = blen;
         }
-        libdeflate_free_compressor(z);
     }
     hb_blob_destroy(blob);
     hb_face_destroy(sub);

@@ -55,7 +55,9 @@
  *
  * Saving. vb_pdf_compact_objects writes text strings as literal strings and
  * drops /ProcSet; vb_pdf_deflate_streams compresses every stream with
- * libdeflate (this file is libdeflate's one user) in place of libharu's zlib.
+ * libdeflate (this file is libdeflate's one user) in place of libharu's zlib;
+ * page content and the font objects' streams are compressed as they are
+ * written, the font programs by the subset cache's pack function (pack_deflate).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -1073,6 +1075,27 @@ new_stream(vb_pdf_fonts_t *pf, const void *data, size_t n)
     return s;
 }
 
+/* The subset cache's packing of a font program (vb_subset_pack_fn): zlib at level, as FontFile2 embeds it. */
+static bool
+pack_deflate(int level, const unsigned char *in, size_t n, unsigned char **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
+    size_t bound = z ? libdeflate_zlib_compress_bound(z, n) : 0;
+    unsigned char *p = z ? malloc(bound) : NULL;
+    size_t zn = p ? libdeflate_zlib_compress(z, in, n, p, bound) : 0; /* the bound always suffices */
+    if (z)
+        libdeflate_free_compressor(z);
+    if (zn == 0) {
+        free(p);
+        return false;
+    }
+    *out = p;
+    *outlen = zn;
+    return true;
+}
+
 /* Six capital letters from a hash of the face and its used glyph set. */
 static void
 subset_tag(const pface_t *pc, char tag[7])
@@ -1131,8 +1154,8 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
     if (!newgids)
         return vb_diag_nomem(d);
     size_t raw_len = 0;
-    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, VB_PDF_DEFLATE_LEVEL, newgids, &ttf, &ttf_len,
-                        &raw_len, d);
+    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, pack_deflate, VB_PDF_DEFLATE_LEVEL, newgids,
+                        &ttf, &ttf_len, &raw_len, d);
     if (vs != VB_OK)
         return vs;
     for (int i = 0; i < pc->used.n; i++)
