@@ -251,6 +251,9 @@ buf_tj(vb_pdf_fonts_t *pf, int64_t k)
 
 static const char hexd[] = "0123456789ABCDEF";
 
+/* The bytes a literal string escapes (buf_code8). */
+static const bool escaped_code[256] = {['\\'] = true, ['('] = true, [')'] = true, ['\r'] = true, ['\n'] = true};
+
 /*
  * Appends a one-byte code inside a literal string: the byte as it is,
  * escaping only what the string syntax needs (backslash, parentheses, and CR
@@ -775,7 +778,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
             buf_str(pf, "(");
         str_open = true;
         unsigned c = s->code;
-        if (c != '\\' && c != '(' && c != ')' && c != '\r' && c != '\n' && pf->buf.n + 1 < pf->buf.cap) {
+        if (!escaped_code[c] && pf->buf.n + 1 < pf->buf.cap) {
             pf->buf.p[pf->buf.n++] = (char)c; /* the common byte, straight in (terminated below) */
         } else {
             buf_code8(pf, c);
@@ -1400,25 +1403,49 @@ vb_pdf_deflate_streams(HPDF_Doc pdf, int level, vb_diag_t *d)
 
 /* ------------------------------------------------------------ compact objects */
 
+/* Bytes on their way to a libharu stream, written in blocks rather than one call per byte. */
+typedef struct litbuf {
+    HPDF_Stream stream;
+    size_t n;
+    char b[256];
+} litbuf_t;
+
+static HPDF_STATUS
+lit_flush(litbuf_t *lb)
+{
+    HPDF_STATUS st = lb->n ? HPDF_Stream_Write(lb->stream, (const HPDF_BYTE *)lb->b, (HPDF_UINT)lb->n) : HPDF_OK;
+    lb->n = 0;
+    return st;
+}
+
 /* Appends a byte inside a literal string, escaping what its syntax needs (as buf_code8). */
 static HPDF_STATUS
-put_literal_byte(HPDF_Stream stream, unsigned char c)
+put_literal_byte(litbuf_t *lb, unsigned char c)
 {
-    char t[2] = {'\\', (char)c};
+    if (lb->n + 2 > sizeof lb->b) {
+        HPDF_STATUS st = lit_flush(lb);
+        if (st != HPDF_OK)
+            return st;
+    }
     switch (c) {
     case '\\':
     case '(':
     case ')':
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+        lb->b[lb->n++] = '\\';
+        lb->b[lb->n++] = (char)c;
+        break;
     case '\r':
-        t[1] = 'r';
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+        lb->b[lb->n++] = '\\';
+        lb->b[lb->n++] = 'r';
+        break;
     case '\n':
-        t[1] = 'n';
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+        lb->b[lb->n++] = '\\';
+        lb->b[lb->n++] = 'n';
+        break;
     default:
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)&c, 1);
+        lb->b[lb->n++] = (char)c;
     }
+    return HPDF_OK;
 }
 
 /*
@@ -1446,16 +1473,19 @@ write_texts(HPDF_Dict dict, HPDF_Stream stream)
             st = HPDF_Stream_WriteStr(stream, el->key);
         if (st == HPDF_OK)
             st = HPDF_Stream_WriteStr(stream, " (");
+        litbuf_t lb;
+        lb.stream = stream;
+        lb.n = 0;
         if (st == HPDF_OK && !ascii) {
-            st = put_literal_byte(stream, 0xFE);
+            st = put_literal_byte(&lb, 0xFE);
             if (st == HPDF_OK)
-                st = put_literal_byte(stream, 0xFF);
+                st = put_literal_byte(&lb, 0xFF);
         }
         for (size_t o = 0; o < n && st == HPDF_OK;) {
             uint32_t cp;
             int l = ascii ? 1 : vb_utf8_decode(v + o, n - o, &cp);
             if (ascii) {
-                st = put_literal_byte(stream, (unsigned char)v[o]);
+                st = put_literal_byte(&lb, (unsigned char)v[o]);
                 o++;
                 continue;
             }
@@ -1470,11 +1500,13 @@ write_texts(HPDF_Dict dict, HPDF_Stream stream)
                 nu = 2;
             }
             for (int k = 0; k < nu && st == HPDF_OK; k++) {
-                st = put_literal_byte(stream, (unsigned char)(u[k] >> 8));
+                st = put_literal_byte(&lb, (unsigned char)(u[k] >> 8));
                 if (st == HPDF_OK)
-                    st = put_literal_byte(stream, (unsigned char)u[k]);
+                    st = put_literal_byte(&lb, (unsigned char)u[k]);
             }
         }
+        if (st == HPDF_OK)
+            st = lit_flush(&lb);
         if (st == HPDF_OK)
             st = HPDF_Stream_WriteStr(stream, ")\012");
         if (st != HPDF_OK)
