@@ -1,14 +1,18 @@
 /*
  * subset.c - font subsetting for the PDF writer (the only hb-subset user).
  *
- * The content streams address glyphs by their original ids (CID = GID with
- * CIDToGIDMap /Identity), so the subset keeps glyph ids (RETAIN_GIDS): unused
- * glyphs become empty and the font shrinks to the used outlines, plus the
- * components of composite glyphs, which hb-subset adds itself (libharu 2.3.0's
- * own subsetter lost nested components, see the feasibility notes §1).
+ * The subset holds the used glyphs plus the components of composite glyphs,
+ * which hb-subset adds itself (libharu 2.3.0's own subsetter lost nested
+ * components, see the feasibility notes §1), renumbered 0, 1, 2 ... in the
+ * order of their old ids: the PDF's CIDToGIDMap streams name glyphs by the new
+ * ids, which the caller gets with the program. Keeping the old ids
+ * (RETAIN_GIDS) would leave loca and hmtx as long as the whole font's: with
+ * Liberation, 14 KB of a 24 KB program per face.
  *
  * A PDF viewer draws glyphs by id and never shapes, so the layout tables are
- * dropped; the cmap is emptied for the same reason. Hinting (fpgm, prep, cvt
+ * dropped; the subset has no cmap for the same reason (a CIDFontType2's
+ * program needs none, ISO 32000-1 §9.9), and hb-subset reads a copy of the
+ * face without it (bare_face), which halves its cost. Hinting (fpgm, prep, cvt
  * and glyph instructions) is dropped unless asked for: it is half of the
  * embedded bytes, printing never uses it, and most viewers (pdf.js, Chrome,
  * Acrobat, MuPDF) ignore it on screen.
@@ -18,6 +22,9 @@
  * rendered twice, letters that differ only in their body), so each face keeps
  * the font programs it made, keyed by the glyph set and the hinting flag: the
  * same face and glyph set give the same bytes, copied from the cache. The
+ * cache holds the programs as the caller packed them (pdf_font.c compresses
+ * them as the PDF embeds them), so a warm render neither subsets nor
+ * compresses a font again. The
  * cache is a list, most recently used first, behind a mutex, bounded by
  * VB_SUBSETCACHE_MAX_BYTES and VB_SUBSETCACHE_MAX_ENTRIES (the least recently
  * used programs are dropped first).
@@ -45,14 +52,19 @@ typedef struct sentry {
     struct sentry *next;
     uint64_t hash;
     bool hinting;
+    vb_subset_pack_fn pack; /* how the program was packed (compressed) for the caller */
+    int level;
+    size_t rawlen;         /* the program's length before compression */
     int n;                 /* glyph ids, as the caller gave them */
     uint32_t *gids;
-    unsigned char *data;   /* the font program */
+    uint16_t *newgids;     /* their ids in the subset */
+    unsigned char *data;   /* the font program, zlib-compressed */
     size_t len;
 } sentry_t;
 
 struct vb_subsetcache {
     pthread_mutex_t lock;
+    hb_face_t *bare;       /* the face without its cmap (bare_face), made on first use */
     sentry_t *head;        /* most recently used first */
     int n;
     size_t bytes;
@@ -72,6 +84,7 @@ static void
 entry_free(sentry_t *e)
 {
     free(e->gids);
+    free(e->newgids);
     free(e->data);
     free(e);
 }
@@ -85,6 +98,7 @@ vb_subsetcache_free(vb_subsetcache_t *c)
         next = e->next;
         entry_free(e);
     }
+    hb_face_destroy(c->bare);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -107,19 +121,22 @@ set_hash(const uint32_t *gids, int n, bool hinting)
 
 /* A copy of the cached program for this glyph set in *data, moved to the front; false when there is none. */
 static bool
-cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, unsigned char **data,
-          size_t *len, bool *nomem)
+cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
+          int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, bool *nomem)
 {
     bool found = false;
     pthread_mutex_lock(&c->lock);
     for (sentry_t **pe = &c->head, *e; (e = *pe); pe = &e->next) {
-        if (e->hash != h || e->n != n || e->hinting != hinting || memcmp(e->gids, gids, (size_t)n * sizeof *gids))
+        if (e->hash != h || e->n != n || e->hinting != hinting || e->pack != pack || e->level != level ||
+            memcmp(e->gids, gids, (size_t)n * sizeof *gids))
             continue;
         found = true;
         *pe = e->next;
         e->next = c->head;
         c->head = e;
         c->hits++;
+        memcpy(newgids, e->newgids, (size_t)n * sizeof *newgids);
+        *rawlen = e->rawlen;
         if ((*data = malloc(e->len)))
             memcpy(*data, e->data, *len = e->len);
         else
@@ -134,27 +151,32 @@ cache_get(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
 
 /* Keeps a copy of a new program (nothing when memory is short: the cache is only a saving). */
 static void
-cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, const unsigned char *data,
-          size_t len)
+cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
+          int level, const uint16_t *newgids, const unsigned char *data, size_t len, size_t rawlen)
 {
-    size_t size = len + (size_t)n * sizeof *gids + sizeof(sentry_t);
+    size_t size = len + (size_t)n * (sizeof *gids + sizeof *newgids) + sizeof(sentry_t);
     if (size > VB_SUBSETCACHE_MAX_BYTES)
         return;
     sentry_t *e = calloc(1, sizeof *e);
-    if (!e || !(e->gids = malloc((size_t)n * sizeof *gids + 1)) || !(e->data = malloc(len))) {
+    if (!e || !(e->gids = malloc((size_t)n * sizeof *gids + 1)) ||
+        !(e->newgids = malloc((size_t)n * sizeof *newgids + 1)) || !(e->data = malloc(len))) {
         if (e)
             entry_free(e);
         return;
     }
     e->hash = h;
     e->hinting = hinting;
+    e->pack = pack;
+    e->level = level;
+    e->rawlen = rawlen;
     e->n = n;
     memcpy(e->gids, gids, (size_t)n * sizeof *gids);
+    memcpy(e->newgids, newgids, (size_t)n * sizeof *newgids);
     memcpy(e->data, data, e->len = len);
     pthread_mutex_lock(&c->lock);
     bool dup = false;
     for (sentry_t *o = c->head; o && !dup; o = o->next)
-        dup = o->hash == h && o->n == n && o->hinting == hinting && !memcmp(o->gids, gids, (size_t)n * sizeof *gids);
+        dup = o->hash == h && o->n == n && o->hinting == hinting && o->pack == pack && o->level == level && !memcmp(o->gids, gids, (size_t)n * sizeof *gids);
     if (dup) {
         pthread_mutex_unlock(&c->lock);
         entry_free(e); /* another render made it meanwhile */
@@ -172,45 +194,142 @@ cache_put(vb_subsetcache_t *c, uint64_t h, const uint32_t *gids, int n, bool hin
         sentry_t *last = *pe;
         *pe = NULL;
         c->n--;
-        c->bytes -= last->len + (size_t)last->n * sizeof *gids + sizeof(sentry_t);
+        c->bytes -= last->len + (size_t)last->n * (sizeof *gids + sizeof *newgids) + sizeof(sentry_t);
         entry_free(last);
     }
     pthread_mutex_unlock(&c->lock);
 }
 
-static vb_status_t subset_now(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data,
-                              size_t *len, vb_diag_t *d);
+static uint32_t
+be16(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * A copy of face without its cmap, for hb-subset (a new reference to face
+ * itself when it has none or its file is not a plain sfnt or collection; NULL
+ * when memory is short). A plan over a face with a cmap first maps every
+ * character of the font, to keep the characters of the glyphs kept: most of
+ * the plan's cost (1.1 M instructions per Liberation face) for a table the
+ * PDF never reads, as it names glyphs by id. The copy is the font file with
+ * the cmap's entry taken out of its table directory (the offsets stay valid).
+ */
+static hb_face_t *
+bare_face(hb_face_t *face)
+{
+    hb_blob_t *blob = hb_face_reference_blob(face);
+    unsigned int len = 0;
+    const unsigned char *p = (const unsigned char *)hb_blob_get_data(blob, &len);
+    unsigned int index = hb_face_get_index(face);
+    size_t dir = 0, nt = 0;
+    bool ok = p && len >= 12;
+    if (ok && !memcmp(p, "ttcf", 4)) {
+        ok = index < be32(p + 8) && 16 + 4 * (size_t)index <= len;
+        dir = ok ? be32(p + 12 + 4 * (size_t)index) : 0;
+    } else {
+        ok = ok && index == 0;
+    }
+    ok = ok && dir + 12 <= len;
+    nt = ok ? be16(p + dir + 4) : 0;
+    ok = ok && dir + 12 + 16 * nt <= len;
+    size_t at = nt;
+    for (size_t i = 0; ok && i < nt && at == nt; i++)
+        if (!memcmp(p + dir + 12 + 16 * i, "cmap", 4))
+            at = i;
+    if (!ok || at == nt) {
+        hb_blob_destroy(blob);
+        return hb_face_reference(face);
+    }
+    unsigned char *copy = malloc(len);
+    if (!copy) {
+        hb_blob_destroy(blob);
+        return NULL;
+    }
+    memcpy(copy, p, len);
+    hb_blob_destroy(blob);
+    unsigned char *t = copy + dir;
+    memmove(t + 12 + 16 * at, t + 12 + 16 * (at + 1), 16 * (nt - at - 1));
+    nt--;
+    /* numTables, and the search fields that follow from it */
+    unsigned es = 0;
+    while ((2u << es) <= nt)
+        es++;
+    unsigned sr = 16u << es;
+    unsigned vals[4] = {(unsigned)nt, sr, es, (unsigned)(16 * nt - sr)};
+    for (int i = 0; i < 4; i++) {
+        t[4 + 2 * i] = (unsigned char)(vals[i] >> 8);
+        t[5 + 2 * i] = (unsigned char)vals[i];
+    }
+    hb_blob_t *nb = hb_blob_create_or_fail((const char *)copy, len, HB_MEMORY_MODE_READONLY, copy, free);
+    if (!nb) {
+        free(copy);
+        return NULL;
+    }
+    hb_face_t *bare = hb_face_create(nb, index);
+    hb_blob_destroy(nb);
+    if (bare == hb_face_get_empty())
+        return NULL;
+    hb_face_make_immutable(bare);
+    return bare;
+}
+
+static vb_status_t subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting,
+                              vb_subset_pack_fn pack, int level, uint16_t *newgids, unsigned char **data,
+                              size_t *len, size_t *rawlen, vb_diag_t *d);
 
 vb_status_t
-vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data, size_t *len,
-               vb_diag_t *d)
+vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack, int level,
+               uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
+    *rawlen = 0;
+    hb_face_t *face = (hb_face_t *)vb_font_hb_face(f);
+    if (!face)
+        return vb_diag_set(d, VB_E_FONT, "font.subset", vb_font_info(f)->path, 0, 0,
+                           "The font has no face to subset.");
     vb_subsetcache_t *c = (vb_subsetcache_t *)vb_font_cache(f, VB_FACE_SUBSETS);
-    if (!c || n < 0)
-        return subset_now(f, gids, n, hinting, data, len, d);
+    if (!c || n < 0) {
+        hb_face_t *bare = bare_face(face);
+        if (!bare)
+            return vb_diag_nomem(d);
+        vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, level, newgids, data, len, rawlen, d);
+        hb_face_destroy(bare);
+        return st;
+    }
     uint64_t h = set_hash(gids, n, hinting);
     bool nomem = false;
-    if (cache_get(c, h, gids, n, hinting, data, len, &nomem))
+    if (cache_get(c, h, gids, n, hinting, pack, level, newgids, data, len, rawlen, &nomem))
         return nomem ? vb_diag_nomem(d) : VB_OK;
-    vb_status_t st = subset_now(f, gids, n, hinting, data, len, d);
+    /* the cache's bare face, made by the first render that needs it (a face is safe to share once made) */
+    pthread_mutex_lock(&c->lock);
+    if (!c->bare)
+        c->bare = bare_face(face);
+    hb_face_t *bare = c->bare;
+    pthread_mutex_unlock(&c->lock);
+    if (!bare)
+        return vb_diag_nomem(d);
+    vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, level, newgids, data, len, rawlen, d);
     if (st == VB_OK)
-        cache_put(c, h, gids, n, hinting, *data, *len);
+        cache_put(c, h, gids, n, hinting, pack, level, newgids, *data, *len, *rawlen);
     return st;
 }
 
-/* Runs hb-subset. */
+/* Runs hb-subset on face (f's, without its cmap) and packs the program. */
 static vb_status_t
-subset_now(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data, size_t *len,
-               vb_diag_t *d)
+subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
+           int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
-    hb_face_t *face = (hb_face_t *)vb_font_hb_face(f);
     const char *path = vb_font_info(f)->path;
-    if (!face)
-        return vb_diag_set(d, VB_E_FONT, "font.subset", path, 0, 0, "The font has no face to subset.");
 
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in)
@@ -223,14 +342,28 @@ subset_now(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsign
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop_tables / sizeof drop_tables[0]; i++)
         hb_set_add(drop, drop_tables[i]);
-    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | (hinting ? 0 : HB_SUBSET_FLAGS_NO_HINTING));
+    hb_subset_input_set_flags(in, hinting ? HB_SUBSET_FLAGS_DEFAULT : HB_SUBSET_FLAGS_NO_HINTING);
     if (!hb_set_allocation_successful(glyphs) || !hb_set_allocation_successful(drop)) {
         hb_subset_input_destroy(in);
         return vb_diag_nomem(d);
     }
 
-    hb_face_t *sub = hb_subset_or_fail(face, in);
+    /* the plan holds the glyph closure and its new ids; executing it makes the subset face */
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(face, in);
     hb_subset_input_destroy(in);
+    hb_face_t *sub = NULL;
+    if (plan) {
+        const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+        bool all = true;
+        for (int i = 0; i < n && all; i++) {
+            hb_codepoint_t v = hb_map_get(map, gids[i]);
+            all = v != HB_MAP_VALUE_INVALID && v <= 0xFFFF;
+            newgids[i] = (uint16_t)v;
+        }
+        if (all)
+            sub = hb_subset_plan_execute_or_fail(plan);
+        hb_subset_plan_destroy(plan);
+    }
     if (!sub)
         return vb_diag_set(d, VB_E_FONT, "font.subset", path, 0, 0, "The font file %s could not be subset for embedding in the PDF: it is damaged "
                            "or of a kind HarfBuzz cannot subset. Install it again or use another font.",
@@ -244,13 +377,14 @@ subset_now(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsign
     if (!bytes || blen == 0) {
         st = vb_diag_set(d, VB_E_FONT, "font.subset", path, 0, 0, "hb-subset produced an empty font.");
     } else {
-        unsigned char *copy = malloc(blen);
-        if (!copy) {
+        unsigned char *out = NULL;
+        size_t zn = 0;
+        if (!pack(level, (const unsigned char *)bytes, blen, &out, &zn)) {
             st = vb_diag_nomem(d);
         } else {
-            memcpy(copy, bytes, blen);
-            *data = copy;
-            *len = blen;
+            *data = out;
+            *len = zn;
+            *rawlen = blen;
         }
     }
     hb_blob_destroy(blob);

@@ -9,14 +9,24 @@
 typedef struct vb_subsetcache vb_subsetcache_t;
 
 /*
- * Subsets font f to the glyphs gids[0..n) (glyph 0 is always kept), keeping
- * glyph ids (HB_SUBSET_FLAGS_RETAIN_GIDS) and dropping the layout tables a PDF
- * viewer never reads. Without hinting, the TrueType instructions are dropped
- * too, which halves the embedded font. The TrueType bytes are returned in *data (malloc'd;
- * the caller frees them).
+ * Packs a font program in[0..n) as the caller keeps it (pdf_font.c: zlib at
+ * compression level), in *out (malloc'd) and *outlen; false when memory is short.
  */
-vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, unsigned char **data,
-                           size_t *len, vb_diag_t *d);
+typedef bool (*vb_subset_pack_fn)(int level, const unsigned char *in, size_t n, unsigned char **out,
+                                  size_t *outlen);
+
+/*
+ * Subsets font f to the glyphs gids[0..n) (glyph 0 is always kept), dropping
+ * the layout tables a PDF viewer never reads. The glyphs are renumbered: the
+ * subset's id of gids[i] is written to newgids[i] (n entries; glyph 0 stays 0).
+ * Without hinting, the TrueType instructions are dropped too, which halves
+ * the embedded font. The TrueType program is returned as pack(level, ...)
+ * made it, in *data (malloc'd; the caller frees it), its own length in
+ * *rawlen (a FontFile2's /Length1). The cache keeps the packed bytes.
+ */
+vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
+                           int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen,
+                           vb_diag_t *d);
 
 /*
  * The face's cache of font programs (see subset.c): the same glyph set gives

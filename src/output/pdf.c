@@ -406,7 +406,7 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
             HPDF_Image obj = NULL;
             vb_status_t vs = image_object(b, im->image, &obj);
             if (vs == VB_OK)
-                vs = vb_pdf_fonts_flush(b->fonts, b->d);
+                vs = vb_pdf_fonts_flush(b->fonts, false, b->d);
             if (vs != VB_OK)
                 return vs;
             st = HPDF_Page_DrawImage(page, obj, pt(im->x), pt((int64_t)pg->height - im->y - im->h), pt(im->w),
@@ -420,7 +420,7 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
                                (int)it->kind);
         }
     }
-    return vb_pdf_fonts_flush(b->fonts, b->d);
+    return vb_pdf_fonts_flush(b->fonts, true, b->d);
 }
 
 static vb_status_t
@@ -766,11 +766,6 @@ mem_write(void *ctx, const void *data, size_t len)
     return vb_buf_add(ctx, data, len);
 }
 
-/*
- * libdeflate's level for every stream: 6 gives the seed report 2 KB less than
- * zlib's 6 in two thirds of the time; 9 and up cost much more for little.
- */
-#define DEFLATE_LEVEL 6
 
 /*
  * Builds the PDF of dl and hands its bytes to write. Everything it changes is
@@ -816,7 +811,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
-        (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, DEFLATE_LEVEL, d)) != VB_OK)
+        (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, VB_PDF_DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
     vs = emit_bytes(&b, write, ctx);
 done:

@@ -7,13 +7,13 @@
  * CMap and 15 KB of widths per face (feasibility notes §1-2). Instead:
  *
  * Fonts. Each face drawn with gets one hb-subset font program (FontFile2,
- * glyph ids kept) and one or more font objects of up to 254 glyphs. A glyph
+ * glyphs renumbered) and one or more font objects of up to 254 glyphs. A glyph
  * gets a one-byte code the first time it is drawn: code 32 for the space
  * glyph, then printable ASCII, the rest, and the five bytes a literal string
  * must escape last; a full font object starts the next. Each font object is a
  * Type0 font whose Encoding is the one-byte identity CMap (code = CID, one
  * stream for the document) over a CIDFontType2 whose CIDToGIDMap stream
- * turns its CIDs into glyph ids; W, CIDSet and ToUnicode are per font object.
+ * turns its CIDs into the subset's glyph ids; W, CIDSet and ToUnicode are per font object.
  * One byte per glyph instead of Identity-H's two, and code 32 lets Tw stretch
  * the spaces of a justified line instead of a TJ number at every space: a
  * third less page content. CIDs stay below 256, as MuPDF 1.21 keys the
@@ -55,7 +55,9 @@
  *
  * Saving. vb_pdf_compact_objects writes text strings as literal strings and
  * drops /ProcSet; vb_pdf_deflate_streams compresses every stream with
- * libdeflate (this file is libdeflate's one user) in place of libharu's zlib.
+ * libdeflate (this file is libdeflate's one user) in place of libharu's zlib;
+ * page content and the font objects' streams are compressed as they are
+ * written, the font programs by the subset cache's pack function (pack_deflate).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,7 @@ typedef struct gslot {
     uint8_t coded;    /* code and sub are set */
     uint8_t code;     /* the glyph's one-byte code in its font object */
     uint16_t sub;     /* which of the face's font objects (psub_t) has it */
+    uint16_t newgid;  /* its id in the subset font program (vb_pdf_fonts_finish) */
 } gslot_t;
 
 /* Codes in one font object: one byte each, code 32 for the space glyph (so Tw stretches it). */
@@ -129,7 +132,9 @@ struct vb_pdf_fonts {
     const vb_fontset_t *fonts;
     vb_arena_t *arena;
     pface_t faces[VB_NFACES];
-    vb_buf_t buf;     /* scratch for building content and CMap text; reused */
+    vb_buf_t buf;     /* the page's content not yet written, then CMap text; reused */
+    struct libdeflate_compressor *z; /* for the streams written compressed here; made on first use */
+    vb_buf_t zbuf;    /* their compressed bytes */
     bool hinting;     /* keep the TrueType hinting in the subsets */
     /* the page being drawn: its open text object or path, and the state set on it */
     HPDF_Page page;
@@ -246,6 +251,9 @@ buf_tj(vb_pdf_fonts_t *pf, int64_t k)
 
 static const char hexd[] = "0123456789ABCDEF";
 
+/* The bytes a literal string escapes (buf_code8). */
+static const bool escaped_code[256] = {['\\'] = true, ['('] = true, [')'] = true, ['\r'] = true, ['\n'] = true};
+
 /*
  * Appends a one-byte code inside a literal string: the byte as it is,
  * escaping only what the string syntax needs (backslash, parentheses, and CR
@@ -347,6 +355,10 @@ vb_pdf_fonts_free(vb_pdf_fonts_t *pf)
     if (!pf)
         return;
     vb_buf_free(&pf->buf);
+    vb_buf_free(&pf->zbuf);
+    if (pf->z)
+        libdeflate_free_compressor(pf->z);
+    pf->z = NULL;
     free(pf->rules);
     pf->rules = NULL;
     pf->nrules = pf->caprules = 0;
@@ -490,19 +502,63 @@ map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
     }
 }
 
-/* Appends pf->buf to the page's content stream. */
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
+
+/* Compresses data[0..n) into pf->zbuf (libdeflate, VB_PDF_DEFLATE_LEVEL); false when memory is short. */
+static bool
+deflate_to_zbuf(vb_pdf_fonts_t *pf, const void *data, size_t n)
+{
+    if (!pf->z && !(pf->z = libdeflate_alloc_compressor(VB_PDF_DEFLATE_LEVEL)))
+        return false;
+    size_t bound = libdeflate_zlib_compress_bound(pf->z, n);
+    vb_buf_clear(&pf->zbuf);
+    if (!vb_buf_reserve(&pf->zbuf, bound))
+        return false;
+    pf->zbuf.n = libdeflate_zlib_compress(pf->z, data, n, pf->zbuf.p, bound);
+    return pf->zbuf.n > 0;
+}
+
+/*
+ * Writes data[0..n) to the stream of dict compressed, with its /Filter
+ * (vb_pdf_deflate_streams then leaves it alone): one copy into libharu, of
+ * the compressed bytes. Returns libharu's status (HPDF_FAILD_TO_ALLOC_MEM
+ * when memory is short here, which vb_pdf_haru_fail reports as such).
+ */
+static HPDF_STATUS
+write_compressed(vb_pdf_fonts_t *pf, HPDF_Dict dict, const void *data, size_t n)
+{
+    if (!deflate_to_zbuf(pf, data, n))
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS st = HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)pf->zbuf.p, (HPDF_UINT)pf->zbuf.n);
+    if (st != HPDF_OK)
+        return st;
+    dict->filter = HPDF_STREAM_FILTER_NONE;
+    dict->write_fn = write_flate_filter;
+    return HPDF_OK;
+}
+
+/*
+ * Writes pf->buf, the page's content drawn since the last call, to the page's
+ * content stream. At the page's end, into a stream still empty (no image
+ * drawn on the page), compressed at once; else as it is, compressed later
+ * with what libharu wrote (vb_pdf_deflate_streams).
+ */
 static vb_status_t
-page_write(vb_pdf_fonts_t *pf, const char *what, vb_diag_t *d)
+page_write(vb_pdf_fonts_t *pf, bool page_end, const char *what, vb_diag_t *d)
 {
     if (pf->buf.oom)
         return vb_diag_nomem(d);
     if (pf->buf.n == 0)
         return VB_OK;
     HPDF_PageAttr attr = (HPDF_PageAttr)pf->page->attr;
-    HPDF_STATUS st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
-    if (st != HPDF_OK)
-        return vb_pdf_haru_fail(pf->pdf, st, what, d);
-    return VB_OK;
+    HPDF_STATUS st;
+    if (page_end && attr->stream->size == 0 && attr->contents->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
+        !attr->contents->write_fn)
+        st = write_compressed(pf, attr->contents, pf->buf.p, pf->buf.n);
+    else
+        st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
+    vb_buf_clear(&pf->buf);
+    return st == HPDF_OK ? VB_OK : vb_pdf_haru_fail(pf->pdf, st, what, d);
 }
 
 /* Makes page the one drawn on: a new page starts with the default graphics state. */
@@ -599,13 +655,19 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
             return vb_diag_set(d, VB_E_PDF, "pdf.glyph", pc->info->path, 0, 0,
                                "Glyph %u is not in the font (it has %u glyphs).", (unsigned)g[i].gid,
                                pc->info->num_glyphs);
-        if (!use_glyph(pf, pc, g[i].gid))
+        if (!pc->slots[g[i].gid].used && !use_glyph(pf, pc, g[i].gid))
             return vb_diag_nomem(d);
     }
     for (int i = 0; i < run->n;) {
         int j = i + 1;
         while (j < run->n && g[j].text_len == 0)
             j++;
+        const gslot_t *s0 = &pc->slots[g[i].gid];
+        if (j - i == 1 && s0->coded && s0->map == MAP_WHOLE_CLUSTER) {
+            /* a glyph seen alone before: its code and text are known, nothing better can come */
+            i = j;
+            continue;
+        }
         map_cluster(pc, run, i, j);
         /* the space glyph: alone in a cluster whose text is one U+0020 */
         bool space = j - i == 1 && run->text && g[i].text_len == 1 && (size_t)g[i].text_off < run->text_len &&
@@ -628,7 +690,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
         }
     vb_len_t x0 = g[0].x;
 
-    vb_buf_clear(&pf->buf);
+    /* the run is appended to the page's content in pf->buf, written at the next flush */
     if (!pf->in_text) {
         /* one text object for the runs between two rules or images: BT starts the line origin at 0 0 */
         buf_str(pf, "BT\n");
@@ -663,6 +725,8 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     pf->tx = ox;
     pf->ty = oy;
 
+    /* room for every code byte, so that most go straight in (buf_code8 for the rest) */
+    vb_buf_reserve(&pf->buf, (size_t)run->n + 64);
     const int64_t size = run->size;
     const int64_t unit = size * 100; /* 0.1 TJ unit, in 1e-6 millipoint */
     const int64_t word = (int64_t)pf->tw * 1000000;
@@ -713,7 +777,12 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
         if (!str_open)
             buf_str(pf, "(");
         str_open = true;
-        buf_code8(pf, s->code);
+        unsigned c = s->code;
+        if (!escaped_code[c] && pf->buf.n + 1 < pf->buf.cap) {
+            pf->buf.p[pf->buf.n++] = (char)c; /* the common byte, straight in (terminated below) */
+        } else {
+            buf_code8(pf, c);
+        }
         pen += (int64_t)s->wmilli * size + (s->code == SPACE_CODE ? word : 0);
     }
     if (str_open)
@@ -721,7 +790,7 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
     buf_str(pf, "]TJ\n");
     if (rise != 0)
         buf_str(pf, "0 Ts\n");
-    return page_write(pf, "writing text", d);
+    return pf->buf.oom ? vb_diag_nomem(d) : VB_OK;
 }
 
 vb_status_t
@@ -818,16 +887,15 @@ put_rules(vb_pdf_fonts_t *pf)
 }
 
 vb_status_t
-vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, vb_diag_t *d)
+vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, bool page_end, vb_diag_t *d)
 {
     if (!pf->page)
         return VB_OK;
-    vb_buf_clear(&pf->buf);
     if (pf->in_text)
         buf_str(pf, "ET\n");
     pf->in_text = false;
     put_rules(pf);
-    return page_write(pf, "ending the page's drawing", d);
+    return page_write(pf, page_end, "ending the page's drawing", d);
 }
 
 /* ------------------------------------------------------------ finishing */
@@ -1000,17 +1068,35 @@ build_widths(vb_pdf_fonts_t *pf, const pface_t *pc, psub_t *sb, vb_diag_t *d)
     return VB_OK;
 }
 
-/* A new stream object, compressed, holding data[0..n). */
+/* A new stream object holding data[0..n), compressed here (NULL on failure, memory short included). */
 static HPDF_Dict
 new_stream(vb_pdf_fonts_t *pf, const void *data, size_t n)
 {
     HPDF_Dict s = HPDF_DictStream_New(pf->pdf->mmgr, pf->pdf->xref);
-    if (!s)
-        return NULL;
-    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (n && HPDF_Stream_Write(s->stream, (const HPDF_BYTE *)data, (HPDF_UINT)n) != HPDF_OK)
+    if (!s || write_compressed(pf, s, data, n) != HPDF_OK)
         return NULL;
     return s;
+}
+
+/* The subset cache's packing of a font program (vb_subset_pack_fn): zlib at level, as FontFile2 embeds it. */
+static bool
+pack_deflate(int level, const unsigned char *in, size_t n, unsigned char **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
+    size_t bound = z ? libdeflate_zlib_compress_bound(z, n) : 0;
+    unsigned char *p = z ? malloc(bound) : NULL;
+    size_t zn = p ? libdeflate_zlib_compress(z, in, n, p, bound) : 0; /* the bound always suffices */
+    if (z)
+        libdeflate_free_compressor(z);
+    if (zn == 0) {
+        free(p);
+        return false;
+    }
+    *out = p;
+    *outlen = zn;
+    return true;
 }
 
 /* Six capital letters from a hash of the face and its used glyph set. */
@@ -1067,9 +1153,16 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         return vb_diag_nomem(d);
     qsort(pc->used.v, (size_t)pc->used.n, sizeof(uint32_t), cmp_u32);
 
-    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, &ttf, &ttf_len, d);
+    uint16_t *newgids = VB_NEWN(pf->arena, uint16_t, pc->used.n);
+    if (!newgids)
+        return vb_diag_nomem(d);
+    size_t raw_len = 0;
+    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, pack_deflate, VB_PDF_DEFLATE_LEVEL, newgids,
+                        &ttf, &ttf_len, &raw_len, d);
     if (vs != VB_OK)
         return vs;
+    for (int i = 0; i < pc->used.n; i++)
+        pc->slots[pc->used.v[i]].newgid = newgids[i];
 
     char tag[7];
     subset_tag(pc, tag);
@@ -1080,11 +1173,13 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         return vb_diag_nomem(d);
     }
 
-    /* the font program, shared by the face's font objects */
-    HPDF_Dict ff = new_stream(pf, ttf, ttf_len);
-    if (!ff)
+    /* the font program, shared by the face's font objects: compressed already (the subset cache keeps it so) */
+    HPDF_Dict ff = HPDF_DictStream_New(mm, pdf->xref);
+    if (!ff || HPDF_Stream_Write(ff->stream, ttf, (HPDF_UINT)ttf_len) != HPDF_OK)
         goto haru_fail;
-    HCHK(HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)ttf_len));
+    ff->filter = HPDF_STREAM_FILTER_NONE;
+    ff->write_fn = write_flate_filter;
+    HCHK(HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)raw_len));
     free(ttf);
     ttf = NULL;
 
@@ -1103,7 +1198,7 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         if ((vs = build_widths(pf, pc, sb, d)) != VB_OK)
             return vs;
 
-        /* CIDToGIDMap: the glyph id of each CID (code), two bytes big-endian; CID 0 is glyph 0 */
+        /* CIDToGIDMap: the subset's glyph id of each CID (code), two bytes big-endian; CID 0 is glyph 0 */
         int maxc = 0;
         unsigned char map[2 * SUB_CODES];
         memset(map, 0, sizeof map);
@@ -1114,8 +1209,9 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
         for (int c = 1; c < SUB_CODES; c++) {
             if (!sb->has[c])
                 continue;
-            map[2 * c] = (unsigned char)(sb->gid[c] >> 8);
-            map[2 * c + 1] = (unsigned char)sb->gid[c];
+            unsigned ng = pc->slots[sb->gid[c]].newgid;
+            map[2 * c] = (unsigned char)(ng >> 8);
+            map[2 * c + 1] = (unsigned char)ng;
             bits[c / 8] |= (unsigned char)(0x80 >> (c % 8));
             maxc = c;
         }
@@ -1307,25 +1403,49 @@ vb_pdf_deflate_streams(HPDF_Doc pdf, int level, vb_diag_t *d)
 
 /* ------------------------------------------------------------ compact objects */
 
+/* Bytes on their way to a libharu stream, written in blocks rather than one call per byte. */
+typedef struct litbuf {
+    HPDF_Stream stream;
+    size_t n;
+    char b[256];
+} litbuf_t;
+
+static HPDF_STATUS
+lit_flush(litbuf_t *lb)
+{
+    HPDF_STATUS st = lb->n ? HPDF_Stream_Write(lb->stream, (const HPDF_BYTE *)lb->b, (HPDF_UINT)lb->n) : HPDF_OK;
+    lb->n = 0;
+    return st;
+}
+
 /* Appends a byte inside a literal string, escaping what its syntax needs (as buf_code8). */
 static HPDF_STATUS
-put_literal_byte(HPDF_Stream stream, unsigned char c)
+put_literal_byte(litbuf_t *lb, unsigned char c)
 {
-    char t[2] = {'\\', (char)c};
+    if (lb->n + 2 > sizeof lb->b) {
+        HPDF_STATUS st = lit_flush(lb);
+        if (st != HPDF_OK)
+            return st;
+    }
     switch (c) {
     case '\\':
     case '(':
     case ')':
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+        lb->b[lb->n++] = '\\';
+        lb->b[lb->n++] = (char)c;
+        break;
     case '\r':
-        t[1] = 'r';
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+        lb->b[lb->n++] = '\\';
+        lb->b[lb->n++] = 'r';
+        break;
     case '\n':
-        t[1] = 'n';
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)t, 2);
+        lb->b[lb->n++] = '\\';
+        lb->b[lb->n++] = 'n';
+        break;
     default:
-        return HPDF_Stream_Write(stream, (const HPDF_BYTE *)&c, 1);
+        lb->b[lb->n++] = (char)c;
     }
+    return HPDF_OK;
 }
 
 /*
@@ -1353,16 +1473,19 @@ write_texts(HPDF_Dict dict, HPDF_Stream stream)
             st = HPDF_Stream_WriteStr(stream, el->key);
         if (st == HPDF_OK)
             st = HPDF_Stream_WriteStr(stream, " (");
+        litbuf_t lb;
+        lb.stream = stream;
+        lb.n = 0;
         if (st == HPDF_OK && !ascii) {
-            st = put_literal_byte(stream, 0xFE);
+            st = put_literal_byte(&lb, 0xFE);
             if (st == HPDF_OK)
-                st = put_literal_byte(stream, 0xFF);
+                st = put_literal_byte(&lb, 0xFF);
         }
         for (size_t o = 0; o < n && st == HPDF_OK;) {
             uint32_t cp;
             int l = ascii ? 1 : vb_utf8_decode(v + o, n - o, &cp);
             if (ascii) {
-                st = put_literal_byte(stream, (unsigned char)v[o]);
+                st = put_literal_byte(&lb, (unsigned char)v[o]);
                 o++;
                 continue;
             }
@@ -1377,11 +1500,13 @@ write_texts(HPDF_Dict dict, HPDF_Stream stream)
                 nu = 2;
             }
             for (int k = 0; k < nu && st == HPDF_OK; k++) {
-                st = put_literal_byte(stream, (unsigned char)(u[k] >> 8));
+                st = put_literal_byte(&lb, (unsigned char)(u[k] >> 8));
                 if (st == HPDF_OK)
-                    st = put_literal_byte(stream, (unsigned char)u[k]);
+                    st = put_literal_byte(&lb, (unsigned char)u[k]);
             }
         }
+        if (st == HPDF_OK)
+            st = lit_flush(&lb);
         if (st == HPDF_OK)
             st = HPDF_Stream_WriteStr(stream, ")\012");
         if (st != HPDF_OK)
