@@ -584,16 +584,43 @@ default_leading(vb_len_t size)
     return (vb_len_t)(((int64_t)size * 115 + 50) / 100);
 }
 
+/* The keys of STYLE_KEYS, by index, and which of them a mapping holds (bit k: STYLE_KEYS[k]). */
+enum {
+    SK_STYLE, SK_SIZE, SK_BOLD, SK_ITALIC, SK_UNDERLINE, SK_ALIGN, SK_LEADING, SK_SPACE_BEFORE, SK_SPACE_AFTER,
+    SK_INDENT, SK_HANG, SK_UPPERCASE, SK_BALANCE, SK_KEEP_WITH_NEXT, SK_SPLIT_AT
+};
+
+static unsigned
+style_mask(const vb_ynode_t *map)
+{
+    unsigned m = 0;
+    for (int i = 0; i < map->n; i++) {
+        const char *k = map->keys[i];
+        for (int j = 0; STYLE_KEYS[j]; j++) {
+            if (k[0] == STYLE_KEYS[j][0] && strcmp(k, STYLE_KEYS[j]) == 0) {
+                m |= 1u << j;
+                break;
+            }
+        }
+    }
+    return m;
+}
+
 /*
  * Applies the style keys of map onto *s: first its base ("style: name"),
  * then its own keys. *leading_set records that some map in the chain wrote
- * a leading. The caller has checked map's keys.
+ * a leading. The caller has checked map's keys. Only the keys map holds are
+ * looked up (style_mask): an absent key changes nothing.
  */
 static vb_status_t
 apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_style_t *s, bool *leading_set)
 {
-    const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, "style", false, &n);
+    unsigned has = style_mask(map);
+    if (!has)
+        return VB_OK;
+#define HAS(k) (has & (1u << (k)))
+    const vb_ynode_t *n = NULL;
+    vb_status_t st = HAS(SK_STYLE) ? lookup(c, map, where, "style", false, &n) : VB_OK;
     if (st != VB_OK)
         return st;
     if (n) {
@@ -613,28 +640,31 @@ apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_st
             return st;
     }
     bool bold = (s->face & VB_FACE_BOLD) != 0, italic = (s->face & VB_FACE_ITALIC) != 0;
-    const vb_ynode_t *lead;
-    if ((st = get_len(c, map, where, "size", false, true, &s->size)) != VB_OK ||
-        (st = get_bool(c, map, where, "bold", &bold)) != VB_OK ||
-        (st = get_bool(c, map, where, "italic", &italic)) != VB_OK ||
-        (st = get_bool(c, map, where, "underline", &s->underline)) != VB_OK ||
-        (st = lookup(c, map, where, "leading", false, &lead)) != VB_OK ||
-        (st = get_len(c, map, where, "leading", false, true, &s->leading)) != VB_OK ||
-        (st = get_len(c, map, where, "space_before", false, false, &s->space_before)) != VB_OK ||
-        (st = get_len(c, map, where, "space_after", false, false, &s->space_after)) != VB_OK ||
-        (st = get_len(c, map, where, "indent", false, false, &s->indent)) != VB_OK ||
-        (st = get_len(c, map, where, "hang", false, false, &s->hang)) != VB_OK ||
-        (st = get_bool(c, map, where, "uppercase", &s->uppercase)) != VB_OK ||
-        (st = get_bool(c, map, where, "balance", &s->balance)) != VB_OK ||
-        (st = get_str(c, map, where, "split_at", false, true, &s->split_at)) != VB_OK ||
-        (st = get_int_i(c, map, where, "keep_with_next", 0, 100, &s->keep_with_next)) != VB_OK)
+    const vb_ynode_t *lead = NULL;
+    if ((HAS(SK_SIZE) && (st = get_len(c, map, where, "size", false, true, &s->size)) != VB_OK) ||
+        (HAS(SK_BOLD) && (st = get_bool(c, map, where, "bold", &bold)) != VB_OK) ||
+        (HAS(SK_ITALIC) && (st = get_bool(c, map, where, "italic", &italic)) != VB_OK) ||
+        (HAS(SK_UNDERLINE) && (st = get_bool(c, map, where, "underline", &s->underline)) != VB_OK) ||
+        (HAS(SK_LEADING) && (st = lookup(c, map, where, "leading", false, &lead)) != VB_OK) ||
+        (HAS(SK_LEADING) && (st = get_len(c, map, where, "leading", false, true, &s->leading)) != VB_OK) ||
+        (HAS(SK_SPACE_BEFORE) && (st = get_len(c, map, where, "space_before", false, false, &s->space_before)) != VB_OK) ||
+        (HAS(SK_SPACE_AFTER) && (st = get_len(c, map, where, "space_after", false, false, &s->space_after)) != VB_OK) ||
+        (HAS(SK_INDENT) && (st = get_len(c, map, where, "indent", false, false, &s->indent)) != VB_OK) ||
+        (HAS(SK_HANG) && (st = get_len(c, map, where, "hang", false, false, &s->hang)) != VB_OK) ||
+        (HAS(SK_UPPERCASE) && (st = get_bool(c, map, where, "uppercase", &s->uppercase)) != VB_OK) ||
+        (HAS(SK_BALANCE) && (st = get_bool(c, map, where, "balance", &s->balance)) != VB_OK) ||
+        (HAS(SK_SPLIT_AT) && (st = get_str(c, map, where, "split_at", false, true, &s->split_at)) != VB_OK) ||
+        (HAS(SK_KEEP_WITH_NEXT) &&
+         (st = get_int_i(c, map, where, "keep_with_next", 0, 100, &s->keep_with_next)) != VB_OK))
         return st;
     if (lead)
         *leading_set = true;
     s->face = (uint8_t)((bold ? VB_FACE_BOLD : 0) | (italic ? VB_FACE_ITALIC : 0));
 
-    if ((st = lookup(c, map, where, "align", false, &n)) != VB_OK)
+    n = NULL;
+    if (HAS(SK_ALIGN) && (st = lookup(c, map, where, "align", false, &n)) != VB_OK)
         return st;
+#undef HAS
     if (n) {
         if ((st = want_kind(c, n, VB_Y_SCALAR, where, "align")) != VB_OK)
             return st;

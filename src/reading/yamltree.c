@@ -415,7 +415,7 @@ vb_ymap_get(const vb_ynode_t *map, const char *key)
     if (!map || map->kind != VB_Y_MAP || !key)
         return NULL;
     for (int i = 0; i < map->n; i++) {
-        if (strcmp(map->keys[i], key) == 0)
+        if (map->keys[i][0] == key[0] && strcmp(map->keys[i], key) == 0)
             return map->items[i];
     }
     return NULL;
