@@ -162,7 +162,7 @@ static bool
 in_list(const char *const *list, const char *s, size_t len)
 {
     for (; *list; list++) {
-        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+        if ((*list)[0] == s[0] && strlen(*list) == len && memcmp(*list, s, len) == 0)
             return true;
     }
     return false;
@@ -248,6 +248,42 @@ check_keys(ctx_t *c, const vb_ynode_t *map, const char *where, const char *const
                     where[0] ? "\"" : "", where_name(where), where[0] ? "\"" : "", known);
     }
     return VB_OK;
+}
+
+/*
+ * A value's path for messages, "where.key" or "where.key[index]" (index > 0),
+ * or "key" at the top level, in the arena; NULL when memory runs out. Paths
+ * are made for every band item, so this is not printf.
+ */
+static const char *
+keypath(ctx_t *c, const char *where, const char *key, int index)
+{
+    size_t a = strlen(where), b = strlen(key);
+    char num[16];
+    size_t k = 0;
+    if (index > 0) {
+        char rev[12];
+        size_t r = 0;
+        for (unsigned v = (unsigned)index; v; v /= 10)
+            rev[r++] = (char)('0' + v % 10);
+        num[k++] = '[';
+        while (r)
+            num[k++] = rev[--r];
+        num[k++] = ']';
+    }
+    char *out = vb_arena_alloc(c->arena, a + 1 + b + k + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    memcpy(o, where, a);
+    o += a;
+    if (a)
+        *o++ = '.';
+    memcpy(o, key, b);
+    o += b;
+    memcpy(o, num, k);
+    o[k] = 0;
+    return out;
 }
 
 /* ------------------------------------------------------------ typed values */
@@ -631,7 +667,7 @@ apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_st
             return fail(c, "profile.style", n->pos, "No style named \"%s\" in \"styles\".", n->str);
         if (depth >= MAX_STYLE_DEPTH)
             return fail(c, "profile.style", n->pos, "Styles refer to each other in a loop (through \"%s\").", n->str);
-        const char *bw = vb_arena_printf(c->arena, "styles.%s", n->str);
+        const char *bw = keypath(c, "styles", n->str, 0);
         if (!bw)
             return vb_diag_nomem(c->d);
         if ((st = check_keys(c, base, bw, STYLE_KEYS, NULL)) != VB_OK)
@@ -737,7 +773,7 @@ parse_styles(ctx_t *c, const vb_ynode_t *root)
         return st;
     c->styles = n;
     for (int i = 0; i < n->n; i++) {
-        const char *w = vb_arena_printf(c->arena, "styles.%s", n->keys[i]);
+        const char *w = keypath(c, "styles", n->keys[i], 0);
         if (!w)
             return vb_diag_nomem(c->d);
         vb_style_t scratch;
@@ -811,7 +847,7 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
         if ((st = lookup(c, m, where, "rule", false, &r)) != VB_OK)
             return st;
         if (r) {
-            const char *rw = vb_arena_printf(c->arena, "%s.rule", where);
+            const char *rw = keypath(c, where, "rule", 0);
             if (!rw)
                 return vb_diag_nomem(c->d);
             if ((st = parse_rule(c, r, rw, &it->rule)) != VB_OK)
@@ -866,7 +902,7 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
     if ((st = lookup(c, m, where, "when", false, &w)) != VB_OK)
         return st;
     if (w) {
-        const char *ww = vb_arena_printf(c->arena, "%s.when", where);
+        const char *ww = keypath(c, where, "when", 0);
         if (!ww)
             return vb_diag_nomem(c->d);
         if ((st = parse_when(c, w, ww, fields, &it->when)) != VB_OK)
@@ -935,7 +971,7 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
     vb_status_t st = lookup(c, root, where, key, false, &m);
     if (st != VB_OK || !m)
         return st;
-    const char *bw = where[0] ? vb_arena_printf(c->arena, "%s.%s", where, key) : key;
+    const char *bw = where[0] ? keypath(c, where, key, 0) : key;
     if (!bw)
         return vb_diag_nomem(c->d);
     if ((st = check_keys(c, m, bw, anchor == BAND_BOTTOM ? FOOTER_BAND_KEYS : BAND_KEYS, NULL)) != VB_OK)
@@ -976,7 +1012,7 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
     for (int ci = 0; ci < cols->n; ci++) {
         const vb_ynode_t *cm = cols->items[ci];
         vb_pcolumn_t *col = &b->cols[ci];
-        const char *cw = vb_arena_printf(c->arena, "%s.columns[%d]", bw, ci + 1);
+        const char *cw = keypath(c, bw, "columns", ci + 1);
         if (!cw)
             return vb_diag_nomem(c->d);
         const vb_ynode_t *items;
@@ -999,7 +1035,7 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
             return vb_diag_nomem(c->d);
         first_node[ci] = nodes.n;
         for (int ii = 0; ii < items->n; ii++) {
-            const char *iw = vb_arena_printf(c->arena, "%s.items[%d]", cw, ii + 1);
+            const char *iw = keypath(c, cw, "items", ii + 1);
             if (!iw)
                 return vb_diag_nomem(c->d);
             if ((st = parse_item(c, items->items[ii], iw, fields, &col->items[ii])) != VB_OK)
@@ -1147,7 +1183,7 @@ parse_text_styles(ctx_t *c, const vb_ynode_t *root)
             return fail(c, "profile.value", n->items[MAX_HEADINGS]->pos, "\"headings\" has at most %d levels.",
                         MAX_HEADINGS);
         for (nh = 0; nh < n->n; nh++) {
-            const char *w = vb_arena_printf(c->arena, "headings[%d]", nh + 1);
+            const char *w = keypath(c, "", "headings", nh + 1);
             if (!w)
                 return vb_diag_nomem(c->d);
             if ((st = style_map(c, n->items[nh], w, NULL, &p->headings[nh])) != VB_OK)
@@ -1310,7 +1346,7 @@ parse_phrases(ctx_t *c, const vb_ynode_t *m, const char *where, vb_pbreak_t *b)
     static const char *const at_keys[] = {"after", "before", "within"};
     for (int i = 0; i < n->n; i++) {
         const vb_ynode_t *e = n->items[i];
-        const char *ew = vb_arena_printf(c->arena, "%s.phrase_breaks[%d]", where, i + 1);
+        const char *ew = keypath(c, where, "phrase_breaks", i + 1);
         if (!ew)
             return vb_diag_nomem(c->d);
         if ((st = want_kind(c, e, VB_Y_MAP, where, "phrase_breaks")) != VB_OK ||
@@ -1453,7 +1489,7 @@ get_pairs(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, c
         return vb_diag_nomem(c->d);
     for (int i = 0; i < n->n; i++) {
         const vb_ynode_t *e = n->items[i];
-        const char *ew = vb_arena_printf(c->arena, "%s%s%s[%d]", KP(where, key), i + 1);
+        const char *ew = keypath(c, where, key, i + 1);
         if (!ew)
             return vb_diag_nomem(c->d);
         if ((st = check_keys(c, e, ew, keys, NULL)) != VB_OK)
