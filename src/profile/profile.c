@@ -60,6 +60,7 @@ typedef struct ctx {
     vb_diag_t *d;
     vb_profile_t *p;
     const vb_ynode_t *styles; /* the top-level styles mapping, or NULL */
+    bool styles_checked;      /* parse_styles has checked every named style (its keys and values) */
 } ctx_t;
 
 /* ------------------------------------------------------------ key lists */
@@ -670,7 +671,7 @@ apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_st
         const char *bw = keypath(c, "styles", n->str, 0);
         if (!bw)
             return vb_diag_nomem(c->d);
-        if ((st = check_keys(c, base, bw, STYLE_KEYS, NULL)) != VB_OK)
+        if (!c->styles_checked && (st = check_keys(c, base, bw, STYLE_KEYS, NULL)) != VB_OK)
             return st;
         if ((st = apply_style(c, base, bw, depth + 1, s, leading_set)) != VB_OK)
             return st;
@@ -780,6 +781,7 @@ parse_styles(ctx_t *c, const vb_ynode_t *root)
         if ((st = style_map(c, n->items[i], w, NULL, &scratch)) != VB_OK)
             return st;
     }
+    c->styles_checked = true; /* a style named later needs no second check of its keys */
     return VB_OK;
 }
 
