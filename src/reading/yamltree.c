@@ -303,7 +303,7 @@ typedef struct piecewise {
     const char *p, *end;
 } piecewise_t;
 
-#define HEAD_PIECE 512
+#define HEAD_PIECE 256
 
 static int
 read_piece(void *data, unsigned char *buffer, size_t size, size_t *size_read)
