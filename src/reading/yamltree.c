@@ -2,7 +2,9 @@
  * yamltree.c - one YAML document as a small tree; the only libyaml user.
  *
  * Owns: turning libyaml's event stream into vb_ynode_t trees in an arena, for
- * the front matter (frontmatter.c) and the layout profiles (profile.c).
+ * the front matter (frontmatter.c) and the layout profiles (profile.c); and
+ * reading only the leading keys of a document (vb_yaml_head), for the regime
+ * scan of the layouts folder (catalog.c), which must not pay for whole files.
  *
  * Why events and not libyaml's document loader: the loader resolves aliases
  * silently and keeps no per-key positions in a form we can use, while events
