@@ -150,8 +150,9 @@ typedef struct vb_engine_options {
     const char *fonts_dir;    /* a user's own fonts (e.g. Times New Roman); NULL: none. Takes precedence */
     /*
      * Called with the engine's own warnings, such as a broken profile in the
-     * layouts folder (skipped, so that the other profiles still serve), from
-     * the thread that found it. NULL: they are dropped.
+     * layouts folder (skipped, so that the other profiles still serve: at the
+     * scan or when first picked, see vb_engine_new), from the thread that
+     * found it. NULL: they are dropped.
      */
     vb_diag_fn on_diagnostic;
     void *diagnostic_ctx;
@@ -159,8 +160,19 @@ typedef struct vb_engine_options {
 
 /*
  * Creates an engine. Fonts are found and opened lazily, once per family list,
- * the first time a profile asks for them; each profile file is read and
- * compiled once. On failure *out is NULL.
+ * the first time a profile asks for them. The layouts folder is scanned on the
+ * first render that needs it, reading of each profile only its head (regime,
+ * valid_from, valid_until: the keys before its first other key); a profile is
+ * compiled the first time a render picks it, once per engine. When is a
+ * broken profile of the folder reported? One whose file or head cannot be
+ * read is skipped with a warning (on_diagnostic) at the scan; one whose head
+ * is fine but which does not compile is skipped with a warning, naming the
+ * file and the position of its error, the first time the regime scan would
+ * pick it (once per engine), and the next profile of the regime that covers
+ * the date serves; named by its id, it is that render's error. A profile
+ * that writes regime, valid_from or valid_until after its other keys is
+ * skipped by the regime scan with a warning (profile.order). On failure *out
+ * is NULL.
  *
  * opt may be NULL (every default). opt->size must be set to
  * sizeof(vb_engine_options_t) by the caller, and is read by the size rule of

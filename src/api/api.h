@@ -27,14 +27,24 @@ typedef struct fontcache {
 } fontcache_t;
 
 /*
- * A profile of the layouts folder, compiled once per engine (catalog.c) into
- * its own arena and never written again; chosen by id, or by regime and date.
+ * A profile of the layouts folder (catalog.c). The regime scan reads only its
+ * head (regime, valid_from, valid_until: the keys before its first other
+ * key); it is compiled the first time a render picks it, once per engine,
+ * under its own lock, into its own arena, and never written again.
  */
 typedef struct profinfo {
-    const char *path;     /* layouts_dir/name.yaml, in arena */
+    const char *path;     /* layouts_dir/name.yaml, malloc'd */
+    char regime[8];       /* "party" or "state", from the head */
+    int from, until;      /* yyyymmdd from the head; 0 and 99999999 when open */
+    pthread_mutex_t lock; /* guards what follows */
+    int state;            /* 0 not compiled yet, 1 compiled, -1 does not compile (err) */
+    bool head_ok;         /* the compiled profile agrees with its head: the regime scan may pick it */
+    bool warned;          /* the engine's warning for it was given */
+    vb_diag_t err;        /* state -1, or !head_ok: why */
+    vb_pos_t stop;        /* where the scan stopped reading: the first key after the head */
+    char stop_key[64];
     const vb_profile_t *profile;
     vb_arena_t *arena;    /* owns the profile */
-    int from, until;      /* yyyymmdd; 0 and 99999999 when open */
     struct profinfo *next;
 } profinfo_t;
 
@@ -43,7 +53,7 @@ struct vb_engine {
     char *fonts_dir;
     pthread_mutex_t lock;
     fontcache_t *fonts;
-    profinfo_t *profiles; /* compiled once, on first use; immutable once scanned is set */
+    profinfo_t *profiles; /* the scanned heads, on first use; the list is immutable once scanned is set */
     bool scanned;
     vb_diag_fn on_diag;   /* the engine's own warnings (a profile skipped); NULL: dropped */
     void *diag_ctx;

@@ -1,9 +1,11 @@
 /*
  * catalog.c - the layout profiles a render can follow: a profile named by id
  * ("party-05-2026") or path, or picked by regime ("party", "state") and the
- * document's date from the profiles of the layouts folder. Those are compiled
- * once per engine (the first render that needs one reads them all) and shared,
- * immutable, by every render; a profile named by path is parsed per render.
+ * document's date from the profiles of the layouts folder. The folder is
+ * scanned once per engine, reading of each profile only its head (regime and
+ * dates); a profile is compiled the first time a render picks it, once per
+ * engine, and shared, immutable, by every render; a profile named by path is
+ * parsed per render.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "yamltree.h"
 
 /* A source that names no profile follows the Party format in force on its date. */
 #define DEFAULT_REGIME "party"
@@ -35,14 +38,85 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The engine's warning that a profile of the layouts folder is skipped (w is the reason, filled). */
+static void
+warn_skipped(vb_engine_t *e, const vb_diag_t *why, const char *path)
+{
+    if (!e->on_diag)
+        return;
+    vb_diag_t w = *why;
+    size_t k = strlen(w.msg);
+    snprintf(w.msg + k, sizeof w.msg - k, "%sThe profile is skipped; the others still serve.", k ? " " : "");
+    if (!w.source[0])
+        snprintf(w.source, sizeof w.source, "%s", path);
+    w.severity = VB_SEVERITY_WARNING;
+    e->on_diag(&w, e->diag_ctx);
+}
+
 /*
- * Compiles every profile of the layouts folder, once per engine, in name
- * order: each file is read and parsed once into its own arena, owned by the
- * engine and never written again, so any number of renders share it. A file
- * that does not compile is skipped, with a warning naming it and the position
- * of its error (the engine's on_diagnostic), so that the other profiles still
- * serve; a render that names it by id reads it again and fails with that error.
- * Called with the engine's lock held.
+ * The regime scan reads only these keys of a profile, which must come before
+ * its other keys (docs/profile-format.md); the compiled profile is checked
+ * against what the scan read (head_agrees).
+ */
+static const char *const HEAD_KEYS[] = {"schema", "id", "name", "regime", "valid_from", "valid_until"};
+enum { HEAD_SCHEMA, HEAD_ID, HEAD_NAME, HEAD_REGIME, HEAD_FROM, HEAD_UNTIL, NHEAD };
+
+/*
+ * A compiled profile agrees with what the scan read of its head; when it does
+ * not (a key the scan needs written after the first other key), the regime
+ * scan never picks it, with a warning; an id still names it.
+ */
+static void
+head_agrees(profinfo_t *pi, const vb_profile_t *p, vb_pos_t stop, const char *stop_key)
+{
+    const char *late = strcmp(pi->regime, p->regime) ? "regime"
+                       : ymd(&p->valid_from, 0) != pi->from ? "valid_from"
+                       : ymd(&p->valid_until, 99999999) != pi->until ? "valid_until"
+                                                                    : NULL;
+    pi->head_ok = !late;
+    if (late)
+        vb_diag_set(&pi->err, VB_E_PROFILE, "profile.order", pi->path, stop.line, stop.col,
+                    "\"%s\" is written after \"%s\": in the layouts folder, a profile's regime, valid_from and "
+                    "valid_until come before its other keys, since the regime scan reads only those.",
+                    late, stop_key);
+}
+
+/* Compiles pi's profile (its lock held): state 1 or -1; false when memory ran out (state stays 0). */
+static bool
+compile_entry(profinfo_t *pi, vb_pos_t stop, const char *stop_key)
+{
+    vb_arena_t *a = vb_arena_new();
+    if (!a)
+        return false;
+    vb_profile_t *p = NULL;
+    memset(&pi->err, 0, sizeof pi->err);
+    vb_status_t rc = vb_profile_load(a, pi->path, &p, &pi->err);
+    if (rc == VB_E_NOMEM) {
+        vb_arena_free(a);
+        return false;
+    }
+    if (rc != VB_OK) {
+        vb_arena_free(a);
+        pi->state = -1;
+        return true;
+    }
+    pi->arena = a;
+    pi->profile = p;
+    pi->state = 1;
+    head_agrees(pi, p, stop, stop_key);
+    return true;
+}
+
+/*
+ * Lists the profiles of the layouts folder, once per engine, in name order,
+ * reading of each only its head (vb_yaml_head): its regime and the dates it
+ * covers. A file that cannot be read, or whose head is not plain leading keys
+ * with a known schema, regime and real dates, is compiled at once for its
+ * error and, when it does not compile, skipped with a warning naming it and
+ * the position of its error (the engine's on_diagnostic), so that the other
+ * profiles still serve; a render that names it by id reads it again and fails
+ * with that error. The others are compiled when a render first picks them
+ * (entry_profile). Called with the engine's lock held.
  */
 static vb_status_t
 scan_profiles(vb_engine_t *e, vb_diag_t *d)
@@ -79,42 +153,73 @@ scan_profiles(vb_engine_t *e, vb_diag_t *d)
     profinfo_t **tail = &e->profiles;
     for (size_t i = 0; i < n && rc == VB_OK; i++) {
         profinfo_t *pi = calloc(1, sizeof *pi);
-        vb_arena_t *a = pi ? vb_arena_new() : NULL;
-        char *path = a ? vb_arena_printf(a, "%s/%s", e->layouts_dir, names[i]) : NULL;
+        size_t plen = strlen(e->layouts_dir) + strlen(names[i]) + 2;
+        char *path = pi ? malloc(plen) : NULL;
         if (!path) {
-            vb_arena_free(a);
             free(pi);
             rc = vb_diag_nomem(d);
             break;
         }
-        vb_profile_t *p = NULL;
-        vb_diag_t w;
-        memset(&w, 0, sizeof w);
-        vb_status_t prc = vb_profile_load(a, path, &p, &w);
-        if (prc == VB_E_NOMEM) {
-            rc = vb_diag_nomem(d);
-        } else if (prc != VB_OK) {
-            if (e->on_diag) {
-                size_t k = strlen(w.msg);
-                snprintf(w.msg + k, sizeof w.msg - k, "%sThe profile is skipped; the others still serve.",
-                         k ? " " : "");
-                if (!w.source[0])
-                    snprintf(w.source, sizeof w.source, "%s", path);
-                w.severity = VB_SEVERITY_WARNING;
-                e->on_diag(&w, e->diag_ctx);
+        snprintf(path, plen, "%s/%s", e->layouts_dir, names[i]);
+        pi->path = path;
+        /* a regular file only (base.c): a FIFO or a device in the layouts folder is named, never waited on */
+        char *buf = NULL;
+        size_t len = 0;
+        vb_file_result_t fr;
+        char head[NHEAD][VB_YHEAD_MAX];
+        vb_pos_t hpos[NHEAD], stop;
+        char stop_key[VB_YHEAD_MAX];
+        bool nomem = false, ok = false;
+        if (vb_file_read(NULL, path, VB_PROFILE_MAX_BYTES, &buf, &len, &fr)) {
+            ok = vb_yaml_head(buf, len, HEAD_KEYS, NHEAD, head, hpos, &stop, stop_key, &nomem);
+            int y, mo, dd;
+            pi->from = 0;
+            pi->until = 99999999;
+            if (ok && hpos[HEAD_FROM].line) {
+                ok = vb_parse_iso_date(head[HEAD_FROM], strlen(head[HEAD_FROM]), &y, &mo, &dd);
+                pi->from = y * 10000 + mo * 100 + dd;
             }
+            if (ok && hpos[HEAD_UNTIL].line) {
+                ok = vb_parse_iso_date(head[HEAD_UNTIL], strlen(head[HEAD_UNTIL]), &y, &mo, &dd);
+                pi->until = y * 10000 + mo * 100 + dd;
+            }
+            ok = ok && pi->from <= pi->until && (!hpos[HEAD_SCHEMA].line || !strcmp(head[HEAD_SCHEMA], "1")) &&
+                 (!strcmp(head[HEAD_REGIME], "party") || !strcmp(head[HEAD_REGIME], "state"));
+            if (ok) /* "party" or "state" */
+                memcpy(pi->regime, head[HEAD_REGIME], strlen(head[HEAD_REGIME]) + 1);
         } else {
-            pi->path = path;
-            pi->profile = p;
-            pi->arena = a;
-            pi->from = ymd(&p->valid_from, 0);
-            pi->until = ymd(&p->valid_until, 99999999);
-            *tail = pi;
-            tail = &pi->next;
+            nomem = fr.status == VB_FILE_NOMEM;
+        }
+        free(buf);
+        if (nomem || pthread_mutex_init(&pi->lock, NULL)) {
+            free(path);
+            free(pi);
+            rc = vb_diag_nomem(d);
+            break;
+        }
+        /* a head the scan cannot use: compiled now, for its error (or, when it compiles, a key out of order) */
+        if (!ok && !compile_entry(pi, stop, stop_key)) {
+            pthread_mutex_destroy(&pi->lock);
+            free(path);
+            free(pi);
+            rc = vb_diag_nomem(d);
+            break;
+        }
+        if (pi->state < 0) {
+            warn_skipped(e, &pi->err, path);
+            pthread_mutex_destroy(&pi->lock);
+            free(path);
+            free(pi);
             continue;
         }
-        vb_arena_free(a);
-        free(pi);
+        if (pi->state > 0 && !pi->head_ok) {
+            warn_skipped(e, &pi->err, path);
+            pi->warned = true;
+        }
+        pi->stop = stop;
+        snprintf(pi->stop_key, sizeof pi->stop_key, "%s", stop_key);
+        *tail = pi;
+        tail = &pi->next;
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);
@@ -126,7 +231,7 @@ scan_profiles(vb_engine_t *e, vb_diag_t *d)
     return rc;
 }
 
-/* The compiled profiles, scanned on first use; the list is immutable once scanned. */
+/* The list of profiles, scanned on first use; the list is immutable once scanned. */
 static vb_status_t
 catalog(vb_engine_t *e, vb_diag_t *d)
 {
@@ -134,6 +239,30 @@ catalog(vb_engine_t *e, vb_diag_t *d)
     vb_status_t rc = scan_profiles(e, d);
     pthread_mutex_unlock(&e->lock);
     return rc;
+}
+
+/*
+ * pi's compiled profile, compiled on first use under pi's lock: NULL when it
+ * does not compile, or, for the regime scan, when it disagrees with its head;
+ * then the regime scan gives the engine's warning, once, and passes it by.
+ * *nomem when memory ran out (nothing is kept: a later render tries again).
+ */
+static const vb_profile_t *
+entry_profile(vb_engine_t *e, profinfo_t *pi, bool for_regime, bool *nomem)
+{
+    *nomem = false;
+    pthread_mutex_lock(&pi->lock);
+    if (pi->state == 0 && !compile_entry(pi, pi->stop, pi->stop_key))
+        *nomem = true;
+    const vb_profile_t *p = NULL;
+    if (pi->state > 0 && (pi->head_ok || !for_regime))
+        p = pi->profile;
+    else if (pi->state != 0 && for_regime && !pi->warned) {
+        warn_skipped(e, &pi->err, pi->path);
+        pi->warned = true;
+    }
+    pthread_mutex_unlock(&pi->lock);
+    return p;
 }
 
 /*
@@ -165,15 +294,24 @@ vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const
             hi = dt->year * 10000 + (dt->month ? dt->month : 12) * 100 + 31;
         }
         const char *part = NULL;
-        for (const profinfo_t *p = e->profiles; p; p = p->next) {
-            if (strcmp(p->profile->regime, id))
+        for (profinfo_t *p = e->profiles; p; p = p->next) {
+            if (strcmp(p->regime, id))
                 continue;
-            if (lo >= p->from && hi <= p->until) {
-                *out = p->profile;
+            bool covers = lo >= p->from && hi <= p->until;
+            if (!covers && (part || hi < p->from || lo > p->until))
+                continue;
+            /* compiled when first picked; one that does not compile is passed by, with a warning */
+            bool nomem;
+            const vb_profile_t *prof = entry_profile(e, p, true, &nomem);
+            if (nomem)
+                return vb_diag_nomem(d);
+            if (!prof)
+                continue;
+            if (covers) {
+                *out = prof;
                 return VB_OK;
             }
-            if (!part && hi >= p->from && lo <= p->until)
-                part = p->path;
+            part = p->path;
         }
         if (part) {
             /* the id of one profile it may fall under, for the message: the file name without ".yaml" */
@@ -204,10 +342,17 @@ vb_catalog_profile(vb_engine_t *e, vb_arena_t *arena, const vb_model_t *m, const
         vb_diag_t ignored;
         memset(&ignored, 0, sizeof ignored);
         if (path && catalog(e, &ignored) == VB_OK)
-            for (const profinfo_t *p = e->profiles; p; p = p->next)
+            for (profinfo_t *p = e->profiles; p; p = p->next)
                 if (!strcmp(p->path, path)) {
-                    *out = p->profile;
-                    return VB_OK;
+                    bool nomem;
+                    const vb_profile_t *prof = entry_profile(e, p, false, &nomem);
+                    if (nomem)
+                        return vb_diag_nomem(d);
+                    if (prof) {
+                        *out = prof;
+                        return VB_OK;
+                    }
+                    break;
                 }
     }
     if (!path)
@@ -272,7 +417,9 @@ vb_catalog_free(vb_engine_t *e)
 {
     for (profinfo_t *p = e->profiles, *next; p; p = next) {
         next = p->next;
-        vb_arena_free(p->arena); /* the compiled profile and its path */
+        vb_arena_free(p->arena); /* the compiled profile, when it was compiled */
+        pthread_mutex_destroy(&p->lock);
+        free((char *)p->path);
         free(p);
     }
     e->profiles = NULL;

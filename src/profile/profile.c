@@ -60,6 +60,7 @@ typedef struct ctx {
     vb_diag_t *d;
     vb_profile_t *p;
     const vb_ynode_t *styles; /* the top-level styles mapping, or NULL */
+    bool styles_checked;      /* parse_styles has checked every named style (its keys and values) */
 } ctx_t;
 
 /* ------------------------------------------------------------ key lists */
@@ -162,7 +163,7 @@ static bool
 in_list(const char *const *list, const char *s, size_t len)
 {
     for (; *list; list++) {
-        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+        if ((*list)[0] == s[0] && strlen(*list) == len && memcmp(*list, s, len) == 0)
             return true;
     }
     return false;
@@ -248,6 +249,42 @@ check_keys(ctx_t *c, const vb_ynode_t *map, const char *where, const char *const
                     where[0] ? "\"" : "", where_name(where), where[0] ? "\"" : "", known);
     }
     return VB_OK;
+}
+
+/*
+ * A value's path for messages, "where.key" or "where.key[index]" (index > 0),
+ * or "key" at the top level, in the arena; NULL when memory runs out. Paths
+ * are made for every band item, so this is not printf.
+ */
+static const char *
+keypath(ctx_t *c, const char *where, const char *key, int index)
+{
+    size_t a = strlen(where), b = strlen(key);
+    char num[16];
+    size_t k = 0;
+    if (index > 0) {
+        char rev[12];
+        size_t r = 0;
+        for (unsigned v = (unsigned)index; v; v /= 10)
+            rev[r++] = (char)('0' + v % 10);
+        num[k++] = '[';
+        while (r)
+            num[k++] = rev[--r];
+        num[k++] = ']';
+    }
+    char *out = vb_arena_alloc(c->arena, a + 1 + b + k + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    memcpy(o, where, a);
+    o += a;
+    if (a)
+        *o++ = '.';
+    memcpy(o, key, b);
+    o += b;
+    memcpy(o, num, k);
+    o[k] = 0;
+    return out;
 }
 
 /* ------------------------------------------------------------ typed values */
@@ -584,16 +621,43 @@ default_leading(vb_len_t size)
     return (vb_len_t)(((int64_t)size * 115 + 50) / 100);
 }
 
+/* The keys of STYLE_KEYS, by index, and which of them a mapping holds (bit k: STYLE_KEYS[k]). */
+enum {
+    SK_STYLE, SK_SIZE, SK_BOLD, SK_ITALIC, SK_UNDERLINE, SK_ALIGN, SK_LEADING, SK_SPACE_BEFORE, SK_SPACE_AFTER,
+    SK_INDENT, SK_HANG, SK_UPPERCASE, SK_BALANCE, SK_KEEP_WITH_NEXT, SK_SPLIT_AT
+};
+
+static unsigned
+style_mask(const vb_ynode_t *map)
+{
+    unsigned m = 0;
+    for (int i = 0; i < map->n; i++) {
+        const char *k = map->keys[i];
+        for (int j = 0; STYLE_KEYS[j]; j++) {
+            if (k[0] == STYLE_KEYS[j][0] && strcmp(k, STYLE_KEYS[j]) == 0) {
+                m |= 1u << j;
+                break;
+            }
+        }
+    }
+    return m;
+}
+
 /*
  * Applies the style keys of map onto *s: first its base ("style: name"),
  * then its own keys. *leading_set records that some map in the chain wrote
- * a leading. The caller has checked map's keys.
+ * a leading. The caller has checked map's keys. Only the keys map holds are
+ * looked up (style_mask): an absent key changes nothing.
  */
 static vb_status_t
 apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_style_t *s, bool *leading_set)
 {
-    const vb_ynode_t *n;
-    vb_status_t st = lookup(c, map, where, "style", false, &n);
+    unsigned has = style_mask(map);
+    if (!has)
+        return VB_OK;
+#define HAS(k) (has & (1u << (k)))
+    const vb_ynode_t *n = NULL;
+    vb_status_t st = HAS(SK_STYLE) ? lookup(c, map, where, "style", false, &n) : VB_OK;
     if (st != VB_OK)
         return st;
     if (n) {
@@ -604,37 +668,40 @@ apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_st
             return fail(c, "profile.style", n->pos, "No style named \"%s\" in \"styles\".", n->str);
         if (depth >= MAX_STYLE_DEPTH)
             return fail(c, "profile.style", n->pos, "Styles refer to each other in a loop (through \"%s\").", n->str);
-        const char *bw = vb_arena_printf(c->arena, "styles.%s", n->str);
+        const char *bw = keypath(c, "styles", n->str, 0);
         if (!bw)
             return vb_diag_nomem(c->d);
-        if ((st = check_keys(c, base, bw, STYLE_KEYS, NULL)) != VB_OK)
+        if (!c->styles_checked && (st = check_keys(c, base, bw, STYLE_KEYS, NULL)) != VB_OK)
             return st;
         if ((st = apply_style(c, base, bw, depth + 1, s, leading_set)) != VB_OK)
             return st;
     }
     bool bold = (s->face & VB_FACE_BOLD) != 0, italic = (s->face & VB_FACE_ITALIC) != 0;
-    const vb_ynode_t *lead;
-    if ((st = get_len(c, map, where, "size", false, true, &s->size)) != VB_OK ||
-        (st = get_bool(c, map, where, "bold", &bold)) != VB_OK ||
-        (st = get_bool(c, map, where, "italic", &italic)) != VB_OK ||
-        (st = get_bool(c, map, where, "underline", &s->underline)) != VB_OK ||
-        (st = lookup(c, map, where, "leading", false, &lead)) != VB_OK ||
-        (st = get_len(c, map, where, "leading", false, true, &s->leading)) != VB_OK ||
-        (st = get_len(c, map, where, "space_before", false, false, &s->space_before)) != VB_OK ||
-        (st = get_len(c, map, where, "space_after", false, false, &s->space_after)) != VB_OK ||
-        (st = get_len(c, map, where, "indent", false, false, &s->indent)) != VB_OK ||
-        (st = get_len(c, map, where, "hang", false, false, &s->hang)) != VB_OK ||
-        (st = get_bool(c, map, where, "uppercase", &s->uppercase)) != VB_OK ||
-        (st = get_bool(c, map, where, "balance", &s->balance)) != VB_OK ||
-        (st = get_str(c, map, where, "split_at", false, true, &s->split_at)) != VB_OK ||
-        (st = get_int_i(c, map, where, "keep_with_next", 0, 100, &s->keep_with_next)) != VB_OK)
+    const vb_ynode_t *lead = NULL;
+    if ((HAS(SK_SIZE) && (st = get_len(c, map, where, "size", false, true, &s->size)) != VB_OK) ||
+        (HAS(SK_BOLD) && (st = get_bool(c, map, where, "bold", &bold)) != VB_OK) ||
+        (HAS(SK_ITALIC) && (st = get_bool(c, map, where, "italic", &italic)) != VB_OK) ||
+        (HAS(SK_UNDERLINE) && (st = get_bool(c, map, where, "underline", &s->underline)) != VB_OK) ||
+        (HAS(SK_LEADING) && (st = lookup(c, map, where, "leading", false, &lead)) != VB_OK) ||
+        (HAS(SK_LEADING) && (st = get_len(c, map, where, "leading", false, true, &s->leading)) != VB_OK) ||
+        (HAS(SK_SPACE_BEFORE) && (st = get_len(c, map, where, "space_before", false, false, &s->space_before)) != VB_OK) ||
+        (HAS(SK_SPACE_AFTER) && (st = get_len(c, map, where, "space_after", false, false, &s->space_after)) != VB_OK) ||
+        (HAS(SK_INDENT) && (st = get_len(c, map, where, "indent", false, false, &s->indent)) != VB_OK) ||
+        (HAS(SK_HANG) && (st = get_len(c, map, where, "hang", false, false, &s->hang)) != VB_OK) ||
+        (HAS(SK_UPPERCASE) && (st = get_bool(c, map, where, "uppercase", &s->uppercase)) != VB_OK) ||
+        (HAS(SK_BALANCE) && (st = get_bool(c, map, where, "balance", &s->balance)) != VB_OK) ||
+        (HAS(SK_SPLIT_AT) && (st = get_str(c, map, where, "split_at", false, true, &s->split_at)) != VB_OK) ||
+        (HAS(SK_KEEP_WITH_NEXT) &&
+         (st = get_int_i(c, map, where, "keep_with_next", 0, 100, &s->keep_with_next)) != VB_OK))
         return st;
     if (lead)
         *leading_set = true;
     s->face = (uint8_t)((bold ? VB_FACE_BOLD : 0) | (italic ? VB_FACE_ITALIC : 0));
 
-    if ((st = lookup(c, map, where, "align", false, &n)) != VB_OK)
+    n = NULL;
+    if (HAS(SK_ALIGN) && (st = lookup(c, map, where, "align", false, &n)) != VB_OK)
         return st;
+#undef HAS
     if (n) {
         if ((st = want_kind(c, n, VB_Y_SCALAR, where, "align")) != VB_OK)
             return st;
@@ -707,13 +774,14 @@ parse_styles(ctx_t *c, const vb_ynode_t *root)
         return st;
     c->styles = n;
     for (int i = 0; i < n->n; i++) {
-        const char *w = vb_arena_printf(c->arena, "styles.%s", n->keys[i]);
+        const char *w = keypath(c, "styles", n->keys[i], 0);
         if (!w)
             return vb_diag_nomem(c->d);
         vb_style_t scratch;
         if ((st = style_map(c, n->items[i], w, NULL, &scratch)) != VB_OK)
             return st;
     }
+    c->styles_checked = true; /* a style named later needs no second check of its keys */
     return VB_OK;
 }
 
@@ -781,7 +849,7 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
         if ((st = lookup(c, m, where, "rule", false, &r)) != VB_OK)
             return st;
         if (r) {
-            const char *rw = vb_arena_printf(c->arena, "%s.rule", where);
+            const char *rw = keypath(c, where, "rule", 0);
             if (!rw)
                 return vb_diag_nomem(c->d);
             if ((st = parse_rule(c, r, rw, &it->rule)) != VB_OK)
@@ -836,7 +904,7 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
     if ((st = lookup(c, m, where, "when", false, &w)) != VB_OK)
         return st;
     if (w) {
-        const char *ww = vb_arena_printf(c->arena, "%s.when", where);
+        const char *ww = keypath(c, where, "when", 0);
         if (!ww)
             return vb_diag_nomem(c->d);
         if ((st = parse_when(c, w, ww, fields, &it->when)) != VB_OK)
@@ -905,7 +973,7 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
     vb_status_t st = lookup(c, root, where, key, false, &m);
     if (st != VB_OK || !m)
         return st;
-    const char *bw = where[0] ? vb_arena_printf(c->arena, "%s.%s", where, key) : key;
+    const char *bw = where[0] ? keypath(c, where, key, 0) : key;
     if (!bw)
         return vb_diag_nomem(c->d);
     if ((st = check_keys(c, m, bw, anchor == BAND_BOTTOM ? FOOTER_BAND_KEYS : BAND_KEYS, NULL)) != VB_OK)
@@ -946,7 +1014,7 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
     for (int ci = 0; ci < cols->n; ci++) {
         const vb_ynode_t *cm = cols->items[ci];
         vb_pcolumn_t *col = &b->cols[ci];
-        const char *cw = vb_arena_printf(c->arena, "%s.columns[%d]", bw, ci + 1);
+        const char *cw = keypath(c, bw, "columns", ci + 1);
         if (!cw)
             return vb_diag_nomem(c->d);
         const vb_ynode_t *items;
@@ -969,7 +1037,7 @@ parse_band(ctx_t *c, const vb_ynode_t *root, const char *where, const char *key,
             return vb_diag_nomem(c->d);
         first_node[ci] = nodes.n;
         for (int ii = 0; ii < items->n; ii++) {
-            const char *iw = vb_arena_printf(c->arena, "%s.items[%d]", cw, ii + 1);
+            const char *iw = keypath(c, cw, "items", ii + 1);
             if (!iw)
                 return vb_diag_nomem(c->d);
             if ((st = parse_item(c, items->items[ii], iw, fields, &col->items[ii])) != VB_OK)
@@ -1117,7 +1185,7 @@ parse_text_styles(ctx_t *c, const vb_ynode_t *root)
             return fail(c, "profile.value", n->items[MAX_HEADINGS]->pos, "\"headings\" has at most %d levels.",
                         MAX_HEADINGS);
         for (nh = 0; nh < n->n; nh++) {
-            const char *w = vb_arena_printf(c->arena, "headings[%d]", nh + 1);
+            const char *w = keypath(c, "", "headings", nh + 1);
             if (!w)
                 return vb_diag_nomem(c->d);
             if ((st = style_map(c, n->items[nh], w, NULL, &p->headings[nh])) != VB_OK)
@@ -1280,7 +1348,7 @@ parse_phrases(ctx_t *c, const vb_ynode_t *m, const char *where, vb_pbreak_t *b)
     static const char *const at_keys[] = {"after", "before", "within"};
     for (int i = 0; i < n->n; i++) {
         const vb_ynode_t *e = n->items[i];
-        const char *ew = vb_arena_printf(c->arena, "%s.phrase_breaks[%d]", where, i + 1);
+        const char *ew = keypath(c, where, "phrase_breaks", i + 1);
         if (!ew)
             return vb_diag_nomem(c->d);
         if ((st = want_kind(c, e, VB_Y_MAP, where, "phrase_breaks")) != VB_OK ||
@@ -1423,7 +1491,7 @@ get_pairs(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, c
         return vb_diag_nomem(c->d);
     for (int i = 0; i < n->n; i++) {
         const vb_ynode_t *e = n->items[i];
-        const char *ew = vb_arena_printf(c->arena, "%s%s%s[%d]", KP(where, key), i + 1);
+        const char *ew = keypath(c, where, key, i + 1);
         if (!ew)
             return vb_diag_nomem(c->d);
         if ((st = check_keys(c, e, ew, keys, NULL)) != VB_OK)

@@ -2,7 +2,9 @@
  * yamltree.c - one YAML document as a small tree; the only libyaml user.
  *
  * Owns: turning libyaml's event stream into vb_ynode_t trees in an arena, for
- * the front matter (frontmatter.c) and the layout profiles (profile.c).
+ * the front matter (frontmatter.c) and the layout profiles (profile.c); and
+ * reading only the leading keys of a document (vb_yaml_head), for the regime
+ * scan of the layouts folder (catalog.c), which must not pay for whole files.
  *
  * Why events and not libyaml's document loader: the loader resolves aliases
  * silently and keeps no per-key positions in a form we can use, while events
@@ -28,6 +30,7 @@
  */
 #include "yamltree.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -297,13 +300,124 @@ vb_yaml_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source
     return VB_OK;
 }
 
+/* A string's bytes handed to libyaml a piece at a time (vb_yaml_head: it decodes what it is given at once). */
+typedef struct piecewise {
+    const char *p, *end;
+} piecewise_t;
+
+#define HEAD_PIECE 256
+
+static int
+read_piece(void *data, unsigned char *buffer, size_t size, size_t *size_read)
+{
+    piecewise_t *pw = data;
+    size_t n = (size_t)(pw->end - pw->p);
+    if (n > size)
+        n = size;
+    if (n > HEAD_PIECE)
+        n = HEAD_PIECE;
+    memcpy(buffer, pw->p, n);
+    pw->p += n;
+    *size_read = n;
+    return 1;
+}
+
+bool
+vb_yaml_head(const char *buf, size_t len, const char *const *keys, int nkeys, char (*value)[VB_YHEAD_MAX],
+             vb_pos_t *pos, vb_pos_t *stop, char *stop_key, bool *nomem)
+{
+    *nomem = false;
+    stop->line = stop->col = 0;
+    stop_key[0] = 0;
+    for (int i = 0; i < nkeys; i++) {
+        value[i][0] = 0;
+        pos[i].line = pos[i].col = 0;
+    }
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p)) {
+        *nomem = true;
+        return false;
+    }
+    piecewise_t pw = {buf, buf + len};
+    yaml_parser_set_input(&p, read_piece, &pw);
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+    /* the events: stream and document start, the root mapping's start, then key, value, key ... */
+    int state = 0; /* 0 before the root mapping, 1 awaiting a key, 2 awaiting the value of keys[cur] */
+    int cur = -1;
+    bool ok = false, done = false;
+    while (!done) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev)) {
+            *nomem = p.error == YAML_MEMORY_ERROR;
+            break;
+        }
+        bool bad = false;
+        switch (ev.type) {
+        case YAML_STREAM_START_EVENT:
+        case YAML_DOCUMENT_START_EVENT:
+            break;
+        case YAML_MAPPING_START_EVENT:
+            if (state != 0 || ev.data.mapping_start.anchor)
+                bad = true; /* a value that is a mapping, or an anchored root */
+            state = 1;
+            break;
+        case YAML_SCALAR_EVENT: {
+            const char *v = (const char *)ev.data.scalar.value;
+            size_t n = ev.data.scalar.length;
+            if (state == 0 || ev.data.scalar.anchor || memchr(v, 0, n)) {
+                bad = true;
+            } else if (state == 1) {
+                cur = -1;
+                for (int i = 0; i < nkeys && cur < 0; i++)
+                    if (strlen(keys[i]) == n && !memcmp(keys[i], v, n))
+                        cur = i;
+                if (cur < 0) { /* the first other key: the head ends here */
+                    stop->line = (int)ev.start_mark.line + 1;
+                    stop->col = (int)ev.start_mark.column + 1;
+                    snprintf(stop_key, VB_YHEAD_MAX, "%.*s", (int)(n < VB_YHEAD_MAX ? n : VB_YHEAD_MAX - 1), v);
+                    ok = done = true;
+                } else if (pos[cur].line || n >= VB_YHEAD_MAX) {
+                    bad = true; /* twice: vb_yaml_parse names it */
+                } else {
+                    pos[cur].line = (int)ev.start_mark.line + 1;
+                    pos[cur].col = (int)ev.start_mark.column + 1;
+                    state = 2;
+                }
+            } else {
+                /* null (~, or nothing) counts as absent, as in profile.c; a value too long is left empty */
+                bool null = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+                            (n == 0 || (n == 1 && v[0] == '~') || (n == 4 && !memcmp(v, "null", 4)));
+                if (null)
+                    pos[cur].line = pos[cur].col = 0;
+                else if (n < VB_YHEAD_MAX)
+                    memcpy(value[cur], v, n + 1);
+                state = 1;
+            }
+            break;
+        }
+        case YAML_MAPPING_END_EVENT:
+            ok = done = state == 1; /* the whole root was the head */
+            bad = !ok;
+            break;
+        default: /* a sequence, an alias, the end of a document whose root is not a mapping */
+            bad = true;
+            break;
+        }
+        yaml_event_delete(&ev);
+        if (bad)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return ok;
+}
+
 const vb_ynode_t *
 vb_ymap_get(const vb_ynode_t *map, const char *key)
 {
     if (!map || map->kind != VB_Y_MAP || !key)
         return NULL;
     for (int i = 0; i < map->n; i++) {
-        if (strcmp(map->keys[i], key) == 0)
+        if (map->keys[i][0] == key[0] && strcmp(map->keys[i], key) == 0)
             return map->items[i];
     }
     return NULL;

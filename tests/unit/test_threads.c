@@ -13,7 +13,12 @@
  *    cold one;
  *  - a broken profile in the layouts folder is skipped with a warning naming
  *    its file, line and column; the other profiles still serve, and naming
- *    the broken one is an error.
+ *    the broken one is an error;
+ *  - the regime scan reads only the profiles' heads and compiles the one a
+ *    render picks: one whose head is fine but whose body is broken warns when
+ *    first picked, not before, and once; one that writes valid_until after
+ *    its other keys is skipped by the regime scan (profile.order) but still
+ *    serves by id.
  *
  * Run it under ASan (build-asan) and once under TSan (tests/bench/README.md).
  * VB_THREAD_ROUNDS sets the rounds (default 2).
@@ -311,6 +316,155 @@ test_broken_profile(void)
     rmdir(dir);
 }
 
+/* ---- the regime scan reads heads; a profile is compiled when first picked ---- */
+
+typedef struct allwarnings {
+    int n;
+    vb_diag_t w[4];
+} allwarnings_t;
+
+static void
+on_any_warning(const vb_diag_t *d, void *ctx)
+{
+    allwarnings_t *w = ctx;
+    if (w->n < 4)
+        w->w[w->n] = *d;
+    w->n++;
+}
+
+static const profinfo_t *
+entry(const vb_engine_t *e, const char *path)
+{
+    for (const profinfo_t *p = e->profiles; p; p = p->next)
+        if (!strcmp(p->path, path))
+            return p;
+    return NULL;
+}
+
+static void
+test_lazy_profiles(void)
+{
+    char dir[300], path[400];
+    snprintf(dir, sizeof dir, "%s/lazy", tmpdir);
+    CHECK_INT(mkdir(dir, 0700), 0);
+    const char *names[] = {"party-36-2018.yaml", "party-05-2026.yaml", "state-30-2020.yaml"};
+    for (int i = 0; i < 3; i++) {
+        char from[100];
+        snprintf(from, sizeof from, "layouts/%s", names[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        copy_file(from, path);
+    }
+    /* a fine head over a broken body, open dates: the regime scan picks it first for any party document */
+    char late[400], order[400];
+    snprintf(late, sizeof late, "%s/aa-late.yaml", dir);
+    FILE *f = fopen(late, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("# a head the scan reads\nschema: 1\nid: aa-late\nregime: party\npage:\n  width: [\n", f);
+        fclose(f);
+    }
+    /* party-36-2018 with valid_until written last: it compiles, but the scan read it as open-ended */
+    snprintf(order, sizeof order, "%s/ab-order.yaml", dir);
+    size_t len = 0;
+    char *text = (char *)slurp("layouts/party-36-2018.yaml", &len);
+    CHECK(text != NULL);
+    char *vu = text ? strstr(text, "\nvalid_until:") : NULL;
+    CHECK(vu != NULL);
+    f = fopen(order, "w");
+    CHECK(f != NULL);
+    if (f && vu) {
+        char *eol = strchr(vu + 1, '\n');
+        fwrite(text, 1, (size_t)(vu + 1 - text), f);
+        fputs(eol + 1, f);
+        fputs("\nvalid_until: 2026-05-26\n", f);
+    }
+    if (f)
+        fclose(f);
+    free(text);
+
+    allwarnings_t w;
+    memset(&w, 0, sizeof w);
+    vb_engine_t *e = engine(dir, on_any_warning, &w);
+    const sample_t *seed = NULL;
+    for (int i = 0; i < nsamples; i++)
+        if (strstr(samples[i].path, "196-BC-DUK"))
+            seed = &samples[i];
+    CHECK(seed != NULL);
+    if (seed && e) {
+        /* named by id: the folder is scanned, only that profile compiled, no warning yet */
+        vb_render_options_t opt;
+        memset(&opt, 0, sizeof opt);
+        opt.size = sizeof opt;
+        opt.profile = "party-36-2018";
+        vb_diag_t d;
+        memset(&d, 0, sizeof d);
+        char out[400];
+        snprintf(out, sizeof out, "%s/lazy-id.pdf", tmpdir);
+        CHECK_INT(vb_render_buffer(e, seed->src, seed->len, seed->path, out, &opt, &d), VB_OK);
+        CHECK_INT(w.n, 0);
+        snprintf(path, sizeof path, "%s/party-36-2018.yaml", dir);
+        const profinfo_t *p36 = entry(e, path), *pl = entry(e, late), *po = entry(e, order);
+        snprintf(path, sizeof path, "%s/party-05-2026.yaml", dir);
+        const profinfo_t *p05 = entry(e, path);
+        snprintf(path, sizeof path, "%s/state-30-2020.yaml", dir);
+        const profinfo_t *p30 = entry(e, path);
+        CHECK(p36 && pl && po && p05 && p30);
+        if (p36 && pl && po && p05 && p30) {
+            CHECK_INT(p36->state, 1);
+            CHECK_INT(pl->state + po->state + p05->state + p30->state, 0);
+            CHECK_STR(p30->regime, "state");
+            CHECK_INT(p05->from, 20260527);
+            CHECK_INT(p05->until, 99999999);
+            CHECK_INT(po->until, 99999999); /* what the scan read: valid_until comes too late */
+        }
+
+        /* by regime: aa-late is picked first and does not compile (a warning at its error), ab-order
+           compiles but disagrees with its head (a warning), party-36-2018 serves */
+        size_t plen = 0;
+        unsigned char *pdf = render(e, seed, "lazy", &plen);
+        CHECK(pdf != NULL);
+        CHECK(pdf && plen == seed->ref_len && !memcmp(pdf, seed->ref, plen));
+        free(pdf);
+        pdf = render(e, seed, "lazy2", &plen); /* each warned once */
+        CHECK(pdf != NULL);
+        free(pdf);
+        CHECK_INT(w.n, 2);
+        CHECK_STR(w.w[0].source, late);
+        CHECK_INT(w.w[0].line, 7); /* the flow sequence opened on line 6 never closes */
+        CHECK_INT(w.w[0].severity, VB_SEVERITY_WARNING);
+        CHECK(strstr(w.w[0].msg, "skipped") != NULL);
+        CHECK_STR(w.w[1].source, order);
+        CHECK_STR(w.w[1].id, "profile.order");
+        CHECK(strstr(w.w[1].msg, "\"valid_until\" is written after \"page\"") != NULL);
+        CHECK(w.w[1].line > 0);
+        if (p05 && p30)
+            CHECK_INT(p05->state + p30->state, 0); /* never picked, never compiled */
+
+        /* by id, ab-order serves (its order matters to the regime scan only); aa-late is an error */
+        opt.profile = "ab-order";
+        memset(&d, 0, sizeof d);
+        CHECK_INT(vb_render_buffer(e, seed->src, seed->len, seed->path, out, &opt, &d), VB_OK);
+        opt.profile = "aa-late";
+        memset(&d, 0, sizeof d);
+        snprintf(out, sizeof out, "%s/never-late.pdf", tmpdir);
+        CHECK(vb_render_buffer(e, seed->src, seed->len, seed->path, out, &opt, &d) != VB_OK);
+        CHECK_STR(d.source, late);
+        CHECK_INT(d.line, 7);
+        CHECK(access(out, F_OK) != 0);
+        CHECK_INT(w.n, 2);
+    }
+    vb_engine_free(e);
+    unlink(late);
+    unlink(order);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/lazy-id.pdf", tmpdir);
+    unlink(path);
+    rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -326,6 +480,7 @@ main(void)
     CHECK(nsamples >= 40);
     test_threads();
     test_broken_profile();
+    test_lazy_profiles();
     for (int i = 0; i < nsamples; i++) {
         free(samples[i].path);
         free(samples[i].src);

@@ -152,11 +152,56 @@ test_errors(void)
     expect_error(deep, "yaml.depth", 1, 65);
 }
 
+/* vb_yaml_head: the leading keys only, stopping at the first other key; false where vb_yaml_parse must say why. */
+static void
+test_head(void)
+{
+    static const char *const keys[] = {"schema", "regime", "valid_from"};
+    char v[3][VB_YHEAD_MAX];
+    vb_pos_t pos[3], stop;
+    char stop_key[VB_YHEAD_MAX];
+    bool nomem;
+    const char *ok = "# a comment\nschema: 1\nregime: 'party'\npage:\n  width: [\nvalid_from: 2020-01-01\n";
+    CHECK(vb_yaml_head(ok, strlen(ok), keys, 3, v, pos, &stop, stop_key, &nomem));
+    CHECK_STR(v[0], "1");
+    CHECK_STR(v[1], "party");
+    CHECK_INT(pos[1].line, 3);
+    CHECK_INT(pos[1].col, 1);
+    CHECK_INT(pos[2].line, 0); /* after the stop: not read (the broken flow sequence neither) */
+    CHECK_STR(stop_key, "page");
+    CHECK_INT(stop.line, 4);
+    CHECK(!nomem);
+
+    const char *all = "regime: state\nvalid_from: ~\n";
+    CHECK(vb_yaml_head(all, strlen(all), keys, 3, v, pos, &stop, stop_key, &nomem));
+    CHECK_STR(v[1], "state");
+    CHECK_INT(pos[2].line, 0); /* null: absent */
+    CHECK_INT(stop.line, 0);   /* the whole root was the head */
+    CHECK_STR(stop_key, "");
+
+    /* a long file: the head is found all the same */
+    static char big[20000];
+    size_t n = (size_t)snprintf(big, sizeof big, "regime: party\nrest:\n");
+    while (n + 20 < sizeof big)
+        n += (size_t)snprintf(big + n, sizeof big - n, "  - item %zu\n", n);
+    CHECK(vb_yaml_head(big, n, keys, 3, v, pos, &stop, stop_key, &nomem));
+    CHECK_STR(v[1], "party");
+    CHECK_STR(stop_key, "rest");
+
+    const char *bad[] = {"regime: [party]\n", "regime: party\nregime: state\n", "- a\n- b\n", "regime: \"open\n",
+                         "regime: &a party\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(!vb_yaml_head(bad[i], strlen(bad[i]), keys, 3, v, pos, &stop, stop_key, &nomem));
+        CHECK(!nomem);
+    }
+}
+
 int
 main(void)
 {
     test_shapes();
     test_empty();
     test_errors();
+    test_head();
     return check_done();
 }
