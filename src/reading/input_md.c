@@ -396,11 +396,50 @@ vb_md_inline_cell(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *
     return md_inline(arena, text, len, true, out, d);
 }
 
+/*
+ * True when cmark would read text (one line, the no-break space in front) as
+ * a single text node holding it as typed: no byte that starts an inline
+ * construct or an escape (cmark's special characters), no NUL (which cmark
+ * replaces) and valid UTF-8 (cmark replaces what is not). Such text needs no
+ * parse: its spans are its own, with the scripts and collapsing of ib_text.
+ */
+static bool
+plain_inline(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80) {
+            switch (c) {
+            case '\\': case '`': case '&': case '_': case '*': case '[': case ']': case '<': case '!': case 0:
+                return false;
+            default:
+                i++;
+                continue;
+            }
+        }
+        uint32_t cp;
+        int n = vb_utf8_decode(text + i, len - i, &cp);
+        if (n <= 0)
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
 static vb_status_t
 md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inline_t *out, vb_diag_t *d)
 {
     out->spans = NULL;
     out->n = 0;
+    if (plain_inline(text, len)) {
+        ib_t b;
+        memset(&b, 0, sizeof b);
+        b.arena = arena;
+        b.html_br = html_br;
+        ib_text_scripts(&b, text, len, 0);
+        return ib_finish(&b, out, d);
+    }
     /*
      * A leading no-break space makes the text a paragraph whatever it starts
      * with ("- x", "1. x", "# x", "> x"), and, being Unicode whitespace, it
