@@ -430,12 +430,29 @@ vb_text_prepare_map(vb_arena_t *arena, const char *src, size_t len, const char *
             col = 1;
             continue;
         }
+        if (c >= 0x20 && c < 0x7F) {
+            /* a run of printable ASCII, which needs no check: copied at once */
+            size_t j = i + 1;
+            while (j < len && (unsigned char)src[j] >= 0x20 && (unsigned char)src[j] < 0x7F)
+                j++;
+            memcpy(buf + k, src + i, j - i);
+            k += j - i;
+            col += (int)(j - i);
+            i = j;
+            continue;
+        }
         if (c == 0) {
             st = vb_diag_set(d, VB_E_INPUT, "utf8.nul", source, line, col, "The text contains a NUL byte.");
             break;
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)src + i, (utf8proc_ssize_t)(len - i), &cp);
+        /* the base decoder (strict: no overlong form, surrogate or code point past U+10FFFF);
+         * what it refuses goes to utf8proc, whose verdict and message stand */
+        uint32_t vcp;
+        int vn = vb_utf8_decode(src + i, len - i, &vcp);
+        utf8proc_int32_t cp = (utf8proc_int32_t)vcp;
+        utf8proc_ssize_t n = vn;
+        if (vn <= 0)
+            n = utf8proc_iterate((const utf8proc_uint8_t *)src + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0 || !utf8proc_codepoint_valid(cp)) {
             st = vb_diag_set(d, VB_E_INPUT, "utf8.invalid", source, line, col,
                              "The text is not valid UTF-8 (byte 0x%02X); save the file as UTF-8.", (unsigned)c);
