@@ -167,9 +167,11 @@ ib_text(ib_t *b, const char *s, size_t len, int face, bool nl_break)
                 ib_emit(b, " ", 1, b->space_face);
             }
             b->pending_space = false;
-            /* copy the whole run of visible bytes at once */
+            /* copy the whole run of visible bytes at once, with every single space
+             * between two visible bytes (what the collapsing would give anyway) */
             size_t j = i;
-            while (j < len && !is_space_byte(s, len, j))
+            while (j < len &&
+                   (!is_space_byte(s, len, j) || (s[j] == ' ' && j + 1 < len && !is_space_byte(s, len, j + 1))))
                 j++;
             ib_emit(b, s + i, j - i, face);
             b->has_content = true;
