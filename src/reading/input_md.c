@@ -558,6 +558,8 @@ named_refused(const char *s, size_t n, uint32_t *v)
 vb_status_t
 vb_md_check_refs(const char *text, size_t len, const char *source, int line0, int col0, bool fixed, vb_diag_t *d)
 {
+    if (len == 0 || !memchr(text, '&', len))
+        return VB_OK; /* no reference at all: nothing to check, no position to count */
     int line = line0, col = col0;
     size_t bs = 0; /* backslashes just before */
     for (size_t i = 0; i < len; i++) {
