@@ -72,8 +72,9 @@ vb_arena_reset(vb_arena_t *a)
     }
 }
 
-void *
-vb_arena_alloc(vb_arena_t *a, size_t n)
+/* n bytes from the arena, not cleared (the callers clear what they do not fill) */
+static void *
+arena_take(vb_arena_t *a, size_t n)
 {
     const size_t align = sizeof(max_align_t);
     if (n == 0)
@@ -102,16 +103,29 @@ vb_arena_alloc(vb_arena_t *a, size_t n)
     }
     void *p = (char *)c->data + c->used;
     c->used += n;
-    memset(p, 0, n);
+    return p;
+}
+
+void *
+vb_arena_alloc(vb_arena_t *a, size_t n)
+{
+    void *p = arena_take(a, n);
+    if (p)
+        memset(p, 0, n ? n : 1);
     return p;
 }
 
 char *
 vb_arena_strndup(vb_arena_t *a, const char *s, size_t n)
 {
-    char *p = vb_arena_alloc(a, n + 1);
-    if (p && n)
-        memcpy(p, s, n);
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    char *p = arena_take(a, n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, s, n);
+        p[n] = 0;
+    }
     return p;
 }
 
@@ -250,11 +264,14 @@ vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
             return -1;
         ncap *= 2;
     }
-    void *nv = vb_arena_alloc(a, elem * (size_t)ncap);
+    /* the old items copied, only the new room cleared (as vb_arena_alloc would have) */
+    void *nv = arena_take(a, elem * (size_t)ncap);
     if (!nv)
         return -1;
-    if (*v && *cap)
-        memcpy(nv, *v, elem * (size_t)*cap);
+    size_t old = *v ? elem * (size_t)*cap : 0;
+    if (old)
+        memcpy(nv, *v, old);
+    memset((char *)nv + old, 0, elem * (size_t)ncap - old);
     *v = nv;
     *cap = ncap;
     return 0;
