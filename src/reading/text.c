@@ -414,6 +414,7 @@ vb_text_prepare_map(vb_arena_t *arena, const char *src, size_t len, const char *
     size_t k = 0;
     int line = 1, col = 1;
     vb_status_t st = VB_OK;
+    bool stable = true; /* every code point in nfc_stable's ranges so far */
     while (i < len) {
         unsigned char c = (unsigned char)src[i];
         if (c == '\r') {
@@ -458,19 +459,29 @@ vb_text_prepare_map(vb_arena_t *arena, const char *src, size_t len, const char *
                              "The text is not valid UTF-8 (byte 0x%02X); save the file as UTF-8.", (unsigned)c);
             break;
         }
-        /* C0 except tab, DEL and C1 (invisible, and no font draws them), noncharacters, bidi controls */
-        if (cp >= 0x20 && cp < 0x7F)
+        /* C0 except tab, DEL and C1 (invisible, and no font draws them), noncharacters, bidi controls;
+         * U+00A0 to U+1FFF holds none of them but U+061C */
+        if (cp >= 0xA0 && cp < 0x2000 && cp != 0x061C)
             ;
         else if ((st = vb_char_check(d, source, line, col, "The text contains", (uint32_t)cp)) != VB_OK)
             break;
+        /* what nfc_stable would find, seen here already */
+        if (!((cp >= 0xA0 && cp < 0x300) || (cp >= 0x1E00 && cp < 0x1F00) || (cp >= 0x2010 && cp < 0x2070)))
+            stable = false;
         memcpy(buf + k, src + i, (size_t)n);
         k += (size_t)n;
         i += (size_t)n;
         col++;
     }
     size_t olen = 0;
-    if (st == VB_OK)
+    if (st == VB_OK && stable) { /* NFC would give it back unchanged */
+        *out = vb_arena_strndup(arena, buf, k);
+        olen = k;
+        if (!*out)
+            st = vb_diag_nomem(d);
+    } else if (st == VB_OK) {
         st = nfc(arena, buf, k, out, &olen, d);
+    }
     if (st == VB_OK && out_len)
         *out_len = olen;
     /* columns as typed, where NFC changed a line */
