@@ -57,6 +57,17 @@ nfc_stable(const char *s, size_t len)
             i++;
             continue;
         }
+        /* the common letters without a decode: U+00A0..U+02FF (C2 A0 to CB BF) and the
+         * precomposed Vietnamese U+1E00..U+1EFF (E1 B8 80 to E1 BB BF) */
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (c >= 0xC2 && c <= 0xCB && i + 1 < len && (u[1] & 0xC0) == 0x80 && (c != 0xC2 || u[1] >= 0xA0)) {
+            i += 2;
+            continue;
+        }
+        if (c == 0xE1 && i + 2 < len && u[1] >= 0xB8 && u[1] <= 0xBB && (u[2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         uint32_t cp;
         int n = vb_utf8_decode(s + i, len - i, &cp);
         if (n <= 0)
