@@ -264,9 +264,13 @@ static int note_ref(struct rd *r, const char *label, size_t n);
 static void
 ib_text_scripts(ib_t *b, const char *s, size_t len, int face)
 {
+    /* the bytes the loop looks at; every other one is text */
+    static const bool mark[256] = {[ESC] = true, ['['] = true, ['^'] = true, ['~'] = true};
     size_t from = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        if (!mark[(unsigned char)c])
+            continue;
         if (c == ESC) {
             ib_text(b, s + from, i - from, face, false);
             from = ++i; /* the escaped character is text */
