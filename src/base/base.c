@@ -951,7 +951,7 @@ vb_fnv1a(uint64_t h, const void *p, size_t n)
 /* ---------------------------------------------------------------- UTF-8 */
 
 int
-vb_utf8_decode(const char *str, size_t len, uint32_t *cp)
+vb_utf8_decode_multi(const char *str, size_t len, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (len == 0)
