@@ -82,6 +82,15 @@ check_coverage(cov_t *c, const char *text, size_t len, const char *source)
 {
     int line = 1, col = 1;
     for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)text[i];
+        if (b < 0x80) { /* ASCII, in every font fontfind accepts: only counted */
+            if (b == '\n')
+                line++, col = 1;
+            else
+                col++;
+            i++;
+            continue;
+        }
         uint32_t cp;
         int n = vb_utf8_decode(text + i, len - i, &cp);
         if (n <= 0)
@@ -137,6 +146,11 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
     if (!s)
         return VB_OK;
     for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x20 && b < 0x80) { /* printable ASCII, as below, without decoding */
+            i++;
+            continue;
+        }
         uint32_t cp;
         int k = vb_utf8_decode(s + i, n - i, &cp);
         if (k <= 0)

@@ -72,8 +72,9 @@ vb_arena_reset(vb_arena_t *a)
     }
 }
 
-void *
-vb_arena_alloc(vb_arena_t *a, size_t n)
+/* n bytes from the arena, not cleared (the callers clear what they do not fill) */
+static void *
+arena_take(vb_arena_t *a, size_t n)
 {
     const size_t align = sizeof(max_align_t);
     if (n == 0)
@@ -102,16 +103,29 @@ vb_arena_alloc(vb_arena_t *a, size_t n)
     }
     void *p = (char *)c->data + c->used;
     c->used += n;
-    memset(p, 0, n);
+    return p;
+}
+
+void *
+vb_arena_alloc(vb_arena_t *a, size_t n)
+{
+    void *p = arena_take(a, n);
+    if (p)
+        memset(p, 0, n ? n : 1);
     return p;
 }
 
 char *
 vb_arena_strndup(vb_arena_t *a, const char *s, size_t n)
 {
-    char *p = vb_arena_alloc(a, n + 1);
-    if (p && n)
-        memcpy(p, s, n);
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    char *p = arena_take(a, n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, s, n);
+        p[n] = 0;
+    }
     return p;
 }
 
@@ -124,15 +138,21 @@ vb_arena_strdup(vb_arena_t *a, const char *s)
 char *
 vb_arena_printf(vb_arena_t *a, const char *fmt, ...)
 {
+    /* most texts fit a small buffer: formatted once, then copied */
+    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
     if (n < 0)
         return NULL;
     char *p = vb_arena_alloc(a, (size_t)n + 1);
     if (!p)
         return NULL;
+    if ((size_t)n < sizeof small) {
+        memcpy(p, small, (size_t)n + 1);
+        return p;
+    }
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -244,11 +264,14 @@ vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
             return -1;
         ncap *= 2;
     }
-    void *nv = vb_arena_alloc(a, elem * (size_t)ncap);
+    /* the old items copied, only the new room cleared (as vb_arena_alloc would have) */
+    void *nv = arena_take(a, elem * (size_t)ncap);
     if (!nv)
         return -1;
-    if (*v && *cap)
-        memcpy(nv, *v, elem * (size_t)*cap);
+    size_t old = *v ? elem * (size_t)*cap : 0;
+    if (old)
+        memcpy(nv, *v, old);
+    memset((char *)nv + old, 0, elem * (size_t)ncap - old);
     *v = nv;
     *cap = ncap;
     return 0;
@@ -928,7 +951,7 @@ vb_fnv1a(uint64_t h, const void *p, size_t n)
 /* ---------------------------------------------------------------- UTF-8 */
 
 int
-vb_utf8_decode(const char *str, size_t len, uint32_t *cp)
+vb_utf8_decode_multi(const char *str, size_t len, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (len == 0)
@@ -938,28 +961,33 @@ vb_utf8_decode(const char *str, size_t len, uint32_t *cp)
         *cp = c;
         return 1;
     }
-    int n;
-    uint32_t v, min;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if ((size_t)n > len)
-        return 0;
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
+    /* each length on its own path (Vietnamese letters are two and three bytes); refused, as
+     * everywhere: a stray continuation byte, an overlong form, a surrogate, past U+10FFFF */
+    if (c < 0xC2)
+        return 0; /* a continuation byte, or C0 and C1, which only start overlong forms */
+    if (c < 0xE0) {
+        if (len < 2 || (s[1] & 0xC0) != 0x80)
             return 0;
-        v = (v << 6) | (s[i] & 0x3F);
+        *cp = ((uint32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
     }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+    if (c < 0xF0) {
+        if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        uint32_t v = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+        if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        *cp = v;
+        return 3;
+    }
+    if (c > 0xF4 || len < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+        return 0;
+    uint32_t v = ((uint32_t)(c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) | ((uint32_t)(s[2] & 0x3F) << 6) |
+                 (s[3] & 0x3F);
+    if (v < 0x10000 || v > 0x10FFFF)
         return 0;
     *cp = v;
-    return n;
+    return 4;
 }
 
 int

@@ -337,7 +337,17 @@ uint64_t vb_fnv1a(uint64_t h, const void *p, size_t n);
 
 /* ---- UTF-8 ---- */
 /* Decodes one code point at s[0..len); returns its length, 0 on invalid UTF-8. */
-int vb_utf8_decode(const char *s, size_t len, uint32_t *cp);
+int vb_utf8_decode_multi(const char *s, size_t len, uint32_t *cp); /* the same, out of line */
+static inline int
+vb_utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+    /* ASCII, most of every text, without a call */
+    if (len && (unsigned char)s[0] < 0x80) {
+        *cp = (unsigned char)s[0];
+        return 1;
+    }
+    return vb_utf8_decode_multi(s, len, cp);
+}
 /* Encodes cp into buf (4 bytes); returns the length. */
 int vb_utf8_encode(uint32_t cp, char *buf);
 

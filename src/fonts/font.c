@@ -287,7 +287,8 @@ glyph_ok(const unsigned char *g, size_t n, unsigned nglyphs)
  * Returns NULL when the face is sound, else what is wrong.
  */
 static const char *
-face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t size)
+face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t size, int32_t **adv_out,
+            unsigned *nadv_out)
 {
     hb_blob_t *b;
     unsigned len;
@@ -313,14 +314,32 @@ face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t si
         snprintf(buf, size, "its hmtx table has %u bytes, fewer than its %u glyphs need", len, nglyphs);
         return buf;
     }
+    /* every advance in one call (HarfBuzz's batch path, the same values as glyph by glyph) */
+    hb_position_t *advs = malloc((size_t)nglyphs * sizeof *advs);
+    hb_codepoint_t *gids = malloc((size_t)nglyphs * sizeof *gids);
+    if (advs && gids) {
+        for (unsigned g = 0; g < nglyphs; g++)
+            gids[g] = g;
+        hb_font_get_glyph_h_advances(font, nglyphs, gids, sizeof *gids, advs, sizeof *advs);
+    } else {
+        free(advs); /* no memory for the table: glyph by glyph, and the caller reads them again */
+        advs = NULL;
+    }
+    free(gids);
     for (unsigned g = 0; g < nglyphs; g++) {
-        hb_position_t adv = hb_font_get_glyph_h_advance(font, g);
+        hb_position_t adv = advs ? advs[g] : hb_font_get_glyph_h_advance(font, g);
         if (adv < 0 || adv > 16 * (hb_position_t)upem) {
+            free(advs);
             snprintf(buf, size, "its hmtx table gives glyph %u a width of %d units (%u to the em)", g, (int)adv,
                      upem);
             return buf;
         }
     }
+    if (adv_out) {
+        *adv_out = advs;
+        *nadv_out = nglyphs;
+    } else
+        free(advs);
 
     hb_blob_t *gb;
     unsigned glen;
@@ -416,7 +435,7 @@ vb_font_file_damage(const char *path, char *buf, size_t size)
     unsigned upem = hb_face_get_upem(face);
     hb_font_set_scale(font, (int)upem, (int)upem);
     const char *bad = hb_face_get_glyph_count(face) == 0 ? "it holds no usable face"
-                                                         : face_damage(face, font, false, buf, size);
+                                                         : face_damage(face, font, false, buf, size, NULL, NULL);
     hb_font_destroy(font);
     hb_face_destroy(face);
     hb_blob_destroy(blob);
@@ -442,19 +461,28 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
     hb_font_set_scale(f->font, upem, upem);
     hb_font_make_immutable(f->font);
     char why[160];
-    const char *bad = face_damage(f->face, f->font, true, why, sizeof why);
-    if (bad)
+    int32_t *advs = NULL;
+    unsigned nadvs = 0;
+    const char *bad = face_damage(f->face, f->font, true, why, sizeof why, &advs, &nadvs);
+    if (bad) {
+        free(advs);
         return vb_diag_set(d, VB_E_FONT, "font.damaged", file->path, 0, 0,
                            "The font file %s is damaged: %s. Install it again or remove it.", file->path, bad);
+    }
+    f->adv = advs; /* freed with the face, even if what follows fails */
     if (!font_info(f, file->path, family, style, a))
         return vb_diag_nomem(d);
     f->lang = hb_language_from_string("vi", 2);
-    /* the advances, which the PDF writer asks for glyph by glyph: read once into a table */
-    f->nadv = hb_face_get_glyph_count(f->face);
-    if (!(f->adv = malloc(f->nadv * sizeof *f->adv)))
-        return vb_diag_nomem(d);
-    for (unsigned g = 0; g < f->nadv; g++)
-        f->adv[g] = hb_font_get_glyph_h_advance(f->font, g);
+    /* the advances, which the PDF writer asks for glyph by glyph: the table the check read */
+    f->nadv = nadvs;
+    if (nadvs != hb_face_get_glyph_count(f->face)) {
+        free(f->adv);
+        f->nadv = hb_face_get_glyph_count(f->face);
+        if (!(f->adv = malloc(f->nadv * sizeof *f->adv)))
+            return vb_diag_nomem(d);
+        for (unsigned g = 0; g < f->nadv; g++)
+            f->adv[g] = hb_font_get_glyph_h_advance(f->font, g);
+    }
     return VB_OK;
 }
 

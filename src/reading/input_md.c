@@ -167,9 +167,11 @@ ib_text(ib_t *b, const char *s, size_t len, int face, bool nl_break)
                 ib_emit(b, " ", 1, b->space_face);
             }
             b->pending_space = false;
-            /* copy the whole run of visible bytes at once */
+            /* copy the whole run of visible bytes at once, with every single space
+             * between two visible bytes (what the collapsing would give anyway) */
             size_t j = i;
-            while (j < len && !is_space_byte(s, len, j))
+            while (j < len &&
+                   (!is_space_byte(s, len, j) || (s[j] == ' ' && j + 1 < len && !is_space_byte(s, len, j + 1))))
                 j++;
             ib_emit(b, s + i, j - i, face);
             b->has_content = true;
@@ -262,9 +264,13 @@ static int note_ref(struct rd *r, const char *label, size_t n);
 static void
 ib_text_scripts(ib_t *b, const char *s, size_t len, int face)
 {
+    /* the bytes the loop looks at; every other one is text */
+    static const bool mark[256] = {[ESC] = true, ['['] = true, ['^'] = true, ['~'] = true};
     size_t from = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        if (!mark[(unsigned char)c])
+            continue;
         if (c == ESC) {
             ib_text(b, s + from, i - from, face, false);
             from = ++i; /* the escaped character is text */
@@ -396,11 +402,50 @@ vb_md_inline_cell(vb_arena_t *arena, const char *text, size_t len, vb_inline_t *
     return md_inline(arena, text, len, true, out, d);
 }
 
+/*
+ * True when cmark would read text (one line, the no-break space in front) as
+ * a single text node holding it as typed: no byte that starts an inline
+ * construct or an escape (cmark's special characters), no NUL (which cmark
+ * replaces) and valid UTF-8 (cmark replaces what is not). Such text needs no
+ * parse: its spans are its own, with the scripts and collapsing of ib_text.
+ */
+static bool
+plain_inline(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x80) {
+            switch (c) {
+            case '\\': case '`': case '&': case '_': case '*': case '[': case ']': case '<': case '!': case 0:
+                return false;
+            default:
+                i++;
+                continue;
+            }
+        }
+        uint32_t cp;
+        int n = vb_utf8_decode(text + i, len - i, &cp);
+        if (n <= 0)
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
 static vb_status_t
 md_inline(vb_arena_t *arena, const char *text, size_t len, bool html_br, vb_inline_t *out, vb_diag_t *d)
 {
     out->spans = NULL;
     out->n = 0;
+    if (plain_inline(text, len)) {
+        ib_t b;
+        memset(&b, 0, sizeof b);
+        b.arena = arena;
+        b.html_br = html_br;
+        ib_text_scripts(&b, text, len, 0);
+        return ib_finish(&b, out, d);
+    }
     /*
      * A leading no-break space makes the text a paragraph whatever it starts
      * with ("- x", "1. x", "# x", "> x"), and, being Unicode whitespace, it
@@ -517,6 +562,8 @@ named_refused(const char *s, size_t n, uint32_t *v)
 vb_status_t
 vb_md_check_refs(const char *text, size_t len, const char *source, int line0, int col0, bool fixed, vb_diag_t *d)
 {
+    if (len == 0 || !memchr(text, '&', len))
+        return VB_OK; /* no reference at all: nothing to check, no position to count */
     int line = line0, col = col0;
     size_t bs = 0; /* backslashes just before */
     for (size_t i = 0; i < len; i++) {

@@ -57,6 +57,17 @@ nfc_stable(const char *s, size_t len)
             i++;
             continue;
         }
+        /* the common letters without a decode: U+00A0..U+02FF (C2 A0 to CB BF) and the
+         * precomposed Vietnamese U+1E00..U+1EFF (E1 B8 80 to E1 BB BF) */
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (c >= 0xC2 && c <= 0xCB && i + 1 < len && (u[1] & 0xC0) == 0x80 && (c != 0xC2 || u[1] >= 0xA0)) {
+            i += 2;
+            continue;
+        }
+        if (c == 0xE1 && i + 2 < len && u[1] >= 0xB8 && u[1] <= 0xBB && (u[2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         uint32_t cp;
         int n = vb_utf8_decode(s + i, len - i, &cp);
         if (n <= 0)
@@ -414,6 +425,7 @@ vb_text_prepare_map(vb_arena_t *arena, const char *src, size_t len, const char *
     size_t k = 0;
     int line = 1, col = 1;
     vb_status_t st = VB_OK;
+    bool stable = true; /* every code point in nfc_stable's ranges so far */
     while (i < len) {
         unsigned char c = (unsigned char)src[i];
         if (c == '\r') {
@@ -430,30 +442,57 @@ vb_text_prepare_map(vb_arena_t *arena, const char *src, size_t len, const char *
             col = 1;
             continue;
         }
+        if (c >= 0x20 && c < 0x7F) {
+            /* a run of printable ASCII, which needs no check: copied at once */
+            size_t j = i + 1;
+            while (j < len && (unsigned char)src[j] >= 0x20 && (unsigned char)src[j] < 0x7F)
+                j++;
+            memcpy(buf + k, src + i, j - i);
+            k += j - i;
+            col += (int)(j - i);
+            i = j;
+            continue;
+        }
         if (c == 0) {
             st = vb_diag_set(d, VB_E_INPUT, "utf8.nul", source, line, col, "The text contains a NUL byte.");
             break;
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)src + i, (utf8proc_ssize_t)(len - i), &cp);
+        /* the base decoder (strict: no overlong form, surrogate or code point past U+10FFFF);
+         * what it refuses goes to utf8proc, whose verdict and message stand */
+        uint32_t vcp;
+        int vn = vb_utf8_decode(src + i, len - i, &vcp);
+        utf8proc_int32_t cp = (utf8proc_int32_t)vcp;
+        utf8proc_ssize_t n = vn;
+        if (vn <= 0)
+            n = utf8proc_iterate((const utf8proc_uint8_t *)src + i, (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0 || !utf8proc_codepoint_valid(cp)) {
             st = vb_diag_set(d, VB_E_INPUT, "utf8.invalid", source, line, col,
                              "The text is not valid UTF-8 (byte 0x%02X); save the file as UTF-8.", (unsigned)c);
             break;
         }
-        /* C0 except tab, DEL and C1 (invisible, and no font draws them), noncharacters, bidi controls */
-        if (cp >= 0x20 && cp < 0x7F)
+        /* C0 except tab, DEL and C1 (invisible, and no font draws them), noncharacters, bidi controls;
+         * U+00A0 to U+1FFF holds none of them but U+061C */
+        if (cp >= 0xA0 && cp < 0x2000 && cp != 0x061C)
             ;
         else if ((st = vb_char_check(d, source, line, col, "The text contains", (uint32_t)cp)) != VB_OK)
             break;
+        /* what nfc_stable would find, seen here already */
+        if (!((cp >= 0xA0 && cp < 0x300) || (cp >= 0x1E00 && cp < 0x1F00) || (cp >= 0x2010 && cp < 0x2070)))
+            stable = false;
         memcpy(buf + k, src + i, (size_t)n);
         k += (size_t)n;
         i += (size_t)n;
         col++;
     }
     size_t olen = 0;
-    if (st == VB_OK)
+    if (st == VB_OK && stable) { /* NFC would give it back unchanged */
+        *out = vb_arena_strndup(arena, buf, k);
+        olen = k;
+        if (!*out)
+            st = vb_diag_nomem(d);
+    } else if (st == VB_OK) {
         st = nfc(arena, buf, k, out, &olen, d);
+    }
     if (st == VB_OK && out_len)
         *out_len = olen;
     /* columns as typed, where NFC changed a line */

@@ -108,6 +108,68 @@ test_diag_utf8(void)
     CHECK(memcmp(b, "ệ", 3) == 0);
 }
 
+/* The decoder before its fast paths: one loop for every length, the reference. */
+static int
+ref_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+    if (len == 0)
+        return 0;
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    int n;
+    uint32_t v, min;
+    if ((c & 0xE0) == 0xC0)
+        n = 2, v = c & 0x1F, min = 0x80;
+    else if ((c & 0xF0) == 0xE0)
+        n = 3, v = c & 0x0F, min = 0x800;
+    else if ((c & 0xF8) == 0xF0)
+        n = 4, v = c & 0x07, min = 0x10000;
+    else
+        return 0;
+    if ((size_t)n > len)
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+/* vb_utf8_decode agrees with the reference on every sequence of up to three bytes, every
+ * truncation of them, and every four-byte sequence whose last two bytes are continuations */
+static void
+test_utf8_exhaustive(void)
+{
+    long bad = 0;
+    unsigned char b[4];
+    for (uint32_t x = 0; x < (1u << 24) && bad < 10; x++) {
+        b[0] = (unsigned char)(x >> 16), b[1] = (unsigned char)(x >> 8), b[2] = (unsigned char)x, b[3] = 0x80;
+        for (size_t len = 0; len <= 3; len++) {
+            uint32_t c1 = 0, c2 = 0;
+            int n1 = vb_utf8_decode((const char *)b, len, &c1), n2 = ref_decode(b, len, &c2);
+            if (n1 != n2 || (n1 > 0 && c1 != c2))
+                bad++;
+        }
+    }
+    for (uint32_t x = 0; x < (1u << 16) && bad < 10; x++) {
+        for (unsigned t = 0x80; t < 0xC0; t += 0x15) {
+            b[0] = (unsigned char)(x >> 8), b[1] = (unsigned char)x, b[2] = (unsigned char)t, b[3] = 0xBF;
+            uint32_t c1 = 0, c2 = 0;
+            int n1 = vb_utf8_decode((const char *)b, 4, &c1), n2 = ref_decode(b, 4, &c2);
+            if (n1 != n2 || (n1 > 0 && c1 != c2))
+                bad++;
+        }
+    }
+    CHECK_INT(bad, 0);
+}
+
 static void
 test_dates(void)
 {
@@ -169,5 +231,6 @@ main(void)
     test_len_cmp();
     test_arena();
     test_diag_utf8();
+    test_utf8_exhaustive();
     return check_done();
 }

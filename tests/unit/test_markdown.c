@@ -350,6 +350,48 @@ test_cell_inline(void)
     CHECK_STR(spans(&in), "r:< ^ a|b");
 }
 
+/*
+ * Text with no inline construct is not given to cmark (md_inline's plain
+ * path); a character reference at its end ("&#32;", a space, trimmed) sends
+ * the same text through cmark: both must give the same spans.
+ */
+static void
+faces(const vb_inline_t *in, char *buf, size_t size)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 0; i < in->n && k < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "|%d:%.*s", in->spans[i].face, (int)in->spans[i].len,
+                              in->spans[i].text);
+}
+
+static void
+test_plain_inline(void)
+{
+    static const char *const texts[] = {
+        "  Tổng   số m^2^ và Q~max~ đã ký  ",
+        "- 1. # > ~~x~~ a ^ b ^ m^^2 Hg~10~\t| tab\tend",
+        "Điều 5.\x0b khoản\x0c 2 ",
+        "",
+        "   ",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char plain[256], viacm[256];
+        vb_inline_t in;
+        memset(&diag, 0, sizeof diag);
+        CHECK_INT(vb_md_inline_cell(arena, texts[i], strlen(texts[i]), &in, &diag), VB_OK);
+        faces(&in, plain, sizeof plain);
+        char src[128];
+        snprintf(src, sizeof src, "%s&#32;", texts[i]);
+        CHECK_INT(vb_md_inline_cell(arena, src, strlen(src), &in, &diag), VB_OK);
+        faces(&in, viacm, sizeof viacm);
+        CHECK_STR(plain, viacm);
+    }
+    vb_inline_t in;
+    CHECK_INT(vb_md_inline_cell(arena, texts[0], strlen(texts[0]), &in, &diag), VB_OK);
+    CHECK(in.n > 2); /* the superscript and subscript are spans of their own */
+}
+
 static void
 test_empty(void)
 {
@@ -507,6 +549,7 @@ main(void)
     test_enumerators();
     test_align();
     test_scripts();
+    test_plain_inline();
     test_footnotes();
     vb_arena_free(arena);
     return check_done();
