@@ -446,6 +446,13 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
 {
     vb_arena_t *a = scratch(ctx);
     itemsrc_t none = {-1, 0, 0};
+    /* room for every item at once: at most one per glyph, two per forced break, the indent (cut words grow it) */
+    int room = 4;
+    for (int i = 0; i < b->segs.n; i++)
+        room += b->segs.v[i].text ? b->segs.v[i].sh.n : 2;
+    if (vb_vec_grow(a, (void **)&b->items.v, &b->items.cap, sizeof *b->items.v, room) ||
+        vb_vec_grow(a, (void **)&b->srcs.v, &b->srcs.cap, sizeof *b->srcs.v, room))
+        return vb_diag_nomem(d);
     if (st->indent > 0 && (st->align == VB_ALIGN_JUSTIFY || st->align == VB_ALIGN_LEFT)) {
         vb_lbitem_t ind = {.type = VB_LB_BOX, .width = st->indent};
         if (push_item(a, b, ind, none))
@@ -566,29 +573,48 @@ break_penalty(const build_t *b, int prev, int next)
     return 0;
 }
 
-/* Inserts a penalty before every glue where a break costs something (see break_penalty). */
+/*
+ * Inserts a penalty before every glue where a break costs something (see
+ * break_penalty). The costs are found first; when there are any, the items
+ * are copied once into arrays of the final size.
+ */
 static vb_status_t
 apply_break_rules(vb_setctx_t *ctx, build_t *b, vb_diag_t *d)
 {
-    build_t nb = b[0];
-    nb.items.v = NULL, nb.items.n = nb.items.cap = 0;
-    nb.srcs.v = NULL, nb.srcs.n = nb.srcs.cap = 0;
-    itemsrc_t none = {-1, 0, 0};
-    for (int k = 0; k < b->items.n; k++) {
-        const vb_lbitem_t *it = &b->items.v[k];
-        int32_t cost = 0;
-        if (it->type == VB_LB_GLUE && k > 0 && b->items.v[k - 1].type == VB_LB_BOX && k + 1 < b->items.n &&
-            b->items.v[k + 1].type == VB_LB_BOX && (cost = break_penalty(b, k - 1, k + 1)) != 0) {
-            /* the break moves to the penalty (finite cost) or disappears (infinite) */
-            vb_lbitem_t pen = {.type = VB_LB_PENALTY, .penalty = cost};
-            if (push_item(scratch(ctx), &nb, pen, none))
-                return vb_diag_nomem(d);
-        }
-        if (push_item(scratch(ctx), &nb, *it, b->srcs.v[k]))
+    int n = b->items.n, extra = 0;
+    int32_t *cost = NULL;
+    for (int k = 1; k + 1 < n; k++) {
+        if (b->items.v[k].type != VB_LB_GLUE || b->items.v[k - 1].type != VB_LB_BOX ||
+            b->items.v[k + 1].type != VB_LB_BOX)
+            continue;
+        int32_t c = break_penalty(b, k - 1, k + 1);
+        if (!c)
+            continue;
+        if (!cost && !(cost = VB_NEWN(scratch(ctx), int32_t, n)))
             return vb_diag_nomem(d);
+        cost[k] = c;
+        extra++;
     }
-    b->items = nb.items;
-    b->srcs = nb.srcs;
+    if (!extra)
+        return VB_OK;
+    vb_lbitem_t *items = VB_NEWN(scratch(ctx), vb_lbitem_t, n + extra);
+    itemsrc_t *srcs = VB_NEWN(scratch(ctx), itemsrc_t, n + extra);
+    if (!items || !srcs)
+        return vb_diag_nomem(d);
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+        if (cost[k]) {
+            /* the break moves to the penalty (finite cost) or disappears (infinite) */
+            items[m] = (vb_lbitem_t){.type = VB_LB_PENALTY, .penalty = cost[k]};
+            srcs[m++] = (itemsrc_t){-1, 0, 0};
+        }
+        items[m] = b->items.v[k];
+        srcs[m++] = b->srcs.v[k];
+    }
+    b->items.v = items;
+    b->items.n = b->items.cap = m;
+    b->srcs.v = srcs;
+    b->srcs.n = b->srcs.cap = m;
     return VB_OK;
 }
 
@@ -865,21 +891,28 @@ phrase_words(const char *p)
     return n;
 }
 
+/* What phrase_cost needs of each phrase rule, counted once per text rather than at every break tried. */
+typedef struct phinfo {
+    int words;          /* words in the phrase */
+    size_t len;         /* its bytes */
+    bool no_letters;    /* punctuation only ("," ";"): also matches the end of a word */
+} phinfo_t;
+
 /* The phrase rules' cost of a break between word pw and word nw. */
 static double
-phrase_cost(const vb_pbreak_t *brk, const bword_t *words, int nwords, int pw, int nw)
+phrase_cost(const vb_pbreak_t *brk, const phinfo_t *info, const bword_t *words, int nwords, int pw, int nw)
 {
     double cost = 0;
     if (!brk || pw < 0 || nw < 0)
         return 0;
     for (int r = 0; r < brk->nphrases; r++) {
         const vb_pphrase_t *ph = &brk->phrases[r];
-        int m = phrase_words(ph->text);
+        int m = info[r].words;
         bool hit = false;
         if (ph->at == VB_PHRASE_AFTER) {
             hit = phrase_match(words, nwords, pw - m + 1, ph->text, 0, m);
-            if (!hit && m == 1 && count_letters(ph->text, strlen(ph->text)) == 0) {
-                size_t n = strlen(ph->text);
+            if (!hit && m == 1 && info[r].no_letters) {
+                size_t n = info[r].len;
                 hit = words[pw].len >= n && memcmp(words[pw].text + words[pw].len - n, ph->text, n) == 0;
             }
         } else if (ph->at == VB_PHRASE_BEFORE) {
@@ -963,6 +996,19 @@ balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_
         from[i] = -2;
     }
     const vb_pbreak_t *brk = ctx->brk;
+    phinfo_t *phi = NULL;
+    if (brk && brk->nphrases > 0) {
+        phi = VB_NEWN(a, phinfo_t, brk->nphrases);
+        if (!phi) {
+            *rc = vb_diag_nomem(d);
+            return false;
+        }
+        for (int r = 0; r < brk->nphrases; r++) {
+            phi[r].words = phrase_words(brk->phrases[r].text);
+            phi[r].len = strlen(brk->phrases[r].text);
+            phi[r].no_letters = count_letters(brk->phrases[r].text, phi[r].len) == 0;
+        }
+    }
     double size = st->size > 0 ? (double)st->size : 1000.0;
     bool left = st->align != VB_ALIGN_CENTER;
     /* line j (0-based) from after breakpoint p (-1: the start) to breakpoint i */
@@ -1005,7 +1051,7 @@ balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_
                     int nw = -1;
                     for (int k = e + 1; k < n && nw < 0; k++)
                         nw = wordof[k];
-                    c += phrase_cost(brk, words.v, words.n, lw, nw);
+                    c += phrase_cost(brk, phi, words.v, words.n, lw, nw);
                     if (it[e].type == VB_LB_PENALTY && it[e].penalty > 0)
                         c += it[e].penalty / 100.0;
                 }
