@@ -694,6 +694,12 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
     line->ratio = justify ? ratio : 0;
 
     VB_VEC(pglyph_t) gl = {0};
+    int nglyphs = 0;
+    for (int k = start; k < end; k++)
+        if (b->srcs.v[k].seg >= 0)
+            nglyphs += b->srcs.v[k].g1 - b->srcs.v[k].g0;
+    if (nglyphs && vb_vec_grow(sa, (void **)&gl.v, &gl.cap, sizeof *gl.v, nglyphs))
+        return vb_diag_nomem(d);
     for (int k = start; k < end; k++) {
         const vb_lbitem_t *it = &b->items.v[k];
         const itemsrc_t *src = &b->srcs.v[k];
