@@ -332,6 +332,13 @@ add_piece(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, 
     size_t from = 0;
     const vb_font_t *f = face_font(ctx, (st->face | face) & 3);
     for (size_t i = 0; i < len;) {
+        /* the characters vb_script_fallback knows start with byte C2 (U+00B2, U+00B3, U+00B9) or E2
+           (U+2070..U+208E); any other byte is passed over without decoding */
+        unsigned char lead = (unsigned char)text[i];
+        if (lead != 0xC2 && lead != 0xE2) {
+            i++;
+            continue;
+        }
         uint32_t cp = 0;
         int n = vb_utf8_decode(text + i, len - i, &cp);
         if (n <= 0)
@@ -361,8 +368,10 @@ shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, 
         const vb_span_t *sp = &text->spans[i];
         size_t start = 0;
         for (size_t k = 0; k <= sp->len; k++) {
-            if (k < sp->len && sp->text[k] != '\n')
-                continue;
+            if (k < sp->len) {
+                const char *nl = memchr(sp->text + k, '\n', sp->len - k);
+                k = nl ? (size_t)(nl - sp->text) : sp->len;
+            }
             vb_status_t rc = add_piece(ctx, st, sp->text + start, k - start, sp->face, b, d);
             if (rc != VB_OK)
                 return rc;
