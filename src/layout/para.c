@@ -530,17 +530,19 @@ box_char(const build_t *b, int k, bool last)
     return cp;
 }
 
-static bool
-box_text_is(const build_t *b, int k, const char *w)
+/* The text of box k (its glyphs' clusters). */
+static const char *
+box_text(const build_t *b, int k, size_t *len)
 {
     const itemsrc_t *src = &b->srcs.v[k];
+    *len = 0;
     if (src->seg < 0)
-        return false;
+        return "";
     const seg_t *s = &b->segs.v[src->seg];
     uint32_t start = s->sh.glyphs[src->g0].cluster;
     uint32_t end = src->g1 < s->sh.n ? s->sh.glyphs[src->g1].cluster : (uint32_t)s->len;
-    size_t n = strlen(w);
-    return end - start == n && memcmp(s->text + start, w, n) == 0;
+    *len = end > start ? end - start : 0;
+    return s->text + start;
 }
 
 static bool
@@ -575,10 +577,15 @@ break_penalty(const build_t *b, int prev, int next)
     uint32_t first = box_char(b, next, false);
     if (is_closing(first))
         return VB_LB_INF;
-    if (box_text_is(b, next, "-") || box_text_is(b, next, "\xE2\x80\x93") || box_text_is(b, next, "\xE2\x80\x94"))
+    size_t n;
+    const char *t = box_text(b, next, &n);
+    if ((n == 1 && t[0] == '-') || (n == 3 && (!memcmp(t, "\xE2\x80\x93", 3) || !memcmp(t, "\xE2\x80\x94", 3))))
         return VB_LB_INF;
-    if (first >= '0' && first <= '9' && (box_text_is(b, prev, "S\xE1\xBB\x91") || box_text_is(b, prev, "s\xE1\xBB\x91")))
-        return VB_LB_INF;
+    if (first >= '0' && first <= '9') {
+        t = box_text(b, prev, &n);
+        if (n == 4 && (!memcmp(t, "S\xE1\xBB\x91", 4) || !memcmp(t, "s\xE1\xBB\x91", 4)))
+            return VB_LB_INF;
+    }
     return 0;
 }
 
@@ -832,21 +839,6 @@ typedef struct bword {
     size_t len;
     int letters;
 } bword_t;
-
-/* The text of box k (its glyphs' clusters). */
-static const char *
-box_text(const build_t *b, int k, size_t *len)
-{
-    const itemsrc_t *src = &b->srcs.v[k];
-    *len = 0;
-    if (src->seg < 0)
-        return "";
-    const seg_t *s = &b->segs.v[src->seg];
-    uint32_t start = s->sh.glyphs[src->g0].cluster;
-    uint32_t end = src->g1 < s->sh.n ? s->sh.glyphs[src->g1].cluster : (uint32_t)s->len;
-    *len = end > start ? end - start : 0;
-    return s->text + start;
-}
 
 static int
 count_letters(const char *t, size_t n)
