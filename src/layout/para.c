@@ -865,25 +865,22 @@ word_is(const bword_t *words, int nwords, int w, const char *t, size_t n)
     return w >= 0 && w < nwords && words[w].len == n && memcmp(words[w].text, t, n) == 0;
 }
 
-/* The words from..from+count of the phrase p (space-separated) match words starting at index w. */
+/* What phrase_cost needs of each phrase rule, cut into words once per text rather than at every break tried. */
+typedef struct phinfo {
+    int words;          /* words in the phrase */
+    const char **wt;    /* each word's start in the phrase's text */
+    size_t *wl;         /* and its length */
+    size_t len;         /* the phrase's bytes */
+    bool no_letters;    /* punctuation only ("," ";"): also matches the end of a word */
+} phinfo_t;
+
+/* The words from..from+count of the phrase ph match words starting at index w. */
 static bool
-phrase_match(const bword_t *words, int nwords, int w, const char *p, int from, int count)
+phrase_match(const bword_t *words, int nwords, int w, const phinfo_t *ph, int from, int count)
 {
-    const char *t = p;
-    for (int i = 0; i < from; i++) {
-        t = strchr(t, ' ');
-        if (!t)
-            return false;
-        t++;
-    }
     for (int i = 0; i < count; i++) {
-        const char *e = strchr(t, ' ');
-        size_t n = e ? (size_t)(e - t) : strlen(t);
-        if (!word_is(words, nwords, w + i, t, n))
+        if (from + i >= ph->words || !word_is(words, nwords, w + i, ph->wt[from + i], ph->wl[from + i]))
             return false;
-        if (!e && i + 1 < count)
-            return false;
-        t = e ? e + 1 : t + n;
     }
     return true;
 }
@@ -898,13 +895,6 @@ phrase_words(const char *p)
     return n;
 }
 
-/* What phrase_cost needs of each phrase rule, counted once per text rather than at every break tried. */
-typedef struct phinfo {
-    int words;          /* words in the phrase */
-    size_t len;         /* its bytes */
-    bool no_letters;    /* punctuation only ("," ";"): also matches the end of a word */
-} phinfo_t;
-
 /* The phrase rules' cost of a break between word pw and word nw. */
 static double
 phrase_cost(const vb_pbreak_t *brk, const phinfo_t *info, const bword_t *words, int nwords, int pw, int nw)
@@ -917,17 +907,17 @@ phrase_cost(const vb_pbreak_t *brk, const phinfo_t *info, const bword_t *words, 
         int m = info[r].words;
         bool hit = false;
         if (ph->at == VB_PHRASE_AFTER) {
-            hit = phrase_match(words, nwords, pw - m + 1, ph->text, 0, m);
+            hit = phrase_match(words, nwords, pw - m + 1, &info[r], 0, m);
             if (!hit && m == 1 && info[r].no_letters) {
                 size_t n = info[r].len;
                 hit = words[pw].len >= n && memcmp(words[pw].text + words[pw].len - n, ph->text, n) == 0;
             }
         } else if (ph->at == VB_PHRASE_BEFORE) {
-            hit = phrase_match(words, nwords, nw, ph->text, 0, m);
+            hit = phrase_match(words, nwords, nw, &info[r], 0, m);
         } else {
             for (int i = 1; i < m && !hit; i++)
-                hit = phrase_match(words, nwords, pw - i + 1, ph->text, 0, i) &&
-                      phrase_match(words, nwords, nw, ph->text, i, m - i);
+                hit = phrase_match(words, nwords, pw - i + 1, &info[r], 0, i) &&
+                      phrase_match(words, nwords, nw, &info[r], i, m - i);
         }
         if (hit)
             cost += ph->cost;
@@ -1011,9 +1001,22 @@ balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_
             return false;
         }
         for (int r = 0; r < brk->nphrases; r++) {
-            phi[r].words = phrase_words(brk->phrases[r].text);
-            phi[r].len = strlen(brk->phrases[r].text);
-            phi[r].no_letters = count_letters(brk->phrases[r].text, phi[r].len) == 0;
+            const char *t = brk->phrases[r].text;
+            phi[r].words = phrase_words(t);
+            phi[r].len = strlen(t);
+            phi[r].no_letters = count_letters(t, phi[r].len) == 0;
+            phi[r].wt = VB_NEWN(a, const char *, phi[r].words);
+            phi[r].wl = VB_NEWN(a, size_t, phi[r].words);
+            if (!phi[r].wt || !phi[r].wl) {
+                *rc = vb_diag_nomem(d);
+                return false;
+            }
+            for (int i = 0; i < phi[r].words; i++) {
+                const char *e = strchr(t, ' ');
+                phi[r].wt[i] = t;
+                phi[r].wl[i] = e ? (size_t)(e - t) : strlen(t);
+                t = e ? e + 1 : t + phi[r].wl[i];
+            }
         }
     }
     double size = st->size > 0 ? (double)st->size : 1000.0;
