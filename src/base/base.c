@@ -75,6 +75,15 @@ vb_arena_reset(vb_arena_t *a)
 void *
 vb_arena_alloc(vb_arena_t *a, size_t n)
 {
+    void *p = vb_arena_alloc_raw(a, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
+void *
+vb_arena_alloc_raw(vb_arena_t *a, size_t n)
+{
     const size_t align = sizeof(max_align_t);
     if (n == 0)
         n = 1;
@@ -102,7 +111,6 @@ vb_arena_alloc(vb_arena_t *a, size_t n)
     }
     void *p = (char *)c->data + c->used;
     c->used += n;
-    memset(p, 0, n);
     return p;
 }
 

@@ -74,10 +74,44 @@ vb_style_descent(const vb_setctx_t *ctx, const vb_style_t *st)
     return vb_font_scale(f, -vb_font_info(f)->descender, st->size);
 }
 
+/*
+ * The working lists of one vb_set_text (segments, items, glyphs) live in the
+ * scratch arena and each element is written before it is read, so they grow
+ * into memory that is not zeroed first (VB_PUSH's zeroing was a tenth of
+ * setting a paragraph). Growth doubles, keeping the n elements in use.
+ */
+static int
+grow_raw(vb_arena_t *a, void **v, int n, int *cap, size_t elem, int need)
+{
+    if (need <= *cap)
+        return 0;
+    int ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > INT32_MAX / 2)
+            return -1;
+        ncap *= 2;
+    }
+    void *nv = vb_arena_alloc_raw(a, elem * (size_t)ncap);
+    if (!nv)
+        return -1;
+    if (*v && n > 0)
+        memcpy(nv, *v, elem * (size_t)n);
+    *v = nv;
+    *cap = ncap;
+    return 0;
+}
+
+#define SCRATCH_RESERVE(arena, vec, need) \
+    grow_raw((arena), (void **)&(vec).v, (vec).n, &(vec).cap, sizeof(*(vec).v), (need))
+#define SCRATCH_PUSH(arena, vec, item)                                                 \
+    (((vec).n < (vec).cap || SCRATCH_RESERVE((arena), (vec), (vec).n + 1) == 0)        \
+         ? ((vec).v[(vec).n++] = (item), 0)                                            \
+         : -1)
+
 static int
 push_item(vb_arena_t *a, build_t *b, vb_lbitem_t it, itemsrc_t src)
 {
-    if (VB_PUSH(a, b->items, it) || VB_PUSH(a, b->srcs, src))
+    if (SCRATCH_PUSH(a, b->items, it) || SCRATCH_PUSH(a, b->srcs, src))
         return -1;
     return 0;
 }
@@ -231,12 +265,12 @@ shape_words(vb_setctx_t *ctx, int face, vb_len_t size, const char *text, size_t 
         vb_status_t rc = shape_word(ctx, face, size, text + i, j - i, &sh, d);
         if (rc != VB_OK)
             return rc;
-        if (VB_PUSH(scratch(ctx), parts, sh) || VB_PUSH(scratch(ctx), offs, i))
+        if (SCRATCH_PUSH(scratch(ctx), parts, sh) || SCRATCH_PUSH(scratch(ctx), offs, i))
             return vb_diag_nomem(d);
         total += sh->n;
         i = j;
     }
-    out->glyphs = VB_NEWN(scratch(ctx), vb_glyph_t, total ? total : 1);
+    out->glyphs = vb_arena_alloc_raw(scratch(ctx), sizeof(vb_glyph_t) * (size_t)(total ? total : 1));
     if (!out->glyphs)
         return vb_diag_nomem(d);
     out->n = 0;
@@ -297,7 +331,7 @@ add_seg(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, in
         vb_status_t rc = shape_words(ctx, s.face, s.size, s.text, s.len, &s.sh, d);
         if (rc != VB_OK)
             return rc;
-        s.cl_len = VB_NEWN(scratch(ctx), uint32_t, s.sh.n ? s.sh.n : 1);
+        s.cl_len = vb_arena_alloc_raw(scratch(ctx), sizeof(uint32_t) * (size_t)(s.sh.n ? s.sh.n : 1));
         if (!s.cl_len)
             return vb_diag_nomem(d);
         for (int g = 0; g < s.sh.n; g++) {
@@ -315,7 +349,7 @@ add_seg(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, in
             s.cl_len[g] = next > c ? next - c : 0;
         }
     }
-    if (VB_PUSH(scratch(ctx), b->segs, s))
+    if (SCRATCH_PUSH(scratch(ctx), b->segs, s))
         return vb_diag_nomem(d);
     return VB_OK;
 }
@@ -378,7 +412,7 @@ shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, 
             /* a segment ended by '\n' is marked by a NULL-text sentinel */
             if (k < sp->len) {
                 seg_t brk = {0};
-                if (VB_PUSH(scratch(ctx), b->segs, brk))
+                if (SCRATCH_PUSH(scratch(ctx), b->segs, brk))
                     return vb_diag_nomem(d);
             }
             start = k + 1;
@@ -459,8 +493,7 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
     int room = 4;
     for (int i = 0; i < b->segs.n; i++)
         room += b->segs.v[i].text ? b->segs.v[i].sh.n : 2;
-    if (vb_vec_grow(a, (void **)&b->items.v, &b->items.cap, sizeof *b->items.v, room) ||
-        vb_vec_grow(a, (void **)&b->srcs.v, &b->srcs.cap, sizeof *b->srcs.v, room))
+    if (SCRATCH_RESERVE(a, b->items, room) || SCRATCH_RESERVE(a, b->srcs, room))
         return vb_diag_nomem(d);
     if (st->indent > 0 && (st->align == VB_ALIGN_JUSTIFY || st->align == VB_ALIGN_LEFT)) {
         vb_lbitem_t ind = {.type = VB_LB_BOX, .width = st->indent};
@@ -714,7 +747,7 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
     for (int k = start; k < end; k++)
         if (b->srcs.v[k].seg >= 0)
             nglyphs += b->srcs.v[k].g1 - b->srcs.v[k].g0;
-    if (nglyphs && vb_vec_grow(sa, (void **)&gl.v, &gl.cap, sizeof *gl.v, nglyphs))
+    if (nglyphs && SCRATCH_RESERVE(sa, gl, nglyphs))
         return vb_diag_nomem(d);
     for (int k = start; k < end; k++) {
         const vb_lbitem_t *it = &b->items.v[k];
@@ -750,7 +783,7 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
                     adv += track;
                 }
                 pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset - s->rise};
-                if (VB_PUSH(sa, gl, p))
+                if (SCRATCH_PUSH(sa, gl, p))
                     return vb_diag_nomem(d);
                 gx += sg->x_advance;
             }
