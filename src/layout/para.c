@@ -495,6 +495,7 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
         room += b->segs.v[i].text ? b->segs.v[i].sh.n : 2;
     if (SCRATCH_RESERVE(a, b->items, room) || SCRATCH_RESERVE(a, b->srcs, room))
         return vb_diag_nomem(d);
+    vb_len_t ls_max = ragged ? 0 : letter_space_max(ctx, st);
     if (st->indent > 0 && (st->align == VB_ALIGN_JUSTIFY || st->align == VB_ALIGN_LEFT)) {
         vb_lbitem_t ind = {.type = VB_LB_BOX, .width = st->indent};
         if (push_item(a, b, ind, none))
@@ -522,8 +523,8 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
                 continue;
             }
             vb_lbitem_t it = {.type = sp ? VB_LB_GLUE : VB_LB_BOX, .width = (vb_len_t)w};
-            if (!sp && !ragged)
-                it.stretch = letter_space_max(ctx, st) * letter_gaps(s, g, h);
+            if (!sp && !ragged && ls_max)
+                it.stretch = ls_max * letter_gaps(s, g, h);
             if (sp && !ragged) {
                 it.stretch = (vb_len_t)(w * ctx->brk->space_stretch / 1000);
                 it.shrink = (vb_len_t)(w * ctx->brk->space_shrink / 1000);
