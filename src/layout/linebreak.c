@@ -240,8 +240,6 @@ too_loose(const ctx_t *c, const line_t *l, int64_t L)
 {
     if (l->w >= L || l->fil > 0 || l->y <= 0 || l->w - l->z > L)
         return false;
-    if (l->y > INT32_MAX || l->b > INT32_MAX || L - l->w > INT32_MAX / 1000)
-        return false; /* out of the range where the products below are exact: the ratio decides */
     int64_t ex = (L - l->w) * 1000;
     if (ex <= (int64_t)c->p->tolerance * l->y + 1000)
         return false;
