@@ -224,31 +224,6 @@ adjustment_ratio(const ctx_t *c, const line_t *l, int64_t L)
     return 0.0;
 }
 
-/*
- * True when the line is surely looser than the first pass's tolerance
- * (adjustment_ratio would give r > tolerance) and not overfull: most lines
- * tried are (from an early break to this one they hold a few words), and
- * this tells them in integers, in thousandths: (L - w) / y > tolerance is
- * (L - w) * 1000 > tolerance * y, and the letter-space case of
- * adjustment_ratio cannot apply when (L - w) is clearly below above * y or
- * clearly beyond above * y + b. Near either bound (within a millipoint) the
- * answer is false and adjustment_ratio decides, so the breaks are those the
- * ratio alone gives.
- */
-static inline bool
-too_loose(const ctx_t *c, const line_t *l, int64_t L)
-{
-    if (l->w >= L || l->fil > 0 || l->y <= 0 || l->w - l->z > L)
-        return false;
-    int64_t ex = (L - l->w) * 1000;
-    if (ex <= (int64_t)c->p->tolerance * l->y + 1000)
-        return false;
-    int64_t bsa = c->p->box_stretch_above;
-    if (bsa <= 0)
-        return true;
-    return ex + 1000 < bsa * l->y || ex - bsa * l->y > l->b * 1000 + 1000;
-}
-
 /* r in thousandths for the caller; an overfull line always reports below -1000. */
 static int32_t
 report_ratio(double r, bool over)
@@ -434,20 +409,6 @@ try_break(ctx_t *c, int b, double tolerance, bool final)
         if (b >= a->start) {
             int64_t L = measure_of(p, a->cls);
             line_t l = line_measure(c, a->start, b);
-            if (!final && too_loose(c, &l, L)) {
-                /* not a candidate, not overfull: the node stays as it is (see too_loose) */
-                if (deactivate) {
-                    if (after < 0)
-                        c->head = next;
-                    else
-                        c->nodes[after].next = next;
-                    c->count--;
-                } else {
-                    after = k;
-                }
-                k = next;
-                continue;
-            }
             double r = adjustment_ratio(c, &l, L);
             if (overfull(&l, L)) {
                 deactivate = true;
