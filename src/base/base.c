@@ -72,9 +72,8 @@ vb_arena_reset(vb_arena_t *a)
     }
 }
 
-/* n bytes from the arena, not cleared (the callers clear what they do not fill) */
-static void *
-arena_take(vb_arena_t *a, size_t n)
+void *
+vb_arena_alloc_raw(vb_arena_t *a, size_t n)
 {
     const size_t align = sizeof(max_align_t);
     if (n == 0)
@@ -106,10 +105,17 @@ arena_take(vb_arena_t *a, size_t n)
     return p;
 }
 
+/* n bytes from the arena, not cleared (the callers clear what they do not fill) */
+static void *
+arena_take(vb_arena_t *a, size_t n)
+{
+    return vb_arena_alloc_raw(a, n);
+}
+
 void *
 vb_arena_alloc(vb_arena_t *a, size_t n)
 {
-    void *p = arena_take(a, n);
+    void *p = vb_arena_alloc_raw(a, n);
     if (p)
         memset(p, 0, n ? n : 1);
     return p;

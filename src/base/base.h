@@ -84,6 +84,8 @@ void vb_arena_free(vb_arena_t *a);
 void vb_arena_reset(vb_arena_t *a);
 /* n zeroed bytes aligned for any type; NULL when memory is exhausted */
 void *vb_arena_alloc(vb_arena_t *a, size_t n);
+/* the same, not zeroed: for scratch that is written before it is read */
+void *vb_arena_alloc_raw(vb_arena_t *a, size_t n);
 /* a NUL-terminated copy of s[0..n) */
 char *vb_arena_strndup(vb_arena_t *a, const char *s, size_t n);
 char *vb_arena_strdup(vb_arena_t *a, const char *s);

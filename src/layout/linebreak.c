@@ -132,6 +132,7 @@ typedef struct ctx {
     int head;   /* first active node, -1 when none */
     int count;  /* number of active nodes */
     bool uncapped; /* the final pass: badness is not capped (see badness()) */
+    double above;  /* p->box_stretch_above as a ratio */
 } ctx_t;
 
 typedef struct line {
@@ -171,7 +172,7 @@ line_start_after(const ctx_t *c, int b)
 }
 
 /* The line from item start to the break at b (inclusive of a penalty's width at b). */
-static line_t
+static inline line_t
 line_measure(const ctx_t *c, int start, int b)
 {
     line_t l;
@@ -204,7 +205,7 @@ overfull(const line_t *l, int64_t L)
  * spacing) has r = the threshold; a line they cannot bring down to it is
  * measured as if they did not stretch at all (see "Letter spacing" above).
  */
-static double
+static inline double
 adjustment_ratio(const ctx_t *c, const line_t *l, int64_t L)
 {
     if (l->w < L) {
@@ -213,7 +214,7 @@ adjustment_ratio(const ctx_t *c, const line_t *l, int64_t L)
         if (l->y <= 0)
             return INFINITY;
         double excess = (double)(L - l->w);
-        double above = (double)c->p->box_stretch_above / 1000.0;
+        double above = c->above;
         if (c->p->box_stretch_above > 0 && excess > above * (double)l->y && excess - above * (double)l->y <= (double)l->b)
             return above;
         return excess / (double)l->y;
@@ -632,6 +633,7 @@ vb_linebreak(const vb_lbitem_t *items, int n, const vb_lbparams_t *p, vb_arena_t
     c.n = n;
     c.p = p;
     c.head = -1;
+    c.above = (double)p->box_stretch_above / 1000.0;
     int64_t *sums = malloc(5 * ((size_t)n + 1) * sizeof(int64_t));
     if (!sums)
         return vb_diag_nomem(d);

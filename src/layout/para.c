@@ -74,10 +74,44 @@ vb_style_descent(const vb_setctx_t *ctx, const vb_style_t *st)
     return vb_font_scale(f, -vb_font_info(f)->descender, st->size);
 }
 
+/*
+ * The working lists of one vb_set_text (segments, items, glyphs) live in the
+ * scratch arena and each element is written before it is read, so they grow
+ * into memory that is not zeroed first (VB_PUSH's zeroing was a tenth of
+ * setting a paragraph). Growth doubles, keeping the n elements in use.
+ */
+static int
+grow_raw(vb_arena_t *a, void **v, int n, int *cap, size_t elem, int need)
+{
+    if (need <= *cap)
+        return 0;
+    int ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > INT32_MAX / 2)
+            return -1;
+        ncap *= 2;
+    }
+    void *nv = vb_arena_alloc_raw(a, elem * (size_t)ncap);
+    if (!nv)
+        return -1;
+    if (*v && n > 0)
+        memcpy(nv, *v, elem * (size_t)n);
+    *v = nv;
+    *cap = ncap;
+    return 0;
+}
+
+#define SCRATCH_RESERVE(arena, vec, need) \
+    grow_raw((arena), (void **)&(vec).v, (vec).n, &(vec).cap, sizeof(*(vec).v), (need))
+#define SCRATCH_PUSH(arena, vec, item)                                                 \
+    (((vec).n < (vec).cap || SCRATCH_RESERVE((arena), (vec), (vec).n + 1) == 0)        \
+         ? ((vec).v[(vec).n++] = (item), 0)                                            \
+         : -1)
+
 static int
 push_item(vb_arena_t *a, build_t *b, vb_lbitem_t it, itemsrc_t src)
 {
-    if (VB_PUSH(a, b->items, it) || VB_PUSH(a, b->srcs, src))
+    if (SCRATCH_PUSH(a, b->items, it) || SCRATCH_PUSH(a, b->srcs, src))
         return -1;
     return 0;
 }
@@ -231,12 +265,12 @@ shape_words(vb_setctx_t *ctx, int face, vb_len_t size, const char *text, size_t 
         vb_status_t rc = shape_word(ctx, face, size, text + i, j - i, &sh, d);
         if (rc != VB_OK)
             return rc;
-        if (VB_PUSH(scratch(ctx), parts, sh) || VB_PUSH(scratch(ctx), offs, i))
+        if (SCRATCH_PUSH(scratch(ctx), parts, sh) || SCRATCH_PUSH(scratch(ctx), offs, i))
             return vb_diag_nomem(d);
         total += sh->n;
         i = j;
     }
-    out->glyphs = VB_NEWN(scratch(ctx), vb_glyph_t, total ? total : 1);
+    out->glyphs = vb_arena_alloc_raw(scratch(ctx), sizeof(vb_glyph_t) * (size_t)(total ? total : 1));
     if (!out->glyphs)
         return vb_diag_nomem(d);
     out->n = 0;
@@ -297,7 +331,7 @@ add_seg(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, in
         vb_status_t rc = shape_words(ctx, s.face, s.size, s.text, s.len, &s.sh, d);
         if (rc != VB_OK)
             return rc;
-        s.cl_len = VB_NEWN(scratch(ctx), uint32_t, s.sh.n ? s.sh.n : 1);
+        s.cl_len = vb_arena_alloc_raw(scratch(ctx), sizeof(uint32_t) * (size_t)(s.sh.n ? s.sh.n : 1));
         if (!s.cl_len)
             return vb_diag_nomem(d);
         for (int g = 0; g < s.sh.n; g++) {
@@ -315,7 +349,7 @@ add_seg(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, in
             s.cl_len[g] = next > c ? next - c : 0;
         }
     }
-    if (VB_PUSH(scratch(ctx), b->segs, s))
+    if (SCRATCH_PUSH(scratch(ctx), b->segs, s))
         return vb_diag_nomem(d);
     return VB_OK;
 }
@@ -332,6 +366,13 @@ add_piece(vb_setctx_t *ctx, const vb_style_t *st, const char *text, size_t len, 
     size_t from = 0;
     const vb_font_t *f = face_font(ctx, (st->face | face) & 3);
     for (size_t i = 0; i < len;) {
+        /* the characters vb_script_fallback knows start with byte C2 (U+00B2, U+00B3, U+00B9) or E2
+           (U+2070..U+208E); any other byte is passed over without decoding */
+        unsigned char lead = (unsigned char)text[i];
+        if (lead != 0xC2 && lead != 0xE2) {
+            i++;
+            continue;
+        }
         uint32_t cp = 0;
         int n = vb_utf8_decode(text + i, len - i, &cp);
         if (n <= 0)
@@ -361,15 +402,17 @@ shape_segments(vb_setctx_t *ctx, const vb_inline_t *text, const vb_style_t *st, 
         const vb_span_t *sp = &text->spans[i];
         size_t start = 0;
         for (size_t k = 0; k <= sp->len; k++) {
-            if (k < sp->len && sp->text[k] != '\n')
-                continue;
+            if (k < sp->len) {
+                const char *nl = memchr(sp->text + k, '\n', sp->len - k);
+                k = nl ? (size_t)(nl - sp->text) : sp->len;
+            }
             vb_status_t rc = add_piece(ctx, st, sp->text + start, k - start, sp->face, b, d);
             if (rc != VB_OK)
                 return rc;
             /* a segment ended by '\n' is marked by a NULL-text sentinel */
             if (k < sp->len) {
                 seg_t brk = {0};
-                if (VB_PUSH(scratch(ctx), b->segs, brk))
+                if (SCRATCH_PUSH(scratch(ctx), b->segs, brk))
                     return vb_diag_nomem(d);
             }
             start = k + 1;
@@ -446,6 +489,13 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
 {
     vb_arena_t *a = scratch(ctx);
     itemsrc_t none = {-1, 0, 0};
+    /* room for every item at once: at most one per glyph, two per forced break, the indent (cut words grow it) */
+    int room = 4;
+    for (int i = 0; i < b->segs.n; i++)
+        room += b->segs.v[i].text ? b->segs.v[i].sh.n : 2;
+    if (SCRATCH_RESERVE(a, b->items, room) || SCRATCH_RESERVE(a, b->srcs, room))
+        return vb_diag_nomem(d);
+    vb_len_t ls_max = ragged ? 0 : letter_space_max(ctx, st);
     if (st->indent > 0 && (st->align == VB_ALIGN_JUSTIFY || st->align == VB_ALIGN_LEFT)) {
         vb_lbitem_t ind = {.type = VB_LB_BOX, .width = st->indent};
         if (push_item(a, b, ind, none))
@@ -473,8 +523,8 @@ build_items(vb_setctx_t *ctx, const vb_style_t *st, bool ragged, vb_len_t max_bo
                 continue;
             }
             vb_lbitem_t it = {.type = sp ? VB_LB_GLUE : VB_LB_BOX, .width = (vb_len_t)w};
-            if (!sp && !ragged)
-                it.stretch = letter_space_max(ctx, st) * letter_gaps(s, g, h);
+            if (!sp && !ragged && ls_max)
+                it.stretch = ls_max * letter_gaps(s, g, h);
             if (sp && !ragged) {
                 it.stretch = (vb_len_t)(w * ctx->brk->space_stretch / 1000);
                 it.shrink = (vb_len_t)(w * ctx->brk->space_shrink / 1000);
@@ -514,17 +564,19 @@ box_char(const build_t *b, int k, bool last)
     return cp;
 }
 
-static bool
-box_text_is(const build_t *b, int k, const char *w)
+/* The text of box k (its glyphs' clusters). */
+static const char *
+box_text(const build_t *b, int k, size_t *len)
 {
     const itemsrc_t *src = &b->srcs.v[k];
+    *len = 0;
     if (src->seg < 0)
-        return false;
+        return "";
     const seg_t *s = &b->segs.v[src->seg];
     uint32_t start = s->sh.glyphs[src->g0].cluster;
     uint32_t end = src->g1 < s->sh.n ? s->sh.glyphs[src->g1].cluster : (uint32_t)s->len;
-    size_t n = strlen(w);
-    return end - start == n && memcmp(s->text + start, w, n) == 0;
+    *len = end > start ? end - start : 0;
+    return s->text + start;
 }
 
 static bool
@@ -559,36 +611,60 @@ break_penalty(const build_t *b, int prev, int next)
     uint32_t first = box_char(b, next, false);
     if (is_closing(first))
         return VB_LB_INF;
-    if (box_text_is(b, next, "-") || box_text_is(b, next, "\xE2\x80\x93") || box_text_is(b, next, "\xE2\x80\x94"))
+    size_t n;
+    const char *t = box_text(b, next, &n);
+    if ((n == 1 && t[0] == '-') || (n == 3 && (!memcmp(t, "\xE2\x80\x93", 3) || !memcmp(t, "\xE2\x80\x94", 3))))
         return VB_LB_INF;
-    if (first >= '0' && first <= '9' && (box_text_is(b, prev, "S\xE1\xBB\x91") || box_text_is(b, prev, "s\xE1\xBB\x91")))
-        return VB_LB_INF;
+    if (first >= '0' && first <= '9') {
+        t = box_text(b, prev, &n);
+        if (n == 4 && (!memcmp(t, "S\xE1\xBB\x91", 4) || !memcmp(t, "s\xE1\xBB\x91", 4)))
+            return VB_LB_INF;
+    }
     return 0;
 }
 
-/* Inserts a penalty before every glue where a break costs something (see break_penalty). */
+/*
+ * Inserts a penalty before every glue where a break costs something (see
+ * break_penalty). The costs are found first; when there are any, the items
+ * are copied once into arrays of the final size.
+ */
 static vb_status_t
 apply_break_rules(vb_setctx_t *ctx, build_t *b, vb_diag_t *d)
 {
-    build_t nb = b[0];
-    nb.items.v = NULL, nb.items.n = nb.items.cap = 0;
-    nb.srcs.v = NULL, nb.srcs.n = nb.srcs.cap = 0;
-    itemsrc_t none = {-1, 0, 0};
-    for (int k = 0; k < b->items.n; k++) {
-        const vb_lbitem_t *it = &b->items.v[k];
-        int32_t cost = 0;
-        if (it->type == VB_LB_GLUE && k > 0 && b->items.v[k - 1].type == VB_LB_BOX && k + 1 < b->items.n &&
-            b->items.v[k + 1].type == VB_LB_BOX && (cost = break_penalty(b, k - 1, k + 1)) != 0) {
-            /* the break moves to the penalty (finite cost) or disappears (infinite) */
-            vb_lbitem_t pen = {.type = VB_LB_PENALTY, .penalty = cost};
-            if (push_item(scratch(ctx), &nb, pen, none))
-                return vb_diag_nomem(d);
-        }
-        if (push_item(scratch(ctx), &nb, *it, b->srcs.v[k]))
+    int n = b->items.n, extra = 0;
+    int32_t *cost = NULL;
+    for (int k = 1; k + 1 < n; k++) {
+        if (b->items.v[k].type != VB_LB_GLUE || b->items.v[k - 1].type != VB_LB_BOX ||
+            b->items.v[k + 1].type != VB_LB_BOX)
+            continue;
+        int32_t c = break_penalty(b, k - 1, k + 1);
+        if (!c)
+            continue;
+        if (!cost && !(cost = VB_NEWN(scratch(ctx), int32_t, n)))
             return vb_diag_nomem(d);
+        cost[k] = c;
+        extra++;
     }
-    b->items = nb.items;
-    b->srcs = nb.srcs;
+    if (!extra)
+        return VB_OK;
+    vb_lbitem_t *items = VB_NEWN(scratch(ctx), vb_lbitem_t, n + extra);
+    itemsrc_t *srcs = VB_NEWN(scratch(ctx), itemsrc_t, n + extra);
+    if (!items || !srcs)
+        return vb_diag_nomem(d);
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+        if (cost[k]) {
+            /* the break moves to the penalty (finite cost) or disappears (infinite) */
+            items[m] = (vb_lbitem_t){.type = VB_LB_PENALTY, .penalty = cost[k]};
+            srcs[m++] = (itemsrc_t){-1, 0, 0};
+        }
+        items[m] = b->items.v[k];
+        srcs[m++] = b->srcs.v[k];
+    }
+    b->items.v = items;
+    b->items.n = b->items.cap = m;
+    b->srcs.v = srcs;
+    b->srcs.n = b->srcs.cap = m;
     return VB_OK;
 }
 
@@ -668,6 +744,12 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
     line->ratio = justify ? ratio : 0;
 
     VB_VEC(pglyph_t) gl = {0};
+    int nglyphs = 0;
+    for (int k = start; k < end; k++)
+        if (b->srcs.v[k].seg >= 0)
+            nglyphs += b->srcs.v[k].g1 - b->srcs.v[k].g0;
+    if (nglyphs && SCRATCH_RESERVE(sa, gl, nglyphs))
+        return vb_diag_nomem(d);
     for (int k = start; k < end; k++) {
         const vb_lbitem_t *it = &b->items.v[k];
         const itemsrc_t *src = &b->srcs.v[k];
@@ -702,7 +784,7 @@ emit_line(vb_setctx_t *ctx, const build_t *b, int start, int end, vb_len_t w, vb
                     adv += track;
                 }
                 pglyph_t p = {src->seg, g, (vb_len_t)(gx + sg->x_offset), -sg->y_offset - s->rise};
-                if (VB_PUSH(sa, gl, p))
+                if (SCRATCH_PUSH(sa, gl, p))
                     return vb_diag_nomem(d);
                 gx += sg->x_advance;
             }
@@ -792,21 +874,6 @@ typedef struct bword {
     int letters;
 } bword_t;
 
-/* The text of box k (its glyphs' clusters). */
-static const char *
-box_text(const build_t *b, int k, size_t *len)
-{
-    const itemsrc_t *src = &b->srcs.v[k];
-    *len = 0;
-    if (src->seg < 0)
-        return "";
-    const seg_t *s = &b->segs.v[src->seg];
-    uint32_t start = s->sh.glyphs[src->g0].cluster;
-    uint32_t end = src->g1 < s->sh.n ? s->sh.glyphs[src->g1].cluster : (uint32_t)s->len;
-    *len = end > start ? end - start : 0;
-    return s->text + start;
-}
-
 static int
 count_letters(const char *t, size_t n)
 {
@@ -832,25 +899,22 @@ word_is(const bword_t *words, int nwords, int w, const char *t, size_t n)
     return w >= 0 && w < nwords && words[w].len == n && memcmp(words[w].text, t, n) == 0;
 }
 
-/* The words from..from+count of the phrase p (space-separated) match words starting at index w. */
+/* What phrase_cost needs of each phrase rule, cut into words once per text rather than at every break tried. */
+typedef struct phinfo {
+    int words;          /* words in the phrase */
+    const char **wt;    /* each word's start in the phrase's text */
+    size_t *wl;         /* and its length */
+    size_t len;         /* the phrase's bytes */
+    bool no_letters;    /* punctuation only ("," ";"): also matches the end of a word */
+} phinfo_t;
+
+/* The words from..from+count of the phrase ph match words starting at index w. */
 static bool
-phrase_match(const bword_t *words, int nwords, int w, const char *p, int from, int count)
+phrase_match(const bword_t *words, int nwords, int w, const phinfo_t *ph, int from, int count)
 {
-    const char *t = p;
-    for (int i = 0; i < from; i++) {
-        t = strchr(t, ' ');
-        if (!t)
-            return false;
-        t++;
-    }
     for (int i = 0; i < count; i++) {
-        const char *e = strchr(t, ' ');
-        size_t n = e ? (size_t)(e - t) : strlen(t);
-        if (!word_is(words, nwords, w + i, t, n))
+        if (from + i >= ph->words || !word_is(words, nwords, w + i, ph->wt[from + i], ph->wl[from + i]))
             return false;
-        if (!e && i + 1 < count)
-            return false;
-        t = e ? e + 1 : t + n;
     }
     return true;
 }
@@ -867,27 +931,27 @@ phrase_words(const char *p)
 
 /* The phrase rules' cost of a break between word pw and word nw. */
 static double
-phrase_cost(const vb_pbreak_t *brk, const bword_t *words, int nwords, int pw, int nw)
+phrase_cost(const vb_pbreak_t *brk, const phinfo_t *info, const bword_t *words, int nwords, int pw, int nw)
 {
     double cost = 0;
     if (!brk || pw < 0 || nw < 0)
         return 0;
     for (int r = 0; r < brk->nphrases; r++) {
         const vb_pphrase_t *ph = &brk->phrases[r];
-        int m = phrase_words(ph->text);
+        int m = info[r].words;
         bool hit = false;
         if (ph->at == VB_PHRASE_AFTER) {
-            hit = phrase_match(words, nwords, pw - m + 1, ph->text, 0, m);
-            if (!hit && m == 1 && count_letters(ph->text, strlen(ph->text)) == 0) {
-                size_t n = strlen(ph->text);
+            hit = phrase_match(words, nwords, pw - m + 1, &info[r], 0, m);
+            if (!hit && m == 1 && info[r].no_letters) {
+                size_t n = info[r].len;
                 hit = words[pw].len >= n && memcmp(words[pw].text + words[pw].len - n, ph->text, n) == 0;
             }
         } else if (ph->at == VB_PHRASE_BEFORE) {
-            hit = phrase_match(words, nwords, nw, ph->text, 0, m);
+            hit = phrase_match(words, nwords, nw, &info[r], 0, m);
         } else {
             for (int i = 1; i < m && !hit; i++)
-                hit = phrase_match(words, nwords, pw - i + 1, ph->text, 0, i) &&
-                      phrase_match(words, nwords, nw, ph->text, i, m - i);
+                hit = phrase_match(words, nwords, pw - i + 1, &info[r], 0, i) &&
+                      phrase_match(words, nwords, nw, &info[r], i, m - i);
         }
         if (hit)
             cost += ph->cost;
@@ -963,6 +1027,32 @@ balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_
         from[i] = -2;
     }
     const vb_pbreak_t *brk = ctx->brk;
+    phinfo_t *phi = NULL;
+    if (brk && brk->nphrases > 0) {
+        phi = VB_NEWN(a, phinfo_t, brk->nphrases);
+        if (!phi) {
+            *rc = vb_diag_nomem(d);
+            return false;
+        }
+        for (int r = 0; r < brk->nphrases; r++) {
+            const char *t = brk->phrases[r].text;
+            phi[r].words = phrase_words(t);
+            phi[r].len = strlen(t);
+            phi[r].no_letters = count_letters(t, phi[r].len) == 0;
+            phi[r].wt = VB_NEWN(a, const char *, phi[r].words);
+            phi[r].wl = VB_NEWN(a, size_t, phi[r].words);
+            if (!phi[r].wt || !phi[r].wl) {
+                *rc = vb_diag_nomem(d);
+                return false;
+            }
+            for (int i = 0; i < phi[r].words; i++) {
+                const char *e = strchr(t, ' ');
+                phi[r].wt[i] = t;
+                phi[r].wl[i] = e ? (size_t)(e - t) : strlen(t);
+                t = e ? e + 1 : t + phi[r].wl[i];
+            }
+        }
+    }
     double size = st->size > 0 ? (double)st->size : 1000.0;
     bool left = st->align != VB_ALIGN_CENTER;
     /* line j (0-based) from after breakpoint p (-1: the start) to breakpoint i */
@@ -1005,7 +1095,7 @@ balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_
                     int nw = -1;
                     for (int k = e + 1; k < n && nw < 0; k++)
                         nw = wordof[k];
-                    c += phrase_cost(brk, words.v, words.n, lw, nw);
+                    c += phrase_cost(brk, phi, words.v, words.n, lw, nw);
                     if (it[e].type == VB_LB_PENALTY && it[e].penalty > 0)
                         c += it[e].penalty / 100.0;
                 }
