@@ -311,6 +311,15 @@ vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, 
     return rc;
 }
 
+/* The source file, read under the caller's options (their size rule, the source-bytes limit). */
+static vb_status_t
+read_with_options(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len, vb_diag_t *d)
+{
+    vb_render_options_t o;
+    vb_status_t rc = vb_render_options_read(opt, &o, d);
+    return rc == VB_OK ? vb_source_read(src_path, &o, buf, len, d) : rc;
+}
+
 vb_status_t
 vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const vb_render_options_t *opt,
                vb_diag_t *d)
@@ -326,13 +335,9 @@ vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const
                            "The output %s is the source file itself; writing the PDF would replace the source. "
                            "Choose another output name (e.g. one ending in .pdf).",
                            out_path);
-    vb_render_options_t o;
-    vb_status_t rc = vb_render_options_read(opt, &o, d);
-    if (rc != VB_OK)
-        return rc;
     size_t len = 0;
     char *buf = NULL;
-    rc = vb_source_read(src_path, &o, &buf, &len, d);
+    vb_status_t rc = read_with_options(src_path, opt, &buf, &len, d);
     if (rc != VB_OK)
         return rc;
     rc = vb_render_buffer(e, buf, len, src_path, out_path, opt, d);
@@ -352,13 +357,9 @@ vb_dump_file(vb_engine_t *e, const char *src_path, vb_stage_t stage, const vb_re
         *out_len = 0;
     if (!e || !src_path || !out)
         return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing engine, source path or output.");
-    vb_render_options_t o;
-    vb_status_t rc = vb_render_options_read(opt, &o, d);
-    if (rc != VB_OK)
-        return rc;
     size_t len = 0;
     char *buf = NULL;
-    rc = vb_source_read(src_path, &o, &buf, &len, d);
+    vb_status_t rc = read_with_options(src_path, opt, &buf, &len, d);
     if (rc != VB_OK)
         return rc;
     rc = vb_dump_stage(e, buf, len, src_path, stage, opt, out, out_len, d);

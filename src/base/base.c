@@ -260,7 +260,7 @@ vb_buf_free(vb_buf_t *b)
 }
 
 int
-vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
+vb_vec_grow_raw(vb_arena_t *a, void **v, int n, int *cap, size_t elem, int need)
 {
     if (need <= *cap)
         return 0;
@@ -270,16 +270,25 @@ vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
             return -1;
         ncap *= 2;
     }
-    /* the old items copied, only the new room cleared (as vb_arena_alloc would have) */
     void *nv = arena_take(a, elem * (size_t)ncap);
     if (!nv)
         return -1;
-    size_t old = *v ? elem * (size_t)*cap : 0;
-    if (old)
-        memcpy(nv, *v, old);
-    memset((char *)nv + old, 0, elem * (size_t)ncap - old);
+    if (*v && n > 0)
+        memcpy(nv, *v, elem * (size_t)n);
     *v = nv;
     *cap = ncap;
+    return 0;
+}
+
+int
+vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
+{
+    /* the old items copied, only the new room cleared (as vb_arena_alloc would have) */
+    int old = *v ? *cap : 0;
+    if (vb_vec_grow_raw(a, v, old, cap, elem, need))
+        return -1;
+    if (*cap > old)
+        memset((char *)*v + elem * (size_t)old, 0, elem * (size_t)(*cap - old));
     return 0;
 }
 

@@ -101,6 +101,11 @@ char *vb_arena_printf(vb_arena_t *a, const char *fmt, ...) __attribute__((format
  */
 #define VB_VEC(T) struct { T *v; int n, cap; }
 int vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need);
+/*
+ * As vb_vec_grow, but copies only the n elements in use and clears nothing:
+ * for lists whose elements are always written before they are read.
+ */
+int vb_vec_grow_raw(vb_arena_t *a, void **v, int n, int *cap, size_t elem, int need);
 #define VB_PUSH(arena, vec, item)                                                                  \
     (((vec).n < (vec).cap || vb_vec_grow((arena), (void **)&(vec).v, &(vec).cap, sizeof(*(vec).v), \
                                          (vec).n + 1) == 0)                                        \

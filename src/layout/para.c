@@ -83,22 +83,7 @@ vb_style_descent(const vb_setctx_t *ctx, const vb_style_t *st)
 static int
 grow_raw(vb_arena_t *a, void **v, int n, int *cap, size_t elem, int need)
 {
-    if (need <= *cap)
-        return 0;
-    int ncap = *cap ? *cap : 8;
-    while (ncap < need) {
-        if (ncap > INT32_MAX / 2)
-            return -1;
-        ncap *= 2;
-    }
-    void *nv = vb_arena_alloc_raw(a, elem * (size_t)ncap);
-    if (!nv)
-        return -1;
-    if (*v && n > 0)
-        memcpy(nv, *v, elem * (size_t)n);
-    *v = nv;
-    *cap = ncap;
-    return 0;
+    return vb_vec_grow_raw(a, v, n, cap, elem, need);
 }
 
 #define SCRATCH_RESERVE(arena, vec, need) \
