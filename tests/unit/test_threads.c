@@ -243,19 +243,40 @@ copy_file(const char *from, const char *to)
     free(buf);
 }
 
+static const char *const shipped[] = {"party-36-2018.yaml", "party-05-2026.yaml", "state-30-2020.yaml"};
+
+/* A layouts folder at dir holding copies of the three shipped profiles. */
+static void
+copy_layouts(const char *dir)
+{
+    char path[400];
+    CHECK_INT(mkdir(dir, 0700), 0);
+    for (int i = 0; i < 3; i++) {
+        char from[100];
+        snprintf(from, sizeof from, "layouts/%s", shipped[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, shipped[i]);
+        copy_file(from, path);
+    }
+}
+
+/* Removes copy_layouts' copies, then the folder (a test removes its own files there first). */
+static void
+remove_layouts(const char *dir)
+{
+    char path[400];
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, shipped[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 static void
 test_broken_profile(void)
 {
-    char dir[300], path[400];
+    char dir[300];
     snprintf(dir, sizeof dir, "%s/layouts", tmpdir);
-    CHECK_INT(mkdir(dir, 0700), 0);
-    const char *names[] = {"party-36-2018.yaml", "party-05-2026.yaml", "state-30-2020.yaml"};
-    for (int i = 0; i < 3; i++) {
-        char from[100];
-        snprintf(from, sizeof from, "layouts/%s", names[i]);
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        copy_file(from, path);
-    }
+    copy_layouts(dir);
     /* sorted first, so that it is compiled before the good ones */
     char broken[400];
     snprintf(broken, sizeof broken, "%s/aa-broken.yaml", dir);
@@ -309,11 +330,7 @@ test_broken_profile(void)
     }
     vb_engine_free(e);
     unlink(broken);
-    for (int i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
+    remove_layouts(dir);
 }
 
 /* ---- the regime scan reads heads; a profile is compiled when first picked ---- */
@@ -346,14 +363,7 @@ test_lazy_profiles(void)
 {
     char dir[300], path[400];
     snprintf(dir, sizeof dir, "%s/lazy", tmpdir);
-    CHECK_INT(mkdir(dir, 0700), 0);
-    const char *names[] = {"party-36-2018.yaml", "party-05-2026.yaml", "state-30-2020.yaml"};
-    for (int i = 0; i < 3; i++) {
-        char from[100];
-        snprintf(from, sizeof from, "layouts/%s", names[i]);
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        copy_file(from, path);
-    }
+    copy_layouts(dir);
     /* a fine head over a broken body, open dates: the regime scan picks it first for any party document */
     char late[400], order[400];
     snprintf(late, sizeof late, "%s/aa-late.yaml", dir);
@@ -456,13 +466,9 @@ test_lazy_profiles(void)
     vb_engine_free(e);
     unlink(late);
     unlink(order);
-    for (int i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
     snprintf(path, sizeof path, "%s/lazy-id.pdf", tmpdir);
     unlink(path);
-    rmdir(dir);
+    remove_layouts(dir);
 }
 
 int
