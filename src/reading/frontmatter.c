@@ -597,7 +597,10 @@ vb_read_source_ex(vb_arena_t *arena, const char *text, size_t len, const char *s
     vb_sink_t sink;
     vb_sink_init(&sink, d, NULL, NULL);
     vb_status_t st = vb_read_source_sink(arena, text, len, source, lim, loader, model, &sink);
-    return st != VB_OK ? st : vb_sink_status(&sink);
+    /* the status of the error d holds (the first): a later fatal one (a limit in the body after a
+       front-matter error) must not be returned with the first one's diagnostic */
+    vb_status_t first = vb_sink_status(&sink);
+    return first != VB_OK ? first : st;
 }
 
 static vb_status_t read_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
