@@ -442,6 +442,50 @@ VB_API vb_status_t vb_render_file(vb_engine_t *engine, const char *src_path, con
 VB_API vb_status_t vb_render_buffer(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
                                     const char *out_path, const vb_render_options_t *opt, vb_diag_t *diag);
 
+/* ---- batch: one template, a data file, one document per row ----
+ *
+ * A template is a vanban source with {{tags}} (docs/templates.md) in its front
+ * matter, body and table rows. It is read and parsed once; each row of a data
+ * file (CSV or JSON: docs/data-files.md) is merged into the parsed document,
+ * never re-read as text, so a value is printed as given, whatever characters
+ * it holds. Templates and data sets are immutable once made: any number of
+ * threads may merge rows of them at once.
+ */
+typedef struct vb_template vb_template_t;
+typedef struct vb_data vb_data_t;
+
+/* Reads a data file: CSV or JSON, by its extension, else by its first byte. */
+VB_API vb_status_t vb_data_read_file(const char *path, vb_data_t **out, vb_diag_t *diag);
+/* As vb_data_read_file, from memory; name (e.g. "units.csv") picks the format by extension as a path would. */
+VB_API vb_status_t vb_data_read_buffer(const char *buf, size_t len, const char *name, vb_data_t **out,
+                                       vb_diag_t *diag);
+VB_API int vb_data_row_count(const vb_data_t *data);
+VB_API void vb_data_free(vb_data_t *data);
+
+/* Reads and parses a template once (the engine is used for its profiles and fonts). */
+VB_API vb_status_t vb_template_new(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
+                                   const vb_render_options_t *opt, vb_template_t **out, vb_diag_t *diag);
+VB_API vb_status_t vb_template_new_file(vb_engine_t *engine, const char *src_path, const vb_render_options_t *opt,
+                                        vb_template_t **out, vb_diag_t *diag);
+VB_API void vb_template_free(vb_template_t *tpl);
+
+/*
+ * Merges row (0-based) of data into the template and lays the result out, as
+ * vb_document_new would the same document typed by hand (the same PDF bytes).
+ * Errors name the data file, the row and the column, and the template's
+ * line:col; every one found is passed to opt->on_diagnostic.
+ */
+VB_API vb_status_t vb_template_document(const vb_template_t *tpl, const vb_data_t *data, int row,
+                                        const vb_render_options_t *opt, vb_document_t **out, vb_diag_t *diag);
+
+/*
+ * A file name for row (0-based) from pattern ("{{ma_chi_bo}}-{{so}}.pdf"):
+ * the values as given, with what could leave the output folder or trouble a
+ * file system replaced (docs/batch.md says how). *out: free with vb_free.
+ */
+VB_API vb_status_t vb_data_file_name(const vb_data_t *data, int row, const char *pattern, char **out,
+                                     vb_diag_t *diag);
+
 /* Pipeline stages that can be dumped as text for tests. */
 typedef enum vb_stage {
     VB_STAGE_MODEL = 1, /* the document model after reading the source */
