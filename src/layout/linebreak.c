@@ -634,6 +634,7 @@ greedy(ctx_t *c, vb_arena_t *arena, vb_lbbreak_t **out, int *nout, vb_diag_t *d)
 void
 vb_lbparams_default(vb_lbparams_t *p)
 {
+    memset(p, 0, sizeof *p); /* widths are the caller's; every other field has its default */
     p->algorithm = VB_LB_TOTAL_FIT;
     p->tolerance = 2000;
     p->line_penalty = 10;
