@@ -341,6 +341,19 @@ vb_data_json_read(vb_data_set_t *ds, const char *buf, size_t len, vb_diag_t *d)
         enum json_error_code code = json_error_code(&err);
         if (len == 0 || code == json_error_premature_end_of_input)
             at = len;
+        if (code == json_error_duplicate_key && at < len && buf[at] == '"') {
+            /* jansson stops after the key: point at its opening quote */
+            size_t q = at;
+            while (q > 0) {
+                q--;
+                size_t bs = 0;
+                while (bs < q && buf[q - 1 - bs] == '\\')
+                    bs++;
+                if (buf[q] == '"' && bs % 2 == 0)
+                    break;
+            }
+            at = q;
+        }
         if (code == json_error_duplicate_key)
             return fail(&x, VB_E_INPUT, "data.json-duplicate", at, "A key appears twice in one object%s: %s.",
                         where, err.text);
