@@ -90,8 +90,8 @@ void vb_data_set_dump(const vb_data_set_t *ds, vb_buf_t *out);
 /*
  * The bounds of one data file (fixed; the readers check them with the
  * position where they are passed): its bytes, its values (every cell, every
- * JSON value, every object and list a row makes: about 80 bytes each in
- * memory, 4 Mi of them about 350 MiB), the nesting of a JSON value or the
+ * JSON value, every object and list a row makes: about 120 bytes each in
+ * memory with its text, measured, so 4 Mi of them about 500 MiB), the nesting of a JSON value or the
  * parts of a CSV header, and the columns of a CSV header (Excel's maximum).
  */
 #define VB_DATA_MAX_BYTES ((int64_t)64 << 20)

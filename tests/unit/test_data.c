@@ -332,6 +332,12 @@ test_json(void)
     CHECK(ds && ds->format == VB_DATA_JSON && ds->nrows == 2);
     CHECK_STR(txt(ds, 1, "a"), "2");
     vb_data_set_free(ds);
+    /* a BOM is dropped and not counted in columns; tabs and CR are spaces between values */
+    ds = rd("b.json", "\xEF\xBB\xBF[{\"a\":\t\"1\"},\r\n{\"a\": 2}]");
+    CHECK(ds && ds->nrows == 2);
+    CHECK(ds && at(ds, 0, "a")->pos.col == 8);
+    CHECK(ds && at(ds, 1, "a")->pos.line == 2);
+    vb_data_set_free(ds);
     /* .txt is CSV whatever its first byte */
     ds = rd("x.txt", "[a],b\n1,2\n");
     CHECK(ds && ds->format == VB_DATA_CSV);
