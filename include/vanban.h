@@ -461,6 +461,12 @@ VB_API vb_status_t vb_data_read_buffer(const char *buf, size_t len, const char *
                                        vb_diag_t *diag);
 VB_API int vb_data_row_count(const vb_data_t *data);
 VB_API void vb_data_free(vb_data_t *data);
+/*
+ * The rows of data as text, one value a line with its kind, text, the file's
+ * line:col and its path (docs/data-files.md; `vanban dump --stage=data`).
+ * *out: NUL-terminated, *out_len bytes (out_len may be NULL); free with vb_free.
+ */
+VB_API vb_status_t vb_data_dump(const vb_data_t *data, char **out, size_t *out_len, vb_diag_t *diag);
 
 /* Reads and parses a template once (the engine is used for its profiles and fonts). */
 VB_API vb_status_t vb_template_new(vb_engine_t *engine, const char *src, size_t len, const char *src_name,

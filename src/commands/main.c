@@ -4,6 +4,7 @@
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *                [--allow-nonconforming] [--allow-dir DIR]...
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
+ *   vanban dump --stage=data FILE.csv|FILE.json
  *   vanban --help | --version
  *
  * Only the CLI reads the environment and prints. Exit codes: 0 OK, 1 input or
@@ -29,6 +30,7 @@ static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
+    "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
     "  vanban --help | --version\n"
     "\n"
     "Options:\n"
@@ -279,6 +281,25 @@ source_date_epoch(int64_t *out)
     return true;
 }
 
+/* vanban dump --stage=data FILE: the rows of a data file as read (no engine needed). */
+static int
+dump_data(const char *path)
+{
+    vb_diag_t diag = {0};
+    vb_data_t *data = NULL;
+    char *text = NULL;
+    size_t tlen = 0;
+    vb_status_t st = vb_data_read_file(path, &data, &diag);
+    if (st == VB_OK)
+        st = vb_data_dump(data, &text, &tlen, &diag);
+    vb_data_free(data);
+    if (st != VB_OK)
+        return report(&diag, st);
+    fwrite(text, 1, tlen, stdout);
+    vb_free(text);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -353,6 +374,8 @@ main(int argc, char **argv)
         fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
         return 2;
     }
+    if (dump && stage && !strcmp(stage, "data"))
+        return dump_data(src);
     vb_stage_t st_kind = VB_STAGE_PAGES;
     if (dump) {
         if (!stage || !strcmp(stage, "pages"))
@@ -360,7 +383,7 @@ main(int argc, char **argv)
         else if (!strcmp(stage, "model"))
             st_kind = VB_STAGE_MODEL;
         else {
-            fprintf(stderr, "vanban: unknown stage '%s' (model, pages)\n", shown(stage, sbuf, sizeof sbuf));
+            fprintf(stderr, "vanban: unknown stage '%s' (model, pages, data)\n", shown(stage, sbuf, sizeof sbuf));
             return 2;
         }
     }
