@@ -26,6 +26,8 @@
   - off: --no-sign-fields gives no /AcroForm (qpdf --json), no widget annotation and pdfsig finds no
     signature; the sidecar is written all the same; --sign-boxes without a PDF written (a failing
     render) leaves no sidecar; --sign-boxes naming the output is a usage error.
+  - interop: poppler's pdfsig -sign fills Sig_NguoiKy then Sig_CoQuan (a throwaway certificate and
+    NSS database): both "Signature is Valid.", the last "Total document signed", qpdf clean.
   - unchanged: for every sample, the PDF with fields and without has the same text with its layout
     (pdftotext -layout) and the same page contents (the content streams, by qpdf --json), and qpdf
     --check is clean with fields.
@@ -358,10 +360,47 @@ def test_unchanged(cli, tmp):
         check(names and unsigned == len(names), "unchanged %s: signature fields unsigned" % src)
 
 
+def test_interop(cli, tmp):
+    """A field-name signer fills our fields: poppler's pdfsig -sign Sig_NguoiKy, then Sig_CoQuan, with a
+    throwaway self-signed certificate in a throwaway NSS database; both signatures valid, the last one
+    covering the whole document, qpdf --check clean at each step."""
+    import shutil
+    if not (shutil.which("certutil") and shutil.which("pk12util") and shutil.which("openssl")):
+        print("note: certutil, pk12util or openssl missing: interop skipped")
+        return
+    pdf = os.path.join(tmp, "i.pdf")
+    render(cli, "samples/state/cong-van.md", pdf)
+    k, c, p12, db = (os.path.join(tmp, n) for n in ("k.pem", "c.pem", "k.p12", "nss"))
+    os.mkdir(db)
+    steps = [["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", k, "-out", c, "-days", "30",
+              "-subj", "/CN=Nguyen Van A/O=UBND tinh X/C=VN"],
+             ["openssl", "pkcs12", "-export", "-inkey", k, "-in", c, "-out", p12, "-passout", "pass:x", "-name", "signer"],
+             ["certutil", "-N", "-d", "sql:" + db, "--empty-password"],
+             ["pk12util", "-i", p12, "-d", "sql:" + db, "-W", "x"],
+             ["certutil", "-M", "-n", "signer", "-t", "CT,C,C", "-d", "sql:" + db]]
+    for st in steps:
+        r = subprocess.run(st, capture_output=True, text=True)
+        if not check(r.returncode == 0, "interop: %s: %s" % (st[0], r.stderr.strip()[-200:])):
+            return
+    prev = pdf
+    for i, field in enumerate(("Sig_NguoiKy", "Sig_CoQuan")):
+        out = os.path.join(tmp, "i%d.pdf" % (i + 1))
+        r = subprocess.run(["pdfsig", "-sign", field, "-nssdir", "sql:" + db, "-nick", "signer", prev, out],
+                           capture_output=True, text=True)
+        check(r.returncode == 0 and os.path.exists(out), "interop: pdfsig -sign %s: %s" % (field, r.stderr.strip()[-200:]))
+        check(qpdf_clean(out), "interop: qpdf --check after signing %s" % field)
+        prev = out
+    r = subprocess.run(["pdfsig", "-nssdir", "sql:" + db, prev], capture_output=True, text=True)
+    blocks = r.stdout.split("Signature #")[1:]
+    check(len(blocks) == 2 and all("Signature is Valid." in b for b in blocks) and
+          "Total document signed" in blocks[1] and "Sig_CoQuan" in blocks[1],
+          "interop: both signatures valid, the last covers the document: %s" % r.stdout.strip()[-400:])
+
+
 def main():
     cli = pdfcheck.find_cli(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_single, test_joint, test_appendix, test_blank, test_off, test_unchanged):
+        for t in (test_single, test_joint, test_appendix, test_blank, test_off, test_interop, test_unchanged):
             d = os.path.join(tmp, t.__name__)
             os.mkdir(d)
             t(cli, d)
