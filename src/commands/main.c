@@ -2,7 +2,7 @@
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
- *                [--allow-nonconforming] [--allow-dir DIR]...
+ *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban dump --stage=data FILE.csv|FILE.json
  *   vanban --help | --version
@@ -48,6 +48,9 @@ static const char usage_text[] =
     "                      default only the source's folder and the layouts folder\n"
     "  --allow-nonconforming  reproduce an issued document as typed: the format errors of the number, the\n"
     "                      signer's form and the appendix numbering are printed as warnings, not errors\n"
+    "  --no-sign-fields    no empty signature fields and no issuance text fields in the PDF (for signing tools\n"
+    "                      that add their own by coordinates); by default the PDF is signed-ready\n"
+    "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
@@ -308,7 +311,8 @@ main(int argc, char **argv)
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL;
     bool greedy = false;
-    int duplex = 0, nonconforming = 0;
+    int duplex = 0, nonconforming = 0, no_sign_fields = 0;
+    const char *sign_boxes = NULL;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
     const char *allow[64]; /* --allow-dir folders */
@@ -346,6 +350,10 @@ main(int argc, char **argv)
             duplex = 1;
         } else if (!strcmp(a, "--allow-nonconforming")) {
             nonconforming = 1;
+        } else if (!strcmp(a, "--no-sign-fields")) {
+            no_sign_fields = 1;
+        } else if (!strcmp(a, "--sign-boxes") && i + 1 < argc) {
+            sign_boxes = argv[++i];
         } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
             if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
                 return 2;
@@ -372,6 +380,10 @@ main(int argc, char **argv)
     }
     if (!src || (render && !out)) {
         fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
+        return 2;
+    }
+    if (sign_boxes && (!render || !strcmp(sign_boxes, out) || !strcmp(sign_boxes, src))) {
+        fprintf(stderr, "vanban: --sign-boxes goes with render, to a file other than the source and the PDF\n");
         return 2;
     }
     if (dump && stage && !strcmp(stage, "data"))
@@ -418,6 +430,8 @@ main(int argc, char **argv)
     ro.diagnostic_ctx = &nerrors;
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
+    ro.no_sign_fields = no_sign_fields;
+    ro.sign_boxes = sign_boxes;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;
     if (render) {
