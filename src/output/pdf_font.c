@@ -1560,24 +1560,79 @@ vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d)
     return VB_OK;
 }
 
+/*
+ * libharu saves only to its memory stream (HPDF_SaveToStream) or a file of
+ * its own: the stream it saves to is the document's pdf->stream, made on
+ * first use. A callback stream put there instead takes every token as it is
+ * written (HPDF_SaveToStream frees the data only of a memory stream), into a
+ * buffer handed to the writer 64 KiB at a time: the bytes are copied once,
+ * not into libharu's memory byte by byte and out again.
+ */
+typedef struct saveto {
+    vb_write_fn write;
+    void *ctx;
+    size_t n, written;
+    bool stopped;          /* the writer returned non-zero */
+    unsigned char buf[65536];
+} saveto_t;
+
+static bool
+saveto_flush(saveto_t *s)
+{
+    if (s->n && !s->stopped) {
+        if (s->write(s->ctx, s->buf, s->n) != 0)
+            s->stopped = true;
+        else
+            s->written += s->n;
+    }
+    s->n = 0;
+    return !s->stopped;
+}
+
+static HPDF_STATUS
+saveto_write(HPDF_Stream stream, const HPDF_BYTE *p, HPDF_UINT n)
+{
+    saveto_t *s = stream->attr;
+    while (n > 0) {
+        size_t k = sizeof s->buf - s->n < n ? sizeof s->buf - s->n : n;
+        memcpy(s->buf + s->n, p, k);
+        s->n += k;
+        p += k;
+        n -= (HPDF_UINT)k;
+        if (s->n == sizeof s->buf && !saveto_flush(s))
+            return HPDF_FILE_IO_ERROR;
+    }
+    return HPDF_OK;
+}
+
 int
-vb_pdf_write_saved(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written)
+vb_pdf_save_to(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written)
 {
     *written = 0;
-    HPDF_Stream st = pdf->stream;
-    if (!st || st->type != HPDF_STREAM_MEMORY)
+    saveto_t *s = malloc(sizeof *s);
+    if (!s)
         return -1;
-    HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(st);
-    for (HPDF_UINT k = 0; k < nbuf; k++) {
-        HPDF_UINT len = 0;
-        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, k, &len);
-        if (!p)
-            return -1;
-        if (len && write(ctx, p, len) != 0)
-            return 1;
-        *written += len;
+    s->write = write;
+    s->ctx = ctx;
+    s->n = s->written = 0;
+    s->stopped = false;
+    HPDF_Stream st = HPDF_CallbackWriter_New(pdf->mmgr, saveto_write, s);
+    if (!st) {
+        free(s);
+        return -1;
     }
-    return 0;
+    if (pdf->stream)
+        HPDF_Stream_Free(pdf->stream);
+    pdf->stream = st;
+    HPDF_STATUS rc = HPDF_SaveToStream(pdf);
+    if (rc == HPDF_OK)
+        saveto_flush(s);
+    HPDF_Stream_Free(st);
+    pdf->stream = NULL;
+    *written = s->written;
+    int ret = s->stopped ? 1 : rc != HPDF_OK ? -1 : 0;
+    free(s);
+    return ret;
 }
 
 vb_status_t
