@@ -40,6 +40,7 @@ struct vb_font {
     hb_language_t lang; /* "vi", for shaping */
     int32_t *adv;    /* every glyph's advance in font units, read once (nadv of them) */
     unsigned nadv;
+    int max_adv;     /* the largest of them */
     void *caches[VB_FACE_NCACHES];          /* shape.c's words, subset.c's programs (font.h) */
     void (*cache_free[VB_FACE_NCACHES])(void *);
     vb_font_info_t info;
@@ -568,6 +569,9 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
         for (unsigned g = 0; g < f->nadv; g++)
             f->adv[g] = hb_font_get_glyph_h_advance(f->font, g);
     }
+    for (unsigned g = 0; g < f->nadv; g++)
+        if (f->adv[g] > f->max_adv)
+            f->max_adv = f->adv[g];
     return VB_OK;
 }
 
@@ -675,6 +679,12 @@ vb_font_covers(const vb_font_t *f, uint32_t cp)
         }
     }
     return false;
+}
+
+int
+vb_font_max_advance(const vb_font_t *f)
+{
+    return f->max_adv;
 }
 
 int

@@ -62,6 +62,8 @@ const vb_font_info_t *vb_font_info(const vb_font_t *f);
 
 /* Advance of a glyph in font units (unhinted). */
 int vb_font_glyph_advance(const vb_font_t *f, uint32_t gid);
+/* The largest advance of any glyph of the font, in font units. */
+int vb_font_max_advance(const vb_font_t *f);
 /* Ink extents of a glyph in font units: top (y max, up positive) and bottom. */
 void vb_font_glyph_vextent(const vb_font_t *f, uint32_t gid, int *top, int *bottom);
 
