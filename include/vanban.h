@@ -479,6 +479,14 @@ VB_API vb_status_t vb_template_document(const vb_template_t *tpl, const vb_data_
                                         const vb_render_options_t *opt, vb_document_t **out, vb_diag_t *diag);
 
 /*
+ * The document model of row (0-based) merged into the template, as the
+ * stable text `vanban dump --stage=model` prints for a source (*out: free
+ * with vb_free); `vanban dump --stage=merge` prints it.
+ */
+VB_API vb_status_t vb_template_dump(const vb_template_t *tpl, const vb_data_t *data, int row,
+                                    const vb_render_options_t *opt, char **out, size_t *out_len, vb_diag_t *diag);
+
+/*
  * A file name for row (0-based) from pattern ("{{ma_chi_bo}}-{{so}}.pdf"):
  * the values as given, with what could leave the output folder or trouble a
  * file system replaced (docs/batch.md says how). *out: free with vb_free.

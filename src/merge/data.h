@@ -57,6 +57,9 @@ typedef struct vb_data_set {
     int ncolumns;
 } vb_data_set_t;
 
+/* The public handle of a data set (vanban.h's vb_data_t). */
+struct vb_data { vb_data_set_t *set; };
+
 typedef enum vb_data_format {
     VB_DATA_AUTO = 0,       /* by the name's extension (.csv, .tsv, .txt / .json), then by the first byte */
     VB_DATA_CSV,
