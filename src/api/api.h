@@ -6,7 +6,7 @@
  *   catalog.c   the layout profiles: the regime scan, a profile by id, path or regime and date
  *   coverage.c  every character that can be printed is in the fonts
  *   render.c    the render pipeline (a source to a document) and the public render and dump calls
- *   template.c  batch templates: read once, merged with a data row into a document; file names from patterns
+ *   tmpl.c      batch templates: read once, merged with a data row into a document; file names from patterns
  *   document.c  the document handle: pages, boxes, runs, warnings, its PDF to a writer, memory or file
  */
 #ifndef VB_API_H
@@ -90,7 +90,7 @@ struct vb_document {
     /* while the model's positions are the prepared text's (render.c, doc_diag) */
     const vb_textmap_t *map;
     bool map_live;
-    const vb_merge_t *merge; /* a merged document (api/template.c): names the data in diagnostics */
+    const vb_merge_t *merge; /* a merged document (api/tmpl.c): names the data in diagnostics */
     bool first_seen;      /* first: the render's first error, where it was typed */
     vb_diag_t first;
     void *user_ctx;
@@ -177,7 +177,7 @@ void vb_catalog_free(vb_engine_t *e);
 /*
  * Every character of the prepared source text and of the decoded model and
  * the profile's own texts is in every face of fs (coverage.c). text may be
- * NULL (a merged document, api/template.c: the model is all there is to check).
+ * NULL (a merged document, api/tmpl.c: the model is all there is to check).
  */
 vb_status_t vb_coverage_check(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text,
                               size_t len, const char *source, vb_diag_t *d);

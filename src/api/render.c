@@ -234,7 +234,7 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_
     return finish_stages(e, opt, &lim, &ld, text, tlen, map, doc, sink, d);
 }
 
-/* The model made by make (a template merged with a row: api/template.c), positions as typed; then as a source's. */
+/* The model made by make (a template merged with a row: api/tmpl.c), positions as typed; then as a source's. */
 static vb_status_t
 run_made(vb_engine_t *e, vb_model_fn make, void *ctx, const vb_render_options_t *opt, bool model_only,
          vb_document_t *doc, vb_sink_t *sink, vb_diag_t *d)

@@ -51,7 +51,7 @@ const char *vb_merge_where(const char *data_name, const vb_val_t *v, char *buf, 
 
 /*
  * The value of a dotted name in row (no outer scopes), NULL when absent; for
- * the file-name patterns of api/template.c.
+ * the file-name patterns of api/tmpl.c.
  */
 const vb_val_t *vb_merge_lookup(const vb_val_t *row, const char *name, size_t len);
 

@@ -1,5 +1,5 @@
 /*
- * template.c - batch templates (docs/templates.md): a source with {{tags}}
+ * tmpl.c - batch templates (docs/templates.md): a source with {{tags}}
  * read once, then merged with one data row at a time into a document; and
  * the file names of a batch's documents from a pattern.
  *
