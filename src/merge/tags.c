@@ -228,6 +228,7 @@ vb_tags_scan(vb_arena_t *arena, const char *text, size_t len, const char *source
         }
         int first = sc.tags.n;
         size_t ls = 0; /* line start in bytes, for columns */
+        char *ph_end = w; /* the end of the line's last placeholder */
         for (size_t i = 0; i < n && st == VB_OK;) {
             unsigned char c = (unsigned char)ln[i];
             if (c == '{' && i + 1 < n && ln[i + 1] == '{') {
@@ -240,6 +241,7 @@ vb_tags_scan(vb_arena_t *arena, const char *text, size_t len, const char *source
                 put_cp(&w, VB_TAG_CP0 + (uint32_t)idx);
                 for (int k = 1; k < sc.tags.v[idx].nchars; k++)
                     put_cp(&w, VB_TAG_FILL);
+                ph_end = w;
                 i += used;
                 continue;
             }
@@ -300,7 +302,7 @@ vb_tags_scan(vb_arena_t *arena, const char *text, size_t len, const char *source
             if (t->kind != VB_TAG_VAR && b > a && (int)nchars(ln + a, b - a) == t->nchars) {
                 t->standalone = true;
                 /* the fillers of its placeholder mark the line for the Markdown reader */
-                char *p = w;
+                char *p = ph_end;
                 for (int k = 1; k < t->nchars; k++) {
                     p -= 4;
                     vb_utf8_encode(VB_TAG_FILL_LINE, p);

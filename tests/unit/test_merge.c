@@ -250,6 +250,9 @@ test_sections(void)
                                      "span r \"Đoạn của An.\"", "span r \"Bình\"", "span r \"Cuối.\"", NULL});
     /* the close line right after a paragraph line is no lazy continuation */
     expect_not(blk, row, "{{");
+    /* spaces around the tag on its line */
+    expect_has(FM "Đầu.\n  {{#ds}}  \n{{ten}}\n {{/ds}}\t\nCuối.\n", row,
+               (const char *const[]){"body 4", "span r \"An\"", "span r \"Bình\"", NULL});
     /* table rows: a row section */
     const char *tab = FM "| STT | Tên |\n|---|---|\n| {{#ds}}{{ten}} | x{{/ds}} |\n| Tổng | 2 |\n";
     expect_has(tab, row,
