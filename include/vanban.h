@@ -489,7 +489,7 @@ VB_API vb_status_t vb_template_dump(const vb_template_t *tpl, const vb_data_t *d
 /*
  * A file name for row (0-based) from pattern ("{{ma_chi_bo}}-{{so}}.pdf"):
  * the values as given, with what could leave the output folder or trouble a
- * file system replaced (docs/batch.md says how). *out: free with vb_free.
+ * file system replaced (docs/templates.md says how). *out: free with vb_free.
  */
 VB_API vb_status_t vb_data_file_name(const vb_data_t *data, int row, const char *pattern, char **out,
                                      vb_diag_t *diag);
