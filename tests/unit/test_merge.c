@@ -9,6 +9,7 @@
  * of vb_data_file_name, and a merged document's PDF byte-identical to the
  * same document typed by hand.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +389,73 @@ test_byte_identity(void)
     vb_template_free(t);
 }
 
+/* Many threads make documents of one template and one data set at once: each the same bytes. */
+typedef struct job {
+    const vb_template_t *t;
+    const vb_data_t *data;
+    void *pdf;
+    size_t n;
+    int ok;
+} job_t;
+
+static void *
+run_job(void *arg)
+{
+    job_t *j = arg;
+    for (int k = 0; k < 5; k++) {
+        vb_document_t *doc = NULL;
+        vb_diag_t d;
+        void *p = NULL;
+        size_t n = 0;
+        if (vb_template_document(j->t, j->data, k % 2, NULL, &doc, &d) == VB_OK &&
+            vb_document_pdf(doc, &p, &n, &d) == VB_OK) {
+            if (k < 2) {
+                /* rows 0 and 1: only row 0 kept to compare */
+                if (k == 0) {
+                    j->pdf = p;
+                    j->n = n;
+                    p = NULL;
+                }
+            } else if (k % 2 == 0 && n == j->n && memcmp(p, j->pdf, n) == 0) {
+                j->ok++;
+            }
+        }
+        vb_free(p);
+        vb_document_free(doc);
+    }
+    return NULL;
+}
+
+static void
+test_threads(void)
+{
+    const char *src = FM "Chi bộ {{ten}}:\n{{#ds}}\n- {{.}}\n{{/ds}}\n";
+    vb_template_t *t = NULL;
+    vb_diag_t d;
+    CHECK_INT(vb_template_new(eng, src, strlen(src), "t.md", NULL, &t, &d), VB_OK);
+    vb_data_set_t *s = VB_NEW(ar, vb_data_set_t);
+    s->name = "units.json";
+    s->nrows = 2;
+    s->rows = VB_NEWN(ar, vb_val_t, 2);
+    s->rows[0] = O(2, "ten", T("Một"), "ds", L(3, T("a"), T("b"), T("c")));
+    s->rows[1] = O(2, "ten", T("Hai"), "ds", L(0));
+    vb_data_t data = {s};
+    job_t jobs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (job_t){t, &data, NULL, 0, 0};
+        CHECK_INT(pthread_create(&th[i], NULL, run_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        CHECK_INT(jobs[i].ok, 2); /* rows 2 and 4 of the 5 (row 0 again) equal the first */
+        CHECK(jobs[i].n > 1000 && jobs[i].n == jobs[0].n && memcmp(jobs[i].pdf, jobs[0].pdf, jobs[0].n) == 0);
+        vb_free(jobs[i].pdf);
+    }
+    vb_template_free(t);
+}
+
 static void
 test_render_refused(void)
 {
@@ -466,6 +534,7 @@ main(void)
     test_template_errors();
     test_data_errors();
     test_byte_identity();
+    test_threads();
     test_render_refused();
     test_file_names();
     test_no_tags();
