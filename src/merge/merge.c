@@ -118,15 +118,19 @@ row_no(const vb_merge_t *m)
 }
 
 static vb_status_t
-missing(const vb_merge_t *m, const vb_tag_t *t, vb_diag_t *d)
+missing(const vb_merge_t *m, const scope_t *sc, const vb_tag_t *t, vb_diag_t *d)
 {
     bool sect = t->kind != VB_TAG_VAR;
+    /* inside a section: the item it was looked for in too ("bang[3]") */
+    const vb_val_t *in = sc->n > 1 ? sc->v[sc->n - 1] : NULL;
+    const char *path = in && in->pos.path && in->pos.path[0] ? in->pos.path : NULL;
     return vb_diag_set(d, VB_E_INPUT, sect ? "template.missing-section" : "template.missing", m->source,
                        t->pos.line, t->pos.col,
-                       "%s, row %d, has no value named \"%s\" for the %s {{%s%s}}: add the column (an empty cell "
-                       "is a value) or correct the name.",
-                       m->data_name, row_no(m), t->name, sect ? "section" : "tag",
-                       t->kind == VB_TAG_OPEN ? "#" : t->kind == VB_TAG_INVERT ? "^" : "", t->name);
+                       "%s, row %d%s%s%s, has no value named \"%s\" for the %s {{%s%s}}: add the column (an empty "
+                       "cell is a value) or correct the name.",
+                       m->data_name, row_no(m), path ? " (in " : "", path ? path : "", path ? ")" : "", t->name,
+                       sect ? "section" : "tag", t->kind == VB_TAG_OPEN ? "#" : t->kind == VB_TAG_INVERT ? "^" : "",
+                       t->name);
 }
 
 /* How many times a section shows (and with which scope values: items, or the value itself). */
@@ -329,7 +333,7 @@ put_var(vb_merge_t *m, const tok_t *k, scope_t *sc, put_t *p, vb_diag_t *d)
     const vb_tag_t *t = tag_of(m, k->tag);
     const vb_val_t *v = lookup(sc, t->name, t->len);
     if (!v)
-        return missing(m, t, d);
+        return missing(m, sc, t, d);
     const char *s;
     size_t n;
     vb_status_t st = value_text(m, t, v, !p->yaml, &s, &n, d);
@@ -378,7 +382,7 @@ run_section(vb_merge_t *m, const vb_tag_t *t, scope_t *sc, const tok_t *tk, int 
 {
     const vb_val_t *v = lookup(sc, t->name, t->len);
     if (!v)
-        return missing(m, t, d);
+        return missing(m, sc, t, d);
     int count;
     const vb_val_t *items;
     vb_status_t st = section_count(m, t, v, &count, &items, d);
@@ -628,7 +632,7 @@ merge_table(vb_merge_t *m, const vb_table_t *t, scope_t *sc, vb_table_t **out, v
             if (r1 < t->nrows) {
                 const vb_val_t *v = lookup(sc, o->name, o->len);
                 if (!v)
-                    return missing(m, o, d);
+                    return missing(m, sc, o, d);
                 int count;
                 const vb_val_t *items;
                 st = section_count(m, o, v, &count, &items, d);
@@ -677,7 +681,7 @@ merge_blocks(vb_merge_t *m, const vb_block_t *b, int n, scope_t *sc, blockv_t *o
                 return section_span(m, t, d);
             const vb_val_t *v = lookup(sc, t->name, t->len);
             if (!v)
-                return missing(m, t, d);
+                return missing(m, sc, t, d);
             int count;
             const vb_val_t *items;
             st = section_count(m, t, v, &count, &items, d);
@@ -800,7 +804,7 @@ merge_seq(vb_merge_t *m, const vb_ynode_t *in, bool esc, scope_t *sc, vb_ynode_t
             if (t && (t->kind == VB_TAG_OPEN || t->kind == VB_TAG_INVERT) && tk.v[tk.n - 1].tag == t->match) {
                 const vb_val_t *v = lookup(sc, t->name, t->len);
                 if (!v)
-                    return missing(m, t, d);
+                    return missing(m, sc, t, d);
                 int count;
                 const vb_val_t *vals;
                 st = section_count(m, t, v, &count, &vals, d);
@@ -893,7 +897,8 @@ vb_merge_yaml(vb_merge_t *m, const vb_ynode_t *in, vb_ynode_t **out, vb_diag_t *
 void
 vb_merge_note(const vb_merge_t *m, vb_diag_t *dg)
 {
-    if (!m || !dg->line || strcmp(dg->source, m->source) != 0)
+    /* the merge's own errors name the data already */
+    if (!m || !dg->line || strcmp(dg->source, m->source) != 0 || strncmp(dg->id, "template.", 9) == 0)
         return;
     const vb_val_t *seen[3];
     int ns = 0;

@@ -307,6 +307,11 @@ test_data_errors(void)
     /* a missing name: the data file, row, and the template's position */
     expect_err(FM "A {{ten}}.\n", O(1, "a", T("x")), "template.missing", "t.md", 8, 3, "units.csv, row 14");
     expect_err(FM "{{#ds}}x{{/ds}}\n", O(1, "a", T("x")), "template.missing-section", "t.md", 8, 1, "\"ds\"");
+    /* inside a section: the item it was looked for in */
+    vb_val_t ds = L(2, O(1, "ten", T("a")), O(1, "ma", T("b")));
+    ds.items[1].pos.path = "ds[2]";
+    expect_err(FM "{{#ds}}{{ten}}{{/ds}}\n", O(1, "ds", ds), "template.missing", "t.md", 8, 8,
+               "units.csv, row 14 (in ds[2]), has no value named \"ten\"");
     /* a dotted name whose first part is missing; a section over an object; a list printed as text */
     expect_err(FM "{{dv.ten}}\n", O(1, "dv", O(1, "ma", T("x"))), "template.missing", "t.md", 8, 1, NULL);
     expect_err(FM "{{#dv}}x{{/dv}}\n", O(1, "dv", O(1, "ma", T("x"))), "template.section-kind", "t.md", 8, 1,
@@ -451,8 +456,9 @@ test_threads(void)
     for (int i = 0; i < 4; i++) {
         CHECK_INT(jobs[i].ok, 2); /* rows 2 and 4 of the 5 (row 0 again) equal the first */
         CHECK(jobs[i].n > 1000 && jobs[i].n == jobs[0].n && memcmp(jobs[i].pdf, jobs[0].pdf, jobs[0].n) == 0);
-        vb_free(jobs[i].pdf);
     }
+    for (int i = 0; i < 4; i++)
+        vb_free(jobs[i].pdf);
     vb_template_free(t);
 }
 
