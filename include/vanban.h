@@ -473,7 +473,9 @@ VB_API void vb_template_free(vb_template_t *tpl);
  * Merges row (0-based) of data into the template and lays the result out, as
  * vb_document_new would the same document typed by hand (the same PDF bytes).
  * Errors name the data file, the row and the column, and the template's
- * line:col; every one found is passed to opt->on_diagnostic.
+ * line:col; every one found is passed to opt->on_diagnostic. The document
+ * shares the template's unchanged parts (texts, tables, images): free it
+ * before the template. It keeps nothing of the data, which may be freed at once.
  */
 VB_API vb_status_t vb_template_document(const vb_template_t *tpl, const vb_data_t *data, int row,
                                         const vb_render_options_t *opt, vb_document_t **out, vb_diag_t *diag);

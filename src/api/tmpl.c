@@ -106,6 +106,14 @@ vb_template_new(vb_engine_t *e, const char *src, size_t len, const char *src_nam
         rc = vb_read_template_source(t->arena, ttext, ttlen, t->name, &lim, NULL, &t->front, &t->model, &sink);
         if (rc == VB_OK)
             rc = vb_sink_status(&sink);
+        /* a key no document knows fails every row: said once, here */
+        for (int i = 0; rc == VB_OK && t->front && t->front->kind == VB_Y_MAP && i < t->front->n; i++) {
+            const char *k = t->front->keys[i];
+            if (!vb_meta_key(k, strlen(k)))
+                rc = vb_report(&sink, VB_SEVERITY_ERROR, VB_E_INPUT, "frontmatter.unknown-key", t->name,
+                               (vb_range_t){t->front->key_pos[i].line, t->front->key_pos[i].col, 0, 0}, NULL,
+                               "Unknown front matter key \"%s\" (docs/source-format.md lists the keys).", k);
+        }
     }
     if (rc == VB_OK) {
         for (int i = 0; i < t->tags.n; i++)

@@ -297,6 +297,14 @@ test_template_errors(void)
     expect_err("---\nissuer: {{#a}}X\nnumber: 1{{/a}}\nplace: P\ndate: 2024-03-01\n---\n", row,
                "template.section-span", "t.md", 2, 9, NULL);
     expect_err("---\nissuer: {{#a}}X\n---\n{{/a}}\n", row, "template.section-unclosed", "t.md", 2, 9, NULL);
+    /* a front-matter key no document knows: when the template is read */
+    vb_template_t *t = NULL;
+    vb_diag_t d;
+    const char *uk = "---\nissuer: X\nnumbr: 1\n---\n\nA {{a}}.\n";
+    CHECK_INT(vb_template_new(eng, uk, strlen(uk), "t.md", NULL, &t, &d), VB_E_INPUT);
+    CHECK_STR(d.id, "frontmatter.unknown-key");
+    CHECK_INT(d.line, 3);
+    CHECK(t == NULL);
     /* a character of the placeholders' range typed in the template */
     expect_err(FM "A \xf4\x80\x80\x81\n", row, "template.reserved-char", "t.md", 8, 3, NULL);
 }
