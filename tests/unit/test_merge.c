@@ -470,6 +470,86 @@ test_threads(void)
     vb_template_free(t);
 }
 
+/* s with the first `from` replaced by `to` (malloc'd); NULL when from is not in s. */
+static char *
+replace(char *s, const char *from, const char *to)
+{
+    char *at = s ? strstr(s, from) : NULL;
+    CHECK(at != NULL);
+    if (!at) {
+        free(s);
+        return NULL;
+    }
+    size_t n = strlen(s), f = strlen(from), t = strlen(to);
+    char *r = malloc(n - f + t + 1);
+    memcpy(r, s, (size_t)(at - s));
+    memcpy(r + (at - s), to, t);
+    memcpy(r + (at - s) + t, at + f, n - (size_t)(at - s) - f + 1);
+    free(s);
+    return r;
+}
+
+/* The seed report made a template (front matter, body, an appendix table's rows) and merged with its own values: its PDF. */
+static void
+test_seed(void)
+{
+    FILE *f = fopen("samples/196-BC-DUK.md", "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    char *src = calloc(1, 1 << 20);
+    size_t n = fread(src, 1, (1 << 20) - 1, f);
+    fclose(f);
+    char *tpl = strdup(src);
+    tpl = replace(tpl, "number: 196-BC/ĐUK", "number: {{so}}-BC/ĐUK");
+    tpl = replace(tpl, "name: Trần Văn Hải", "name: {{ bi_thu }}");
+    tpl = replace(tpl, "có 121 tổ chức", "có {{so_tcd}} tổ chức");
+    tpl = replace(tpl, "1.117 chi bộ trực thuộc", "{{don_vi.so_chi_bo}} chi bộ trực thuộc");
+    tpl = replace(tpl, "| **173**          |", "| **{{tong}}**          |");
+    tpl = replace(tpl,
+                  "| 1      | - Hoàn thành tốt nhiệm vụ      | 120              | 101      | 103      |         |\n"
+                  "| 2      | - Hoàn thành xuất sắc nhiệm vụ | 32               | 27       | 26       |         |\n"
+                  "| 3      | - Hoàn thành nhiệm vụ          | 17               | 03       | 02       |         |\n"
+                  "| 4      | - Không hoàn thành nhiệm vụ    | 04               | 01       | 0        |         |\n",
+                  "| {{#xl}}{{stt}} | - {{nd}} | {{a}} | {{b}} | {{c}} | {{/xl}} |\n");
+    CHECK(tpl != NULL);
+    if (!tpl) {
+        free(src);
+        return;
+    }
+    vb_val_t row = O(7, "so", T("196"), "bi_thu", T("Trần Văn Hải"), "so_tcd", T("121"), "don_vi",
+                     O(1, "so_chi_bo", T("1.117")), "tong", T("173"), "xl",
+                     L(4, O(5, "stt", T("1"), "nd", T("Hoàn thành tốt nhiệm vụ"), "a", T("120"), "b", T("101"), "c", T("103")),
+                       O(5, "stt", T("2"), "nd", T("Hoàn thành xuất sắc nhiệm vụ"), "a", T("32"), "b", T("27"), "c", T("26")),
+                       O(5, "stt", T("3"), "nd", T("Hoàn thành nhiệm vụ"), "a", T("17"), "b", T("03"), "c", T("02")),
+                       O(5, "stt", T("4"), "nd", T("Không hoàn thành nhiệm vụ"), "a", T("04"), "b", T("01"), "c", T("0"))),
+                     "x", T(""));
+    vb_diag_t d;
+    vb_template_t *t = NULL;
+    CHECK_INT(vb_template_new(eng, tpl, strlen(tpl), "seed.md", NULL, &t, &d), VB_OK);
+    vb_document_t *a = NULL, *b = NULL;
+    if (t)
+        CHECK_INT(vb_template_document(t, data_of(row), 0, NULL, &a, &d), VB_OK);
+    CHECK_INT(vb_document_new(eng, src, n, "seed.md", NULL, &b, &d), VB_OK);
+    void *pa = NULL, *pb = NULL;
+    size_t na = 0, nb = 0;
+    if (a && b) {
+        CHECK_INT(vb_document_pdf(a, &pa, &na, &d), VB_OK);
+        CHECK_INT(vb_document_pdf(b, &pb, &nb, &d), VB_OK);
+        CHECK(vb_document_page_count(a) >= 3);
+        CHECK_INT(vb_document_page_count(a), vb_document_page_count(b));
+        CHECK_INT(na, nb);
+        CHECK(na > 10000 && na == nb && memcmp(pa, pb, na) == 0);
+    }
+    vb_free(pa);
+    vb_free(pb);
+    vb_document_free(a);
+    vb_document_free(b);
+    vb_template_free(t);
+    free(tpl);
+    free(src);
+}
+
 static void
 test_render_refused(void)
 {
@@ -549,6 +629,7 @@ main(void)
     test_data_errors();
     test_byte_identity();
     test_threads();
+    test_seed();
     test_render_refused();
     test_file_names();
     test_no_tags();
