@@ -130,6 +130,14 @@ vb_status_t vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len
                                      vb_diag_t *d);
 
 /*
+ * The folders a render may read images and a profile from besides the
+ * source's own (render.c): the layouts folder and opt's allowed folders, each
+ * as its real path, in arena.
+ */
+vb_status_t vb_render_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *arena, vb_loader_t *ld,
+                             vb_diag_t *d);
+
+/*
  * Makes doc->model (positions as typed; doc->arena and doc->name are set)
  * for vb_document_run_model: every fault it can go on after through sink,
  * a fatal one into d.

@@ -62,6 +62,13 @@ make_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *ar
     return VB_OK;
 }
 
+vb_status_t
+vb_render_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *arena, vb_loader_t *ld,
+                 vb_diag_t *d)
+{
+    return make_loader(e, opt, arena, ld, d);
+}
+
 /*
  * The options as the library knows them (the size rule of
  * vb_render_options_t): a caller's struct is read up to its size only, and a
@@ -245,8 +252,9 @@ run_made(vb_engine_t *e, vb_model_fn make, void *ctx, const vb_render_options_t 
     vb_status_t rc = make_loader(e, opt, doc->arena, &ld, d);
     if (rc == VB_OK)
         rc = make(ctx, doc, &lim, &ld, sink, d);
-    if (rc == VB_OK)
+    if (rc == VB_OK && model_only)
         rc = vb_sink_status(sink);
+    /* front-matter fields at fault were reported: validation and coverage still run, as for a source */
     if (rc != VB_OK || model_only)
         return rc;
     return finish_stages(e, opt, &lim, &ld, NULL, 0, NULL, doc, sink, d);

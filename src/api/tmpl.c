@@ -102,8 +102,11 @@ vb_template_new(vb_engine_t *e, const char *src, size_t len, const char *src_nam
         memset(&first, 0, sizeof first);
         vb_sink_take(&sink, &c);
     } else {
-        /* images are read once, from the template's folder */
-        rc = vb_read_template_source(t->arena, ttext, ttlen, t->name, &lim, NULL, &t->front, &t->model, &sink);
+        /* images are read once, from the template's folder and the allowed ones, as a source's */
+        vb_loader_t ld;
+        rc = vb_render_loader(e, &o, t->arena, &ld, &first);
+        if (rc == VB_OK)
+            rc = vb_read_template_source(t->arena, ttext, ttlen, t->name, &lim, &ld, &t->front, &t->model, &sink);
         if (rc == VB_OK)
             rc = vb_sink_status(&sink);
         /* a key no document knows fails every row: said once, here */

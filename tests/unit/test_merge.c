@@ -315,6 +315,8 @@ test_data_errors(void)
     /* a missing name: the data file, row, and the template's position */
     expect_err(FM "A {{ten}}.\n", O(1, "a", T("x")), "template.missing", "t.md", 8, 3, "units.csv, row 14");
     expect_err(FM "{{#ds}}x{{/ds}}\n", O(1, "a", T("x")), "template.missing-section", "t.md", 8, 1, "\"ds\"");
+    /* the template's column as typed (a letter typed decomposed before the tag) */
+    expect_err(FM "Vie\xcc\xa3\xcc\x82t {{ten}}.\n", O(1, "a", T("x")), "template.missing", "t.md", 8, 8, NULL);
     /* inside a section: the item it was looked for in */
     vb_val_t ds = L(2, O(1, "ten", T("a")), O(1, "ma", T("b")));
     ds.items[1].pos.path = "ds[2]";
