@@ -254,6 +254,9 @@ test_sections(void)
     /* spaces around the tag on its line */
     expect_has(FM "Đầu.\n  {{#ds}}  \n{{ten}}\n {{/ds}}\t\nCuối.\n", row,
                (const char *const[]){"body 4", "span r \"An\"", "span r \"Bình\"", NULL});
+    /* a block section around a whole table: one table per item */
+    expect_has(FM "{{#ds}}\n| A |\n|---|\n| {{ten}} |\n{{/ds}}\n", row,
+               (const char *const[]){"body 2", "table 2x1", "span r \"An\"", "span r \"Bình\"", NULL});
     /* table rows: a row section */
     const char *tab = FM "| STT | Tên |\n|---|---|\n| {{#ds}}{{ten}} | x{{/ds}} |\n| Tổng | 2 |\n";
     expect_has(tab, row,
