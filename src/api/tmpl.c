@@ -123,6 +123,16 @@ vb_template_new(vb_engine_t *e, const char *src, size_t len, const char *src_nam
             vb_textmap_pos(map, &t->tags.v[i].pos.line, &t->tags.v[i].pos.col);
         map_tree(map, t->front);
         vb_textmap_model(map, &t->model);
+        /* sections that cannot be merged, tags where nothing is printed: said once, here */
+        vb_merge_t m = {.arena = t->arena, .source = t->name, .tags = &t->tags};
+        vb_diag_t cd;
+        memset(&cd, 0, sizeof cd);
+        rc = vb_merge_check(&m, t->front, &t->model, &cd);
+        if (rc != VB_OK) {
+            td.map = NULL; /* its position is as typed already */
+            vb_sink_take(&sink, &cd);
+            map = NULL;
+        }
     }
     if (rc != VB_OK) {
         *d = first;

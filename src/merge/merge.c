@@ -930,3 +930,115 @@ vb_merge_note(const vb_merge_t *m, vb_diag_t *dg)
         dg->msg[len + 1] = 0;
     }
 }
+
+/* ---- the template's structure, checked once ---- */
+
+typedef struct chk {
+    vb_merge_t *m;        /* arena, source and tags only */
+    int *where;           /* per tag: the container it stands in, 0 where none was found */
+    int next;             /* the next container's number */
+} chk_t;
+
+static vb_status_t
+chk_text(chk_t *c, const char *s, size_t n, int container, vb_diag_t *d)
+{
+    for (size_t i = 0; i + 3 < n; i++) {
+        int t = (unsigned char)s[i] == 0xF4 ? vb_tag_at(s + i, n - i) : -1;
+        if (t >= 0 && t < c->m->tags->n)
+            c->where[t] = container;
+    }
+    (void)d;
+    return VB_OK;
+}
+
+static void
+chk_inline(chk_t *c, const vb_inline_t *in)
+{
+    int k = ++c->next;
+    for (int i = 0; i < in->n; i++)
+        chk_text(c, in->spans[i].text, in->spans[i].len, k, NULL);
+}
+
+static void
+chk_table(chk_t *c, const vb_table_t *t)
+{
+    for (int i = 0; i < t->nrows * t->ncols; i++)
+        chk_inline(c, &t->cells[i].text);
+    /* a row section: its two tags in the table's own container */
+    int k = ++c->next;
+    for (int r = t->nhead; r < t->nrows; r++) {
+        int ot = cell_edge_tag(c->m, edge_cell(t, r, 1), true);
+        if (ot < 0 || ot >= c->m->tags->n)
+            continue;
+        const vb_tag_t *o = tag_of(c->m, ot);
+        if (o->kind != VB_TAG_OPEN && o->kind != VB_TAG_INVERT)
+            continue;
+        for (int r1 = r; r1 < t->nrows; r1++)
+            if (cell_edge_tag(c->m, edge_cell(t, r1, -1), false) == o->match) {
+                c->where[ot] = c->where[o->match] = k;
+                break;
+            }
+    }
+}
+
+static void
+chk_blocks(chk_t *c, const vb_blocks_t *b)
+{
+    int k = ++c->next;
+    for (int i = 0; i < b->n; i++) {
+        int lt = line_tag(c->m, &b->v[i]);
+        if (lt >= 0)
+            c->where[lt] = k;
+        else if (b->v[i].kind == VB_BLOCK_TABLE)
+            chk_table(c, b->v[i].table);
+        else
+            chk_inline(c, &b->v[i].text);
+    }
+}
+
+static void
+chk_yaml(chk_t *c, const vb_ynode_t *n)
+{
+    if (!n)
+        return;
+    if (n->kind == VB_Y_SCALAR) {
+        chk_text(c, n->str, n->len, ++c->next, NULL);
+        return;
+    }
+    for (int i = 0; i < n->n; i++) {
+        if (n->kind == VB_Y_MAP)
+            chk_text(c, n->keys[i], strlen(n->keys[i]), ++c->next, NULL);
+        chk_yaml(c, n->items[i]);
+    }
+}
+
+vb_status_t
+vb_merge_check(vb_merge_t *m, const vb_ynode_t *front, const vb_model_t *body, vb_diag_t *d)
+{
+    if (m->tags->n == 0)
+        return VB_OK;
+    chk_t c = {m, VB_NEWN(m->arena, int, m->tags->n), 0};
+    if (!c.where)
+        return vb_diag_nomem(d);
+    chk_yaml(&c, front);
+    chk_blocks(&c, &body->body);
+    for (int a = 0; a < body->nappendices; a++) {
+        chk_inline(&c, &body->appendices[a].label);
+        for (int k = 0; k < body->appendices[a].ntitle; k++)
+            chk_inline(&c, &body->appendices[a].title[k]);
+        chk_blocks(&c, &body->appendices[a].blocks);
+    }
+    for (int k = 0; k < body->nnotes; k++)
+        chk_inline(&c, &body->notes[k].text);
+    for (int i = 0; i < m->tags->n; i++) {
+        const vb_tag_t *t = tag_of(m, i);
+        if (!c.where[i])
+            return vb_diag_set(d, VB_E_INPUT, "template.tag-lost", m->source, t->pos.line, t->pos.col,
+                               "This tag stands where nothing of the document is printed (a link's address, an "
+                               "image, an HTML comment, an unused footnote): it would be dropped. Write it in the "
+                               "text, or as a comment {{! ... }}.");
+        if ((t->kind == VB_TAG_OPEN || t->kind == VB_TAG_INVERT) && c.where[i] != c.where[t->match])
+            return section_span(m, t, d);
+    }
+    return VB_OK;
+}

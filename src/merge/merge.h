@@ -39,6 +39,15 @@ vb_status_t vb_merge_yaml(vb_merge_t *m, const vb_ynode_t *in, vb_ynode_t **out,
 vb_status_t vb_merge_body(vb_merge_t *m, const vb_model_t *tpl, vb_model_t *out, vb_diag_t *d);
 
 /*
+ * Checks the parsed template once (m: arena, source and tags only): every
+ * tag stands in a text that is printed (template.tag-lost), and every
+ * section closes in the text it opens in, or is a block section (both tags
+ * alone on their lines, in one list of blocks) or a row section
+ * (template.section-span).
+ */
+vb_status_t vb_merge_check(vb_merge_t *m, const vb_ynode_t *front, const vb_model_t *body, vb_diag_t *d);
+
+/*
  * A diagnostic about the merged document (source the template, a line
  * holding a tag that printed a value) gets the data that printed it added to
  * its message: " (data: units.csv, row 14, column \"so\")". Nothing is

@@ -300,6 +300,16 @@ test_template_errors(void)
     expect_err("---\nissuer: {{#a}}X\nnumber: 1{{/a}}\nplace: P\ndate: 2024-03-01\n---\n", row,
                "template.section-span", "t.md", 2, 9, NULL);
     expect_err("---\nissuer: {{#a}}X\n---\n{{/a}}\n", row, "template.section-unclosed", "t.md", 2, 9, NULL);
+    /* found when the template is read, whatever the row: a tag where nothing is printed */
+    expect_err(FM "Xem [trang]({{url}}).\n", row, "template.tag-lost", "t.md", 8, 13, "dropped");
+    /* a block section closed inside a paragraph */
+    expect_err(FM "{{#a}}\nb {{/a}}\n", row, "template.section-span", "t.md", 8, 1, NULL);
+    vb_template_t *t0 = NULL;
+    vb_diag_t d0;
+    const char *sp = FM "A {{#a}} b\n\nc {{/a}}\n";
+    CHECK_INT(vb_template_new(eng, sp, strlen(sp), "t.md", NULL, &t0, &d0), VB_E_INPUT);
+    CHECK_STR(d0.id, "template.section-span");
+    CHECK(t0 == NULL);
     /* a front-matter key no document knows: when the template is read */
     vb_template_t *t = NULL;
     vb_diag_t d;
