@@ -105,8 +105,8 @@ vb_merge_where(const char *data_name, const vb_val_t *v, char *buf, size_t size)
     char at[48] = "";
     if (v && v->pos.line > 0)
         snprintf(at, sizeof at, ":%d:%d", v->pos.line, v->pos.col);
-    snprintf(buf, size, "%s%s, row %d, %s%s%s%s", data_name ? data_name : "<data>", at, v ? v->pos.row : 0,
-             json ? "at " : "column \"", path, json ? "" : "\"", "");
+    snprintf(buf, size, "%s%s, row %d, %s%s%s", data_name ? data_name : "<data>", at, v ? v->pos.row : 0,
+             json ? "at " : "column \"", path, json ? "" : "\"");
     return buf;
 }
 
@@ -764,12 +764,10 @@ vb_merge_body(vb_merge_t *m, const vb_model_t *tpl, vb_model_t *out, vb_diag_t *
 
 /* ---- the front matter ---- */
 
+/* A scalar's tokens from..to merged into out's text (a value is text: never YAML's null). */
 static vb_status_t
-yaml_scalar(vb_merge_t *m, const char *s, size_t n, bool esc, scope_t *sc, const tok_t *tk, int from, int to,
-            vb_ynode_t *out, vb_diag_t *d)
+yaml_scalar(vb_merge_t *m, bool esc, scope_t *sc, const tok_t *tk, int from, int to, vb_ynode_t *out, vb_diag_t *d)
 {
-    (void)s;
-    (void)n;
     vb_buf_t b = {0};
     put_t p = {.yaml = true, .md_escape = esc, .buf = &b};
     vb_status_t st = merge_toks(m, tk, from, to, sc, &p, d);
@@ -816,7 +814,7 @@ merge_seq(vb_merge_t *m, const vb_ynode_t *in, bool esc, scope_t *sc, vb_ynode_t
                     if (!n)
                         return vb_diag_nomem(d);
                     *n = *it;
-                    st = yaml_scalar(m, it->str, it->len, esc, sc, tk.v, 1, tk.n - 1, n, d);
+                    st = yaml_scalar(m, esc, sc, tk.v, 1, tk.n - 1, n, d);
                     if (e)
                         sc->n--;
                     /* an empty element gives no item */
@@ -850,7 +848,7 @@ merge_node(vb_merge_t *m, const vb_ynode_t *in, bool esc, bool top, scope_t *sc,
             return VB_OK;
         toks_t tk = {0};
         vb_status_t st = cut(m, in->str, in->len, 0, &tk, d);
-        return st == VB_OK ? yaml_scalar(m, in->str, in->len, esc, sc, tk.v, 0, tk.n, o, d) : st;
+        return st == VB_OK ? yaml_scalar(m, esc, sc, tk.v, 0, tk.n, o, d) : st;
     }
     case VB_Y_SEQ:
         return merge_seq(m, in, esc, sc, o, d);
@@ -939,16 +937,14 @@ typedef struct chk {
     int next;             /* the next container's number */
 } chk_t;
 
-static vb_status_t
-chk_text(chk_t *c, const char *s, size_t n, int container, vb_diag_t *d)
+static void
+chk_text(chk_t *c, const char *s, size_t n, int container)
 {
     for (size_t i = 0; i + 3 < n; i++) {
         int t = (unsigned char)s[i] == 0xF4 ? vb_tag_at(s + i, n - i) : -1;
         if (t >= 0 && t < c->m->tags->n)
             c->where[t] = container;
     }
-    (void)d;
-    return VB_OK;
 }
 
 static void
@@ -956,7 +952,7 @@ chk_inline(chk_t *c, const vb_inline_t *in)
 {
     int k = ++c->next;
     for (int i = 0; i < in->n; i++)
-        chk_text(c, in->spans[i].text, in->spans[i].len, k, NULL);
+        chk_text(c, in->spans[i].text, in->spans[i].len, k);
 }
 
 static void
@@ -1002,12 +998,12 @@ chk_yaml(chk_t *c, const vb_ynode_t *n)
     if (!n)
         return;
     if (n->kind == VB_Y_SCALAR) {
-        chk_text(c, n->str, n->len, ++c->next, NULL);
+        chk_text(c, n->str, n->len, ++c->next);
         return;
     }
     for (int i = 0; i < n->n; i++) {
         if (n->kind == VB_Y_MAP)
-            chk_text(c, n->keys[i], strlen(n->keys[i]), ++c->next, NULL);
+            chk_text(c, n->keys[i], strlen(n->keys[i]), ++c->next);
         chk_yaml(c, n->items[i]);
     }
 }
