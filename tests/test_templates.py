@@ -135,7 +135,7 @@ def main():
             with open(bad, "w", encoding="utf-8") as f:
                 f.write(TEMPLATE.replace("{{ghi_chu}}", "{{ghi_chu}} {{khong_co}}"))
             rc, so, se = P.run([exe, "dump", "--stage=merge", bad, "--data", data, "--row", "1"], env=env())
-            ck.check("merge.missing", rc == 1 and "[template.missing]" in se and "bad.md:19:33:" in se
+            ck.check("merge.missing", rc == 1 and "[template.missing]" in se and "bad.md:19:37:" in se
                      and "units.csv, row 1" in se, "rc %d, %r" % (rc, se))
         # 3. batch output byte-identical to a render typed by hand (once vanban batch is built in)
         rc, so, se = P.run([exe, "--help"], env=env())
