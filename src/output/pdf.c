@@ -607,8 +607,7 @@ mix_str(idhash_t *h, const char *s, size_t n)
         return;
     }
     mix(h, n);
-    h->a = vb_fnv1a(h->a, s, n);
-    h->b = vb_fnv1a(h->b ^ 0x5bd1e995, s, n);
+    mix(h, vb_fnv1a(0xcbf29ce484222325ULL, s, n)); /* the bytes once, into both lanes */
 }
 
 static void
@@ -673,11 +672,13 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
                 mix(&h, r->text ? (uint64_t)r->text_len : 0xffffffffffffffffULL);
                 mix(&h, (uint64_t)r->n);
                 size_t lo = SIZE_MAX, hi = 0; /* the text the clusters cover, hashed once */
+                /* the glyphs into one multiply-xor lane, mixed into both at the run's end: a third of the work */
+                uint64_t gh = 0x9e3779b97f4a7c15ULL;
                 for (int g = 0; g < r->n; g++) {
                     const vb_dglyph_t *gl = &r->glyphs[g];
-                    mix(&h, ((uint64_t)gl->gid << 32) | (uint32_t)gl->x);
-                    mix(&h, ((uint64_t)(uint32_t)gl->y << 32) | gl->text_off);
-                    mix(&h, gl->text_len);
+                    gh = (gh ^ (((uint64_t)gl->gid << 32) | (uint32_t)gl->x)) * 0x100000001b3ULL;
+                    gh = (gh ^ (((uint64_t)(uint32_t)gl->y << 32) | gl->text_off)) * 0xff51afd7ed558ccdULL;
+                    gh = (gh ^ gl->text_len) * 0x100000001b3ULL;
                     if (r->text && gl->text_len && (size_t)gl->text_off + gl->text_len <= r->text_len) {
                         if (gl->text_off < lo)
                             lo = gl->text_off;
@@ -685,6 +686,7 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
                             hi = (size_t)gl->text_off + gl->text_len;
                     }
                 }
+                mix(&h, gh);
                 if (hi > lo)
                     mix_str(&h, r->text + lo, hi - lo);
             } else if (it->kind == VB_DITEM_RULE) {
