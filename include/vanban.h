@@ -529,15 +529,25 @@ VB_API void vb_template_free(vb_template_t *tpl);
  * Merges row (0-based) of data into the template and lays the result out, as
  * vb_document_new would the same document typed by hand (the same PDF bytes).
  * Errors name the data file, the row and the column, and the template's
- * line:col; every one found is passed to opt->on_diagnostic.
+ * line:col; every one found is passed to opt->on_diagnostic. The document
+ * shares the template's unchanged parts (texts, tables, images): free it
+ * before the template. It keeps nothing of the data, which may be freed at once.
  */
 VB_API vb_status_t vb_template_document(const vb_template_t *tpl, const vb_data_t *data, int row,
                                         const vb_render_options_t *opt, vb_document_t **out, vb_diag_t *diag);
 
 /*
+ * The document model of row (0-based) merged into the template, as the
+ * stable text `vanban dump --stage=model` prints for a source (*out: free
+ * with vb_free); `vanban dump --stage=merge` prints it.
+ */
+VB_API vb_status_t vb_template_dump(const vb_template_t *tpl, const vb_data_t *data, int row,
+                                    const vb_render_options_t *opt, char **out, size_t *out_len, vb_diag_t *diag);
+
+/*
  * A file name for row (0-based) from pattern ("{{ma_chi_bo}}-{{so}}.pdf"):
  * the values as given, with what could leave the output folder or trouble a
- * file system replaced (docs/batch.md says how). *out: free with vb_free.
+ * file system replaced (docs/templates.md says how). *out: free with vb_free.
  */
 VB_API vb_status_t vb_data_file_name(const vb_data_t *data, int row, const char *pattern, char **out,
                                      vb_diag_t *diag);

@@ -168,6 +168,12 @@ vb_document_new(vb_engine_t *e, const char *src, size_t len, const char *src_nam
     if (!doc)
         return vb_diag_nomem(d);
     rc = vb_document_run_pipeline(e, src, len, src_name, &o, false, doc, d);
+    return vb_document_made(doc, rc, out, d);
+}
+
+vb_status_t
+vb_document_made(vb_document_t *doc, vb_status_t rc, vb_document_t **out, vb_diag_t *d)
+{
     if (rc == VB_OK)
         rc = index_pages(doc, d);
     if (rc == VB_OK)

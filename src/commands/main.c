@@ -5,6 +5,7 @@
  *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban dump --stage=data FILE.csv|FILE.json
+ *   vanban dump --stage=merge TEMPLATE --data FILE [--row N]
  *   vanban --help | --version
  *
  * Only the CLI reads the environment and prints. Exit codes: 0 OK, 1 input or
@@ -31,6 +32,8 @@ static const char usage_text[] =
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
+    "  vanban dump --stage=merge T.md --data FILE [--row N]\n"
+    "                                               the model of data row N (from 1) merged into template T\n"
     "  vanban --help | --version\n"
     "\n"
     "Options:\n"
@@ -309,7 +312,8 @@ main(int argc, char **argv)
     /* first: a signal that comes at any later moment finds the handler (and SIGXFSZ ignored) */
     install_handlers();
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
-    const char *stage = NULL;
+    const char *stage = NULL, *data_path = NULL;
+    long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
     bool greedy = false;
     int duplex = 0, nonconforming = 0, no_sign_fields = 0;
     const char *sign_boxes = NULL;
@@ -344,6 +348,17 @@ main(int argc, char **argv)
             allow[nallow++] = argv[++i];
         } else if (!strncmp(a, "--stage=", 8)) {
             stage = a + 8;
+        } else if (!strcmp(a, "--data") && i + 1 < argc) {
+            data_path = argv[++i];
+        } else if (!strcmp(a, "--row") && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            row = strtol(argv[++i], &end, 10);
+            if (errno || *end || end == argv[i] || row < 1 || row > 100000000) {
+                fprintf(stderr, "vanban: --row takes a row number from 1, not '%s'\n",
+                        shown(argv[i], sbuf, sizeof sbuf));
+                return 2;
+            }
         } else if (!strcmp(a, "--greedy")) {
             greedy = true;
         } else if (!strcmp(a, "--duplex")) {
@@ -389,15 +404,24 @@ main(int argc, char **argv)
     if (dump && stage && !strcmp(stage, "data"))
         return dump_data(src);
     vb_stage_t st_kind = VB_STAGE_PAGES;
+    bool merge = false;
     if (dump) {
         if (!stage || !strcmp(stage, "pages"))
             st_kind = VB_STAGE_PAGES;
         else if (!strcmp(stage, "model"))
             st_kind = VB_STAGE_MODEL;
+        else if (!strcmp(stage, "merge"))
+            merge = true;
         else {
-            fprintf(stderr, "vanban: unknown stage '%s' (model, pages, data)\n", shown(stage, sbuf, sizeof sbuf));
+            fprintf(stderr, "vanban: unknown stage '%s' (model, pages, data, merge)\n",
+                    shown(stage, sbuf, sizeof sbuf));
             return 2;
         }
+    }
+    if (merge != (data_path != NULL)) {
+        fprintf(stderr, "vanban: %s\n%s",
+                merge ? "dump --stage=merge needs --data FILE" : "--data goes with dump --stage=merge", usage_text);
+        return 2;
     }
 
     int64_t epoch;
@@ -438,6 +462,28 @@ main(int argc, char **argv)
         st = vb_render_file(engine, src, out, &ro, &diag);
         if (st != VB_OK)
             rc = report_once(&diag, st, nerrors);
+    } else if (merge) {
+        /* the template read once, the data file, the row's merged model */
+        vb_template_t *tpl = NULL;
+        vb_data_t *data = NULL;
+        char *text = NULL;
+        size_t tlen = 0;
+        st = vb_template_new_file(engine, src, &ro, &tpl, &diag);
+        if (st == VB_OK)
+            st = vb_data_read_file(data_path, &data, &diag);
+        if (st == VB_OK && row > vb_data_row_count(data)) {
+            fprintf(stderr, "vanban: %s has %d rows, no row %ld\n", data_path, vb_data_row_count(data), row);
+            rc = 2;
+        } else if (st == VB_OK) {
+            st = vb_template_dump(tpl, data, (int)row - 1, &ro, &text, &tlen, &diag);
+        }
+        if (st != VB_OK)
+            rc = report_once(&diag, st, nerrors);
+        else if (text)
+            fwrite(text, 1, tlen, stdout);
+        vb_free(text);
+        vb_data_free(data);
+        vb_template_free(tpl);
     } else {
         char *text = NULL;
         size_t tlen = 0;
