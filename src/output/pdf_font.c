@@ -505,6 +505,70 @@ map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
 
+/*
+ * A stream's bytes, compressed already, kept in the build's arena and read
+ * by libharu as it saves: its own memory stream would copy them in byte by
+ * byte (HPDF_MemCpy) and out again. The dict's stream becomes a callback
+ * reader over them; the arena outlives the save (pdf.c frees it after).
+ */
+typedef struct held {
+    const unsigned char *p;
+    size_t n, at;
+} held_t;
+
+static HPDF_STATUS
+held_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size)
+{
+    held_t *h = s->attr;
+    size_t left = h->n - h->at, k = *size < left ? *size : left;
+    memcpy(ptr, h->p + h->at, k);
+    h->at += k;
+    *size = (HPDF_UINT)k;
+    return h->at >= h->n ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS
+held_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    held_t *h = s->attr;
+    int64_t at = mode == HPDF_SEEK_SET ? pos : mode == HPDF_SEEK_CUR ? (int64_t)h->at + pos : (int64_t)h->n + pos;
+    if (at < 0 || at > (int64_t)h->n)
+        return HPDF_STREAM_EOF;
+    h->at = (size_t)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32
+held_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((held_t *)s->attr)->at;
+}
+
+static HPDF_UINT32
+held_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((held_t *)s->attr)->n;
+}
+
+/* Puts data[0..n) (copied into pf's arena) in place of dict's empty stream. */
+static HPDF_STATUS
+hold_bytes(vb_pdf_fonts_t *pf, HPDF_Dict dict, const void *data, size_t n)
+{
+    held_t *h = VB_NEW(pf->arena, held_t);
+    unsigned char *copy = h ? vb_arena_alloc_raw(pf->arena, n ? n : 1) : NULL;
+    if (!copy || n > UINT32_MAX)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    memcpy(copy, data, n);
+    h->p = copy;
+    h->n = n;
+    HPDF_Stream st = HPDF_CallbackReader_New(pf->pdf->mmgr, held_read, held_seek, held_tell, held_size, h);
+    if (!st)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_Stream_Free(dict->stream);
+    dict->stream = st;
+    return HPDF_OK;
+}
+
 /* Compresses data[0..n) into pf->zbuf (libdeflate, VB_PDF_DEFLATE_LEVEL); false when memory is short. */
 static bool
 deflate_to_zbuf(vb_pdf_fonts_t *pf, const void *data, size_t n)
@@ -521,16 +585,17 @@ deflate_to_zbuf(vb_pdf_fonts_t *pf, const void *data, size_t n)
 
 /*
  * Writes data[0..n) to the stream of dict compressed, with its /Filter
- * (vb_pdf_deflate_streams then leaves it alone): one copy into libharu, of
- * the compressed bytes. Returns libharu's status (HPDF_FAILD_TO_ALLOC_MEM
- * when memory is short here, which vb_pdf_haru_fail reports as such).
+ * (vb_pdf_deflate_streams then leaves it alone): the compressed bytes are
+ * held in the build's arena until libharu saves them (hold_bytes). Returns
+ * libharu's status (HPDF_FAILD_TO_ALLOC_MEM when memory is short here, which
+ * vb_pdf_haru_fail reports as such).
  */
 static HPDF_STATUS
 write_compressed(vb_pdf_fonts_t *pf, HPDF_Dict dict, const void *data, size_t n)
 {
     if (!deflate_to_zbuf(pf, data, n))
         return HPDF_FAILD_TO_ALLOC_MEM;
-    HPDF_STATUS st = HPDF_Stream_Write(dict->stream, (const HPDF_BYTE *)pf->zbuf.p, (HPDF_UINT)pf->zbuf.n);
+    HPDF_STATUS st = hold_bytes(pf, dict, pf->zbuf.p, pf->zbuf.n);
     if (st != HPDF_OK)
         return st;
     dict->filter = HPDF_STREAM_FILTER_NONE;
@@ -554,8 +619,10 @@ page_write(vb_pdf_fonts_t *pf, bool page_end, const char *what, vb_diag_t *d)
     HPDF_PageAttr attr = (HPDF_PageAttr)pf->page->attr;
     HPDF_STATUS st;
     if (page_end && attr->stream->size == 0 && attr->contents->filter == HPDF_STREAM_FILTER_FLATE_DECODE &&
-        !attr->contents->write_fn)
+        !attr->contents->write_fn) {
         st = write_compressed(pf, attr->contents, pf->buf.p, pf->buf.n);
+        attr->stream = attr->contents->stream; /* the page's own pointer to its content stream, replaced */
+    }
     else
         st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)pf->buf.p, (HPDF_UINT)pf->buf.n);
     vb_buf_clear(&pf->buf);
@@ -1176,7 +1243,7 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
 
     /* the font program, shared by the face's font objects: compressed already (the subset cache keeps it so) */
     HPDF_Dict ff = HPDF_DictStream_New(mm, pdf->xref);
-    if (!ff || HPDF_Stream_Write(ff->stream, ttf, (HPDF_UINT)ttf_len) != HPDF_OK)
+    if (!ff || hold_bytes(pf, ff, ttf, ttf_len) != HPDF_OK)
         goto haru_fail;
     ff->filter = HPDF_STREAM_FILTER_NONE;
     ff->write_fn = write_flate_filter;
