@@ -7,6 +7,7 @@
  *   coverage.c  every character that can be printed is in the fonts
  *   render.c    the render pipeline (a source to a document) and the public render and dump calls
  *   document.c  the document handle: pages, boxes, runs, warnings, its PDF to a writer, memory or file
+ *   batch.c     the batch runner: names checked first, worker threads, shards, the combined PDF
  */
 #ifndef VB_API_H
 #define VB_API_H
