@@ -14,12 +14,6 @@
  * written); 2 usage, template or data errors, names refused (nothing
  * written); 3 I/O or internal errors.
  */
-/*
- * Until the template (vb_template_*) and data (vb_data_*) calls are on main,
- * the command is built as a stub that says so; the merge removes this line.
- */
-#define VB_BATCH_PENDING 1
-
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -30,7 +24,12 @@
 
 #include "commands.h"
 
-#ifdef VB_BATCH_PENDING
+/*
+ * Until the template (api/template.c: vb_template_*) and data (api/datafile.c:
+ * vb_data_*) calls are in the tree, CMake leaves VB_BATCH_READY undefined and
+ * the command is this stub, which says so (tests/test_batch.py skips then).
+ */
+#ifndef VB_BATCH_READY
 int
 vb_cmd_batch(int argc, char **argv)
 {
