@@ -237,6 +237,27 @@ def main():
         rc, _, err = batch(["-o", path("combdup"), "--combine", path("combdup", "BAO-CAO-0001.pdf")])
         ck.check("a combined PDF taking a row's name in the folder: exit 2",
                  rc == 2 and not os.path.exists(path("combdup", "bao-cao-0002.pdf")), err[-200:])
+
+        # 6. the docs' ready examples say what the environment parsing expects
+        job = open(os.path.join("docs", "examples", "batch-job.yaml"), encoding="utf-8").read()
+        comp = re.search(r"^\s*completions:\s*(\d+)", job, re.M)
+        envc = re.search(r"name:\s*JOB_COMPLETIONS.*\n\s*value:\s*\"(\d+)\"", job)
+        ck.check("the Job manifest: Indexed, JOB_COMPLETIONS equal to completions",
+                 "completionMode: Indexed" in job and comp and envc and comp.group(1) == envc.group(1))
+        sb = open(os.path.join("docs", "examples", "batch.sbatch"), encoding="utf-8").read()
+        arr = re.search(r"^#SBATCH --array=(\d+)-(\d+)\s*$", sb, re.M)
+        ck.check("the sbatch script: an array that is one range without steps", bool(arr) and "vanban batch" in sb)
+        if arr and comp:
+            lo, hi = int(arr.group(1)), int(arr.group(2))
+            got = []
+            for tid in range(lo, hi + 1):
+                rc, _, err = batch(["-o", path("slurm")], {"SLURM_ARRAY_TASK_ID": str(tid),
+                                                           "SLURM_ARRAY_TASK_MIN": str(lo),
+                                                           "SLURM_ARRAY_TASK_COUNT": str(hi - lo + 1)})
+                got.append(rc)
+            ck.check("the sbatch array's tasks write every row once", got == [0] * (hi - lo + 1) and
+                     files(path("slurm")) == names and
+                     all(read(path("slurm", n)) == read(path("j1", n)) for n in names), str(got))
     return ck.done()
 
 

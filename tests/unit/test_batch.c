@@ -94,11 +94,13 @@ slurp(const char *path, size_t *len)
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    unsigned char *p = malloc(n > 0 ? (size_t)n : 1);
+    unsigned char *p = malloc((n > 0 ? (size_t)n : 0) + 1); /* NUL-terminated, for a text file */
     if (p && fread(p, 1, (size_t)n, f) != (size_t)n) {
         free(p);
         p = NULL;
     }
+    if (p)
+        p[n] = 0;
     fclose(f);
     *len = (size_t)n;
     return p;
