@@ -19,7 +19,11 @@
 - --combine: qpdf --check, one page per row in row order (pdftotext of each
   page equal to the row's own file), one outline entry per row named by its
   file (mutool), fonts embedded as subsets and shared by the rows (pdffonts);
-- progress lines when stderr is not a terminal, none with --quiet.
+- progress lines when stderr is not a terminal, none with --quiet;
+- a template error and a missing data file: exit 2, nothing written; every
+  row failing: exit 1, no file and no combined PDF;
+- the docs' Job manifest and sbatch script agree with the parsing of their
+  environment (the array's tasks write every row once).
 """
 import os
 import re
@@ -237,6 +241,21 @@ def main():
         rc, _, err = batch(["-o", path("combdup"), "--combine", path("combdup", "BAO-CAO-0001.pdf")])
         ck.check("a combined PDF taking a row's name in the folder: exit 2",
                  rc == 2 and not os.path.exists(path("combdup", "bao-cao-0002.pdf")), err[-200:])
+
+        # template and data errors: exit 2, nothing written
+        tpl_ok = tpl
+        tpl = write("broken.md", TEMPLATE + "\n{{#noi_dung}} never closed\n")
+        rc, _, err = batch(["-o", path("broken")])
+        ck.check("a template error: exit 2 with its line:col, nothing written",
+                 rc == 2 and "broken.md:11:1" in err and not os.path.exists(path("broken")), err[-200:])
+        tpl = tpl_ok
+        rc, _, err = batch(["-o", path("nodata")], data="missing.csv")
+        ck.check("a missing data file: exit 2, nothing written", rc == 2 and not os.path.exists(path("nodata")),
+                 err[-200:])
+        write("allbad.csv", HEADER + "a,X,x1,y\nb,Y,x2,z\n")
+        rc, _, err = batch(["-o", path("allbad"), "--combine", path("allbad.pdf")], data="allbad.csv")
+        ck.check("every row failing: exit 1, no file, no combined PDF",
+                 rc == 1 and files(path("allbad")) == [] and not os.path.exists(path("allbad.pdf")), err[-200:])
 
         # 6. the docs' ready examples say what the environment parsing expects
         job = open(os.path.join("docs", "examples", "batch-job.yaml"), encoding="utf-8").read()

@@ -560,7 +560,8 @@ vb_cmd_batch(int argc, char **argv)
     }
     if (st != VB_OK) {
         print_diag(&diag, NULL);
-        rc = status_exit(st);
+        /* every row failed: no combined PDF either, but the rows' failures decide */
+        rc = !strcmp(diag.id, "batch.combine-empty") && res.failed ? 1 : status_exit(st);
     } else {
         rc = res.failed ? 1 : 0;
     }
