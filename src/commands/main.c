@@ -1,5 +1,6 @@
 /*
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
+ * `vanban batch` is commands/batch.c (with main.c's helpers, commands.h).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *                [--allow-nonconforming] [--allow-dir DIR]...
@@ -29,8 +30,8 @@
 static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
-    "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
+    "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban --help | --version\n"
     "\n"
     "Options:\n"
