@@ -20,6 +20,7 @@
   page equal to the row's own file), one outline entry per row named by its
   file (mutool), fonts embedded as subsets and shared by the rows (pdffonts);
 - progress lines when stderr is not a terminal, none with --quiet;
+- SOURCE_DATE_EPOCH dates every file, else each document's own date;
 - a template error and a missing data file: exit 2, nothing written; every
   row failing: exit 1, no file and no combined PDF;
 - the docs' Job manifest and sbatch script agree with the parsing of their
@@ -241,6 +242,16 @@ def main():
         rc, _, err = batch(["-o", path("combdup"), "--combine", path("combdup", "BAO-CAO-0001.pdf")])
         ck.check("a combined PDF taking a row's name in the folder: exit 2",
                  rc == 2 and not os.path.exists(path("combdup", "bao-cao-0002.pdf")), err[-200:])
+
+        # SOURCE_DATE_EPOCH dates every file, as for vanban render
+        rc, _, err = batch(["-o", path("epoch"), "-j", "2"], {"SOURCE_DATE_EPOCH": "86400"})
+        dates = [re.findall(rb"/CreationDate\s*\((D:[^)]*)\)", read(path("epoch", n))) for n in files(path("epoch"))]
+        ck.check("SOURCE_DATE_EPOCH=86400: every file dated 1970-01-02",
+                 rc == 0 and len(dates) == 6 and all(d and d[0].startswith(b"D:19700102") for d in dates),
+                 str(dates[:2]))
+        own = re.findall(rb"/CreationDate\s*\((D:[^)]*)\)", read(path("j1", names[0])))
+        ck.check("without it, the document's own date (2024-03-01)", own and own[0].startswith(b"D:20240301"),
+                 str(own))
 
         # template and data errors: exit 2, nothing written
         tpl_ok = tpl
