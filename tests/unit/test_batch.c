@@ -7,7 +7,10 @@
  * runs writing exactly the files of one full run; the shard from each
  * scheduler's environment (a lookup table, not the process environment);
  * progress calls never two at once and done growing by one; the combined
- * PDF the same whatever -j, checked by qpdf and pdftotext when present.
+ * PDF the same whatever -j, checked by qpdf, pdftotext and mutool when
+ * present; an image every row places embedded once in it, though each row's
+ * document is freed before the next is added (run under ASan: no use after
+ * free of the kept glyph texts and image files).
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -545,6 +548,100 @@ test_usage(vb_engine_t *e, const char *tmp)
     rmdir(dir);
 }
 
+/* ------------------------------------------------------------ images in a combined PDF */
+
+/* A 1 x 1 RGBA PNG (an image and its soft mask in the PDF). */
+static const unsigned char logo_png[] = {
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00,
+    0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00,
+    0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D,
+    0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82};
+
+typedef struct img_rows {
+    vb_engine_t *engine;
+    const char *dir;
+} img_rows_t;
+
+/* Row i: a report placing the logo (a file of the source's folder); each row's document its own copy. */
+static vb_status_t
+make_img_row(void *ctx, int row, vb_document_t **out, vb_diag_t *d)
+{
+    img_rows_t *r = ctx;
+    char src[512], name[1200];
+    snprintf(src, sizeof src,
+             "---\nissuer: CHI BỘ %d\nnumber: %02d-BC/CB\nplace: Huế\ndate: 2024-03-01\n---\n\n"
+             "Dòng %d.\n\n![Biểu trưng](logo.png \"10mm\")\n",
+             row + 1, row + 1, row + 1);
+    snprintf(name, sizeof name, "%s/row%d.md", r->dir, row + 1);
+    vb_render_options_t ro = {.size = sizeof ro};
+    return vb_document_new(r->engine, src, strlen(src), name, &ro, out, d);
+}
+
+static vb_status_t
+name_img_row(void *ctx, int row, char **name, vb_diag_t *d)
+{
+    (void)ctx;
+    (void)d;
+    char buf[32];
+    snprintf(buf, sizeof buf, "img-%d.pdf", row + 1);
+    *name = strdup(buf);
+    return *name ? VB_OK : VB_E_NOMEM;
+}
+
+static int
+count_in(const unsigned char *p, size_t n, const char *what)
+{
+    int c = 0;
+    size_t k = strlen(what);
+    for (size_t i = 0; i + k <= n; i++)
+        if (!memcmp(p + i, what, k))
+            c++;
+    return c;
+}
+
+/* The same image placed by every row is embedded once in the combined PDF, though each row's document is gone. */
+static void
+test_images(vb_engine_t *e, const char *tmp)
+{
+    char png[1700], dir[1700], comb[1700], one[1700];
+    snprintf(png, sizeof png, "%s/logo.png", tmp);
+    snprintf(dir, sizeof dir, "%s/img", tmp);
+    snprintf(comb, sizeof comb, "%s/img-all.pdf", tmp);
+    snprintf(one, sizeof one, "%s/img/img-1.pdf", tmp);
+    FILE *f = fopen(png, "wb");
+    CHECK(f && fwrite(logo_png, 1, sizeof logo_png, f) == sizeof logo_png);
+    if (f)
+        fclose(f);
+    img_rows_t r = {e, tmp};
+    vb_render_options_t save = {.size = sizeof save};
+    vb_batch_options_t o = {.size = sizeof o, .rows = 5, .jobs = 2, .out_dir = dir, .make = make_img_row,
+                            .name = name_img_row, .ctx = &r, .combine = comb, .save = &save};
+    vb_batch_result_t res;
+    vb_diag_t d;
+    CHECK_INT(vb_batch_run(&o, &res, &d), VB_OK);
+    if (res.failed)
+        fprintf(stderr, "  %s\n", res.failures[0].diag.msg);
+    CHECK_INT(res.written, 5);
+    CHECK_INT(res.combined_pages, 5);
+    vb_batch_result_free(&res);
+    size_t n1 = 0, nc = 0;
+    unsigned char *p1 = slurp(one, &n1), *pc = slurp(comb, &nc);
+    int in_one = p1 ? count_in(p1, n1, "/Subtype /Image") : -1;
+    int in_all = pc ? count_in(pc, nc, "/Subtype /Image") : -2;
+    CHECK(in_one >= 1);
+    CHECK_INT(in_all, in_one);
+    free(p1);
+    free(pc);
+    if (system("command -v qpdf >/dev/null") == 0) {
+        char cmd[2000];
+        snprintf(cmd, sizeof cmd, "qpdf --check '%s' >/dev/null 2>&1", comb);
+        CHECK_INT(system(cmd), 0);
+    }
+    remove_tree(dir);
+    unlink(comb);
+    unlink(png);
+}
+
 int
 main(void)
 {
@@ -563,6 +660,7 @@ main(void)
     test_names(e, tmp);
     test_shard_union(e, tmp);
     test_jobs(e, tmp);
+    test_images(e, tmp);
     if (!getenv("VB_KEEP"))
         remove_tree(tmp);
     else
