@@ -6,6 +6,7 @@
  *   catalog.c   the layout profiles: the regime scan, a profile by id, path or regime and date
  *   coverage.c  every character that can be printed is in the fonts
  *   render.c    the render pipeline (a source to a document) and the public render and dump calls
+ *   tmpl.c      batch templates: read once, merged with a data row into a document; file names from patterns
  *   document.c  the document handle: pages, boxes, runs, warnings, its PDF to a writer, memory or file
  *   batch.c     the batch runner: names checked first, worker threads, shards, the combined PDF
  */
@@ -19,6 +20,7 @@
 #include "dlist.h"
 #include "font.h"
 #include "input.h"
+#include "merge.h"
 #include "profile.h"
 
 typedef struct fontcache {
@@ -81,6 +83,7 @@ struct vb_document {
     const vb_fontset_t *fonts; /* the engine's */
     vb_dlist_t dl;
     vb_docpage_t *pages;  /* dl.npages of them */
+    vb_form_field_t *fields; /* dl.nfields of them, mapped (fields.c) */
     const char *font_names[VB_NFACES]; /* "Liberation Serif Bold" */
     vb_diag_t *diags;     /* the warnings, malloc'd (grown as they come) */
     int ndiags, cap_diags;
@@ -89,10 +92,14 @@ struct vb_document {
     /* while the model's positions are the prepared text's (render.c, doc_diag) */
     const vb_textmap_t *map;
     bool map_live;
+    const vb_merge_t *merge; /* a merged document (api/tmpl.c): names the data in diagnostics */
     bool first_seen;      /* first: the render's first error, where it was typed */
     vb_diag_t first;
     void *user_ctx;
 };
+
+/* The public copies of the display list's fields (fields.c), for vb_document_field. */
+vb_status_t vb_document_index_fields(vb_document_t *doc, vb_diag_t *d);
 
 /* The vb_diag_t a public call fills: the caller's, cleared (a reused one never shows an earlier call's error), or local. */
 #define VB_CLEAR_DIAG(d, local)          \
@@ -128,12 +135,42 @@ vb_status_t vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len
                                      vb_diag_t *d);
 
 /*
+ * The folders a render may read images and a profile from besides the
+ * source's own (render.c): the layouts folder and opt's allowed folders, each
+ * as its real path, in arena.
+ */
+vb_status_t vb_render_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *arena, vb_loader_t *ld,
+                             vb_diag_t *d);
+
+/*
+ * Makes doc->model (positions as typed; doc->arena and doc->name are set)
+ * for vb_document_run_model: every fault it can go on after through sink,
+ * a fatal one into d.
+ */
+typedef vb_status_t (*vb_model_fn)(void *ctx, vb_document_t *doc, const vb_limits_t *lim, const vb_loader_t *ld,
+                                   vb_sink_t *sink, vb_diag_t *d);
+
+/*
+ * As vb_document_run_pipeline, with the model made by make(ctx, ...)
+ * instead of read from a source (a template merged with a data row); the
+ * stages after it are the same.
+ */
+vb_status_t vb_document_run_model(vb_engine_t *e, vb_model_fn make, void *ctx, const char *name,
+                                  const vb_render_options_t *opt, bool model_only, vb_document_t *doc, vb_diag_t *d);
+
+/*
  * Reads a source file for a render or a dump into *buf (malloc'd), refusing
  * one over opt's source-bytes limit before reading it, and anything but a
  * regular file (render.c).
  */
 vb_status_t vb_source_read(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len,
                            vb_diag_t *d);
+
+/*
+ * A document the pipeline ran into (with rc, its status) handed to the
+ * caller in *out, its pages indexed; freed on failure (document.c).
+ */
+vb_status_t vb_document_made(vb_document_t *doc, vb_status_t rc, vb_document_t **out, vb_diag_t *d);
 
 /* Keeps a warning in the document and passes it to the caller's on_diagnostic (document.c; ctx is the document). */
 void vb_document_warn(const vb_diag_t *w, void *ctx);
@@ -152,7 +189,8 @@ void vb_catalog_free(vb_engine_t *e);
 
 /*
  * Every character of the prepared source text and of the decoded model and
- * the profile's own texts is in every face of fs (coverage.c).
+ * the profile's own texts is in every face of fs (coverage.c). text may be
+ * NULL (a merged document, api/tmpl.c: the model is all there is to check).
  */
 vb_status_t vb_coverage_check(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text,
                               size_t len, const char *source, vb_diag_t *d);

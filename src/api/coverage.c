@@ -165,7 +165,7 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
         if (!font && !vb_char_refused(cp, why, sizeof why, NULL))
             continue; /* fine: its position, searched in the source, is needed only for a message */
         vb_pos_t at = pos;
-        if (find && !vb_md_find_char(c->text, c->len, pos, cp, &at))
+        if (find && c->text && !vb_md_find_char(c->text, c->len, pos, cp, &at))
             at = pos;
         if (src != c->source && !pos.line)
             at = profile_pos(src, cp);

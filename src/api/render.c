@@ -62,6 +62,13 @@ make_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *ar
     return VB_OK;
 }
 
+vb_status_t
+vb_render_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_t *arena, vb_loader_t *ld,
+                 vb_diag_t *d)
+{
+    return make_loader(e, opt, arena, ld, d);
+}
+
 /*
  * The options as the library knows them (the size rule of
  * vb_render_options_t): a caller's struct is read up to its size only, and a
@@ -116,6 +123,9 @@ doc_diag(const vb_diag_t *dg, void *ctx)
     /* found in the prepared (NFC) text: put where it was typed (text.c) */
     if (doc->map_live && doc->map && !strcmp(c.source, doc->name))
         vb_textmap_diag(doc->map, &c);
+    /* a merged document: the data that printed what is at fault (merge.c) */
+    if (doc->merge)
+        vb_merge_note(doc->merge, &c);
     if (c.severity == VB_SEVERITY_WARNING) {
         vb_document_warn(&c, doc);
         return;
@@ -130,6 +140,13 @@ doc_diag(const vb_diag_t *dg, void *ctx)
 
 static vb_status_t run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_t *opt,
                               bool model_only, vb_document_t *doc, vb_sink_t *sink, vb_diag_t *d);
+static vb_status_t finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t *limp,
+                                 const vb_loader_t *ldp, const char *text, size_t tlen, const vb_textmap_t *map,
+                                 vb_document_t *doc, vb_sink_t *sink, vb_diag_t *d);
+static vb_status_t run_made(vb_engine_t *e, vb_model_fn make, void *ctx, const vb_render_options_t *opt,
+                            bool model_only, vb_document_t *doc, vb_sink_t *sink, vb_diag_t *d);
+static vb_status_t run(vb_engine_t *e, const char *src, size_t len, vb_model_fn make, void *ctx, const char *src_name,
+                       const vb_render_options_t *opt, bool model_only, vb_document_t *doc, vb_diag_t *d);
 
 /*
  * Runs the pipeline up to the display list (or only the model) into doc. opt
@@ -147,6 +164,20 @@ vb_status_t
 vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char *src_name,
                          const vb_render_options_t *opt, bool model_only, vb_document_t *doc, vb_diag_t *d)
 {
+    return run(e, src, len, NULL, NULL, src_name, opt, model_only, doc, d);
+}
+
+vb_status_t
+vb_document_run_model(vb_engine_t *e, vb_model_fn make, void *ctx, const char *name, const vb_render_options_t *opt,
+                      bool model_only, vb_document_t *doc, vb_diag_t *d)
+{
+    return run(e, NULL, 0, make, ctx, name, opt, model_only, doc, d);
+}
+
+static vb_status_t
+run(vb_engine_t *e, const char *src, size_t len, vb_model_fn make, void *ctx, const char *src_name,
+    const vb_render_options_t *opt, bool model_only, vb_document_t *doc, vb_diag_t *d)
+{
     doc->arena = vb_arena_new();
     if (!doc->arena)
         return vb_diag_nomem(d);
@@ -159,7 +190,8 @@ vb_document_run_pipeline(vb_engine_t *e, const char *src, size_t len, const char
     memset(&fatal, 0, sizeof fatal);
     vb_sink_t sink;
     vb_sink_init(&sink, d ? d : &kept, doc_diag, doc);
-    vb_status_t rc = run_stages(e, src, len, opt, model_only, doc, &sink, &fatal);
+    vb_status_t rc = make ? run_made(e, make, ctx, opt, model_only, doc, &sink, &fatal)
+                          : run_stages(e, src, len, opt, model_only, doc, &sink, &fatal);
     /*
      * A stage that stops at its first error set it the old way. After errors
      * already reported (a front-matter field at fault) one is most likely
@@ -193,6 +225,11 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_
     /* until the model is moved to positions as typed, doc_diag moves each diagnostic */
     doc->map = map;
     doc->map_live = true;
+    vb_pos_t tag;
+    if (rc == VB_OK && vb_tags_first(text, tlen, &tag))
+        rc = vb_diag_set(d, VB_E_INPUT, "template.tags", name, tag.line, tag.col,
+                         "This is a batch template ({{...}} tags, docs/templates.md): use vanban batch --data FILE "
+                         "to make its documents.");
     if (rc == VB_OK)
         rc = vb_read_source_sink(doc->arena, text, tlen, name, &lim, &ld, &doc->model, sink);
     if (rc == VB_OK && model_only) {
@@ -201,6 +238,41 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_
     }
     if (rc != VB_OK || model_only)
         return rc;
+    return finish_stages(e, opt, &lim, &ld, text, tlen, map, doc, sink, d);
+}
+
+/* The model made by make (a template merged with a row: api/tmpl.c), positions as typed; then as a source's. */
+static vb_status_t
+run_made(vb_engine_t *e, vb_model_fn make, void *ctx, const vb_render_options_t *opt, bool model_only,
+         vb_document_t *doc, vb_sink_t *sink, vb_diag_t *d)
+{
+    vb_limits_t lim;
+    vb_limits_resolve(opt, &lim);
+    vb_loader_t ld;
+    vb_status_t rc = make_loader(e, opt, doc->arena, &ld, d);
+    if (rc == VB_OK)
+        rc = make(ctx, doc, &lim, &ld, sink, d);
+    if (rc == VB_OK && model_only)
+        rc = vb_sink_status(sink);
+    /* front-matter fields at fault were reported: validation and coverage still run, as for a source */
+    if (rc != VB_OK || model_only)
+        return rc;
+    return finish_stages(e, opt, &lim, &ld, NULL, 0, NULL, doc, sink, d);
+}
+
+/*
+ * The stages after the model: profile, validation, coverage (of text, the
+ * prepared source, when there is one, and of the model), layout.
+ */
+static vb_status_t
+finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t *limp, const vb_loader_t *ldp,
+              const char *text, size_t tlen, const vb_textmap_t *map, vb_document_t *doc, vb_sink_t *sink,
+              vb_diag_t *d)
+{
+    const char *name = doc->name;
+    vb_limits_t lim = *limp;
+    vb_loader_t ld = *ldp;
+    vb_status_t rc;
     doc->model.source = name;
     /* the checks that go on after an error (limits, validation, coverage) all run; layout only without errors */
     vb_limits_report_model(&doc->model, &lim, sink);

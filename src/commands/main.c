@@ -3,8 +3,10 @@
  * `vanban batch` is commands/batch.c (with main.c's helpers, commands.h).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
- *                [--allow-nonconforming] [--allow-dir DIR]...
+ *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
+ *   vanban dump --stage=data FILE.csv|FILE.json
+ *   vanban dump --stage=merge TEMPLATE --data FILE [--row N]
  *   vanban --help | --version
  *
  * Only the CLI reads the environment and prints. Exit codes: 0 OK, 1 input or
@@ -32,6 +34,9 @@ static const char usage_text[] =
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
+    "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
+    "  vanban dump --stage=merge T.md --data FILE [--row N]\n"
+    "                                               the model of data row N (from 1) merged into template T\n"
     "  vanban --help | --version\n"
     "\n"
     "Options:\n"
@@ -49,6 +54,9 @@ static const char usage_text[] =
     "                      default only the source's folder and the layouts folder\n"
     "  --allow-nonconforming  reproduce an issued document as typed: the format errors of the number, the\n"
     "                      signer's form and the appendix numbering are printed as warnings, not errors\n"
+    "  --no-sign-fields    no empty signature fields and no issuance text fields in the PDF (for signing tools\n"
+    "                      that add their own by coordinates); by default the PDF is signed-ready\n"
+    "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
@@ -289,6 +297,25 @@ source_date_epoch(int64_t *out)
     return true;
 }
 
+/* vanban dump --stage=data FILE: the rows of a data file as read (no engine needed). */
+static int
+dump_data(const char *path)
+{
+    vb_diag_t diag = {0};
+    vb_data_t *data = NULL;
+    char *text = NULL;
+    size_t tlen = 0;
+    vb_status_t st = vb_data_read_file(path, &data, &diag);
+    if (st == VB_OK)
+        st = vb_data_dump(data, &text, &tlen, &diag);
+    vb_data_free(data);
+    if (st != VB_OK)
+        return report(&diag, st);
+    fwrite(text, 1, tlen, stdout);
+    vb_free(text);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -297,9 +324,11 @@ main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "batch"))
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
-    const char *stage = NULL;
+    const char *stage = NULL, *data_path = NULL;
+    long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
     bool greedy = false;
-    int duplex = 0, nonconforming = 0;
+    int duplex = 0, nonconforming = 0, no_sign_fields = 0;
+    const char *sign_boxes = NULL;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
     const char *allow[64]; /* --allow-dir folders */
@@ -331,12 +360,27 @@ main(int argc, char **argv)
             allow[nallow++] = argv[++i];
         } else if (!strncmp(a, "--stage=", 8)) {
             stage = a + 8;
+        } else if (!strcmp(a, "--data") && i + 1 < argc) {
+            data_path = argv[++i];
+        } else if (!strcmp(a, "--row") && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            row = strtol(argv[++i], &end, 10);
+            if (errno || *end || end == argv[i] || row < 1 || row > 100000000) {
+                fprintf(stderr, "vanban: --row takes a row number from 1, not '%s'\n",
+                        shown(argv[i], sbuf, sizeof sbuf));
+                return 2;
+            }
         } else if (!strcmp(a, "--greedy")) {
             greedy = true;
         } else if (!strcmp(a, "--duplex")) {
             duplex = 1;
         } else if (!strcmp(a, "--allow-nonconforming")) {
             nonconforming = 1;
+        } else if (!strcmp(a, "--no-sign-fields")) {
+            no_sign_fields = 1;
+        } else if (!strcmp(a, "--sign-boxes") && i + 1 < argc) {
+            sign_boxes = argv[++i];
         } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
             if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
                 return 2;
@@ -365,16 +409,31 @@ main(int argc, char **argv)
         fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
         return 2;
     }
+    if (sign_boxes && (!render || !strcmp(sign_boxes, out) || !strcmp(sign_boxes, src))) {
+        fprintf(stderr, "vanban: --sign-boxes goes with render, to a file other than the source and the PDF\n");
+        return 2;
+    }
+    if (dump && stage && !strcmp(stage, "data"))
+        return dump_data(src);
     vb_stage_t st_kind = VB_STAGE_PAGES;
+    bool merge = false;
     if (dump) {
         if (!stage || !strcmp(stage, "pages"))
             st_kind = VB_STAGE_PAGES;
         else if (!strcmp(stage, "model"))
             st_kind = VB_STAGE_MODEL;
+        else if (!strcmp(stage, "merge"))
+            merge = true;
         else {
-            fprintf(stderr, "vanban: unknown stage '%s' (model, pages)\n", shown(stage, sbuf, sizeof sbuf));
+            fprintf(stderr, "vanban: unknown stage '%s' (model, pages, data, merge)\n",
+                    shown(stage, sbuf, sizeof sbuf));
             return 2;
         }
+    }
+    if (merge != (data_path != NULL)) {
+        fprintf(stderr, "vanban: %s\n%s",
+                merge ? "dump --stage=merge needs --data FILE" : "--data goes with dump --stage=merge", usage_text);
+        return 2;
     }
 
     int64_t epoch;
@@ -407,12 +466,36 @@ main(int argc, char **argv)
     ro.diagnostic_ctx = &nerrors;
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
+    ro.no_sign_fields = no_sign_fields;
+    ro.sign_boxes = sign_boxes;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;
     if (render) {
         st = vb_render_file(engine, src, out, &ro, &diag);
         if (st != VB_OK)
             rc = report_once(&diag, st, nerrors);
+    } else if (merge) {
+        /* the template read once, the data file, the row's merged model */
+        vb_template_t *tpl = NULL;
+        vb_data_t *data = NULL;
+        char *text = NULL;
+        size_t tlen = 0;
+        st = vb_template_new_file(engine, src, &ro, &tpl, &diag);
+        if (st == VB_OK)
+            st = vb_data_read_file(data_path, &data, &diag);
+        if (st == VB_OK && row > vb_data_row_count(data)) {
+            fprintf(stderr, "vanban: %s has %d rows, no row %ld\n", data_path, vb_data_row_count(data), row);
+            rc = 2;
+        } else if (st == VB_OK) {
+            st = vb_template_dump(tpl, data, (int)row - 1, &ro, &text, &tlen, &diag);
+        }
+        if (st != VB_OK)
+            rc = report_once(&diag, st, nerrors);
+        else if (text)
+            fwrite(text, 1, tlen, stdout);
+        vb_free(text);
+        vb_data_free(data);
+        vb_template_free(tpl);
     } else {
         char *text = NULL;
         size_t tlen = 0;

@@ -62,6 +62,8 @@ const vb_font_info_t *vb_font_info(const vb_font_t *f);
 
 /* Advance of a glyph in font units (unhinted). */
 int vb_font_glyph_advance(const vb_font_t *f, uint32_t gid);
+/* The largest advance of any glyph of the font, in font units. */
+int vb_font_max_advance(const vb_font_t *f);
 /* Ink extents of a glyph in font units: top (y max, up positive) and bottom. */
 void vb_font_glyph_vextent(const vb_font_t *f, uint32_t gid, int *top, int *bottom);
 
@@ -79,6 +81,12 @@ vb_font_scale(const vb_font_t *f, int units, vb_len_t size)
  * and shape.c may cast it).
  */
 void *vb_font_hb_face(const vb_font_t *f);
+/*
+ * A new reference to the face without its cmap that font.c keeps in the
+ * font's own blob (font_blob), for subset.c; NULL when the file is a
+ * collection or its directory could not be read (subset.c copies it then).
+ */
+void *vb_font_hb_bare_face(const vb_font_t *f);
 void *vb_font_hb_font(const vb_font_t *f);
 /* The hb_language_t of Vietnamese, looked up once when the face was opened (shape.c). */
 void *vb_font_hb_language(const vb_font_t *f);

@@ -71,9 +71,17 @@ check_outside(const vb_lctx_t *lc, const vb_chunk_t *c, bool land)
         const vb_drun_t *r = &it->u.run;
         const vb_font_t *font = vb_fontset_face(lc->set.fonts, (vb_face_t)r->face);
         int64_t x0 = r->glyphs[0].x, x1 = x0;
+        /*
+         * A glyph's width is looked up only when even the font's widest glyph
+         * at its origin could pass the right side: x1 is then still the
+         * largest origin plus width, as every glyph that could reach it is
+         * measured.
+         */
+        int64_t widest = font ? vb_font_scale(font, vb_font_max_advance(font), r->size) : 0;
+        int64_t near = right + VB_OVERFULL_SLACK - (widest > 0 ? widest : 0);
         for (int g = 0; g < r->n; g++) {
             int64_t gx = r->glyphs[g].x;
-            int64_t adv = font ? vb_font_scale(font, vb_font_glyph_advance(font, r->glyphs[g].gid), r->size) : 0;
+            int64_t adv = font && gx > near ? vb_font_scale(font, vb_font_glyph_advance(font, r->glyphs[g].gid), r->size) : 0;
             x0 = gx < x0 ? gx : x0;
             x1 = gx + adv > x1 ? gx + adv : x1;
         }

@@ -1038,6 +1038,30 @@ balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_
             }
         }
     }
+    /*
+     * What a line needs of its ends, found once rather than by walking the
+     * line for every pair of breaks tried: the first box at or after each
+     * item, the last box before it, and at each breakpoint the first word
+     * after it and the phrase rules' cost of breaking there.
+     */
+    int *firstbox = VB_NEWN(a, int, n + 1), *lastbox = VB_NEWN(a, int, n + 1);
+    double *pcost = VB_NEWN(a, double, m);
+    if (!firstbox || !lastbox || !pcost) {
+        *rc = vb_diag_nomem(d);
+        return false;
+    }
+    firstbox[n] = n;
+    for (int k = n - 1; k >= 0; k--)
+        firstbox[k] = it[k].type == VB_LB_BOX ? k : firstbox[k + 1];
+    lastbox[0] = -1;
+    for (int k = 0; k < n; k++)
+        lastbox[k + 1] = it[k].type == VB_LB_BOX ? k : lastbox[k];
+    for (int i = 0; i < m; i++) {
+        int e = bp.v[i], after = firstbox[e + 1]; /* e < n */
+        int nw = after < n ? wordof[after] : -1;
+        int lb = lastbox[e];
+        pcost[i] = phrase_cost(brk, phi, words.v, words.n, lb >= 0 ? wordof[lb] : -1, nw);
+    }
     double size = st->size > 0 ? (double)st->size : 1000.0;
     bool left = st->align != VB_ALIGN_CENTER;
     /* line j (0-based) from after breakpoint p (-1: the start) to breakpoint i */
@@ -1063,24 +1087,16 @@ balance_breaks(vb_setctx_t *ctx, const build_t *b, const vb_style_t *st, vb_len_
                 bool last = i == m - 1;
                 if (last && j != nlines - 1)
                     break;
-                /* words on the line */
-                int fw = -1, lw = -1;
-                for (int k = s0; k < e; k++)
-                    if (wordof[k] >= 0) {
-                        if (fw < 0)
-                            fw = wordof[k];
-                        lw = wordof[k];
-                    }
+                /* words on the line: its first and last box, if it has one */
+                int fb = firstbox[s0], lb = lastbox[e];
+                int fw = fb < e ? wordof[fb] : -1, lw = lb >= s0 && lb >= 0 ? wordof[lb] : -1;
                 double slack = (double)(avail - w) / size;
                 double c = base + ((left && last) ? 0.0 : slack * slack);
                 if (brk && fw >= 0 && fw == lw && brk->lone_word_cost > 0 && words.v[fw].letters <= brk->lone_word_letters)
                     c += brk->lone_word_cost;
                 bool forced_here = it[e].type == VB_LB_PENALTY && it[e].penalty <= -VB_LB_INF;
                 if (!last && !forced_here) {
-                    int nw = -1;
-                    for (int k = e + 1; k < n && nw < 0; k++)
-                        nw = wordof[k];
-                    c += phrase_cost(brk, phi, words.v, words.n, lw, nw);
+                    c += lw >= 0 ? pcost[i] : 0.0; /* phrase_cost is 0 without a word before the break */
                     if (it[e].type == VB_LB_PENALTY && it[e].penalty > 0)
                         c += it[e].penalty / 100.0;
                 }

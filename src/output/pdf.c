@@ -633,8 +633,7 @@ mix_str(idhash_t *h, const char *s, size_t n)
         return;
     }
     mix(h, n);
-    h->a = vb_fnv1a(h->a, s, n);
-    h->b = vb_fnv1a(h->b ^ 0x5bd1e995, s, n);
+    mix(h, vb_fnv1a(0xcbf29ce484222325ULL, s, n)); /* the bytes once, into both lanes */
 }
 
 static void
@@ -698,11 +697,13 @@ id_of(const vb_dlist_t *dl, const vb_fontset_t *fonts, uint64_t *h1_out, uint64_
                 mix(&h, r->text ? (uint64_t)r->text_len : 0xffffffffffffffffULL);
                 mix(&h, (uint64_t)r->n);
                 size_t lo = SIZE_MAX, hi = 0; /* the text the clusters cover, hashed once */
+                /* the glyphs into one multiply-xor lane, mixed into both at the run's end: a third of the work */
+                uint64_t gh = 0x9e3779b97f4a7c15ULL;
                 for (int g = 0; g < r->n; g++) {
                     const vb_dglyph_t *gl = &r->glyphs[g];
-                    mix(&h, ((uint64_t)gl->gid << 32) | (uint32_t)gl->x);
-                    mix(&h, ((uint64_t)(uint32_t)gl->y << 32) | gl->text_off);
-                    mix(&h, gl->text_len);
+                    gh = (gh ^ (((uint64_t)gl->gid << 32) | (uint32_t)gl->x)) * 0x100000001b3ULL;
+                    gh = (gh ^ (((uint64_t)(uint32_t)gl->y << 32) | gl->text_off)) * 0xff51afd7ed558ccdULL;
+                    gh = (gh ^ gl->text_len) * 0x100000001b3ULL;
                     if (r->text && gl->text_len && (size_t)gl->text_off + gl->text_len <= r->text_len) {
                         if (gl->text_off < lo)
                             lo = gl->text_off;
@@ -710,6 +711,7 @@ id_of(const vb_dlist_t *dl, const vb_fontset_t *fonts, uint64_t *h1_out, uint64_
                             hi = (size_t)gl->text_off + gl->text_len;
                     }
                 }
+                mix(&h, gh);
                 if (hi > lo)
                     mix_str(&h, r->text + lo, hi - lo);
             } else if (it->kind == VB_DITEM_RULE) {
@@ -775,28 +777,22 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
 }
 
 /*
- * Hands libharu's memory stream to write(ctx, data, len), block by block
- * straight from libharu's memory (each call has its own libharu document:
- * two threads writing at once share nothing). A write that returns non-zero
- * stops it: io.write.
+ * Saves the document through write(ctx, data, len) as libharu writes it
+ * (each call has its own libharu document: two threads writing at once share
+ * nothing). A write that returns non-zero stops it: io.write.
  */
 static vb_status_t
 emit_bytes(builder_t *b, vb_write_fn write, void *ctx)
 {
-    HPDF_STATUS st = HPDF_SaveToStream(b->pdf);
-    if (st != HPDF_OK)
-        return fail(b, st, "saving the document");
-    HPDF_UINT32 size = HPDF_GetStreamSize(b->pdf);
-    if (size == 0)
-        return fail(b, HPDF_OK, "saving the document");
     size_t got = 0;
-    int w = vb_pdf_write_saved(b->pdf, write, ctx, &got);
+    int w = vb_pdf_save_to(b->pdf, write, ctx, &got);
     if (w > 0)
         return vb_diag_set(b->d, VB_E_IO, "io.write", NULL, 0, 0,
-                           "The PDF could not be written: the writer stopped after %zu of %lu bytes.", got,
-                           (unsigned long)size);
-    if (w < 0 || got != size)
-        return fail(b, HPDF_OK, "reading the saved document");
+                           "The PDF could not be written: the writer stopped after %zu bytes.", got);
+    if (w < 0)
+        return fail(b, HPDF_FAILD_TO_ALLOC_MEM, "saving the document");
+    if (got == 0)
+        return fail(b, HPDF_OK, "saving the document");
     return VB_OK;
 }
 
@@ -849,6 +845,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
         if ((vs = draw_page(&b, &dl->pages[p])) != VB_OK)
             goto done;
     if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
+        goto done;
+    if ((vs = vb_pdf_add_fields(b.pdf, dl, d)) != VB_OK)
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
@@ -1001,40 +999,33 @@ sync_dir(const char *dir)
     return rc;
 }
 
-/* Makes the whole PDF in memory (*out, malloc'd) for save_with. */
-typedef vb_status_t (*produce_fn)(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d);
-
-typedef struct one_doc {
-    const vb_dlist_t *dl;
-    const vb_fontset_t *fonts;
-} one_doc_t;
-
-static vb_status_t
-produce_doc(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d)
-{
-    const one_doc_t *o = pctx;
-    return vb_pdf_write_mem(o->dl, o->fonts, out, len, d);
-}
-
-static vb_status_t save_with(const char *path, produce_fn produce, void *pctx,
-                             void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d);
-
-vb_status_t
-vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
-            void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d)
-{
-    one_doc_t o = {dl, fonts};
-    return save_with(path, produce_doc, &o, on_tempfile, ctx, durable, d);
-}
-
 /*
  * Failures after the temporary file exists name the output path, not the
  * temporary name: that is the file the user asked for, and the message stays
  * the same from one run to the next.
  */
+static vb_status_t save_atomic(const vb_dlist_t *dl, const vb_fontset_t *fonts, const unsigned char *bytes,
+                               size_t nbytes, const char *path, void (*on_tempfile)(const char *, void *), void *ctx,
+                               bool durable, vb_diag_t *d);
+
+vb_status_t
+vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
+            void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d)
+{
+    return save_atomic(dl, fonts, NULL, 0, path, on_tempfile, ctx, durable, d);
+}
+
+vb_status_t
+vb_file_save(const unsigned char *bytes, size_t len, const char *path, void (*on_tempfile)(const char *, void *),
+             void *ctx, bool durable, vb_diag_t *d)
+{
+    return save_atomic(NULL, NULL, bytes, len, path, on_tempfile, ctx, durable, d);
+}
+
+/* The PDF of dl, or bytes when dl is NULL, written to path through a temporary file. */
 static vb_status_t
-save_with(const char *path, produce_fn produce, void *pctx, void (*on_tempfile)(const char *, void *), void *ctx,
-          bool durable, vb_diag_t *d)
+save_atomic(const vb_dlist_t *dl, const vb_fontset_t *fonts, const unsigned char *bytes, size_t nbytes,
+            const char *path, void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d)
 {
     if (!path || !path[0])
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No output path was given.");
@@ -1087,7 +1078,10 @@ save_with(const char *path, produce_fn produce, void *pctx, void (*on_tempfile)(
         vs = vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output directory %s does not exist.", dir);
         goto out;
     }
-    if ((vs = produce(pctx, &pdf, &len, d)) != VB_OK) {
+    if (!dl) {
+        len = nbytes;
+        vs = VB_OK;
+    } else if ((vs = vb_pdf_write_mem(dl, fonts, &pdf, &len, d)) != VB_OK) {
         name_output(d, path);
         goto out;
     }
@@ -1098,7 +1092,7 @@ save_with(const char *path, produce_fn produce, void *pctx, void (*on_tempfile)(
             on_tempfile(NULL, ctx);
         goto out;
     }
-    if (write_all(fd, pdf, len) != 0) {
+    if (write_all(fd, dl ? pdf : bytes, len) != 0) {
         vs = io_fail(d, path, "write", errno);
         goto unlink_tmp;
     }
@@ -1359,7 +1353,13 @@ vb_pdf_book_save(vb_pdf_book_t *bk, const char *path, void (*on_tempfile)(const 
 {
     if (!bk)
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No combined document.");
-    return save_with(path, produce_book, bk, on_tempfile, ctx, durable, d);
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    vb_status_t vs = produce_book(bk, &bytes, &len, d);
+    if (vs == VB_OK)
+        vs = vb_file_save(bytes, len, path, on_tempfile, ctx, durable, d);
+    free(bytes);
+    return vs;
 }
 
 void

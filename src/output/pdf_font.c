@@ -59,6 +59,7 @@
  * page content and the font objects' streams are compressed as they are
  * written, the font programs by the subset cache's pack function (pack_deflate).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1577,24 +1578,79 @@ vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d)
     return VB_OK;
 }
 
+/*
+ * libharu saves only to its memory stream (HPDF_SaveToStream) or a file of
+ * its own: the stream it saves to is the document's pdf->stream, made on
+ * first use. A callback stream put there instead takes every token as it is
+ * written (HPDF_SaveToStream frees the data only of a memory stream), into a
+ * buffer handed to the writer 64 KiB at a time: the bytes are copied once,
+ * not into libharu's memory byte by byte and out again.
+ */
+typedef struct saveto {
+    vb_write_fn write;
+    void *ctx;
+    size_t n, written;
+    bool stopped;          /* the writer returned non-zero */
+    unsigned char buf[65536];
+} saveto_t;
+
+static bool
+saveto_flush(saveto_t *s)
+{
+    if (s->n && !s->stopped) {
+        if (s->write(s->ctx, s->buf, s->n) != 0)
+            s->stopped = true;
+        else
+            s->written += s->n;
+    }
+    s->n = 0;
+    return !s->stopped;
+}
+
+static HPDF_STATUS
+saveto_write(HPDF_Stream stream, const HPDF_BYTE *p, HPDF_UINT n)
+{
+    saveto_t *s = stream->attr;
+    while (n > 0) {
+        size_t k = sizeof s->buf - s->n < n ? sizeof s->buf - s->n : n;
+        memcpy(s->buf + s->n, p, k);
+        s->n += k;
+        p += k;
+        n -= (HPDF_UINT)k;
+        if (s->n == sizeof s->buf && !saveto_flush(s))
+            return HPDF_FILE_IO_ERROR;
+    }
+    return HPDF_OK;
+}
+
 int
-vb_pdf_write_saved(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written)
+vb_pdf_save_to(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written)
 {
     *written = 0;
-    HPDF_Stream st = pdf->stream;
-    if (!st || st->type != HPDF_STREAM_MEMORY)
+    saveto_t *s = malloc(sizeof *s);
+    if (!s)
         return -1;
-    HPDF_UINT nbuf = HPDF_MemStream_GetBufCount(st);
-    for (HPDF_UINT k = 0; k < nbuf; k++) {
-        HPDF_UINT len = 0;
-        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, k, &len);
-        if (!p)
-            return -1;
-        if (len && write(ctx, p, len) != 0)
-            return 1;
-        *written += len;
+    s->write = write;
+    s->ctx = ctx;
+    s->n = s->written = 0;
+    s->stopped = false;
+    HPDF_Stream st = HPDF_CallbackWriter_New(pdf->mmgr, saveto_write, s);
+    if (!st) {
+        free(s);
+        return -1;
     }
-    return 0;
+    if (pdf->stream)
+        HPDF_Stream_Free(pdf->stream);
+    pdf->stream = st;
+    HPDF_STATUS rc = HPDF_SaveToStream(pdf);
+    if (rc == HPDF_OK)
+        saveto_flush(s);
+    HPDF_Stream_Free(st);
+    pdf->stream = NULL;
+    *written = s->written;
+    int ret = s->stopped ? 1 : rc != HPDF_OK ? -1 : 0;
+    free(s);
+    return ret;
 }
 
 vb_status_t
@@ -1666,4 +1722,114 @@ vb_pdf_set_duplex(HPDF_Doc pdf, vb_diag_t *d)
     if (st != HPDF_OK)
         return vb_pdf_haru_fail(pdf, st, "setting the duplex preference", d);
     return VB_OK;
+}
+
+/* A length in millipoints as a PDF number ("13", "10.5"). */
+static void
+pdf_num(char *buf, size_t n, vb_len_t v)
+{
+    if (v % 1000 == 0)
+        snprintf(buf, n, "%d", (int)(v / 1000));
+    else
+        snprintf(buf, n, "%d.%03d", (int)(v / 1000), (int)(v % 1000 < 0 ? -(v % 1000) : v % 1000));
+}
+
+/*
+ * The fields of a signed-ready PDF (sigfields.c, ../shared/notes/signing.md
+ * §1.1): each a merged field and widget, an indirect dict in its page's
+ * /Annots (in the list's order: a seal after its signer, so that it is drawn
+ * on top) and in the catalog's /AcroForm /Fields (an indirect AcroForm, so a
+ * signer rewrites only it). Signature fields: /FT /Sig, /F 132 (print,
+ * locked), no /V (unsigned); /SigFlags 1. Text fields: /FT /Tx, /F 4 (print),
+ * a minimal /DA in Helvetica at the size of the text around the gap, with
+ * the form's /DR: the issuing tool writes the number or the day in the
+ * document's own font when it fills the field. No appearance streams:
+ * viewers draw their own "sign here" marker (mupdf does even over one of
+ * ours), a signer writes the signature's. Names and labels are text strings
+ * (write_texts).
+ */
+vb_status_t
+vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
+{
+    if (!dl->nfields)
+        return VB_OK;
+    HPDF_MMgr mm = pdf->mmgr;
+    HPDF_Dict form = HPDF_Dict_New(mm);
+    HPDF_Array fields = NULL;
+    bool sig = false, text = false;
+    if (!form)
+        goto haru_fail;
+    HCHK(HPDF_Xref_Add(pdf->xref, form)); /* frees form on failure */
+    if (!(fields = HPDF_Array_New(mm)))
+        goto haru_fail;
+    HCHK(HPDF_Dict_Add(form, "Fields", fields));
+    for (int i = 0; i < dl->nfields; i++) {
+        const vb_dfield_t *f = &dl->fields[i];
+        HPDF_Page page = HPDF_GetPageByIndex(pdf, (HPDF_UINT)f->page);
+        if (!page || f->page >= dl->npages)
+            goto haru_fail;
+        vb_len_t ph = dl->pages[f->page].height;
+        bool is_sig = f->role == VB_DFIELD_SIGNER || f->role == VB_DFIELD_SEAL || f->role == VB_DFIELD_APPENDIX;
+        sig |= is_sig;
+        text |= !is_sig;
+        HPDF_Dict w = HPDF_Dict_New(mm);
+        if (!w)
+            goto haru_fail;
+        HCHK(HPDF_Xref_Add(pdf->xref, w));
+        HCHK(HPDF_Dict_AddName(w, "Type", "Annot"));
+        HCHK(HPDF_Dict_AddName(w, "Subtype", "Widget"));
+        HCHK(HPDF_Dict_AddName(w, "FT", is_sig ? "Sig" : "Tx"));
+        HCHK(HPDF_Dict_Add(w, "T", HPDF_String_New(mm, f->name, NULL)));
+        HCHK(HPDF_Dict_Add(w, "TU", HPDF_String_New(mm, f->label, NULL)));
+        HPDF_Array rect = HPDF_Array_New(mm);
+        if (!rect)
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(w, "Rect", rect));
+        /* whole points (sigfields.c rounds them so), bottom-left origin */
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)(f->x / 1000)));
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y - f->h) / 1000)));
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((f->x + f->w) / 1000)));
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y) / 1000)));
+        HCHK(HPDF_Dict_AddNumber(w, "F", is_sig ? 132 : 4));
+        HCHK(HPDF_Dict_Add(w, "P", page));
+        if (!is_sig) {
+            char da[48], num[24];
+            pdf_num(num, sizeof num, f->size);
+            snprintf(da, sizeof da, "/Helv %s Tf 0 g", num);
+            HCHK(HPDF_Dict_Add(w, "DA", HPDF_String_New(mm, da, NULL)));
+        }
+        hide_texts(w);
+        HPDF_Array annots = HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY);
+        if (!annots) {
+            if (!(annots = HPDF_Array_New(mm)))
+                goto haru_fail;
+            HCHK(HPDF_Dict_Add(page, "Annots", annots));
+        }
+        HCHK(HPDF_Array_Add(annots, w));
+        HCHK(HPDF_Array_Add(fields, w));
+    }
+    if (sig)
+        HCHK(HPDF_Dict_AddNumber(form, "SigFlags", 1));
+    if (text) {
+        HPDF_Dict dr, fonts, helv;
+        if (!(dr = HPDF_Dict_New(mm)))
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(form, "DR", dr));
+        if (!(fonts = HPDF_Dict_New(mm)))
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(dr, "Font", fonts));
+        if (!(helv = HPDF_Dict_New(mm)))
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(fonts, "Helv", helv));
+        HCHK(HPDF_Dict_AddName(helv, "Type", "Font"));
+        HCHK(HPDF_Dict_AddName(helv, "Subtype", "Type1"));
+        HCHK(HPDF_Dict_AddName(helv, "BaseFont", "Helvetica"));
+        HCHK(HPDF_Dict_AddName(helv, "Encoding", "WinAnsiEncoding"));
+        HCHK(HPDF_Dict_Add(form, "DA", HPDF_String_New(mm, "/Helv 0 Tf 0 g", NULL)));
+        hide_texts(form);
+    }
+    HCHK(HPDF_Dict_Add(pdf->catalog, "AcroForm", form));
+    return VB_OK;
+haru_fail:
+    return vb_pdf_haru_fail(pdf, HPDF_OK, "adding the signature and issuance fields", d);
 }

@@ -108,12 +108,12 @@ vb_status_t vb_pdf_compact_objects(HPDF_Doc pdf, vb_diag_t *d);
  */
 vb_status_t vb_pdf_outline_dest(HPDF_Doc pdf, HPDF_Outline ol, HPDF_Page page, HPDF_REAL top, vb_diag_t *d);
 /*
- * Hands the saved document (HPDF_SaveToStream) to write block by block,
- * straight from libharu's memory (no copy); *written counts the bytes handed
- * over. 0 when all were written, 1 when write refused a block, -1 when the
- * stream is not in memory.
+ * Saves the document through write, 64 KiB at a time as libharu writes it
+ * (no copy in libharu's memory); *written counts the bytes handed over. 0
+ * when all were written, 1 when write refused a block, -1 when libharu
+ * failed (its error handler has the status) or memory is short.
  */
-int vb_pdf_write_saved(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written);
+int vb_pdf_save_to(HPDF_Doc pdf, vb_write_fn write, void *ctx, size_t *written);
 /* Adds a text entry of our own to the Info dictionary (UTF-16), after a standard entry was set. */
 vb_status_t vb_pdf_set_info_text(HPDF_Doc pdf, const char *key, const char *utf8, vb_diag_t *d);
 vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag_t *d);
@@ -122,6 +122,13 @@ vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag
  * when absent): libharu 2.3.0's HPDF_SetViewerPreference knows no /Duplex.
  */
 vb_status_t vb_pdf_set_duplex(HPDF_Doc pdf, vb_diag_t *d);
+
+/*
+ * Adds dl's fields (a signed-ready PDF: signature fields, and text fields at
+ * the gaps left for issuance) to the pages' /Annots and the catalog's
+ * /AcroForm; nothing when dl has none. Call once the pages are drawn.
+ */
+vb_status_t vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d);
 
 /*
  * Turns a libharu failure into a diagnostic: VB_E_NOMEM when libharu ran out

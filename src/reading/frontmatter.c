@@ -569,6 +569,13 @@ read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, 
 }
 
 vb_status_t
+vb_read_frontmatter_sink(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta,
+                         vb_sink_t *sink)
+{
+    return read_frontmatter(arena, root, source, meta, sink);
+}
+
+vb_status_t
 vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta, vb_diag_t *d)
 {
     vb_sink_t sink;
@@ -605,7 +612,18 @@ vb_read_source_ex(vb_arena_t *arena, const char *text, size_t len, const char *s
 
 static vb_status_t read_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
                                const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_sink_t *sink,
-                               vb_diag_t *d);
+                               vb_ynode_t **tree, vb_diag_t *d);
+
+vb_status_t
+vb_read_template_source(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
+                        const vb_loader_t *loader, vb_ynode_t **tree, vb_model_t *model, vb_sink_t *sink)
+{
+    vb_diag_t d;
+    memset(&d, 0, sizeof d);
+    vb_status_t st = read_source(arena, text, len, source, lim, loader, model, sink, tree, &d);
+    vb_sink_take(sink, &d);
+    return st;
+}
 
 vb_status_t
 vb_read_source_sink(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
@@ -613,14 +631,15 @@ vb_read_source_sink(vb_arena_t *arena, const char *text, size_t len, const char 
 {
     vb_diag_t d; /* a fatal error (the YAML, the body), handed to the sink */
     memset(&d, 0, sizeof d);
-    vb_status_t st = read_source(arena, text, len, source, lim, loader, model, sink, &d);
+    vb_status_t st = read_source(arena, text, len, source, lim, loader, model, sink, NULL, &d);
     vb_sink_take(sink, &d);
     return st;
 }
 
+/* tree not NULL: a template's front matter, parsed into *tree and not read (see vb_read_template_source) */
 static vb_status_t
 read_source(vb_arena_t *arena, const char *text, size_t len, const char *source, const vb_limits_t *lim,
-            const vb_loader_t *loader, vb_model_t *model, vb_sink_t *sink, vb_diag_t *d)
+            const vb_loader_t *loader, vb_model_t *model, vb_sink_t *sink, vb_ynode_t **tree, vb_diag_t *d)
 {
     vb_limits_t deflim;
     if (!lim) {
@@ -657,7 +676,13 @@ read_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
                            "The front matter opened by \"---\" on line 1 has no closing \"---\" line.");
     vb_ynode_t *root;
     vb_status_t st = vb_yaml_parse(arena, text + ystart, s - ystart, source, 1, &root, d);
-    if (st == VB_OK)
+    if (st == VB_OK && tree) {
+        /* the body of a template is read as its documents' will be: their line_breaks, when it is typed */
+        const vb_ynode_t *lb = vb_ymap_get(root, "line_breaks");
+        model->meta.line_paragraphs = lb && lb->kind == VB_Y_SCALAR && strcmp(lb->str, "paragraphs") == 0;
+        model->template_body = true;
+        *tree = root;
+    } else if (st == VB_OK)
         st = read_frontmatter(arena, root, source, &model->meta, sink);
     if (st == VB_E_INPUT)
         st = VB_OK; /* fields at fault, each reported: the body is read all the same, for its own errors */

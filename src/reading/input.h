@@ -100,6 +100,20 @@ vb_status_t vb_read_source_sink(vb_arena_t *arena, const char *text, size_t len,
                                 const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model,
                                 vb_sink_t *sink);
 
+/*
+ * As vb_read_source_sink for a batch template (merge/tags.h: its tags stand as
+ * placeholders): the front matter is parsed into *tree but not read (its
+ * values are not there yet), the body is read as a template's
+ * (model->template_body).
+ */
+vb_status_t vb_read_template_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
+                                    const vb_limits_t *lim, const vb_loader_t *loader, vb_ynode_t **tree,
+                                    vb_model_t *model, vb_sink_t *sink);
+
+/* Reads a front-matter tree into meta, every field at fault reported through sink (see vb_read_source_sink). */
+vb_status_t vb_read_frontmatter_sink(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta,
+                                     vb_sink_t *sink);
+
 /* Reads the front-matter tree into meta (validates types, dates, unknown keys; d: the first error). */
 vb_status_t vb_read_frontmatter(vb_arena_t *arena, const vb_ynode_t *root, const char *source, vb_meta_t *meta,
                                 vb_diag_t *d);

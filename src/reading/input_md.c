@@ -718,6 +718,7 @@ typedef struct rd {
     const vb_loader_t *loader; /* the folders images may come from, besides the source's */
     int64_t image_pixels;   /* of the images read so far (the image-total-pixels limit) */
     bool line_paragraphs;   /* every line a paragraph (line_breaks: paragraphs) */
+    bool tpl;               /* a template's body: a section tag alone on its line is a block (model.h) */
     vb_diag_t *d;
 } rd_t;
 
@@ -795,6 +796,23 @@ seg_pos(const rd_t *r, int line, int col)
     if (m->ins >= 0 && off > (size_t)m->ins)
         off--;
     return body_pos(r, m->src, off + (size_t)m->strip);
+}
+
+/*
+ * A template's line holding only the placeholder of a section tag (merge/tags.h):
+ * U+100000.. U+10EFFF, then fillers U+10FFFC.
+ */
+static bool
+tpl_line(const char *t, size_t tn)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    tn = trim_end(t, tn);
+    if (tn < 8 || tn % 4 || u[0] != 0xF4 || u[1] > 0x8E)
+        return false;
+    for (size_t i = 4; i < tn; i += 4)
+        if (memcmp(t + i, "\xF4\x8F\xBF\xBC", 4) != 0)
+            return false;
+    return true;
 }
 
 /* True for "-", "+", "*" or digits+"."/")" followed by a space, a tab or the line end. */
@@ -1461,6 +1479,7 @@ read_lines(rd_t *r)
     int align_line = 0;
     vb_pos_t align_pos = {0, 0};
     bool after_align = false; /* the line before ended a "->" paragraph */
+    bool after_tpl = false;   /* the line before was a template's section tag alone (tpl_line) */
     html_state_t html = HTML_NONE;
     const char *html_end = NULL;
     int64_t max_run = r->lim->paragraph_chars * RUN_BYTES_PER_CHAR;
@@ -1626,9 +1645,11 @@ read_lines(rd_t *r)
             }
         }
         int mk = list_marker(t, tn);
+        bool tl = r->tpl && !was_open && tpl_line(t, tn);
         bool starts = align_start || (!was_open && !blank &&
                                       (mk >= 0 || underline(t, tn) || enumerator(t, tn) || after_align ||
-                                       r->line_paragraphs));
+                                       r->line_paragraphs || tl || after_tpl));
+        after_tpl = tl;
         if (starts && html_before != HTML_UNTIL_END && !was_open) {
             /* the paragraph above ends here (an inserted blank line): the body may be cut */
             if (html == HTML_UNTIL_BLANK)
@@ -1896,6 +1917,7 @@ vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char 
     model->appendices = NULL;
     model->nappendices = 0;
     r.line_paragraphs = model->meta.line_paragraphs;
+    r.tpl = model->template_body;
     model->notes = NULL;
     model->nnotes = 0;
     r.max_blocks = lim->pages > INT32_MAX / BLOCKS_PER_PAGE ? INT32_MAX : lim->pages * BLOCKS_PER_PAGE;

@@ -208,6 +208,8 @@ typedef struct vb_model {
     int nappendices;
     vb_footnote_t *notes; /* referenced footnotes, notes[k] is number k + 1 */
     int nnotes;
+    bool template_body;   /* read as a batch template's body: a line holding only a section tag's
+                             placeholder (merge/tags.h) is a block of its own */
 } vb_model_t;
 
 #endif

@@ -244,6 +244,120 @@ on_event(builder_t *b, const yaml_event_t *ev, int *ndocs)
     }
 }
 
+/*
+ * The profiles are half comments (each value cites its clause), and libyaml
+ * tokenises a comment character by character: dropping them before the
+ * parse saves a fifth of a profile's compile. Only what is certainly a
+ * comment goes: a "#" at a line's start or after a blank, outside quotes, up
+ * to the line's end (with the blanks before it); the line ends stay, so
+ * every line:col is unchanged. At the first thing this cannot follow (a
+ * block scalar's "|" or ">", a quote still open at a line's end) the rest is
+ * kept as it is. A comment holding anything but printable ASCII, tabs and
+ * well-formed UTF-8 leaves the whole text as it is, so libyaml reports what
+ * it refuses (a control character, bad UTF-8) at its own offset, as before.
+ * Returns the text to parse (buf itself when nothing was dropped), *out_len
+ * its length; the copy is in arena. NULL when memory is short.
+ */
+static bool
+comment_ok(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        if ((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r') {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        int k = c >= 0x80 ? vb_utf8_decode((const char *)s + i, n - i, &cp) : -1;
+        if (k <= 0 || (cp >= 0x80 && cp < 0xA0 && cp != 0x85) || cp == 0xFFFE || cp == 0xFFFF)
+            return false;
+        i += (size_t)k;
+    }
+    return true;
+}
+
+/* The quote open at the end of line[0..n) (0 when none), for a line whose "#" or end is at n. */
+static char
+open_quote(const char *line, size_t n, size_t *hash)
+{
+    char q = 0;
+    *hash = n;
+    for (size_t j = 0; j < n; j++) {
+        char c = line[j];
+        if (q) {
+            if (c == q && q == '\'' && j + 1 < n && line[j + 1] == '\'')
+                j++; /* '' is a quote inside single quotes */
+            else if (c == q)
+                q = 0;
+            else if (c == '\\' && q == '"')
+                j++;
+        } else if (c == '#' || c == '"' || c == '\'') {
+            char prev = j > 0 ? line[j - 1] : ' ';
+            if (c == '#') {
+                if (prev == ' ' || prev == '\t') {
+                    *hash = j;
+                    return 0;
+                }
+            } else if (strchr(" \t[{,:-?", prev)) {
+                q = c;
+            }
+        }
+    }
+    return q;
+}
+
+static const char *
+drop_comments(vb_arena_t *arena, const char *buf, size_t len, size_t *out_len)
+{
+    *out_len = len;
+    if (!memchr(buf, '#', len))
+        return buf;
+    char *out = vb_arena_alloc_raw(arena, len + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0, i = 0;
+    while (i < len) {
+        const char *nl = memchr(buf + i, '\n', len - i);
+        size_t end = nl ? (size_t)(nl - buf) : len, n = end - i;
+        const char *line = buf + i;
+        size_t keep = n, cut = n;
+        bool quotes = memchr(line, '"', n) || memchr(line, '\'', n);
+        const char *h = memchr(line, '#', n);
+        if (quotes || h) {
+            size_t at;
+            if (open_quote(line, n, &at)) {
+                keep = len - i; /* a quote open at the line's end: the rest as it is */
+                memcpy(out + o, line, keep);
+                o += keep;
+                break;
+            }
+            cut = at;
+        }
+        keep = cut;
+        while (keep > 0 && (line[keep - 1] == ' ' || line[keep - 1] == '\t'))
+            keep--;
+        if (cut < n && !comment_ok((const unsigned char *)line + cut, n - cut))
+            return buf;
+        /* a block scalar's indicator ("|", ">-", "|2") ends the line as kept: its lines are text, not YAML */
+        size_t t = keep;
+        while (t > 0 && (line[t - 1] == '-' || line[t - 1] == '+' || (line[t - 1] >= '0' && line[t - 1] <= '9')))
+            t--;
+        if (t > 0 && (line[t - 1] == '|' || line[t - 1] == '>')) {
+            memcpy(out + o, line, len - i);
+            o += len - i;
+            break;
+        }
+        memcpy(out + o, line, keep);
+        o += keep;
+        if (nl)
+            out[o++] = '\n';
+        i = end + 1;
+    }
+    out[o] = 0;
+    *out_len = o;
+    return out;
+}
+
 vb_status_t
 vb_yaml_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source, int line0, vb_ynode_t **root,
               vb_diag_t *d)
@@ -256,6 +370,9 @@ vb_yaml_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source
     b.line0 = line0;
     b.d = d;
 
+    buf = drop_comments(arena, buf, len, &len);
+    if (!buf)
+        return vb_diag_nomem(d);
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
         return vb_diag_nomem(d);

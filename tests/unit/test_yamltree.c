@@ -1,4 +1,5 @@
 /* test_yamltree.c - the YAML tree: shapes, positions, refusals. */
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -196,9 +197,58 @@ test_head(void)
     }
 }
 
+/* A scalar's text by key in a parsed document (the test fails when the key is absent). */
+static const char *
+value_of(const char *doc, const char *key)
+{
+    static char out[256];
+    vb_arena_t *a = vb_arena_new();
+    vb_ynode_t *root = NULL;
+    vb_diag_t d;
+    out[0] = 0;
+    if (parse(a, doc, 0, &root, &d) == VB_OK && root && root->kind == VB_Y_MAP) {
+        const vb_ynode_t *n = vb_ymap_get(root, key);
+        if (n && n->kind == VB_Y_SCALAR)
+            snprintf(out, sizeof out, "%s", n->str);
+        else
+            snprintf(out, sizeof out, "<%s missing>", key);
+    } else {
+        snprintf(out, sizeof out, "<error %s %d:%d>", d.id, d.line, d.col);
+    }
+    vb_arena_free(a);
+    return out;
+}
+
+/*
+ * Comments are dropped before libyaml sees the text (drop_comments): what
+ * looks like a comment inside quotes or a block scalar stays text; a
+ * comment's "#" needs a blank before it; positions after a dropped comment
+ * and libyaml's own errors in a comment are as they were.
+ */
+static void
+test_comments_dropped(void)
+{
+    CHECK_STR(value_of("a: x   # a comment\nb: y\n", "a"), "x");
+    CHECK_STR(value_of("a: \"x # not a comment\"  # one\n", "a"), "x # not a comment");
+    CHECK_STR(value_of("a: 'it''s # text' # one\n", "a"), "it's # text");
+    CHECK_STR(value_of("a: x#y # one\n", "a"), "x#y");
+    CHECK_STR(value_of("a: \"one\n  # two\"\nb: 1 # c\n", "a"), "one # two");
+    CHECK_STR(value_of("a: |\n  # kept\n  text # kept\nb: 1\n", "a"), "# kept\ntext # kept\n");
+    CHECK_STR(value_of("a: >-  # folded\n  x # y\n", "a"), "x # y");
+    CHECK_STR(value_of("# only\n#\n  # indented\nz: \"q\\\" # in\" # out\n", "z"), "q\" # in");
+    CHECK_STR(value_of("k: [a, \"b # c\"] # d\n", "k"), "<k missing>"); /* a sequence, parsed, not a scalar */
+    /* an error after a dropped comment keeps its line:col */
+    expect_error("a: 1 # comment here\nb: [1, 2\n", "yaml.syntax", 3, 1);
+    expect_error("a: 1            # long comment\n  b: 2\n", "yaml.syntax", 2, 4);
+    /* a control character or bad UTF-8 in a comment is still libyaml's error, where it was */
+    expect_error("a: 1 # bell \x07 here\n", "yaml.syntax", 1, 13);
+    expect_error("a: 1 # bad \xC3\x28 here\n", "yaml.syntax", 1, 13);
+}
+
 int
 main(void)
 {
+    test_comments_dropped();
     test_shapes();
     test_empty();
     test_errors();
