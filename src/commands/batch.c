@@ -24,21 +24,6 @@
 
 #include "commands.h"
 
-/*
- * Until the template (api/template.c: vb_template_*) and data (api/datafile.c:
- * vb_data_*) calls are in the tree, CMake leaves VB_BATCH_READY undefined and
- * the command is this stub, which says so (tests/test_batch.py skips then).
- */
-#ifndef VB_BATCH_READY
-int
-vb_cmd_batch(int argc, char **argv)
-{
-    (void)argc;
-    (void)argv;
-    fputs("vanban batch: this build has no template and data readers yet\n", stderr);
-    return 3;
-}
-#else
 static const char batch_usage[] =
     "Usage:\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR [options]\n"
@@ -574,4 +559,3 @@ done:
     vb_engine_free(engine);
     return rc;
 }
-#endif
