@@ -552,6 +552,135 @@ VB_API vb_status_t vb_template_dump(const vb_template_t *tpl, const vb_data_t *d
 VB_API vb_status_t vb_data_file_name(const vb_data_t *data, int row, const char *pattern, char **out,
                                      vb_diag_t *diag);
 
+/* ---- batch runner: many documents, worker threads, shards ----
+ *
+ * vb_batch_run makes and saves one document per row of a batch with worker
+ * threads over one engine, whatever makes the documents: the caller gives a
+ * make function (a row to a document: vb_template_document, or anything
+ * else) and a name function (a row to its file name: vb_data_file_name).
+ *
+ *  - Names first. Every row's name is computed and checked before anything is
+ *    made or written, over all rows (not only the shard's, so that every shard
+ *    refuses the same collision): a name that is empty, ".", "..", starts with
+ *    "." (hidden; the temporary files start so), holds "/", "\", a control
+ *    character or invalid UTF-8, or is longer than 255 bytes is refused
+ *    (batch.name-unsafe); two rows giving the same name, compared in
+ *    capitals after NFC, as a case-insensitive file system (macOS, Windows)
+ *    would see them, are refused (batch.name-duplicate); so is a name equal to
+ *    the combined file's in the output folder. Then nothing is written.
+ *  - A failing row fails alone: its file is not written, its first error is
+ *    kept in the result, the other rows are written.
+ *  - Each file is saved atomically (vb_document_save, a temporary file
+ *    renamed), not flushed one by one: the folder is flushed once at the end.
+ *    Each document is freed as soon as it is saved (and, with combine, added
+ *    to the combined PDF in row order), so memory stays flat in the number of
+ *    rows; only small per-row results are kept.
+ *  - Deterministic: the bytes written never depend on the number of threads
+ *    or on timing. Callbacks (progress, on_row) are called one at a time,
+ *    never two at once, from whichever worker finished a row; progress's done
+ *    only grows.
+ */
+
+/* A slice of the rows: the K-th (1-based) of N. */
+typedef struct vb_batch_shard {
+    int index;          /* K, 1 <= K <= count */
+    int count;          /* N; 1/1: every row */
+    /*
+     * Where it came from: "" (none: every row), "--shard", "Kubernetes
+     * (JOB_COMPLETION_INDEX, JOB_COMPLETIONS)", "Slurm (SLURM_ARRAY_TASK_ID,
+     * _MIN, _COUNT)", "GNU parallel (PARALLEL_JOBSLOT, --shard-count)" or
+     * "... VANBAN_SHARDS)".
+     */
+    char source[80];
+} vb_batch_shard_t;
+
+/* Looks up an environment variable (getenv-like): NULL when unset. The library reads no environment itself. */
+typedef const char *(*vb_getenv_fn)(void *ctx, const char *name);
+
+/*
+ * The shard of this process: from flag ("K/N", the CLI's --shard) when not
+ * NULL, else from the environment of the scheduler that runs it, looked up
+ * through env (ctx passed on), in this order: Kubernetes Indexed Jobs
+ * (JOB_COMPLETION_INDEX, 0-based, and JOB_COMPLETIONS, which the manifest
+ * sets from spec.completions), Slurm job arrays (SLURM_ARRAY_TASK_ID,
+ * SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT; a step other than 1 is
+ * refused), GNU parallel (PARALLEL_JOBSLOT, 1-based, with the count from
+ * count, the CLI's --shard-count, when above 0, else VANBAN_SHARDS). None of
+ * them: 1/1. A value that is not a whole number, an index outside 1..N, an
+ * index without its count, or a count without its index is VB_E_USAGE
+ * ("batch.shard") naming the variable.
+ */
+VB_API vb_status_t vb_batch_shard(const char *flag, int count, vb_getenv_fn env, void *ctx, vb_batch_shard_t *out,
+                                  vb_diag_t *diag);
+
+/* The rows [*first, *end) of shard K of N over nrows rows: [floor((K-1)·n/N), floor(K·n/N)). */
+VB_API void vb_batch_slice(int nrows, int index, int count, int *first, int *end);
+
+/* Makes row's document (row from 0); on failure *out is NULL and d holds the first error. */
+typedef vb_status_t (*vb_batch_make_fn)(void *ctx, int row, vb_document_t **out, vb_diag_t *d);
+/* Gives row's file name (a name in the output folder, no folder part); *name is freed by the runner with vb_free. */
+typedef vb_status_t (*vb_batch_name_fn)(void *ctx, int row, char **name, vb_diag_t *d);
+
+/* What became of one row, for vb_batch_options_t.on_row. */
+typedef struct vb_batch_row {
+    int row;                  /* from 0 */
+    vb_status_t status;       /* VB_OK: written */
+    const char *name;         /* its file name */
+    const char *path;         /* the file written (output folder + name); NULL when it failed */
+    const vb_diag_t *diag;    /* the first error, when it failed; else NULL */
+    const vb_document_t *doc; /* the document (its pages, warnings) when made; else NULL. Valid during the call */
+} vb_batch_row_t;
+
+typedef struct vb_batch_options {
+    size_t size;              /* sizeof(vb_batch_options_t); read by the size rule of vb_render_options_t */
+    int rows;                 /* rows of the batch (all of them, whatever the shard) */
+    int jobs;                 /* worker threads; 0: the number of online cores (at most 256, at most the rows) */
+    int shard_index, shard_count; /* the K-th of N slices (vb_batch_shard); 0, 0: every row */
+    const char *out_dir;      /* the output folder; made (one level) when missing */
+    vb_batch_make_fn make;
+    vb_batch_name_fn name;
+    void *ctx;                /* passed to make and name */
+    /*
+     * Non-NULL: also writes one PDF of the shard's rows that were written, in
+     * row order, each row one outline entry (its file name) over its own
+     * outline, pages numbered through; written atomically once every row is
+     * done. Fonts are shared across the rows.
+     */
+    const char *combine;
+    /* After each row (written or failed), serialised; done only grows. NULL: not called. */
+    void (*progress)(void *ctx, int done, int total, int failed);
+    void (*on_row)(void *ctx, const vb_batch_row_t *row);
+    void *callback_ctx;       /* passed to progress and on_row */
+    /* Saving: on_tempfile (called from the worker threads: one temporary file per thread at once). durable is ignored. */
+    const vb_render_options_t *save;
+} vb_batch_options_t;
+
+/* A failed row: which, and its first error. */
+typedef struct vb_batch_failure {
+    int row;
+    vb_diag_t diag;
+} vb_batch_failure_t;
+
+typedef struct vb_batch_result {
+    int first, end;           /* the rows of the shard: [first, end) */
+    int written;              /* files written */
+    int failed;               /* rows that failed */
+    vb_batch_failure_t *failures; /* failed of them, in row order (free with vb_batch_result_free) */
+    int jobs;                 /* the worker threads used */
+    int combined_pages;       /* pages of the combined PDF; 0 when none was written */
+} vb_batch_result_t;
+
+/*
+ * Runs the batch. VB_OK when it ran, even when rows failed (res->failed says
+ * how many; each is in res->failures); another status when it could not run
+ * at all, and then nothing was written: bad options (VB_E_USAGE), names
+ * refused (VB_E_INPUT, batch.name-*; every refused name was passed to on_row
+ * first), an output folder that cannot be made (VB_E_IO); or, once the rows
+ * were written, the combined PDF could not be (its status). res may be NULL.
+ */
+VB_API vb_status_t vb_batch_run(const vb_batch_options_t *opt, vb_batch_result_t *res, vb_diag_t *diag);
+VB_API void vb_batch_result_free(vb_batch_result_t *res);
+
 /* Pipeline stages that can be dumped as text for tests. */
 typedef enum vb_stage {
     VB_STAGE_MODEL = 1, /* the document model after reading the source */

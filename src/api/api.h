@@ -8,6 +8,7 @@
  *   render.c    the render pipeline (a source to a document) and the public render and dump calls
  *   tmpl.c      batch templates: read once, merged with a data row into a document; file names from patterns
  *   document.c  the document handle: pages, boxes, runs, warnings, its PDF to a writer, memory or file
+ *   batch.c     the batch runner: names checked first, worker threads, shards, the combined PDF
  */
 #ifndef VB_API_H
 #define VB_API_H

@@ -1,5 +1,6 @@
 /*
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
+ * `vanban batch` is commands/batch.c (with main.c's helpers, commands.h).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "vanban.h"
 
 #ifndef VB_DATADIR
@@ -30,6 +32,7 @@
 static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
+    "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
     "  vanban dump --stage=merge T.md --data FILE [--row N]\n"
@@ -64,7 +67,7 @@ static const char usage_text[] =
  * the library's diagnostics do): one message, one line. Into buf (the text is
  * cut to fit).
  */
-static const char *
+const char *
 shown(const char *arg, char *buf, size_t size)
 {
     size_t o = 0;
@@ -79,7 +82,7 @@ shown(const char *arg, char *buf, size_t size)
 }
 
 /* The limits, after the usage text of --help. */
-static void
+void
 print_limits(FILE *f)
 {
     fputs("\nLimits (--limit NAME=N), against broken or hostile sources:\n", f);
@@ -90,7 +93,7 @@ print_limits(FILE *f)
 }
 
 /* "--limit NAME=N": N a whole number. Prints the problem and returns false on a bad one. */
-static bool
+bool
 parse_limit(vb_limits_t *lim, const char *arg)
 {
     const char *eq = strchr(arg, '=');
@@ -197,7 +200,7 @@ report(const vb_diag_t *d, vb_status_t st)
  * errors, so that the first error (also in the vb_diag_t the call fills) is
  * printed again only when it never came this way (a file that cannot be read).
  */
-static void
+void
 on_diagnostic(const vb_diag_t *w, void *ctx)
 {
     char buf[2400];
@@ -223,7 +226,7 @@ is_dir(const char *p)
 
 /* The layouts folder: --layouts, $VANBAN_LAYOUTS, ./layouts, next to the binary's source tree, installed. */
 static const char *
-find_layouts(const char *opt, char *buf, size_t size)
+layouts_dir(const char *opt, char *buf, size_t size)
 {
     if (opt)
         return opt;
@@ -240,10 +243,11 @@ find_layouts(const char *opt, char *buf, size_t size)
         if (slash) {
             *slash = 0;
             snprintf(buf, size, "%s/../layouts", exe);
-            if (is_dir(buf))
+            struct stat st;
+            if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
                 return buf;
             snprintf(buf, size, "%s/../share/vanban/layouts", exe); /* an installed tree, wherever it was put */
-            if (is_dir(buf))
+            if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
                 return buf;
         }
     }
@@ -251,7 +255,13 @@ find_layouts(const char *opt, char *buf, size_t size)
     return buf;
 }
 
-static const char *
+const char *
+find_layouts(const char *opt, char *buf, size_t size)
+{
+    return layouts_dir(opt, buf, size);
+}
+
+const char *
 find_fonts(const char *opt)
 {
     if (opt)
@@ -268,7 +278,7 @@ find_fonts(const char *opt)
  * VB_TIME_EPOCH (1970). A value that is not a plain decimal number up to
  * 9999-12-31 is refused rather than ignored.
  */
-static bool
+bool
 source_date_epoch(int64_t *out)
 {
     *out = 0;
@@ -311,6 +321,8 @@ main(int argc, char **argv)
 {
     /* first: a signal that comes at any later moment finds the handler (and SIGXFSZ ignored) */
     install_handlers();
+    if (argc > 1 && !strcmp(argv[1], "batch"))
+        return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL, *data_path = NULL;
     long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
@@ -431,7 +443,7 @@ main(int argc, char **argv)
         return 2;
     }
     char lbuf[4200];
-    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = find_layouts(layouts, lbuf, sizeof lbuf), .fonts_dir = find_fonts(fonts)};
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = layouts_dir(layouts, lbuf, sizeof lbuf), .fonts_dir = find_fonts(fonts)};
     eo.on_diagnostic = on_diagnostic; /* a broken profile in the layouts folder, skipped */
     vb_diag_t diag = {0};
     vb_engine_t *engine = NULL;

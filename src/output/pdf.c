@@ -57,9 +57,16 @@ on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
     }
 }
 
-/* An image embedded once, drawn wherever it is placed. */
+/*
+ * An image embedded once, drawn wherever it is placed. data and len are the
+ * image's file (its own copy, own, once the image's display list is gone: a
+ * combined PDF).
+ */
 typedef struct placed_image {
     const vb_image_t *image;
+    const unsigned char *data;
+    size_t len;
+    unsigned char *own;
     HPDF_Image obj;
 } placed_image_t;
 
@@ -170,8 +177,8 @@ image_object(builder_t *b, const vb_image_t *im, HPDF_Image *out)
 {
     /* the same file placed twice (a seal on every appendix) is embedded once */
     for (int i = 0; i < b->nimages; i++)
-        if (b->images[i].image == im ||
-            (b->images[i].image->len == im->len && !memcmp(b->images[i].image->data, im->data, im->len))) {
+        if ((b->images[i].image && b->images[i].image == im) ||
+            (b->images[i].len == im->len && !memcmp(b->images[i].data, im->data, im->len))) {
             *out = b->images[i].obj;
             return VB_OK;
         }
@@ -197,8 +204,8 @@ image_object(builder_t *b, const vb_image_t *im, HPDF_Image *out)
     vs = vb_pdf_compress_image(b->pdf, obj, b->d);
     if (vs != VB_OK)
         return vs;
-    b->images[b->nimages].image = im;
-    b->images[b->nimages++].obj = obj;
+    b->images[b->nimages] = (placed_image_t){.image = im, .data = im->data, .len = im->len, .obj = obj};
+    b->nimages++;
     *out = obj;
     return VB_OK;
 }
@@ -423,12 +430,11 @@ draw_items(builder_t *b, const vb_dpage_t *pg, HPDF_Page page, const int *order,
     return vb_pdf_fonts_flush(b->fonts, true, b->d);
 }
 
+/* The outline entries of b->dl under root (NULL: the top), its pages from page0 of the PDF on. */
 static vb_status_t
-add_outline(builder_t *b)
+outline_entries(builder_t *b, HPDF_Outline root, int page0)
 {
     const vb_dlist_t *dl = b->dl;
-    if (dl->noutline == 0)
-        return VB_OK;
     HPDF_Outline stack[MAX_OUTLINE_DEPTH];
     int levels[MAX_OUTLINE_DEPTH];
     int depth = 0;
@@ -444,11 +450,11 @@ add_outline(builder_t *b)
         const char *title = pdf_text(o->title, &cut);
         if (!title)
             return vb_diag_nomem(b->d);
-        HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : NULL, title, NULL);
+        HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : root, title, NULL);
         free(cut);
         if (!ol)
             return fail(b, HPDF_OK, "adding an outline entry");
-        HPDF_Page page = HPDF_GetPageByIndex(b->pdf, (HPDF_UINT)o->page);
+        HPDF_Page page = HPDF_GetPageByIndex(b->pdf, (HPDF_UINT)(page0 + o->page));
         if (!page)
             return fail(b, HPDF_OK, "adding an outline destination");
         int64_t top = (int64_t)dl->pages[o->page].height - o->y;
@@ -465,6 +471,17 @@ add_outline(builder_t *b)
             depth++;
         }
     }
+    return VB_OK;
+}
+
+static vb_status_t
+add_outline(builder_t *b)
+{
+    if (b->dl->noutline == 0)
+        return VB_OK;
+    vb_status_t vs = outline_entries(b, NULL, 0);
+    if (vs != VB_OK)
+        return vs;
     HPDF_STATUS st = HPDF_SetPageMode(b->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
     if (st != HPDF_OK)
         return fail(b, st, "setting the page mode");
@@ -517,6 +534,8 @@ add_labels(builder_t *b)
     return vs;
 }
 
+static vb_status_t add_date(builder_t *b, const vb_dinfo_t *in);
+
 static vb_status_t
 add_info(builder_t *b)
 {
@@ -557,6 +576,13 @@ add_info(builder_t *b)
         if (vs != VB_OK)
             return vs;
     }
+    return add_date(b, in);
+}
+
+/* /CreationDate and /ModDate from in (none when in->year is 0). */
+static vb_status_t
+add_date(builder_t *b, const vb_dinfo_t *in)
+{
     if (in->year > 0) {
         int tz = in->tz_minutes < 0 ? -in->tz_minutes : in->tz_minutes;
         HPDF_Date date = {
@@ -627,11 +653,10 @@ finalize(uint64_t x)
     return x;
 }
 
-/* The trailer /ID: a hash of the display list and the fonts, so equal input gives equal bytes. */
-static vb_status_t
-add_id(builder_t *b, const vb_fontset_t *fonts)
+/* The hash behind the /ID of dl drawn with fonts, in *h1, *h2. */
+static void
+id_of(const vb_dlist_t *dl, const vb_fontset_t *fonts, uint64_t *h1_out, uint64_t *h2_out)
 {
-    const vb_dlist_t *dl = b->dl;
     idhash_t h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
     mix_cstr(&h, "vanban pdf 1");
     const vb_dinfo_t *in = &dl->info;
@@ -727,12 +752,28 @@ add_id(builder_t *b, const vb_fontset_t *fonts)
         mix(&h, fi ? fi->num_glyphs : 0);
     }
     uint64_t h1 = finalize(h.a), h2 = finalize(h.b ^ h1);
+    *h1_out = h1;
+    *h2_out = h2;
+}
+
+static vb_status_t
+set_id(builder_t *b, uint64_t h1, uint64_t h2)
+{
     unsigned char id[16];
     for (int i = 0; i < 8; i++) {
         id[i] = (unsigned char)(h1 >> (56 - 8 * i));
         id[8 + i] = (unsigned char)(h2 >> (56 - 8 * i));
     }
     return vb_pdf_set_id(b->pdf, id, b->d);
+}
+
+/* The trailer /ID: a hash of the display list and the fonts, so equal input gives equal bytes. */
+static vb_status_t
+add_id(builder_t *b, const vb_fontset_t *fonts)
+{
+    uint64_t h1, h2;
+    id_of(b->dl, fonts, &h1, &h2);
+    return set_id(b, h1, h2);
 }
 
 /*
@@ -1095,4 +1136,246 @@ out:
     free(dir);
     free(pdf);
     return vs;
+}
+
+/* ------------------------------------------------------------ a combined PDF */
+
+/* The font table of one font set in a combined PDF (rows on different profiles may use different fonts). */
+typedef struct book_fonts {
+    const vb_fontset_t *fontset;
+    vb_pdf_fonts_t *pf;
+} book_fonts_t;
+
+struct vb_pdf_book {
+    builder_t b;            /* the document, its error slot and its images; dl and fonts are the last added */
+    vb_arena_t *arena;      /* the font tables and the glyphs' texts */
+    book_fonts_t *tables;
+    int ntables;
+    int npages;
+    int ndocs;
+    char *title;
+    idhash_t id;            /* over each added document's /ID hash and entry title */
+    bool dated;             /* the dates and creator were set (from the first document) */
+    bool finished;
+};
+
+vb_status_t
+vb_pdf_book_new(const char *title, vb_pdf_book_t **out, vb_diag_t *d)
+{
+    *out = NULL;
+    vb_pdf_book_t *bk = calloc(1, sizeof *bk);
+    if (!bk)
+        return vb_diag_nomem(d);
+    bk->id = (idhash_t){0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    mix_cstr(&bk->id, "vanban combined pdf 1");
+    mix_cstr(&bk->id, title);
+    bk->b.d = d;
+    if (!(bk->arena = vb_arena_new()) || (title && !(bk->title = strdup(title)))) {
+        vb_pdf_book_free(bk);
+        return vb_diag_nomem(d);
+    }
+    bk->b.pdf = HPDF_New(on_error, &bk->b.err);
+    if (!bk->b.pdf) {
+        vb_pdf_book_free(bk);
+        return vb_diag_nomem(d);
+    }
+    HPDF_STATUS st = HPDF_SetCompressionMode(bk->b.pdf, HPDF_COMP_ALL);
+    if (st != HPDF_OK) {
+        vb_status_t vs = fail(&bk->b, st, "setting up the combined document");
+        vb_pdf_book_free(bk);
+        return vs;
+    }
+    *out = bk;
+    return VB_OK;
+}
+
+int
+vb_pdf_book_pages(const vb_pdf_book_t *bk)
+{
+    return bk ? bk->npages : 0;
+}
+
+/* The font table for fonts: one per font set, made on first use. */
+static vb_status_t
+book_table(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_pdf_fonts_t **out, vb_diag_t *d)
+{
+    for (int i = 0; i < bk->ntables; i++)
+        if (bk->tables[i].fontset == fonts) {
+            *out = bk->tables[i].pf;
+            return VB_OK;
+        }
+    book_fonts_t *nt = realloc(bk->tables, sizeof *nt * (size_t)(bk->ntables + 1));
+    if (!nt)
+        return vb_diag_nomem(d);
+    bk->tables = nt;
+    vb_pdf_fonts_t *pf = NULL;
+    vb_status_t vs = vb_pdf_fonts_new(bk->b.pdf, fonts, bk->arena, &pf, d);
+    if (vs != VB_OK)
+        return vs;
+    vb_pdf_fonts_set_hinting(pf, dl->info.keep_hinting);
+    vb_pdf_fonts_set_own_text(pf, true);
+    nt[bk->ntables++] = (book_fonts_t){fonts, pf};
+    *out = pf;
+    return VB_OK;
+}
+
+/*
+ * The images placed so far keep a copy of their file, so that a later
+ * document placing the same file (a logo on every row) shares the object once
+ * this document is freed.
+ */
+static vb_status_t
+book_own_images(vb_pdf_book_t *bk, vb_diag_t *d)
+{
+    for (int i = 0; i < bk->b.nimages; i++) {
+        placed_image_t *pi = &bk->b.images[i];
+        if (pi->own || !pi->image)
+            continue;
+        pi->own = malloc(pi->len ? pi->len : 1);
+        if (!pi->own)
+            return vb_diag_nomem(d);
+        memcpy(pi->own, pi->data, pi->len);
+        pi->data = pi->own;
+        pi->image = NULL;
+    }
+    return VB_OK;
+}
+
+vb_status_t
+vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *title,
+                vb_diag_t *d)
+{
+    if (!bk || !dl || bk->finished)
+        return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No combined document or display list.");
+    if (dl->npages <= 0)
+        return vb_diag_set(d, VB_E_PDF, "pdf.nopages", NULL, 0, 0, "The document has no pages.");
+    builder_t *b = &bk->b;
+    b->dl = dl;
+    b->fontset = fonts;
+    b->d = d;
+    vb_status_t vs = book_table(bk, dl, fonts, &b->fonts, d);
+    int page0 = bk->npages;
+    for (int p = 0; p < dl->npages && vs == VB_OK; p++)
+        vs = draw_page(b, &dl->pages[p]);
+    if (vs != VB_OK)
+        return vs;
+    bk->npages += dl->npages;
+    /* one top-level entry for the document (closed), its own outline under it */
+    char *cut;
+    const char *t = pdf_text(title ? title : "", &cut);
+    if (!t)
+        return vb_diag_nomem(d);
+    HPDF_Outline row = HPDF_CreateOutline(b->pdf, NULL, t, NULL);
+    free(cut);
+    HPDF_Page first = HPDF_GetPageByIndex(b->pdf, (HPDF_UINT)page0);
+    if (!row || !first)
+        return fail(b, HPDF_OK, "adding an outline entry");
+    if ((vs = vb_pdf_outline_dest(b->pdf, row, first, pt(dl->pages[0].height), d)) != VB_OK)
+        return vs;
+    HPDF_STATUS st = HPDF_Outline_SetOpened(row, HPDF_FALSE);
+    if (st != HPDF_OK)
+        return fail(b, st, "adding an outline entry");
+    if ((vs = outline_entries(b, row, page0)) != VB_OK)
+        return vs;
+    if (!bk->dated) {
+        /* the first document's dates and creator: the combined PDF is as reproducible as its rows */
+        const vb_dinfo_t *in = &dl->info;
+        if (in->creator && in->creator[0] && (st = HPDF_SetInfoAttr(b->pdf, HPDF_INFO_CREATOR, in->creator)) != HPDF_OK)
+            return fail(b, st, "setting the document information");
+        if ((vs = add_date(b, in)) != VB_OK)
+            return vs;
+        bk->dated = true;
+    }
+    uint64_t h1, h2;
+    id_of(dl, fonts, &h1, &h2);
+    mix(&bk->id, h1);
+    mix(&bk->id, h2);
+    mix_cstr(&bk->id, title);
+    bk->ndocs++;
+    vs = book_own_images(bk, d);
+    b->dl = NULL;
+    b->fontset = NULL;
+    return vs;
+}
+
+static vb_status_t
+produce_book(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d)
+{
+    vb_pdf_book_t *bk = pctx;
+    builder_t *b = &bk->b;
+    b->d = d;
+    *out = NULL;
+    *len = 0;
+    if (bk->finished)
+        return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "The combined document was saved already.");
+    bk->finished = true;
+    if (bk->npages == 0)
+        return vb_diag_set(d, VB_E_PDF, "pdf.nopages", NULL, 0, 0, "The combined document has no pages.");
+    vb_status_t vs = VB_OK;
+    HPDF_STATUS st = HPDF_SetPageMode(b->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    if (st != HPDF_OK)
+        return fail(b, st, "setting the page mode");
+    if (bk->title && bk->title[0]) {
+        char *cut;
+        const char *t = pdf_text(bk->title, &cut);
+        if (!t)
+            return vb_diag_nomem(d);
+        st = HPDF_SetInfoAttr(b->pdf, HPDF_INFO_TITLE, t);
+        free(cut);
+        if (st != HPDF_OK)
+            return fail(b, st, "setting the document information");
+    }
+    uint64_t h1 = finalize(bk->id.a), h2 = finalize(bk->id.b ^ h1);
+    if ((vs = set_id(b, h1, h2)) != VB_OK)
+        return vs;
+    for (int i = 0; i < bk->ntables; i++)
+        if ((vs = vb_pdf_fonts_finish(bk->tables[i].pf, d)) != VB_OK)
+            return vs;
+    if ((vs = vb_pdf_compact_objects(b->pdf, d)) != VB_OK ||
+        (vs = vb_pdf_deflate_streams(b->pdf, VB_PDF_DEFLATE_LEVEL, d)) != VB_OK)
+        return vs;
+    vb_buf_t m = {0};
+    vs = emit_bytes(b, mem_write, &m);
+    bool oom = m.oom;
+    char *p = vb_buf_take(&m, len);
+    if (vs != VB_OK || !p) {
+        free(p);
+        *len = 0;
+        return vs != VB_OK && !oom ? vs : vb_diag_nomem(d);
+    }
+    *out = (unsigned char *)p;
+    return VB_OK;
+}
+
+vb_status_t
+vb_pdf_book_save(vb_pdf_book_t *bk, const char *path, void (*on_tempfile)(const char *, void *), void *ctx,
+                 bool durable, vb_diag_t *d)
+{
+    if (!bk)
+        return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No combined document.");
+    unsigned char *bytes = NULL;
+    size_t len = 0;
+    vb_status_t vs = produce_book(bk, &bytes, &len, d);
+    if (vs == VB_OK)
+        vs = vb_file_save(bytes, len, path, on_tempfile, ctx, durable, d);
+    free(bytes);
+    return vs;
+}
+
+void
+vb_pdf_book_free(vb_pdf_book_t *bk)
+{
+    if (!bk)
+        return;
+    for (int i = 0; i < bk->ntables; i++)
+        vb_pdf_fonts_free(bk->tables[i].pf);
+    free(bk->tables);
+    for (int i = 0; i < bk->b.nimages; i++)
+        free(bk->b.images[i].own);
+    free(bk->b.images);
+    if (bk->b.pdf)
+        HPDF_Free(bk->b.pdf);
+    vb_arena_free(bk->arena);
+    free(bk->title);
+    free(bk);
 }

@@ -54,4 +54,27 @@ vb_status_t vb_pdf_write(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_wri
 vb_status_t vb_pdf_write_mem(const vb_dlist_t *dl, const vb_fontset_t *fonts, unsigned char **out, size_t *len,
                              vb_diag_t *d);
 
+/*
+ * A combined PDF: documents added one after another, in order, each as its
+ * pages, one top-level outline entry (title, closed) over the document's own
+ * outline; pages numbered through (no page labels). Fonts are shared by every
+ * document drawn with the same font set; an image file placed by several
+ * documents is embedded once. A display list may be freed as soon as
+ * vb_pdf_book_add returns: the book keeps what it needs (glyph texts, image
+ * files). The dates and creator are the first document's; the /ID a hash of
+ * every document's and the titles. One thread at a time.
+ */
+typedef struct vb_pdf_book vb_pdf_book_t;
+
+/* title: the PDF's /Title (may be NULL). */
+vb_status_t vb_pdf_book_new(const char *title, vb_pdf_book_t **out, vb_diag_t *d);
+vb_status_t vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *title,
+                            vb_diag_t *d);
+/* Pages added so far. */
+int vb_pdf_book_pages(const vb_pdf_book_t *bk);
+/* Writes the combined PDF to path atomically, as vb_pdf_save does; once. */
+vb_status_t vb_pdf_book_save(vb_pdf_book_t *bk, const char *path, void (*on_tempfile)(const char *path, void *ctx),
+                             void *ctx, bool durable, vb_diag_t *d);
+void vb_pdf_book_free(vb_pdf_book_t *bk);
+
 #endif

@@ -137,6 +137,7 @@ struct vb_pdf_fonts {
     struct libdeflate_compressor *z; /* for the streams written compressed here; made on first use */
     vb_buf_t zbuf;    /* their compressed bytes */
     bool hinting;     /* keep the TrueType hinting in the subsets */
+    bool own_text;    /* ToUnicode texts copied into the arena (the display lists go before the save) */
     /* the page being drawn: its open text object or path, and the state set on it */
     HPDF_Page page;
     bool in_text;
@@ -324,6 +325,12 @@ vb_pdf_fonts_set_hinting(vb_pdf_fonts_t *pf, bool hinting)
     pf->hinting = hinting;
 }
 
+void
+vb_pdf_fonts_set_own_text(vb_pdf_fonts_t *pf, bool own)
+{
+    pf->own_text = own;
+}
+
 vb_status_t
 vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t *arena, vb_pdf_fonts_t **out, vb_diag_t *d)
 {
@@ -457,36 +464,44 @@ use_glyph(vb_pdf_fonts_t *pf, pface_t *pc, uint32_t gid)
     return s;
 }
 
-static void
-set_map(gslot_t *s, const char *text, size_t len, int kind)
+/* false when memory is exhausted (copying the text of a combined PDF) */
+static bool
+set_map(vb_pdf_fonts_t *pf, gslot_t *s, const char *text, size_t len, int kind)
 {
     if (s->map >= kind || len == 0)
-        return;
+        return true;
+    if (pf->own_text) {
+        /* a combined PDF: the run's display list is freed before the save */
+        char *t = vb_arena_alloc(pf->arena, len);
+        if (!t)
+            return false;
+        memcpy(t, text, len);
+        text = t;
+    }
     s->text = text;
     s->len = (uint32_t)len;
     s->map = (uint8_t)kind;
+    return true;
 }
 
-/* Records the ToUnicode evidence of the cluster glyphs[i..j) (see the top comment). */
-static void
-map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
+/* Records the ToUnicode evidence of the cluster glyphs[i..j) (see the top comment); false when memory is exhausted. */
+static bool
+map_cluster(vb_pdf_fonts_t *pf, pface_t *pc, const vb_drun_t *run, int i, int j)
 {
     const vb_dglyph_t *g = run->glyphs;
     if (!run->text || g[i].text_len == 0 || (size_t)g[i].text_off + g[i].text_len > run->text_len)
-        return;
+        return true;
     const char *t = run->text + g[i].text_off;
     size_t tl = g[i].text_len;
-    if (j - i == 1) {
-        set_map(&pc->slots[g[i].gid], t, tl, MAP_WHOLE_CLUSTER);
-        return;
-    }
+    if (j - i == 1)
+        return set_map(pf, &pc->slots[g[i].gid], t, tl, MAP_WHOLE_CLUSTER);
     /* count code points; they map one to one when there are as many as glyphs */
     int ncp = 0;
     for (size_t o = 0; o < tl;) {
         uint32_t cp;
         int l = vb_utf8_decode(t + o, tl - o, &cp);
         if (l <= 0)
-            return; /* invalid UTF-8: no mapping rather than a wrong one */
+            return true; /* invalid UTF-8: no mapping rather than a wrong one */
         o += (size_t)l;
         ncp++;
     }
@@ -495,12 +510,14 @@ map_cluster(pface_t *pc, const vb_drun_t *run, int i, int j)
         for (int k = i; k < j; k++) {
             uint32_t cp;
             int l = vb_utf8_decode(t + o, tl - o, &cp);
-            set_map(&pc->slots[g[k].gid], t + o, (size_t)l, MAP_ONE_TO_ONE);
+            if (!set_map(pf, &pc->slots[g[k].gid], t + o, (size_t)l, MAP_ONE_TO_ONE))
+                return false;
             o += (size_t)l;
         }
     } else {
-        set_map(&pc->slots[g[i].gid], t, tl, MAP_FIRST_OF_CLUSTER);
+        return set_map(pf, &pc->slots[g[i].gid], t, tl, MAP_FIRST_OF_CLUSTER);
     }
+    return true;
 }
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream);
@@ -736,7 +753,8 @@ vb_pdf_fonts_draw_run(vb_pdf_fonts_t *pf, HPDF_Page page, vb_len_t page_height, 
             i = j;
             continue;
         }
-        map_cluster(pc, run, i, j);
+        if (!map_cluster(pf, pc, run, i, j))
+            return vb_diag_nomem(d);
         /* the space glyph: alone in a cluster whose text is one U+0020 */
         bool space = j - i == 1 && run->text && g[i].text_len == 1 && (size_t)g[i].text_off < run->text_len &&
                      run->text[g[i].text_off] == ' ';

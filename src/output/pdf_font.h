@@ -60,6 +60,12 @@ vb_status_t vb_pdf_fonts_flush(vb_pdf_fonts_t *pf, bool page_end, vb_diag_t *d);
  */
 /* Keep the fonts' hinting instructions in the subsets (off by default: half the size). */
 void vb_pdf_fonts_set_hinting(vb_pdf_fonts_t *pf, bool hinting);
+/*
+ * Copy the text each glyph maps to (ToUnicode) into the arena instead of
+ * pointing into the runs: for a combined PDF, whose display lists are freed
+ * as soon as their pages are drawn. Off by default.
+ */
+void vb_pdf_fonts_set_own_text(vb_pdf_fonts_t *pf, bool own);
 vb_status_t vb_pdf_fonts_finish(vb_pdf_fonts_t *pf, vb_diag_t *d);
 
 /* Releases what the table allocated outside the arena. Accepts NULL. */

@@ -1,0 +1,33 @@
+/*
+ * commands.h - what the vanban command's files share: main.c's helpers
+ * (finding the layouts and fonts, SOURCE_DATE_EPOCH, --limit, messages) and
+ * the batch command (batch.c).
+ */
+#ifndef VB_COMMANDS_H
+#define VB_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vanban.h"
+
+/* An argument echoed in a message, control characters escaped, into buf. */
+const char *shown(const char *arg, char *buf, size_t size);
+/* The limits (--limit NAME=N) and their defaults, for --help. */
+void print_limits(FILE *f);
+/* "--limit NAME=N" into lim; prints the problem and returns false on a bad one. */
+bool parse_limit(vb_limits_t *lim, const char *arg);
+/* Prints a diagnostic (with its fix); ctx, when not NULL, is an int counting the errors. */
+void on_diagnostic(const vb_diag_t *w, void *ctx);
+/* The layouts folder: opt, $VANBAN_LAYOUTS, ./layouts, next to the binary, installed. */
+const char *find_layouts(const char *opt, char *buf, size_t size);
+/* A user's fonts folder: opt, $VANBAN_FONTS, ./fonts, or NULL. */
+const char *find_fonts(const char *opt);
+/* SOURCE_DATE_EPOCH as a creation time (0: unset); false when it is malformed. */
+bool source_date_epoch(int64_t *out);
+
+/* vanban batch: argv[0] is "batch". Returns the exit status. */
+int vb_cmd_batch(int argc, char **argv);
+
+#endif
