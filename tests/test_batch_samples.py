@@ -29,7 +29,6 @@ Checks:
 before the batch command exists; the batch-only checks are left out then.
 One line per check, then "N passed, M failed"; exit 1 when a check fails.
 """
-import glob
 import json
 import os
 import re
