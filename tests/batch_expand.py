@@ -9,12 +9,12 @@ existed, kept to look at one row by hand): it does what the home-made scripts
 of issue 11 did, with the quoting they missed. Front-matter values are written
 as YAML double-quoted scalars (JSON strings), body values and list entries with a backslash
 before each character Markdown would read (`*`, `_`, `#`, `|`, ...). It knows
-the subset samples/batch/bao-cao.md uses: {{name}}, a front-matter list item
+the subset samples/batch/bao-cao.md uses: {{name}}, {{a.b}}, a front-matter list item
 that is one whole section, block sections ({{#x}} / {{^x}} alone on a line)
 and table-row sections (`| {{#bang}}… | …{{/bang}} |`). Not the real merge:
 `vanban batch` parses the template once and never re-reads values as source.
 Data: CSV (UTF-8 with or without BOM; ";" "," or tab from the header line;
-columns bang.1.key make the list bang) or JSON (an array of objects).
+columns bang.1.key make the list bang, a.b the object a) or JSON (an array of objects).
 """
 import csv
 import io
@@ -41,6 +41,8 @@ def read_rows(path):
             parts = k.split(".")
             if len(parts) == 3 and parts[1].isdigit():
                 lists.setdefault(parts[0], {}).setdefault(int(parts[1]), {})[parts[2]] = v
+            elif len(parts) == 2:
+                row.setdefault(parts[0], {})[parts[1]] = v
             else:
                 row[k] = v
         for name, items in lists.items():
@@ -61,6 +63,13 @@ def text(v):
 
 
 def lookup(name, ctx):
+    if "." in name and name != ".":
+        v = lookup(name.split(".")[0], ctx)
+        for part in name.split(".")[1:]:
+            if not isinstance(v, dict) or part not in v:
+                raise KeyError("missing value %r" % name)
+            v = v[part]
+        return v
     for scope in reversed(ctx):
         if name == "." and not isinstance(scope, dict):
             return scope

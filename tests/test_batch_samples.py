@@ -91,7 +91,7 @@ def expectations(row):
         "parent": flat(row["cap_tren"]),
         "issuer": flat(row["ten_chi_bo"]),
         "place_date": place_date(row),
-        "signer": ["T/M CHI BỘ", row["chuc_vu"], row["ky_ten"]],
+        "signer": ["T/M CHI BỘ", row["nguoi_ky"]["chuc_vu"], row["nguoi_ky"]["ho_ten"]],
         # party-05-2026 ends each item with ";" and the last with "."
         "recipients": ["- " + r + (";" if i + 1 < len(rec) else ".") for i, r in enumerate(rec)],
     }
@@ -120,7 +120,7 @@ def check_pdf(ck, tag, pdf, row):
     ck.check(tag + ".qpdf", rc == 0, (out + err).strip().splitlines()[-1] if rc else "")
     txt = pdf_text(pdf)
     want = [("unit", row["chi_bo"]), ("above", row["cap_uy_tren"]), ("organisation", row["don_vi"]),
-            ("signer", row["ky_ten"]), ("rating", "“%s”" % row["xep_loai"]),
+            ("signer", row["nguoi_ky"]["ho_ten"]), ("rating", "“%s”" % row["xep_loai"]),
             ("members", "hiện có %s đảng viên" % row["dang_vien"]), ("rate", "bình quân đạt %s" % row["ty_le"])]
     if row["han_che"]:
         want.append(("shortcoming", row["han_che"]))

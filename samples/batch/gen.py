@@ -16,8 +16,9 @@ CRLF after each row, a cell quoted only when it holds ";", '"' or a line break
 ("" for a quote inside), a line break inside a cell (Alt+Enter) as a bare LF.
 Table rows are the columns bang.1.stt, bang.1.noi_dung, bang.1.so_luong,
 bang.2.…, up to the longest table; a shorter table leaves its last items'
-cells empty. The JSON is an array of objects with the table as an array of
-objects ("bang": [{"stt": 1, "noi_dung": …, "so_luong": 12}, …]); counts are
+cells empty; the signer's columns nguoi_ky.chuc_vu and nguoi_ky.ho_ten make
+the object nguoi_ky. The JSON is an array of objects with the signer as an
+object and the table as an array of objects ("bang": [{"stt": 1, "noi_dung": …, "so_luong": 12}, …]); counts are
 JSON numbers, everything else strings, so that each value reads as the same
 text in both files. All text is NFC.
 
@@ -223,8 +224,8 @@ def generate(nrows, norgs, seed):
             ten_chi_bo=u["head"] or u["unit"].upper(),
             chi_bo=u["unit"],
             don_vi=u["org"],
-            chuc_vu=signer_post,
-            ky_ten="%s %s %s" % (rnd.choice(SURNAMES), rnd.choice(MIDDLE), rnd.choice(GIVEN)),
+            nguoi_ky=dict(chuc_vu=signer_post,
+                          ho_ten="%s %s %s" % (rnd.choice(SURNAMES), rnd.choice(MIDDLE), rnd.choice(GIVEN))),
             dang_vien=members,
             nu=women,
             du_bi=rnd.randint(0, min(3, members // 4)),
@@ -241,10 +242,17 @@ def generate(nrows, norgs, seed):
     return rows
 
 
-SCALARS = ["ma_chi_bo", "so", "ky_hieu", "ngay", "noi", "cap_tren", "cap_uy_tren", "ten_chi_bo", "chi_bo", "don_vi", "chuc_vu",
-           "ky_ten", "dang_vien", "nu", "du_bi", "sh_dinh_ky", "sh_chuyen_de", "ket_nap", "du_sinh_hoat", "ty_le",
+SCALARS = ["ma_chi_bo", "so", "ky_hieu", "ngay", "noi", "cap_tren", "cap_uy_tren", "ten_chi_bo", "chi_bo", "don_vi", "nguoi_ky.chuc_vu",
+           "nguoi_ky.ho_ten", "dang_vien", "nu", "du_bi", "sh_dinh_ky", "sh_chuyen_de", "ket_nap", "du_sinh_hoat", "ty_le",
            "xep_loai", "han_che", "nhan_them"]
 ITEM_KEYS = ["stt", "noi_dung", "so_luong"]
+
+
+def value(row, key):
+    """row["a.b"] is row["a"]["b"]."""
+    for part in key.split("."):
+        row = row[part]
+    return row
 
 
 def write_csv(rows, f):
@@ -254,7 +262,7 @@ def write_csv(rows, f):
     w = csv.writer(buf, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     w.writerow(head)
     for r in rows:
-        cells = [str(r[k]) for k in SCALARS]
+        cells = [str(value(r, k)) for k in SCALARS]
         for i in range(width):
             it = r["bang"][i] if i < len(r["bang"]) else None
             cells += [str(it[k]) if it else "" for k in ITEM_KEYS]
@@ -265,7 +273,14 @@ def write_csv(rows, f):
 def write_json(rows, f):
     out = []
     for r in rows:
-        o = {k: (r[k] if isinstance(r[k], int) else nfc(r[k])) for k in SCALARS}
+        o = {}
+        for k in SCALARS:  # "a.b" makes the object a
+            v = value(r, k)
+            v = v if isinstance(v, int) else nfc(v)
+            if "." in k:
+                o.setdefault(k.split(".")[0], {})[k.split(".")[1]] = v
+            else:
+                o[k] = v
         o["bang"] = [{k: (it[k] if isinstance(it[k], int) else nfc(it[k])) for k in ITEM_KEYS} for it in r["bang"]]
         out.append(o)
     f.write((json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
