@@ -222,8 +222,8 @@ def main(argv):
                 len(set(len(m.group(1)) for m in nums)) == 1
             ck.check("default.names", ok, "%d files: %s … %s" % (len(got), got[:1], got[-1:]))
             if ok:
-                same = all(same_files(os.path.join(d, f), os.path.join(dirs["csv"], r["ma_chi_bo"] + ".pdf"))
-                           for f, r in zip(got, rows) if os.path.isfile(os.path.join(dirs["csv"], r["ma_chi_bo"] + ".pdf")))
+                named = [os.path.join(dirs["csv"], r["ma_chi_bo"] + ".pdf") for r in rows]
+                same = all(os.path.isfile(n) and same_files(os.path.join(d, f), n) for f, n in zip(got, named))
                 ck.check("default.same_as_named", same, "bao-cao-N.pdf is row N's {{ma_chi_bo}}.pdf, byte for byte (-j1 and -j2)")
         for r in rows:
             a = os.path.join(dirs["csv"], r["ma_chi_bo"] + ".pdf")
