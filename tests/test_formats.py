@@ -855,6 +855,8 @@ def main(argv):
     only = argv[2:]
     rels = []
     for d, _, files in os.walk("samples"):
+        if os.path.relpath(d, "samples").split(os.sep)[0] == "batch":
+            continue  # batch templates: `vanban render` refuses them (tests/test_batch_samples.py)
         for f in files:
             if f.endswith(".md"):
                 rels.append(os.path.relpath(os.path.join(d, f), "samples"))

@@ -33,6 +33,8 @@ ERRORS = re.compile(r"ERROR SUMMARY: (\d+) errors")
 def samples():
     out = []
     for d, _, files in os.walk("samples"):
+        if os.path.relpath(d, "samples").split(os.sep)[0] == "batch":
+            continue  # batch templates: `vanban render` refuses them (tests/test_batch_samples.py)
         out += [os.path.join(d, f) for f in files if f.endswith(".md")]
     return sorted(out)
 

@@ -117,6 +117,8 @@ load_samples(void)
     samples = calloc(g.gl_pathc ? g.gl_pathc : 1, sizeof *samples);
     for (size_t i = 0; i < g.gl_pathc; i++) {
         sample_t *s = &samples[nsamples];
+        if (strncmp(g.gl_pathv[i], "samples/batch/", 14) == 0)
+            continue;  /* batch templates: vanban batch renders them (tests/test_batch_samples.py) */
         s->path = strdup(g.gl_pathv[i]);
         s->src = (char *)slurp(s->path, &s->len);
         if (s->src)
