@@ -345,7 +345,8 @@ def page_streams(pdf):
 
 
 def test_unchanged(cli, tmp):
-    srcs = sorted(glob.glob("samples/*.md") + glob.glob("samples/*/*.md"))
+    # samples/batch/ holds a batch template (render refuses it) and its README
+    srcs = sorted(f for f in glob.glob("samples/*.md") + glob.glob("samples/*/*.md") if not f.startswith("samples/batch/"))
     for src in srcs:
         a, b = os.path.join(tmp, "u1.pdf"), os.path.join(tmp, "u0.pdf")
         render(cli, src, a)
