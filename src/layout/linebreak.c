@@ -106,6 +106,8 @@ typedef struct node {
     int pos;        /* item the line ends at; -1 for the paragraph start */
     int start;      /* first item of the next line (after discarding) */
     int cls;        /* index of the next line, capped at nwidths - 1 */
+    int group;      /* the line-number group of the line after the next (cls + 1, capped): where its nodes go */
+    int64_t L;      /* the measure of the next line */
     int fitness;    /* class of the line ending here */
     int prev;       /* node of the previous break, -1 at the start */
     int next;       /* next node in the active list, -1 at its end */
@@ -365,6 +367,8 @@ flush_candidates(ctx_t *c, int b, int cls, cand_t cand[4], int *after, int *star
             nd->pos = b;
             nd->start = *start;
             nd->cls = cls;
+            nd->group = cls + 1 < c->p->nwidths - 1 ? cls + 1 : c->p->nwidths - 1;
+            nd->L = measure_of(c->p, cls);
             nd->fitness = f;
             nd->prev = cand[f].from;
             nd->ratio = cand[f].ratio;
@@ -442,7 +446,7 @@ try_break(ctx_t *c, int b, double tolerance, bool final)
     int k = c->head;
     while (k >= 0) {
         int next = c->nodes[k].next;
-        int g = c->nodes[k].cls + 1 < p->nwidths - 1 ? c->nodes[k].cls + 1 : p->nwidths - 1;
+        int g = c->nodes[k].group;
         if (g != group) {
             /* New nodes of the previous group go here, keeping the list ordered by line number. */
             if (have_cand && flush_candidates(c, b, group, cand, &after, &start) < 0)
@@ -453,7 +457,7 @@ try_break(ctx_t *c, int b, double tolerance, bool final)
         bool deactivate = forced;
         node_t *a = &c->nodes[k];
         if (b >= a->start && (final || b >= a->skip)) {
-            int64_t L = measure_of(p, a->cls);
+            int64_t L = a->L;
             line_t l = line_measure(c, a->start, b);
             double r = adjustment_ratio(c, &l, L);
             if (overfull(&l, L)) {
@@ -524,6 +528,8 @@ total_fit_pass(ctx_t *c, double tolerance, bool final, int *best)
     c->nodes[k].pos = -1;
     c->nodes[k].start = 0;
     c->nodes[k].cls = 0;
+    c->nodes[k].group = 1 < c->p->nwidths - 1 ? 1 : c->p->nwidths - 1;
+    c->nodes[k].L = measure_of(c->p, 0);
     c->nodes[k].fitness = FITNESS_DECENT;
     c->nodes[k].prev = -1;
     link_after(c, -1, k);
@@ -653,13 +659,7 @@ check_args(const vb_lbitem_t *items, int n, const vb_lbparams_t *p, vb_diag_t *d
         (p->algorithm != VB_LB_TOTAL_FIT && p->algorithm != VB_LB_GREEDY))
         return vb_diag_set(d, VB_E_USAGE, "linebreak.usage", NULL, 0, 0,
                            "The line breaker was called without items, widths or a known algorithm.");
-    for (int i = 0; i < n; i++) {
-        const vb_lbitem_t *it = &items[i];
-        if (it->type > VB_LB_PENALTY || (it->type == VB_LB_GLUE && (it->stretch < 0 || it->shrink < 0)) ||
-            (it->type == VB_LB_BOX && it->stretch < 0))
-            return vb_diag_set(d, VB_E_USAGE, "linebreak.item", NULL, 0, 0,
-                               "Item %d given to the line breaker is malformed.", i);
-    }
+    /* each item is checked where the prefix sums are made (vb_linebreak) */
     if (n > 0 && !is_forced(&items[n - 1]))
         return vb_diag_set(d, VB_E_USAGE, "linebreak.unterminated", NULL, 0, 0,
                            "A paragraph given to the line breaker does not end with a forced break.");
@@ -695,6 +695,12 @@ vb_linebreak(const vb_lbitem_t *items, int n, const vb_lbparams_t *p, vb_arena_t
     c.can_skip = true;
     for (int i = 0; i < n; i++) {
         const vb_lbitem_t *it = &items[i];
+        if (it->type > VB_LB_PENALTY || (it->type == VB_LB_GLUE && (it->stretch < 0 || it->shrink < 0)) ||
+            (it->type == VB_LB_BOX && it->stretch < 0)) {
+            free(sums);
+            return vb_diag_set(d, VB_E_USAGE, "linebreak.item", NULL, 0, 0,
+                               "Item %d given to the line breaker is malformed.", i);
+        }
         if (it->type == VB_LB_PENALTY) {
             if (it->width > c.maxpen)
                 c.maxpen = it->width;
