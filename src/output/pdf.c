@@ -696,24 +696,30 @@ id_of(const vb_dlist_t *dl, const vb_fontset_t *fonts, uint64_t *h1_out, uint64_
                  */
                 mix(&h, r->text ? (uint64_t)r->text_len : 0xffffffffffffffffULL);
                 mix(&h, (uint64_t)r->n);
-                size_t lo = SIZE_MAX, hi = 0; /* the text the clusters cover, hashed once */
                 /* the glyphs into one multiply-xor lane, mixed into both at the run's end: a third of the work */
                 uint64_t gh = 0x9e3779b97f4a7c15ULL;
                 for (int g = 0; g < r->n; g++) {
                     const vb_dglyph_t *gl = &r->glyphs[g];
+                    /* each glyph and where it stands; its height only where it changes (a raised or lowered one) */
                     gh = (gh ^ (((uint64_t)gl->gid << 32) | (uint32_t)gl->x)) * 0x100000001b3ULL;
-                    gh = (gh ^ (((uint64_t)(uint32_t)gl->y << 32) | gl->text_off)) * 0xff51afd7ed558ccdULL;
-                    gh = (gh ^ gl->text_len) * 0x100000001b3ULL;
-                    if (r->text && gl->text_len && (size_t)gl->text_off + gl->text_len <= r->text_len) {
-                        if (gl->text_off < lo)
-                            lo = gl->text_off;
-                        if ((size_t)gl->text_off + gl->text_len > hi)
-                            hi = (size_t)gl->text_off + gl->text_len;
-                    }
+                    if (g == 0 || gl->y != r->glyphs[g - 1].y)
+                        gh = (gh ^ (uint32_t)gl->y) * 0xff51afd7ed558ccdULL;
                 }
                 mix(&h, gh);
-                if (hi > lo)
-                    mix_str(&h, r->text + lo, hi - lo);
+                /* the text from the first glyph's cluster to the end of the last one's, hashed once */
+                if (r->text && r->n > 0) {
+                    size_t lo = r->glyphs[0].text_off;
+                    size_t hi = (size_t)r->glyphs[r->n - 1].text_off + r->glyphs[r->n - 1].text_len;
+                    if (lo > hi) {
+                        size_t t = lo;
+                        lo = hi;
+                        hi = t;
+                    }
+                    if (hi > r->text_len)
+                        hi = r->text_len;
+                    if (hi > lo)
+                        mix_str(&h, r->text + lo, hi - lo);
+                }
             } else if (it->kind == VB_DITEM_RULE) {
                 const vb_drule_t *r = &it->u.rule;
                 mix(&h, ((uint64_t)(uint32_t)r->x1 << 32) | (uint32_t)r->y1);
