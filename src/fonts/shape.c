@@ -377,7 +377,7 @@ vb_shape_word(const vb_font_t *f, vb_len_t size, const char *text, size_t len, v
     vb_wordcache_t *c = (vb_wordcache_t *)vb_font_cache(f, VB_FACE_WORDS);
     if (!c || len > VB_WORDCACHE_MAX_WORD)
         return vb_shape(f, size, text, len, arena, out, d);
-    uint64_t h = vb_fnv1a(VB_FNV_SEED, text, len);
+    uint64_t h = vb_hash_bytes(VB_FNV_SEED, text, len);
     pthread_rwlock_rdlock(&c->lock);
     if (c->cap) {
         const wentry_t *e = c->slots[find_slot(c, h, text, len)];

@@ -117,7 +117,7 @@ vb_subsetcache_stats(vb_subsetcache_t *c, long *programs, long *hits, long *miss
 static uint64_t
 set_hash(const uint32_t *gids, int n, bool hinting)
 {
-    return vb_fnv1a(VB_FNV_SEED ^ (hinting ? 1u : 0u), gids, (size_t)n * sizeof *gids);
+    return vb_hash_bytes(VB_FNV_SEED ^ (hinting ? 1u : 0u), gids, (size_t)n * sizeof *gids);
 }
 
 /* A copy of the cached program for this glyph set in *data, moved to the front; false when there is none. */

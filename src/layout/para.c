@@ -166,7 +166,7 @@ vb_set_finish(vb_setctx_t *ctx)
 static uint64_t
 word_hash(int face, vb_len_t size, const char *w, size_t n)
 {
-    return vb_fnv1a(VB_FNV_SEED ^ (uint64_t)(face * 131 + size), w, n);
+    return vb_hash_bytes(VB_FNV_SEED ^ (uint64_t)(face * 131 + size), w, n);
 }
 
 /* Doubles the table; false when memory is short (the cache then stops growing). */

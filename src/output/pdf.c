@@ -633,7 +633,7 @@ mix_str(idhash_t *h, const char *s, size_t n)
         return;
     }
     mix(h, n);
-    mix(h, vb_fnv1a(0xcbf29ce484222325ULL, s, n)); /* the bytes once, into both lanes */
+    mix(h, vb_hash_bytes(0xcbf29ce484222325ULL, s, n)); /* the bytes once, into both lanes */
 }
 
 static void
