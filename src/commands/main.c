@@ -4,6 +4,7 @@
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *                [--allow-nonconforming] [--allow-dir DIR]...
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
+ *   vanban sign | issue | verify ...   (sign.c)
  *   vanban --help | --version
  *
  * Only the CLI reads the environment and prints. Exit codes: 0 OK, 1 input or
@@ -29,6 +30,7 @@ static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
+    "  vanban sign | issue | verify ...             sign, issue or verify a PDF (vanban sign --help)\n"
     "  vanban --help | --version\n"
     "\n"
     "Options:\n"
@@ -279,11 +281,17 @@ source_date_epoch(int64_t *out)
     return true;
 }
 
+int vb_cli_sign(int argc, char **argv, const char *default_layouts); /* sign.c */
+
 int
 main(int argc, char **argv)
 {
     /* first: a signal that comes at any later moment finds the handler (and SIGXFSZ ignored) */
     install_handlers();
+    if (argc > 1 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "issue") || !strcmp(argv[1], "verify"))) {
+        char lb[4200];
+        return vb_cli_sign(argc - 1, argv + 1, find_layouts(NULL, lb, sizeof lb));
+    }
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL;
     bool greedy = false;
