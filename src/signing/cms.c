@@ -22,6 +22,8 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -179,6 +181,13 @@ vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t
         return vb_diag_nomem(d);
     }
     vb_status_t rc = VB_OK;
+    FILE *mf = fopen(o->module, "rb"); /* a clear message, before the engine's own */
+    if (!mf) {
+        rc = vb_diag_set(d, VB_E_IO, "sign.token", o->module, 0, 0, "Cannot open the PKCS#11 module %s: %s.",
+                         o->module, strerror(errno));
+        goto fail;
+    }
+    fclose(mf);
     ENGINE *e = ENGINE_by_id("pkcs11");
     if (!e) {
         rc = vb_diag_set(d, VB_E_IO, "sign.token", o->module, 0, 0,
@@ -194,6 +203,14 @@ vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t
                          "Cannot load the PKCS#11 module %s: %s.", o->module, ossl_err(eb, sizeof eb));
         goto fail;
     }
+    /* the certificate is a public object, read before the login: found, the token and the key's label are right */
+    struct {
+        const char *id;
+        X509 *cert;
+    } probe = {curi, NULL};
+    bool present = ENGINE_ctrl_cmd(e, "LOAD_CERT_CTRL", 0, &probe, NULL, 1) && probe.cert;
+    X509_free(probe.cert);
+    ERR_clear_error();
     if (!ENGINE_ctrl_cmd_string(e, "PIN", o->pin, 0)) {
         rc = vb_diag_set(d, VB_E_IO, "sign.token", o->module, 0, 0, "The PIN was refused: %s.", ossl_err(eb, sizeof eb));
         goto fail;
@@ -202,10 +219,10 @@ vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t
     if (!s->key) {
         char why[256];
         ossl_err(why, sizeof why);
-        const char *hint = strstr(why, "PIN") || strstr(why, "pin") || strstr(why, "login")
-                               ? "the token refused the PIN (wrong PIN, or the token is locked)"
-                               : "the token is absent, or holds no key with that label";
-        rc = vb_diag_set(d, VB_E_IO, "sign.token", o->module, 0, 0, "Cannot open the key %s: %s (%s).", uri, hint, why);
+        rc = vb_diag_set(d, VB_E_IO, "sign.token", o->module, 0, 0, "Cannot open the key %s: %s (%s).", uri,
+                         present ? "the token refused the PIN (a wrong PIN, or the token is locked)"
+                                 : "no such token is plugged in, or it holds no key with that label",
+                         why);
         goto fail;
     }
     if (o->cert_pem) {
