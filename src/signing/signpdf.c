@@ -248,6 +248,14 @@ load_picture(const void *data, size_t len, const char *what, picture_t *pic, vb_
     img.data = data;
     img.len = len;
     img.source = what;
+    const unsigned char *h = data;
+    if (len >= 24) { /* IHDR's width and height, which the decoder checks the pixels against */
+        img.px_w = (uint32_t)h[16] << 24 | (uint32_t)h[17] << 16 | (uint32_t)h[18] << 8 | h[19];
+        img.px_h = (uint32_t)h[20] << 24 | (uint32_t)h[21] << 16 | (uint32_t)h[22] << 8 | h[23];
+    }
+    if (!img.px_w || !img.px_h || img.px_w > 10000 || img.px_h > 10000)
+        return vb_diag_set(d, VB_E_INPUT, "sign.image", what, 0, 0,
+                           "%s is not a PNG image of at most 10000 x 10000 pixels.", what);
     vb_status_t rc = vb_image_decode(&img, &pic->px, d);
     if (rc != VB_OK)
         return rc;

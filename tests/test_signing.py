@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""Signing, issuance and verification of vanban's PDFs (issue 12), checked with real clients.
+
+    python3 tests/test_signing.py build/vanban      (cwd = project root)
+
+Everything secret is made here, in a temporary folder: a throwaway root CA, a person's and a
+body's certificates (openssl CLI), a SoftHSM2 token holding the body's key (pkcs11-tool), an NSS
+database trusting only the root (certutil), for pdfsig. The document is samples/party05/
+bao-cao-chua-so.md (number, day and month left blank until issuance); when the render carries no
+signature fields (--no-sign-fields, or a build without them) the fields are added by
+tests/signfixture.py's own incremental update.
+
+The workflow: the signer signs Sig_NguoiKy (PKCS#12, with a blue signature image), the văn thư
+issues it (number 5, date 2026-12-05, the body's PKCS#12 key, the red seal image), a third party
+adds a signature with pdfsig. After each step: qpdf --check clean, pdfsig "Signature is Valid."
+for each and "Total document signed" for the last only, the earlier bytes kept, mutool sign -v
+agreeing, vanban verify agreeing with pdfsig. The CMS has contentType, messageDigest and
+signingCertificateV2 and no signingTime (openssl cms -cmsout -print) and verifies with openssl cms.
+One changed byte in a signed range gives pdfsig "Digest Mismatch" and vanban verify "INVALID". The
+filled number lands in its field's rectangle (mutool draw -F stext). Every error of the issue's
+item 6 gives a clear message, a non-zero exit, no output file, and leaves the input's bytes as they
+were.
+
+One line per check, then "N passed, M failed"; exit 1 when a check fails.
+"""
+import hashlib
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pdfcheck as P  # noqa: E402
+import pngmake  # noqa: E402
+import signfixture as F  # noqa: E402
+
+SAMPLE = "samples/party05/bao-cao-chua-so.md"
+SIGNER, SEAL = "Sig_NguoiKy", "Sig_CoQuan"
+
+
+def png_rgba(w, h, pix, ppm=0):
+    """An 8-bit RGBA PNG from pix(x, y) -> (r, g, b, a); pHYs when ppm (pixels per metre)."""
+    raw = bytearray()
+    for y in range(h):
+        raw.append(0)
+        for x in range(w):
+            raw += bytes(pix(x, y))
+    out = b"\x89PNG\r\n\x1a\n" + pngmake.chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+    if ppm:
+        out += pngmake.chunk(b"pHYs", struct.pack(">IIB", ppm, ppm, 1))
+    return out + pngmake.chunk(b"IDAT", zlib.compress(bytes(raw))) + pngmake.chunk(b"IEND", b"")
+
+
+def signature_png():
+    """A blue stroke on a transparent background, 200 x 80."""
+    def pix(x, y):
+        on = abs(y - (40 + 25 * ((x - 100) / 100.0) ** 3)) < 3
+        return (20, 40, 200, 255) if on else (0, 0, 0, 0)
+    return png_rgba(200, 80, pix)
+
+
+def seal_png():
+    """A red ring, 36 mm across at 100 dpi (142 px, pHYs 3937 px/m)."""
+    def pix(x, y):
+        r = ((x - 70.5) ** 2 + (y - 70.5) ** 2) ** 0.5
+        return (220, 20, 20, 255) if 60 <= r <= 70 or r <= 6 else (0, 0, 0, 0)
+    return png_rgba(142, 142, pix, ppm=3937)
+
+
+def pdfsig(pdf, nss):
+    """pdfsig's signatures: a list of {field, lines}; pdfsig exits 0 even for a digest mismatch."""
+    rc, out, err = P.run(["pdfsig", "-nssdir", nss, pdf])
+    sigs = []
+    for block in re.split(r"^Signature #\d+:\n", out, flags=re.M)[1:]:
+        m = re.search(r"Signature Field Name: (.*)", block)
+        sigs.append({"field": m.group(1).strip() if m else "", "text": block})
+    return sigs
+
+
+def sig_state(s):
+    t = s["text"]
+    return ("Signature is Valid." in t, "Total document signed" in t and "Not total" not in t,
+            "not signed" in t)
+
+
+def qpdf_clean(pdf):
+    rc, out, err = P.run(["qpdf", "--check", pdf])
+    ok = rc == 0 and "No syntax or stream encoding errors found" in out and not err.strip()
+    return ok, "" if ok else (out + err).strip()[-300:]
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def last_cms(pdf):
+    """The DER of the last signature's /Contents (the zero padding cut off) and the signed bytes."""
+    data = open(pdf, "rb").read()
+    brs = list(re.finditer(rb"/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data))
+    a, b, n = (int(x) for x in brs[-1].groups())
+    der = bytes.fromhex(data[a + 1:b - 1].decode())
+    # the DER's own length (a SEQUENCE with a long-form length)
+    ln = der[1] & 0x7F
+    size = 2 + ln + int.from_bytes(der[2:2 + ln], "big") if der[1] & 0x80 else 2 + der[1]
+    return der[:size], data[:a] + data[b:b + n], (a, b)
+
+
+def field_rect(pdf, name):
+    """The newest /Rect of the field /T (name) in the file (our PDFs write it as a literal)."""
+    data = open(pdf, "rb").read()
+    rect = None
+    for m in re.finditer(rb"\d+ 0 obj\s*<<(.*?)endobj", data, re.S):
+        if re.search(rb"/T \(%s\)" % re.escape(name.encode()), m.group(1)):
+            r = re.search(rb"/Rect\s*\[\s*([-\d. ]+)\]", m.group(1))
+            if r:
+                rect = [float(v) for v in r.group(1).split()]
+    return rect
+
+
+def verify(cli, pdf, ca=None):
+    args = [cli, "verify", pdf] + (["--ca", ca] if ca else [])
+    rc, out, err = P.run(args)
+    sigs = []
+    for block in re.split(r"^Signature #\d+: ", out, flags=re.M)[1:]:
+        sigs.append({"valid": block.startswith("valid"),
+                     "whole": "covers the whole document: yes" in block,
+                     "field": re.search(r"field: (.*)", block).group(1),
+                     "changes": re.search(r"changed after it: (.*)", block).group(1),
+                     "text": block})
+    return rc, sigs, out + err
+
+
+def agree(ours, theirs):
+    """vanban verify and pdfsig say the same of every signature: its field, valid, whole document."""
+    if len(ours) != len([t for t in theirs if not sig_state(t)[2]]):
+        return False
+    signed = [t for t in theirs if not sig_state(t)[2]]
+    by_field = {t["field"]: sig_state(t) for t in signed}
+    return all(o["field"] in by_field and by_field[o["field"]][:2] == (o["valid"], o["whole"]) for o in ours)
+
+
+def main(argv):
+    ck, cli = P.checker_and_cli(argv)
+    if not cli:
+        return ck.done()
+    missing = [t for t in ("pdfsig", "qpdf", "mutool", "openssl", "certutil", "softhsm2-util", "pkcs11-tool")
+               if not shutil.which(t)]
+    if not ck.check("tools.present", not missing, "missing: %s (scripts/deps.sh)" % missing):
+        return ck.done()
+    env = P.test_env()
+    env.pop("SOURCE_DATE_EPOCH", None)
+    tmp = tempfile.mkdtemp(prefix="vb-sign-")
+    old_umask = os.umask(0o022)
+    try:
+        run_all(ck, cli, env, tmp)
+    finally:
+        os.umask(old_umask)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return ck.done()
+
+
+def run_all(ck, cli, env, tmp):
+    def T(name):
+        return os.path.join(tmp, name)
+
+    F.make_pki(tmp)
+    nss = F.make_nssdb(tmp, T("ca.pem"))
+    open(T("sig.png"), "wb").write(signature_png())
+    open(T("seal.png"), "wb").write(seal_png())
+    p12 = lambda who: ["--p12", T(who + ".p12"), "--password-file", T("pw.txt")]  # noqa: E731
+
+    # ---- the draft, signed-ready ----
+    rc, out, err = P.run([cli, "render", SAMPLE, "-o", T("draft.pdf")], env=env)
+    if not ck.check("render", rc == 0, err.strip()[-300:]):
+        return
+    fields = pdfsig(T("draft.pdf"), nss)
+    names = [s["field"] for s in fields]
+    if SIGNER not in names or not field_rect(T("draft.pdf"), "So"):
+        data = F.add_fields(open(T("draft.pdf"), "rb").read(),
+                            [("Sig", SIGNER, 0, [330, 120, 472, 182], 0),
+                             ("Sig", SEAL, 0, [318, 100, 420, 202], 0),
+                             ("Tx", "So", 0, [120, 708, 149, 724], 14)])
+        open(T("draft.pdf"), "wb").write(data)
+        fields = pdfsig(T("draft.pdf"), nss)
+        print("note: the render has no fields; tests/signfixture.py added %s" % [s["field"] for s in fields])
+    ck.check("draft.fields-unsigned", {SIGNER, SEAL} <= {s["field"] for s in fields if sig_state(s)[2]},
+             "pdfsig: %s" % [(s["field"], sig_state(s)) for s in fields])
+    ok, why = qpdf_clean(T("draft.pdf"))
+    ck.check("draft.qpdf", ok, "" if ok else why)
+
+    # ---- 1. the signer signs ----
+    h_draft = sha(T("draft.pdf"))
+    rc, out, err = P.run([cli, "sign", T("draft.pdf"), "-o", T("signed.pdf")] + p12("person") +
+                         ["--field", SIGNER, "--image", T("sig.png"), "--reason", "Ký duyệt", "--location", "Phú Quý"])
+    if not ck.check("sign.p12", rc == 0 and os.path.isfile(T("signed.pdf")), err.strip()):
+        return
+    ck.check("sign.input-untouched", sha(T("draft.pdf")) == h_draft)
+    draft, signed = open(T("draft.pdf"), "rb").read(), open(T("signed.pdf"), "rb").read()
+    ck.check("sign.incremental", signed.startswith(draft) and len(signed) > len(draft),
+             "%d -> %d bytes" % (len(draft), len(signed)))
+    ok, why = qpdf_clean(T("signed.pdf"))
+    ck.check("sign.qpdf", ok, why)
+    s1 = [s for s in pdfsig(T("signed.pdf"), nss) if s["field"] == SIGNER]
+    ck.check("sign.pdfsig", s1 and sig_state(s1[0])[:2] == (True, True) and
+             "ETSI.CAdES.detached" in s1[0]["text"] and "Certificate is Trusted." in s1[0]["text"],
+             "" if s1 and sig_state(s1[0])[:2] == (True, True) else s1[0]["text"] if s1 else "no signature")
+    ck.check("sign.mode-umask", (os.stat(T("signed.pdf")).st_mode & 0o777) == 0o644,
+             oct(os.stat(T("signed.pdf")).st_mode & 0o777))
+    ck.check("sign.no-temp", not [f for f in os.listdir(tmp) if ".tmp" in f], str(os.listdir(tmp)))
+
+    der, content, (a, b) = last_cms(T("signed.pdf"))
+    open(T("sig1.der"), "wb").write(der)
+    open(T("sig1.content"), "wb").write(content)
+    rc, out, err = P.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", T("sig1.der")])
+    attrs = re.findall(r"object: (\S+) \(", out.split("signedAttrs:")[1].split("signatureAlgorithm")[0]) \
+        if "signedAttrs:" in out else []
+    ck.check("cms.attributes", sorted(attrs) == ["contentType", "id-smime-aa-signingCertificateV2",
+                                                  "messageDigest"], "signedAttrs: %s" % attrs)
+    ck.check("cms.no-signing-time", rc == 0 and "signingTime" not in out)
+    ck.check("cms.sha256", "sha256" in out.lower())
+    ck.check("cms.chain", out.count("subject:") >= 2 and "Test Root CA" in out, "certificates in the CMS")
+    rc, out, err = P.run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", T("sig1.der"),
+                          "-content", T("sig1.content"), "-CAfile", T("ca.pem"), "-purpose", "any",
+                          "-out", os.devnull])
+    ck.check("cms.openssl-verify", rc == 0 and "Verification successful" in err, err.strip())
+
+    # ---- 2. the văn thư issues: number, date, the seal ----
+    h_signed = sha(T("signed.pdf"))
+    rc, out, err = P.run([cli, "issue", T("signed.pdf"), "-o", T("issued.pdf"), "--number", "5",
+                          "--date", "2026-12-05", "--seal", T("seal.png")] + p12("body"), env=env)
+    if not ck.check("issue.p12", rc == 0 and os.path.isfile(T("issued.pdf")), err.strip()):
+        return
+    ck.check("issue.input-untouched", sha(T("signed.pdf")) == h_signed)
+    issued = open(T("issued.pdf"), "rb").read()
+    ck.check("issue.incremental", issued.startswith(signed))
+    ok, why = qpdf_clean(T("issued.pdf"))
+    ck.check("issue.qpdf", ok, why)
+    sigs = {s["field"]: sig_state(s) for s in pdfsig(T("issued.pdf"), nss)}
+    ck.check("issue.pdfsig", sigs.get(SIGNER, (0, 0))[:2] == (True, False) and sigs.get(SEAL, (0, 0))[:2] == (True, True),
+             str(sigs))
+    rc, out, err = P.run(["mutool", "sign", "-v", T("issued.pdf")])
+    ck.check("issue.mutool", out.count("Verifying signature") == 2 and
+             out.count("The signature is valid but there have been edits since signing") == 1 and
+             out.count("The document is unchanged since signing") == 1 and "invalid" not in out.lower(),
+             out.strip()[-400:])
+    # the number "05" drawn inside the field So (stext: points from the top-left corner)
+    rect = field_rect(T("issued.pdf"), "So")
+    rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("issued.pdf"), "1"])
+    pages = P.parse_stext(xml)
+    ph = pages[0].h if pages else 842
+    inside = [c for c in pages[0].chars if rect and rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
+              ph - rect[3] - 2 <= c.oy <= ph - rect[1] + 2] if pages else []
+    ck.check("issue.number-in-field", "".join(c.c for c in inside).strip() == "05",
+             "rect %s: %r" % (rect, "".join(c.c for c in inside)))
+
+    rc, ours, text = verify(cli, T("issued.pdf"), T("ca.pem"))
+    ck.check("verify.issued", rc == 0 and [o["valid"] for o in ours] == [True, True] and
+             ours[0]["changes"].startswith("only form fields") and "certificate: trusted" in text, text[-600:])
+    ck.check("verify.agrees-pdfsig", agree(ours, pdfsig(T("issued.pdf"), nss)))
+
+    # ---- 3. a third signature, by another tool (poppler), after ours ----
+    P.run(["pk12util", "-i", T("body.p12"), "-d", nss, "-W", "secret"])
+    rc, out, err = P.run(["pdfsig", "-nssdir", nss, "-add-signature", "-nick",
+                          "Dang uy Dac khu Phu Quy - vanban test", "-new-signature-field-name", "Sig_Them",
+                          T("issued.pdf"), T("third.pdf")])
+    if ck.check("third.pdfsig-sign", rc == 0 and os.path.isfile(T("third.pdf")), err.strip()):
+        sigs = pdfsig(T("third.pdf"), nss)
+        st = [sig_state(s) for s in sigs]
+        ck.check("third.all-valid", len(st) == 3 and all(s[0] for s in st) and [s[1] for s in st] == [False, False, True],
+                 str([(s["field"], sig_state(s)) for s in sigs]))
+        rc, ours, text = verify(cli, T("third.pdf"))
+        ck.check("third.verify", rc == 0 and len(ours) == 3 and all(o["valid"] for o in ours) and
+                 [o["changes"].startswith("only form") for o in ours] == [True, True, False], text[-500:])
+        ck.check("third.agrees-pdfsig", agree(ours, sigs))
+        ok, why = qpdf_clean(T("third.pdf"))
+        ck.check("third.qpdf", ok, why)
+
+    # ---- tampering ----
+    data = bytearray(issued)
+    i = data.find(b"/Producer")
+    data[i + 2] ^= 0x20  # /PrOducer: one byte of the first revision, signed by both
+    open(T("tampered.pdf"), "wb").write(bytes(data))
+    sigs = pdfsig(T("tampered.pdf"), nss)
+    ck.check("tamper.byte.pdfsig", len(sigs) >= 2 and all("Digest Mismatch" in s["text"] for s in sigs[:2]),
+             str([s["text"][-120:] for s in sigs]))
+    rc, ours, text = verify(cli, T("tampered.pdf"))
+    ck.check("tamper.byte.verify", rc == 1 and ours and not any(o["valid"] for o in ours) and "digest mismatch" in text,
+             text[-300:])
+    ck.check("tamper.byte.agrees", agree(ours, sigs))
+    der, content, (a, b) = last_cms(T("issued.pdf"))
+    data = bytearray(issued)
+    k = a + 1 + 2 * (len(der) - 20)  # a hex digit of the RSA signature value, at the end of the DER
+    data[k] = ord("0") if data[k] != ord("0") else ord("1")
+    open(T("badsig.pdf"), "wb").write(bytes(data))
+    sigs = pdfsig(T("badsig.pdf"), nss)
+    ck.check("tamper.sig.pdfsig", "Signature is Invalid" in sigs[-1]["text"] if sigs else False)
+    rc, ours, text = verify(cli, T("badsig.pdf"))
+    ck.check("tamper.sig.verify", rc == 1 and ours and ours[0]["valid"] and not ours[-1]["valid"], text[-300:])
+    # an update after the signatures that changes more than fields: the catalog gets a key
+    m = re.search(rb"/Root (\d+) 0 R", issued[issued.rfind(b"trailer"):])
+    root = int(m.group(1))
+    cat = re.findall(rb"\n%d 0 obj\s*(<<.*?>>)\s*endobj" % root, issued, re.S)[-1]
+    sx = int(re.findall(rb"startxref\s+(\d+)", issued)[-1])
+    size = int(re.findall(rb"/Size (\d+)", issued)[-1])
+    upd = bytearray(issued)
+    off = len(upd)
+    upd += b"%d 0 obj\n%s\nendobj\n" % (root, cat[:-2] + b" /Lang (vi) >>")
+    x = len(upd)
+    upd += b"xref\n%d 1\n%010d 00000 n\r\ntrailer\n<< /Size %d /Root %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        root, off, size, root, sx, x)
+    open(T("changed.pdf"), "wb").write(bytes(upd))
+    rc, ours, text = verify(cli, T("changed.pdf"))
+    ck.check("changed.verify", rc == 1 and ours and all(o["valid"] for o in ours) and
+             all(o["changes"].startswith("other") for o in ours) and "the catalog" in text, text[-400:])
+
+    # ---- the PKCS#11 path: the body's key on a SoftHSM2 token ----
+    tokenv = F.make_token(tmp, T("body.key"), T("body.pem"))
+    open(T("pin.txt"), "w").write("123456\n")
+    open(T("badpin.txt"), "w").write("000000\n")
+    tok = ["--pkcs11", F.SOFTHSM, "--token", "vanban-test", "--key-label", "seal"]
+    rc, out, err = P.run([cli, "issue", T("signed.pdf"), "-o", T("issued11.pdf"), "--number", "196",
+                          "--date", "2026-12-05"] + tok + ["--pin-file", T("pin.txt")], env=dict(env, **tokenv))
+    if ck.check("pkcs11.issue", rc == 0, err.strip()[-400:]):
+        sigs = {s["field"]: sig_state(s) for s in pdfsig(T("issued11.pdf"), nss)}
+        ck.check("pkcs11.pdfsig", sigs.get(SEAL, (0, 0))[:2] == (True, True) and sigs.get(SIGNER, (0,))[0], str(sigs))
+        ok, why = qpdf_clean(T("issued11.pdf"))
+        ck.check("pkcs11.qpdf", ok, why)
+        rect = field_rect(T("issued11.pdf"), "So")
+        rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("issued11.pdf"), "1"])
+        pg = P.parse_stext(xml)[0]
+        got = "".join(c.c for c in pg.chars if rect and rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
+                      pg.h - rect[3] - 2 <= c.oy <= pg.h - rect[1] + 2).strip()
+        ck.check("pkcs11.number-196", got == "196", repr(got))
+
+    # ---- errors: a message, a non-zero exit, no output, the input as it was ----
+    def refused(name, args, want, env_extra=None, src=None, out=None):
+        src = src or T("signed.pdf")
+        out = out or T("out-%s.pdf" % name)
+        before = sha(src)
+        rc, o, e = P.run([cli] + args[:1] + [src, "-o", out] + args[1:], env=dict(env, **(env_extra or {})))
+        temps = [f for f in os.listdir(os.path.dirname(out)) if ".tmp" in f]
+        ck.check("error." + name, rc == 1 and want in e and not os.path.exists(out) and not temps and sha(src) == before,
+                 "rc %d, stderr: %s" % (rc, e.strip()[-300:]))
+
+    refused("wrong-password", ["sign", "--p12", T("person.p12"), "--password-file", T("bad-pw.txt"),
+                               "--field", SEAL], "[sign.password]")
+    refused("key-mismatch", ["sign"] + tok + ["--pin-file", T("pin.txt"), "--cert", T("person.pem"),
+                                              "--field", SEAL], "[sign.key-mismatch]", tokenv)
+    refused("no-such-field", ["sign"] + p12("person") + ["--field", "Nope"], "no signature field named 'Nope'")
+    refused("already-signed", ["sign"] + p12("person") + ["--field", SIGNER], "[sign.signed]")
+    refused("token-absent", ["sign", "--pkcs11", F.SOFTHSM, "--token", "no-such-token", "--key-label", "seal",
+                             "--pin-file", T("pin.txt")], "no such token", tokenv)
+    refused("token-wrong-pin", ["sign"] + tok + ["--pin-file", T("badpin.txt")], "refused the PIN", tokenv)
+    refused("module-absent", ["sign", "--pkcs11", T("nothere.so"), "--key-label", "seal",
+                              "--pin-file", T("pin.txt")], "Cannot open the PKCS#11 module", tokenv)
+    refused("placeholder", ["sign"] + p12("body") + ["--field", SEAL, "--contents-size", "1024"], "[sign.placeholder]")
+    refused("issue-date", ["issue", "--number", "7", "--date", "2025-12-05"] + p12("body"),
+            "does not agree with the year and month")
+    refused("issue-number", ["issue", "--number", "7a", "--date", "2026-12-05"] + p12("body"), "[sign.issue]")
+    refused("issue-twice", ["issue", "--number", "8", "--date", "2026-12-05"] + p12("body"), "filled already",
+            src=T("issued.pdf"))
+    cut = open(T("signed.pdf"), "rb").read()
+    open(T("damaged.pdf"), "wb").write(cut[:len(cut) - 300])
+    refused("damaged", ["sign"] + p12("body"), "[sign.input]", src=T("damaged.pdf"))
+    rc, o, e = P.run(["qpdf", "--empty", T("foreign.pdf")])
+    refused("not-vanban", ["sign"] + p12("body"), "not a PDF written by vanban", src=T("foreign.pdf"))
+    rc, o, e = P.run(["qpdf", "--object-streams=generate", T("draft.pdf"), T("xrefstream.pdf")])
+    refused("xref-stream", ["sign"] + p12("body"), "cross-reference stream", src=T("xrefstream.pdf"))
+    rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("x.pdf"), "--p12", T("person.p12"), "--password", "x"])
+    ck.check("error.password-on-argv", rc == 2 and "not accepted on the command line" in e and
+             not os.path.exists(T("x.pdf")), e.strip()[-200:])
+
+    # an expired certificate: a warning, and the signature is made
+    later = str(int(time.time()) + 900 * 86400)
+    rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("late.pdf"), "--field", SEAL] + p12("body"),
+                     env=dict(env, SOURCE_DATE_EPOCH=later))
+    ck.check("warning.expired", rc == 0 and "warning:" in e and "expired on" in e and "[sign.expired]" in e and
+             os.path.isfile(T("late.pdf")), e.strip()[-300:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
