@@ -124,6 +124,34 @@ def field_rect(pdf, name):
     return rect
 
 
+def ink_boxes(pdf, page=1):
+    """Bounding boxes (points, top-left origin) of the blue and of the red pixels of a page at 72 dpi."""
+    rc, out, err = 0, None, ""
+    p = subprocess.run(["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), pdf],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    data = p.stdout
+    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+    w, h = int(m.group(1)), int(m.group(2))
+    px = data[m.end():]
+    boxes = {"blue": None, "red": None}
+    for y in range(h):
+        row = px[y * w * 3:(y + 1) * w * 3]
+        for x in range(w):
+            r, g, b = row[3 * x], row[3 * x + 1], row[3 * x + 2]
+            kind = "blue" if b > 120 and r < 110 and g < 130 else "red" if r > 150 and g < 100 and b < 100 else None
+            if kind:
+                bx = boxes[kind]
+                boxes[kind] = [x, y, x + 1, y + 1] if not bx else [min(bx[0], x), min(bx[1], y),
+                                                                   max(bx[2], x + 1), max(bx[3], y + 1)]
+    return boxes, h
+
+
+def within(box, rect, page_h, tol=1.0):
+    """box (top-left origin) inside the PDF rect [x0 y0 x1 y1] (bottom-left origin)."""
+    return box is not None and rect is not None and box[0] >= rect[0] - tol and box[2] <= rect[2] + tol and \
+        box[1] >= page_h - rect[3] - tol and box[3] <= page_h - rect[1] + tol
+
+
 def verify(cli, pdf, ca=None):
     args = [cli, "verify", pdf] + (["--ca", ca] if ca else [])
     rc, out, err = P.run(args)
@@ -260,6 +288,17 @@ def run_all(ck, cli, env, tmp):
     ck.check("issue.number-in-field", "".join(c.c for c in inside).strip() == "05",
              "rect %s: %r" % (rect, "".join(c.c for c in inside)))
 
+    # the appearances: the blue signature inside the signer's field, the red seal inside the seal's,
+    # over the signature's left part
+    boxes, ph = ink_boxes(T("issued.pdf"))
+    r_sig, r_seal = field_rect(T("issued.pdf"), SIGNER), field_rect(T("issued.pdf"), SEAL)
+    ck.check("appearance.signature", within(boxes["blue"], r_sig, ph), "blue ink %s, field %s" % (boxes["blue"], r_sig))
+    ck.check("appearance.seal", within(boxes["red"], r_seal, ph) and boxes["blue"] and
+             boxes["red"][0] < boxes["blue"][0] < boxes["red"][2], "red ink %s, field %s" % (boxes["red"], r_seal))
+    seal_mm = (boxes["red"][2] - boxes["red"][0]) / P.MM if boxes["red"] else 0
+    ck.check("appearance.seal-real-size", abs(seal_mm - min(36.0, (r_seal[2] - r_seal[0]) / P.MM)) < 1.0,
+             "%.1f mm across" % seal_mm)
+
     rc, ours, text = verify(cli, T("issued.pdf"), T("ca.pem"))
     ck.check("verify.issued", rc == 0 and [o["valid"] for o in ours] == [True, True] and
              ours[0]["changes"].startswith("only form fields") and "certificate: trusted" in text, text[-600:])
@@ -376,6 +415,22 @@ def run_all(ck, cli, env, tmp):
     rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("x.pdf"), "--p12", T("person.p12"), "--password", "x"])
     ck.check("error.password-on-argv", rc == 2 and "not accepted on the command line" in e and
              not os.path.exists(T("x.pdf")), e.strip()[-200:])
+
+    # a text appearance (an appendix: the parent's number and the signing time, 10 pt)
+    when = int(time.time()) + 60
+    iso = time.strftime("%Y-%m-%dT%H:%M:%S+07:00", time.gmtime(when + 7 * 3600))
+    rc, o, e = P.run([cli, "sign", T("draft.pdf"), "-o", T("text.pdf"), "--field", SIGNER, "--text", "196-BC/ĐU"] +
+                     p12("body"), env=dict(env, SOURCE_DATE_EPOCH=str(when)))
+    if ck.check("text.sign", rc == 0 and not e.strip(), e.strip()[-300:]):
+        rect = field_rect(T("text.pdf"), SIGNER)
+        rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("text.pdf"), "1"])
+        pg = P.parse_stext(xml)[0]
+        got = [c for c in pg.chars if rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
+               pg.h - rect[3] - 1 <= c.y0 and c.y1 <= pg.h - rect[1] + 1]
+        txt = "".join(c.c for c in got)
+        ck.check("text.appearance", "196-BC/\u00d0U" in txt and iso in txt and
+                 all(abs(c.size - 10) < 0.01 for c in got), repr(txt))
+    refused("text-not-winansi", ["sign"] + p12("body") + ["--field", SEAL, "--text", "Số 196"], "[sign.text]")
 
     # an expired certificate: a warning, and the signature is made
     later = str(int(time.time()) + 900 * 86400)

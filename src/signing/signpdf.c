@@ -546,7 +546,7 @@ vb_sign_bytes(const unsigned char *pdf, size_t len, const char *name, vb_signer_
         font = vb_pdfupd_new_num(&u);
         vb_sign_font_object(&u, font);
         /* two lines at the field's top left: the text, then the time */
-        double lead = TEXT_SIZE * 1.15, y = fh - TEXT_SIZE;
+        double lead = TEXT_SIZE * 1.15, y = fh - TEXT_SIZE * 1.1;
         vb_buf_printf(&content, "BT /F1 %d Tf 0 g 2 ", TEXT_SIZE);
         num(&content, y);
         vb_buf_puts(&content, " Td ");
