@@ -195,6 +195,10 @@ def main(argv):
 
 
 def run_all(ck, cli, env, tmp):
+    def chk(name, ok, detail=""):
+        """A check whose detail (often a tool's whole output) is printed only when it fails."""
+        return ck.check(name, ok, "" if ok else detail)
+
     def T(name):
         return os.path.join(tmp, name)
 
@@ -206,7 +210,7 @@ def run_all(ck, cli, env, tmp):
 
     # ---- the draft, signed-ready ----
     rc, out, err = P.run([cli, "render", SAMPLE, "-o", T("draft.pdf")], env=env)
-    if not ck.check("render", rc == 0, err.strip()[-300:]):
+    if not chk("render", rc == 0, err.strip()[-300:]):
         return
     fields = pdfsig(T("draft.pdf"), nss)
     names = [s["field"] for s in fields]
@@ -218,30 +222,30 @@ def run_all(ck, cli, env, tmp):
         open(T("draft.pdf"), "wb").write(data)
         fields = pdfsig(T("draft.pdf"), nss)
         print("note: the render has no fields; tests/signfixture.py added %s" % [s["field"] for s in fields])
-    ck.check("draft.fields-unsigned", {SIGNER, SEAL} <= {s["field"] for s in fields if sig_state(s)[2]},
+    chk("draft.fields-unsigned", {SIGNER, SEAL} <= {s["field"] for s in fields if sig_state(s)[2]},
              "pdfsig: %s" % [(s["field"], sig_state(s)) for s in fields])
     ok, why = qpdf_clean(T("draft.pdf"))
-    ck.check("draft.qpdf", ok, "" if ok else why)
+    chk("draft.qpdf", ok, "" if ok else why)
 
     # ---- 1. the signer signs ----
     h_draft = sha(T("draft.pdf"))
     rc, out, err = P.run([cli, "sign", T("draft.pdf"), "-o", T("signed.pdf")] + p12("person") +
                          ["--field", SIGNER, "--image", T("sig.png"), "--reason", "Ký duyệt", "--location", "Phú Quý"])
-    if not ck.check("sign.p12", rc == 0 and os.path.isfile(T("signed.pdf")), err.strip()):
+    if not chk("sign.p12", rc == 0 and os.path.isfile(T("signed.pdf")), err.strip()):
         return
-    ck.check("sign.input-untouched", sha(T("draft.pdf")) == h_draft)
+    chk("sign.input-untouched", sha(T("draft.pdf")) == h_draft)
     draft, signed = open(T("draft.pdf"), "rb").read(), open(T("signed.pdf"), "rb").read()
-    ck.check("sign.incremental", signed.startswith(draft) and len(signed) > len(draft),
+    chk("sign.incremental", signed.startswith(draft) and len(signed) > len(draft),
              "%d -> %d bytes" % (len(draft), len(signed)))
     ok, why = qpdf_clean(T("signed.pdf"))
-    ck.check("sign.qpdf", ok, why)
+    chk("sign.qpdf", ok, why)
     s1 = [s for s in pdfsig(T("signed.pdf"), nss) if s["field"] == SIGNER]
-    ck.check("sign.pdfsig", s1 and sig_state(s1[0])[:2] == (True, True) and
+    chk("sign.pdfsig", s1 and sig_state(s1[0])[:2] == (True, True) and
              "ETSI.CAdES.detached" in s1[0]["text"] and "Certificate is Trusted." in s1[0]["text"],
              "" if s1 and sig_state(s1[0])[:2] == (True, True) else s1[0]["text"] if s1 else "no signature")
-    ck.check("sign.mode-umask", (os.stat(T("signed.pdf")).st_mode & 0o777) == 0o644,
+    chk("sign.mode-umask", (os.stat(T("signed.pdf")).st_mode & 0o777) == 0o644,
              oct(os.stat(T("signed.pdf")).st_mode & 0o777))
-    ck.check("sign.no-temp", not [f for f in os.listdir(tmp) if ".tmp" in f], str(os.listdir(tmp)))
+    chk("sign.no-temp", not [f for f in os.listdir(tmp) if ".tmp" in f], str(os.listdir(tmp)))
 
     der, content, (a, b) = last_cms(T("signed.pdf"))
     open(T("sig1.der"), "wb").write(der)
@@ -249,32 +253,32 @@ def run_all(ck, cli, env, tmp):
     rc, out, err = P.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", T("sig1.der")])
     attrs = re.findall(r"object: (\S+) \(", out.split("signedAttrs:")[1].split("signatureAlgorithm")[0]) \
         if "signedAttrs:" in out else []
-    ck.check("cms.attributes", sorted(attrs) == ["contentType", "id-smime-aa-signingCertificateV2",
+    chk("cms.attributes", sorted(attrs) == ["contentType", "id-smime-aa-signingCertificateV2",
                                                   "messageDigest"], "signedAttrs: %s" % attrs)
-    ck.check("cms.no-signing-time", rc == 0 and "signingTime" not in out)
-    ck.check("cms.sha256", "sha256" in out.lower())
-    ck.check("cms.chain", out.count("subject:") >= 2 and "Test Root CA" in out, "certificates in the CMS")
+    chk("cms.no-signing-time", rc == 0 and "signingTime" not in out)
+    chk("cms.sha256", "sha256" in out.lower())
+    chk("cms.chain", out.count("subject:") >= 2 and "Test Root CA" in out, "certificates in the CMS")
     rc, out, err = P.run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", T("sig1.der"),
                           "-content", T("sig1.content"), "-CAfile", T("ca.pem"), "-purpose", "any",
                           "-out", os.devnull])
-    ck.check("cms.openssl-verify", rc == 0 and "Verification successful" in err, err.strip())
+    chk("cms.openssl-verify", rc == 0 and "Verification successful" in err, err.strip())
 
     # ---- 2. the văn thư issues: number, date, the seal ----
     h_signed = sha(T("signed.pdf"))
     rc, out, err = P.run([cli, "issue", T("signed.pdf"), "-o", T("issued.pdf"), "--number", "5",
                           "--date", "2026-12-05", "--seal", T("seal.png")] + p12("body"), env=env)
-    if not ck.check("issue.p12", rc == 0 and os.path.isfile(T("issued.pdf")), err.strip()):
+    if not chk("issue.p12", rc == 0 and os.path.isfile(T("issued.pdf")), err.strip()):
         return
-    ck.check("issue.input-untouched", sha(T("signed.pdf")) == h_signed)
+    chk("issue.input-untouched", sha(T("signed.pdf")) == h_signed)
     issued = open(T("issued.pdf"), "rb").read()
-    ck.check("issue.incremental", issued.startswith(signed))
+    chk("issue.incremental", issued.startswith(signed))
     ok, why = qpdf_clean(T("issued.pdf"))
-    ck.check("issue.qpdf", ok, why)
+    chk("issue.qpdf", ok, why)
     sigs = {s["field"]: sig_state(s) for s in pdfsig(T("issued.pdf"), nss)}
-    ck.check("issue.pdfsig", sigs.get(SIGNER, (0, 0))[:2] == (True, False) and sigs.get(SEAL, (0, 0))[:2] == (True, True),
+    chk("issue.pdfsig", sigs.get(SIGNER, (0, 0))[:2] == (True, False) and sigs.get(SEAL, (0, 0))[:2] == (True, True),
              str(sigs))
     rc, out, err = P.run(["mutool", "sign", "-v", T("issued.pdf")])
-    ck.check("issue.mutool", out.count("Verifying signature") == 2 and
+    chk("issue.mutool", out.count("Verifying signature") == 2 and
              out.count("The signature is valid but there have been edits since signing") == 1 and
              out.count("The document is unchanged since signing") == 1 and "invalid" not in out.lower(),
              out.strip()[-400:])
@@ -285,41 +289,41 @@ def run_all(ck, cli, env, tmp):
     ph = pages[0].h if pages else 842
     inside = [c for c in pages[0].chars if rect and rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
               ph - rect[3] - 2 <= c.oy <= ph - rect[1] + 2] if pages else []
-    ck.check("issue.number-in-field", "".join(c.c for c in inside).strip() == "05",
+    chk("issue.number-in-field", "".join(c.c for c in inside).strip() == "05",
              "rect %s: %r" % (rect, "".join(c.c for c in inside)))
 
     # the appearances: the blue signature inside the signer's field, the red seal inside the seal's,
     # over the signature's left part
     boxes, ph = ink_boxes(T("issued.pdf"))
     r_sig, r_seal = field_rect(T("issued.pdf"), SIGNER), field_rect(T("issued.pdf"), SEAL)
-    ck.check("appearance.signature", within(boxes["blue"], r_sig, ph), "blue ink %s, field %s" % (boxes["blue"], r_sig))
-    ck.check("appearance.seal", within(boxes["red"], r_seal, ph) and boxes["blue"] and
+    chk("appearance.signature", within(boxes["blue"], r_sig, ph), "blue ink %s, field %s" % (boxes["blue"], r_sig))
+    chk("appearance.seal", within(boxes["red"], r_seal, ph) and boxes["blue"] and
              boxes["red"][0] < boxes["blue"][0] < boxes["red"][2], "red ink %s, field %s" % (boxes["red"], r_seal))
     seal_mm = (boxes["red"][2] - boxes["red"][0]) / P.MM if boxes["red"] else 0
-    ck.check("appearance.seal-real-size", abs(seal_mm - min(36.0, (r_seal[2] - r_seal[0]) / P.MM)) < 1.0,
+    chk("appearance.seal-real-size", abs(seal_mm - min(36.0, (r_seal[2] - r_seal[0]) / P.MM)) < 1.0,
              "%.1f mm across" % seal_mm)
 
     rc, ours, text = verify(cli, T("issued.pdf"), T("ca.pem"))
-    ck.check("verify.issued", rc == 0 and [o["valid"] for o in ours] == [True, True] and
+    chk("verify.issued", rc == 0 and [o["valid"] for o in ours] == [True, True] and
              ours[0]["changes"].startswith("only form fields") and "certificate: trusted" in text, text[-600:])
-    ck.check("verify.agrees-pdfsig", agree(ours, pdfsig(T("issued.pdf"), nss)))
+    chk("verify.agrees-pdfsig", agree(ours, pdfsig(T("issued.pdf"), nss)))
 
     # ---- 3. a third signature, by another tool (poppler), after ours ----
     P.run(["pk12util", "-i", T("body.p12"), "-d", nss, "-W", "secret"])
     rc, out, err = P.run(["pdfsig", "-nssdir", nss, "-add-signature", "-nick",
                           "Dang uy Dac khu Phu Quy - vanban test", "-new-signature-field-name", "Sig_Them",
                           T("issued.pdf"), T("third.pdf")])
-    if ck.check("third.pdfsig-sign", rc == 0 and os.path.isfile(T("third.pdf")), err.strip()):
+    if chk("third.pdfsig-sign", rc == 0 and os.path.isfile(T("third.pdf")), err.strip()):
         sigs = pdfsig(T("third.pdf"), nss)
         st = [sig_state(s) for s in sigs]
-        ck.check("third.all-valid", len(st) == 3 and all(s[0] for s in st) and [s[1] for s in st] == [False, False, True],
+        chk("third.all-valid", len(st) == 3 and all(s[0] for s in st) and [s[1] for s in st] == [False, False, True],
                  str([(s["field"], sig_state(s)) for s in sigs]))
         rc, ours, text = verify(cli, T("third.pdf"))
-        ck.check("third.verify", rc == 0 and len(ours) == 3 and all(o["valid"] for o in ours) and
+        chk("third.verify", rc == 0 and len(ours) == 3 and all(o["valid"] for o in ours) and
                  [o["changes"].startswith("only form") for o in ours] == [True, True, False], text[-500:])
-        ck.check("third.agrees-pdfsig", agree(ours, sigs))
+        chk("third.agrees-pdfsig", agree(ours, sigs))
         ok, why = qpdf_clean(T("third.pdf"))
-        ck.check("third.qpdf", ok, why)
+        chk("third.qpdf", ok, why)
 
     # ---- tampering ----
     data = bytearray(issued)
@@ -327,21 +331,21 @@ def run_all(ck, cli, env, tmp):
     data[i + 2] ^= 0x20  # /PrOducer: one byte of the first revision, signed by both
     open(T("tampered.pdf"), "wb").write(bytes(data))
     sigs = pdfsig(T("tampered.pdf"), nss)
-    ck.check("tamper.byte.pdfsig", len(sigs) >= 2 and all("Digest Mismatch" in s["text"] for s in sigs[:2]),
+    chk("tamper.byte.pdfsig", len(sigs) >= 2 and all("Digest Mismatch" in s["text"] for s in sigs[:2]),
              str([s["text"][-120:] for s in sigs]))
     rc, ours, text = verify(cli, T("tampered.pdf"))
-    ck.check("tamper.byte.verify", rc == 1 and ours and not any(o["valid"] for o in ours) and "digest mismatch" in text,
+    chk("tamper.byte.verify", rc == 1 and ours and not any(o["valid"] for o in ours) and "digest mismatch" in text,
              text[-300:])
-    ck.check("tamper.byte.agrees", agree(ours, sigs))
+    chk("tamper.byte.agrees", agree(ours, sigs))
     der, content, (a, b) = last_cms(T("issued.pdf"))
     data = bytearray(issued)
     k = a + 1 + 2 * (len(der) - 20)  # a hex digit of the RSA signature value, at the end of the DER
     data[k] = ord("0") if data[k] != ord("0") else ord("1")
     open(T("badsig.pdf"), "wb").write(bytes(data))
     sigs = pdfsig(T("badsig.pdf"), nss)
-    ck.check("tamper.sig.pdfsig", "Signature is Invalid" in sigs[-1]["text"] if sigs else False)
+    chk("tamper.sig.pdfsig", "Signature is Invalid" in sigs[-1]["text"] if sigs else False)
     rc, ours, text = verify(cli, T("badsig.pdf"))
-    ck.check("tamper.sig.verify", rc == 1 and ours and ours[0]["valid"] and not ours[-1]["valid"], text[-300:])
+    chk("tamper.sig.verify", rc == 1 and ours and ours[0]["valid"] and not ours[-1]["valid"], text[-300:])
     # an update after the signatures that changes more than fields: the catalog gets a key
     m = re.search(rb"/Root (\d+) 0 R", issued[issued.rfind(b"trailer"):])
     root = int(m.group(1))
@@ -356,7 +360,7 @@ def run_all(ck, cli, env, tmp):
         root, off, size, root, sx, x)
     open(T("changed.pdf"), "wb").write(bytes(upd))
     rc, ours, text = verify(cli, T("changed.pdf"))
-    ck.check("changed.verify", rc == 1 and ours and all(o["valid"] for o in ours) and
+    chk("changed.verify", rc == 1 and ours and all(o["valid"] for o in ours) and
              all(o["changes"].startswith("other") for o in ours) and "the catalog" in text, text[-400:])
 
     # ---- the PKCS#11 path: the body's key on a SoftHSM2 token ----
@@ -366,17 +370,17 @@ def run_all(ck, cli, env, tmp):
     tok = ["--pkcs11", F.SOFTHSM, "--token", "vanban-test", "--key-label", "seal"]
     rc, out, err = P.run([cli, "issue", T("signed.pdf"), "-o", T("issued11.pdf"), "--number", "196",
                           "--date", "2026-12-05"] + tok + ["--pin-file", T("pin.txt")], env=dict(env, **tokenv))
-    if ck.check("pkcs11.issue", rc == 0, err.strip()[-400:]):
+    if chk("pkcs11.issue", rc == 0, err.strip()[-400:]):
         sigs = {s["field"]: sig_state(s) for s in pdfsig(T("issued11.pdf"), nss)}
-        ck.check("pkcs11.pdfsig", sigs.get(SEAL, (0, 0))[:2] == (True, True) and sigs.get(SIGNER, (0,))[0], str(sigs))
+        chk("pkcs11.pdfsig", sigs.get(SEAL, (0, 0))[:2] == (True, True) and sigs.get(SIGNER, (0,))[0], str(sigs))
         ok, why = qpdf_clean(T("issued11.pdf"))
-        ck.check("pkcs11.qpdf", ok, why)
+        chk("pkcs11.qpdf", ok, why)
         rect = field_rect(T("issued11.pdf"), "So")
         rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("issued11.pdf"), "1"])
         pg = P.parse_stext(xml)[0]
         got = "".join(c.c for c in pg.chars if rect and rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
                       pg.h - rect[3] - 2 <= c.oy <= pg.h - rect[1] + 2).strip()
-        ck.check("pkcs11.number-196", got == "196", repr(got))
+        chk("pkcs11.number-196", got == "196", repr(got))
 
     # ---- errors: a message, a non-zero exit, no output, the input as it was ----
     def refused(name, args, want, env_extra=None, src=None, out=None):
@@ -385,7 +389,7 @@ def run_all(ck, cli, env, tmp):
         before = sha(src)
         rc, o, e = P.run([cli] + args[:1] + [src, "-o", out] + args[1:], env=dict(env, **(env_extra or {})))
         temps = [f for f in os.listdir(os.path.dirname(out)) if ".tmp" in f]
-        ck.check("error." + name, rc == 1 and want in e and not os.path.exists(out) and not temps and sha(src) == before,
+        chk("error." + name, rc == 1 and want in e and not os.path.exists(out) and not temps and sha(src) == before,
                  "rc %d, stderr: %s" % (rc, e.strip()[-300:]))
 
     refused("wrong-password", ["sign", "--p12", T("person.p12"), "--password-file", T("bad-pw.txt"),
@@ -413,7 +417,7 @@ def run_all(ck, cli, env, tmp):
     rc, o, e = P.run(["qpdf", "--object-streams=generate", T("draft.pdf"), T("xrefstream.pdf")])
     refused("xref-stream", ["sign"] + p12("body"), "cross-reference stream", src=T("xrefstream.pdf"))
     rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("x.pdf"), "--p12", T("person.p12"), "--password", "x"])
-    ck.check("error.password-on-argv", rc == 2 and "not accepted on the command line" in e and
+    chk("error.password-on-argv", rc == 2 and "not accepted on the command line" in e and
              not os.path.exists(T("x.pdf")), e.strip()[-200:])
 
     # a text appearance (an appendix: the parent's number and the signing time, 10 pt)
@@ -421,14 +425,14 @@ def run_all(ck, cli, env, tmp):
     iso = time.strftime("%Y-%m-%dT%H:%M:%S+07:00", time.gmtime(when + 7 * 3600))
     rc, o, e = P.run([cli, "sign", T("draft.pdf"), "-o", T("text.pdf"), "--field", SIGNER, "--text", "196-BC/ĐU"] +
                      p12("body"), env=dict(env, SOURCE_DATE_EPOCH=str(when)))
-    if ck.check("text.sign", rc == 0 and not e.strip(), e.strip()[-300:]):
+    if chk("text.sign", rc == 0 and not e.strip(), e.strip()[-300:]):
         rect = field_rect(T("text.pdf"), SIGNER)
         rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("text.pdf"), "1"])
         pg = P.parse_stext(xml)[0]
         got = [c for c in pg.chars if rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
                pg.h - rect[3] - 1 <= c.y0 and c.y1 <= pg.h - rect[1] + 1]
         txt = "".join(c.c for c in got)
-        ck.check("text.appearance", "196-BC/\u00d0U" in txt and iso in txt and
+        chk("text.appearance", "196-BC/\u00d0U" in txt and iso in txt and
                  all(abs(c.size - 10) < 0.01 for c in got), repr(txt))
     refused("text-not-winansi", ["sign"] + p12("body") + ["--field", SEAL, "--text", "Số 196"], "[sign.text]")
 
@@ -436,7 +440,7 @@ def run_all(ck, cli, env, tmp):
     later = str(int(time.time()) + 900 * 86400)
     rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("late.pdf"), "--field", SEAL] + p12("body"),
                      env=dict(env, SOURCE_DATE_EPOCH=later))
-    ck.check("warning.expired", rc == 0 and "warning:" in e and "expired on" in e and "[sign.expired]" in e and
+    chk("warning.expired", rc == 0 and "warning:" in e and "expired on" in e and "[sign.expired]" in e and
              os.path.isfile(T("late.pdf")), e.strip()[-300:])
 
 
