@@ -521,6 +521,13 @@ VB_API vb_status_t vb_dump_file(vb_engine_t *engine, const char *src_path, vb_st
  * warning (sign.expired) handed to on_diagnostic.
  */
 
+/*
+ * Reads a whole file (a key, an image, a PDF) as the library reads its own
+ * inputs: a regular file only (a FIFO or a device is refused, never waited
+ * on), at most 2 GiB. *data: free with vb_free (NUL-terminated).
+ */
+VB_API vb_status_t vb_file_load(const char *path, void **data, size_t *len, vb_diag_t *diag);
+
 /* Who signs: a key and its certificate chain, or a callback that signs a hash. */
 typedef struct vb_signer vb_signer_t;
 

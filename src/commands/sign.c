@@ -70,42 +70,20 @@ on_warning(const vb_diag_t *w, void *ctx)
     fprintf(stderr, "%s\n", buf);
 }
 
-/* A whole file, malloc'd (NUL-terminated); NULL with a message. */
+/* A whole file (NUL-terminated; free with vb_free), read by the library; NULL with a message. */
 static char *
 slurp(const char *path, size_t *len, const char *what)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "vanban: cannot read %s %s: %s\n", what, path, strerror(errno));
+    void *data = NULL;
+    size_t n = 0;
+    vb_diag_t d = {0};
+    if (vb_file_load(path, &data, &n, &d) != VB_OK) {
+        fprintf(stderr, "vanban: cannot read %s: %s\n", what, d.msg);
         return NULL;
     }
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap + 1);
-    size_t r;
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = cap < ((size_t)1 << 30) ? realloc(b, cap * 2 + 1) : NULL;
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    bool err = ferror(f);
-    fclose(f);
-    if (!b || err) {
-        free(b);
-        fprintf(stderr, "vanban: cannot read %s %s\n", what, path);
-        return NULL;
-    }
-    b[n] = 0;
     if (len)
         *len = n;
-    return b;
+    return data;
 }
 
 /* A secret from --X-file (its first line) or --X-env; *out NULL when neither was given. */
@@ -125,7 +103,10 @@ secret(const char *file, const char *env, const char *what, char **out)
             fprintf(stderr, "vanban: the environment variable %s (the %s) is not set\n", env, what);
             return false;
         }
-        *out = strdup(v);
+        size_t n = strlen(v);
+        *out = malloc(n + 1); /* freed with vb_free, as what vb_file_load gives */
+        if (*out)
+            memcpy(*out, v, n + 1);
     }
     return true;
 }
@@ -146,14 +127,14 @@ make_signer(const args_t *a)
         size_t len;
         char *data = slurp(a->p12, &len, "the PKCS#12 file");
         if (!data || !secret(a->pwfile, a->pwenv, "password", &pw)) {
-            free(data);
+            vb_free(data);
             return NULL;
         }
         vb_status_t st = vb_signer_from_p12(data, len, pw ? pw : "", &s, &d);
         if (pw)
             memset(pw, 0, strlen(pw));
-        free(pw);
-        free(data);
+        vb_free(pw);
+        vb_free(data);
         if (st != VB_OK) {
             snprintf(d.source, sizeof d.source, "%s", a->p12);
             print_diag(&d);
@@ -167,7 +148,7 @@ make_signer(const args_t *a)
     vb_status_t st = vb_signer_from_pkcs11(&o, &s, &d);
     if (pin)
         memset(pin, 0, strlen(pin));
-    free(pin);
+    vb_free(pin);
     if (st != VB_OK)
         print_diag(&d);
     return s;
@@ -194,14 +175,14 @@ do_verify(const args_t *a)
         return 1;
     char *roots = a->ca ? slurp(a->ca, NULL, "the root certificates") : NULL;
     if (a->ca && !roots) {
-        free(pdf);
+        vb_free(pdf);
         return 1;
     }
     vb_verify_result_t *r = NULL;
     vb_diag_t d = {0};
     vb_status_t st = vb_pdf_verify(pdf, len, roots, &r, &d);
-    free(pdf);
-    free(roots);
+    vb_free(pdf);
+    vb_free(roots);
     if (st != VB_OK) {
         snprintf(d.source, sizeof d.source, "%s", a->in);
         print_diag(&d);
@@ -329,8 +310,8 @@ vb_cli_sign(int argc, char **argv, const char *default_layouts)
     void *img = load_png(a.image, &ilen, &ok), *seal = load_png(a.seal, &slen, &ok);
     vb_signer_t *signer = ok ? make_signer(&a) : NULL;
     if (!signer) {
-        free(img);
-        free(seal);
+        vb_free(img);
+        vb_free(seal);
         return 1;
     }
     vb_sign_options_t so = {.size = sizeof so};
@@ -361,8 +342,8 @@ vb_cli_sign(int argc, char **argv, const char *default_layouts)
         st = vb_pdf_sign_file(a.in, a.out, signer, &so, &d);
     }
     vb_signer_free(signer);
-    free(img);
-    free(seal);
+    vb_free(img);
+    vb_free(seal);
     if (st != VB_OK) {
         print_diag(&d);
         return st == VB_E_USAGE ? 2 : 1;

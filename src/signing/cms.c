@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 struct vb_signer {
     X509 *cert;
@@ -181,13 +182,11 @@ vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t
         return vb_diag_nomem(d);
     }
     vb_status_t rc = VB_OK;
-    FILE *mf = fopen(o->module, "rb"); /* a clear message, before the engine's own */
-    if (!mf) {
+    if (access(o->module, R_OK) != 0) { /* a clear message, before the engine's own */
         rc = vb_diag_set(d, VB_E_IO, "sign.token", o->module, 0, 0, "Cannot open the PKCS#11 module %s: %s.",
                          o->module, strerror(errno));
         goto fail;
     }
-    fclose(mf);
     ENGINE *e = ENGINE_by_id("pkcs11");
     if (!e) {
         rc = vb_diag_set(d, VB_E_IO, "sign.token", o->module, 0, 0,

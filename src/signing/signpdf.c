@@ -136,27 +136,29 @@ vb_sign_read_file(const char *path, unsigned char **buf, size_t *len, vb_diag_t 
 {
     *buf = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vb_diag_set(d, VB_E_IO, "sign.read", path, 0, 0, "Cannot read %s: %s.", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return vb_diag_set(d, VB_E_IO, "sign.read", path, 0, 0, "%s is not a regular file.", path);
+    vb_file_result_t fr;
+    char *b = NULL;
+    if (!vb_file_read(NULL, path, (int64_t)1 << 31, &b, len, &fr)) {
+        if (fr.status == VB_FILE_NOMEM)
+            return vb_diag_nomem(d);
+        return vb_diag_set(d, VB_E_IO, "sign.read", path, 0, 0, "Cannot read %s: %s.", path,
+                           fr.status == VB_FILE_TOO_LARGE ? "it is larger than 2 GiB" : vb_file_why(&fr));
     }
-    vb_buf_t b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        vb_buf_add(&b, chunk, n);
-    bool err = ferror(f);
-    fclose(f);
-    if (err || b.oom) {
-        vb_buf_free(&b);
-        return err ? vb_diag_set(d, VB_E_IO, "sign.read", path, 0, 0, "Cannot read %s.", path) : vb_diag_nomem(d);
-    }
-    *buf = (unsigned char *)vb_buf_take(&b, len);
-    return *buf ? VB_OK : vb_diag_nomem(d);
+    *buf = (unsigned char *)b;
+    return VB_OK;
+}
+
+vb_status_t
+vb_file_load(const char *path, void **data, size_t *len, vb_diag_t *diag)
+{
+    if (diag)
+        memset(diag, 0, sizeof *diag);
+    if (!path || !data || !len)
+        return vb_diag_set(diag, VB_E_USAGE, "api.usage", "vb_file_load", 0, 0, "A path, data and len are needed.");
+    unsigned char *b = NULL;
+    vb_status_t rc = vb_sign_read_file(path, &b, len, diag);
+    *data = b;
+    return rc;
 }
 
 vb_status_t
