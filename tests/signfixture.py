@@ -149,14 +149,13 @@ def add_fields(data, fields):
                % (" ".join("%d 0 R" % n for n in refs), nxt)).encode()
     new[nxt] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>"
     nxt += 1
+    cat = re.sub(rb"/AcroForm\s+\d+ 0 R", b"", cat)  # a render's own fields are replaced
     new[root] = cat.rstrip()[:-2] + b" /AcroForm %d 0 R >>" % af
     for p, ws in widgets.items():
         pd = _obj(data, offs, p)
         annots = " ".join("%d 0 R" % w for w in ws).encode()
-        if b"/Annots" in pd:
-            pd = re.sub(rb"/Annots\s*\[", b"/Annots [" + annots + b" ", pd)
-        else:
-            pd = pd.rstrip()[:-2] + b" /Annots [" + annots + b"] >>"
+        pd = re.sub(rb"/Annots\s*(\[[^\]]*\]|\d+ 0 R)", b"", pd)
+        pd = pd.rstrip()[:-2] + b" /Annots [" + annots + b"] >>"
         new[p] = pd
     pos = {}
     for n in sorted(new):

@@ -436,6 +436,26 @@ def run_all(ck, cli, env, tmp):
                  all(abs(c.size - 10) < 0.01 for c in got), repr(txt))
     refused("text-not-winansi", ["sign"] + p12("body") + ["--field", SEAL, "--text", "Số 196"], "[sign.text]")
 
+    # an appendix issued as a file of its own: its only signature field gets the parent's number
+    # (the Subject's "Số …-BC/ĐU" with the number in the gap) and the signing time, in 10 pt
+    apx = F.add_fields(open(T("draft.pdf"), "rb").read(),
+                       [("Sig", "Sig_PhuLuc", 0, [360, 770, 558, 804], 0), ("Tx", "So", 0, [120, 708, 149, 724], 14)])
+    open(T("appendix.pdf"), "wb").write(apx)
+    rc, o, e = P.run([cli, "issue", T("appendix.pdf"), "-o", T("appendix-issued.pdf"), "--number", "196",
+                      "--date", "2026-12-05"] + p12("body"), env=dict(env, SOURCE_DATE_EPOCH=str(when)))
+    if chk("appendix.issue", rc == 0, e.strip()[-300:]):
+        sigs = pdfsig(T("appendix-issued.pdf"), nss)
+        chk("appendix.pdfsig", [(s["field"], sig_state(s)[:2]) for s in sigs] == [("Sig_PhuLuc", (True, True))],
+            str([(s["field"], sig_state(s)) for s in sigs]))
+        rect = field_rect(T("appendix-issued.pdf"), "Sig_PhuLuc")
+        rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("appendix-issued.pdf"), "1"])
+        pg = P.parse_stext(xml)[0]
+        txt = "".join(c.c for c in pg.chars if rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
+                      pg.h - rect[3] - 1 <= c.y0 and c.y1 <= pg.h - rect[1] + 1)
+        chk("appendix.text", txt == "196-BC/\u00d0U" + iso, repr(txt))
+        ok, why = qpdf_clean(T("appendix-issued.pdf"))
+        chk("appendix.qpdf", ok, why)
+
     # an expired certificate: a warning, and the signature is made
     later = str(int(time.time()) + 900 * 86400)
     rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("late.pdf"), "--field", SEAL] + p12("body"),

@@ -20,7 +20,7 @@
 #define NUMBER_PAD_BELOW 10
 
 /* The issuance field names until the profile gives them (the profile's `signing:` section). */
-static const char NUMBER_FIELD[] = "So", DAY_FIELD[] = "Ngay", MONTH_FIELD[] = "Thang";
+static const char NUMBER_FIELD[] = "So", DAY_FIELD[] = "Ngay", MONTH_FIELD[] = "Thang", APPENDIX_FIELD[] = "Sig_PhuLuc";
 
 vb_status_t
 vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *signer, const vb_issue_options_t *opt,
@@ -53,18 +53,56 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
     free(id);
     unsigned char *filled = NULL, *signed_pdf = NULL;
     size_t flen = 0, slen = 0;
+    char full[256] = "";
+    vb_issue_fmt_t fmt = {0};
     if (rc == VB_OK) {
-        vb_issue_fmt_t fmt = {NUMBER_PAD_BELOW, prof->date.day_pad_below, prof->date.month_pad_below,
-                              NUMBER_FIELD, DAY_FIELD, MONTH_FIELD};
-        rc = vb_issue_fill(pdf, len, name, &fmt, opt->number, opt->date, &filled, &flen, diag);
+        vb_issue_fmt_t f = {NUMBER_PAD_BELOW, prof->date.day_pad_below, prof->date.month_pad_below,
+                            NUMBER_FIELD, DAY_FIELD, MONTH_FIELD, APPENDIX_FIELD};
+        fmt = f;
+        rc = vb_issue_fill(pdf, len, name, &fmt, opt->number, opt->date, &filled, &flen, full, sizeof full, diag);
     }
-    if (rc == VB_OK)
-        rc = vb_sign_bytes(filled, flen, name, signer, &opt->sign, true, &signed_pdf, &slen, diag);
+    /* the seal: opt->sign.field, or the last unsigned signature field that is not an appendix's */
+    char **apx = rc == VB_OK ? vb_issue_appendix_fields(filled, flen, &fmt) : NULL;
+    vb_sign_options_t so = opt->sign;
+    char *seal_field = NULL;
+    if (rc == VB_OK && !so.field) {
+        seal_field = vb_issue_seal_field(filled, flen, &fmt);
+        so.field = seal_field;
+    }
+    if (rc == VB_OK && !so.field && apx && apx[0]) {
+        /* an appendix issued as a file of its own: only its field, signed below */
+        signed_pdf = filled;
+        slen = flen;
+        filled = NULL;
+    } else if (rc == VB_OK) {
+        rc = vb_sign_bytes(filled, flen, name, signer, &so, true, &signed_pdf, &slen, diag);
+    }
+    free(seal_field);
     free(filled);
+    /* then each appendix's field, with the parent's number and the signing time (ND30 Phụ lục I) */
+    for (int i = 0; rc == VB_OK && apx && apx[i]; i++) {
+        if (opt->sign.field && !strcmp(opt->sign.field, apx[i]))
+            continue;
+        vb_sign_options_t ao = opt->sign;
+        ao.field = apx[i];
+        ao.image_png = ao.seal_png = NULL;
+        ao.text = full;
+        unsigned char *next = NULL;
+        size_t nlen = 0;
+        rc = vb_sign_bytes(signed_pdf, slen, name, signer, &ao, false, &next, &nlen, diag);
+        free(signed_pdf);
+        signed_pdf = next;
+        slen = nlen;
+    }
+    for (int i = 0; apx && apx[i]; i++)
+        free(apx[i]);
+    free(apx);
     vb_arena_free(arena);
     if (rc == VB_OK) {
         *out = signed_pdf;
         *out_len = slen;
+    } else {
+        free(signed_pdf);
     }
     return rc;
 }

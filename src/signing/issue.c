@@ -76,6 +76,45 @@ da_size(const vb_pdffield_t *f)
     return v;
 }
 
+static bool named(const char *field, const char *base);
+
+char **
+vb_issue_appendix_fields(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *fmt)
+{
+    vb_arena_t *arena = vb_arena_new();
+    vb_pdfdoc_t doc;
+    int af = 0, nf = 0;
+    vb_pdffield_t *f = NULL;
+    char **names = NULL;
+    if (arena && vb_pdfread_open(arena, pdf, len, "the PDF", &doc, NULL) == VB_OK &&
+        vb_pdfread_fields(&doc, &af, &f, &nf, NULL) == VB_OK) {
+        names = calloc((size_t)nf + 1, sizeof *names);
+        int k = 0;
+        for (int i = 0; names && i < nf; i++)
+            if (!strcmp(f[i].ft, "Sig") && !f[i].v && named(f[i].name, fmt->appendix_field))
+                names[k++] = strdup(f[i].name);
+    }
+    vb_arena_free(arena);
+    return names;
+}
+
+char *
+vb_issue_seal_field(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *fmt)
+{
+    vb_arena_t *arena = vb_arena_new();
+    vb_pdfdoc_t doc;
+    int af = 0, nf = 0;
+    vb_pdffield_t *f = NULL;
+    char *name = NULL;
+    if (arena && vb_pdfread_open(arena, pdf, len, "the PDF", &doc, NULL) == VB_OK &&
+        vb_pdfread_fields(&doc, &af, &f, &nf, NULL) == VB_OK)
+        for (int i = nf - 1; i >= 0 && !name; i--)
+            if (!strcmp(f[i].ft, "Sig") && !f[i].v && !named(f[i].name, fmt->appendix_field))
+                name = strdup(f[i].name);
+    vb_arena_free(arena);
+    return name;
+}
+
 static bool
 named(const char *field, const char *base)
 {
@@ -96,10 +135,12 @@ numtext(vb_buf_t *b, double v)
 
 vb_status_t
 vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_issue_fmt_t *fmt, const char *number,
-              const char *date, unsigned char **out, size_t *out_len, vb_diag_t *d)
+              const char *date, unsigned char **out, size_t *out_len, char *full, size_t full_size, vb_diag_t *d)
 {
     *out = NULL;
     *out_len = 0;
+    if (full_size)
+        full[0] = 0;
     /* the values */
     size_t nl = number ? strlen(number) : 0;
     long seq = 0;
@@ -136,6 +177,15 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
         rc = vb_pdfread_fields(&doc, &afnum, &f, &nf, d);
     if (rc != VB_OK)
         goto done;
+    /* the whole number: the Subject "Số …-BC/ĐU" with the sequence number in the gap */
+    const char *subj = vb_pdfread_info(&doc, "Subject");
+    if (subj && !strncmp(subj, "S\xE1\xBB\x91 ", 5) && full_size) {
+        const char *rest = subj + 5;
+        if (!strncmp(rest, "\xE2\x80\xA6", 3))
+            snprintf(full, full_size, "%s%s", seqs, rest + 3);
+        else
+            snprintf(full, full_size, "%s", rest);
+    }
     /* the printed year and month must be the date's */
     const char *printed = vb_pdfread_info(&doc, "VanbanDate");
     if (printed) {

@@ -18,16 +18,25 @@ typedef struct vb_issue_fmt {
     const char *number_field; /* the number's text field ("So"); its copies are "So_..." */
     const char *day_field;
     const char *month_field;
+    const char *appendix_field; /* an appendix's signature field ("Sig_PhuLuc"); its copies "Sig_PhuLuc_2" */
 } vb_issue_fmt_t;
 
 /*
  * Fills the fields of pdf: number (digits) and date (YYYY-MM-DD, agreeing
  * with the year and month the PDF prints, /VanbanDate). sign.issue when the
  * values are malformed or disagree, when the PDF has no field to fill, or
- * when a field was filled already. *out malloc'd.
+ * when a field was filled already. *out malloc'd. The whole number as now
+ * printed ("196-BC/ĐU", from the Info's Subject "Số …-BC/ĐU") in full.
  */
 vb_status_t vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_issue_fmt_t *fmt,
-                          const char *number, const char *date, unsigned char **out, size_t *out_len, vb_diag_t *d);
+                          const char *number, const char *date, unsigned char **out, size_t *out_len, char *full,
+                          size_t full_size, vb_diag_t *d);
+
+/* The unsigned appendix signature fields of pdf (fmt->appendix_field and its copies), malloc'd names, NULL-terminated. */
+char **vb_issue_appendix_fields(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *fmt);
+
+/* The body's seal field: the last unsigned signature field that is not an appendix's; malloc'd, NULL when none. */
+char *vb_issue_seal_field(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *fmt);
 
 /* The profile id the PDF names (/VanbanProfile), malloc'd; NULL with d set when it names none. */
 char *vb_issue_profile_id(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d);
