@@ -303,6 +303,20 @@ typedef struct vb_render_options {
      * of thousands of files leaves it 0 and syncs once.
      */
     int durable;
+    /*
+     * Signed-ready PDFs (docs/signing.md). A PDF gets an empty signature
+     * field per signer, the body's seal field, one per appendix, and text
+     * fields over a number or day left blank until issuance, as the profile's
+     * `signing:` says. Non-zero: vb_document_save leaves them out (for
+     * signing tools that add their own by coordinates).
+     */
+    int no_sign_fields;
+    /*
+     * A path: vb_document_save also writes the fields' rectangles there as
+     * JSON (vb_document_fields_json), atomically, after the PDF and only when
+     * the PDF was written; with no_sign_fields too. NULL: none.
+     */
+    const char *sign_boxes;
 } vb_render_options_t;
 
 /* ---- documents ----
@@ -391,6 +405,42 @@ typedef struct vb_box {
 /* Box i (from 0) of page p; NULL when either does not exist. Valid while the document lives. */
 VB_API const vb_box_t *vb_document_box(const vb_document_t *doc, int page, int i);
 
+/* ---- fields of a signed-ready PDF (docs/signing.md) ---- */
+
+typedef enum vb_field_role {
+    VB_FIELD_SIGNER = 1, /* a signer's signature, between the post and the name ("signer") */
+    VB_FIELD_SEAL,       /* the body's signature shown as its seal, over the signer's left third ("seal") */
+    VB_FIELD_APPENDIX,   /* the body's signature on an appendix's first page, top right ("appendix") */
+    VB_FIELD_NUMBER,     /* a text field over the number left blank until issuance ("number") */
+    VB_FIELD_DAY,        /* ... over the day left blank ("date", part "day") */
+    VB_FIELD_MONTH       /* ... over the month left blank ("date", part "month") */
+} vb_field_role_t;
+
+typedef struct vb_form_field {
+    vb_field_role_t role;
+    const char *name;        /* the PDF field name: "Sig_NguoiKy", "Sig_CoQuan_2", "So", "Ngay_PL1" */
+    const char *label;       /* its description (/TU), UTF-8 */
+    int page;                /* from 0 */
+    int index;               /* signer and seal: the signer (0 = first); in an appendix: the appendix; else -1 */
+    int64_t x, y, w, h;      /* top-left corner and size on the page, millipoints, whole points in PDF space */
+    int64_t size;            /* text fields: the size of the text around the gap; else 0 */
+} vb_form_field_t;
+
+/* How many fields the document's PDF carries (0 when its profile has no `signing:`). */
+VB_API int vb_document_field_count(const vb_document_t *doc);
+/* Field i (from 0), in the order the PDF lists them; NULL out of range. Valid while the document lives. */
+VB_API const vb_form_field_t *vb_document_field(const vb_document_t *doc, int i);
+/* "signer", "seal", "appendix", "number", "date" (day and month); NULL for a value not listed. */
+VB_API const char *vb_field_role_name(vb_field_role_t role);
+/*
+ * The fields as the JSON of `vanban render --sign-boxes` (docs/signing.md):
+ * each with its name, role, page (from 1), the rectangle in PDF points from
+ * the bottom-left corner ([llx, lly, urx, ury], as the PDF's /Rect) and from
+ * the top-left corner ({left, top, width, height}), and the page's size.
+ * *out is malloc'd (vb_free), NUL-terminated; *len without the NUL.
+ */
+VB_API vb_status_t vb_document_fields_json(const vb_document_t *doc, char **out, size_t *len, vb_diag_t *diag);
+
 typedef struct vb_run {
     const char *text;        /* UTF-8 (NFC) of the run, not NUL-terminated */
     size_t text_len;
@@ -461,6 +511,12 @@ VB_API vb_status_t vb_data_read_buffer(const char *buf, size_t len, const char *
                                        vb_diag_t *diag);
 VB_API int vb_data_row_count(const vb_data_t *data);
 VB_API void vb_data_free(vb_data_t *data);
+/*
+ * The rows of data as text, one value a line with its kind, text, the file's
+ * line:col and its path (docs/data-files.md; `vanban dump --stage=data`).
+ * *out: NUL-terminated, *out_len bytes (out_len may be NULL); free with vb_free.
+ */
+VB_API vb_status_t vb_data_dump(const vb_data_t *data, char **out, size_t *out_len, vb_diag_t *diag);
 
 /* Reads and parses a template once (the engine is used for its profiles and fonts). */
 VB_API vb_status_t vb_template_new(vb_engine_t *engine, const char *src, size_t len, const char *src_name,

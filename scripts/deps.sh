@@ -7,7 +7,7 @@ PKGS=(build-essential cmake pkg-config
       libhpdf-dev libpng-dev libharfbuzz-dev libfreetype-dev libfontconfig-dev libutf8proc-dev
       libcmark-gfm-dev libcmark-gfm-extensions-dev libyaml-dev libdeflate-dev libcsv-dev libjansson-dev
       libssl-dev libcairo2-dev fonts-liberation2
-      fonts-liberation poppler-utils mupdf-tools qpdf python3 valgrind time
+      fonts-liberation poppler-utils mupdf-tools qpdf libnss3-tools python3 valgrind time
       clang libclang-rt-14-dev   # clang: the libFuzzer harnesses (tests/fuzz)
       nodejs libjs-pdf           # pdf.js, Firefox's PDF engine, run by node: tests/test_pdfjs.py
       libengine-pkcs11-openssl   # signing with PKCS#11 tokens (OpenSSL's pkcs11 engine)

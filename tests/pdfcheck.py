@@ -19,6 +19,7 @@ Only the Python standard library is used.
 import collections
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -558,14 +559,46 @@ def pdffonts(pdf):
     return rows, rc, err
 
 
+_STRIP_ANNOTS_JS = """var doc = new PDFDocument(scriptArgs[0]);
+for (var i = 0; i < doc.countPages(); i++) doc.findPage(i).delete("Annots");
+doc.save(scriptArgs[1], "");
+"""
+
+
+def page_only(pdf):
+    """The PDF itself, or when it has widgets (a signed-ready PDF's empty fields) a copy without
+    annotations: mupdf draws its own "SIGN" marker into every unsigned signature field, whatever
+    its appearance, and that marker is no part of the page. Returns (path, temporary folder or None)."""
+    with open(pdf, "rb") as f:
+        if b"/Widget" not in f.read():
+            return pdf, None
+    tmp = tempfile.mkdtemp(prefix="pdfcheck-")
+    js, out = os.path.join(tmp, "strip.js"), os.path.join(tmp, "page-only.pdf")
+    with open(js, "w") as f:
+        f.write(_STRIP_ANNOTS_JS)
+    rc, _, err = run(["mutool", "run", js, pdf, out])
+    if rc != 0:
+        raise RuntimeError("mutool run (annotations removed) failed: " + err[-300:])
+    return out, tmp
+
+
 def load_pdf(pdf):
     """Pages with .chars, .lines, .hrules, .vrules. Font names cut by mutool
     are restored from pdffonts (a name that is a prefix of exactly one)."""
-    rc, xml_text, err = run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", pdf])
+    shown, tmp = page_only(pdf)
+    try:
+        return _load_pdf(pdf, shown)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _load_pdf(pdf, shown):
+    rc, xml_text, err = run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", shown])
     if rc != 0:
         raise RuntimeError("mutool stext failed: " + err[-300:])
     pages = parse_stext(xml_text)
-    rc, trace, err = run(["mutool", "draw", "-q", "-F", "trace", "-o", "-", pdf])
+    rc, trace, err = run(["mutool", "draw", "-q", "-F", "trace", "-o", "-", shown])
     if rc != 0:
         raise RuntimeError("mutool trace failed: " + err[-300:])
     for page, (hr, vr) in zip(pages, parse_trace(trace)):

@@ -78,7 +78,8 @@ def main():
                          % (src, max(errors, 0), lost), rc == 0 and errors == 0 and lost == 0, detail)
         # the fuzz replayers over the regression inputs (error paths)
         jobs = []
-        for h in ("fuzz_source", "fuzz_table", "fuzz_profile", "fuzz_render", "fuzz_font", "fuzz_png"):
+        for h in ("fuzz_source", "fuzz_table", "fuzz_profile", "fuzz_render", "fuzz_font", "fuzz_png",
+                  "fuzz_data"):
             exe = os.path.join(os.path.dirname(cli), "regress_" + h)
             inputs = os.path.join("tests", "regress", h)
             if os.path.isfile(exe) and os.path.isdir(inputs):

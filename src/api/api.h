@@ -80,6 +80,7 @@ struct vb_document {
     const vb_fontset_t *fonts; /* the engine's */
     vb_dlist_t dl;
     vb_docpage_t *pages;  /* dl.npages of them */
+    vb_form_field_t *fields; /* dl.nfields of them, mapped (fields.c) */
     const char *font_names[VB_NFACES]; /* "Liberation Serif Bold" */
     vb_diag_t *diags;     /* the warnings, malloc'd (grown as they come) */
     int ndiags, cap_diags;
@@ -92,6 +93,9 @@ struct vb_document {
     vb_diag_t first;
     void *user_ctx;
 };
+
+/* The public copies of the display list's fields (fields.c), for vb_document_field. */
+vb_status_t vb_document_index_fields(vb_document_t *doc, vb_diag_t *d);
 
 /* The vb_diag_t a public call fills: the caller's, cleared (a reused one never shows an earlier call's error), or local. */
 #define VB_CLEAR_DIAG(d, local)          \

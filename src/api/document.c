@@ -170,6 +170,8 @@ vb_document_new(vb_engine_t *e, const char *src, size_t len, const char *src_nam
     rc = vb_document_run_pipeline(e, src, len, src_name, &o, false, doc, d);
     if (rc == VB_OK)
         rc = index_pages(doc, d);
+    if (rc == VB_OK)
+        rc = vb_document_index_fields(doc, d);
     if (rc == VB_OK && doc->diags_nomem)
         rc = vb_diag_nomem(d);
     if (rc != VB_OK) {
@@ -321,5 +323,18 @@ vb_document_save(const vb_document_t *doc, const char *out_path, const vb_render
     vb_status_t rc = vb_render_options_read(opt, &o, d);
     if (rc != VB_OK)
         return rc;
-    return vb_pdf_save(&doc->dl, doc->fonts, out_path, o.on_tempfile, o.tempfile_ctx, o.durable != 0, d);
+    /* without the fields: the same display list with none (nothing else differs) */
+    vb_dlist_t bare = doc->dl;
+    if (o.no_sign_fields)
+        bare.nfields = 0;
+    rc = vb_pdf_save(&bare, doc->fonts, out_path, o.on_tempfile, o.tempfile_ctx, o.durable != 0, d);
+    if (rc == VB_OK && o.sign_boxes) {
+        char *json = NULL;
+        size_t len = 0;
+        if ((rc = vb_document_fields_json(doc, &json, &len, d)) == VB_OK)
+            rc = vb_file_save((const unsigned char *)json, len, o.sign_boxes, o.on_tempfile, o.tempfile_ctx,
+                              o.durable != 0, d);
+        free(json);
+    }
+    return rc;
 }

@@ -19,8 +19,35 @@
  */
 #define NUMBER_PAD_BELOW 10
 
-/* The issuance field names until the profile gives them (the profile's `signing:` section). */
-static const char NUMBER_FIELD[] = "So", DAY_FIELD[] = "Ngay", MONTH_FIELD[] = "Thang", APPENDIX_FIELD[] = "Sig_PhuLuc";
+
+/* The face of the first text item of band whose template holds {field}; regular when none. */
+static int
+face_of(const vb_band_t *b, const char *field)
+{
+    char tag[32];
+    snprintf(tag, sizeof tag, "{%s}", field);
+    for (int c = 0; b->present && c < b->ncols; c++)
+        for (int i = 0; i < b->cols[c].n; i++) {
+            const vb_pitem_t *it = &b->cols[c].items[i];
+            if (it->kind == VB_PITEM_TEXT && it->text && strstr(it->text, tag))
+                return it->style.face;
+        }
+    return VB_FACE_REGULAR;
+}
+
+/* As face_of, over the appendix's header and title bands. */
+static int
+apx_face_of(const vb_profile_t *p, const char *field)
+{
+    char tag[32];
+    snprintf(tag, sizeof tag, "{%s}", field);
+    const vb_band_t *b = &p->appendix.title;
+    for (int c = 0; b->present && c < b->ncols; c++)
+        for (int i = 0; i < b->cols[c].n; i++)
+            if (b->cols[c].items[i].text && strstr(b->cols[c].items[i].text, tag))
+                return face_of(b, field);
+    return face_of(&p->appendix.header, field);
+}
 
 vb_status_t
 vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *signer, const vb_issue_options_t *opt,
@@ -56,9 +83,18 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
     char full[256] = "";
     vb_issue_fmt_t fmt = {0};
     if (rc == VB_OK) {
+        /* the field names are the profile's (`signing:`) */
+        const vb_psigning_t *sg = &prof->signing;
         vb_issue_fmt_t f = {NUMBER_PAD_BELOW, prof->date.day_pad_below, prof->date.month_pad_below,
-                            NUMBER_FIELD, DAY_FIELD, MONTH_FIELD, APPENDIX_FIELD};
+                            sg->number.name, sg->day.name, sg->month.name, sg->appendix.name, sg->seal.name,
+                            sg->in_appendix, face_of(&prof->header, "number"), face_of(&prof->header, "date"),
+                            apx_face_of(prof, "number"), apx_face_of(prof, "date")};
         fmt = f;
+        if (!sg->present)
+            rc = vb_diag_set(diag, VB_E_PROFILE, "sign.issue", name, 0, 0,
+                             "The profile of the PDF has no signing: section naming its issuance fields.");
+    }
+    if (rc == VB_OK) {
         rc = vb_issue_fill(pdf, len, name, &fmt, opt->number, opt->date, &filled, &flen, full, sizeof full, diag);
     }
     /* the seal: opt->sign.field, or the last unsigned signature field that is not an appendix's */

@@ -515,8 +515,9 @@ vb_diag_format_ex(const vb_diag_t *d, unsigned flags, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- files */
 
-bool
-vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_t *len, vb_file_result_t *res)
+static bool
+file_read(vb_arena_t *arena, const char *path, int64_t max, size_t head, size_t tail, char **buf, size_t *len,
+          vb_file_result_t *res)
 {
     memset(res, 0, sizeof *res);
     *buf = NULL;
@@ -541,7 +542,7 @@ vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_
         close(fd);
         return false;
     }
-    if ((int64_t)st.st_size > max || (uint64_t)st.st_size >= SIZE_MAX) {
+    if ((int64_t)st.st_size > max || (uint64_t)st.st_size >= SIZE_MAX - head - tail) {
         res->status = VB_FILE_TOO_LARGE;
         res->size = (int64_t)st.st_size;
         close(fd);
@@ -549,14 +550,14 @@ vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_
     }
     /* the size when opened: a file that grows meanwhile is read up to that size */
     size_t n = (size_t)st.st_size, got = 0;
-    char *b = arena ? vb_arena_alloc(arena, n + 1) : malloc(n + 1);
+    char *b = arena ? vb_arena_alloc(arena, n + 1) : malloc(head + n + tail + 1);
     if (!b) {
         res->status = VB_FILE_NOMEM;
         close(fd);
         return false;
     }
     while (got < n) {
-        ssize_t r = read(fd, b + got, n - got);
+        ssize_t r = read(fd, b + head + got, n - got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
@@ -572,10 +573,23 @@ vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_
         got += (size_t)r;
     }
     close(fd);
-    b[got] = 0;
+    b[head + got] = 0;
     *buf = b;
     *len = got;
     return true;
+}
+
+bool
+vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_t *len, vb_file_result_t *res)
+{
+    return file_read(arena, path, max, 0, 0, buf, len, res);
+}
+
+bool
+vb_file_read_padded(const char *path, int64_t max, size_t head, size_t tail, char **buf, size_t *len,
+                    vb_file_result_t *res)
+{
+    return file_read(NULL, path, max, head, tail, buf, len, res);
 }
 
 const char *

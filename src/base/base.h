@@ -274,6 +274,14 @@ typedef struct vb_file_result {
 bool vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_t *len,
                   vb_file_result_t *res);
 /*
+ * As vb_file_read into malloc'd memory with room around the bytes: *buf
+ * (freed by the caller) holds head free bytes, the file's *len bytes, tail
+ * free bytes and a NUL. For a caller that wraps the file in a header of its
+ * own without copying it (font.c).
+ */
+bool vb_file_read_padded(const char *path, int64_t max, size_t head, size_t tail, char **buf, size_t *len,
+                         vb_file_result_t *res);
+/*
  * Why a read failed, for a message: "it is a directory, not a file", "it is a
  * FIFO (named pipe), not a file", "it is a device, not a file", or the
  * errno's text ("No such file or directory").

@@ -134,6 +134,8 @@
  *   shape.c     a run of at most INT_MAX bytes (HarfBuzz's length type)
  *   input_md.c  the body parsed by cmark in segments of about 64 KiB, cut where nothing is open
  *   table.c     a row of more than 256 possible cuts is cut into pieces of at least 1/8 page
+ *   data.h      a batch's data file: 64 MiB, 4 Mi values, nesting 32, 16384 CSV columns
+ *               (data.too-large, data.too-many-values, data.too-deep, data.csv-too-wide)
  */
 
 /*

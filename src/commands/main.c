@@ -2,9 +2,10 @@
  * main.c - the vanban command: a thin client of libvanban (vanban.h only).
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
- *                [--allow-nonconforming] [--allow-dir DIR]...
+ *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban sign | issue | verify ...   (sign.c)
+ *   vanban dump --stage=data FILE.csv|FILE.json
  *   vanban --help | --version
  *
  * Only the CLI reads the environment and prints. Exit codes: 0 OK, 1 input or
@@ -31,6 +32,7 @@ static const char usage_text[] =
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban sign | issue | verify ...             sign, issue or verify a PDF (vanban sign --help)\n"
+    "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
     "  vanban --help | --version\n"
     "\n"
     "Options:\n"
@@ -48,6 +50,9 @@ static const char usage_text[] =
     "                      default only the source's folder and the layouts folder\n"
     "  --allow-nonconforming  reproduce an issued document as typed: the format errors of the number, the\n"
     "                      signer's form and the appendix numbering are printed as warnings, not errors\n"
+    "  --no-sign-fields    no empty signature fields and no issuance text fields in the PDF (for signing tools\n"
+    "                      that add their own by coordinates); by default the PDF is signed-ready\n"
+    "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
@@ -281,6 +286,24 @@ source_date_epoch(int64_t *out)
     return true;
 }
 
+/* vanban dump --stage=data FILE: the rows of a data file as read (no engine needed). */
+static int
+dump_data(const char *path)
+{
+    vb_diag_t diag = {0};
+    vb_data_t *data = NULL;
+    char *text = NULL;
+    size_t tlen = 0;
+    vb_status_t st = vb_data_read_file(path, &data, &diag);
+    if (st == VB_OK)
+        st = vb_data_dump(data, &text, &tlen, &diag);
+    vb_data_free(data);
+    if (st != VB_OK)
+        return report(&diag, st);
+    fwrite(text, 1, tlen, stdout);
+    vb_free(text);
+    return 0;
+}
 int vb_cli_sign(int argc, char **argv, const char *default_layouts); /* sign.c */
 
 int
@@ -295,7 +318,8 @@ main(int argc, char **argv)
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL;
     bool greedy = false;
-    int duplex = 0, nonconforming = 0;
+    int duplex = 0, nonconforming = 0, no_sign_fields = 0;
+    const char *sign_boxes = NULL;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
     const char *allow[64]; /* --allow-dir folders */
@@ -333,6 +357,10 @@ main(int argc, char **argv)
             duplex = 1;
         } else if (!strcmp(a, "--allow-nonconforming")) {
             nonconforming = 1;
+        } else if (!strcmp(a, "--no-sign-fields")) {
+            no_sign_fields = 1;
+        } else if (!strcmp(a, "--sign-boxes") && i + 1 < argc) {
+            sign_boxes = argv[++i];
         } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
             if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
                 return 2;
@@ -361,6 +389,12 @@ main(int argc, char **argv)
         fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
         return 2;
     }
+    if (sign_boxes && (!render || !strcmp(sign_boxes, out) || !strcmp(sign_boxes, src))) {
+        fprintf(stderr, "vanban: --sign-boxes goes with render, to a file other than the source and the PDF\n");
+        return 2;
+    }
+    if (dump && stage && !strcmp(stage, "data"))
+        return dump_data(src);
     vb_stage_t st_kind = VB_STAGE_PAGES;
     if (dump) {
         if (!stage || !strcmp(stage, "pages"))
@@ -368,7 +402,7 @@ main(int argc, char **argv)
         else if (!strcmp(stage, "model"))
             st_kind = VB_STAGE_MODEL;
         else {
-            fprintf(stderr, "vanban: unknown stage '%s' (model, pages)\n", shown(stage, sbuf, sizeof sbuf));
+            fprintf(stderr, "vanban: unknown stage '%s' (model, pages, data)\n", shown(stage, sbuf, sizeof sbuf));
             return 2;
         }
     }
@@ -403,6 +437,8 @@ main(int argc, char **argv)
     ro.diagnostic_ctx = &nerrors;
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
+    ro.no_sign_fields = no_sign_fields;
+    ro.sign_boxes = sign_boxes;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;
     if (render) {

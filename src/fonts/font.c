@@ -33,7 +33,8 @@
 #include "fontfind.h"
 
 struct vb_font {
-    hb_blob_t *blob; /* the file's bytes, kept for the subsetter */
+    hb_blob_t *blob; /* the file's bytes, kept for the subsetter (see font_blob) */
+    bool bare;       /* blob holds the file without its cmap as face 1 (font_blob) */
     hb_face_t *face;
     hb_font_t *font; /* scale = upem: results in font units */
     hb_language_t lang; /* "vi", for shaping */
@@ -411,23 +412,107 @@ face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t si
 /* The largest font file read: far above any real one (a CJK collection is some tens of megabytes). */
 #define FONT_MAX_BYTES ((int64_t)256 << 20)
 
-/* A font file's bytes as a blob (freed with it); NULL when it cannot be read. */
-static hb_blob_t *
-font_blob(const char *path)
+/*
+ * A font file's bytes as a blob (freed with it); NULL when it cannot be read.
+ *
+ * The subsetter reads the font without its cmap (hb-subset first maps every
+ * character of a cmap it is given, most of its work, for a table the PDF
+ * never reads). Rather than a copy of the file, the blob holds both: the
+ * file is read behind a TrueType collection header naming two directories,
+ * the file's own (face 0) and, after the file's bytes, a copy of it without
+ * the cmap's entry (face 1), both pointing at the same tables (their offsets
+ * moved by the header's length). No byte of the tables is copied, and
+ * HarfBuzz reads a collection as it reads any font. *bare says whether face
+ * 1 is there: not for a file that is already a collection, nor for one whose
+ * directory cannot be read (then the blob is the file as it is, face
+ * numbers unchanged, and the subsetter makes its own copy).
+ */
+#define WRAP_HEAD 20u /* "ttcf", version 1.0, two fonts, two offsets */
+
+static uint32_t
+get_u32(const unsigned char *p)
 {
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static void
+put_u16(unsigned char *p, unsigned v)
+{
+    p[0] = (unsigned char)(v >> 8);
+    p[1] = (unsigned char)v;
+}
+
+static hb_blob_t *
+font_blob(const char *path, bool *bare)
+{
+    *bare = false;
     char *buf = NULL;
     size_t len = 0;
     vb_file_result_t fr;
-    if (!vb_file_read(NULL, path, FONT_MAX_BYTES, &buf, &len, &fr))
+    /* room for the header before and the second directory (at most 65535 records) after */
+    size_t tail = 3 + 12 + 16 * (size_t)65535;
+    if (!vb_file_read_padded(path, FONT_MAX_BYTES, WRAP_HEAD, tail, &buf, &len, &fr))
         return NULL;
-    /* on failure HarfBuzz calls free(buf) itself */
-    return hb_blob_create_or_fail(buf, (unsigned)len, HB_MEMORY_MODE_READONLY, buf, free);
+    unsigned char *b = (unsigned char *)buf, *f = b + WRAP_HEAD;
+    uint32_t ver = len >= 12 ? get_u32(f) : 0;
+    unsigned nt = len >= 12 ? get_u16(f + 4) : 0;
+    bool sfnt = ver == 0x00010000u || ver == 0x74727565u /* true */ || ver == 0x4F54544Fu /* OTTO */;
+    size_t at = nt; /* the cmap's record */
+    bool ok = sfnt && nt > 1 && 12 + 16 * (size_t)nt <= len && len <= UINT32_MAX - WRAP_HEAD - tail;
+    for (unsigned i = 0; ok && i < nt; i++) {
+        const unsigned char *r = f + 12 + 16 * (size_t)i;
+        if (!memcmp(r, "cmap", 4))
+            at = i;
+        ok = get_u32(r + 8) <= len; /* offsets past the file stay as bad as they were, never wrap */
+    }
+    if (!ok || at == nt) {
+        /* on failure HarfBuzz calls free(buf) itself */
+        return hb_blob_create_or_fail((const char *)f, (unsigned)len, HB_MEMORY_MODE_READONLY, buf, free);
+    }
+    for (unsigned i = 0; i < nt; i++) {
+        unsigned char *r = f + 12 + 16 * (size_t)i;
+        put_u32(r + 8, get_u32(r + 8) + WRAP_HEAD);
+    }
+    size_t second = WRAP_HEAD + ((len + 3) & ~(size_t)3);
+    unsigned char *d = b + second;
+    memcpy(d, f, 12);
+    size_t k = 0;
+    for (unsigned i = 0; i < nt; i++)
+        if (i != at)
+            memcpy(d + 12 + 16 * k++, f + 12 + 16 * (size_t)i, 16);
+    unsigned n2 = nt - 1, es = 0;
+    while ((2u << es) <= n2)
+        es++;
+    unsigned sr = 16u << es;
+    put_u16(d + 4, n2);
+    put_u16(d + 6, sr);
+    put_u16(d + 8, es);
+    put_u16(d + 10, 16 * n2 - sr);
+    memcpy(b, "ttcf", 4);
+    put_u32(b + 4, 0x00010000u);
+    put_u32(b + 8, 2);
+    put_u32(b + 12, WRAP_HEAD);
+    put_u32(b + 16, (uint32_t)second);
+    size_t total = second + 12 + 16 * (size_t)n2;
+    hb_blob_t *blob = hb_blob_create_or_fail(buf, (unsigned)total, HB_MEMORY_MODE_READONLY, buf, free);
+    *bare = blob != NULL;
+    return blob;
 }
 
 const char *
 vb_font_file_damage(const char *path, char *buf, size_t size)
 {
-    hb_blob_t *blob = font_blob(path);
+    bool bare;
+    hb_blob_t *blob = font_blob(path, &bare);
     if (!blob)
         return NULL; /* unreadable: the caller says so itself */
     hb_face_t *face = hb_face_create(blob, 0);
@@ -447,11 +532,11 @@ static vb_status_t
 open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t style, vb_arena_t *a,
           vb_diag_t *d)
 {
-    f->blob = font_blob(file->path);
+    f->blob = font_blob(file->path, &f->bare);
     if (!f->blob)
         return vb_diag_set(d, VB_E_IO, "font.open", file->path, 0, 0, "The font file %s cannot be read.",
                            file->path);
-    f->face = hb_face_create(f->blob, (unsigned)file->index);
+    f->face = hb_face_create(f->blob, f->bare ? 0 : (unsigned)file->index);
     if (hb_face_get_glyph_count(f->face) == 0 || hb_face_get_upem(f->face) == 0)
         return vb_diag_set(d, VB_E_FONT, "font.invalid", file->path, 0, 0,
                            "The font file %s holds no usable face.", file->path);
@@ -615,6 +700,18 @@ void *
 vb_font_hb_face(const vb_font_t *f)
 {
     return f->face;
+}
+
+void *
+vb_font_hb_bare_face(const vb_font_t *f)
+{
+    if (!f->bare)
+        return NULL;
+    hb_face_t *bare = hb_face_create(f->blob, 1);
+    if (bare == hb_face_get_empty())
+        return NULL;
+    hb_face_make_immutable(bare);
+    return bare;
 }
 
 void *

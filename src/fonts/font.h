@@ -79,6 +79,12 @@ vb_font_scale(const vb_font_t *f, int units, vb_len_t size)
  * and shape.c may cast it).
  */
 void *vb_font_hb_face(const vb_font_t *f);
+/*
+ * A new reference to the face without its cmap that font.c keeps in the
+ * font's own blob (font_blob), for subset.c; NULL when the file is a
+ * collection or its directory could not be read (subset.c copies it then).
+ */
+void *vb_font_hb_bare_face(const vb_font_t *f);
 void *vb_font_hb_font(const vb_font_t *f);
 /* The hb_language_t of Vietnamese, looked up once when the face was opened (shape.c). */
 void *vb_font_hb_language(const vb_font_t *f);

@@ -11,8 +11,9 @@
  *
  * A PDF viewer draws glyphs by id and never shapes, so the layout tables are
  * dropped; the subset has no cmap for the same reason (a CIDFontType2's
- * program needs none, ISO 32000-1 §9.9), and hb-subset reads a copy of the
- * face without it (bare_face), which halves its cost. Hinting (fpgm, prep, cvt
+ * program needs none, ISO 32000-1 §9.9), and hb-subset reads the face
+ * without it, which halves its cost: the one font.c keeps in the font's own
+ * blob without copying it (font_blob), or a copy (bare_face). Hinting (fpgm, prep, cvt
  * and glyph instructions) is dropped unless asked for: it is half of the
  * embedded bytes, printing never uses it, and most viewers (pdf.js, Chrome,
  * Acrobat, MuPDF) ignore it on screen.
@@ -280,6 +281,14 @@ bare_face(hb_face_t *face)
     return bare;
 }
 
+/* The face without its cmap: the one font.c keeps in the font's blob, else a copy (bare_face). */
+static hb_face_t *
+bare_of(const vb_font_t *f, hb_face_t *face)
+{
+    hb_face_t *bare = (hb_face_t *)vb_font_hb_bare_face(f);
+    return bare ? bare : bare_face(face);
+}
+
 static vb_status_t subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting,
                               vb_subset_pack_fn pack, int level, uint16_t *newgids, unsigned char **data,
                               size_t *len, size_t *rawlen, vb_diag_t *d);
@@ -297,7 +306,7 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb
                            "The font has no face to subset.");
     vb_subsetcache_t *c = (vb_subsetcache_t *)vb_font_cache(f, VB_FACE_SUBSETS);
     if (!c || n < 0) {
-        hb_face_t *bare = bare_face(face);
+        hb_face_t *bare = bare_of(f, face);
         if (!bare)
             return vb_diag_nomem(d);
         vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, level, newgids, data, len, rawlen, d);
@@ -311,7 +320,7 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb
     /* the cache's bare face, made by the first render that needs it (a face is safe to share once made) */
     pthread_mutex_lock(&c->lock);
     if (!c->bare)
-        c->bare = bare_face(face);
+        c->bare = bare_of(f, face);
     hb_face_t *bare = c->bare;
     pthread_mutex_unlock(&c->lock);
     if (!bare)

@@ -27,6 +27,7 @@
 
 typedef struct setitem {
     const vb_pitem_t *it;
+    vb_dgap_t gaps[VB_DGROUP_GAPS]; /* the gaps of blank fields in its text (its group's, when emitted) */
     vb_style_t style;
     vb_lines_t lines;         /* TEXT: the set lines; LIST: all entries' lines */
     bool skip;
@@ -64,6 +65,8 @@ add_ink(vb_lctx_t *lc, colink_t *ink, int64_t top, int64_t bottom, bool cut_befo
 typedef struct tmpl_out {
     VB_VEC(vb_span_t) spans;
     int nfields, nempty;
+    vb_dgap_t gaps[VB_DGROUP_GAPS]; /* the gaps printed, in order (a signed-ready PDF's text fields) */
+    int ngaps;
 } tmpl_out_t;
 
 static int
@@ -328,6 +331,8 @@ blank_gap(vb_lctx_t *lc, const vb_style_t *st, vb_len_t w, const char *what, tmp
     for (int64_t i = 0; i < k; i++)
         memcpy(g + i * 2, nbsp, 2);
     g[k * 2] = 0;
+    if (o->ngaps < VB_DGROUP_GAPS)
+        o->gaps[o->ngaps++] = (vb_dgap_t){what[0], (uint8_t)k, vb_len_sat(k * one)};
     return add_span(lc->arena, o, g, (size_t)k * 2, 0) ? vb_diag_nomem(d) : VB_OK;
 }
 
@@ -460,7 +465,8 @@ expand_part(void *ctx, const char *name, size_t n, bool field)
  * A field the item `require`s that has no value is an error.
  */
 static vb_status_t
-expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *out, bool *all_empty, vb_diag_t *d)
+expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *out, bool *all_empty,
+       vb_dgap_t *gaps, vb_diag_t *d)
 {
     for (int i = 0; i < it->nrequire; i++) {
         const char *v = field_text(lc, it->require[i], strlen(it->require[i]));
@@ -485,6 +491,7 @@ expand(vb_lctx_t *lc, const vb_pitem_t *it, const vb_style_t *st, vb_inline_t *o
         return e.rc;
     out->spans = e.o.spans.v;
     out->n = e.o.spans.n;
+    memcpy(gaps, e.o.gaps, sizeof e.o.gaps);
     *all_empty = e.o.nfields > 0 && e.o.nempty == e.o.nfields;
     return VB_OK;
 }
@@ -698,6 +705,7 @@ place_column(vb_lctx_t *lc, const vb_pcolumn_t *col, setitem_t *items, vb_chunk_
             continue;
         if (c) {
             vb_dgroup_t g = {.kind = VB_DBOX_ITEM, .official = it->official, .index = -1, .outer = colgroup};
+            memcpy(g.gaps, si->gaps, sizeof g.gaps);
             item_identity(lc, it, &g.name, &g.span);
             lc->box_group = lc->dl && !(it->kind == VB_PITEM_SPACE && it->box) ? vb_dlist_add_group(lc->dl, &g) : 0;
             /* a signer's box ("signature") or the seal's is one box: which signer, in what role */
@@ -836,7 +844,7 @@ band_set(vb_lctx_t *lc, const vb_band_t *band, vb_chunk_t **out, colink_t *inks,
             if (si->it->kind == VB_PITEM_TEXT) {
                 vb_inline_t in;
                 bool empty = false;
-                rc = expand(lc, si->it, &si->style, &in, &empty, d);
+                rc = expand(lc, si->it, &si->style, &in, &empty, si->gaps, d);
                 if (rc != VB_OK)
                     return rc;
                 if (empty || in.n == 0) {

@@ -67,6 +67,10 @@ typedef struct vb_lctx {
     /* boxes: what vb_chunk_add_line records each line as (see dlist.h, vb_dbox_t) */
     vb_dlist_t *dl;                  /* for vb_dlist_add_group */
     int box_group, box_outer;        /* the groups of the element being set (its runs' span), and of its column or table */
+    /* the last table measured (table.c): an appendix's landscape test and its layout measure it once */
+    const struct vb_table *measured;
+    int64_t *meas_nat, *meas_min;
+    vb_len_t *meas_words;
 } vb_lctx_t;
 
 /*

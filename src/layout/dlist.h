@@ -135,6 +135,19 @@ typedef struct vb_dinfo {
     bool duplex;          /* laid out for two-sided printing: /ViewerPreferences /Duplex */
 } vb_dinfo_t;
 
+/*
+ * A gap printed for a field left blank until issuance (band.c's blank_gap):
+ * count no-break spaces, width wide, in the element's text. The element's
+ * k-th run of exactly count no-break spaces is its k-th gap.
+ */
+typedef struct vb_dgap {
+    char what;            /* 'n' the number, 'd' the day, 'm' the month; 0: none */
+    uint8_t count;
+    vb_len_t width;
+} vb_dgap_t;
+
+#define VB_DGROUP_GAPS 4
+
 /* An element laid out (a group of boxes), or what one box is when direct. */
 typedef struct vb_dgroup {
     vb_dbox_kind_t kind;
@@ -145,7 +158,33 @@ typedef struct vb_dgroup {
     vb_dspan_t span;      /* where it was typed */
     int outer;            /* the group it lies in (a cell's table, an item's column), 0: none */
     bool direct;          /* describes one box (a signature, an image): no box is made around its members */
+    vb_dgap_t gaps[VB_DGROUP_GAPS]; /* band items: the gaps of blank fields in its text, in order */
 } vb_dgroup_t;
+
+/* What a field of a signed-ready PDF is for (the public vb_field_role_t's values). */
+typedef enum vb_dfield_role {
+    VB_DFIELD_SIGNER = 1, /* a signer's signature, in the gap between the post and the name */
+    VB_DFIELD_SEAL,       /* the body's signature, shown as its seal over the signer's box */
+    VB_DFIELD_APPENDIX,   /* the body's signature on an appendix's first page, top right */
+    VB_DFIELD_NUMBER,     /* a text field over the gap of the number left blank */
+    VB_DFIELD_DAY,        /* ... of the day left blank */
+    VB_DFIELD_MONTH       /* ... of the month left blank */
+} vb_dfield_role_t;
+
+/*
+ * A field of a signed-ready PDF (sigfields.c): signature fields and the text
+ * fields the văn thư fills at issuance. Lengths are whole points (multiples
+ * of 1000), so that the PDF's /Rect and the sidecar say the same numbers.
+ */
+typedef struct vb_dfield {
+    vb_dfield_role_t role;
+    const char *name;     /* the PDF field name (/T), ASCII */
+    const char *label;    /* its description (/TU), UTF-8 */
+    int page;             /* 0-based */
+    int index;            /* signer and seal: the signer (0 = first); appendix fields: the appendix (0 = first); else -1 */
+    vb_len_t x, y, w, h;  /* top-left corner and size, on the page */
+    vb_len_t size;        /* text fields: the size of the text around the gap (their /DA) */
+} vb_dfield_t;
 
 /* What a box is, read from its group (see vb_dbox_t). */
 typedef struct vb_dboxinfo {
@@ -166,6 +205,8 @@ typedef struct vb_dlist {
     vb_dinfo_t info;
     vb_dgroup_t *groups;  /* groups[id - 1] */
     int ngroups, groups_cap;
+    vb_dfield_t *fields;  /* the fields of the signed-ready PDF (sigfields.c), in the order written */
+    int nfields;
 } vb_dlist_t;
 
 /* Appends an empty page; NULL on out-of-memory. Earlier page pointers may move. */

@@ -31,6 +31,7 @@
 #include "image.h"
 #include "limit.h"
 #include "template.h"
+#include "sigfields.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -690,5 +691,8 @@ vb_layout(const vb_model_t *model, const vb_profile_t *profile, const vb_fontset
     /* the boxes around groups; then the display list takes copies of what it refers to, so it owns its memory */
     if (rc == VB_OK && (vb_dlist_group_boxes(dl) != 0 || vb_dlist_own(dl) != 0))
         rc = vb_diag_nomem(d);
+    /* the fields of the signed-ready PDF, where the boxes and the gaps are */
+    if (rc == VB_OK)
+        rc = vb_sign_fields(dl, profile, model->nappendices, d);
     return rc;
 }

@@ -60,6 +60,12 @@ typedef struct vb_lbparams {
      * boxes took their share. <= 0: box stretch is never used.
      */
     int32_t box_stretch_above;
+    /*
+     * Tests only: every active node is measured at every breakpoint, without
+     * the bisection that passes over lines certainly too short (linebreak.c,
+     * skip_to). The breaks are the same either way; test_linebreak checks it.
+     */
+    bool exhaustive;
 } vb_lbparams_t;
 
 /* Sensible defaults for widths/nwidths given by the caller. */

@@ -138,15 +138,48 @@ measure_columns(vb_lctx_t *lc, const vb_table_t *t, int64_t *nat, int64_t *min, 
     return VB_OK;
 }
 
+/*
+ * measure_columns for table t, once: an appendix's table is measured for the
+ * landscape test (vb_table_min_width) and then laid out; the second asks
+ * for the same table and gets the same arrays (in lc's arena; nothing changes them
+ * again: column_widths only raises a natural width to its minimum in place).
+ */
+static vb_status_t
+measure_once(vb_lctx_t *lc, const vb_table_t *t, int64_t **nat, int64_t **min, vb_len_t **words, vb_diag_t *d)
+{
+    if (lc->measured == t) {
+        *nat = lc->meas_nat;
+        *min = lc->meas_min;
+        *words = lc->meas_words;
+        return VB_OK;
+    }
+    int nc = t->ncols ? t->ncols : 1;
+    size_t cells = (size_t)(t->nrows ? t->nrows : 1) * (size_t)nc;
+    *nat = VB_NEWN(lc->arena, int64_t, nc);
+    *min = VB_NEWN(lc->arena, int64_t, nc);
+    *words = VB_NEWN(lc->arena, vb_len_t, cells);
+    if (!*nat || !*min || !*words)
+        return vb_diag_nomem(d);
+    vb_status_t rc = measure_columns(lc, t, *nat, *min, *words, d);
+    if (rc == VB_OK) {
+        lc->measured = t;
+        lc->meas_nat = *nat;
+        lc->meas_min = *min;
+        lc->meas_words = *words;
+    }
+    return rc;
+}
+
 vb_status_t
 vb_table_min_width(vb_lctx_t *lc, const vb_table_t *t, int64_t *width, vb_diag_t *d)
 {
     int nc = t->ncols;
-    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc ? nc : 1), *min = VB_NEWN(lc->arena, int64_t, nc ? nc : 1);
-    if (!nat || !min)
-        return vb_diag_nomem(d);
-    vb_status_t rc = measure_columns(lc, t, nat, min, NULL, d);
+    int64_t *nat, *min;
+    vb_len_t *words;
+    vb_status_t rc = measure_once(lc, t, &nat, &min, &words, d);
     *width = 0;
+    if (rc != VB_OK)
+        return rc;
     for (int c = 0; c < nc; c++) {
         /* a column given a length is at least that wide */
         const vb_colwidth_t *w = t->col_width ? &t->col_width[c] : NULL;
@@ -661,11 +694,9 @@ vb_table_layout(vb_lctx_t *lc, const vb_table_t *t, vb_diag_t *d)
      * lines to keep a head such as "Năm 2020" on one line, nor the reverse.
      */
     /* the cells measured once: both ways and check_fit use the same widths */
-    int64_t *nat = VB_NEWN(lc->arena, int64_t, nc), *min = VB_NEWN(lc->arena, int64_t, nc);
-    vb_len_t *words = VB_NEWN(lc->arena, vb_len_t, (size_t)nr * (size_t)nc);
-    if (!nat || !min || !words)
-        return vb_diag_nomem(d);
-    vb_status_t rc = measure_columns(lc, t, nat, min, words, d);
+    int64_t *nat, *min;
+    vb_len_t *words;
+    vb_status_t rc = measure_once(lc, t, &nat, &min, &words, d);
     if (rc != VB_OK)
         return rc;
     int64_t best = -1;

@@ -4,6 +4,7 @@
  *
  *   data_csv.c   CSV files (the only libcsv user)
  *   data_json.c  JSON files (the only jansson user)
+ *   dataset.c    the format chosen, the bounds, a member by key, the dump
  *
  * Produced by the readers, consumed by merge.c (a row into a template) and
  * api/batch.c (file names). Every value is text as written in the file (UTF-8
@@ -55,6 +56,8 @@ typedef struct vb_data_set {
     int nrows;
     const char **columns;   /* CSV: the header as written (ncolumns); JSON: NULL */
     int ncolumns;
+    int format;             /* VB_DATA_CSV or VB_DATA_JSON: how it was read */
+    int delimiter;          /* CSV: the separator found (',' ';' '\t', or a "sep=" line's); JSON: 0 */
 } vb_data_set_t;
 
 typedef enum vb_data_format {
@@ -76,5 +79,48 @@ vb_status_t vb_data_set_read(const char *buf, size_t len, const char *name, vb_d
 vb_status_t vb_data_csv_read(vb_data_set_t *ds, const char *buf, size_t len, vb_diag_t *d);   /* data_csv.c */
 vb_status_t vb_data_json_read(vb_data_set_t *ds, const char *buf, size_t len, vb_diag_t *d);  /* data_json.c */
 void vb_data_set_free(vb_data_set_t *ds);
+
+/*
+ * Every row of ds as text, one value a line with its kind, text, file
+ * line:col and path ("vanban dump --stage=data"; docs/data-files.md). Into
+ * out (vb_buf_t: check out->oom).
+ */
+void vb_data_set_dump(const vb_data_set_t *ds, vb_buf_t *out);
+
+/*
+ * The bounds of one data file (fixed; the readers check them with the
+ * position where they are passed): its bytes, its values (every cell, every
+ * JSON value, every object and list a row makes: about 120 bytes each in
+ * memory with its text, measured, so 4 Mi of them about 500 MiB), the nesting of a JSON value or the
+ * parts of a CSV header, and the columns of a CSV header (Excel's maximum).
+ */
+#define VB_DATA_MAX_BYTES ((int64_t)64 << 20)
+#define VB_DATA_MAX_VALUES ((int64_t)4 << 20)
+#define VB_DATA_MAX_DEPTH 32
+#define VB_DATA_MAX_COLUMNS 16384
+
+/*
+ * What the readers share (dataset.c). vb_data_set_read hands them the bytes
+ * after the checks every data file passes: valid UTF-8 without NUL bytes,
+ * the BOM dropped (so a column counts characters from the line's start, as
+ * in the source's messages).
+ *
+ * A cursor gives the line and column (1-based, characters) of a byte offset;
+ * it only moves forward, so a reader walking its file pays once for every
+ * byte. CRLF, CR and LF each end a line.
+ */
+typedef struct vb_datacur {
+    const char *buf;
+    size_t len, off;
+    int line, col;
+} vb_datacur_t;
+void vb_datacur_init(vb_datacur_t *c, const char *buf, size_t len);
+/* Moves c to off (off >= c->off; past len: to len). */
+void vb_datacur_to(vb_datacur_t *c, size_t off);
+/* A value's text in the arena: s[0..n) with every CRLF and lone CR made LF; *len its bytes. NULL: no memory. */
+char *vb_data_text(vb_arena_t *arena, const char *s, size_t n, size_t *len);
+
+/* The public handle (include/vanban.h's vb_data_t). */
+struct vb_data { vb_data_set_t *set; };
 
 #endif

@@ -809,6 +809,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
             goto done;
     if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
         goto done;
+    if ((vs = vb_pdf_add_fields(b.pdf, dl, d)) != VB_OK)
+        goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
         (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, VB_PDF_DEFLATE_LEVEL, d)) != VB_OK)
@@ -965,9 +967,28 @@ sync_dir(const char *dir)
  * temporary name: that is the file the user asked for, and the message stays
  * the same from one run to the next.
  */
+static vb_status_t save_atomic(const vb_dlist_t *dl, const vb_fontset_t *fonts, const unsigned char *bytes,
+                               size_t nbytes, const char *path, void (*on_tempfile)(const char *, void *), void *ctx,
+                               bool durable, vb_diag_t *d);
+
 vb_status_t
 vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
             void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d)
+{
+    return save_atomic(dl, fonts, NULL, 0, path, on_tempfile, ctx, durable, d);
+}
+
+vb_status_t
+vb_file_save(const unsigned char *bytes, size_t len, const char *path, void (*on_tempfile)(const char *, void *),
+             void *ctx, bool durable, vb_diag_t *d)
+{
+    return save_atomic(NULL, NULL, bytes, len, path, on_tempfile, ctx, durable, d);
+}
+
+/* The PDF of dl, or bytes when dl is NULL, written to path through a temporary file. */
+static vb_status_t
+save_atomic(const vb_dlist_t *dl, const vb_fontset_t *fonts, const unsigned char *bytes, size_t nbytes,
+            const char *path, void (*on_tempfile)(const char *, void *), void *ctx, bool durable, vb_diag_t *d)
 {
     if (!path || !path[0])
         return vb_diag_set(d, VB_E_USAGE, "pdf.usage", NULL, 0, 0, "No output path was given.");
@@ -1020,7 +1041,10 @@ vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
         vs = vb_diag_set(d, VB_E_IO, "io.write", path, 0, 0, "The output directory %s does not exist.", dir);
         goto out;
     }
-    if ((vs = vb_pdf_write_mem(dl, fonts, &pdf, &len, d)) != VB_OK) {
+    if (!dl) {
+        len = nbytes;
+        vs = VB_OK;
+    } else if ((vs = vb_pdf_write_mem(dl, fonts, &pdf, &len, d)) != VB_OK) {
         name_output(d, path);
         goto out;
     }
@@ -1031,7 +1055,7 @@ vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const char *path,
             on_tempfile(NULL, ctx);
         goto out;
     }
-    if (write_all(fd, pdf, len) != 0) {
+    if (write_all(fd, dl ? pdf : bytes, len) != 0) {
         vs = io_fail(d, path, "write", errno);
         goto unlink_tmp;
     }

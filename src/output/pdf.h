@@ -37,6 +37,12 @@ vb_status_t vb_pdf_save(const vb_dlist_t *dl, const vb_fontset_t *fonts, const c
                         void (*on_tempfile)(const char *path, void *ctx), void *ctx, bool durable, vb_diag_t *d);
 
 /*
+ * Writes len bytes to path as vb_pdf_save writes a PDF (a temporary file in
+ * the same directory renamed over path when complete): the signing sidecar.
+ */
+vb_status_t vb_file_save(const unsigned char *bytes, size_t len, const char *path,
+                         void (*on_tempfile)(const char *path, void *ctx), void *ctx, bool durable, vb_diag_t *d);
+/*
  * Writes dl as a PDF through write(ctx, data, len), in chunks; a write that
  * returns non-zero stops it (VB_E_IO, io.write). dl and fonts are only read:
  * any number of threads may write the same display list at once.

@@ -59,6 +59,7 @@
  * page content and the font objects' streams are compressed as they are
  * written, the font programs by the subset cache's pack function (pack_deflate).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1648,4 +1649,114 @@ vb_pdf_set_duplex(HPDF_Doc pdf, vb_diag_t *d)
     if (st != HPDF_OK)
         return vb_pdf_haru_fail(pdf, st, "setting the duplex preference", d);
     return VB_OK;
+}
+
+/* A length in millipoints as a PDF number ("13", "10.5"). */
+static void
+pdf_num(char *buf, size_t n, vb_len_t v)
+{
+    if (v % 1000 == 0)
+        snprintf(buf, n, "%d", (int)(v / 1000));
+    else
+        snprintf(buf, n, "%d.%03d", (int)(v / 1000), (int)(v % 1000 < 0 ? -(v % 1000) : v % 1000));
+}
+
+/*
+ * The fields of a signed-ready PDF (sigfields.c, ../shared/notes/signing.md
+ * §1.1): each a merged field and widget, an indirect dict in its page's
+ * /Annots (in the list's order: a seal after its signer, so that it is drawn
+ * on top) and in the catalog's /AcroForm /Fields (an indirect AcroForm, so a
+ * signer rewrites only it). Signature fields: /FT /Sig, /F 132 (print,
+ * locked), no /V (unsigned); /SigFlags 1. Text fields: /FT /Tx, /F 4 (print),
+ * a minimal /DA in Helvetica at the size of the text around the gap, with
+ * the form's /DR: the issuing tool writes the number or the day in the
+ * document's own font when it fills the field. No appearance streams:
+ * viewers draw their own "sign here" marker (mupdf does even over one of
+ * ours), a signer writes the signature's. Names and labels are text strings
+ * (write_texts).
+ */
+vb_status_t
+vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
+{
+    if (!dl->nfields)
+        return VB_OK;
+    HPDF_MMgr mm = pdf->mmgr;
+    HPDF_Dict form = HPDF_Dict_New(mm);
+    HPDF_Array fields = NULL;
+    bool sig = false, text = false;
+    if (!form)
+        goto haru_fail;
+    HCHK(HPDF_Xref_Add(pdf->xref, form)); /* frees form on failure */
+    if (!(fields = HPDF_Array_New(mm)))
+        goto haru_fail;
+    HCHK(HPDF_Dict_Add(form, "Fields", fields));
+    for (int i = 0; i < dl->nfields; i++) {
+        const vb_dfield_t *f = &dl->fields[i];
+        HPDF_Page page = HPDF_GetPageByIndex(pdf, (HPDF_UINT)f->page);
+        if (!page || f->page >= dl->npages)
+            goto haru_fail;
+        vb_len_t ph = dl->pages[f->page].height;
+        bool is_sig = f->role == VB_DFIELD_SIGNER || f->role == VB_DFIELD_SEAL || f->role == VB_DFIELD_APPENDIX;
+        sig |= is_sig;
+        text |= !is_sig;
+        HPDF_Dict w = HPDF_Dict_New(mm);
+        if (!w)
+            goto haru_fail;
+        HCHK(HPDF_Xref_Add(pdf->xref, w));
+        HCHK(HPDF_Dict_AddName(w, "Type", "Annot"));
+        HCHK(HPDF_Dict_AddName(w, "Subtype", "Widget"));
+        HCHK(HPDF_Dict_AddName(w, "FT", is_sig ? "Sig" : "Tx"));
+        HCHK(HPDF_Dict_Add(w, "T", HPDF_String_New(mm, f->name, NULL)));
+        HCHK(HPDF_Dict_Add(w, "TU", HPDF_String_New(mm, f->label, NULL)));
+        HPDF_Array rect = HPDF_Array_New(mm);
+        if (!rect)
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(w, "Rect", rect));
+        /* whole points (sigfields.c rounds them so), bottom-left origin */
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)(f->x / 1000)));
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y - f->h) / 1000)));
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((f->x + f->w) / 1000)));
+        HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y) / 1000)));
+        HCHK(HPDF_Dict_AddNumber(w, "F", is_sig ? 132 : 4));
+        HCHK(HPDF_Dict_Add(w, "P", page));
+        if (!is_sig) {
+            char da[48], num[24];
+            pdf_num(num, sizeof num, f->size);
+            snprintf(da, sizeof da, "/Helv %s Tf 0 g", num);
+            HCHK(HPDF_Dict_Add(w, "DA", HPDF_String_New(mm, da, NULL)));
+        }
+        hide_texts(w);
+        HPDF_Array annots = HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY);
+        if (!annots) {
+            if (!(annots = HPDF_Array_New(mm)))
+                goto haru_fail;
+            HCHK(HPDF_Dict_Add(page, "Annots", annots));
+        }
+        HCHK(HPDF_Array_Add(annots, w));
+        HCHK(HPDF_Array_Add(fields, w));
+    }
+    if (sig)
+        HCHK(HPDF_Dict_AddNumber(form, "SigFlags", 1));
+    if (text) {
+        HPDF_Dict dr, fonts, helv;
+        if (!(dr = HPDF_Dict_New(mm)))
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(form, "DR", dr));
+        if (!(fonts = HPDF_Dict_New(mm)))
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(dr, "Font", fonts));
+        if (!(helv = HPDF_Dict_New(mm)))
+            goto haru_fail;
+        HCHK(HPDF_Dict_Add(fonts, "Helv", helv));
+        HCHK(HPDF_Dict_AddName(helv, "Type", "Font"));
+        HCHK(HPDF_Dict_AddName(helv, "Subtype", "Type1"));
+        HCHK(HPDF_Dict_AddName(helv, "BaseFont", "Helvetica"));
+        HCHK(HPDF_Dict_AddName(helv, "Encoding", "WinAnsiEncoding"));
+        HCHK(HPDF_Dict_Add(form, "DA", HPDF_String_New(mm, "/Helv 0 Tf 0 g", NULL)));
+        hide_texts(form);
+    }
+    HCHK(HPDF_Dict_Add(pdf->catalog, "AcroForm", form));
+    return VB_OK;
+haru_fail:
+    return vb_pdf_haru_fail(pdf, HPDF_OK, "adding the signature and issuance fields", d);
 }

@@ -118,6 +118,13 @@ vb_status_t vb_pdf_set_last_label_prefix(HPDF_Doc pdf, const char *utf8, vb_diag
 vb_status_t vb_pdf_set_duplex(HPDF_Doc pdf, vb_diag_t *d);
 
 /*
+ * Adds dl's fields (a signed-ready PDF: signature fields, and text fields at
+ * the gaps left for issuance) to the pages' /Annots and the catalog's
+ * /AcroForm; nothing when dl has none. Call once the pages are drawn.
+ */
+vb_status_t vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d);
+
+/*
  * Turns a libharu failure into a diagnostic: VB_E_NOMEM when libharu ran out
  * of memory, else VB_E_PDF "pdf.libharu" naming `what` and the error code.
  * st is the status the failing call returned, or HPDF_OK to report the

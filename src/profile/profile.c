@@ -71,8 +71,13 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
                                         "validation",  "blanks",      "body_center", "body_right", "script",  "footnote",
-                                         NULL};
+                                        "signing",     NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
+static const char *const SIGNING_KEYS[] = {"signer", "seal",        "appendix",    "number", "day",
+                                           "month",  "next_signer", "in_appendix", NULL};
+static const char *const SIGNFIELD_KEYS[] = {"name", "label", "width", "height", NULL};
+static const char *const SEAL_KEYS[] = {"name", "label", "diameter", "overlap", NULL};
+static const char *const TEXTFIELD_KEYS[] = {"name", "label", NULL};
 static const char *const SCRIPT_KEYS[] = {"size_ratio", "superscript_rise", "subscript_drop", NULL};
 static const char *const FOOTNOTE_KEYS[] = {"rule_length", "rule_width", "space_before", "space_after", "gap", NULL};
 static const char *const DUPLEX_KEYS[] = {"left", "right", NULL};
@@ -1559,6 +1564,79 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
     return VB_OK;
 }
 
+/* A field name (/T): ASCII letters, digits, '_' and '-' (no '.', which separates a field's parts). */
+static vb_status_t
+get_field_name(ctx_t *c, const vb_ynode_t *m, const char *where, const char *key, bool required, const char **out)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup_scalar(c, m, where, key, required, &n);
+    if (st != VB_OK || !n)
+        return st;
+    for (size_t i = 0; i < n->len; i++) {
+        char ch = n->str[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+              ch == '-'))
+            return fail(c, "profile.value", n->pos,
+                        KEYPATH " = \"%s\": a PDF field name here is ASCII letters, digits, '_' and '-' (signing "
+                        "tools look fields up by it).",
+                        KP(where, key), n->str);
+    }
+    if (n->len == 0)
+        return fail(c, "profile.missing", n->pos, KEYPATH " must not be empty.", KP(where, key));
+    *out = n->str;
+    return VB_OK;
+}
+
+/* One field of `signing:` (sig: signer, appendix; seal; else a text field). */
+static vb_status_t
+parse_signfield(ctx_t *c, const vb_ynode_t *sg, const char *key, const char *const *keys, vb_psignfield_t *f)
+{
+    const vb_ynode_t *m;
+    vb_status_t st;
+    char where[32];
+    snprintf(where, sizeof where, "signing.%s", key);
+    if ((st = lookup(c, sg, "signing", key, false, &m)) != VB_OK || !m)
+        return st;
+    if ((st = check_keys(c, m, where, keys, NULL)) != VB_OK ||
+        (st = get_field_name(c, m, where, "name", true, &f->name)) != VB_OK ||
+        (st = get_str(c, m, where, "label", true, true, &f->label)) != VB_OK)
+        return st;
+    if (keys == SIGNFIELD_KEYS && ((st = get_len(c, m, where, "width", true, true, &f->width)) != VB_OK ||
+                                   (st = get_len(c, m, where, "height", true, true, &f->height)) != VB_OK))
+        return st;
+    if (keys == SEAL_KEYS && (st = get_len(c, m, where, "diameter", true, true, &f->width)) != VB_OK)
+        return st;
+    f->height = keys == SEAL_KEYS ? f->width : f->height;
+    return VB_OK;
+}
+
+/* signing: the fields of a signed-ready PDF (optional; absent: the PDF has none) */
+static vb_status_t
+parse_signing(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_psigning_t *s = &c->p->signing;
+    const vb_ynode_t *m, *n;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "signing", false, &m)) != VB_OK || !m)
+        return st;
+    s->present = true;
+    s->seal_overlap = 333;
+    if ((st = check_keys(c, m, "signing", SIGNING_KEYS, NULL)) != VB_OK ||
+        (st = parse_signfield(c, m, "signer", SIGNFIELD_KEYS, &s->signer)) != VB_OK ||
+        (st = parse_signfield(c, m, "seal", SEAL_KEYS, &s->seal)) != VB_OK ||
+        (st = parse_signfield(c, m, "appendix", SIGNFIELD_KEYS, &s->appendix)) != VB_OK ||
+        (st = parse_signfield(c, m, "number", TEXTFIELD_KEYS, &s->number)) != VB_OK ||
+        (st = parse_signfield(c, m, "day", TEXTFIELD_KEYS, &s->day)) != VB_OK ||
+        (st = parse_signfield(c, m, "month", TEXTFIELD_KEYS, &s->month)) != VB_OK ||
+        (st = get_field_name(c, m, "signing", "next_signer", true, &s->next_signer)) != VB_OK ||
+        (st = get_field_name(c, m, "signing", "in_appendix", true, &s->in_appendix)) != VB_OK)
+        return st;
+    if ((n = vb_ymap_get(m, "seal")) && n->kind == VB_Y_MAP &&
+        (st = get_milli(c, n, "signing.seal", "overlap", 1, 1000, &s->seal_overlap)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
 static vb_status_t
 parse_root(ctx_t *c, const vb_ynode_t *root)
 {
@@ -1587,7 +1665,7 @@ parse_root(ctx_t *c, const vb_ynode_t *root)
         (st = parse_band(c, root, "", "last_footer", DOC_FIELDS, BAND_BOTTOM, &p->last_footer)) != VB_OK ||
         (st = parse_table(c, root)) != VB_OK || (st = parse_page_number(c, root)) != VB_OK ||
         (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK ||
-        (st = parse_validation(c, root)) != VB_OK)
+        (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK)
         return st;
     return VB_OK;
 }

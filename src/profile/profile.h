@@ -196,6 +196,30 @@ typedef struct vb_pblanks {
     vb_len_t month;         /* "tháng      năm 2026" */
 } vb_pblanks_t;
 
+/*
+ * The fields of a signed-ready PDF (`signing:`, issue 12): empty signature
+ * fields where the signatures go, and text fields over the gaps of a number
+ * or a date left blank until issuance. Where they go is the layout's (the
+ * signature boxes, the gaps); their names, labels and sizes are these.
+ */
+typedef struct vb_psignfield {
+    const char *name;       /* the field's name (/T): ASCII letters, digits, '_' and '-'; NULL: no such field */
+    const char *label;      /* what it is for the reader (/TU), Vietnamese */
+    vb_len_t width, height; /* signer: the default box (clamped to the gap); seal: its diameter (width);
+                               appendix: the box at the top right of its first page */
+} vb_psignfield_t;
+
+typedef struct vb_psigning {
+    bool present;             /* `signing:` is given: the PDF is signed-ready */
+    vb_psignfield_t signer;   /* one per signer, in the gap between the post and the name */
+    vb_psignfield_t seal;     /* the body's seal, over the left part of the signer's box */
+    int32_t seal_overlap;     /* how far into the signer's box the seal reaches from its left edge, thousandths */
+    vb_psignfield_t appendix; /* the body's signature on each appendix's first page, top right */
+    vb_psignfield_t number, day, month; /* text fields at the gaps (name and label only) */
+    const char *next_signer;  /* the 2nd+ signer's (and appendix's) field names: name, this, n ("_": Sig_NguoiKy_2) */
+    const char *in_appendix;  /* appendix n's copies of the text fields: name, this, n ("_PL": So_PL1) */
+} vb_psigning_t;
+
 typedef enum vb_numbering {
     VB_NUMBERING_ANY = 0,
     VB_NUMBERING_ARABIC,    /* "Phụ lục 1" (Party) */
@@ -292,6 +316,7 @@ typedef struct vb_profile {
     vb_pbreak_t breaking;
     vb_pappendix_t appendix;
     vb_pvalidate_t validate;
+    vb_psigning_t signing;  /* `signing:` (optional) */
 } vb_profile_t;
 
 /*

@@ -107,10 +107,14 @@ vb_issue_seal_field(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *
     vb_pdffield_t *f = NULL;
     char *name = NULL;
     if (arena && vb_pdfread_open(arena, pdf, len, "the PDF", &doc, NULL) == VB_OK &&
-        vb_pdfread_fields(&doc, &af, &f, &nf, NULL) == VB_OK)
+        vb_pdfread_fields(&doc, &af, &f, &nf, NULL) == VB_OK) {
+        for (int i = 0; i < nf && !name; i++)
+            if (!strcmp(f[i].ft, "Sig") && !f[i].v && named(f[i].name, fmt->seal_field))
+                name = strdup(f[i].name);
         for (int i = nf - 1; i >= 0 && !name; i--)
             if (!strcmp(f[i].ft, "Sig") && !f[i].v && !named(f[i].name, fmt->appendix_field))
                 name = strdup(f[i].name);
+    }
     vb_arena_free(arena);
     return name;
 }
@@ -221,8 +225,7 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
     }
     if ((rc = vb_pdfupd_begin(&u, &doc, d)) != VB_OK)
         goto done;
-    int font = vb_pdfupd_new_num(&u);
-    vb_sign_font_object(&u, font);
+    int fonts[4] = {0}; /* one per face used */
     for (int i = 0; i < nf; i++) {
         if (strcmp(f[i].ft, "Tx"))
             continue;
@@ -230,6 +233,14 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
         if (!isnum && !isday && !named(f[i].name, fmt->month_field))
             continue;
         const char *text = isnum ? seqs : isday ? days : months;
+        const char *base = isnum ? fmt->number_field : isday ? fmt->day_field : fmt->month_field;
+        bool apx = fmt->in_appendix && *fmt->in_appendix && strstr(f[i].name + strlen(base), fmt->in_appendix);
+        int face = (isnum ? (apx ? fmt->apx_number_face : fmt->number_face) : (apx ? fmt->apx_date_face : fmt->date_face)) & 3;
+        if (!fonts[face]) {
+            fonts[face] = vb_pdfupd_new_num(&u);
+            vb_sign_font_object(&u, fonts[face], face);
+        }
+        int font = fonts[face];
         double w = f[i].rect[2] - f[i].rect[0], h = f[i].rect[3] - f[i].rect[1];
         double size = da_size(&f[i]);
         if (size <= 0)

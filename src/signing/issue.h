@@ -19,6 +19,10 @@ typedef struct vb_issue_fmt {
     const char *day_field;
     const char *month_field;
     const char *appendix_field; /* an appendix's signature field ("Sig_PhuLuc"); its copies "Sig_PhuLuc_2" */
+    const char *seal_field;     /* the body's seal field ("Sig_CoQuan"); NULL: the last unsigned non-appendix field */
+    const char *in_appendix;    /* what an appendix's copy of a text field adds to its name ("_PL": So_PL1) */
+    int number_face, date_face; /* vb_face_t of the text around the gaps: the header's "Số ...", "ngày ..." */
+    int apx_number_face, apx_date_face; /* ... and an appendix's "(Kèm theo ... số ..., ngày ...)" */
 } vb_issue_fmt_t;
 
 /*
@@ -35,7 +39,10 @@ vb_status_t vb_issue_fill(const unsigned char *pdf, size_t len, const char *name
 /* The unsigned appendix signature fields of pdf (fmt->appendix_field and its copies), malloc'd names, NULL-terminated. */
 char **vb_issue_appendix_fields(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *fmt);
 
-/* The body's seal field: the last unsigned signature field that is not an appendix's; malloc'd, NULL when none. */
+/*
+ * The body's seal field: the first unsigned one named fmt->seal_field (or a copy), else the last unsigned
+ * signature field that is not an appendix's; malloc'd, NULL when none.
+ */
 char *vb_issue_seal_field(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *fmt);
 
 /* The profile id the PDF names (/VanbanProfile), malloc'd; NULL with d set when it names none. */

@@ -113,10 +113,12 @@ vb_sign_winansi(const char *s, char *out, size_t size, uint32_t *bad)
 }
 
 void
-vb_sign_font_object(vb_pdfupd_t *u, int num)
+vb_sign_font_object(vb_pdfupd_t *u, int num, int face)
 {
+    static const char *const names[] = {"Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic"};
     vb_pdfupd_obj_begin(u, num);
-    vb_buf_puts(&u->out, "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>");
+    vb_buf_printf(&u->out, "<< /Type /Font /Subtype /Type1 /BaseFont /%s /Encoding /WinAnsiEncoding >>",
+                  names[face & 3]);
     vb_pdfupd_obj_end(u);
 }
 
@@ -546,7 +548,7 @@ vb_sign_bytes(const unsigned char *pdf, size_t len, const char *name, vb_signer_
     int font = 0;
     if (o->text) {
         font = vb_pdfupd_new_num(&u);
-        vb_sign_font_object(&u, font);
+        vb_sign_font_object(&u, font, VB_FACE_REGULAR);
         /* two lines at the field's top left: the text, then the time */
         double lead = TEXT_SIZE * 1.15, y = fh - TEXT_SIZE * 1.1;
         vb_buf_printf(&content, "BT /F1 %d Tf 0 g 2 ", TEXT_SIZE);

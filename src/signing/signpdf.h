@@ -47,7 +47,7 @@ void vb_sign_text_string(vb_pdfupd_t *u, const char *utf8);
  */
 bool vb_sign_winansi(const char *utf8, char *out, size_t size, uint32_t *bad);
 
-/* A Type1 Times-Roman font object (WinAnsiEncoding) written as object num. */
-void vb_sign_font_object(vb_pdfupd_t *u, int num);
+/* A Type1 Times font object (WinAnsiEncoding) written as object num: face is vb_face_t (regular, bold, italic). */
+void vb_sign_font_object(vb_pdfupd_t *u, int num, int face);
 
 #endif

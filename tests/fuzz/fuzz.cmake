@@ -4,7 +4,7 @@
 # normal and the sanitizer builds alike. With -DVB_FUZZ=ON (clang only; the
 # library is then built with -fsanitize=fuzzer-no-link,address,undefined) the
 # libFuzzer executables <harness> are built too.
-set(VB_FUZZ_HARNESSES fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_font fuzz_png)
+set(VB_FUZZ_HARNESSES fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_font fuzz_png fuzz_data)
 foreach(h ${VB_FUZZ_HARNESSES})
   add_executable(regress_${h} ${CMAKE_SOURCE_DIR}/tests/fuzz/${h}.c ${CMAKE_SOURCE_DIR}/tests/fuzz/replay.c)
   target_include_directories(regress_${h} PRIVATE ${VB_SRC_INCLUDES} ${CMAKE_SOURCE_DIR}/tests/fuzz ${HPDF_INCLUDE_DIR})

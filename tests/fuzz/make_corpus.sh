@@ -2,7 +2,7 @@
 # Cuts the samples and the layout profiles into small seed files for the
 # fuzzers (tests/fuzz/README.md):
 #   tests/fuzz/make_corpus.sh [OUTDIR]     (default: build-fuzz/corpus)
-# writes OUTDIR/fuzz_source, fuzz_table, fuzz_profile, fuzz_render and fuzz_font
+# writes OUTDIR/fuzz_source, fuzz_table, fuzz_profile, fuzz_render, fuzz_font and fuzz_data
 # (the installed Liberation Serif faces, each after its selector byte). Seeds
 # are at most 4 KiB (the fuzzers' -max_len; 8 KiB for profiles) except the
 # whole profiles, so a seed is a front matter with a few body blocks, one
@@ -14,7 +14,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$root/build-fuzz/corpus}"
 mkdir -p "$out"/fuzz_source "$out"/fuzz_table "$out"/fuzz_profile "$out"/fuzz_render "$out"/fuzz_render_profile \
-    "$out"/fuzz_font
+    "$out"/fuzz_font "$out"/fuzz_data
 python3 - "$root" "$out" <<'PY'
 import hashlib, os, re, sys
 
@@ -138,6 +138,19 @@ for k, face in enumerate(("Regular", "Bold", "Italic", "BoldItalic")):
     path = os.path.join(lib, "LiberationSerif-%s.ttf" % face)
     if os.path.exists(path):
         put("fuzz_font", bytes([k]) + open(path, "rb").read())
+
+# data files (fuzz_data): the selector byte (0 by the first byte, 1 CSV, 2 JSON, 3 by the name
+# "fuzz.tsv"), then the test's data files and the batch samples' (their first 4 KiB)
+for d in (os.path.join(root, "tests", "data", "data-files"), os.path.join(root, "samples", "batch")):
+    if not os.path.isdir(d):
+        continue
+    for f in sorted(os.listdir(d)):
+        ext = os.path.splitext(f)[1]
+        if ext not in (".csv", ".tsv", ".json"):
+            continue
+        data = open(os.path.join(d, f), "rb").read()[:MAX - 1]
+        put("fuzz_data", bytes([2 if ext == ".json" else 3 if ext == ".tsv" else 1]) + data)
+        put("fuzz_data", b"\0" + data)
 
 for h in sorted(written):
     print(f"{h}: {written[h]} seeds in {os.path.join(out, h)}")

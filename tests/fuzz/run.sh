@@ -9,7 +9,7 @@
 #   -k          keep going after a crash, leak or timeout (-ignore_crashes etc.):
 #               for long runs; the findings are saved in BUILD_DIR/artifacts/
 #   HARNESS     fuzz_source fuzz_table fuzz_profile fuzz_render
-#               fuzz_render_profile fuzz_font fuzz_png (default: all). fuzz_render_profile
+#               fuzz_render_profile fuzz_font fuzz_png fuzz_data (default: all). fuzz_render_profile
 #               is fuzz_render fed only inputs that carry a profile (its own
 #               seeds and work corpus, -use_value_profile=1)
 #
@@ -30,7 +30,7 @@ while getopts "t:j:kb:" o; do
 done
 shift $((OPTIND - 1))
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_render_profile fuzz_font fuzz_png)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_source fuzz_table fuzz_profile fuzz_render fuzz_render_profile fuzz_font fuzz_png fuzz_data)
 # the executable of each harness: fuzz_render_profile runs fuzz_render
 exe_of() { if [ "$1" = fuzz_render_profile ]; then echo fuzz_render; else echo "$1"; fi; }
 targets=()
@@ -58,6 +58,7 @@ for h in "${harnesses[@]}"; do
   dict=tests/fuzz/vanban.dict
   [ "$h" = fuzz_font ] && dict=tests/fuzz/font.dict
   [ "$h" = fuzz_png ] && dict=tests/fuzz/png.dict
+  [ "$h" = fuzz_data ] && dict=tests/fuzz/data.dict
   args=(-max_total_time="$secs" -max_len="$maxlen" -timeout=20 -rss_limit_mb=2048
         -dict="$dict" -artifact_prefix="$build/artifacts/$h/" -print_final_stats=1)
   if [ "$jobs" -gt 1 ] || [ "$keep" = 1 ]; then args+=(-fork="$jobs"); fi

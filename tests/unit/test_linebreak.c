@@ -720,6 +720,46 @@ test_known(void)
  * answer equals the minimum with an infinite tolerance, and when even that
  * is empty (a word wider than the measure) it still answers.
  */
+/*
+ * Passing over lines certainly too short (skip_to) changes nothing: random
+ * paragraphs with letter-space stretch in their boxes and hyphen widths,
+ * under random tolerances and box-stretch thresholds, break at the same
+ * places with the same ratios as when every pair is measured.
+ */
+static void
+test_skip_same_breaks(void)
+{
+    para_t p = {0};
+    vb_len_t widths[3];
+    int same = 0, total = 0;
+    for (int iter = 0; iter < 600; iter++) {
+        vb_lbparams_t prm;
+        random_params(&prm, widths, 1, iter % 3 == 0);
+        const int32_t above[] = {0, 0, 500, 1000, 1500, 3000};
+        prm.box_stretch_above = above[rnd(6)];
+        random_para(&p, 80, widths[0], iter % 4 == 0, iter % 3 == 0);
+        for (int i = 0; i < p.n; i++)
+            if (p.v[i].type == VB_LB_BOX && rnd(3) == 0)
+                p.v[i].stretch = (vb_len_t)rnd((unsigned)(p.v[i].width / 8 + 1));
+        vb_arena_t *a = vb_arena_new();
+        vb_lbbreak_t *b1 = NULL, *b2 = NULL;
+        int n1 = 0, n2 = 0;
+        vb_diag_t d;
+        CHECK(vb_linebreak(p.v, p.n, &prm, a, &b1, &n1, &d) == VB_OK);
+        prm.exhaustive = true;
+        CHECK(vb_linebreak(p.v, p.n, &prm, a, &b2, &n2, &d) == VB_OK);
+        int ok = n1 == n2;
+        for (int i = 0; ok && i < n1; i++)
+            ok = b1[i].pos == b2[i].pos && b1[i].ratio == b2[i].ratio;
+        same += ok;
+        total++;
+        vb_arena_free(a);
+    }
+    CHECK_INT(same, total);
+    printf("skipping short lines: %d of %d paragraphs break the same\n", same, total);
+    free(p.v);
+}
+
 static void
 test_brute_force(void)
 {
@@ -957,6 +997,7 @@ main(void)
     test_known();
     test_letter_space();
     test_brute_force();
+    test_skip_same_breaks();
     test_properties();
     test_garbage();
     test_long_paragraph();
