@@ -436,6 +436,47 @@ def run_all(ck, cli, env, tmp):
                  all(abs(c.size - 10) < 0.01 for c in got), repr(txt))
     refused("text-not-winansi", ["sign"] + p12("body") + ["--field", SEAL, "--text", "Số 196"], "[sign.text]")
 
+    # a document with an appendix, number and day blank: issue fills So, Ngay and their copies in the
+    # appendix's "(Kèm theo …)" line (italic there, as the line), then signs the seal and the appendix
+    src = open("samples/party05/bao-cao.md", encoding="utf-8").read()
+    src = src.replace("number: 24-BC/ĐU", "number: -BC/ĐU").replace("date: 2026-07-10", "date: 2026-07")
+    open(T("bc.md"), "w", encoding="utf-8").write(src)
+    rc, o, e = P.run([cli, "render", T("bc.md"), "-o", T("bc.pdf")], env=env)
+    names = [s["field"] for s in pdfsig(T("bc.pdf"), nss)]
+    if chk("apx-doc.render", rc == 0 and "Sig_PhuLuc" in names and field_rect(T("bc.pdf"), "So_PL1"),
+           "rc %d %s, fields %s" % (rc, e.strip()[-200:], names)):
+        rc1, o, e1 = P.run([cli, "sign", T("bc.pdf"), "-o", T("bc1.pdf")] + p12("person"))
+        rc2, o, e2 = P.run([cli, "issue", T("bc1.pdf"), "-o", T("bc2.pdf"), "--number", "24", "--date", "2026-07-10"]
+                           + p12("body"), env=env)
+        chk("apx-doc.issue", rc1 == 0 and rc2 == 0, (e1 + e2).strip()[-300:])
+        sigs = pdfsig(T("bc2.pdf"), nss)
+        st = [(s["field"], sig_state(s)[:2]) for s in sigs]
+        chk("apx-doc.pdfsig", [f for f, _ in st] == ["Sig_NguoiKy", "Sig_CoQuan", "Sig_PhuLuc"] and
+            all(v for _, (v, w) in st) and [w for _, (v, w) in st] == [False, False, True], str(st))
+        ok, why = qpdf_clean(T("bc2.pdf"))
+        chk("apx-doc.qpdf", ok, why)
+        rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("bc2.pdf")])
+        pages = P.parse_stext(xml)
+        for fname, want, italic in (("So", "24", False), ("Ngay", "10", True), ("So_PL1", "24", True),
+                                    ("Ngay_PL1", "10", True)):
+            rect = field_rect(T("bc2.pdf"), fname)
+            hits = []
+            for pg in pages:
+                got = [c for c in pg.chars if c.font.startswith("Times") and rect and rect[0] - 0.5 <= c.x0 and
+                       c.x1 <= rect[2] + 0.5 and pg.h - rect[3] - 1 <= c.oy <= pg.h - rect[1] + 1]
+                # the line's own baseline: the document's characters just before the gap
+                line = [c for c in pg.chars if not c.font.startswith("Times") and got and abs(c.oy - got[0].oy) < 1.0]
+                if got:
+                    hits.append(("".join(c.c for c in got), got[0].font, got[0].oy,
+                                 min((abs(c.oy - got[0].oy) for c in line), default=9)))
+            ok = len(hits) == 1 and hits[0][0] == want and (hits[0][1] == "Times-Italic") == italic and hits[0][3] < 0.2
+            chk("apx-doc.filled.%s" % fname, ok, str(hits))
+        rect = field_rect(T("bc2.pdf"), "Sig_PhuLuc")
+        txt = "".join(c.c for pg in pages for c in pg.chars if c.font.startswith("Times") and c.size == 10 and
+                      rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
+                      pg.h - rect[3] - 1 <= c.y0 and c.y1 <= pg.h - rect[1] + 1)
+        chk("apx-doc.appendix-text", txt.startswith("24-BC/\u00d0U") and "+07:00" in txt, repr(txt))
+
     # an appendix issued as a file of its own: its only signature field gets the parent's number
     # (the Subject's "Số …-BC/ĐU" with the number in the gap) and the signing time, in 10 pt
     apx = F.add_fields(open(T("draft.pdf"), "rb").read(),
