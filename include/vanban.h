@@ -595,7 +595,8 @@ VB_API vb_status_t vb_signer_from_p12(const void *p12, size_t len, const char *p
  * A key on a PKCS#11 token (a USB token or a smart card), through OpenSSL's
  * "pkcs11" engine (Debian: libengine-pkcs11-openssl). module is the token's
  * PKCS#11 library; the key is uri ("pkcs11:token=...;object=...") or
- * key_label on the token labelled token (or, without token, on any); the
+ * key_label on the token labelled token, or in slot (its ID, as
+ * pkcs11-tool -L shows it), or without either on any token; the
  * certificate is the token's object of the same label unless cert_pem (a
  * file) is given. sign.token when the module, the token or the key cannot
  * be reached or the PIN is refused.
@@ -608,6 +609,7 @@ typedef struct vb_pkcs11_options {
     const char *key_label;
     const char *pin;
     const char *cert_pem; /* the certificate (and chain) in a PEM file; NULL: from the token */
+    const char *slot;     /* the slot's ID (decimal), instead of token */
 } vb_pkcs11_options_t;
 VB_API vb_status_t vb_signer_from_pkcs11(const vb_pkcs11_options_t *opt, vb_signer_t **out, vb_diag_t *diag);
 

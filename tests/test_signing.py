@@ -126,7 +126,6 @@ def field_rect(pdf, name):
 
 def ink_boxes(pdf, page=1):
     """Bounding boxes (points, top-left origin) of the blue and of the red pixels of a page at 72 dpi."""
-    rc, out, err = 0, None, ""
     p = subprocess.run(["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), pdf],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     data = p.stdout
@@ -381,6 +380,16 @@ def run_all(ck, cli, env, tmp):
         got = "".join(c.c for c in pg.chars if rect and rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
                       pg.h - rect[3] - 2 <= c.oy <= pg.h - rect[1] + 2).strip()
         chk("pkcs11.number-196", got == "196", repr(got))
+
+    # the same key named by its slot's ID (as softhsm2-util and pkcs11-tool -L show it)
+    rc, o, e = P.run(["softhsm2-util", "--show-slots"], env=dict(env, **tokenv))
+    slot = [b.split()[0] for b in re.split(r"^Slot ", o, flags=re.M)[1:] if re.search(r"Label:\s*vanban-test\s", b)]
+    m = re.match(r"(\d+)$", slot[0]) if slot else None
+    if chk("pkcs11.slot-found", m is not None, o[-300:]):
+        rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("slot.pdf"), "--pkcs11", F.SOFTHSM, "--slot", m.group(1),
+                          "--key-label", "seal", "--pin-file", T("pin.txt"), "--field", SEAL], env=dict(env, **tokenv))
+        sigs = {s["field"]: sig_state(s) for s in pdfsig(T("slot.pdf"), nss)} if rc == 0 else {}
+        chk("pkcs11.slot", rc == 0 and sigs.get(SEAL, (0, 0))[:2] == (True, True), e.strip()[-300:] + str(sigs))
 
     # ---- errors: a message, a non-zero exit, no output, the input as it was ----
     def refused(name, args, want, env_extra=None, src=None, out=None):

@@ -7,7 +7,7 @@
  *   vanban verify FILE.pdf [--ca ROOTS.pem]
  *
  *   SIGNER: --p12 KEY.p12 [--password-file F | --password-env VAR]
- *         | --pkcs11 MODULE (--pkcs11-uri URI | [--token LABEL] --key-label LABEL) [--cert CERT.pem]
+ *         | --pkcs11 MODULE (--pkcs11-uri URI | [--token LABEL | --slot ID] --key-label LABEL) [--cert CERT.pem]
  *           (--pin-file F | --pin-env VAR)
  *
  * Secrets never come from the command line (ps shows it): a file or an
@@ -35,12 +35,12 @@ static const char sign_usage[] =
     "\n"
     "SIGNER is a PKCS#12 file or a key on a PKCS#11 token:\n"
     "  --p12 KEY.p12 [--password-file FILE | --password-env VAR]\n"
-    "  --pkcs11 MODULE.so (--pkcs11-uri 'pkcs11:token=...;object=...' | [--token LABEL] --key-label LABEL)\n"
+    "  --pkcs11 MODULE.so (--pkcs11-uri 'pkcs11:token=...;object=...' | [--token LABEL | --slot ID] --key-label LABEL)\n"
     "         (--pin-file FILE | --pin-env VAR) [--cert CERT.pem]\n"
     "Passwords and PINs are read from a file (its first line) or an environment variable, never from the\n"
     "command line. sign fills the first unsigned signature field unless --field names one; issue fills the\n"
-    "number and date fields, then signs the last unsigned one (the body's seal). SOURCE_DATE_EPOCH, when set,\n"
-    "is the signing time.\n"
+    "number and date fields, then signs the body's seal field (the profile's) and each appendix's field (the\n"
+    "parent's number and the time). SOURCE_DATE_EPOCH, when set, is the signing time.\n"
     "\n"
     "Exit status: 0 done (verify: every signature is valid), 1 failed (verify: a signature is not valid), 2 usage.\n";
 
@@ -112,7 +112,7 @@ secret(const char *file, const char *env, const char *what, char **out)
 }
 
 typedef struct args {
-    const char *in, *out, *p12, *pwfile, *pwenv, *module, *uri, *token, *keylabel, *pinfile, *pinenv, *cert;
+    const char *in, *out, *p12, *pwfile, *pwenv, *module, *uri, *token, *slot, *keylabel, *pinfile, *pinenv, *cert;
     const char *field, *image, *seal, *text, *reason, *location, *number, *date, *layouts, *ca;
     long contents;
 } args_t;
@@ -144,7 +144,7 @@ make_signer(const args_t *a)
     char *pin = NULL;
     if (!secret(a->pinfile, a->pinenv, "PIN", &pin))
         return NULL;
-    vb_pkcs11_options_t o = {sizeof o, a->module, a->uri, a->token, a->keylabel, pin, a->cert};
+    vb_pkcs11_options_t o = {sizeof o, a->module, a->uri, a->token, a->keylabel, pin, a->cert, a->slot};
     vb_status_t st = vb_signer_from_pkcs11(&o, &s, &d);
     if (pin)
         memset(pin, 0, strlen(pin));
@@ -241,6 +241,7 @@ vb_cli_sign(int argc, char **argv, const char *default_layouts)
         OPT("--pkcs11", module)
         OPT("--pkcs11-uri", uri)
         OPT("--token", token)
+        OPT("--slot", slot)
         OPT("--key-label", keylabel)
         OPT("--pin-file", pinfile)
         OPT("--pin-env", pinenv)

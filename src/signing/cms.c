@@ -169,6 +169,9 @@ vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t
         char *t = strstr(curi, "type=private");
         if (t)
             memcpy(t, "type=cert\0\0\0", 12); /* the certificate of the same object */
+    } else if (o->slot) { /* libp11's own form: slot_<ID>-label_<label> */
+        snprintf(uri, sizeof uri, "slot_%s-label_%s", o->slot, o->key_label);
+        snprintf(curi, sizeof curi, "slot_%s-label_%s", o->slot, o->key_label);
     } else {
         char tok[300] = "";
         if (o->token)
