@@ -136,6 +136,81 @@ test_refusals(void)
     vb_arena_free(a);
 }
 
+/*
+ * Everything in memory through the API: a source with its number and days
+ * blank rendered, the signer's signature by a callback, issuance (number,
+ * date, the seal) by a PKCS#12 key, and the verification of both.
+ */
+static void
+test_workflow(X509 *cert, unsigned char *der, int dlen)
+{
+    static const char src[] =
+        "---\nprofile: party-05-2026\nparent: ĐẢNG BỘ TỈNH LÂM ĐỒNG\nissuer: ĐẢNG UỶ ĐẶC KHU PHÚ QUÝ\n"
+        "number: -BC/ĐU\nplace: Phú Quý\ndate: 2026\nkind: BÁO CÁO\ntitle: kết quả công tác\n"
+        "signer:\n  authority: T/M ĐẢNG UỶ\n  post: BÍ THƯ\n  name: Nguyễn Văn Lâm\n"
+        "recipients:\n  - Lưu Văn phòng\n---\n\nNội dung báo cáo.\n";
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = "layouts"};
+    vb_engine_t *e = NULL;
+    vb_diag_t d = {0};
+    CHECK_INT(vb_engine_new(&eo, &e, &d), VB_OK);
+    vb_document_t *doc = NULL;
+    CHECK_INT(vb_document_new(e, src, sizeof src - 1, "mem.md", NULL, &doc, &d), VB_OK);
+    void *pdf = NULL, *s1 = NULL, *s2 = NULL;
+    size_t len = 0, l1 = 0, l2 = 0;
+    if (doc)
+        CHECK_INT(vb_document_pdf(doc, &pdf, &len, &d), VB_OK);
+    int calls = 0;
+    vb_signer_t *person = NULL, *seal = NULL;
+    CHECK_INT(vb_signer_external(der, (size_t)dlen, NULL, NULL, 0, sign_hash, &calls, &person, &d), VB_OK);
+    vb_sign_options_t so = {.size = sizeof so};
+    CHECK_INT(vb_pdf_sign(pdf, len, person, &so, &s1, &l1, &d), VB_OK);
+    PKCS12 *p12 = PKCS12_create("pw", "seal", key, cert, NULL, 0, 0, 0, 0, 0);
+    unsigned char *pder = NULL;
+    int plen = i2d_PKCS12(p12, &pder);
+    CHECK_INT(vb_signer_from_p12(pder, (size_t)plen, "pw", &seal, &d), VB_OK);
+    vb_issue_options_t io = {.size = sizeof io, .number = "7", .date = "2026-12-05"};
+    io.sign.size = sizeof io.sign;
+    CHECK_INT(vb_pdf_issue(e, s1, l1, seal, &io, &s2, &l2, &d), VB_OK);
+    if (d.code)
+        fprintf(stderr, "issue: %s\n", d.msg);
+    CHECK(s2 && l2 > l1 && !memcmp(s2, s1, l1));
+    vb_verify_result_t *r = NULL;
+    CHECK_INT(vb_pdf_verify(s2, l2, NULL, &r, &d), VB_OK);
+    CHECK(r && r->count == 2 && r->unsigned_fields == 0);
+    if (r && r->count == 2) {
+        CHECK_STR(r->sigs[0].field, "Sig_NguoiKy");
+        CHECK_STR(r->sigs[1].field, "Sig_CoQuan");
+        CHECK(r->sigs[0].valid && !r->sigs[0].whole && r->sigs[0].changes == VB_SIG_FORM_ONLY);
+        CHECK(r->sigs[1].valid && r->sigs[1].whole && r->sigs[1].changes == VB_SIG_UNCHANGED);
+    }
+    /* the filled number's value, as printed: 7 takes its zero */
+    const char *hit = NULL;
+    for (size_t i = 0; s2 && i + 12 < l2 && !hit; i++)
+        if (!memcmp((char *)s2 + i, "/T (So) ", 8) || !memcmp((char *)s2 + i, "/T (So)", 7))
+            hit = (char *)s2 + i;
+    CHECK(hit != NULL);
+    int found = 0;
+    for (size_t i = l1; s2 && i + 8 < l2; i++)
+        found |= !memcmp((char *)s2 + i, "/V (07)", 7);
+    CHECK(found);
+    /* issuing twice: the fields are filled */
+    void *s3 = NULL;
+    size_t l3 = 0;
+    CHECK_INT(vb_pdf_issue(e, s2, l2, seal, &io, &s3, &l3, &d), VB_E_INPUT);
+    CHECK_STR(d.id, "sign.issue");
+    CHECK(s3 == NULL);
+    vb_verify_result_free(r);
+    vb_signer_free(person);
+    vb_signer_free(seal);
+    OPENSSL_free(pder);
+    PKCS12_free(p12);
+    vb_free(pdf);
+    vb_free(s1);
+    vb_free(s2);
+    vb_document_free(doc);
+    vb_engine_free(e);
+}
+
 int
 main(void)
 {
@@ -228,6 +303,8 @@ main(void)
     CHECK_STR(d.id, "sign.field");
     CHECK(strstr(d.msg, "Sig_NguoiKy") != NULL); /* the fields there are */
     vb_signer_free(s);
+
+    test_workflow(cert, der, dlen);
 
     OPENSSL_free(pder);
     PKCS12_free(p12);
