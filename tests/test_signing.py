@@ -242,6 +242,11 @@ def run_all(ck, cli, env, tmp):
     chk("sign.pdfsig", s1 and sig_state(s1[0])[:2] == (True, True) and
              "ETSI.CAdES.detached" in s1[0]["text"] and "Certificate is Trusted." in s1[0]["text"],
              "" if s1 and sig_state(s1[0])[:2] == (True, True) else s1[0]["text"] if s1 else "no signature")
+    upd = signed[len(draft):]
+    reason = "<FEFF" + "Ký duyệt".encode("utf-16-be").hex().upper() + ">"
+    chk("sign.dictionary", re.search(rb"/SubFilter /ETSI\.CAdES\.detached", upd) and
+        re.search(rb"/M \(D:\d{14}\+07'00'\)", upd) and reason.encode() in upd and
+        re.search(rb"/SigFlags 3\b", upd) and not re.search(rb"/SigFlags [^3]", upd), upd[:400])
     chk("sign.mode-umask", (os.stat(T("signed.pdf")).st_mode & 0o777) == 0o644,
              oct(os.stat(T("signed.pdf")).st_mode & 0o777))
     chk("sign.no-temp", not [f for f in os.listdir(tmp) if ".tmp" in f], str(os.listdir(tmp)))
