@@ -396,6 +396,13 @@ def run_all(ck, cli, env, tmp):
         sigs = {s["field"]: sig_state(s) for s in pdfsig(T("slot.pdf"), nss)} if rc == 0 else {}
         chk("pkcs11.slot", rc == 0 and sigs.get(SEAL, (0, 0))[:2] == (True, True), e.strip()[-300:] + str(sigs))
 
+    # ... and by a pkcs11: URI (the certificate found as the same object's type=cert)
+    rc, o, e = P.run([cli, "sign", T("signed.pdf"), "-o", T("uri.pdf"), "--pkcs11", F.SOFTHSM, "--pkcs11-uri",
+                      "pkcs11:token=vanban-test;object=seal;type=private", "--pin-env", "VB_TEST_PIN", "--field", SEAL],
+                     env=dict(env, VB_TEST_PIN="123456", **tokenv))
+    sigs = {s["field"]: sig_state(s) for s in pdfsig(T("uri.pdf"), nss)} if rc == 0 else {}
+    chk("pkcs11.uri", rc == 0 and sigs.get(SEAL, (0, 0))[:2] == (True, True), e.strip()[-300:] + str(sigs))
+
     # ---- errors: a message, a non-zero exit, no output, the input as it was ----
     def refused(name, args, want, env_extra=None, src=None, out=None):
         src = src or T("signed.pdf")

@@ -166,9 +166,11 @@ vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t
     if (o->uri) {
         snprintf(uri, sizeof uri, "%s", o->uri);
         snprintf(curi, sizeof curi, "%s", o->uri);
-        char *t = strstr(curi, "type=private");
-        if (t)
-            memcpy(t, "type=cert\0\0\0", 12); /* the certificate of the same object */
+        char *t = strstr(curi, "type=private"); /* the certificate of the same object */
+        if (t) {
+            memcpy(t, "type=cert", 9);
+            memmove(t + 9, t + 12, strlen(t + 12) + 1);
+        }
     } else if (o->slot) { /* libp11's own form: slot_<ID>-label_<label> */
         snprintf(uri, sizeof uri, "slot_%s-label_%s", o->slot, o->key_label);
         snprintf(curi, sizeof curi, "slot_%s-label_%s", o->slot, o->key_label);
@@ -316,9 +318,12 @@ vb_cms_signer_valid_at(const vb_signer_t *s, int64_t t, char *when, size_t size)
 size_t
 vb_cms_signer_size(const vb_signer_t *s)
 {
-    size_t n = (size_t)i2d_X509(s->cert, NULL);
-    for (int i = 0; i < sk_X509_num(s->chain); i++)
-        n += (size_t)i2d_X509(sk_X509_value(s->chain, i), NULL);
+    int k = i2d_X509(s->cert, NULL);
+    size_t n = k > 0 ? (size_t)k : 4096;
+    for (int i = 0; i < sk_X509_num(s->chain); i++) {
+        k = i2d_X509(sk_X509_value(s->chain, i), NULL);
+        n += k > 0 ? (size_t)k : 4096;
+    }
     EVP_PKEY *pk = X509_get0_pubkey(s->cert);
     n += pk ? (size_t)EVP_PKEY_get_size(pk) : 1024;
     return n + 2048; /* attributes, identifiers, algorithm ids */
