@@ -200,6 +200,9 @@ vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t
         goto fail;
     }
     s->engine = e;
+    /* QUIET: libp11 prints its own messages to stderr otherwise; the library never prints */
+    ENGINE_ctrl_cmd(e, "QUIET", 0, NULL, NULL, 1);
+    ERR_clear_error();
     if (!ENGINE_ctrl_cmd_string(e, "MODULE_PATH", o->module, 0) || !ENGINE_init(e)) {
         ENGINE_free(e);
         s->engine = NULL;
