@@ -629,14 +629,15 @@ VB_API vb_status_t vb_signer_external(const void *cert_der, size_t cert_len, con
                                       vb_signer_t **out, vb_diag_t *diag);
 VB_API void vb_signer_free(vb_signer_t *signer);
 
-/* How to sign. Zero means the default for every member. */
+/* How to sign. Zero means the default for every member; size follows the size rule of docs/library.md. */
 typedef struct vb_sign_options {
     size_t size;              /* sizeof(vb_sign_options_t) */
-    const char *field;        /* the signature field; NULL: the first unsigned one (vb_pdf_issue: the last) */
+    const char *field;        /* the signature field; NULL: the first unsigned one (vb_pdf_issue: the seal's) */
     const void *image_png;    /* the signature's image (blue, transparent), centred in the field */
     size_t image_len;
-    const void *seal_png;     /* the seal's image (red, transparent), at its real size (its pHYs, else 36 mm),
-                                 over about the left third of the field */
+    const void *seal_png;     /* the seal's image (red, transparent), at its real size (its pHYs; without one,
+                                 as tall as the field), centred in the seal's own field, or over the left
+                                 third of a wider one */
     size_t seal_len;
     const char *text;         /* a text appearance (an appendix: the parent number); the time is added */
     const char *reason;
@@ -658,16 +659,17 @@ VB_API vb_status_t vb_pdf_sign_file(const char *in_path, const char *out_path, v
  * Issuance: fills the number and date text fields left blank in the PDF
  * (number: the sequence number, "196" or "5", printed "196", "05" as the
  * document's profile says; date: "YYYY-MM-DD", whose year and month must
- * agree with the ones printed), as one incremental update, then signs with
- * the body's seal field (sign.field: opt->field, or the last unsigned
- * signature field). The profile is the one named in the PDF (/VanbanProfile),
- * found through engine.
+ * agree with the ones printed), as one incremental update, then signs the
+ * body's seal field (opt->sign.field, or the profile's seal field, else the
+ * last unsigned one), then each appendix's field with the parent's number
+ * and the signing time, each signature its own update. The profile is the
+ * one named in the PDF (/VanbanProfile), found through engine.
  */
 typedef struct vb_issue_options {
     size_t size;              /* sizeof(vb_issue_options_t) */
     const char *number;
     const char *date;
-    vb_sign_options_t sign;
+    const vb_sign_options_t *sign; /* how to sign (the seal, the time, warnings); NULL: the defaults */
 } vb_issue_options_t;
 VB_API vb_status_t vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *signer,
                                 const vb_issue_options_t *opt, void **out, size_t *out_len, vb_diag_t *diag);

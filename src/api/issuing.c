@@ -60,6 +60,18 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
                            "An engine, a PDF, a signer, the options and out are needed.");
     *out = NULL;
     *out_len = 0;
+    vb_issue_options_t io;
+    vb_sign_options_t sopt;
+    vb_status_t orc = vb_options_copy(opt, opt->size, sizeof io, &io, "vb_issue_options_t", diag);
+    if (orc == VB_OK && opt->size == 0 && (opt->number || opt->date || opt->sign))
+        orc = vb_diag_set(diag, VB_E_USAGE, "options.size", NULL, 0, 0,
+                          "The issue options have fields set but size 0: set size to sizeof(vb_issue_options_t).");
+    if (orc == VB_OK)
+        orc = vb_sign_options_read(io.sign, &sopt, diag);
+    if (orc != VB_OK)
+        return orc;
+    io.sign = &sopt;
+    opt = &io;
     const char *name = "the PDF";
     char *id = vb_issue_profile_id(pdf, len, name, diag);
     if (!id)
@@ -99,7 +111,7 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
     }
     /* the seal: opt->sign.field, or the last unsigned signature field that is not an appendix's */
     char **apx = rc == VB_OK ? vb_issue_appendix_fields(filled, flen, &fmt) : NULL;
-    vb_sign_options_t so = opt->sign;
+    vb_sign_options_t so = *opt->sign;
     char *seal_field = NULL;
     if (rc == VB_OK && !so.field) {
         seal_field = vb_issue_seal_field(filled, flen, &fmt);
@@ -117,9 +129,9 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
     free(filled);
     /* then each appendix's field, with the parent's number and the signing time (ND30 Phụ lục I) */
     for (int i = 0; rc == VB_OK && apx && apx[i]; i++) {
-        if (opt->sign.field && !strcmp(opt->sign.field, apx[i]))
+        if (opt->sign->field && !strcmp(opt->sign->field, apx[i]))
             continue;
-        vb_sign_options_t ao = opt->sign;
+        vb_sign_options_t ao = *opt->sign;
         ao.field = apx[i];
         ao.image_png = ao.seal_png = NULL;
         ao.text = full;

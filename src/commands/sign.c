@@ -335,7 +335,7 @@ vb_cli_sign(int argc, char **argv, const char *default_layouts)
         vb_engine_t *engine = NULL;
         st = vb_engine_new(&eo, &engine, &d);
         if (st == VB_OK) {
-            vb_issue_options_t io = {sizeof io, a.number, a.date, so};
+            vb_issue_options_t io = {sizeof io, a.number, a.date, &so};
             st = vb_pdf_issue_file(engine, a.in, a.out, signer, &io, &d);
         }
         vb_engine_free(engine);

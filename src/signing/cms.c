@@ -52,6 +52,31 @@ ossl_err(char *buf, size_t size)
     return buf;
 }
 
+vb_status_t
+vb_sign_opts_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d)
+{
+    memset(out, 0, known);
+    if (!opt)
+        return VB_OK;
+    const unsigned char *p = opt;
+    if (size == 0) { /* the size forgotten: refused when anything after it is set */
+        for (size_t i = sizeof(size_t); i < known; i++)
+            if (p[i])
+                return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
+                                   "The %s have fields set but size 0: set size to sizeof the struct.", what);
+        return VB_OK;
+    }
+    for (size_t i = known; i < size; i++)
+        if (p[i])
+            return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
+                               "The %s have size %zu, larger than the library's %zu, with fields it does not know "
+                               "set: this library is older than the header the program was built with.",
+                               what, size, known);
+    memcpy(out, opt, size < known ? size : known);
+    *(size_t *)out = known;
+    return VB_OK;
+}
+
 void
 vb_signer_free(vb_signer_t *s)
 {
@@ -151,10 +176,14 @@ load_pem_certs(vb_signer_t *s, const char *path, vb_diag_t *d)
 }
 
 vb_status_t
-vb_signer_from_pkcs11(const vb_pkcs11_options_t *o, vb_signer_t **out, vb_diag_t *d)
+vb_signer_from_pkcs11(const vb_pkcs11_options_t *opt, vb_signer_t **out, vb_diag_t *d)
 {
     if (d)
         memset(d, 0, sizeof *d);
+    vb_pkcs11_options_t po;
+    const vb_pkcs11_options_t *o = opt ? &po : NULL;
+    if (opt && vb_sign_opts_copy(opt, opt->size, sizeof po, &po, "PKCS#11 options", d) != VB_OK)
+        return VB_E_USAGE;
     if (!out || !o || !o->module || (!o->uri && !o->key_label))
         return vb_diag_set(d, VB_E_USAGE, "api.usage", "vb_signer_from_pkcs11", 0, 0,
                            "PKCS#11 needs the module and the key (a pkcs11: URI or its label).");

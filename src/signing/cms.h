@@ -18,6 +18,14 @@
 
 #include "base.h"
 
+/*
+ * A caller's options struct (vb_sign_options_t, vb_pkcs11_options_t: size
+ * first) as this library knows it, known bytes (the size rule of
+ * docs/library.md): read up to its size; a larger struct only with the bytes
+ * past ours 0; size 0 with a field set refused (options.size).
+ */
+vb_status_t vb_sign_opts_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d);
+
 /* SHA-256 of a[0..na) then b[0..nb) into out; false when OpenSSL failed. */
 bool vb_cms_digest2(const unsigned char *a, size_t na, const unsigned char *b, size_t nb, unsigned char out[32]);
 

@@ -123,6 +123,12 @@ vb_sign_font_object(vb_pdfupd_t *u, int num, int face)
 }
 
 vb_status_t
+vb_sign_options_read(const vb_sign_options_t *opt, vb_sign_options_t *out, vb_diag_t *d)
+{
+    return vb_sign_opts_copy(opt, opt ? opt->size : 0, sizeof *out, out, "signing options", d);
+}
+
+vb_status_t
 vb_sign_check_vanban(const vb_pdfdoc_t *doc, vb_diag_t *d)
 {
     if (!vb_pdfread_info(doc, "VanbanProfile"))
@@ -647,8 +653,14 @@ vb_pdf_sign(const void *pdf, size_t len, vb_signer_t *signer, const vb_sign_opti
         memset(diag, 0, sizeof *diag);
     if (!pdf || !signer || !out || !out_len)
         return vb_diag_set(diag, VB_E_USAGE, "api.usage", "vb_pdf_sign", 0, 0, "A PDF, a signer and out are needed.");
+    *out = NULL;
+    *out_len = 0;
+    vb_sign_options_t so;
+    vb_status_t rc = vb_sign_options_read(opt, &so, diag);
+    if (rc != VB_OK)
+        return rc;
     unsigned char *o = NULL;
-    vb_status_t rc = vb_sign_bytes(pdf, len, "the PDF", signer, opt, false, &o, out_len, diag);
+    rc = vb_sign_bytes(pdf, len, "the PDF", signer, &so, false, &o, out_len, diag);
     *out = o;
     return rc;
 }
@@ -664,9 +676,12 @@ vb_pdf_sign_file(const char *in_path, const char *out_path, vb_signer_t *signer,
                            "An input, an output and a signer are needed.");
     unsigned char *in = NULL, *o = NULL;
     size_t len = 0, olen = 0;
-    vb_status_t rc = vb_sign_read_file(in_path, &in, &len, diag);
+    vb_sign_options_t so;
+    vb_status_t rc = vb_sign_options_read(opt, &so, diag);
     if (rc == VB_OK)
-        rc = vb_sign_bytes(in, len, in_path, signer, opt, false, &o, &olen, diag);
+        rc = vb_sign_read_file(in_path, &in, &len, diag);
+    if (rc == VB_OK)
+        rc = vb_sign_bytes(in, len, in_path, signer, &so, false, &o, &olen, diag);
     if (rc == VB_OK)
         rc = vb_sign_write_file(out_path, o, olen, diag);
     free(in);

@@ -21,6 +21,13 @@ vb_status_t vb_sign_bytes(const unsigned char *pdf, size_t len, const char *name
                           const vb_sign_options_t *o, bool default_last, unsigned char **out, size_t *out_len,
                           vb_diag_t *d);
 
+/*
+ * The caller's options as this library knows them (the size rule of
+ * docs/library.md): read up to their size; a larger struct only with the
+ * bytes past ours 0; size 0 with a field set refused. options.size.
+ */
+vb_status_t vb_sign_options_read(const vb_sign_options_t *opt, vb_sign_options_t *out, vb_diag_t *d);
+
 /* Reads a whole file (malloc'd) for the signing calls: sign.read on failure. */
 vb_status_t vb_sign_read_file(const char *path, unsigned char **buf, size_t *len, vb_diag_t *d);
 

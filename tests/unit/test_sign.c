@@ -168,8 +168,8 @@ test_workflow(X509 *cert, unsigned char *der, int dlen)
     unsigned char *pder = NULL;
     int plen = i2d_PKCS12(p12, &pder);
     CHECK_INT(vb_signer_from_p12(pder, (size_t)plen, "pw", &seal, &d), VB_OK);
-    vb_issue_options_t io = {.size = sizeof io, .number = "7", .date = "2026-12-05"};
-    io.sign.size = sizeof io.sign;
+    vb_sign_options_t seal_opts = {.size = sizeof seal_opts};
+    vb_issue_options_t io = {.size = sizeof io, .number = "7", .date = "2026-12-05", .sign = &seal_opts};
     CHECK_INT(vb_pdf_issue(e, s1, l1, seal, &io, &s2, &l2, &d), VB_OK);
     if (d.code)
         fprintf(stderr, "issue: %s\n", d.msg);
@@ -270,6 +270,26 @@ main(void)
     CHECK_STR(d.id, "sign.signed");
     CHECK(out2 == NULL);
     vb_signer_free(s);
+
+    /* the size rule: size 0 with a field set, and a larger struct with unknown bytes set, are refused */
+    {
+        vb_signer_t *s0 = NULL;
+        CHECK_INT(vb_signer_external(der, (size_t)dlen, NULL, NULL, 0, sign_hash, &calls, &s0, &d), VB_OK);
+        vb_sign_options_t z = {.size = 0, .reason = "x"};
+        CHECK_INT(vb_pdf_sign(pdf, len, s0, &z, &out2, &olen2, &d), VB_E_USAGE);
+        CHECK_STR(d.id, "options.size");
+        struct {
+            vb_sign_options_t o;
+            int extra[4];
+        } big = {{.size = sizeof big}, {0, 0, 7, 0}};
+        CHECK_INT(vb_pdf_sign(pdf, len, s0, &big.o, &out2, &olen2, &d), VB_E_USAGE);
+        CHECK_STR(d.id, "options.size");
+        big.extra[2] = 0;
+        CHECK_INT(vb_pdf_sign(pdf, len, s0, &big.o, &out2, &olen2, &d), VB_OK);
+        vb_free(out2);
+        out2 = NULL;
+        vb_signer_free(s0);
+    }
 
     /* a callback whose signature does not verify with the certificate */
     CHECK_INT(vb_signer_external(der, (size_t)dlen, NULL, NULL, 0, bad_hash, NULL, &s, &d), VB_OK);
