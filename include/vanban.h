@@ -700,6 +700,158 @@ VB_API vb_status_t vb_dump_stage(vb_engine_t *engine, const char *src, size_t le
 VB_API vb_status_t vb_dump_file(vb_engine_t *engine, const char *src_path, vb_stage_t stage,
                                 const vb_render_options_t *opt, char **out, size_t *out_len, vb_diag_t *diag);
 
+/* ---- signing: sign, issue and verify vanban's PDFs (docs/signing-workflow.md) ----
+ *
+ * Every call works on a PDF in memory and returns a new one: an incremental
+ * update appended to the input's bytes, which are never changed, so every
+ * earlier signature stays valid. Signatures are PAdES B-B: a detached CMS
+ * (ETSI.CAdES.detached), SHA-256, with contentType, messageDigest and ESS
+ * signing-certificate-v2 signed, no signing-time (the time is the signature
+ * dictionary's /M), and the signer's whole chain. Times are shown in Vietnam
+ * time (+07:00), as Nghi dinh 30 asks. The signing calls read only the PDFs
+ * vanban writes (a classic cross-reference table, no encryption); anything
+ * else is refused with sign.input. Errors have the stable ids listed in
+ * docs/signing-workflow.md (sign.password, sign.key-mismatch, sign.field,
+ * sign.signed, sign.token, sign.input, ...); an expired certificate is a
+ * warning (sign.expired) handed to on_diagnostic.
+ */
+
+/*
+ * Reads a whole file (a key, an image, a PDF) as the library reads its own
+ * inputs: a regular file only (a FIFO or a device is refused, never waited
+ * on), at most 2 GiB. *data: free with vb_free (NUL-terminated).
+ */
+VB_API vb_status_t vb_file_load(const char *path, void **data, size_t *len, vb_diag_t *diag);
+
+/* Who signs: a key and its certificate chain, or a callback that signs a hash. */
+typedef struct vb_signer vb_signer_t;
+
+/* A PKCS#12 file (.p12/.pfx) in memory and its password ("" for none): sign.password when it is wrong. */
+VB_API vb_status_t vb_signer_from_p12(const void *p12, size_t len, const char *password, vb_signer_t **out,
+                                      vb_diag_t *diag);
+
+/*
+ * A key on a PKCS#11 token (a USB token or a smart card), through OpenSSL's
+ * "pkcs11" engine (Debian: libengine-pkcs11-openssl). module is the token's
+ * PKCS#11 library; the key is uri ("pkcs11:token=...;object=...") or
+ * key_label on the token labelled token, or in slot (its ID, as
+ * pkcs11-tool -L shows it), or without either on any token; the
+ * certificate is the token's object of the same label unless cert_pem (a
+ * file) is given. sign.token when the module, the token or the key cannot
+ * be reached or the PIN is refused.
+ */
+typedef struct vb_pkcs11_options {
+    size_t size;          /* sizeof(vb_pkcs11_options_t) */
+    const char *module;   /* e.g. /usr/lib/softhsm/libsofthsm2.so */
+    const char *uri;      /* a pkcs11: URI naming the key; or: */
+    const char *token;    /* the token's label */
+    const char *key_label;
+    const char *pin;
+    const char *cert_pem; /* the certificate (and chain) in a PEM file; NULL: from the token */
+    const char *slot;     /* the slot's ID (decimal), instead of token */
+} vb_pkcs11_options_t;
+VB_API vb_status_t vb_signer_from_pkcs11(const vb_pkcs11_options_t *opt, vb_signer_t **out, vb_diag_t *diag);
+
+/*
+ * A remote signer (a signing service, a token driven by other software):
+ * sign_hash is given the SHA-256 hash (32 bytes) of the signed attributes
+ * and writes the signature (RSA PKCS#1 v1.5 over that hash, or ECDSA, DER)
+ * into sig, at most *sig_len bytes, setting *sig_len; it returns 0, or
+ * non-zero when it failed. The signature is checked against cert before it
+ * is used (sign.key-mismatch). cert_der is the signer's certificate, chain
+ * the others (DER each), copied.
+ */
+typedef int (*vb_sign_hash_fn)(void *ctx, const unsigned char *hash, size_t hash_len, unsigned char *sig,
+                               size_t *sig_len);
+VB_API vb_status_t vb_signer_external(const void *cert_der, size_t cert_len, const void *const *chain_der,
+                                      const size_t *chain_len, int nchain, vb_sign_hash_fn sign_hash, void *ctx,
+                                      vb_signer_t **out, vb_diag_t *diag);
+VB_API void vb_signer_free(vb_signer_t *signer);
+
+/* How to sign. Zero means the default for every member; size follows the size rule of docs/library.md. */
+typedef struct vb_sign_options {
+    size_t size;              /* sizeof(vb_sign_options_t) */
+    const char *field;        /* the signature field; NULL: the first unsigned one (vb_pdf_issue: the seal's) */
+    const void *image_png;    /* the signature's image (blue, transparent), centred in the field */
+    size_t image_len;
+    const void *seal_png;     /* the seal's image (red, transparent), at its real size (its pHYs; without one,
+                                 as tall as the field), centred in the seal's own field, or over the left
+                                 third of a wider one */
+    size_t seal_len;
+    const char *text;         /* a text appearance (an appendix: the parent number); the time is added */
+    const char *reason;
+    const char *location;
+    int64_t time;             /* seconds since 1970; 0: now */
+    size_t contents_size;     /* bytes kept for the CMS; 0: 16384 */
+    vb_diag_fn on_diagnostic; /* warnings (an expired certificate); NULL: dropped */
+    void *diagnostic_ctx;
+} vb_sign_options_t;
+
+/* Signs pdf (len bytes): *out (free with vb_free), *out_len bytes. */
+VB_API vb_status_t vb_pdf_sign(const void *pdf, size_t len, vb_signer_t *signer, const vb_sign_options_t *opt,
+                               void **out, size_t *out_len, vb_diag_t *diag);
+/* As vb_pdf_sign, file to file; out is written to a temporary file and renamed, and only when all went well. */
+VB_API vb_status_t vb_pdf_sign_file(const char *in_path, const char *out_path, vb_signer_t *signer,
+                                    const vb_sign_options_t *opt, vb_diag_t *diag);
+
+/*
+ * Issuance: fills the number and date text fields left blank in the PDF
+ * (number: the sequence number, "196" or "5", printed "196", "05" as the
+ * document's profile says; date: "YYYY-MM-DD", whose year and month must
+ * agree with the ones printed), as one incremental update, then signs the
+ * body's seal field (opt->sign.field, or the profile's seal field, else the
+ * last unsigned one), then each appendix's field with the parent's number
+ * and the signing time, each signature its own update. The profile is the
+ * one named in the PDF (/VanbanProfile), found through engine.
+ */
+typedef struct vb_issue_options {
+    size_t size;              /* sizeof(vb_issue_options_t) */
+    const char *number;
+    const char *date;
+    const vb_sign_options_t *sign; /* how to sign (the seal, the time, warnings); NULL: the defaults */
+} vb_issue_options_t;
+VB_API vb_status_t vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *signer,
+                                const vb_issue_options_t *opt, void **out, size_t *out_len, vb_diag_t *diag);
+VB_API vb_status_t vb_pdf_issue_file(vb_engine_t *engine, const char *in_path, const char *out_path,
+                                     vb_signer_t *signer, const vb_issue_options_t *opt, vb_diag_t *diag);
+
+/* What changed after a signature's revision. */
+typedef enum vb_sig_changes {
+    VB_SIG_UNCHANGED = 0,     /* it covers the whole file */
+    VB_SIG_FORM_ONLY,         /* only form fields filled and signatures added since */
+    VB_SIG_OTHER              /* anything else (pages, content, catalog) changed since */
+} vb_sig_changes_t;
+
+typedef struct vb_sig_info {
+    char field[128];          /* the field's name */
+    char signer[256];         /* the signer certificate's common name */
+    char subject[512];        /* its whole distinguished name */
+    char time[32];            /* /M as ISO 8601, "2026-12-05T09:30:00+07:00" */
+    char subfilter[40];       /* "ETSI.CAdES.detached", ... */
+    int valid;                /* 1: the bytes and the signature check; 0: not */
+    int trusted;              /* 1/0: the chain reaches a trusted root; -1: not checked (no roots given) */
+    int whole;                /* 1: the byte ranges cover the whole file */
+    int signing_time_attr;    /* 1: the CMS has a signing-time attribute (PAdES forbids it) */
+    vb_sig_changes_t changes;
+    char problem[256];        /* why it is not valid, or what changed; "" */
+} vb_sig_info_t;
+
+typedef struct vb_verify_result {
+    int count;                /* signatures */
+    vb_sig_info_t *sigs;      /* in the order signed */
+    int unsigned_fields;      /* empty signature fields */
+} vb_verify_result_t;
+
+/*
+ * Checks every signature of pdf. roots_pem (may be NULL): trusted root
+ * certificates, PEM, to check each chain against. Returns VB_OK when the
+ * file could be read (each signature's own result is in *out, free with
+ * vb_verify_result_free), an error when it could not.
+ */
+VB_API vb_status_t vb_pdf_verify(const void *pdf, size_t len, const char *roots_pem, vb_verify_result_t **out,
+                                 vb_diag_t *diag);
+VB_API void vb_verify_result_free(vb_verify_result_t *res);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,9 @@ PKGS=(build-essential cmake pkg-config
       libssl-dev libcairo2-dev fonts-liberation2
       fonts-liberation poppler-utils mupdf-tools qpdf libnss3-tools python3 valgrind time
       clang libclang-rt-14-dev   # clang: the libFuzzer harnesses (tests/fuzz)
-      nodejs libjs-pdf)          # pdf.js, Firefox's PDF engine, run by node: tests/test_pdfjs.py
+      nodejs libjs-pdf           # pdf.js, Firefox's PDF engine, run by node: tests/test_pdfjs.py
+      libengine-pkcs11-openssl   # signing with PKCS#11 tokens (OpenSSL's pkcs11 engine)
+      softhsm2 opensc libnss3-tools)  # tests/test_signing.py: a software token, pkcs11-tool, certutil for pdfsig
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -13,7 +13,7 @@ module B when a file of A includes a header of B (`#include "…"`).
     paginate.c, hides a dependency from the includes);
   - acyclic: the module graph has no cycle (it had one: layout.c → band.c → layout.c);
   - stages: a module depends only on modules of its own stage or of an earlier one:
-    base ← reading ← merge ← profile ← fonts ← layout ← output ← api ← commands, with the exceptions
+    base ← reading ← merge ← profile ← fonts ← layout ← output ← signing ← api ← commands, with the exceptions
     listed in EXCEPTIONS, each with its reason.
 
 Prints one line per check and "N passed, M failed"."""
@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pdfcheck as P  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-STAGES = ["base", "reading", "merge", "profile", "fonts", "layout", "output", "api", "commands"]
+STAGES = ["base", "reading", "merge", "profile", "fonts", "layout", "output", "signing", "api", "commands"]
 
 # (from module, to module): why a module may use a later stage's module
 EXCEPTIONS = {

@@ -1,7 +1,8 @@
 /*
- * commands.h - what the vanban command's files share: main.c's helpers
- * (finding the layouts and fonts, SOURCE_DATE_EPOCH, --limit, messages) and
- * the batch command (batch.c).
+ * commands.h - what the vanban programs' files share: main.c's helpers
+ * (SOURCE_DATE_EPOCH, --limit, messages), paths.c's (finding the layouts and
+ * fonts), the batch command (batch.c) and the signing commands (sign.c, the
+ * program vanban-sign).
  */
 #ifndef VB_COMMANDS_H
 #define VB_COMMANDS_H
@@ -29,5 +30,8 @@ bool source_date_epoch(int64_t *out);
 
 /* vanban batch: argv[0] is "batch". Returns the exit status. */
 int vb_cmd_batch(int argc, char **argv);
+
+/* vanban sign, issue, verify (sign.c, in the program vanban-sign): argv[0] is the command. */
+int vb_cli_sign(int argc, char **argv, const char *default_layouts);
 
 #endif

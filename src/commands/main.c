@@ -5,6 +5,7 @@
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
+ *   vanban sign | issue | verify ...   (sign.c)
  *   vanban dump --stage=data FILE.csv|FILE.json
  *   vanban dump --stage=merge TEMPLATE --data FILE [--row N]
  *   vanban --help | --version
@@ -25,15 +26,13 @@
 #include "commands.h"
 #include "vanban.h"
 
-#ifndef VB_DATADIR
-#define VB_DATADIR "/usr/local/share/vanban"
-#endif
 
 static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
+    "  vanban sign | issue | verify ...             sign, issue or verify a PDF (vanban sign --help)\n"
     "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
     "  vanban dump --stage=merge T.md --data FILE [--row N]\n"
     "                                               the model of data row N (from 1) merged into template T\n"
@@ -217,61 +216,6 @@ report_once(const vb_diag_t *d, vb_status_t st, int printed_errors)
     return printed_errors ? exit_code(st) : report(d, st);
 }
 
-static bool
-is_dir(const char *p)
-{
-    struct stat st;
-    return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The layouts folder: --layouts, $VANBAN_LAYOUTS, ./layouts, next to the binary's source tree, installed. */
-static const char *
-layouts_dir(const char *opt, char *buf, size_t size)
-{
-    if (opt)
-        return opt;
-    const char *env = getenv("VANBAN_LAYOUTS");
-    if (env && *env)
-        return env;
-    if (is_dir("layouts"))
-        return "layouts";
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(buf, size, "%s/../layouts", exe);
-            struct stat st;
-            if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-                return buf;
-            snprintf(buf, size, "%s/../share/vanban/layouts", exe); /* an installed tree, wherever it was put */
-            if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-                return buf;
-        }
-    }
-    snprintf(buf, size, "%s/layouts", VB_DATADIR);
-    return buf;
-}
-
-const char *
-find_layouts(const char *opt, char *buf, size_t size)
-{
-    return layouts_dir(opt, buf, size);
-}
-
-const char *
-find_fonts(const char *opt)
-{
-    if (opt)
-        return opt;
-    const char *env = getenv("VANBAN_FONTS");
-    if (env && *env)
-        return env;
-    return is_dir("fonts") ? "fonts" : NULL;
-}
-
 /*
  * SOURCE_DATE_EPOCH (reproducible builds): the PDF dates, in seconds since the
  * epoch, UTC. Unset or empty: 0, the document's own date; 0 itself is
@@ -316,6 +260,35 @@ dump_data(const char *path)
     return 0;
 }
 
+/*
+ * sign, issue and verify are the program vanban-sign beside this one
+ * (sign_main.c): OpenSSL, which they need, costs a render 2.5 M
+ * instructions of relocations when it is only loaded, so the vanban that
+ * renders does not load it. Runs it in this process's place; returns only
+ * when it cannot (exit status 3).
+ */
+static int
+run_signer(char **argv)
+{
+    char exe[4096], path[4200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        fprintf(stderr, "vanban: cannot find where vanban is (%s), nor vanban-sign beside it\n", strerror(errno));
+        return 3;
+    }
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = 0;
+    snprintf(path, sizeof path, "%s/vanban-sign", slash ? exe : ".");
+    char *prog = argv[0];
+    argv[0] = path;
+    execv(path, argv);
+    argv[0] = prog;
+    fprintf(stderr, "vanban: %s needs the program %s, installed with vanban: %s\n", argv[1], path, strerror(errno));
+    return 3;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -323,6 +296,8 @@ main(int argc, char **argv)
     install_handlers();
     if (argc > 1 && !strcmp(argv[1], "batch"))
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
+    if (argc > 1 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "issue") || !strcmp(argv[1], "verify")))
+        return run_signer(argv);
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL, *data_path = NULL;
     long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
@@ -443,7 +418,7 @@ main(int argc, char **argv)
         return 2;
     }
     char lbuf[4200];
-    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = layouts_dir(layouts, lbuf, sizeof lbuf), .fonts_dir = find_fonts(fonts)};
+    vb_engine_options_t eo = {.size = sizeof eo, .layouts_dir = find_layouts(layouts, lbuf, sizeof lbuf), .fonts_dir = find_fonts(fonts)};
     eo.on_diagnostic = on_diagnostic; /* a broken profile in the layouts folder, skipped */
     vb_diag_t diag = {0};
     vb_engine_t *engine = NULL;
