@@ -394,12 +394,22 @@ int vb_utf8_decode_multi(const char *s, size_t len, uint32_t *cp); /* the same, 
 static inline int
 vb_utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
-    /* ASCII, most of every text, without a call */
-    if (len && (unsigned char)s[0] < 0x80) {
-        *cp = (unsigned char)s[0];
+    /* ASCII, most of every text, and the two- and three-byte letters of Vietnamese, without a call */
+    const unsigned char *u = (const unsigned char *)s;
+    if (len && u[0] < 0x80) {
+        *cp = u[0];
         return 1;
     }
-    return vb_utf8_decode_multi(s, len, cp);
+    if (len >= 2 && u[0] >= 0xC2 && u[0] < 0xE0 && (u[1] & 0xC0) == 0x80) {
+        *cp = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+        return 2;
+    }
+    if (len >= 3 && u[0] >= 0xE1 && u[0] < 0xED && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        /* E1..EC: never overlong, never a surrogate (those start E0 and ED) */
+        *cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+        return 3;
+    }
+    return vb_utf8_decode_multi(s, len, cp); /* the rest, and every refusal */
 }
 /* Encodes cp into buf (4 bytes); returns the length. */
 int vb_utf8_encode(uint32_t cp, char *buf);
