@@ -96,13 +96,7 @@ batch_signal(int sig)
 static void
 batch_handlers(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = batch_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    catch_signals(batch_signal);
 }
 
 /* ------------------------------------------------------------ rows */

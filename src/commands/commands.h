@@ -25,6 +25,8 @@ void on_diagnostic(const vb_diag_t *w, void *ctx);
 const char *find_layouts(const char *opt, char *buf, size_t size);
 /* A user's fonts folder: opt, $VANBAN_FONTS, ./fonts, or NULL. */
 const char *find_fonts(const char *opt);
+/* fn handles SIGINT, SIGTERM and SIGHUP (it removes the temporary files of what is being written). */
+void catch_signals(void (*fn)(int));
 /* SOURCE_DATE_EPOCH as a creation time (0: unset); false when it is malformed. */
 bool source_date_epoch(int64_t *out);
 

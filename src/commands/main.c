@@ -151,16 +151,22 @@ on_signal(int sig)
     _exit(128 + sig);
 }
 
-static void
-install_handlers(void)
+void
+catch_signals(void (*fn)(int))
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
+    sa.sa_handler = fn;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+}
+
+static void
+install_handlers(void)
+{
+    catch_signals(on_signal);
     /* over a file-size limit (ulimit -f) a write then fails with EFBIG and is reported, instead of killing us */
     signal(SIGXFSZ, SIG_IGN);
 }
