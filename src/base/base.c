@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -585,11 +586,76 @@ vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, size_
     return file_read(arena, path, max, 0, 0, buf, len, res);
 }
 
+/*
+ * The file mapped (private, copy on write) into a region with head writable
+ * bytes before it and tail after: the pages the caller reads are mapped as
+ * it reads them (with the kernel's read-around), none is copied, and only a
+ * page it writes gets a copy of its own. NULL when it cannot be mapped
+ * (then the caller reads the file instead); *m is what vb_file_unmap frees.
+ */
+static unsigned char *
+file_map(const char *path, int64_t max, size_t head, size_t tail, vb_filemap_t *m, size_t *len,
+         vb_file_result_t *res)
+{
+    memset(res, 0, sizeof *res);
+    memset(m, 0, sizeof *m);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        res->status = VB_FILE_ERRNO;
+        res->err = errno;
+        return NULL;
+    }
+    struct stat st;
+    unsigned char *p = NULL;
+    long ps = sysconf(_SC_PAGESIZE);
+    if (fstat(fd, &st) != 0) {
+        res->status = VB_FILE_ERRNO;
+        res->err = errno;
+    } else if (!S_ISREG(st.st_mode)) {
+        res->status = VB_FILE_KIND;
+        res->mode = (unsigned)st.st_mode;
+    } else if ((int64_t)st.st_size > max) {
+        res->status = VB_FILE_TOO_LARGE;
+        res->size = (int64_t)st.st_size;
+    } else if (st.st_size > 0 && ps > 0 && (uint64_t)st.st_size < SIZE_MAX / 2 - head - tail) {
+        size_t pg = (size_t)ps, n = (size_t)st.st_size;
+        size_t before = (head + pg - 1) / pg * pg, total = before + (n + tail + pg - 1) / pg * pg;
+        void *base = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (base != MAP_FAILED) {
+            void *f = mmap((char *)base + before, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0);
+            if (f == MAP_FAILED) {
+                munmap(base, total);
+            } else {
+                m->base = base;
+                m->len = total;
+                p = (unsigned char *)base + before;
+                *len = n;
+            }
+        }
+    }
+    close(fd);
+    return p;
+}
+
 bool
 vb_file_read_padded(const char *path, int64_t max, size_t head, size_t tail, char **buf, size_t *len,
                     vb_file_result_t *res)
 {
     return file_read(NULL, path, max, head, tail, buf, len, res);
+}
+
+unsigned char *
+vb_file_map_padded(const char *path, int64_t max, size_t head, size_t tail, vb_filemap_t *m, size_t *len,
+                   vb_file_result_t *res)
+{
+    return file_map(path, max, head, tail, m, len, res);
+}
+
+void
+vb_file_unmap(vb_filemap_t *m)
+{
+    if (m && m->base)
+        munmap(m->base, m->len);
 }
 
 const char *

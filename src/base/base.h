@@ -282,6 +282,23 @@ bool vb_file_read(vb_arena_t *arena, const char *path, int64_t max, char **buf, 
 bool vb_file_read_padded(const char *path, int64_t max, size_t head, size_t tail, char **buf, size_t *len,
                          vb_file_result_t *res);
 /*
+ * As vb_file_read_padded, mapped instead of read (font.c: a font's pages are
+ * mapped as HarfBuzz reads them, none copied): returns the file's first byte,
+ * with head writable bytes before it and tail after it (zero), the whole
+ * region private to the process; *m is freed with vb_file_unmap. NULL with
+ * *res saying why, or with res->status VB_FILE_OK when the file is empty or
+ * cannot be mapped (read it then). A file cut shorter while it is mapped
+ * would fault: font files are replaced (a package upgrade renames a new
+ * file over the old one, which stays whole while mapped), not cut.
+ */
+typedef struct vb_filemap {
+    void *base;
+    size_t len;
+} vb_filemap_t;
+unsigned char *vb_file_map_padded(const char *path, int64_t max, size_t head, size_t tail, vb_filemap_t *m,
+                                  size_t *len, vb_file_result_t *res);
+void vb_file_unmap(vb_filemap_t *m);
+/*
  * Why a read failed, for a message: "it is a directory, not a file", "it is a
  * FIFO (named pipe), not a file", "it is a device, not a file", or the
  * errno's text ("No such file or directory").

@@ -452,6 +452,14 @@ put_u16(unsigned char *p, unsigned v)
     p[1] = (unsigned char)v;
 }
 
+/* A mapped font's release (font_blob). */
+static void
+unmap_font(void *m)
+{
+    vb_file_unmap(m);
+    free(m);
+}
+
 static hb_blob_t *
 font_blob(const char *path, bool *bare)
 {
@@ -461,8 +469,22 @@ font_blob(const char *path, bool *bare)
     vb_file_result_t fr;
     /* room for the header before and the second directory (at most 65535 records) after */
     size_t tail = 3 + 12 + 16 * (size_t)65535;
-    if (!vb_file_read_padded(path, FONT_MAX_BYTES, WRAP_HEAD, tail, &buf, &len, &fr))
-        return NULL;
+    /* mapped: the pages HarfBuzz reads come in as it reads them, none copied; read when it cannot be */
+    vb_filemap_t *map = malloc(sizeof *map);
+    unsigned char *mapped = map ? vb_file_map_padded(path, FONT_MAX_BYTES, WRAP_HEAD, tail, map, &len, &fr) : NULL;
+    void *owner;
+    hb_destroy_func_t release;
+    if (mapped) {
+        buf = (char *)mapped - WRAP_HEAD;
+        owner = map;
+        release = unmap_font;
+    } else {
+        free(map);
+        if (fr.status != VB_FILE_OK || !vb_file_read_padded(path, FONT_MAX_BYTES, WRAP_HEAD, tail, &buf, &len, &fr))
+            return NULL;
+        owner = buf;
+        release = free;
+    }
     unsigned char *b = (unsigned char *)buf, *f = b + WRAP_HEAD;
     uint32_t ver = len >= 12 ? get_u32(f) : 0;
     unsigned nt = len >= 12 ? get_u16(f + 4) : 0;
@@ -476,8 +498,8 @@ font_blob(const char *path, bool *bare)
         ok = get_u32(r + 8) <= len; /* offsets past the file stay as bad as they were, never wrap */
     }
     if (!ok || at == nt) {
-        /* on failure HarfBuzz calls free(buf) itself */
-        return hb_blob_create_or_fail((const char *)f, (unsigned)len, HB_MEMORY_MODE_READONLY, buf, free);
+        /* on failure HarfBuzz releases the bytes itself */
+        return hb_blob_create_or_fail((const char *)f, (unsigned)len, HB_MEMORY_MODE_READONLY, owner, release);
     }
     for (unsigned i = 0; i < nt; i++) {
         unsigned char *r = f + 12 + 16 * (size_t)i;
@@ -504,7 +526,7 @@ font_blob(const char *path, bool *bare)
     put_u32(b + 12, WRAP_HEAD);
     put_u32(b + 16, (uint32_t)second);
     size_t total = second + 12 + 16 * (size_t)n2;
-    hb_blob_t *blob = hb_blob_create_or_fail(buf, (unsigned)total, HB_MEMORY_MODE_READONLY, buf, free);
+    hb_blob_t *blob = hb_blob_create_or_fail(buf, (unsigned)total, HB_MEMORY_MODE_READONLY, owner, release);
     *bare = blob != NULL;
     return blob;
 }
