@@ -295,12 +295,12 @@ bare_of(const vb_font_t *f, hb_face_t *face)
 }
 
 static vb_status_t subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting,
-                              vb_subset_pack_fn pack, int level, uint16_t *newgids, unsigned char **data,
-                              size_t *len, size_t *rawlen, vb_diag_t *d);
+                              vb_subset_pack_fn pack, void *pack_ctx, int level, uint16_t *newgids,
+                              unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d);
 
 vb_status_t
-vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack, int level,
-               uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
+vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack, void *pack_ctx,
+               int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
@@ -314,7 +314,7 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb
         hb_face_t *bare = bare_of(f, face);
         if (!bare)
             return vb_diag_nomem(d);
-        vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, level, newgids, data, len, rawlen, d);
+        vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, pack_ctx, level, newgids, data, len, rawlen, d);
         hb_face_destroy(bare);
         return st;
     }
@@ -330,7 +330,7 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb
     pthread_mutex_unlock(&c->lock);
     if (!bare)
         return vb_diag_nomem(d);
-    vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, level, newgids, data, len, rawlen, d);
+    vb_status_t st = subset_now(bare, f, gids, n, hinting, pack, pack_ctx, level, newgids, data, len, rawlen, d);
     if (st == VB_OK)
         cache_put(c, h, gids, n, hinting, pack, level, newgids, *data, *len, *rawlen);
     return st;
@@ -339,7 +339,8 @@ vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb
 /* Runs hb-subset on face (f's, without its cmap) and packs the program. */
 static vb_status_t
 subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
-           int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen, vb_diag_t *d)
+           void *pack_ctx, int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen,
+           vb_diag_t *d)
 {
     *data = NULL;
     *len = 0;
@@ -393,7 +394,7 @@ subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, boo
     } else {
         unsigned char *out = NULL;
         size_t zn = 0;
-        if (!pack(level, (const unsigned char *)bytes, blen, &out, &zn)) {
+        if (!pack(pack_ctx, level, (const unsigned char *)bytes, blen, &out, &zn)) {
             st = vb_diag_nomem(d);
         } else {
             *data = out;

@@ -10,9 +10,10 @@ typedef struct vb_subsetcache vb_subsetcache_t;
 
 /*
  * Packs a font program in[0..n) as the caller keeps it (pdf_font.c: zlib at
- * compression level), in *out (malloc'd) and *outlen; false when memory is short.
+ * compression level, with the compressor in ctx), in *out (malloc'd) and
+ * *outlen; false when memory is short.
  */
-typedef bool (*vb_subset_pack_fn)(int level, const unsigned char *in, size_t n, unsigned char **out,
+typedef bool (*vb_subset_pack_fn)(void *ctx, int level, const unsigned char *in, size_t n, unsigned char **out,
                                   size_t *outlen);
 
 /*
@@ -20,13 +21,13 @@ typedef bool (*vb_subset_pack_fn)(int level, const unsigned char *in, size_t n, 
  * the layout tables a PDF viewer never reads. The glyphs are renumbered: the
  * subset's id of gids[i] is written to newgids[i] (n entries; glyph 0 stays 0).
  * Without hinting, the TrueType instructions are dropped too, which halves
- * the embedded font. The TrueType program is returned as pack(level, ...)
+ * the embedded font. The TrueType program is returned as pack(pack_ctx, level, ...)
  * made it, in *data (malloc'd; the caller frees it), its own length in
  * *rawlen (a FontFile2's /Length1). The cache keeps the packed bytes.
  */
 vb_status_t vb_subset_font(const vb_font_t *f, const uint32_t *gids, int n, bool hinting, vb_subset_pack_fn pack,
-                           int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen,
-                           vb_diag_t *d);
+                           void *pack_ctx, int level, uint16_t *newgids, unsigned char **data, size_t *len,
+                           size_t *rawlen, vb_diag_t *d);
 
 /*
  * The face's cache of font programs (see subset.c): the same glyph set gives

@@ -1164,18 +1164,25 @@ new_stream(vb_pdf_fonts_t *pf, const void *data, size_t n)
     return s;
 }
 
-/* The subset cache's packing of a font program (vb_subset_pack_fn): zlib at level, as FontFile2 embeds it. */
+/*
+ * The subset cache's packing of a font program (vb_subset_pack_fn): zlib at
+ * level, as FontFile2 embeds it, with the document's one compressor (ctx is
+ * pf; a compressor at level 1 is a few hundred KB set up and paged in, once
+ * per document rather than once per font).
+ */
 static bool
-pack_deflate(int level, const unsigned char *in, size_t n, unsigned char **out, size_t *outlen)
+pack_deflate(void *ctx, int level, const unsigned char *in, size_t n, unsigned char **out, size_t *outlen)
 {
+    vb_pdf_fonts_t *pf = ctx;
     *out = NULL;
     *outlen = 0;
-    struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
-    size_t bound = z ? libdeflate_zlib_compress_bound(z, n) : 0;
-    unsigned char *p = z ? malloc(bound) : NULL;
-    size_t zn = p ? libdeflate_zlib_compress(z, in, n, p, bound) : 0; /* the bound always suffices */
-    if (z)
-        libdeflate_free_compressor(z);
+    if (level != VB_PDF_DEFLATE_LEVEL)
+        return false; /* the one level this writer packs at */
+    if (!pf->z && !(pf->z = libdeflate_alloc_compressor(VB_PDF_DEFLATE_LEVEL)))
+        return false;
+    size_t bound = libdeflate_zlib_compress_bound(pf->z, n);
+    unsigned char *p = malloc(bound);
+    size_t zn = p ? libdeflate_zlib_compress(pf->z, in, n, p, bound) : 0; /* the bound always suffices */
     if (zn == 0) {
         free(p);
         return false;
@@ -1243,7 +1250,7 @@ finish_face(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
     if (!newgids)
         return vb_diag_nomem(d);
     size_t raw_len = 0;
-    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, pack_deflate, VB_PDF_DEFLATE_LEVEL, newgids,
+    vs = vb_subset_font(pc->font, pc->used.v, pc->used.n, pf->hinting, pack_deflate, pf, VB_PDF_DEFLATE_LEVEL, newgids,
                         &ttf, &ttf_len, &raw_len, d);
     if (vs != VB_OK)
         return vs;
