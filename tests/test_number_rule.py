@@ -111,7 +111,19 @@ def main(argv):
     return ck.done()
 
 
+class Quiet(object):
+    """A checker that prints a check's detail (often a whole stderr) only when it fails."""
+
+    def __init__(self, ck):
+        self.ck = ck
+
+    def check(self, name, ok, detail=""):
+        return self.ck.check(name, ok, "" if ok else detail)
+
+
 def run_all(ck, cli, env, tmp):
+    ck = Quiet(ck)
+
     def T(name):
         return os.path.join(tmp, name)
 
