@@ -13,12 +13,6 @@
 #include "issue.h"
 #include "signpdf.h"
 
-/*
- * The sequence number's leading zero: below 10, in both regimes (validate.c's
- * number.zero rule, which has it in C too; both should move to the profile).
- */
-#define NUMBER_PAD_BELOW 10
-
 
 /* The face of the first text item of band whose template holds {field}; regular when none. */
 static int
@@ -95,9 +89,9 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
     char full[256] = "";
     vb_issue_fmt_t fmt = {0};
     if (rc == VB_OK) {
-        /* the field names are the profile's (`signing:`) */
+        /* the printed forms (`number:`, `date:`) and the field names (`signing:`) are the profile's */
         const vb_psigning_t *sg = &prof->signing;
-        vb_issue_fmt_t f = {NUMBER_PAD_BELOW, prof->date.day_pad_below, prof->date.month_pad_below,
+        vb_issue_fmt_t f = {prof->number.min_digits, prof->date.day_pad_below, prof->date.month_pad_below,
                             sg->number.name, sg->day.name, sg->month.name, sg->appendix.name, sg->seal.name,
                             sg->in_appendix, face_of(&prof->header, "number"), face_of(&prof->header, "date"),
                             apx_face_of(prof, "number"), apx_face_of(prof, "date")};

@@ -70,7 +70,7 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "date",        "styles",       "header",        "title",      "closing",
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
-                                        "validation",  "blanks",      "body_center", "body_right", "script",  "footnote",
+                                        "validation",  "blanks",      "number",      "body_center", "body_right", "script",  "footnote",
                                         "signing",     NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
 static const char *const SIGNING_KEYS[] = {"signer", "seal",        "appendix",    "number", "day",
@@ -85,6 +85,7 @@ static const char *const PAGE_KEYS[] = {"width", "height", NULL};
 static const char *const MARGIN_KEYS[] = {"top", "bottom", "left", "right", NULL};
 static const char *const FONT_KEYS[] = {"families", NULL};
 static const char *const DATE_KEYS[] = {"format", "day_pad_below", "month_pad_below", NULL};
+static const char *const NUMBER_KEYS[] = {"min_digits", NULL};
 static const char *const STYLE_KEYS[] = {"style",  "size",         "bold",        "italic", "underline",
                                          "align",  "leading",      "space_before", "space_after", "indent",
                                          "hang",   "uppercase",    "balance",     "keep_with_next",
@@ -1153,6 +1154,15 @@ parse_head(ctx_t *c, const vb_ynode_t *root)
         (st = get_int_i(c, n, "date", "day_pad_below", 0, 32, &p->date.day_pad_below)) != VB_OK ||
         (st = get_int_i(c, n, "date", "month_pad_below", 0, 13, &p->date.month_pad_below)) != VB_OK)
         return st;
+
+    /* number: how the sequence number is written (optional; absent: 0, no rule: as typed, as given) */
+    int32_t min_digits = 0;
+    if ((st = lookup(c, root, "", "number", false, &n)) != VB_OK)
+        return st;
+    if (n && ((st = check_keys(c, n, "number", NUMBER_KEYS, NULL)) != VB_OK ||
+              (st = get_int(c, n, "number", "min_digits", true, 1, VB_NUMBER_MAX_DIGITS, &min_digits)) != VB_OK))
+        return st;
+    p->number.min_digits = min_digits;
 
     /* blanks: the gaps of fields left blank until issuance (optional) */
     if ((st = lookup(c, root, "", "blanks", false, &n)) != VB_OK)

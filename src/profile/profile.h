@@ -189,6 +189,14 @@ typedef struct vb_pdate {
     int month_pad_below;    /* months below this get a leading zero (3) */
 } vb_pdate_t;
 
+/* How a document's sequence number is written (`number:`): by validate.c's check and by issuance. */
+typedef struct vb_pnumber {
+    int min_digits;         /* at least this many digits, with leading zeros: 2 gives "05", "10", "196"; 1: never
+                               a leading zero; 0 (no `number:`): no rule, the number as typed or given */
+} vb_pnumber_t;
+/* The most digits `number.min_digits` may ask for. */
+#define VB_NUMBER_MAX_DIGITS 6
+
 /* Fields left blank until issuance: the width of the gap each is printed as. 0: not described. */
 typedef struct vb_pblanks {
     vb_len_t number;        /* the sequence number: "Số:      /KH-UBND" */
@@ -297,6 +305,7 @@ typedef struct vb_profile {
     const char **font_families;
     int nfont_families;
     vb_pdate_t date;
+    vb_pnumber_t number;    /* `number:` */
     vb_pblanks_t blanks;    /* `blanks:` */
     vb_band_t header;       /* page 1 header */
     vb_band_t title;        /* kind, title, "-----" */

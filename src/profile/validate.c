@@ -12,8 +12,11 @@
  *                 "/" body "-" unit); a state number may carry a year group,
  *                 "15/2020/QĐ-UBND". "Số" or ":" typed in the number is an
  *                 error in both regimes: the profile prints them.
- *   number.zero   a sequence number below 10 is written with one leading zero
- *                 ("05"), and one of 10 or more with none.
+ *   number.zero   the sequence number is 0, or is not written with the
+ *                 profile's `number.min_digits` (2 in the three regimes:
+ *                 "05", "10", not "5", "010"): at least that many digits,
+ *                 leading zeros only to reach them. Without `number:` only
+ *                 0 is refused.
  *   number.kind   the type part differs from the abbreviation the profile
  *                 gives the document's kind ("BÁO CÁO" -> "BC").
  *   number.body   the (lead) body part differs from the abbreviation the
@@ -62,7 +65,13 @@ typedef struct vctx {
     vb_sink_t *sink;
     vb_severity_t sev; /* VB_SEVERITY_WARNING with nonconforming */
     int failed;        /* failures reported by this run */
+    int min_digits;    /* the profile's number.min_digits */
+    /* the examples of the number's forms, their sequence numbers written as the profile writes them */
+    char ex_party[48], ex_joint[48], ex_state[48], ex_cv[48];
 } vctx_t;
+
+/* Enough zeros to pad a sequence number to VB_NUMBER_MAX_DIGITS. */
+#define ZEROS "000000000"
 
 static vb_status_t verr(vctx_t *c, const char *id, vb_pos_t pos, const char *value, const vb_fix_t *fix,
                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));
@@ -82,6 +91,13 @@ verr(vctx_t *c, const char *id, vb_pos_t pos, const char *value, const vb_fix_t 
     va_end(ap);
     c->failed++;
     return VB_E_INPUT;
+}
+
+/* An example of a number's form into buf: seq written with the profile's min_digits, then rest. */
+static void
+example(const vctx_t *c, char *buf, int seq, const char *rest)
+{
+    snprintf(buf, sizeof c->ex_party, "%0*d%s", c->min_digits, seq, rest);
 }
 
 /* ------------------------------------------------------------ characters */
@@ -303,7 +319,7 @@ starts_with_so(const char *s)
 /* The number's range: its value, unless blank marks were dropped from its start (then its first character). */
 #define NUMBER_RANGE(m, f) ((m)->meta.number_blank ? NULL : (f)->text)
 
-/* Party: "196-BC/ĐUK", joint "05-QC/BTCTU-BDVTU". */
+/* Party: "196-BC/ĐUK", joint "05-QC/BTCTU-BDVTU" (the examples in the messages: vctx_t). */
 static vb_status_t
 party_form(vctx_t *c, const vb_field_t *f, parts_t *pt)
 {
@@ -318,26 +334,28 @@ party_form(vctx_t *c, const vb_field_t *f, parts_t *pt)
                     f->text);
     if (!m->meta.number_blank && !digits(&sc, &pt->seq0, &pt->seq1))
         return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
-                    "The number \"%s\" must start with its sequence number, as in 196-BC/ĐUK.", f->text);
+                    "The number \"%s\" must start with its sequence number, as in %s.", f->text, c->ex_party);
     if (sc.i < sc.len && sc.s[sc.i] == '/')
         return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "\"%s\" is written in the state form; a Party number is the sequence number, \"-\", the type, "
-                    "\"/\", the body: 196-BC/ĐUK.",
-                    f->text);
+                    "\"/\", the body: %s.",
+                    f->text, c->ex_party);
     if (!eat(&sc, '-') || !group(&sc, false, &pt->type0, &pt->type1) || !eat(&sc, '/') ||
         !group(&sc, true, &pt->body0, &pt->body1))
         return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "The number \"%s\" is not in the Party form: the sequence number, \"-\", the type, \"/\", the "
-                    "body, as in 196-BC/ĐUK.",
-                    f->text);
+                    "body, as in %s.",
+                    f->text, c->ex_party);
     while (eat(&sc, '-')) {
         if (!group(&sc, true, &a, &b))
             return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
-                        "The number \"%s\": joint bodies are joined by \"-\", as in 05-QC/BTCTU-BDVTU.", f->text);
+                        "The number \"%s\": joint bodies are joined by \"-\", as in %s.", f->text,
+                        c->ex_joint);
     }
     if (sc.i != sc.len)
         return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
-                    "The number \"%s\" has text after the body abbreviation; write it as in 196-BC/ĐUK.", f->text);
+                    "The number \"%s\" has text after the body abbreviation; write it as in %s.", f->text,
+                    c->ex_party);
     return VB_OK;
 }
 
@@ -347,7 +365,7 @@ state_form(vctx_t *c, const vb_field_t *f, bool has_kind, parts_t *pt)
 {
     const vb_model_t *m = c->m;
     scan_t sc = {f->text, strlen(f->text), 0};
-    const char *example = has_kind ? "15/QĐ-BNV" : "05/BNV-VP";
+    const char *example = has_kind ? c->ex_state : c->ex_cv;
     const char *shape = has_kind ? "the sequence number, \"/\", the type, \"-\", the body"
                                  : "the sequence number, \"/\", the body, \"-\", the drafting unit";
     if (!strchr(f->text, '/'))
@@ -362,8 +380,8 @@ state_form(vctx_t *c, const vb_field_t *f, bool has_kind, parts_t *pt)
                     f->text, example);
     if (!eat(&sc, '/'))
         return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
-                    "\"%s\" is not in the state form (%s, as in %s); \"196-BC/ĐUK\" is the Party form.", f->text,
-                    shape, example);
+                    "\"%s\" is not in the state form (%s, as in %s); \"%s\" is the Party form.", f->text,
+                    shape, example, c->ex_party);
     /* a year group: the form of legal normative documents */
     size_t save = sc.i, y0, y1;
     if (!(digits(&sc, &y0, &y1) && y1 - y0 == 4 && eat(&sc, '/')))
@@ -438,6 +456,56 @@ without_so(const char *s, char *buf, size_t size)
     return buf;
 }
 
+/*
+ * The sequence number of f (its digits at pt): not 0, and with the profile's
+ * number.min_digits, at least that many digits, with leading zeros only to
+ * reach them (2: 01..09, then 10, 11 ...). Compared as text, so that a number
+ * of any length is checked. Without number.min_digits (0), only 0 is refused.
+ */
+static void
+check_zero(vctx_t *c, const vb_field_t *f, const char *range, const parts_t *pt)
+{
+    const char *s = f->text;
+    int nmin = c->min_digits;
+    size_t nd = pt->seq1 - pt->seq0, z = 0;
+    while (z < nd && s[pt->seq0 + z] == '0')
+        z++;
+    size_t sd = nd - z; /* significant digits */
+    char one[16];       /* the first number, as written */
+    snprintf(one, sizeof one, "%0*d", nmin, 1);
+    if (sd == 0) {
+        verr(c, "number.zero", f->pos, range, NULL, "The sequence number in \"%s\" is 0; numbering starts at %s.", s,
+             one);
+        return;
+    }
+    size_t want = sd < (size_t)nmin ? (size_t)nmin : sd;
+    if (nmin == 0 || nd == want)
+        return;
+    char seq[64], below[16], fixbuf[300];
+    snprintf(seq, sizeof seq, "%.*s%.*s", (int)(want - sd), ZEROS, (int)sd, s + pt->seq0 + z);
+    snprintf(below, sizeof below, "1%.*s", nmin - 1, ZEROS); /* numbers below this take a zero */
+    vb_fix_t fix = {replaced(s, pt->seq0, pt->seq1, seq, fixbuf, sizeof fixbuf),
+                    sd >= want           ? "the sequence number without a zero"
+                    : want - sd == 1     ? "the sequence number with its leading zero"
+                                         : "the sequence number with its leading zeros"};
+    const vb_fix_t *fx = sd + VB_NUMBER_MAX_DIGITS < sizeof seq ? &fix : NULL; /* seq holds it whole */
+    if (sd < want && nmin == 2)
+        verr(c, "number.zero", f->pos, range, fx,
+             "Numbers below %s are written with a leading zero: \"%s\", not \"%.*s\" (in \"%s\").", below, seq,
+             (int)nd, s + pt->seq0, s);
+    else if (sd < want)
+        verr(c, "number.zero", f->pos, range, fx,
+             "Numbers below %s are written with leading zeros to %d digits: \"%s\", not \"%.*s\" (in \"%s\").", below,
+             nmin, seq, (int)nd, s + pt->seq0, s);
+    else if (nmin == 1)
+        verr(c, "number.zero", f->pos, range, fx,
+             "Sequence numbers are written without a leading zero: \"%s\", not \"%.*s\" (in \"%s\").", seq, (int)nd,
+             s + pt->seq0, s);
+    else
+        verr(c, "number.zero", f->pos, range, fx, "Only numbers below %s take %s: \"%s\", not \"%.*s\" (in \"%s\").",
+             below, nmin == 2 ? "a leading zero" : "leading zeros", seq, (int)nd, s + pt->seq0, s);
+}
+
 static void
 check_number(vctx_t *c, const vb_profile_t *p)
 {
@@ -463,28 +531,9 @@ check_number(vctx_t *c, const vb_profile_t *p)
     if (st != VB_OK)
         return; /* the parts of a number out of form cannot be checked */
 
-    /* the sequence number: 01..09, then 10, 11 ... Each part below is checked independently. */
     const char *s = f->text;
-    size_t nd = pt.seq1 - pt.seq0;
-    long val = 0;
-    for (size_t i = pt.seq0; i < pt.seq1 && val < 100000; i++)
-        val = val * 10 + (s[i] - '0');
-    char seq[24];
-    snprintf(seq, sizeof seq, val < 10 ? "0%ld" : "%ld", val);
-    vb_fix_t zfix = {replaced(s, pt.seq0, pt.seq1, seq, fixbuf, sizeof fixbuf),
-                     val < 10 ? "the sequence number with its leading zero" : "the sequence number without a zero"};
-    if (m->meta.number_blank)
-        ; /* filled at issuance */
-    else if (val == 0)
-        verr(c, "number.zero", f->pos, range, NULL, "The sequence number in \"%s\" is 0; numbering starts at 01.", s);
-    else if (val < 10 && nd != 2)
-        verr(c, "number.zero", f->pos, range, &zfix,
-             "Numbers below 10 are written with a leading zero: \"0%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
-             s + pt.seq0, s);
-    else if (val >= 10 && s[pt.seq0] == '0')
-        verr(c, "number.zero", f->pos, range, &zfix,
-             "Only numbers below 10 take a leading zero: \"%ld\", not \"%.*s\" (in \"%s\").", val, (int)nd,
-             s + pt.seq0, s);
+    if (!m->meta.number_blank) /* else filled at issuance */
+        check_zero(c, f, range, &pt);
 
     char got[64];
     if (kind && pt.type1 > pt.type0) {
@@ -673,7 +722,12 @@ vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_o
         vb_sink_init(&local, d, nonconforming && o ? o->warn : NULL, o ? o->ctx : NULL);
         sink = &local;
     }
-    vctx_t c = {m, sink, nonconforming ? VB_SEVERITY_WARNING : VB_SEVERITY_ERROR, 0};
+    vctx_t c = {m, sink, nonconforming ? VB_SEVERITY_WARNING : VB_SEVERITY_ERROR, 0, p->number.min_digits, "", "", "",
+                ""};
+    example(&c, c.ex_party, 196, "-BC/ĐUK");
+    example(&c, c.ex_joint, 5, "-QC/BTCTU-BDVTU");
+    example(&c, c.ex_state, 15, "/QĐ-BNV");
+    example(&c, c.ex_cv, 5, "/BNV-VP");
     check_number(&c, p);
     const vb_signer_t *signers = m->meta.nsigners ? m->meta.signers : &m->meta.signer;
     int ns = m->meta.nsigners ? m->meta.nsigners : 1;

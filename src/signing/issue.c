@@ -163,7 +163,7 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
         return issue_err(d, name, "The date \"%s\" is not a day written YYYY-MM-DD (2026-12-05).%s", date ? date : "",
                          "");
     char seqs[24], days[8], months[8];
-    snprintf(seqs, sizeof seqs, seq < fmt->number_pad_below ? "%02ld" : "%ld", seq);
+    snprintf(seqs, sizeof seqs, "%0*ld", fmt->number_min_digits, seq);
     snprintf(days, sizeof days, dd < fmt->day_pad_below ? "%02d" : "%d", dd % 100);
     snprintf(months, sizeof months, m < fmt->month_pad_below ? "%02d" : "%d", m % 100);
 

@@ -12,7 +12,7 @@
 
 /* The printed forms and the field names, from the document's profile. */
 typedef struct vb_issue_fmt {
-    int number_pad_below;    /* sequence numbers below this take a leading zero ("05") */
+    int number_min_digits;   /* the sequence number's least digits, with leading zeros: 2 gives "05" (0, 1: none) */
     int day_pad_below;       /* days below this take one */
     int month_pad_below;     /* months below this take one */
     const char *number_field; /* the number's text field ("So"); its copies are "So_..." */

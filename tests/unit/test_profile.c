@@ -129,6 +129,7 @@ test_party_profile(void)
     CHECK_STR(p->date.format, "ngày {day} tháng {month} năm {year}");
     CHECK_INT(p->date.day_pad_below, 10);
     CHECK_INT(p->date.month_pad_below, 3);
+    CHECK_INT(p->number.min_digits, 2); /* "05-BC/ĐUK" */
 
     /* header */
     const vb_band_t *h = &p->header;
@@ -369,6 +370,7 @@ test_defaults(void)
         CHECK_INT(p->breaking.tolerance, 2000);
         CHECK_INT(p->breaking.space_stretch, 500);
         CHECK_INT(p->date.day_pad_below, 0);
+        CHECK_INT(p->number.min_digits, 0); /* no `number:`: no rule */
     }
     vb_arena_free(a);
 
@@ -695,6 +697,19 @@ test_issue4_errors(void)
                "profile.value", 23, 14);
     EXPECT_ERR(edit(0, NULL, "validation:\n  bodies:\n    - {prefix: [A], abbr: B}\n"), "profile.type", 22, 16);
     EXPECT_ERR(edit(0, NULL, "validation:\n  bodies:\n    - {prefix: A, abbr: \"\"}\n"), "profile.missing", 22, 25);
+
+    /* number: min_digits 1 to VB_NUMBER_MAX_DIGITS, a whole number, required in the section */
+    EXPECT_OK(edit(0, NULL, "number: {min_digits: 1}\n"));
+    EXPECT_OK(edit(0, NULL, "number:\n  min_digits: 6\n"));
+    EXPECT_ERR(edit(0, NULL, "number: {min_digits: 0}\n"), "profile.value", 20, 22);
+    EXPECT_ERR(edit(0, NULL, "number:\n  min_digits: 7\n"), "profile.value", 21, 15);
+    EXPECT_ERR(edit(0, NULL, "number:\n  min_digits: -2\n"), "profile.value", 21, 15);
+    EXPECT_ERR(edit(0, NULL, "number:\n  min_digits: two\n"), "profile.type", 21, 15);
+    EXPECT_ERR(edit(0, NULL, "number:\n  min_digits: 2.5\n"), "profile.type", 21, 15);
+    EXPECT_ERR(edit(0, NULL, "number:\n  min_digits: [2]\n"), "profile.type", 21, 15);
+    EXPECT_ERR(edit(0, NULL, "number:\n  min_digit: 2\n"), "profile.unknown-key", 21, 3);
+    EXPECT_ERR(edit(0, NULL, "number: 2\n"), "profile.type", 20, 9);
+    EXPECT_ERR(edit(0, NULL, "number:\n  min_digits:\n"), "profile.missing", 21, 14);
 
     /* appendix */
     EXPECT_ERR(edit(0, NULL, "appendix: {numbering: latin}\n"), "profile.value", 20, 23);

@@ -18,7 +18,8 @@ static vb_arena_t *arena;
     "margins: {top: 20mm, bottom: 20mm, left: 30mm, right: 15mm}\nfonts: {families: [Serif]}\n"               \
     "date: {format: \"{day}/{month}/{year}\"}\nbody: {size: 14pt}\ntable: {border: 0.5pt}\n"
 
-static const char PARTY[] = PROFILE_BASE "validation:\n"
+static const char PARTY[] = PROFILE_BASE "number: {min_digits: 2}\n"
+                                         "validation:\n"
                                          "  number: party\n"
                                          "  signer_forms: [\"T/M\", \"K/T\", \"T/L\", \"Q.\"]\n"
                                          "  kinds:\n"
@@ -30,7 +31,8 @@ static const char PARTY[] = PROFILE_BASE "validation:\n"
                                          "    - {prefix: \"ĐẢNG ỦY QUÂN SỰ\", abbr: ĐUQS}\n"
                                          "appendix: {numbering: arabic}\n";
 
-static const char STATE[] = PROFILE_BASE "validation:\n"
+static const char STATE[] = PROFILE_BASE "number: {min_digits: 2}\n"
+                                         "validation:\n"
                                          "  number: state\n"
                                          "  signer_forms: [TM., KT., TL., TUQ., Q.]\n"
                                          "  kinds:\n"
@@ -40,7 +42,12 @@ static const char STATE[] = PROFILE_BASE "validation:\n"
                                          "    - {prefix: \"ỦY BAN NHÂN DÂN\", abbr: UBND}\n"
                                          "appendix: {numbering: roman}\n";
 
-static vb_profile_t *party, *state, *plain;
+/* The same forms with other number.min_digits, and without `number:` (no rule). */
+static const char PARTY1[] = PROFILE_BASE "number: {min_digits: 1}\nvalidation: {number: party}\n";
+static const char STATE3[] = PROFILE_BASE "number:\n  min_digits: 3\nvalidation: {number: state}\n";
+static const char NORULE[] = PROFILE_BASE "validation: {number: party}\n";
+
+static vb_profile_t *party, *state, *plain, *party1, *state3, *norule;
 
 static vb_profile_t *
 profile(const char *text)
@@ -160,6 +167,45 @@ test_number_zero(void)
     OK(state, "BỘ NỘI VỤ", "09/QĐ-BNV", QD, NULL);
     ERR(state, "BỘ NỘI VỤ", "9/QĐ-BNV", QD, NULL, "number.zero", 3, 9, "\"09\"");
     ERR(state, "BỘ NỘI VỤ", "7/BNV-VP", NULL, NULL, "number.zero", 3, 9, NULL);
+}
+
+/* The zero rule is the profile's number.min_digits: 1, 3, or none. */
+static void
+test_number_digits(void)
+{
+    /* 1: never a leading zero */
+    OK(party1, "X", "5-BC/ĐUK", NULL, NULL);
+    OK(party1, "X", "10-BC/ĐUK", NULL, NULL);
+    OK(party1, "X", "196-BC/ĐUK", NULL, NULL);
+    ERR(party1, "X", "05-BC/ĐUK", NULL, NULL, "number.zero", 3, 9, "without a leading zero: \"5\", not \"05\"");
+    ERR(party1, "X", "010-BC/ĐUK", NULL, NULL, "number.zero", 3, 9, "\"10\", not \"010\"");
+    ERR(party1, "X", "0-BC/ĐUK", NULL, NULL, "number.zero", 3, 9, "starts at 1.");
+    /* the examples in the form messages are written the profile's way */
+    ERR(party1, "X", "196-BC/ĐUK-", NULL, NULL, "number.form", 3, 9, "as in 5-QC/BTCTU-BDVTU");
+    ERR(party, "X", "196-BC/ĐUK-", NULL, NULL, "number.form", 3, 9, "as in 05-QC/BTCTU-BDVTU");
+    /* 3: "005", "015", "100", "1234" */
+    OK(state3, "BỘ NỘI VỤ", "005/QĐ-BNV", NULL, NULL);
+    OK(state3, "BỘ NỘI VỤ", "015/QĐ-BNV", NULL, NULL);
+    OK(state3, "BỘ NỘI VỤ", "100/QĐ-BNV", NULL, NULL);
+    OK(state3, "BỘ NỘI VỤ", "1234/QĐ-BNV", NULL, NULL);
+    OK(state3, "BỘ NỘI VỤ", "12345678901234567890123/QĐ-BNV", NULL, NULL); /* compared as text, any length */
+    ERR(state3, "BỘ NỘI VỤ", "5/QĐ-BNV", NULL, NULL, "number.zero", 3, 9,
+        "Numbers below 100 are written with leading zeros to 3 digits: \"005\", not \"5\"");
+    ERR(state3, "BỘ NỘI VỤ", "05/QĐ-BNV", NULL, NULL, "number.zero", 3, 9, "\"005\", not \"05\"");
+    ERR(state3, "BỘ NỘI VỤ", "0005/QĐ-BNV", NULL, NULL, "number.zero", 3, 9, "\"005\", not \"0005\"");
+    ERR(state3, "BỘ NỘI VỤ", "15/QĐ-BNV", NULL, NULL, "number.zero", 3, 9, "\"015\", not \"15\"");
+    ERR(state3, "BỘ NỘI VỤ", "0100/QĐ-BNV", NULL, NULL, "number.zero", 3, 9,
+        "Only numbers below 100 take leading zeros: \"100\", not \"0100\"");
+    ERR(state3, "BỘ NỘI VỤ", "000/QĐ-BNV", NULL, NULL, "number.zero", 3, 9, "starts at 001.");
+    ERR(state3, "BỘ NỘI VỤ", "15 QĐ BNV", QD, NULL, "number.form", 3, 9, "as in 015/QĐ-BNV");
+    ERR(state3, "BỘ NỘI VỤ", "15 BNV VP", NULL, NULL, "number.form", 3, 9, "as in 005/BNV-VP");
+    /* a number left blank is still not checked for its zeros */
+    OK(state3, "BỘ NỘI VỤ", "/QĐ-BNV", NULL, NULL);
+    /* no `number:`: any number of zeros, but not 0 */
+    OK(norule, "X", "5-BC/ĐUK", NULL, NULL);
+    OK(norule, "X", "05-BC/ĐUK", NULL, NULL);
+    OK(norule, "X", "0010-BC/ĐUK", NULL, NULL);
+    ERR(norule, "X", "00-BC/ĐUK", NULL, NULL, "number.zero", 3, 9, "starts at 1.");
 }
 
 static void
@@ -340,9 +386,13 @@ main(void)
     party = profile(PARTY);
     state = profile(STATE);
     plain = profile(PROFILE_BASE);
-    if (party && state && plain) {
+    party1 = profile(PARTY1);
+    state3 = profile(STATE3);
+    norule = profile(NORULE);
+    if (party && state && plain && party1 && state3 && norule) {
         test_number_form();
         test_number_zero();
+        test_number_digits();
         test_number_kind();
         test_number_body();
         test_signer_form();
