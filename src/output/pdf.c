@@ -36,6 +36,7 @@
 #include <hpdf.h>
 
 #include "pdf.h"
+#include "icc.h"
 #include "image.h"
 #include "pdf_font.h"
 
@@ -607,6 +608,170 @@ add_date(builder_t *b, const vb_dinfo_t *in)
     return VB_OK;
 }
 
+/* ------------------------------------------------------------ PDF/A-2b */
+
+/* s as XML character data or attribute value: &, <, >, " and ' escaped; a control character XML 1.0
+   cannot hold, even escaped, as U+FFFD (the document information's copy keeps it). */
+static void
+xml_text(vb_buf_t *x, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '&': vb_buf_add(x, "&amp;", 5); break;
+        case '<': vb_buf_add(x, "&lt;", 4); break;
+        case '>': vb_buf_add(x, "&gt;", 4); break;
+        case '"': vb_buf_add(x, "&quot;", 6); break;
+        case '\'': vb_buf_add(x, "&apos;", 6); break;
+        default:
+            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                vb_buf_add(x, "\xEF\xBF\xBD", 3);
+            else
+                vb_buf_add(x, p, 1);
+        }
+    }
+}
+
+/* One simple XMP property <name>text</name>, left out when text is empty. */
+static void
+xmp_prop(vb_buf_t *x, const char *name, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    vb_buf_printf(x, "   <%s>", name);
+    xml_text(x, text);
+    vb_buf_printf(x, "</%s>\n", name);
+}
+
+/* A language alternative (dc:title, dc:description) or an ordered list (dc:creator) of one item. */
+static void
+xmp_list(vb_buf_t *x, const char *name, const char *kind, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    bool alt = !strcmp(kind, "Alt");
+    vb_buf_printf(x, "   <%s><rdf:%s><rdf:li%s>", name, kind, alt ? " xml:lang=\"x-default\"" : "");
+    xml_text(x, text);
+    vb_buf_printf(x, "</rdf:li></rdf:%s></%s>\n", kind, name);
+}
+
+/*
+ * The XMP packet of a PDF/A-2b file (ISO 19005-2 §6.6): pdfaid part 2,
+ * conformance B, and each entry of the document information in its XMP
+ * twin, equal to it (the same cut text, the same instant with its offset).
+ */
+static vb_status_t
+xmp_packet(builder_t *b, vb_buf_t *x)
+{
+    const vb_dinfo_t *in = &b->dl->info;
+    struct {
+        const char *value;
+        char *cut;
+    } v[5] = {{in->title, NULL}, {in->author, NULL}, {in->subject, NULL}, {in->keywords, NULL}, {in->creator, NULL}};
+    for (int i = 0; i < 5; i++)
+        if (v[i].value && !(v[i].value = pdf_text(v[i].value, &v[i].cut)))
+            v[i].value = "";
+    const char *producer = HPDF_GetInfoAttr(b->pdf, HPDF_INFO_PRODUCER);
+    vb_buf_printf(x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
+    vb_buf_printf(x, "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                     " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                     "  <rdf:Description rdf:about=\"\"\n"
+                     "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+                     "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                     "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                     "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                     "   <pdfaid:part>2</pdfaid:part>\n"
+                     "   <pdfaid:conformance>B</pdfaid:conformance>\n");
+    xmp_list(x, "dc:title", "Alt", v[0].value);
+    xmp_list(x, "dc:creator", "Seq", v[1].value);
+    xmp_list(x, "dc:description", "Alt", v[2].value);
+    xmp_prop(x, "pdf:Keywords", v[3].value);
+    xmp_prop(x, "xmp:CreatorTool", v[4].value);
+    xmp_prop(x, "pdf:Producer", producer);
+    if (in->year > 0) {
+        int tz = in->tz_minutes < 0 ? -in->tz_minutes : in->tz_minutes;
+        char when[40];
+        snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", in->year, in->month, in->day,
+                 in->hour, in->minute, in->second, in->tz_minutes < 0 ? '-' : '+', tz / 60, tz % 60);
+        xmp_prop(x, "xmp:CreateDate", when);
+        xmp_prop(x, "xmp:ModifyDate", when);
+        xmp_prop(x, "xmp:MetadataDate", when);
+    }
+    vb_buf_printf(x, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
+    /* room for an editor to rewrite the packet in place, as the XMP specification suggests */
+    for (int i = 0; i < 20; i++)
+        vb_buf_printf(x, "%99s\n", "");
+    vb_buf_printf(x, "<?xpacket end=\"w\"?>");
+    for (int i = 0; i < 5; i++)
+        free(v[i].cut);
+    return x->oom ? vb_diag_nomem(b->d) : VB_OK;
+}
+
+/*
+ * PDF/A-2b: the header %PDF-1.7, the XMP metadata (an uncompressed
+ * /Type /Metadata /Subtype /XML stream on the catalog), and an output intent
+ * (GTS_PDFA1) with an sRGB ICC profile, for the DeviceRGB and DeviceGray the
+ * pages use. The fonts are embedded already (pdf_font.c), the fields get
+ * their appearances in vb_pdf_add_fields, the trailer has its /ID; nothing
+ * else the format forbids (encryption, JavaScript, actions) is ever written.
+ * Call after add_info (the XMP copies the document information).
+ */
+static vb_status_t
+add_pdfa(builder_t *b)
+{
+    HPDF_Doc pdf = b->pdf;
+    HPDF_MMgr mm = pdf->mmgr;
+    pdf->pdf_version = HPDF_VER_17;
+    vb_buf_t x = {0};
+    unsigned char *icc = NULL;
+    size_t icc_len = 0;
+    vb_status_t vs = xmp_packet(b, &x);
+    if (vs == VB_OK)
+        vs = vb_icc_srgb(&icc, &icc_len, b->d);
+    if (vs != VB_OK)
+        goto done;
+    HPDF_Dict meta = HPDF_DictStream_New(mm, pdf->xref); /* filter none: the XMP stays readable */
+    HPDF_Dict prof = HPDF_DictStream_New(mm, pdf->xref);
+    HPDF_Dict oi = HPDF_Dict_New(mm);
+    HPDF_Array ois = HPDF_Array_New(mm);
+    HPDF_STATUS st = meta && prof && oi && ois ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+    if (st == HPDF_OK)
+        st = HPDF_Xref_Add(pdf->xref, oi);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddName(meta, "Type", "Metadata");
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddName(meta, "Subtype", "XML");
+    if (st == HPDF_OK)
+        st = HPDF_Stream_Write(meta->stream, (const HPDF_BYTE *)x.p, (HPDF_UINT)x.n);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(pdf->catalog, "Metadata", meta);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddNumber(prof, "N", 3);
+    if (st == HPDF_OK)
+        st = HPDF_Stream_Write(prof->stream, icc, (HPDF_UINT)icc_len);
+    if (st == HPDF_OK) {
+        prof->filter = HPDF_STREAM_FILTER_FLATE_DECODE; /* vb_pdf_deflate_streams compresses it */
+        st = HPDF_Dict_AddName(oi, "Type", "OutputIntent");
+    }
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddName(oi, "S", "GTS_PDFA1");
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(oi, "OutputConditionIdentifier", HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(oi, "Info", HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(oi, "DestOutputProfile", prof);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(pdf->catalog, "OutputIntents", ois);
+    if (st == HPDF_OK)
+        st = HPDF_Array_Add(ois, oi);
+    if (st != HPDF_OK)
+        vs = fail(b, st, "writing the PDF/A metadata");
+done:
+    vb_buf_free(&x);
+    free(icc);
+    return vs;
+}
+
 /*
  * The content hash behind the /ID: two lanes with different seeds, fed field
  * by field (values, not struct bytes, so padding never matters). It covers
@@ -668,6 +833,8 @@ id_of(const vb_dlist_t *dl, const vb_fontset_t *fonts, uint64_t *h1_out, uint64_
     mix_cstr(&h, in->profile);
     if (in->duplex) /* mixed only when set: one-sided documents keep their /ID */
         mix_cstr(&h, "duplex");
+    if (in->pdfa) /* the same: only PDF/A files differ */
+        mix_cstr(&h, "pdfa");
     const int date[] = {in->year, in->month, in->day, in->hour, in->minute, in->second, in->tz_minutes};
     for (size_t i = 0; i < sizeof date / sizeof date[0]; i++)
         mix(&h, (uint64_t)(int64_t)date[i]);
@@ -855,7 +1022,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
     if ((vs = vb_pdf_add_fields(b.pdf, dl, d)) != VB_OK)
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
-        (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
+        (vs = add_id(&b, fonts)) != VB_OK || (dl->info.pdfa && (vs = add_pdfa(&b)) != VB_OK) ||
+        (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
         (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, VB_PDF_DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
     vs = emit_bytes(&b, write, ctx);

@@ -1812,8 +1812,9 @@ pdf_num(char *buf, size_t n, vb_len_t v)
  * the form's /DR: the issuing tool writes the number or the day in the
  * document's own font when it fills the field. No appearance streams:
  * viewers draw their own "sign here" marker (mupdf does even over one of
- * ours), a signer writes the signature's. Names and labels are text strings
- * (write_texts).
+ * ours), a signer writes the signature's; but a PDF/A (dl->info.pdfa) needs
+ * one on every widget: an empty form XObject of the field's size. Names and
+ * labels are text strings (write_texts).
  */
 vb_status_t
 vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
@@ -1859,6 +1860,24 @@ vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
         HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y) / 1000)));
         HCHK(HPDF_Dict_AddNumber(w, "F", is_sig ? 132 : 4));
         HCHK(HPDF_Dict_Add(w, "P", page));
+        if (dl->info.pdfa) {
+            /* PDF/A: every widget has an appearance; an empty form the field's size (a signer replaces it) */
+            HPDF_Dict ap = HPDF_DictStream_New(mm, pdf->xref), apd;
+            HPDF_Array bbox;
+            if (!ap || !(apd = HPDF_Dict_New(mm)))
+                goto haru_fail;
+            HCHK(HPDF_Dict_Add(w, "AP", apd));
+            HCHK(HPDF_Dict_Add(apd, "N", ap));
+            HCHK(HPDF_Dict_AddName(ap, "Type", "XObject"));
+            HCHK(HPDF_Dict_AddName(ap, "Subtype", "Form"));
+            if (!(bbox = HPDF_Array_New(mm)))
+                goto haru_fail;
+            HCHK(HPDF_Dict_Add(ap, "BBox", bbox));
+            HCHK(HPDF_Array_AddNumber(bbox, 0));
+            HCHK(HPDF_Array_AddNumber(bbox, 0));
+            HCHK(HPDF_Array_AddNumber(bbox, (HPDF_INT32)(f->w / 1000)));
+            HCHK(HPDF_Array_AddNumber(bbox, (HPDF_INT32)(f->h / 1000)));
+        }
         if (!is_sig) {
             char da[48], num[24];
             pdf_num(num, sizeof num, f->size);

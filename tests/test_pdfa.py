@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""PDF/A-2b output (vanban render --pdfa, `pdfa: true`): what can be checked without veraPDF (not in
+Debian 12), with real clients: qpdf --check, qpdf --json (the catalog's /Metadata and /OutputIntents,
+the ICC profile's header, every annotation's /AP /N, no /Encrypt, /JavaScript, /AA), the XMP parsed
+by xml.etree (pdfaid part 2 conformance B, equal to the Info: title, author, producer, dates; a
+hostile title escaped), pdffonts (every font embedded), the header version; then the PDF/A file
+signed (vanban sign --image) and issued (vanban issue --seal) keeps those properties, and pdfsig
+says both signatures are valid. Without --pdfa nothing of it is written.
+
+    python3 tests/test_pdfa.py build/vanban
+"""
+import base64
+import glob
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pdfcheck as P  # noqa: E402
+import signfixture as F  # noqa: E402
+import test_signing as S  # noqa: E402
+
+NS = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+      "dc": "http://purl.org/dc/elements/1.1/", "xmp": "http://ns.adobe.com/xap/1.0/",
+      "pdf": "http://ns.adobe.com/pdf/1.3/"}
+SAMPLE = "samples/party05/bao-cao-chua-so.md"
+HOSTILE = "<b>&amp; \"quoted\" 'single' ]]> </rdf:li> & < >"
+
+
+def qjson(pdf):
+    """qpdf --json (version 2) with the streams' decoded data: (objects by 'N 0 R', trailer dict)."""
+    rc, out, err = P.run(["qpdf", "--json", "--json-stream-data=inline", pdf])
+    if rc not in (0, 3):
+        return None, None
+    objs = json.loads(out)["qpdf"][1]
+    return {k[4:]: v for k, v in objs.items() if k.startswith("obj:")}, objs["trailer"]["value"]
+
+
+def deref(objs, v):
+    """An indirect reference's value (a dict; a stream as {'dict':..., 'data': bytes})."""
+    if isinstance(v, str) and v.endswith(" R"):
+        o = objs.get(v, {})
+        if "stream" in o:
+            return {"dict": o["stream"]["dict"], "data": base64.b64decode(o["stream"].get("data", ""))}
+        return o.get("value")
+    return v
+
+
+def text(v):
+    """A PDF string from qpdf's JSON ('u:...' text, 'b:...' hex) as str."""
+    if isinstance(v, str) and v.startswith("u:"):
+        return v[2:]
+    if isinstance(v, str) and v.startswith("b:"):
+        b = bytes.fromhex(v[2:])
+        return b[2:].decode("utf-16-be") if b[:2] == b"\xfe\xff" else b.decode("latin-1")
+    return v
+
+
+def xmp_date(pdf_date):
+    """D:20261205000000+07'00' -> 2026-12-05T00:00:00+07:00."""
+    m = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([+-])(\d\d)'(\d\d)'?$", pdf_date or "")
+    if not m:
+        return None
+    g = m.groups()
+    return "%s-%s-%sT%s:%s:%s%s%s:%s" % g
+
+
+def pdfa_problems(pdf, fonts_embedded=True):
+    """Every PDF/A-2b property this test can check that pdf lacks, as a list of strings (empty: all hold)."""
+    bad = []
+    data = open(pdf, "rb").read()
+    if not data.startswith(b"%PDF-1.7\n%") or not all(c > 127 for c in data[10:14]):
+        bad.append("header %r" % data[:14])
+    ok, why = S.qpdf_clean(pdf)
+    if not ok:
+        bad.append("qpdf --check: " + why)
+    objs, trailer = qjson(pdf)
+    if objs is None:
+        return bad + ["qpdf --json failed"]
+    if "/Encrypt" in trailer:
+        bad.append("/Encrypt in the trailer")
+    if not (isinstance(trailer.get("/ID"), list) and len(trailer["/ID"]) == 2):
+        bad.append("no trailer /ID")
+    dump = json.dumps(objs)
+    for key in ("/JavaScript", "/AA", "/OpenAction", "/Launch", "/NeedAppearances", "/LZWDecode", "/EmbeddedFile"):
+        if '"%s"' % key in dump:
+            bad.append("%s present" % key)
+    cat = deref(objs, trailer["/Root"])
+    info = deref(objs, trailer.get("/Info")) or {}
+    # the output intent and its ICC profile
+    ois = cat.get("/OutputIntents") or []
+    oi = [deref(objs, o) for o in ois]
+    gts = [o for o in oi if o and o.get("/S") == "/GTS_PDFA1"]
+    if len(gts) != 1:
+        bad.append("output intents %r" % oi)
+    else:
+        prof = deref(objs, gts[0].get("/DestOutputProfile"))
+        icc = prof["data"] if isinstance(prof, dict) and "data" in prof else b""
+        if len(icc) < 128 or icc[36:40] != b"acsp" or icc[16:20] != b"RGB " or prof["dict"].get("/N") != 3:
+            bad.append("DestOutputProfile: %d bytes, %r %r" % (len(icc), icc[36:40], icc[16:20]))
+        elif int.from_bytes(icc[:4], "big") != len(icc) or icc[8] > 4:
+            bad.append("ICC size %d (header %d), version %d" % (len(icc), int.from_bytes(icc[:4], "big"), icc[8]))
+    # the XMP: an uncompressed metadata stream that agrees with the Info
+    meta = deref(objs, cat.get("/Metadata"))
+    if not isinstance(meta, dict) or "data" not in meta:
+        return bad + ["no /Metadata stream on the catalog"]
+    md = meta["dict"]
+    if md.get("/Type") != "/Metadata" or md.get("/Subtype") != "/XML" or "/Filter" in md:
+        bad.append("metadata dict %r" % md)
+    raw = meta["data"]
+    try:
+        root = ET.fromstring(raw.split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0])
+    except (ET.ParseError, IndexError) as e:
+        return bad + ["XMP does not parse: %s" % e]
+    desc = root.find(".//rdf:Description", NS)
+
+    def prop(path):
+        el = desc.find(path, NS) if desc is not None else None
+        return el.text if el is not None else None
+    if prop("pdfaid:part") != "2" or prop("pdfaid:conformance") != "B":
+        bad.append("pdfaid %r %r" % (prop("pdfaid:part"), prop("pdfaid:conformance")))
+    pairs = [("dc:title/rdf:Alt/rdf:li", "/Title"), ("dc:creator/rdf:Seq/rdf:li", "/Author"),
+             ("dc:description/rdf:Alt/rdf:li", "/Subject"), ("pdf:Keywords", "/Keywords"),
+             ("xmp:CreatorTool", "/Creator"), ("pdf:Producer", "/Producer")]
+    for path, key in pairs:
+        if prop(path) != text(info.get(key)):
+            bad.append("XMP %s %r != Info %s %r" % (path, prop(path), key, text(info.get(key))))
+    for path, key in (("xmp:CreateDate", "/CreationDate"), ("xmp:ModifyDate", "/ModDate")):
+        if prop(path) != xmp_date(text(info.get(key))):
+            bad.append("XMP %s %r != Info %s %r" % (path, prop(path), key, text(info.get(key))))
+    # every annotation has an appearance stream and is printed
+    nannots = 0
+    for o in objs.values():
+        v = o.get("value")
+        if not isinstance(v, dict) or v.get("/Type") != "/Page":
+            continue
+        for a in deref(objs, v.get("/Annots")) or []:
+            a = deref(objs, a)
+            nannots += 1
+            ap = deref(objs, a.get("/AP")) or {}
+            n = deref(objs, ap.get("/N"))
+            if not (isinstance(n, dict) and "data" in n) or set(ap) != {"/N"}:
+                bad.append("annotation %s: /AP %r" % (text(a.get("/T")), ap))
+            if not int(a.get("/F", 0)) & 4 or int(a.get("/F", 0)) & (1 | 2 | 32):
+                bad.append("annotation %s: /F %r" % (text(a.get("/T")), a.get("/F")))
+    if fonts_embedded:
+        rc, out, err = P.run(["pdffonts", pdf])
+        rows = [ln for ln in out.splitlines()[2:] if ln.strip()]
+        if rc or not rows or [r for r in rows if r.split()[-5] != "yes"]:
+            bad.append("pdffonts: %s" % out.strip()[-400:])
+    return bad, nannots, info
+
+
+def main(argv):
+    ck, cli = P.checker_and_cli(argv)
+    if not cli:
+        return ck.done()
+    missing = [t for t in ("qpdf", "pdffonts", "pdfsig", "openssl", "certutil") if not shutil.which(t)]
+    if not ck.check("tools.present", not missing, "missing: %s (scripts/deps.sh)" % missing):
+        return ck.done()
+    env = P.test_env()
+    env.pop("SOURCE_DATE_EPOCH", None)
+    tmp = tempfile.mkdtemp(prefix="vb-pdfa-")
+    try:
+        run_all(ck, cli, env, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return ck.done()
+
+
+def result(r):
+    """pdfa_problems' list (a bare list when it stopped early)."""
+    return r[0] if isinstance(r, tuple) else r
+
+
+def run_all(ck, cli, env, tmp):
+    def T(name):
+        return os.path.join(tmp, name)
+
+    # ---- every sample, with --pdfa ----
+    samples = sorted(f for f in glob.glob("samples/*.md") + glob.glob("samples/*/*.md")
+                     if not f.endswith("README.md") and "/batch/" not in f)
+    n_ok, n_annots, failures = 0, 0, []
+    for src in samples:
+        out = T("s.pdf")
+        rc, o, err = P.run([cli, "render", src, "-o", out, "--pdfa"], env=env)
+        if rc:
+            failures.append("%s: render: %s" % (src, err.strip()[-200:]))
+            continue
+        r = pdfa_problems(out)
+        if result(r):
+            failures.append("%s: %s" % (src, "; ".join(result(r))))
+        else:
+            n_ok += 1
+            n_annots += r[1]
+    ck.check("samples.pdfa", not failures and n_ok >= 20, "%d ok; %s" % (n_ok, "\n".join(failures)[:3000]))
+    print("%d samples rendered as PDF/A, %d annotations, each with an appearance" % (n_ok, n_annots))
+
+    # ---- without --pdfa: nothing of it; the pages are the same ----
+    P.run([cli, "render", SAMPLE, "-o", T("plain.pdf")], env=env)
+    P.run([cli, "render", SAMPLE, "-o", T("a.pdf"), "--pdfa"], env=env)
+    plain = open(T("plain.pdf"), "rb").read()
+    ck.check("plain.untouched", plain.startswith(b"%PDF-1.3") and b"/Metadata" not in plain and
+             b"/OutputIntents" not in plain and b"/AP " not in plain, repr(plain[:12]))
+    objs_p, tr_p = qjson(T("plain.pdf"))
+    objs_a, tr_a = qjson(T("a.pdf"))
+
+    def contents(objs, tr):
+        """Each page's decoded content stream, in page order."""
+        pages = deref(objs, deref(objs, tr["/Root"])["/Pages"])["/Kids"]
+        return [deref(objs, deref(objs, p)["/Contents"])["data"] for p in pages]
+    ck.check("plain.same-pages", contents(objs_p, tr_p) == contents(objs_a, tr_a),
+             "the page contents differ between the PDF and the PDF/A")
+
+    # ---- `pdfa: true` in the front matter is --pdfa ----
+    src = open(SAMPLE, encoding="utf-8").read()
+    open(T("fm.md"), "w", encoding="utf-8").write(src.replace("\nprofile:", "\npdfa: true\nprofile:", 1))
+    rc, o, err = P.run([cli, "render", T("fm.md"), "-o", T("fm.pdf")], env=env)
+    ck.check("frontmatter.pdfa", rc == 0 and not result(pdfa_problems(T("fm.pdf"))),
+             err + str(result(pdfa_problems(T("fm.pdf")))) if rc == 0 else err)
+
+    # ---- a hostile title is escaped in the XMP, and equal to the Info's ----
+    title_line = "title: '%s'" % HOSTILE.replace("'", "''")
+    open(T("hostile.md"), "w", encoding="utf-8").write(re.sub(r"(?m)^title: .*$", lambda m: title_line, src, 1))
+    rc, o, err = P.run([cli, "render", T("hostile.md"), "-o", T("hostile.pdf"), "--pdfa"], env=env)
+    r = pdfa_problems(T("hostile.pdf")) if rc == 0 else (["render: " + err],)
+    title = text(r[2].get("/Title")) if isinstance(r, tuple) and len(r) > 2 else ""
+    ck.check("xmp.hostile-title", not result(r) and HOSTILE in (title or ""),
+             "title %r: %s" % (title, result(r)))
+    raw = open(T("hostile.pdf"), "rb").read()
+    ck.check("xmp.escaped", b"&lt;b&gt;&amp;amp; &quot;quoted&quot; &apos;single&apos; ]]&gt;" in raw, "")
+
+    # ---- sign, then issue, the PDF/A file ----
+    F.make_pki(tmp)
+    nss = F.make_nssdb(tmp, T("ca.pem"))
+    open(T("sig.png"), "wb").write(S.signature_png())
+    open(T("seal.png"), "wb").write(S.seal_png())
+    p12 = lambda who: ["--p12", T(who + ".p12"), "--password-file", T("pw.txt")]  # noqa: E731
+    rc, o, err = P.run([cli, "sign", T("a.pdf"), "-o", T("signed.pdf"), "--field", S.SIGNER,
+                        "--image", T("sig.png")] + p12("person"), env=env)
+    if not ck.check("sign", rc == 0, err.strip()):
+        return
+    r = pdfa_problems(T("signed.pdf"))
+    ck.check("sign.pdfa", not result(r), "; ".join(result(r)))
+    sigs = {s["field"]: S.sig_state(s) for s in S.pdfsig(T("signed.pdf"), nss)}
+    ck.check("sign.pdfsig", sigs.get(S.SIGNER, (0, 0))[:2] == (True, True), str(sigs))
+
+    rc, o, err = P.run([cli, "issue", T("signed.pdf"), "-o", T("issued.pdf"), "--number", "5",
+                        "--date", "2026-12-05", "--seal", T("seal.png")] + p12("body"), env=env)
+    if not ck.check("issue", rc == 0, err.strip()):
+        return
+    # the number and the date are drawn in standard Times, not embedded (docs/pdfa.md): every other property holds
+    r = pdfa_problems(T("issued.pdf"), fonts_embedded=False)
+    ck.check("issue.pdfa", not result(r), "; ".join(result(r)))
+    rc, out, err = P.run(["pdffonts", T("issued.pdf")])
+    unembedded = sorted({ln.split()[0] for ln in out.splitlines()[2:] if ln.strip() and ln.split()[-5] != "yes"})
+    ck.check("issue.fonts", unembedded in ([], ["Times-Italic", "Times-Roman"], ["Times-Roman"]), out)
+    print("issued PDF/A: fonts not embedded: %s (the issuance's number and date)" % (unembedded or "none"))
+    sigs = {s["field"]: S.sig_state(s) for s in S.pdfsig(T("issued.pdf"), nss)}
+    ck.check("issue.pdfsig", sigs.get(S.SIGNER, (0, 0))[:2] == (True, False) and
+             sigs.get(S.SEAL, (0, 0))[:2] == (True, True), str(sigs))
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
