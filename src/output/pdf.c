@@ -1010,8 +1010,10 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
         vs = fail(&b, st, "setting up the document");
         goto done;
     }
-    if ((vs = vb_pdf_fonts_new(b.pdf, fonts, arena, &b.fonts, d)) == VB_OK)
+    if ((vs = vb_pdf_fonts_new(b.pdf, fonts, arena, &b.fonts, d)) == VB_OK) {
         vb_pdf_fonts_set_hinting(b.fonts, dl->info.keep_hinting);
+        vb_pdf_fonts_set_digits(b.fonts, dl->info.pdfa && dl->nfields > 0);
+    }
     if (vs != VB_OK)
         goto done;
     for (int p = 0; p < dl->npages; p++)
@@ -1019,7 +1021,8 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
             goto done;
     if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
         goto done;
-    if ((vs = vb_pdf_add_fields(b.pdf, dl, d)) != VB_OK)
+    if ((vs = vb_pdf_add_fields(b.pdf, dl, d)) != VB_OK ||
+        (dl->info.pdfa && (vs = vb_pdf_fonts_form_fonts(b.fonts, d)) != VB_OK))
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
         (vs = add_id(&b, fonts)) != VB_OK || (dl->info.pdfa && (vs = add_pdfa(&b)) != VB_OK) ||

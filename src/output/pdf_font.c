@@ -70,6 +70,7 @@
 #include <hpdf_pages.h>
 
 #include "pdf_font.h"
+#include "shape.h"
 #include "subset.h"
 
 /* How a glyph's ToUnicode text was found; a higher value replaces a lower one. */
@@ -138,6 +139,7 @@ struct vb_pdf_fonts {
     vb_buf_t zbuf;    /* their compressed bytes */
     bool hinting;     /* keep the TrueType hinting in the subsets */
     bool own_text;    /* ToUnicode texts copied into the arena (the display lists go before the save) */
+    bool digits;      /* PDF/A: each face's first font object has the digits at their ASCII codes (issuance) */
     /* the page being drawn: its open text object or path, and the state set on it */
     HPDF_Page page;
     bool in_text;
@@ -331,6 +333,12 @@ vb_pdf_fonts_set_own_text(vb_pdf_fonts_t *pf, bool own)
     pf->own_text = own;
 }
 
+void
+vb_pdf_fonts_set_digits(vb_pdf_fonts_t *pf, bool digits)
+{
+    pf->digits = digits;
+}
+
 vb_status_t
 vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t *arena, vb_pdf_fonts_t **out, vb_diag_t *d)
 {
@@ -372,6 +380,46 @@ vb_pdf_fonts_free(vb_pdf_fonts_t *pf)
     pf->nrules = pf->caprules = 0;
 }
 
+static vb_status_t new_sub(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d);
+static gslot_t *use_glyph(vb_pdf_fonts_t *pf, pface_t *pc, uint32_t gid);
+static bool set_map(vb_pdf_fonts_t *pf, gslot_t *s, const char *text, size_t len, int kind);
+
+/*
+ * PDF/A: the digits 0-9 at their ASCII codes in the face's first font
+ * object, so that an issuing tool writes the number and the date as "(05)
+ * Tj" with this embedded font (the AcroForm's /DR names it, see
+ * vb_pdf_fonts_form_fonts) instead of a standard font PDF/A forbids.
+ */
+static vb_status_t
+reserve_digits(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
+{
+    static const char digits[] = "0123456789";
+    vb_status_t vs = new_sub(pf, pc, d);
+    if (vs != VB_OK)
+        return vs;
+    psub_t *sb = pc->subs.v[0];
+    for (int i = 0; i < 10; i++) {
+        vb_shaped_t sh;
+        if ((vs = vb_shape(pc->font, 1000, digits + i, 1, pf->arena, &sh, d)) != VB_OK)
+            return vs;
+        if (sh.n != 1 || sh.glyphs[0].gid == 0 || sh.glyphs[0].gid >= (uint32_t)pc->info->num_glyphs)
+            continue; /* a font without the digit: the issuing tool falls back to its own */
+        uint32_t gid = sh.glyphs[0].gid;
+        gslot_t *s = use_glyph(pf, pc, gid);
+        if (!s || !set_map(pf, s, digits + i, 1, MAP_WHOLE_CLUSTER))
+            return vb_diag_nomem(d);
+        if (s->coded)
+            continue;
+        int code = '0' + i;
+        sb->gid[code] = gid;
+        sb->has[code] = 1;
+        s->code = (uint8_t)code;
+        s->sub = 0;
+        s->coded = 1;
+    }
+    return VB_OK;
+}
+
 /* Returns the face's state, creating its Type0 dict on first use. */
 static vb_status_t
 face_get(vb_pdf_fonts_t *pf, int face, pface_t **out, vb_diag_t *d)
@@ -394,7 +442,7 @@ face_get(vb_pdf_fonts_t *pf, int face, pface_t **out, vb_diag_t *d)
         return vb_diag_nomem(d);
     pc->font = f;
     pc->info = fi;
-    return VB_OK;
+    return pf->digits ? reserve_digits(pf, pc, d) : VB_OK;
 }
 
 /* A new font object for the face: its Type0 dict is made now, as pages name it in their resources. */
@@ -433,6 +481,10 @@ code_glyph(vb_pdf_fonts_t *pf, pface_t *pc, uint32_t gid, bool space, vb_diag_t 
         k = 0;
         code = SPACE_CODE;
     } else {
+        /* codes given already (the digits of a PDF/A, reserve_digits) are skipped; never so otherwise */
+        psub_t *cur = pc->subs.v[k];
+        while (cur->next < pf->norder && cur->has[pf->order[cur->next]])
+            cur->next++;
         if (pc->subs.v[k]->next >= pf->norder) {
             if ((vs = new_sub(pf, pc, d)) != VB_OK)
                 return vs;
@@ -1918,4 +1970,25 @@ vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
     return VB_OK;
 haru_fail:
     return vb_pdf_haru_fail(pdf, HPDF_OK, "adding the signature and issuance fields", d);
+}
+
+vb_status_t
+vb_pdf_fonts_form_fonts(vb_pdf_fonts_t *pf, vb_diag_t *d)
+{
+    HPDF_Doc pdf = pf->pdf;
+    HPDF_Dict form = HPDF_Dict_GetItem(pdf->catalog, "AcroForm", HPDF_OCLASS_DICT);
+    HPDF_Dict dr = form ? HPDF_Dict_GetItem(form, "DR", HPDF_OCLASS_DICT) : NULL;
+    HPDF_Dict fonts = dr ? HPDF_Dict_GetItem(dr, "Font", HPDF_OCLASS_DICT) : NULL;
+    if (!fonts || !pf->digits)
+        return VB_OK;
+    for (int i = 0; i < VB_NFACES && i < 10; i++) {
+        const pface_t *pc = &pf->faces[i];
+        if (!pc->slots || pc->subs.n == 0 || !pc->subs.v[0]->has['0'])
+            continue;
+        char key[8] = {'V', 'b', 'F', (char)('0' + i), 0};
+        HPDF_STATUS st = HPDF_Dict_Add(fonts, key, pc->subs.v[0]->type0);
+        if (st != HPDF_OK)
+            return vb_pdf_haru_fail(pdf, st, "naming the fonts of the issuance fields", d);
+    }
+    return VB_OK;
 }

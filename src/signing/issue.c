@@ -2,6 +2,8 @@
  * issue.c - fills the number and date fields at issuance (see issue.h).
  *
  * Each text field gets its value (/V) and an appearance: the digits in the
+ * document's own embedded font when the AcroForm names one for the face (a
+ * PDF/A: /DR /Font /VbF0 ..., the digits at their ASCII codes), else in the
  * standard Times-Roman (the metrics of Times New Roman and Liberation Serif,
  * the documents' fonts; digits are 500/1000 em wide in all three), at the
  * size its /DA gives (the text around the gap), the number set against the
@@ -46,6 +48,34 @@ vb_issue_profile_id(const unsigned char *pdf, size_t len, const char *name, vb_d
     }
     vb_arena_free(arena);
     return id;
+}
+
+/*
+ * The document's own embedded fonts for the digits, when it has them (a
+ * PDF/A, whose fonts must all be embedded): the AcroForm's /DR /Font /VbF0 ...
+ * /VbF3, one per face, the digits at their ASCII codes (pdf_font.c,
+ * vb_pdf_fonts_form_fonts). out[face]: the font's object number, 0 when none.
+ */
+static void
+form_fonts(const vb_pdfdoc_t *doc, int afnum, int out[4])
+{
+    vb_pv_t af, tmp1, tmp2;
+    vb_diag_t quiet;
+    memset(&quiet, 0, sizeof quiet);
+    if (!afnum || vb_pdfread_object(doc, afnum, &af, NULL, &quiet) != VB_OK || af.kind != VB_PV_DICT)
+        return;
+    const vb_pv_t *dr = vb_pv_get(&af, "DR");
+    dr = dr ? vb_pdfread_resolve(doc, dr, &tmp1, &quiet) : NULL;
+    const vb_pv_t *fonts = dr && dr->kind == VB_PV_DICT ? vb_pv_get(dr, "Font") : NULL;
+    fonts = fonts ? vb_pdfread_resolve(doc, fonts, &tmp2, &quiet) : NULL;
+    if (!fonts || fonts->kind != VB_PV_DICT)
+        return;
+    for (int i = 0; i < 4; i++) {
+        char key[5] = {'V', 'b', 'F', (char)('0' + i), 0};
+        const vb_pv_t *v = vb_pv_get(fonts, key);
+        if (v && v->kind == VB_PV_REF)
+            out[i] = v->ref;
+    }
 }
 
 /* The size in the field's /DA ("/F1 14 Tf 0 g"), 0 when none. */
@@ -226,6 +256,8 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
     if ((rc = vb_pdfupd_begin(&u, &doc, d)) != VB_OK)
         goto done;
     int fonts[4] = {0}; /* one per face used */
+    int dr_fonts[4] = {0};
+    form_fonts(&doc, afnum, dr_fonts);
     for (int i = 0; i < nf; i++) {
         if (strcmp(f[i].ft, "Tx"))
             continue;
@@ -236,11 +268,11 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
         const char *base = isnum ? fmt->number_field : isday ? fmt->day_field : fmt->month_field;
         bool apx = fmt->in_appendix && *fmt->in_appendix && strstr(f[i].name + strlen(base), fmt->in_appendix);
         int face = (isnum ? (apx ? fmt->apx_number_face : fmt->number_face) : (apx ? fmt->apx_date_face : fmt->date_face)) & 3;
-        if (!fonts[face]) {
+        if (!fonts[face] && !dr_fonts[face]) {
             fonts[face] = vb_pdfupd_new_num(&u);
             vb_sign_font_object(&u, fonts[face], face);
         }
-        int font = fonts[face];
+        int font = dr_fonts[face] ? dr_fonts[face] : fonts[face];
         double w = f[i].rect[2] - f[i].rect[0], h = f[i].rect[3] - f[i].rect[1];
         double size = da_size(&f[i]);
         if (size <= 0)
