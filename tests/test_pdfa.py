@@ -270,6 +270,35 @@ def run_all(ck, cli, env, tmp):
     ck.check("issue.pdfsig", sigs.get(S.SIGNER, (0, 0))[:2] == (True, False) and
              sigs.get(S.SEAL, (0, 0))[:2] == (True, True), str(sigs))
 
+    # ---- a document with an appendix: issue fills its copies and signs the appendix with a text (the
+    # parent's number and the time), drawn with the document's regular font, embedded ----
+    src = open("samples/party05/bao-cao.md", encoding="utf-8").read()
+    src = src.replace("number: 24-BC/ĐU", "number: -BC/ĐU").replace("date: 2026-07-10", "date: 2026-07")
+    open(T("bc.md"), "w", encoding="utf-8").write(src)
+    rc, o, err = P.run([cli, "render", T("bc.md"), "-o", T("bc.pdf"), "--pdfa"], env=env)
+    if not ck.check("apx.render", rc == 0 and not result(pdfa_problems(T("bc.pdf"))), err.strip()[-300:]):
+        return
+    rc1, o, e1 = P.run([cli, "sign", T("bc.pdf"), "-o", T("bc1.pdf"), "--image", T("sig.png")] + p12("person"))
+    rc2, o, e2 = P.run([cli, "issue", T("bc1.pdf"), "-o", T("bc2.pdf"), "--number", "24", "--date", "2026-07-10",
+                        "--seal", T("seal.png")] + p12("body"), env=env)
+    if not ck.check("apx.issue", rc1 == 0 and rc2 == 0, (e1 + e2).strip()[-300:]):
+        return
+    r = pdfa_problems(T("bc2.pdf"))
+    ck.check("apx.pdfa", not result(r), "; ".join(result(r)))
+    sigs = [(s["field"], S.sig_state(s)[:2]) for s in S.pdfsig(T("bc2.pdf"), nss)]
+    ck.check("apx.pdfsig", [f for f, _ in sigs] == ["Sig_NguoiKy", "Sig_CoQuan", "Sig_PhuLuc"] and
+             all(v for _, (v, w) in sigs) and [w for _, (v, w) in sigs] == [False, False, True], str(sigs))
+    rect = S.field_rect(T("bc2.pdf"), "Sig_PhuLuc")
+    rc, xml, err = P.run(["mutool", "draw", "-F", "stext", "-o", "-", T("bc2.pdf")])
+    pages = P.parse_stext(xml)
+    txt = "".join(c.c for pg in pages for c in pg.chars if rect and abs(c.size - 10) < 0.01 and
+                  rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and
+                  pg.h - rect[3] - 1 <= c.y0 and c.y1 <= pg.h - rect[1] + 1)
+    fonts = {c.font for pg in pages for c in pg.chars if abs(c.size - 10) < 0.01 and rect and
+             rect[0] - 0.5 <= c.x0 and c.x1 <= rect[2] + 0.5 and pg.h - rect[3] - 1 <= c.y0}
+    ck.check("apx.text", txt.startswith("24-BC/\u0110U") and "+07:00" in txt and
+             all("Liberation" in f for f in fonts), "%r in %s" % (txt, fonts))
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

@@ -385,35 +385,42 @@ static gslot_t *use_glyph(vb_pdf_fonts_t *pf, pface_t *pc, uint32_t gid);
 static bool set_map(vb_pdf_fonts_t *pf, gslot_t *s, const char *text, size_t len, int kind);
 
 /*
- * PDF/A: the digits 0-9 at their ASCII codes in the face's first font
- * object, so that an issuing tool writes the number and the date as "(05)
- * Tj" with this embedded font (the AcroForm's /DR names it, see
- * vb_pdf_fonts_form_fonts) instead of a standard font PDF/A forbids.
+ * PDF/A: characters at their WinAnsi codes in the face's first font object,
+ * so that an issuing tool draws with this embedded font (the AcroForm's /DR
+ * names it, see vb_pdf_fonts_form_fonts) instead of a standard font, which
+ * PDF/A forbids: the digits in every face (the number and the date, "(05)
+ * Tj"), and in the regular face also printable ASCII and Đ at 0xD0 (the
+ * place of WinAnsi's Ð), for an appendix's text signature ("196-BC/ĐU",
+ * "2026-12-05T09:30:12+07:00").
  */
 static vb_status_t
-reserve_digits(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d)
+reserve_chars(vb_pdf_fonts_t *pf, pface_t *pc, bool ascii, vb_diag_t *d)
 {
-    static const char digits[] = "0123456789";
     vb_status_t vs = new_sub(pf, pc, d);
     if (vs != VB_OK)
         return vs;
     psub_t *sb = pc->subs.v[0];
-    for (int i = 0; i < 10; i++) {
+    static const char dj[] = "\xC4\x90"; /* Đ, at 0xD0: the loop's 0x7F (DEL, no glyph) stands for it */
+    for (int code = ascii ? 0x20 : '0'; code <= (ascii ? 0x7F : '9'); code++) {
+        static const char all[] = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+                                  "abcdefghijklmnopqrstuvwxyz{|}~";
+        const char *t = code == 0x7F ? dj : all + (code - 0x20);
+        size_t tlen = code == 0x7F ? 2 : 1;
+        int at = code == 0x7F ? 0xD0 : code;
         vb_shaped_t sh;
-        if ((vs = vb_shape(pc->font, 1000, digits + i, 1, pf->arena, &sh, d)) != VB_OK)
+        if ((vs = vb_shape(pc->font, 1000, t, tlen, pf->arena, &sh, d)) != VB_OK)
             return vs;
         if (sh.n != 1 || sh.glyphs[0].gid == 0 || sh.glyphs[0].gid >= (uint32_t)pc->info->num_glyphs)
-            continue; /* a font without the digit: the issuing tool falls back to its own */
+            continue; /* a font without the character: the issuing tool falls back to its own */
         uint32_t gid = sh.glyphs[0].gid;
         gslot_t *s = use_glyph(pf, pc, gid);
-        if (!s || !set_map(pf, s, digits + i, 1, MAP_WHOLE_CLUSTER))
+        if (!s || !set_map(pf, s, t, tlen, MAP_WHOLE_CLUSTER))
             return vb_diag_nomem(d);
         if (s->coded)
             continue;
-        int code = '0' + i;
-        sb->gid[code] = gid;
-        sb->has[code] = 1;
-        s->code = (uint8_t)code;
+        sb->gid[at] = gid;
+        sb->has[at] = 1;
+        s->code = (uint8_t)at;
         s->sub = 0;
         s->coded = 1;
     }
@@ -442,7 +449,7 @@ face_get(vb_pdf_fonts_t *pf, int face, pface_t **out, vb_diag_t *d)
         return vb_diag_nomem(d);
     pc->font = f;
     pc->info = fi;
-    return pf->digits ? reserve_digits(pf, pc, d) : VB_OK;
+    return pf->digits ? reserve_chars(pf, pc, face == VB_FACE_REGULAR, d) : VB_OK;
 }
 
 /* A new font object for the face: its Type0 dict is made now, as pages name it in their resources. */

@@ -70,10 +70,12 @@ vb_status_t vb_pdf_fonts_finish(vb_pdf_fonts_t *pf, vb_diag_t *d);
 
 /*
  * PDF/A: every face's first font object gets the digits 0-9 at their ASCII
- * codes (set before the first run). vb_pdf_fonts_form_fonts then names
+ * codes, the regular face's also printable ASCII and Đ at 0xD0 (set before
+ * the first run). vb_pdf_fonts_form_fonts then names
  * those font objects in the AcroForm's /DR /Font as /VbF0 ... /VbF3 (by
  * vb_face_t), after vb_pdf_add_fields: vanban issue draws the number and
- * the date with them, embedded, instead of the standard Times.
+ * the date, and vanban sign --text its text, with them, embedded, instead
+ * of the standard Times.
  */
 void vb_pdf_fonts_set_digits(vb_pdf_fonts_t *pf, bool digits);
 vb_status_t vb_pdf_fonts_form_fonts(vb_pdf_fonts_t *pf, vb_diag_t *d);

@@ -50,34 +50,6 @@ vb_issue_profile_id(const unsigned char *pdf, size_t len, const char *name, vb_d
     return id;
 }
 
-/*
- * The document's own embedded fonts for the digits, when it has them (a
- * PDF/A, whose fonts must all be embedded): the AcroForm's /DR /Font /VbF0 ...
- * /VbF3, one per face, the digits at their ASCII codes (pdf_font.c,
- * vb_pdf_fonts_form_fonts). out[face]: the font's object number, 0 when none.
- */
-static void
-form_fonts(const vb_pdfdoc_t *doc, int afnum, int out[4])
-{
-    vb_pv_t af, tmp1, tmp2;
-    vb_diag_t quiet;
-    memset(&quiet, 0, sizeof quiet);
-    if (!afnum || vb_pdfread_object(doc, afnum, &af, NULL, &quiet) != VB_OK || af.kind != VB_PV_DICT)
-        return;
-    const vb_pv_t *dr = vb_pv_get(&af, "DR");
-    dr = dr ? vb_pdfread_resolve(doc, dr, &tmp1, &quiet) : NULL;
-    const vb_pv_t *fonts = dr && dr->kind == VB_PV_DICT ? vb_pv_get(dr, "Font") : NULL;
-    fonts = fonts ? vb_pdfread_resolve(doc, fonts, &tmp2, &quiet) : NULL;
-    if (!fonts || fonts->kind != VB_PV_DICT)
-        return;
-    for (int i = 0; i < 4; i++) {
-        char key[5] = {'V', 'b', 'F', (char)('0' + i), 0};
-        const vb_pv_t *v = vb_pv_get(fonts, key);
-        if (v && v->kind == VB_PV_REF)
-            out[i] = v->ref;
-    }
-}
-
 /* The size in the field's /DA ("/F1 14 Tf 0 g"), 0 when none. */
 static double
 da_size(const vb_pdffield_t *f)
@@ -257,7 +229,7 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
         goto done;
     int fonts[4] = {0}; /* one per face used */
     int dr_fonts[4] = {0};
-    form_fonts(&doc, afnum, dr_fonts);
+    vb_sign_form_fonts(&doc, afnum, dr_fonts);
     for (int i = 0; i < nf; i++) {
         if (strcmp(f[i].ft, "Tx"))
             continue;
