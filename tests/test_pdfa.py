@@ -224,6 +224,17 @@ def run_all(ck, cli, env, tmp):
     ck.check("frontmatter.pdfa", rc == 0 and not result(pdfa_problems(T("fm.pdf"))),
              err + str(result(pdfa_problems(T("fm.pdf")))) if rc == 0 else err)
 
+    # ---- a batch whose template says `pdfa: true`: each row's PDF and the combined one are PDF/A ----
+    tpl = open("samples/batch/bao-cao.md", encoding="utf-8").read().replace("---\n", "---\npdfa: true\n", 1)
+    open(T("tpl.md"), "w", encoding="utf-8").write(tpl)
+    shutil.copy("samples/batch/chi-bo.csv", T("chi-bo.csv"))
+    rc, o, err = P.run([cli, "batch", T("tpl.md"), "--data", T("chi-bo.csv"), "-o", T("rows"), "--name",
+                        "{{ma_chi_bo}}.pdf", "--combine", T("all.pdf"), "-q"], env=env)
+    rows = sorted(glob.glob(os.path.join(T("rows"), "*.pdf")))
+    probs = [(os.path.basename(f), result(pdfa_problems(f))) for f in rows[:3] + [T("all.pdf")] if os.path.exists(f)]
+    ck.check("batch.pdfa", rc == 0 and len(rows) >= 3 and len(probs) == 4 and not any(p for _, p in probs),
+             "rc %d, %d rows: %s %s" % (rc, len(rows), probs, err.strip()[-300:]))
+
     # ---- a hostile title is escaped in the XMP, and equal to the Info's ----
     title_line = "title: '%s'" % HOSTILE.replace("'", "''")
     open(T("hostile.md"), "w", encoding="utf-8").write(re.sub(r"(?m)^title: .*$", lambda m: title_line, src, 1))

@@ -660,9 +660,8 @@ xmp_list(vb_buf_t *x, const char *name, const char *kind, const char *text)
  * twin, equal to it (the same cut text, the same instant with its offset).
  */
 static vb_status_t
-xmp_packet(builder_t *b, vb_buf_t *x)
+xmp_packet(builder_t *b, const vb_dinfo_t *in, vb_buf_t *x)
 {
-    const vb_dinfo_t *in = &b->dl->info;
     struct {
         const char *value;
         char *cut;
@@ -713,10 +712,10 @@ xmp_packet(builder_t *b, vb_buf_t *x)
  * pages use. The fonts are embedded already (pdf_font.c), the fields get
  * their appearances in vb_pdf_add_fields, the trailer has its /ID; nothing
  * else the format forbids (encryption, JavaScript, actions) is ever written.
- * Call after add_info (the XMP copies the document information).
+ * Call after add_info (the XMP copies the document information, in).
  */
 static vb_status_t
-add_pdfa(builder_t *b)
+add_pdfa(builder_t *b, const vb_dinfo_t *in)
 {
     HPDF_Doc pdf = b->pdf;
     HPDF_MMgr mm = pdf->mmgr;
@@ -724,7 +723,7 @@ add_pdfa(builder_t *b)
     vb_buf_t x = {0};
     unsigned char *icc = NULL;
     size_t icc_len = 0;
-    vb_status_t vs = xmp_packet(b, &x);
+    vb_status_t vs = xmp_packet(b, in, &x);
     if (vs == VB_OK)
         vs = vb_icc_srgb(&icc, &icc_len, b->d);
     if (vs != VB_OK)
@@ -1025,7 +1024,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
         (dl->info.pdfa && (vs = vb_pdf_fonts_form_fonts(b.fonts, d)) != VB_OK))
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
-        (vs = add_id(&b, fonts)) != VB_OK || (dl->info.pdfa && (vs = add_pdfa(&b)) != VB_OK) ||
+        (vs = add_id(&b, fonts)) != VB_OK || (dl->info.pdfa && (vs = add_pdfa(&b, &dl->info)) != VB_OK) ||
         (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
         (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, VB_PDF_DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
@@ -1334,6 +1333,8 @@ struct vb_pdf_book {
     idhash_t id;            /* over each added document's /ID hash and entry title */
     bool dated;             /* the dates and creator were set (from the first document) */
     bool finished;
+    bool pdfa;              /* a document added asked for PDF/A: the combined PDF is PDF/A-2b */
+    vb_dinfo_t info;        /* what the Info says: the title, the first document's creator and dates */
 };
 
 vb_status_t
@@ -1461,8 +1462,13 @@ vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fon
             return fail(b, st, "setting the document information");
         if ((vs = add_date(b, in)) != VB_OK)
             return vs;
+        bk->info = (vb_dinfo_t){.year = in->year, .month = in->month, .day = in->day, .hour = in->hour,
+                                .minute = in->minute, .second = in->second, .tz_minutes = in->tz_minutes};
+        if (in->creator && !(bk->info.creator = vb_arena_strdup(bk->arena, in->creator)))
+            return vb_diag_nomem(d);
         bk->dated = true;
     }
+    bk->pdfa |= dl->info.pdfa;
     uint64_t h1, h2;
     id_of(dl, fonts, &h1, &h2);
     mix(&bk->id, h1);
@@ -1504,6 +1510,9 @@ produce_book(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d)
     }
     uint64_t h1 = finalize(bk->id.a), h2 = finalize(bk->id.b ^ h1);
     if ((vs = set_id(b, h1, h2)) != VB_OK)
+        return vs;
+    bk->info.title = bk->title;
+    if (bk->pdfa && (vs = add_pdfa(b, &bk->info)) != VB_OK)
         return vs;
     for (int i = 0; i < bk->ntables; i++)
         if ((vs = vb_pdf_fonts_finish(bk->tables[i].pf, d)) != VB_OK)
