@@ -157,6 +157,27 @@ def pdfa_problems(pdf, fonts_embedded=True):
     return bad, nannots, info
 
 
+def longest_string(pdf):
+    """The longest string object of pdf, in bytes as written (UTF-16 with its BOM for a text string)."""
+    objs, trailer = qjson(pdf)
+    most = [0]
+
+    def walk(v):
+        if isinstance(v, str) and v.startswith("u:"):
+            t = v[2:]
+            most[0] = max(most[0], len(t) if t.isascii() else 2 + len(t.encode("utf-16-be")))
+        elif isinstance(v, str) and v.startswith("b:"):
+            most[0] = max(most[0], len(v[2:]) // 2)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+    walk(objs)
+    return most[0]
+
+
 def main(argv):
     ck, cli = P.checker_and_cli(argv)
     if not cli:
@@ -223,6 +244,15 @@ def run_all(ck, cli, env, tmp):
     rc, o, err = P.run([cli, "render", T("fm.md"), "-o", T("fm.pdf")], env=env)
     ck.check("frontmatter.pdfa", rc == 0 and not result(pdfa_problems(T("fm.pdf"))),
              err + str(result(pdfa_problems(T("fm.pdf")))) if rc == 0 else err)
+
+    # ---- PDF/A-2 allows strings of at most 32767 bytes: a heading of 24,000 characters (its outline
+    # entry) is cut shorter than in a PDF ----
+    open(T("long.md"), "w", encoding="utf-8").write(
+        src.replace("# I. KẾT QUẢ THỰC HIỆN", "# " + ("Mục lớn " * 3000).strip(), 1))
+    rc, o, err = P.run([cli, "render", T("long.md"), "-o", T("long.pdf"), "--pdfa"], env=env)
+    longest = longest_string(T("long.pdf")) if rc == 0 else -1
+    ck.check("pdfa.string-limit", rc == 0 and 16000 < longest <= 32767 and not result(pdfa_problems(T("long.pdf"))),
+             "longest string %d bytes %s" % (longest, err.strip()[-200:]))
 
     # ---- a batch whose template says `pdfa: true`: each row's PDF and the combined one are PDF/A ----
     tpl = open("samples/batch/bao-cao.md", encoding="utf-8").read().replace("---\n", "---\npdfa: true\n", 1)

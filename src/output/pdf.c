@@ -80,6 +80,7 @@ typedef struct builder {
     vb_diag_t *d;
     placed_image_t *images;
     int nimages, cap_images;
+    bool pdfa;               /* PDF/A-2b (a combined PDF: when a document added asks for it); texts cut shorter */
 } builder_t;
 
 /* A libharu call failed: report the first error libharu recorded, else st. */
@@ -91,21 +92,24 @@ fail(builder_t *b, HPDF_STATUS st, const char *what)
 
 /*
  * A text for an outline entry or the document information, at most
- * MAX_PDF_TEXT bytes of UTF-8 (libharu refuses a string over 65535 bytes):
+ * MAX_PDF_TEXT bytes of UTF-8 (libharu refuses a string over 65535 bytes;
+ * MAX_PDFA_TEXT in a PDF/A):
  * a longer one (a heading of many thousand characters) is cut at a
  * character boundary and ends in "…"; the page itself prints it whole.
  * Returns s itself when short enough, else a malloc'd copy in *tofree.
  */
 #define MAX_PDF_TEXT 32000
+/* PDF/A-2 allows strings of at most 32767 bytes (ISO 19005-2 §6.1.13): as UTF-16, 16000 bytes of UTF-8 fit */
+#define MAX_PDFA_TEXT 16000
 
 static const char *
-pdf_text(const char *s, char **tofree)
+pdf_text(const builder_t *b, const char *s, char **tofree)
 {
     *tofree = NULL;
-    size_t n = s ? strlen(s) : 0;
-    if (n <= MAX_PDF_TEXT)
+    size_t n = s ? strlen(s) : 0, max = b->pdfa ? MAX_PDFA_TEXT : MAX_PDF_TEXT;
+    if (n <= max)
         return s ? s : "";
-    size_t k = MAX_PDF_TEXT - 3;
+    size_t k = max - 3;
     while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
         k--;
     char *t = malloc(k + 4);
@@ -448,7 +452,7 @@ outline_entries(builder_t *b, HPDF_Outline root, int page0)
         while (depth > 0 && levels[depth - 1] >= o->level)
             depth--;
         char *cut;
-        const char *title = pdf_text(o->title, &cut);
+        const char *title = pdf_text(b, o->title, &cut);
         if (!title)
             return vb_diag_nomem(b->d);
         HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : root, title, NULL);
@@ -552,7 +556,7 @@ add_info(builder_t *b)
         if (!attrs[i].value || !attrs[i].value[0])
             continue;
         char *cut;
-        const char *v = pdf_text(attrs[i].value, &cut);
+        const char *v = pdf_text(b, attrs[i].value, &cut);
         if (!v)
             return vb_diag_nomem(b->d);
         HPDF_STATUS st = HPDF_SetInfoAttr(b->pdf, attrs[i].type, v);
@@ -667,7 +671,7 @@ xmp_packet(builder_t *b, const vb_dinfo_t *in, vb_buf_t *x)
         char *cut;
     } v[5] = {{in->title, NULL}, {in->author, NULL}, {in->subject, NULL}, {in->keywords, NULL}, {in->creator, NULL}};
     for (int i = 0; i < 5; i++)
-        if (v[i].value && !(v[i].value = pdf_text(v[i].value, &v[i].cut)))
+        if (v[i].value && !(v[i].value = pdf_text(b, v[i].value, &v[i].cut)))
             v[i].value = "";
     const char *producer = HPDF_GetInfoAttr(b->pdf, HPDF_INFO_PRODUCER);
     vb_buf_printf(x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
@@ -990,7 +994,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
     if (dl->npages <= 0)
         return vb_diag_set(d, VB_E_PDF, "pdf.nopages", NULL, 0, 0, "The document has no pages.");
 
-    builder_t b = {.dl = dl, .fontset = fonts, .d = d};
+    builder_t b = {.dl = dl, .fontset = fonts, .d = d, .pdfa = dl->info.pdfa};
     vb_arena_t *arena = vb_arena_new();
     if (!arena)
         return vb_diag_nomem(d);
@@ -1333,7 +1337,6 @@ struct vb_pdf_book {
     idhash_t id;            /* over each added document's /ID hash and entry title */
     bool dated;             /* the dates and creator were set (from the first document) */
     bool finished;
-    bool pdfa;              /* a document added asked for PDF/A: the combined PDF is PDF/A-2b */
     vb_dinfo_t info;        /* what the Info says: the title, the first document's creator and dates */
 };
 
@@ -1431,6 +1434,7 @@ vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fon
     b->dl = dl;
     b->fontset = fonts;
     b->d = d;
+    b->pdfa |= dl->info.pdfa; /* the rows of a batch share their template: all or none */
     vb_status_t vs = book_table(bk, dl, fonts, &b->fonts, d);
     int page0 = bk->npages;
     for (int p = 0; p < dl->npages && vs == VB_OK; p++)
@@ -1440,7 +1444,7 @@ vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fon
     bk->npages += dl->npages;
     /* one top-level entry for the document (closed), its own outline under it */
     char *cut;
-    const char *t = pdf_text(title ? title : "", &cut);
+    const char *t = pdf_text(b, title ? title : "", &cut);
     if (!t)
         return vb_diag_nomem(d);
     HPDF_Outline row = HPDF_CreateOutline(b->pdf, NULL, t, NULL);
@@ -1468,7 +1472,6 @@ vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fon
             return vb_diag_nomem(d);
         bk->dated = true;
     }
-    bk->pdfa |= dl->info.pdfa;
     uint64_t h1, h2;
     id_of(dl, fonts, &h1, &h2);
     mix(&bk->id, h1);
@@ -1500,7 +1503,7 @@ produce_book(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d)
         return fail(b, st, "setting the page mode");
     if (bk->title && bk->title[0]) {
         char *cut;
-        const char *t = pdf_text(bk->title, &cut);
+        const char *t = pdf_text(b, bk->title, &cut);
         if (!t)
             return vb_diag_nomem(d);
         st = HPDF_SetInfoAttr(b->pdf, HPDF_INFO_TITLE, t);
@@ -1512,7 +1515,7 @@ produce_book(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d)
     if ((vs = set_id(b, h1, h2)) != VB_OK)
         return vs;
     bk->info.title = bk->title;
-    if (bk->pdfa && (vs = add_pdfa(b, &bk->info)) != VB_OK)
+    if (b->pdfa && (vs = add_pdfa(b, &bk->info)) != VB_OK)
         return vs;
     for (int i = 0; i < bk->ntables; i++)
         if ((vs = vb_pdf_fonts_finish(bk->tables[i].pf, d)) != VB_OK)
