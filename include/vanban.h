@@ -317,6 +317,13 @@ typedef struct vb_render_options {
      * the PDF was written; with no_sign_fields too. NULL: none.
      */
     const char *sign_boxes;
+    /*
+     * Non-zero, or `pdfa: true` in the source's front matter: the PDF is
+     * PDF/A-2b (ISO 19005-2, level B, docs/pdfa.md): PDF 1.7, XMP metadata
+     * agreeing with the document information, an sRGB output intent, an
+     * (empty) appearance on every field. 0: the usual PDF.
+     */
+    int pdfa;
 } vb_render_options_t;
 
 /* ---- documents ----

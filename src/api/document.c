@@ -333,6 +333,8 @@ vb_document_save(const vb_document_t *doc, const char *out_path, const vb_render
     vb_dlist_t bare = doc->dl;
     if (o.no_sign_fields)
         bare.nfields = 0;
+    if (o.pdfa)
+        bare.info.pdfa = true;
     rc = vb_pdf_save(&bare, doc->fonts, out_path, o.on_tempfile, o.tempfile_ctx, o.durable != 0, d);
     if (rc == VB_OK && o.sign_boxes) {
         char *json = NULL;

@@ -99,7 +99,7 @@ vb_render_options_read(const vb_render_options_t *opt, vb_render_options_t *out,
         (opt->profile || opt->breaker || opt->creation_time || opt->duplex ||
          memcmp(&opt->limits, &nolimits, sizeof nolimits) || opt->on_tempfile || opt->tempfile_ctx ||
          opt->allow_nonconforming || opt->on_diagnostic || opt->diagnostic_ctx || opt->allow_dirs ||
-         opt->nallow_dirs || opt->durable)) {
+         opt->nallow_dirs || opt->durable || opt->pdfa)) {
         memset(out, 0, sizeof *out);
         return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
                            "The render options have fields set but size 0: set size to "
@@ -322,6 +322,7 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
     vb_sink_hold(&ls, &held, doc->arena);
     lo.sink = &ls;
     rc = vb_layout(&doc->model, doc->profile, doc->fonts, &lo, &doc->dl, d);
+    doc->dl.info.pdfa = opt->pdfa || doc->model.meta.pdfa;
     vb_held_release(&held, sink, rc == VB_OK); /* its errors (every block too tall) in any case */
     return rc;
 }

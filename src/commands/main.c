@@ -56,6 +56,7 @@ static const char usage_text[] =
     "  --no-sign-fields    no empty signature fields and no issuance text fields in the PDF (for signing tools\n"
     "                      that add their own by coordinates); by default the PDF is signed-ready\n"
     "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
+    "  --pdfa              write PDF/A-2b for archiving (XMP metadata, sRGB output intent; docs/pdfa.md)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
@@ -308,7 +309,7 @@ main(int argc, char **argv)
     const char *stage = NULL, *data_path = NULL;
     long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
     bool greedy = false;
-    int duplex = 0, nonconforming = 0, no_sign_fields = 0;
+    int duplex = 0, nonconforming = 0, no_sign_fields = 0, pdfa = 0;
     const char *sign_boxes = NULL;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
@@ -360,6 +361,8 @@ main(int argc, char **argv)
             nonconforming = 1;
         } else if (!strcmp(a, "--no-sign-fields")) {
             no_sign_fields = 1;
+        } else if (!strcmp(a, "--pdfa")) {
+            pdfa = 1;
         } else if (!strcmp(a, "--sign-boxes") && i + 1 < argc) {
             sign_boxes = argv[++i];
         } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
@@ -448,6 +451,7 @@ main(int argc, char **argv)
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
     ro.no_sign_fields = no_sign_fields;
+    ro.pdfa = pdfa;
     ro.sign_boxes = sign_boxes;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;

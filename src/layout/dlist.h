@@ -133,6 +133,7 @@ typedef struct vb_dinfo {
     int tz_minutes;       /* offset from UTC, e.g. +420 */
     bool keep_hinting;    /* keep TrueType hinting in the embedded fonts */
     bool duplex;          /* laid out for two-sided printing: /ViewerPreferences /Duplex */
+    bool pdfa;            /* written as PDF/A-2b (XMP, sRGB output intent, widget appearances) */
 } vb_dinfo_t;
 
 /*

@@ -36,6 +36,7 @@
 #include <hpdf.h>
 
 #include "pdf.h"
+#include "icc.h"
 #include "image.h"
 #include "pdf_font.h"
 
@@ -79,6 +80,7 @@ typedef struct builder {
     vb_diag_t *d;
     placed_image_t *images;
     int nimages, cap_images;
+    bool pdfa;               /* PDF/A-2b (a combined PDF: when a document added asks for it); texts cut shorter */
 } builder_t;
 
 /* A libharu call failed: report the first error libharu recorded, else st. */
@@ -90,21 +92,24 @@ fail(builder_t *b, HPDF_STATUS st, const char *what)
 
 /*
  * A text for an outline entry or the document information, at most
- * MAX_PDF_TEXT bytes of UTF-8 (libharu refuses a string over 65535 bytes):
+ * MAX_PDF_TEXT bytes of UTF-8 (libharu refuses a string over 65535 bytes;
+ * MAX_PDFA_TEXT in a PDF/A):
  * a longer one (a heading of many thousand characters) is cut at a
  * character boundary and ends in "…"; the page itself prints it whole.
  * Returns s itself when short enough, else a malloc'd copy in *tofree.
  */
 #define MAX_PDF_TEXT 32000
+/* PDF/A-2 allows strings of at most 32767 bytes (ISO 19005-2 §6.1.13): as UTF-16, 16000 bytes of UTF-8 fit */
+#define MAX_PDFA_TEXT 16000
 
 static const char *
-pdf_text(const char *s, char **tofree)
+pdf_text(const builder_t *b, const char *s, char **tofree)
 {
     *tofree = NULL;
-    size_t n = s ? strlen(s) : 0;
-    if (n <= MAX_PDF_TEXT)
+    size_t n = s ? strlen(s) : 0, max = b->pdfa ? MAX_PDFA_TEXT : MAX_PDF_TEXT;
+    if (n <= max)
         return s ? s : "";
-    size_t k = MAX_PDF_TEXT - 3;
+    size_t k = max - 3;
     while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
         k--;
     char *t = malloc(k + 4);
@@ -447,7 +452,7 @@ outline_entries(builder_t *b, HPDF_Outline root, int page0)
         while (depth > 0 && levels[depth - 1] >= o->level)
             depth--;
         char *cut;
-        const char *title = pdf_text(o->title, &cut);
+        const char *title = pdf_text(b, o->title, &cut);
         if (!title)
             return vb_diag_nomem(b->d);
         HPDF_Outline ol = HPDF_CreateOutline(b->pdf, depth ? stack[depth - 1] : root, title, NULL);
@@ -551,7 +556,7 @@ add_info(builder_t *b)
         if (!attrs[i].value || !attrs[i].value[0])
             continue;
         char *cut;
-        const char *v = pdf_text(attrs[i].value, &cut);
+        const char *v = pdf_text(b, attrs[i].value, &cut);
         if (!v)
             return vb_diag_nomem(b->d);
         HPDF_STATUS st = HPDF_SetInfoAttr(b->pdf, attrs[i].type, v);
@@ -605,6 +610,169 @@ add_date(builder_t *b, const vb_dinfo_t *in)
                                in->month, in->day, in->hour, in->minute, in->second);
     }
     return VB_OK;
+}
+
+/* ------------------------------------------------------------ PDF/A-2b */
+
+/* s as XML character data or attribute value: &, <, >, " and ' escaped; a control character XML 1.0
+   cannot hold, even escaped, as U+FFFD (the document information's copy keeps it). */
+static void
+xml_text(vb_buf_t *x, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '&': vb_buf_add(x, "&amp;", 5); break;
+        case '<': vb_buf_add(x, "&lt;", 4); break;
+        case '>': vb_buf_add(x, "&gt;", 4); break;
+        case '"': vb_buf_add(x, "&quot;", 6); break;
+        case '\'': vb_buf_add(x, "&apos;", 6); break;
+        default:
+            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                vb_buf_add(x, "\xEF\xBF\xBD", 3);
+            else
+                vb_buf_add(x, p, 1);
+        }
+    }
+}
+
+/* One simple XMP property <name>text</name>, left out when text is empty. */
+static void
+xmp_prop(vb_buf_t *x, const char *name, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    vb_buf_printf(x, "   <%s>", name);
+    xml_text(x, text);
+    vb_buf_printf(x, "</%s>\n", name);
+}
+
+/* A language alternative (dc:title, dc:description) or an ordered list (dc:creator) of one item. */
+static void
+xmp_list(vb_buf_t *x, const char *name, const char *kind, const char *text)
+{
+    if (!text || !text[0])
+        return;
+    bool alt = !strcmp(kind, "Alt");
+    vb_buf_printf(x, "   <%s><rdf:%s><rdf:li%s>", name, kind, alt ? " xml:lang=\"x-default\"" : "");
+    xml_text(x, text);
+    vb_buf_printf(x, "</rdf:li></rdf:%s></%s>\n", kind, name);
+}
+
+/*
+ * The XMP packet of a PDF/A-2b file (ISO 19005-2 §6.6): pdfaid part 2,
+ * conformance B, and each entry of the document information in its XMP
+ * twin, equal to it (the same cut text, the same instant with its offset).
+ */
+static vb_status_t
+xmp_packet(builder_t *b, const vb_dinfo_t *in, vb_buf_t *x)
+{
+    struct {
+        const char *value;
+        char *cut;
+    } v[5] = {{in->title, NULL}, {in->author, NULL}, {in->subject, NULL}, {in->keywords, NULL}, {in->creator, NULL}};
+    for (int i = 0; i < 5; i++)
+        if (v[i].value && !(v[i].value = pdf_text(b, v[i].value, &v[i].cut)))
+            v[i].value = "";
+    const char *producer = HPDF_GetInfoAttr(b->pdf, HPDF_INFO_PRODUCER);
+    vb_buf_printf(x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
+    vb_buf_printf(x, "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                     " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                     "  <rdf:Description rdf:about=\"\"\n"
+                     "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
+                     "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+                     "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+                     "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                     "   <pdfaid:part>2</pdfaid:part>\n"
+                     "   <pdfaid:conformance>B</pdfaid:conformance>\n");
+    xmp_list(x, "dc:title", "Alt", v[0].value);
+    xmp_list(x, "dc:creator", "Seq", v[1].value);
+    xmp_list(x, "dc:description", "Alt", v[2].value);
+    xmp_prop(x, "pdf:Keywords", v[3].value);
+    xmp_prop(x, "xmp:CreatorTool", v[4].value);
+    xmp_prop(x, "pdf:Producer", producer);
+    if (in->year > 0) {
+        int tz = in->tz_minutes < 0 ? -in->tz_minutes : in->tz_minutes;
+        char when[40];
+        snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", in->year, in->month, in->day,
+                 in->hour, in->minute, in->second, in->tz_minutes < 0 ? '-' : '+', tz / 60, tz % 60);
+        xmp_prop(x, "xmp:CreateDate", when);
+        xmp_prop(x, "xmp:ModifyDate", when);
+        xmp_prop(x, "xmp:MetadataDate", when);
+    }
+    vb_buf_printf(x, "  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n");
+    /* room for an editor to rewrite the packet in place, as the XMP specification suggests */
+    for (int i = 0; i < 20; i++)
+        vb_buf_printf(x, "%99s\n", "");
+    vb_buf_printf(x, "<?xpacket end=\"w\"?>");
+    for (int i = 0; i < 5; i++)
+        free(v[i].cut);
+    return x->oom ? vb_diag_nomem(b->d) : VB_OK;
+}
+
+/*
+ * PDF/A-2b: the header %PDF-1.7, the XMP metadata (an uncompressed
+ * /Type /Metadata /Subtype /XML stream on the catalog), and an output intent
+ * (GTS_PDFA1) with an sRGB ICC profile, for the DeviceRGB and DeviceGray the
+ * pages use. The fonts are embedded already (pdf_font.c), the fields get
+ * their appearances in vb_pdf_add_fields, the trailer has its /ID; nothing
+ * else the format forbids (encryption, JavaScript, actions) is ever written.
+ * Call after add_info (the XMP copies the document information, in).
+ */
+static vb_status_t
+add_pdfa(builder_t *b, const vb_dinfo_t *in)
+{
+    HPDF_Doc pdf = b->pdf;
+    HPDF_MMgr mm = pdf->mmgr;
+    pdf->pdf_version = HPDF_VER_17;
+    vb_buf_t x = {0};
+    unsigned char *icc = NULL;
+    size_t icc_len = 0;
+    vb_status_t vs = xmp_packet(b, in, &x);
+    if (vs == VB_OK)
+        vs = vb_icc_srgb(&icc, &icc_len, b->d);
+    if (vs != VB_OK)
+        goto done;
+    HPDF_Dict meta = HPDF_DictStream_New(mm, pdf->xref); /* filter none: the XMP stays readable */
+    HPDF_Dict prof = HPDF_DictStream_New(mm, pdf->xref);
+    HPDF_Dict oi = HPDF_Dict_New(mm);
+    HPDF_Array ois = HPDF_Array_New(mm);
+    HPDF_STATUS st = meta && prof && oi && ois ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+    if (st == HPDF_OK)
+        st = HPDF_Xref_Add(pdf->xref, oi);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddName(meta, "Type", "Metadata");
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddName(meta, "Subtype", "XML");
+    if (st == HPDF_OK)
+        st = HPDF_Stream_Write(meta->stream, (const HPDF_BYTE *)x.p, (HPDF_UINT)x.n);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(pdf->catalog, "Metadata", meta);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddNumber(prof, "N", 3);
+    if (st == HPDF_OK)
+        st = HPDF_Stream_Write(prof->stream, icc, (HPDF_UINT)icc_len);
+    if (st == HPDF_OK) {
+        prof->filter = HPDF_STREAM_FILTER_FLATE_DECODE; /* vb_pdf_deflate_streams compresses it */
+        st = HPDF_Dict_AddName(oi, "Type", "OutputIntent");
+    }
+    if (st == HPDF_OK)
+        st = HPDF_Dict_AddName(oi, "S", "GTS_PDFA1");
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(oi, "OutputConditionIdentifier", HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(oi, "Info", HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(oi, "DestOutputProfile", prof);
+    if (st == HPDF_OK)
+        st = HPDF_Dict_Add(pdf->catalog, "OutputIntents", ois);
+    if (st == HPDF_OK)
+        st = HPDF_Array_Add(ois, oi);
+    if (st != HPDF_OK)
+        vs = fail(b, st, "writing the PDF/A metadata");
+done:
+    vb_buf_free(&x);
+    free(icc);
+    return vs;
 }
 
 /*
@@ -668,6 +836,8 @@ id_of(const vb_dlist_t *dl, const vb_fontset_t *fonts, uint64_t *h1_out, uint64_
     mix_cstr(&h, in->profile);
     if (in->duplex) /* mixed only when set: one-sided documents keep their /ID */
         mix_cstr(&h, "duplex");
+    if (in->pdfa) /* the same: only PDF/A files differ */
+        mix_cstr(&h, "pdfa");
     const int date[] = {in->year, in->month, in->day, in->hour, in->minute, in->second, in->tz_minutes};
     for (size_t i = 0; i < sizeof date / sizeof date[0]; i++)
         mix(&h, (uint64_t)(int64_t)date[i]);
@@ -824,7 +994,7 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
     if (dl->npages <= 0)
         return vb_diag_set(d, VB_E_PDF, "pdf.nopages", NULL, 0, 0, "The document has no pages.");
 
-    builder_t b = {.dl = dl, .fontset = fonts, .d = d};
+    builder_t b = {.dl = dl, .fontset = fonts, .d = d, .pdfa = dl->info.pdfa};
     vb_arena_t *arena = vb_arena_new();
     if (!arena)
         return vb_diag_nomem(d);
@@ -843,8 +1013,10 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
         vs = fail(&b, st, "setting up the document");
         goto done;
     }
-    if ((vs = vb_pdf_fonts_new(b.pdf, fonts, arena, &b.fonts, d)) == VB_OK)
+    if ((vs = vb_pdf_fonts_new(b.pdf, fonts, arena, &b.fonts, d)) == VB_OK) {
         vb_pdf_fonts_set_hinting(b.fonts, dl->info.keep_hinting);
+        vb_pdf_fonts_set_digits(b.fonts, dl->info.pdfa && dl->nfields > 0);
+    }
     if (vs != VB_OK)
         goto done;
     for (int p = 0; p < dl->npages; p++)
@@ -852,10 +1024,12 @@ build(const vb_dlist_t *dl, const vb_fontset_t *fonts, vb_write_fn write, void *
             goto done;
     if (dl->info.duplex && (vs = vb_pdf_set_duplex(b.pdf, d)) != VB_OK)
         goto done;
-    if ((vs = vb_pdf_add_fields(b.pdf, dl, d)) != VB_OK)
+    if ((vs = vb_pdf_add_fields(b.pdf, dl, d)) != VB_OK ||
+        (dl->info.pdfa && (vs = vb_pdf_fonts_form_fonts(b.fonts, d)) != VB_OK))
         goto done;
     if ((vs = add_outline(&b)) != VB_OK || (vs = add_labels(&b)) != VB_OK || (vs = add_info(&b)) != VB_OK ||
-        (vs = add_id(&b, fonts)) != VB_OK || (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
+        (vs = add_id(&b, fonts)) != VB_OK || (dl->info.pdfa && (vs = add_pdfa(&b, &dl->info)) != VB_OK) ||
+        (vs = vb_pdf_fonts_finish(b.fonts, d)) != VB_OK ||
         (vs = vb_pdf_compact_objects(b.pdf, d)) != VB_OK || (vs = vb_pdf_deflate_streams(b.pdf, VB_PDF_DEFLATE_LEVEL, d)) != VB_OK)
         goto done;
     vs = emit_bytes(&b, write, ctx);
@@ -1163,6 +1337,7 @@ struct vb_pdf_book {
     idhash_t id;            /* over each added document's /ID hash and entry title */
     bool dated;             /* the dates and creator were set (from the first document) */
     bool finished;
+    vb_dinfo_t info;        /* what the Info says: the title, the first document's creator and dates */
 };
 
 vb_status_t
@@ -1259,6 +1434,7 @@ vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fon
     b->dl = dl;
     b->fontset = fonts;
     b->d = d;
+    b->pdfa |= dl->info.pdfa; /* the rows of a batch share their template: all or none */
     vb_status_t vs = book_table(bk, dl, fonts, &b->fonts, d);
     int page0 = bk->npages;
     for (int p = 0; p < dl->npages && vs == VB_OK; p++)
@@ -1268,7 +1444,7 @@ vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fon
     bk->npages += dl->npages;
     /* one top-level entry for the document (closed), its own outline under it */
     char *cut;
-    const char *t = pdf_text(title ? title : "", &cut);
+    const char *t = pdf_text(b, title ? title : "", &cut);
     if (!t)
         return vb_diag_nomem(d);
     HPDF_Outline row = HPDF_CreateOutline(b->pdf, NULL, t, NULL);
@@ -1290,6 +1466,10 @@ vb_pdf_book_add(vb_pdf_book_t *bk, const vb_dlist_t *dl, const vb_fontset_t *fon
             return fail(b, st, "setting the document information");
         if ((vs = add_date(b, in)) != VB_OK)
             return vs;
+        bk->info = (vb_dinfo_t){.year = in->year, .month = in->month, .day = in->day, .hour = in->hour,
+                                .minute = in->minute, .second = in->second, .tz_minutes = in->tz_minutes};
+        if (in->creator && !(bk->info.creator = vb_arena_strdup(bk->arena, in->creator)))
+            return vb_diag_nomem(d);
         bk->dated = true;
     }
     uint64_t h1, h2;
@@ -1323,7 +1503,7 @@ produce_book(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d)
         return fail(b, st, "setting the page mode");
     if (bk->title && bk->title[0]) {
         char *cut;
-        const char *t = pdf_text(bk->title, &cut);
+        const char *t = pdf_text(b, bk->title, &cut);
         if (!t)
             return vb_diag_nomem(d);
         st = HPDF_SetInfoAttr(b->pdf, HPDF_INFO_TITLE, t);
@@ -1333,6 +1513,9 @@ produce_book(void *pctx, unsigned char **out, size_t *len, vb_diag_t *d)
     }
     uint64_t h1 = finalize(bk->id.a), h2 = finalize(bk->id.b ^ h1);
     if ((vs = set_id(b, h1, h2)) != VB_OK)
+        return vs;
+    bk->info.title = bk->title;
+    if (b->pdfa && (vs = add_pdfa(b, &bk->info)) != VB_OK)
         return vs;
     for (int i = 0; i < bk->ntables; i++)
         if ((vs = vb_pdf_fonts_finish(bk->tables[i].pf, d)) != VB_OK)

@@ -70,6 +70,7 @@
 #include <hpdf_pages.h>
 
 #include "pdf_font.h"
+#include "shape.h"
 #include "subset.h"
 
 /* How a glyph's ToUnicode text was found; a higher value replaces a lower one. */
@@ -138,6 +139,7 @@ struct vb_pdf_fonts {
     vb_buf_t zbuf;    /* their compressed bytes */
     bool hinting;     /* keep the TrueType hinting in the subsets */
     bool own_text;    /* ToUnicode texts copied into the arena (the display lists go before the save) */
+    bool digits;      /* PDF/A: each face's first font object has the digits at their ASCII codes (issuance) */
     /* the page being drawn: its open text object or path, and the state set on it */
     HPDF_Page page;
     bool in_text;
@@ -331,6 +333,12 @@ vb_pdf_fonts_set_own_text(vb_pdf_fonts_t *pf, bool own)
     pf->own_text = own;
 }
 
+void
+vb_pdf_fonts_set_digits(vb_pdf_fonts_t *pf, bool digits)
+{
+    pf->digits = digits;
+}
+
 vb_status_t
 vb_pdf_fonts_new(HPDF_Doc pdf, const vb_fontset_t *fonts, vb_arena_t *arena, vb_pdf_fonts_t **out, vb_diag_t *d)
 {
@@ -372,6 +380,53 @@ vb_pdf_fonts_free(vb_pdf_fonts_t *pf)
     pf->nrules = pf->caprules = 0;
 }
 
+static vb_status_t new_sub(vb_pdf_fonts_t *pf, pface_t *pc, vb_diag_t *d);
+static gslot_t *use_glyph(vb_pdf_fonts_t *pf, pface_t *pc, uint32_t gid);
+static bool set_map(vb_pdf_fonts_t *pf, gslot_t *s, const char *text, size_t len, int kind);
+
+/*
+ * PDF/A: characters at their WinAnsi codes in the face's first font object,
+ * so that an issuing tool draws with this embedded font (the AcroForm's /DR
+ * names it, see vb_pdf_fonts_form_fonts) instead of a standard font, which
+ * PDF/A forbids: the digits in every face (the number and the date, "(05)
+ * Tj"), and in the regular face also printable ASCII and Đ at 0xD0 (the
+ * place of WinAnsi's Ð), for an appendix's text signature ("196-BC/ĐU",
+ * "2026-12-05T09:30:12+07:00").
+ */
+static vb_status_t
+reserve_chars(vb_pdf_fonts_t *pf, pface_t *pc, bool ascii, vb_diag_t *d)
+{
+    vb_status_t vs = new_sub(pf, pc, d);
+    if (vs != VB_OK)
+        return vs;
+    psub_t *sb = pc->subs.v[0];
+    static const char dj[] = "\xC4\x90"; /* Đ, at 0xD0: the loop's 0x7F (DEL, no glyph) stands for it */
+    for (int code = ascii ? 0x20 : '0'; code <= (ascii ? 0x7F : '9'); code++) {
+        static const char all[] = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`"
+                                  "abcdefghijklmnopqrstuvwxyz{|}~";
+        const char *t = code == 0x7F ? dj : all + (code - 0x20);
+        size_t tlen = code == 0x7F ? 2 : 1;
+        int at = code == 0x7F ? 0xD0 : code;
+        vb_shaped_t sh;
+        if ((vs = vb_shape(pc->font, 1000, t, tlen, pf->arena, &sh, d)) != VB_OK)
+            return vs;
+        if (sh.n != 1 || sh.glyphs[0].gid == 0 || sh.glyphs[0].gid >= (uint32_t)pc->info->num_glyphs)
+            continue; /* a font without the character: the issuing tool falls back to its own */
+        uint32_t gid = sh.glyphs[0].gid;
+        gslot_t *s = use_glyph(pf, pc, gid);
+        if (!s || !set_map(pf, s, t, tlen, MAP_WHOLE_CLUSTER))
+            return vb_diag_nomem(d);
+        if (s->coded)
+            continue;
+        sb->gid[at] = gid;
+        sb->has[at] = 1;
+        s->code = (uint8_t)at;
+        s->sub = 0;
+        s->coded = 1;
+    }
+    return VB_OK;
+}
+
 /* Returns the face's state, creating its Type0 dict on first use. */
 static vb_status_t
 face_get(vb_pdf_fonts_t *pf, int face, pface_t **out, vb_diag_t *d)
@@ -394,7 +449,7 @@ face_get(vb_pdf_fonts_t *pf, int face, pface_t **out, vb_diag_t *d)
         return vb_diag_nomem(d);
     pc->font = f;
     pc->info = fi;
-    return VB_OK;
+    return pf->digits ? reserve_chars(pf, pc, face == VB_FACE_REGULAR, d) : VB_OK;
 }
 
 /* A new font object for the face: its Type0 dict is made now, as pages name it in their resources. */
@@ -433,6 +488,10 @@ code_glyph(vb_pdf_fonts_t *pf, pface_t *pc, uint32_t gid, bool space, vb_diag_t 
         k = 0;
         code = SPACE_CODE;
     } else {
+        /* codes given already (the digits of a PDF/A, reserve_digits) are skipped; never so otherwise */
+        psub_t *cur = pc->subs.v[k];
+        while (cur->next < pf->norder && cur->has[pf->order[cur->next]])
+            cur->next++;
         if (pc->subs.v[k]->next >= pf->norder) {
             if ((vs = new_sub(pf, pc, d)) != VB_OK)
                 return vs;
@@ -1819,8 +1878,9 @@ pdf_num(char *buf, size_t n, vb_len_t v)
  * the form's /DR: the issuing tool writes the number or the day in the
  * document's own font when it fills the field. No appearance streams:
  * viewers draw their own "sign here" marker (mupdf does even over one of
- * ours), a signer writes the signature's. Names and labels are text strings
- * (write_texts).
+ * ours), a signer writes the signature's; but a PDF/A (dl->info.pdfa) needs
+ * one on every widget: an empty form XObject of the field's size. Names and
+ * labels are text strings (write_texts).
  */
 vb_status_t
 vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
@@ -1866,6 +1926,24 @@ vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
         HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y) / 1000)));
         HCHK(HPDF_Dict_AddNumber(w, "F", is_sig ? 132 : 4));
         HCHK(HPDF_Dict_Add(w, "P", page));
+        if (dl->info.pdfa) {
+            /* PDF/A: every widget has an appearance; an empty form the field's size (a signer replaces it) */
+            HPDF_Dict ap = HPDF_DictStream_New(mm, pdf->xref), apd;
+            HPDF_Array bbox;
+            if (!ap || !(apd = HPDF_Dict_New(mm)))
+                goto haru_fail;
+            HCHK(HPDF_Dict_Add(w, "AP", apd));
+            HCHK(HPDF_Dict_Add(apd, "N", ap));
+            HCHK(HPDF_Dict_AddName(ap, "Type", "XObject"));
+            HCHK(HPDF_Dict_AddName(ap, "Subtype", "Form"));
+            if (!(bbox = HPDF_Array_New(mm)))
+                goto haru_fail;
+            HCHK(HPDF_Dict_Add(ap, "BBox", bbox));
+            HCHK(HPDF_Array_AddNumber(bbox, 0));
+            HCHK(HPDF_Array_AddNumber(bbox, 0));
+            HCHK(HPDF_Array_AddNumber(bbox, (HPDF_INT32)(f->w / 1000)));
+            HCHK(HPDF_Array_AddNumber(bbox, (HPDF_INT32)(f->h / 1000)));
+        }
         if (!is_sig) {
             char da[48], num[24];
             pdf_num(num, sizeof num, f->size);
@@ -1906,4 +1984,25 @@ vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
     return VB_OK;
 haru_fail:
     return vb_pdf_haru_fail(pdf, HPDF_OK, "adding the signature and issuance fields", d);
+}
+
+vb_status_t
+vb_pdf_fonts_form_fonts(vb_pdf_fonts_t *pf, vb_diag_t *d)
+{
+    HPDF_Doc pdf = pf->pdf;
+    HPDF_Dict form = HPDF_Dict_GetItem(pdf->catalog, "AcroForm", HPDF_OCLASS_DICT);
+    HPDF_Dict dr = form ? HPDF_Dict_GetItem(form, "DR", HPDF_OCLASS_DICT) : NULL;
+    HPDF_Dict fonts = dr ? HPDF_Dict_GetItem(dr, "Font", HPDF_OCLASS_DICT) : NULL;
+    if (!fonts || !pf->digits)
+        return VB_OK;
+    for (int i = 0; i < VB_NFACES && i < 10; i++) {
+        const pface_t *pc = &pf->faces[i];
+        if (!pc->slots || pc->subs.n == 0 || !pc->subs.v[0]->has['0'])
+            continue;
+        char key[8] = {'V', 'b', 'F', (char)('0' + i), 0};
+        HPDF_STATUS st = HPDF_Dict_Add(fonts, key, pc->subs.v[0]->type0);
+        if (st != HPDF_OK)
+            return vb_pdf_haru_fail(pdf, st, "naming the fonts of the issuance fields", d);
+    }
+    return VB_OK;
 }

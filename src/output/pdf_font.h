@@ -68,6 +68,18 @@ void vb_pdf_fonts_set_hinting(vb_pdf_fonts_t *pf, bool hinting);
 void vb_pdf_fonts_set_own_text(vb_pdf_fonts_t *pf, bool own);
 vb_status_t vb_pdf_fonts_finish(vb_pdf_fonts_t *pf, vb_diag_t *d);
 
+/*
+ * PDF/A: every face's first font object gets the digits 0-9 at their ASCII
+ * codes, the regular face's also printable ASCII and Đ at 0xD0 (set before
+ * the first run). vb_pdf_fonts_form_fonts then names
+ * those font objects in the AcroForm's /DR /Font as /VbF0 ... /VbF3 (by
+ * vb_face_t), after vb_pdf_add_fields: vanban issue draws the number and
+ * the date, and vanban sign --text its text, with them, embedded, instead
+ * of the standard Times.
+ */
+void vb_pdf_fonts_set_digits(vb_pdf_fonts_t *pf, bool digits);
+vb_status_t vb_pdf_fonts_form_fonts(vb_pdf_fonts_t *pf, vb_diag_t *d);
+
 /* Releases what the table allocated outside the arena. Accepts NULL. */
 void vb_pdf_fonts_free(vb_pdf_fonts_t *pf);
 

@@ -2,6 +2,8 @@
  * issue.c - fills the number and date fields at issuance (see issue.h).
  *
  * Each text field gets its value (/V) and an appearance: the digits in the
+ * document's own embedded font when the AcroForm names one for the face (a
+ * PDF/A: /DR /Font /VbF0 ..., the digits at their ASCII codes), else in the
  * standard Times-Roman (the metrics of Times New Roman and Liberation Serif,
  * the documents' fonts; digits are 500/1000 em wide in all three), at the
  * size its /DA gives (the text around the gap), the number set against the
@@ -226,6 +228,8 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
     if ((rc = vb_pdfupd_begin(&u, &doc, d)) != VB_OK)
         goto done;
     int fonts[4] = {0}; /* one per face used */
+    int dr_fonts[4] = {0};
+    vb_sign_form_fonts(&doc, afnum, dr_fonts);
     for (int i = 0; i < nf; i++) {
         if (strcmp(f[i].ft, "Tx"))
             continue;
@@ -236,11 +240,11 @@ vb_issue_fill(const unsigned char *pdf, size_t len, const char *name, const vb_i
         const char *base = isnum ? fmt->number_field : isday ? fmt->day_field : fmt->month_field;
         bool apx = fmt->in_appendix && *fmt->in_appendix && strstr(f[i].name + strlen(base), fmt->in_appendix);
         int face = (isnum ? (apx ? fmt->apx_number_face : fmt->number_face) : (apx ? fmt->apx_date_face : fmt->date_face)) & 3;
-        if (!fonts[face]) {
+        if (!fonts[face] && !dr_fonts[face]) {
             fonts[face] = vb_pdfupd_new_num(&u);
             vb_sign_font_object(&u, fonts[face], face);
         }
-        int font = fonts[face];
+        int font = dr_fonts[face] ? dr_fonts[face] : fonts[face];
         double w = f[i].rect[2] - f[i].rect[0], h = f[i].rect[3] - f[i].rect[1];
         double size = da_size(&f[i]);
         if (size <= 0)

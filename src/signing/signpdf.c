@@ -122,6 +122,29 @@ vb_sign_font_object(vb_pdfupd_t *u, int num, int face)
     vb_pdfupd_obj_end(u);
 }
 
+void
+vb_sign_form_fonts(const vb_pdfdoc_t *doc, int afnum, int out[4])
+{
+    vb_pv_t af, tmp1, tmp2;
+    vb_diag_t quiet;
+    memset(&quiet, 0, sizeof quiet);
+    memset(out, 0, 4 * sizeof out[0]);
+    if (afnum <= 0 || vb_pdfread_object(doc, afnum, &af, NULL, &quiet) != VB_OK || af.kind != VB_PV_DICT)
+        return;
+    const vb_pv_t *dr = vb_pv_get(&af, "DR");
+    dr = dr ? vb_pdfread_resolve(doc, dr, &tmp1, &quiet) : NULL;
+    const vb_pv_t *fonts = dr && dr->kind == VB_PV_DICT ? vb_pv_get(dr, "Font") : NULL;
+    fonts = fonts ? vb_pdfread_resolve(doc, fonts, &tmp2, &quiet) : NULL;
+    if (!fonts || fonts->kind != VB_PV_DICT)
+        return;
+    for (int i = 0; i < 4; i++) {
+        char key[5] = {'V', 'b', 'F', (char)('0' + i), 0};
+        const vb_pv_t *v = vb_pv_get(fonts, key);
+        if (v && v->kind == VB_PV_REF)
+            out[i] = v->ref;
+    }
+}
+
 vb_status_t
 vb_sign_options_read(const vb_sign_options_t *opt, vb_sign_options_t *out, vb_diag_t *d)
 {
@@ -553,8 +576,18 @@ vb_sign_bytes(const unsigned char *pdf, size_t len, const char *name, vb_signer_
     }
     int font = 0;
     if (o->text) {
-        font = vb_pdfupd_new_num(&u);
-        vb_sign_font_object(&u, font, VB_FACE_REGULAR);
+        /* the document's own regular font when it has every character (a PDF/A), else the standard Times */
+        int own[4];
+        vb_sign_form_fonts(&doc, afnum, own);
+        bool fits = own[VB_FACE_REGULAR] != 0;
+        for (const unsigned char *p = (const unsigned char *)textline; *p && fits; p++)
+            fits = (*p >= 0x20 && *p < 0x7F) || *p == 0xD0;
+        if (fits) {
+            font = own[VB_FACE_REGULAR];
+        } else {
+            font = vb_pdfupd_new_num(&u);
+            vb_sign_font_object(&u, font, VB_FACE_REGULAR);
+        }
         /* two lines at the field's top left: the text, then the time */
         double lead = TEXT_SIZE * 1.15, y = fh - TEXT_SIZE * 1.1;
         vb_buf_printf(&content, "BT /F1 %d Tf 0 g 2 ", TEXT_SIZE);

@@ -57,4 +57,14 @@ bool vb_sign_winansi(const char *utf8, char *out, size_t size, uint32_t *bad);
 /* A Type1 Times font object (WinAnsiEncoding) written as object num: face is vb_face_t (regular, bold, italic). */
 void vb_sign_font_object(vb_pdfupd_t *u, int num, int face);
 
+/*
+ * The document's own embedded fonts for the issuance, when it has them (a
+ * PDF/A, whose fonts must all be embedded): the AcroForm's /DR /Font /VbF0 ...
+ * /VbF3, one per face (pdf_font.c, vb_pdf_fonts_form_fonts): the digits at
+ * their ASCII codes in each, and in /VbF0 (the regular face) every printable
+ * ASCII character and Đ at 0xD0, as WinAnsi places Ð. out[face]: the font's
+ * object number, 0 when none.
+ */
+void vb_sign_form_fonts(const vb_pdfdoc_t *doc, int afnum, int out[4]);
+
 #endif
