@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -273,8 +274,17 @@ dump_data(const char *path)
  * renders does not load it. Runs it in this process's place; returns only
  * when it cannot (exit status 3).
  */
+static int run_program(char **argv, const char *prog_name);
+
 static int
 run_signer(char **argv)
+{
+    return run_program(argv, "vanban-sign");
+}
+
+/* Runs the program prog (vanban-sign, vanban-preview), found beside vanban, in vanban's place. */
+static int
+run_program(char **argv, const char *prog_name)
 {
     char exe[4096], path[4200];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -286,7 +296,7 @@ run_signer(char **argv)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = 0;
-    snprintf(path, sizeof path, "%s/vanban-sign", slash ? exe : ".");
+    snprintf(path, sizeof path, "%s/%s", slash ? exe : ".", prog_name);
     char *prog = argv[0];
     argv[0] = path;
     execv(path, argv);
@@ -304,6 +314,8 @@ main(int argc, char **argv)
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
     if (argc > 1 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "issue") || !strcmp(argv[1], "verify")))
         return run_signer(argv);
+    if (argc > 1 && !strcmp(argv[1], "preview"))
+        return run_program(argv, "vanban-preview"); /* commands/preview.c: cairo stays out of a render */
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL, *data_path = NULL;
     long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
@@ -388,6 +400,12 @@ main(int argc, char **argv)
     }
     if (!src || (render && !out)) {
         fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
+        return 2;
+    }
+    const char *oext = render ? strrchr(out, '.') : NULL; /* render writes PDF: an output named .png is refused */
+    if (oext && !strchr(oext, '/') && strcasecmp(oext, ".pdf") != 0) {
+        fprintf(stderr, "vanban: render writes a PDF: -o takes a .pdf name (or one without extension), not '%s'%s\n",
+                shown(out, sbuf, sizeof sbuf), strcasecmp(oext, ".png") ? "" : " (vanban preview writes PNG)");
         return 2;
     }
     if (sign_boxes && (!render || !strcmp(sign_boxes, out) || !strcmp(sign_boxes, src))) {
