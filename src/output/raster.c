@@ -164,6 +164,38 @@ draw_image(cairo_t *cr, const vb_dimage_t *im, vb_diag_t *d)
     return VB_OK;
 }
 
+/*
+ * A horizontal or vertical rule as a rectangle on whole pixels, at least one
+ * wide (as PDF viewers adjust thin strokes, pdftoppm among them): crisp
+ * rules, not a grey band two pixels wide.
+ */
+static void
+snap_rule(cairo_t *cr, const vb_drule_t *ru)
+{
+    double half = pt(ru->width) / 2;
+    double x0 = pt(ru->x1 < ru->x2 ? ru->x1 : ru->x2), x1 = pt(ru->x1 < ru->x2 ? ru->x2 : ru->x1);
+    double y0 = pt(ru->y1 < ru->y2 ? ru->y1 : ru->y2), y1 = pt(ru->y1 < ru->y2 ? ru->y2 : ru->y1);
+    if (ru->y1 == ru->y2) {
+        y0 -= half;
+        y1 += half;
+    } else {
+        x0 -= half;
+        x1 += half;
+    }
+    cairo_user_to_device(cr, &x0, &y0);
+    cairo_user_to_device(cr, &x1, &y1);
+    x0 = round(x0), y0 = round(y0), x1 = round(x1), y1 = round(y1);
+    if (x1 <= x0)
+        x1 = x0 + 1;
+    if (y1 <= y0)
+        y1 = y0 + 1;
+    cairo_save(cr);
+    cairo_identity_matrix(cr);
+    cairo_rectangle(cr, x0, y0, x1 - x0, y1 - y0);
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
 static vb_status_t
 draw_page(cairo_t *cr, const vb_dlist_t *dl, const vb_dpage_t *pg, const vb_fontset_t *fonts,
           cairo_font_face_t **faces, vb_diag_t *d)
@@ -201,6 +233,10 @@ draw_page(cairo_t *cr, const vb_dlist_t *dl, const vb_dpage_t *pg, const vb_font
         }
         case VB_DITEM_RULE: {
             const vb_drule_t *ru = &it->u.rule;
+            if (ru->x1 == ru->x2 || ru->y1 == ru->y2) {
+                snap_rule(cr, ru);
+                break;
+            }
             cairo_move_to(cr, pt(ru->x1), pt(ru->y1));
             cairo_line_to(cr, pt(ru->x2), pt(ru->y2));
             cairo_set_line_width(cr, pt(ru->width));
@@ -241,7 +277,8 @@ vb_png_write(const vb_dlist_t *dl, const vb_fontset_t *fonts, int page, int dpi,
                            VB_PNG_DPI_MIN, VB_PNG_DPI_MAX, dpi);
     const vb_dpage_t *pg = &dl->pages[page];
     double scale = dpi / 72.0;
-    double wpx = floor(pt(pg->width) * scale + 0.5), hpx = floor(pt(pg->height) * scale + 0.5);
+    /* whole pixels, rounded up as pdftoppm does (A4 at 72 dpi: 596 x 842), so that the two rasters compare */
+    double wpx = ceil(pt(pg->width) * scale - 1e-6), hpx = ceil(pt(pg->height) * scale - 1e-6);
     if (wpx < 1 || hpx < 1 || wpx > 32767 || hpx > 32767)
         return vb_diag_set(d, VB_E_USAGE, "png.size", NULL, 0, 0,
                            "Page %d would be %.0f x %.0f pixels at %d dpi: each side must be 1 to 32767.", page + 1,

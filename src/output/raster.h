@@ -17,8 +17,8 @@
 /*
  * Writes page (0-based) of dl at dpi as an 8-bit RGB PNG through
  * write(ctx, data, len); a write that returns non-zero stops it (VB_E_IO,
- * io.write). The image is round(width * dpi / 72) by round(height * dpi / 72)
- * pixels, the page's size in points at dpi. dl and fonts are only read; each
+ * io.write). The image is the page's size in points at dpi, rounded up to whole
+ * pixels (as pdftoppm does): ceil(width * dpi / 72) by ceil(height * dpi / 72). dl and fonts are only read; each
  * call opens its own FreeType faces, so any number of threads may draw pages
  * of one display list at once.
  */
