@@ -17,7 +17,9 @@ against poppler's raster of the PDF drawn from the same display list.
   the row's PDF (made by `vanban batch` from that row alone) within the same
   tolerance, and differs from row 1's preview where the values differ;
 - a template with no --data takes NAME.sample.csv beside it: the same image
-  as --data that file.
+  as --data that file;
+- --profile state on a Party source draws it, its format errors printed as
+  warnings (render refuses them), and the page differs from the Party one.
 
 The PNGs are read here with zlib (8-bit RGB/RGBA/grey, not interlaced).
 """
@@ -250,6 +252,23 @@ def main():
         refused("preview --dpi 0", [cli, "preview", SEED, "-o", "-", "--dpi", "0"], None)
         refused("preview --dpi 601", [cli, "preview", SEED, "-o", "-", "--dpi", "601"], None)
         refused("preview --pages 3-2", [cli, "preview", SEED, "-o", "-", "--pages", "3-2"], None)
+
+        # ---- under another profile: format errors as warnings
+        party = os.path.join("samples", "party36", "cong-van.md")
+        rc, st_png, err = run_bytes([cli, "preview", party, "--profile", "state", "-o", "-", "--dpi", "72"])
+        c.check("preview --profile state of a Party source: drawn, exit 0", rc == 0 and st_png[:4] == b"\x89PNG",
+                err.strip()[:300])
+        c.check("... its format errors printed as warnings, with file:line:col",
+                "cong-van.md:6:9: warning:" in err and "error:" not in err, err.strip()[:300])
+        rc, _, err = run_bytes([cli, "render", party, "--profile", "state", "-o", os.path.join(tmp, "st.pdf")])
+        c.check("... which render refuses (exit 1)", rc == 1 and "error:" in err, "rc %d" % rc)
+        rc, pa_png, err = run_bytes([cli, "preview", party, "-o", "-", "--dpi", "72"])
+        if rc == 0 and st_png[:4] == b"\x89PNG":
+            share, _, _, _ = compare(read_png(st_png), read_png(pa_png))
+            c.check("... and the page differs from the Party layout's: %.2f%% of pixels within %d"
+                    % (100 * share, WITHIN), share < 0.999)
+        else:
+            c.check("preview the Party source", False, err.strip()[:300])
 
         # ---- a template row
         with open(DATA, encoding="utf-8-sig") as f:

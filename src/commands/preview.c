@@ -12,7 +12,8 @@
  * file renamed when complete. -o FILE.png and -o - (standard output) take one
  * page: the first, or the one --pages names. A template previews the row
  * --row (from 1) of --data, or, with no --data, of its sample file: NAME.sample.json
- * or NAME.sample.csv beside it (docs/preview.md).
+ * or NAME.sample.csv beside it (docs/preview.md). With --profile, the
+ * format errors are warnings, as with --allow-nonconforming.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ static const char usage_preview[] =
     "  One PNG per page, DIR/NAME-1.png ...; FILE.png or - (standard output): one page.\n"
     "  --dpi N        resolution, 9 to 600 (default 96)\n"
     "  --pages A-B    the pages to draw, from 1 (A, or A-B)\n"
+    "  --profile P    show it under profile P (party, state, an id or a path): format errors become warnings\n"
     "  --data FILE    SRC is a template: preview row --row (default 1) of FILE;\n"
     "                 with no --data, a template's NAME.sample.json or NAME.sample.csv beside it\n";
 
@@ -266,7 +268,8 @@ main(int argc, char **argv)
     memset(&ro, 0, sizeof ro);
     ro.size = sizeof ro;
     ro.profile = profile;
-    ro.allow_nonconforming = nonconforming;
+    /* a document shown under another profile: its format errors are warnings (printed), so it can be compared */
+    ro.allow_nonconforming = nonconforming || profile != NULL;
     ro.allow_dirs = allow;
     ro.nallow_dirs = nallow;
     int nerrors = 0;
