@@ -18,6 +18,8 @@ against poppler's raster of the PDF drawn from the same display list.
   tolerance, and differs from row 1's preview where the values differ;
 - a template with no --data takes NAME.sample.csv beside it: the same image
   as --data that file;
+- a document with an image (a seal with alpha) agrees with poppler's raster
+  as the seed does;
 - --profile state on a Party source draws it, its format errors printed as
   warnings (render refuses them), and the page differs from the Party one.
 
@@ -34,6 +36,9 @@ import zlib
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pdfcheck as P  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+import make_seal_png  # noqa: E402
 
 SEED = os.path.join("samples", "196-BC-DUK.md")
 TEMPLATE = os.path.join("samples", "batch", "bao-cao.md")
@@ -252,6 +257,24 @@ def main():
         refused("preview --dpi 0", [cli, "preview", SEED, "-o", "-", "--dpi", "0"], None)
         refused("preview --dpi 601", [cli, "preview", SEED, "-o", "-", "--dpi", "601"], None)
         refused("preview --pages 3-2", [cli, "preview", SEED, "-o", "-", "--pages", "3-2"], None)
+
+        # ---- an image (a red seal with alpha) against poppler
+        idir = os.path.join(tmp, "img")
+        os.mkdir(idir)
+        with open(os.path.join(idir, "seal.png"), "wb") as f:
+            f.write(make_seal_png.seal(240, 150))
+        isrc = os.path.join(idir, "anh.md")
+        with open(isrc, "w", encoding="utf-8") as f:
+            f.write("---\nissuer: X\nnumber: 01-BC/X\nplace: Hà Nội\ndate: 2024-03-01\n---\n"
+                    "Trước.\n\n![Con dấu](seal.png \"40mm\")\n\nSau.\n")
+        ipdf = os.path.join(tmp, "anh.pdf")
+        rc, _, err = P.run([cli, "render", isrc, "-o", ipdf], env=P.test_env())
+        c.check("render a document with an image", rc == 0, err.strip()[:300])
+        ipng = os.path.join(tmp, "anh-1.png")
+        rc, _, err = P.run([cli, "preview", isrc, "-o", ipng, "--dpi", "72"], env=P.test_env())
+        c.check("preview it", rc == 0, err.strip()[:300])
+        if rc == 0:
+            check_against_pdf(c, "image", [ipng], ipdf, tmp)
 
         # ---- under another profile: format errors as warnings
         party = os.path.join("samples", "party36", "cong-van.md")
