@@ -405,8 +405,12 @@ main(int argc, char **argv)
         fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
         return 2;
     }
-    const char *oext = render ? strrchr(out, '.') : NULL; /* render writes PDF: an output named .png is refused */
-    if (oext && !strchr(oext, '/') && strcasecmp(oext, ".pdf") != 0) {
+    /* render writes PDF: an output named .png is refused (an output that is the source: io.same-file, below) */
+    const char *oext = render ? strrchr(out, '.') : NULL;
+    struct stat so_st, src_st;
+    bool same = oext && !stat(out, &so_st) && !stat(src, &src_st) && so_st.st_dev == src_st.st_dev &&
+                so_st.st_ino == src_st.st_ino;
+    if (oext && !same && !strchr(oext, '/') && strcasecmp(oext, ".pdf") != 0) {
         fprintf(stderr, "vanban: render writes a PDF: -o takes a .pdf name (or one without extension), not '%s'%s\n",
                 shown(out, sbuf, sizeof sbuf), strcasecmp(oext, ".png") ? "" : " (vanban preview writes PNG)");
         return 2;

@@ -16,6 +16,7 @@
  * format errors are warnings, as with --allow-nonconforming.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,8 +121,11 @@ save_page(const vb_document_t *doc, int i, int dpi, const char *path)
 {
     char tmp[4400];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!f) {
+        if (fd >= 0)
+            close(fd);
         fprintf(stderr, "vanban: cannot write %s: %s\n", tmp, strerror(errno));
         return 3;
     }
