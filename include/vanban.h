@@ -479,8 +479,9 @@ VB_API vb_status_t vb_document_pdf(const vb_document_t *doc, void **data, size_t
  * drawn from the same display list as the PDF by a second backend (cairo):
  * the same glyphs at the same positions, rules and images, the page white.
  * The image is the page's size in points at dpi (0: VB_PNG_DPI_DEFAULT),
- * rounded to whole pixels (A4 at 96 dpi: 794 x 1123). VB_E_USAGE for a page
- * that does not exist or a dpi outside VB_PNG_DPI_MIN..VB_PNG_DPI_MAX. Any
+ * rounded up to whole pixels as pdftoppm does (A4 at 96 dpi: 794 x 1123).
+ * VB_E_USAGE for a page that does not exist or a dpi outside
+ * VB_PNG_DPI_MIN..VB_PNG_DPI_MAX. Any
  * number of threads may draw pages of one document at once. A program that
  * calls it links cairo and FreeType (the CLI does so only in vanban-preview).
  */
