@@ -473,6 +473,28 @@ VB_API vb_status_t vb_document_write_pdf(const vb_document_t *doc, vb_write_fn w
 /* The document's PDF in memory: *data (free it with vb_free) of *len bytes. */
 VB_API vb_status_t vb_document_pdf(const vb_document_t *doc, void **data, size_t *len, vb_diag_t *diag);
 
+/* ---- preview: a page as a PNG (docs/preview.md) ---- */
+
+/* The resolution vb_document_png uses for dpi 0, and the range it accepts. */
+#define VB_PNG_DPI_DEFAULT 96
+#define VB_PNG_DPI_MIN 9
+#define VB_PNG_DPI_MAX 600
+
+/*
+ * Writes page (from 0) of the document as an 8-bit RGB PNG through write (as
+ * vb_document_write_pdf: a non-zero return stops it, VB_E_IO "io.write"),
+ * drawn from the same display list as the PDF by a second backend (cairo):
+ * the same glyphs at the same positions, rules and images, the page white.
+ * The image is the page's size in points at dpi (0: VB_PNG_DPI_DEFAULT),
+ * rounded up to whole pixels as pdftoppm does (A4 at 96 dpi: 794 x 1123).
+ * VB_E_USAGE for a page that does not exist or a dpi outside
+ * VB_PNG_DPI_MIN..VB_PNG_DPI_MAX. Any
+ * number of threads may draw pages of one document at once. A program that
+ * calls it links cairo and FreeType (the CLI does so only in vanban-preview).
+ */
+VB_API vb_status_t vb_document_png(const vb_document_t *doc, int page, int dpi, vb_write_fn write, void *ctx,
+                                   vb_diag_t *diag);
+
 /*
  * Writes the PDF to out_path atomically (a temporary file in the same folder,
  * renamed when complete), as vb_render_file does; opt gives on_tempfile and

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,8 @@ static const char usage_text[] =
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
+    "  vanban preview SRC.md -o DIR|P.png|- [--dpi N] [--pages A-B] [--data FILE --row N]\n"
+    "                                               pages as PNG images (vanban preview --help)\n"
     "  vanban sign | issue | verify ...             sign, issue or verify a PDF (vanban sign --help)\n"
     "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
     "  vanban dump --stage=merge T.md --data FILE [--row N]\n"
@@ -39,7 +42,8 @@ static const char usage_text[] =
     "  vanban --help | --version\n"
     "\n"
     "Options:\n"
-    "  -o, --output FILE   the PDF to write (written to a temporary file, then renamed)\n"
+    "  -o, --output FILE   the PDF to write (written to a temporary file, then renamed); a name ending in\n"
+    "                      anything but .pdf (any case) is refused, a name without extension is accepted\n"
     "  --profile ID        layout profile (layouts/ID.yaml, a path, or a regime: party, state), overriding\n"
     "                      the source; a regime picks the profile in force on the document's date\n"
     "  --greedy            greedy (first-fit) breaking, for comparison: lines instead of total fit, and pages\n"
@@ -274,8 +278,17 @@ dump_data(const char *path)
  * renders does not load it. Runs it in this process's place; returns only
  * when it cannot (exit status 3).
  */
+static int run_program(char **argv, const char *prog_name);
+
 static int
 run_signer(char **argv)
+{
+    return run_program(argv, "vanban-sign");
+}
+
+/* Runs the program prog (vanban-sign, vanban-preview), found beside vanban, in vanban's place. */
+static int
+run_program(char **argv, const char *prog_name)
 {
     char exe[4096], path[4200];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -287,7 +300,7 @@ run_signer(char **argv)
     char *slash = strrchr(exe, '/');
     if (slash)
         *slash = 0;
-    snprintf(path, sizeof path, "%s/vanban-sign", slash ? exe : ".");
+    snprintf(path, sizeof path, "%s/%s", slash ? exe : ".", prog_name);
     char *prog = argv[0];
     argv[0] = path;
     execv(path, argv);
@@ -305,6 +318,8 @@ main(int argc, char **argv)
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
     if (argc > 1 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "issue") || !strcmp(argv[1], "verify")))
         return run_signer(argv);
+    if (argc > 1 && !strcmp(argv[1], "preview"))
+        return run_program(argv, "vanban-preview"); /* commands/preview.c: cairo stays out of a render */
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *stage = NULL, *data_path = NULL;
     long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
@@ -391,6 +406,16 @@ main(int argc, char **argv)
     }
     if (!src || (render && !out)) {
         fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
+        return 2;
+    }
+    /* render writes PDF: an output named .png is refused (an output that is the source: io.same-file, below) */
+    const char *oext = render ? strrchr(out, '.') : NULL;
+    struct stat so_st, src_st;
+    bool same = oext && !stat(out, &so_st) && !stat(src, &src_st) && so_st.st_dev == src_st.st_dev &&
+                so_st.st_ino == src_st.st_ino;
+    if (oext && !same && !strchr(oext, '/') && strcasecmp(oext, ".pdf") != 0) {
+        fprintf(stderr, "vanban: render writes a PDF: -o takes a .pdf name (or one without extension), not '%s'%s\n",
+                shown(out, sbuf, sizeof sbuf), strcasecmp(oext, ".png") ? "" : " (vanban preview writes PNG)");
         return 2;
     }
     if (sign_boxes && (!render || !strcmp(sign_boxes, out) || !strcmp(sign_boxes, src))) {

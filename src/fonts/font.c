@@ -580,6 +580,7 @@ open_face(vb_font_t *f, const vb_fontfile_t *file, const char *family, vb_face_t
     f->adv = advs; /* freed with the face, even if what follows fails */
     if (!font_info(f, file->path, family, style, a))
         return vb_diag_nomem(d);
+    f->info.face_index = file->index;
     f->lang = hb_language_from_string("vi", 2);
     /* the advances, which the PDF writer asks for glyph by glyph: the table the check read */
     f->nadv = nadvs;

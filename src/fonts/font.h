@@ -45,6 +45,7 @@ const char *vb_font_file_damage(const char *path, char *buf, size_t size);
 /* Font-wide data the PDF writer needs, in font units unless stated. */
 typedef struct vb_font_info {
     const char *path;       /* the font file */
+    int face_index;         /* the face's index in that file (a collection); 0 for a lone face (raster.c opens it again) */
     const char *ps_name;    /* PostScript name, e.g. "LiberationSerif-Bold" */
     const char *family;     /* family name as matched */
     int upem;
