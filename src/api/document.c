@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "image.h"
 #include "pdf.h"
 
 /* ---------------------------------------------------------------- library */
@@ -231,6 +232,32 @@ const char *
 vb_document_profile(const vb_document_t *doc)
 {
     return doc && doc->profile ? doc->profile->id : NULL;
+}
+
+/* The i-th image of blocks (from 0) into *i's countdown: its path when *i reaches it, else NULL. */
+static const char *
+nth_image(const vb_blocks_t *b, int *i)
+{
+    for (int k = 0; k < b->n; k++)
+        if (b->v[k].kind == VB_BLOCK_IMAGE && b->v[k].image && (*i)-- == 0)
+            return b->v[k].image->path;
+    return NULL;
+}
+
+const char *
+vb_document_input(const vb_document_t *doc, int i)
+{
+    if (!doc || i < 0)
+        return NULL;
+    if (i == 0)
+        return doc->name;
+    if (i == 1)
+        return doc->profile && doc->profile->path ? doc->profile->path : "";
+    i -= 2;
+    const char *p = nth_image(&doc->model.body, &i);
+    for (int a = 0; !p && a < doc->model.nappendices; a++)
+        p = nth_image(&doc->model.appendices[a].blocks, &i);
+    return p;
 }
 
 int

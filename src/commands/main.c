@@ -31,6 +31,8 @@ static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
+    "  vanban watch SRC.md [-o OUT.pdf] [options]   render again at each change of the source, its profile or\n"
+    "                                               images (vanban watch --help)\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban sign | issue | verify ...             sign, issue or verify a PDF (vanban sign --help)\n"
     "  vanban dump --stage=data FILE.csv|.json      print the rows of a data file as read\n"
@@ -56,6 +58,8 @@ static const char usage_text[] =
     "  --no-sign-fields    no empty signature fields and no issuance text fields in the PDF (for signing tools\n"
     "                      that add their own by coordinates); by default the PDF is signed-ready\n"
     "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
+    "  --show-source       under each diagnostic, its source line and a caret under the column (the default\n"
+    "                      when stderr is a terminal)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
@@ -190,12 +194,16 @@ exit_code(vb_status_t st)
     }
 }
 
+static bool show_sources; /* each diagnostic's source line and caret too (caret.c) */
+
 static int
 report(const vb_diag_t *d, vb_status_t st)
 {
     char buf[1200];
     vb_diag_format(d, buf, sizeof buf);
     fprintf(stderr, "%s\n", buf);
+    if (show_sources)
+        print_diag_source(stderr, d);
     return exit_code(st);
 }
 
@@ -206,11 +214,19 @@ report(const vb_diag_t *d, vb_status_t st)
  * printed again only when it never came this way (a file that cannot be read).
  */
 void
+show_diag_sources(bool on)
+{
+    show_sources = on;
+}
+
+void
 on_diagnostic(const vb_diag_t *w, void *ctx)
 {
     char buf[2400];
     vb_diag_format_ex(w, VB_DIAG_FORMAT_FIX, buf, sizeof buf);
     fprintf(stderr, "%s\n", buf);
+    if (show_sources)
+        print_diag_source(stderr, w);
     if (w->severity == VB_SEVERITY_ERROR && ctx)
         ++*(int *)ctx;
 }
@@ -302,6 +318,8 @@ main(int argc, char **argv)
     install_handlers();
     if (argc > 1 && !strcmp(argv[1], "batch"))
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
+    if (argc > 1 && !strcmp(argv[1], "watch"))
+        return vb_cmd_watch(argc - 1, argv + 1); /* commands/watch.c */
     if (argc > 1 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "issue") || !strcmp(argv[1], "verify")))
         return run_signer(argv);
     const char *cmd = NULL, *src = NULL, *out = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
@@ -358,6 +376,8 @@ main(int argc, char **argv)
             duplex = 1;
         } else if (!strcmp(a, "--allow-nonconforming")) {
             nonconforming = 1;
+        } else if (!strcmp(a, "--show-source")) {
+            show_diag_sources(true);
         } else if (!strcmp(a, "--no-sign-fields")) {
             no_sign_fields = 1;
         } else if (!strcmp(a, "--sign-boxes") && i + 1 < argc) {
@@ -382,6 +402,8 @@ main(int argc, char **argv)
         return 2;
     }
     bool render = !strcmp(cmd, "render"), dump = !strcmp(cmd, "dump");
+    if (render && isatty(STDERR_FILENO))
+        show_diag_sources(true); /* on a terminal, the source line and a caret under each diagnostic */
     if (!render && !dump) {
         fprintf(stderr, "vanban: unknown command '%s'\n%s", shown(cmd, sbuf, sizeof sbuf), usage_text);
         return 2;
