@@ -21,6 +21,10 @@ timeouts, no wall-clock assertion: the machine is shared):
     that follows is the edit's, one line;
   - SIGINT: exit status 0, no temporary file (".doc.pdf.XXXXXX") left.
 `vanban watch --once` renders once and exits 0; with a broken source, 1.
+`vanban render --show-source` prints the same caret lines (and "^~~~~~~~" over
+a diagnostic's range), without it (stderr not a terminal) one line as before.
+A template watched with --data FILE --row N renders again when the data file
+changes, with the row's new value in the PDF.
 """
 import os
 import queue
@@ -241,6 +245,45 @@ def main(argv):
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         e = r.stderr.decode("utf-8", "replace").strip().split("\n")
         ck.check("render.plain", r.returncode == 1 and len(e) == 1 and e[0].startswith(first), repr(e[:3]))
+
+        # a range: "^~~~" under the whole field (number.zero, 8 characters "5-BC/ĐUK")
+        write_in_place(src, base.replace("number: 196-BC/ĐUK", "number: 5-BC/ĐUK"))
+        r = subprocess.run([cli, "render", src, "-o", out + ".2.pdf", "--layouts", layouts, "--show-source"],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        e = r.stderr.decode("utf-8", "replace").split("\n")
+        ck.check("render.range", r.returncode == 1 and len(e) >= 4 and e[0].endswith("[number.zero]")
+                 and e[1].endswith("| number: 5-BC/ĐUK") and e[2] == "      |         ^~~~~~~~"
+                 and e[3].startswith("  fix: "), repr(e[:4]))
+
+        # a template and its data file: an edit of the row re-renders
+        tdir = os.path.join(tmp, "batch")
+        os.mkdir(tdir)
+        shutil.copy("samples/batch/bao-cao.md", tdir)
+        shutil.copy("samples/batch/chi-bo.csv", tdir)
+        csv = os.path.join(tdir, "chi-bo.csv")
+        tout = os.path.join(tdir, "row2.pdf")
+        p = subprocess.Popen([cli, "watch", os.path.join(tdir, "bao-cao.md"), "--data", csv, "--row", "2",
+                              "-o", tout, "--layouts", layouts], env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        lines = Lines(p)
+        try:
+            m, _ = lines.until(RENDERED)
+            ck.check("data.first", m is not None and "TỔNG HỢP" in pdf_text(tout), repr(lines.all[-3:]))
+            with open(csv, encoding="utf-8") as f:
+                rows = f.read()
+            ck.check("data.edit", "TỔNG HỢP" in rows)
+            save_by_rename(csv, rows.replace("TỔNG HỢP", "TỔNG QUÁT"))
+            m, _ = lines.until(RENDERED)
+            ck.check("data.render-line", m is not None and "TỔNG QUÁT" in pdf_text(tout), repr(lines.all[-3:]))
+        finally:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+            try:
+                rc = p.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                rc = p.wait()
+        ck.check("data.sigint", rc == 0, "exit %d" % rc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return ck.done()

@@ -224,9 +224,14 @@ on_diagnostic(const vb_diag_t *w, void *ctx)
 {
     char buf[2400];
     vb_diag_format_ex(w, VB_DIAG_FORMAT_FIX, buf, sizeof buf);
+    char *fix = show_sources ? strchr(buf, '\n') : NULL; /* the source line goes between the message and its fix */
+    if (fix)
+        *fix++ = 0;
     fprintf(stderr, "%s\n", buf);
     if (show_sources)
         print_diag_source(stderr, w);
+    if (fix)
+        fprintf(stderr, "%s\n", fix);
     if (w->severity == VB_SEVERITY_ERROR && ctx)
         ++*(int *)ctx;
 }

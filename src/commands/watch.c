@@ -13,7 +13,9 @@
  * by writing a new file and renaming it over the old one replaces the file,
  * and a watch on the old file would see nothing. Events are filtered by name
  * and a burst (an editor's write, rename, chmod) is one render: it waits for
- * DEBOUNCE_MS without an event.
+ * DEBOUNCE_MS without an event, or SETTLE_MS when the last event was a file
+ * complete (closed after writing, or renamed in): the common save is seen
+ * within a few milliseconds.
  *
  * Each render prints one line to stdout: the time, the pages and how long the
  * render took (read, lay out, write). A failed render prints every diagnostic
@@ -42,7 +44,8 @@
 
 #include "commands.h"
 
-#define DEBOUNCE_MS 30
+#define DEBOUNCE_MS 30 /* quiet time after a partial change (a write, a new file, a chmod) */
+#define SETTLE_MS 5    /* after a complete one (a file closed after writing, a file renamed in) */
 #define MAX_INPUTS 256
 
 static const char watch_usage[] =
@@ -279,6 +282,10 @@ render(session_t *s)
     char when[16];
     strftime(when, sizeof when, "%H:%M:%S", &tm);
     s->renders++;
+    /* the files watched from now on, before the line is printed: a change made on seeing it is not missed */
+    inputs_from(s, st == VB_OK ? doc : NULL);
+    for (int i = 0; st != VB_OK && i < s->nerr_files; i++)
+        input_add(s, s->err_files[i], ends_with(s->err_files[i], ".yaml") || ends_with(s->err_files[i], ".yml"));
     if (st == VB_OK) {
         int pages = vb_document_page_count(doc);
         printf("%s rendered %s: %d page%s in %.1f ms\n", when, s->out, pages, pages == 1 ? "" : "s", ms);
@@ -291,9 +298,6 @@ render(session_t *s)
     fflush(stderr);
     if (s->render_done)
         s->render_done(s->render_ctx, doc, st, ms);
-    inputs_from(s, st == VB_OK ? doc : NULL);
-    for (int i = 0; st != VB_OK && i < s->nerr_files; i++)
-        input_add(s, s->err_files[i], ends_with(s->err_files[i], ".yaml") || ends_with(s->err_files[i], ".yml"));
     vb_document_free(doc);
     vb_template_free(tpl);
     return st;
@@ -303,10 +307,12 @@ render(session_t *s)
 
 /*
  * Reads the pending events; returns 1 when one is about an input, 2 when
- * about the profile (a new engine needed), 0 otherwise.
+ * about the profile (a new engine needed), 0 otherwise. *complete: whether
+ * the last event about an input was a file complete (closed after writing,
+ * or renamed in); unchanged when none was about an input.
  */
 static int
-read_events(session_t *s)
+read_events(session_t *s, bool *complete)
 {
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     int hit = 0;
@@ -327,6 +333,7 @@ read_events(session_t *s)
                 if (s->inputs[i].wd == ev->wd && !strcmp(s->inputs[i].base, ev->name)) {
                     int h = s->inputs[i].profile ? 2 : 1;
                     hit = h > hit ? h : hit;
+                    *complete = (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) != 0;
                 }
         }
     }
@@ -488,6 +495,8 @@ vb_cmd_watch(int argc, char **argv)
             rc = 3;
         }
     }
+    if (!rc)
+        inputs_from(&s, NULL); /* the source (and data) watched from before the first render */
     vb_status_t st = rc ? VB_OK : render(&s);
     if (once)
         rc = exit_status(st);
@@ -500,14 +509,17 @@ vb_cmd_watch(int argc, char **argv)
         }
         if (stop)
             break;
-        int hit = read_events(&s);
+        bool complete = false;
+        int hit = read_events(&s, &complete);
         if (!hit)
             continue;
-        /* a burst: wait until DEBOUNCE_MS pass without an event (at most a second in all) */
-        for (int waited = 0; waited < 1000 && !stop; waited += DEBOUNCE_MS) {
-            if (poll(pf, 2, DEBOUNCE_MS) <= 0)
+        /* a burst: wait until it is quiet (at most a second in all) */
+        for (int waited = 0; waited < 1000 && !stop;) {
+            int quiet = complete ? SETTLE_MS : DEBOUNCE_MS;
+            if (poll(pf, 2, quiet) <= 0)
                 break;
-            int h = read_events(&s);
+            waited += quiet;
+            int h = read_events(&s, &complete);
             hit = h > hit ? h : hit;
         }
         if (stop)
