@@ -4,6 +4,7 @@
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
+ *   vanban watch SRC [-o OUT.pdf] [--once] [render options]   (watch.c)
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban sign | issue | verify ...   (sign.c)
  *   vanban dump --stage=data FILE.csv|FILE.json
