@@ -282,6 +282,8 @@ render(session_t *s)
     char when[16];
     strftime(when, sizeof when, "%H:%M:%S", &tm);
     s->renders++;
+    if (st != VB_OK && !s->nerrors) /* the first error never came through on_diagnostic (a file unread) */
+        watch_diag(&diag, s);
     /* the files watched from now on, before the line is printed: a change made on seeing it is not missed */
     inputs_from(s, st == VB_OK ? doc : NULL);
     for (int i = 0; st != VB_OK && i < s->nerr_files; i++)
@@ -290,8 +292,6 @@ render(session_t *s)
         int pages = vb_document_page_count(doc);
         printf("%s rendered %s: %d page%s in %.1f ms\n", when, s->out, pages, pages == 1 ? "" : "s", ms);
     } else {
-        if (!s->nerrors) /* the first error never came through on_diagnostic (a file that cannot be read) */
-            watch_diag(&diag, s);
         printf("%s error: %s kept as it was; waiting for a change\n", when, s->out);
     }
     fflush(stdout);
