@@ -12,12 +12,9 @@
  * typed; the caret is placed by display width (a combining mark takes none,
  * a tab stays a tab), so it sits under the character on a terminal.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "commands.h"
 
@@ -122,33 +119,20 @@ print_diag_source(FILE *f, const vb_diag_t *d)
         return;
     if (!cached_name || strcmp(cached_name, d->source)) {
         free(cached_name);
-        free(cached_text);
+        vb_free(cached_text);
         cached_name = cached_text = NULL;
-        /* read here: vb_file_load lives with the signing calls and would link OpenSSL into vanban.
-           A regular file only, opened without blocking (a FIFO is never waited on), at most 64 MiB. */
-        int fd = open(d->source, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        struct stat st;
-        if (fd < 0)
-            return;
-        if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) {
-            close(fd);
-            return;
-        }
-        size_t cap = (size_t)st.st_size + 1, len = 0;
-        char *data = malloc(cap);
-        ssize_t r = 1;
-        while (data && len < cap && (r = read(fd, data + len, cap - len)) > 0)
-            len += (size_t)r;
-        close(fd);
-        if (!data || r < 0) {
-            free(data);
+        void *data = NULL;
+        size_t len = 0;
+        vb_diag_t ignored;
+        if (vb_file_load(d->source, &data, &len, &ignored) != VB_OK || len > (64u << 20)) {
+            vb_free(data);
             return;
         }
         cached_name = strdup(d->source);
         cached_text = data;
         cached_len = len;
         if (!cached_name) {
-            free(data);
+            vb_free(data);
             cached_text = NULL;
             return;
         }
@@ -163,7 +147,7 @@ void
 forget_diag_sources(void)
 {
     free(cached_name);
-    free(cached_text);
+    vb_free(cached_text);
     cached_name = cached_text = NULL;
     cached_len = 0;
 }
