@@ -361,6 +361,19 @@ VB_API const vb_diag_t *vb_document_diag(const vb_document_t *doc, int i);
 /* The profile the document follows, "party-36-2018" etc. */
 VB_API const char *vb_document_profile(const vb_document_t *doc);
 
+/*
+ * The files the document was made from, i from 0; NULL past the last one:
+ * 0 is the source's name (as given to vb_document_new, which for a buffer
+ * need not be a file), 1 the profile file it followed (the layouts folder's
+ * or the `profile:` path; "" when it was read from no file), then each image
+ * it placed, as the source's folder plus the name the source wrote, in the
+ * order placed (one name may come twice). A data file merged into a template
+ * is the caller's own and is not listed. For a watcher (`vanban watch`):
+ * these are the files whose change changes the document. Valid while the
+ * document lives.
+ */
+VB_API const char *vb_document_input(const vb_document_t *doc, int i);
+
 /* Lengths in the page API are millipoints (1/1000 pt) from the page's top-left corner, y downwards. */
 typedef struct vb_page_info {
     int64_t width, height;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "image.h"
 #include "pdf.h"
 
 /* ---------------------------------------------------------------- library */
@@ -231,6 +232,58 @@ const char *
 vb_document_profile(const vb_document_t *doc)
 {
     return doc && doc->profile ? doc->profile->id : NULL;
+}
+
+/*
+ * vb_file_load (vanban.h): here, not with the signing calls it serves, so
+ * that a program using it alone (vanban's caret display) does not link
+ * OpenSSL. As the signing calls read a file: base.c's reader, at most 2 GiB.
+ */
+vb_status_t
+vb_file_load(const char *path, void **data, size_t *len, vb_diag_t *diag)
+{
+    if (diag)
+        memset(diag, 0, sizeof *diag);
+    if (!path || !data || !len)
+        return vb_diag_set(diag, VB_E_USAGE, "api.usage", "vb_file_load", 0, 0, "A path, data and len are needed.");
+    *data = NULL;
+    *len = 0;
+    vb_file_result_t fr;
+    char *b = NULL;
+    if (!vb_file_read(NULL, path, (int64_t)1 << 31, &b, len, &fr)) {
+        if (fr.status == VB_FILE_NOMEM)
+            return vb_diag_nomem(diag);
+        return vb_diag_set(diag, VB_E_IO, "sign.read", path, 0, 0, "Cannot read %s: %s.", path,
+                           fr.status == VB_FILE_TOO_LARGE ? "it is larger than 2 GiB" : vb_file_why(&fr));
+    }
+    *data = b;
+    return VB_OK;
+}
+
+/* The i-th image of blocks (from 0) into *i's countdown: its path when *i reaches it, else NULL. */
+static const char *
+nth_image(const vb_blocks_t *b, int *i)
+{
+    for (int k = 0; k < b->n; k++)
+        if (b->v[k].kind == VB_BLOCK_IMAGE && b->v[k].image && (*i)-- == 0)
+            return b->v[k].image->path;
+    return NULL;
+}
+
+const char *
+vb_document_input(const vb_document_t *doc, int i)
+{
+    if (!doc || i < 0)
+        return NULL;
+    if (i == 0)
+        return doc->name;
+    if (i == 1)
+        return doc->profile && doc->profile->path ? doc->profile->path : "";
+    i -= 2;
+    const char *p = nth_image(&doc->model.body, &i);
+    for (int a = 0; !p && a < doc->model.nappendices; a++)
+        p = nth_image(&doc->model.appendices[a].blocks, &i);
+    return p;
 }
 
 int

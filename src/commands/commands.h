@@ -1,8 +1,9 @@
 /*
  * commands.h - what the vanban programs' files share: main.c's helpers
  * (SOURCE_DATE_EPOCH, --limit, messages), paths.c's (finding the layouts and
- * fonts), the batch command (batch.c) and the signing commands (sign.c, the
- * program vanban-sign).
+ * fonts), the batch command (batch.c), the watch command (watch.c), the
+ * source line and caret under a diagnostic (caret.c) and the signing commands
+ * (sign.c, the program vanban-sign).
  */
 #ifndef VB_COMMANDS_H
 #define VB_COMMANDS_H
@@ -29,6 +30,22 @@ const char *find_fonts(const char *opt);
 void catch_signals(void (*fn)(int));
 /* SOURCE_DATE_EPOCH as a creation time (0: unset); false when it is malformed. */
 bool source_date_epoch(int64_t *out);
+
+/*
+ * A diagnostic's source line and a caret under its column ("^~~~" over its
+ * range) into buf, two lines without a final newline, from text (the file's
+ * len bytes); "" when it has no line or the line is not in text (caret.c).
+ */
+void format_diag_source(const vb_diag_t *d, const char *text, size_t len, char *buf, size_t size);
+/* As format_diag_source, reading the file the diagnostic names (kept for the next one), printed to f. */
+void print_diag_source(FILE *f, const vb_diag_t *d);
+/* Forgets the file print_diag_source kept (before a file may have changed). */
+void forget_diag_sources(void);
+/* on_diagnostic also prints each diagnostic's source line and caret (print_diag_source). */
+void show_diag_sources(bool on);
+
+/* vanban watch: argv[0] is "watch". Returns the exit status (watch.c). */
+int vb_cmd_watch(int argc, char **argv);
 
 /* vanban batch: argv[0] is "batch". Returns the exit status. */
 int vb_cmd_batch(int argc, char **argv);

@@ -4,6 +4,7 @@
  *
  *   vanban render SRC -o OUT.pdf [--profile ID] [--greedy] [--layouts DIR] [--fonts DIR] [--limit NAME=N]
  *                [--allow-nonconforming] [--allow-dir DIR]... [--no-sign-fields] [--sign-boxes FILE.json]
+ *   vanban watch SRC [-o OUT.pdf] [--once] [render options]   (watch.c)
  *   vanban dump --stage=model|pages SRC [--profile ID] [--greedy]
  *   vanban sign | issue | verify ...   (sign.c)
  *   vanban dump --stage=data FILE.csv|FILE.json
@@ -32,6 +33,8 @@ static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
+    "  vanban watch SRC.md [-o OUT.pdf] [options]   render again at each change of the source, its profile or\n"
+    "                                               images (vanban watch --help)\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban preview SRC.md -o DIR|P.png|- [--dpi N] [--pages A-B] [--data FILE --row N]\n"
     "                                               pages as PNG images (vanban preview --help)\n"
@@ -61,6 +64,8 @@ static const char usage_text[] =
     "                      that add their own by coordinates); by default the PDF is signed-ready\n"
     "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
     "  --pdfa              write PDF/A-2b for archiving (XMP metadata, sRGB output intent; docs/pdfa.md)\n"
+    "  --show-source       under each diagnostic, its source line and a caret under the column (the default\n"
+    "                      when stderr is a terminal)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
@@ -195,12 +200,16 @@ exit_code(vb_status_t st)
     }
 }
 
+static bool show_sources; /* each diagnostic's source line and caret too (caret.c) */
+
 static int
 report(const vb_diag_t *d, vb_status_t st)
 {
     char buf[1200];
     vb_diag_format(d, buf, sizeof buf);
     fprintf(stderr, "%s\n", buf);
+    if (show_sources)
+        print_diag_source(stderr, d);
     return exit_code(st);
 }
 
@@ -211,11 +220,24 @@ report(const vb_diag_t *d, vb_status_t st)
  * printed again only when it never came this way (a file that cannot be read).
  */
 void
+show_diag_sources(bool on)
+{
+    show_sources = on;
+}
+
+void
 on_diagnostic(const vb_diag_t *w, void *ctx)
 {
     char buf[2400];
     vb_diag_format_ex(w, VB_DIAG_FORMAT_FIX, buf, sizeof buf);
+    char *fix = show_sources ? strchr(buf, '\n') : NULL; /* the source line goes between the message and its fix */
+    if (fix)
+        *fix++ = 0;
     fprintf(stderr, "%s\n", buf);
+    if (show_sources)
+        print_diag_source(stderr, w);
+    if (fix)
+        fprintf(stderr, "%s\n", fix);
     if (w->severity == VB_SEVERITY_ERROR && ctx)
         ++*(int *)ctx;
 }
@@ -316,6 +338,8 @@ main(int argc, char **argv)
     install_handlers();
     if (argc > 1 && !strcmp(argv[1], "batch"))
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
+    if (argc > 1 && !strcmp(argv[1], "watch"))
+        return vb_cmd_watch(argc - 1, argv + 1); /* commands/watch.c */
     if (argc > 1 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "issue") || !strcmp(argv[1], "verify")))
         return run_signer(argv);
     if (argc > 1 && !strcmp(argv[1], "preview"))
@@ -374,6 +398,8 @@ main(int argc, char **argv)
             duplex = 1;
         } else if (!strcmp(a, "--allow-nonconforming")) {
             nonconforming = 1;
+        } else if (!strcmp(a, "--show-source")) {
+            show_diag_sources(true);
         } else if (!strcmp(a, "--no-sign-fields")) {
             no_sign_fields = 1;
         } else if (!strcmp(a, "--pdfa")) {
@@ -400,6 +426,8 @@ main(int argc, char **argv)
         return 2;
     }
     bool render = !strcmp(cmd, "render"), dump = !strcmp(cmd, "dump");
+    if (render && isatty(STDERR_FILENO))
+        show_diag_sources(true); /* on a terminal, the source line and a caret under each diagnostic */
     if (!render && !dump) {
         fprintf(stderr, "vanban: unknown command '%s'\n%s", shown(cmd, sbuf, sizeof sbuf), usage_text);
         return 2;

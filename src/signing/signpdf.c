@@ -180,19 +180,6 @@ vb_sign_read_file(const char *path, unsigned char **buf, size_t *len, vb_diag_t 
 }
 
 vb_status_t
-vb_file_load(const char *path, void **data, size_t *len, vb_diag_t *diag)
-{
-    if (diag)
-        memset(diag, 0, sizeof *diag);
-    if (!path || !data || !len)
-        return vb_diag_set(diag, VB_E_USAGE, "api.usage", "vb_file_load", 0, 0, "A path, data and len are needed.");
-    unsigned char *b = NULL;
-    vb_status_t rc = vb_sign_read_file(path, &b, len, diag);
-    *data = b;
-    return rc;
-}
-
-vb_status_t
 vb_sign_write_file(const char *path, const void *data, size_t len, vb_diag_t *d)
 {
     struct stat st;

@@ -264,6 +264,12 @@ test_options(vb_engine_t *e)
     memset(&o, 0, sizeof o);
     CHECK_INT(vb_document_new(e, doc1, sizeof doc1 - 1, "a.md", &o, &doc, &d), VB_OK);
     CHECK_STR(vb_document_profile(doc), "party-36-2018");
+    /* the files it was made from: the source's name, the profile file; no image */
+    CHECK_STR(vb_document_input(doc, 0), "a.md");
+    CHECK_STR(vb_document_input(doc, 1), "layouts/party-36-2018.yaml");
+    CHECK(vb_document_input(doc, 2) == NULL);
+    CHECK(vb_document_input(doc, -1) == NULL);
+    CHECK(vb_document_input(NULL, 0) == NULL);
     /* creation_time 0: the document's own date (2024-03-01, Vietnam time), not 1970 */
     void *pdf = NULL;
     size_t n = 0;
