@@ -60,6 +60,22 @@ class Lines(object):
         for raw in iter(f.readline, b""):
             self.q.put((tag, raw.decode("utf-8", "replace").rstrip("\n")))
 
+    def also(self, got, done, timeout=TIMEOUT):
+        """Reads more lines into got until done(got) holds: stdout and stderr are two pipes, so a
+        status line on stdout may be read before the diagnostics the process wrote to stderr first."""
+        end = time.monotonic() + timeout
+        while not done(got):
+            left = end - time.monotonic()
+            if left <= 0:
+                return got
+            try:
+                tag, line = self.q.get(timeout=left)
+            except queue.Empty:
+                return got
+            got.append((tag, line))
+            self.all.append((tag, line))
+        return got
+
     def until(self, pattern, timeout=TIMEOUT):
         """Lines up to and including the first stdout line matching pattern; (match, lines) or (None, lines)."""
         got = []
@@ -168,8 +184,11 @@ def main(argv):
             save_by_rename(src, broken)
             m, got = lines.until(FAILED)
             ck.check("broken.status-line", m is not None, repr(lines.all[-5:]))
-            errs = [ln for tag, ln in got if tag == "err"]
             first = "%s:%d:7: error: " % (src, date_line)
+            # the caret line comes two lines after the error's first line
+            lines.also(got, lambda g: sum(1 for t, ln in g if t == "err" and ln.startswith(first)) > 0 and
+                       len([ln for t, ln in g if t == "err"]) >= 3)
+            errs = [ln for tag, ln in got if tag == "err"]
             idx = next((i for i, ln in enumerate(errs) if ln.startswith(first)), None)
             ok = ck.check("broken.first-line", idx is not None and errs[idx].endswith("[frontmatter.date]"),
                           repr(errs[:4]))
@@ -205,7 +224,7 @@ def main(argv):
 
             # a file that is no input, then an edit: one render line, the edit's
             for _ in range(3):  # let the image's burst settle: drain its renders
-                mm, _ = lines.until(RENDERED, timeout=1)
+                mm, _ = lines.until(RENDERED, timeout=2)
                 if mm is None:
                     break
             write_in_place(os.path.join(work, "notes.txt"), "not an input\n")

@@ -26,6 +26,8 @@ void on_diagnostic(const vb_diag_t *w, void *ctx);
 const char *find_layouts(const char *opt, char *buf, size_t size);
 /* A user's fonts folder: opt, $VANBAN_FONTS, ./fonts, or NULL. */
 const char *find_fonts(const char *opt);
+/* The exit status of a library status: 0 OK, 1 the document or profile, 2 usage, 3 I/O or internal. */
+int cli_exit_code(vb_status_t st);
 /* fn handles SIGINT, SIGTERM and SIGHUP (it removes the temporary files of what is being written). */
 void catch_signals(void (*fn)(int));
 /* SOURCE_DATE_EPOCH as a creation time (0: unset); false when it is malformed. */

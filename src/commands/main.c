@@ -184,20 +184,7 @@ install_handlers(void)
 static int
 exit_code(vb_status_t st)
 {
-    switch (st) {
-    case VB_OK:
-        return 0;
-    case VB_E_INPUT:
-    case VB_E_PROFILE:
-    case VB_E_FONT:
-    case VB_E_LAYOUT:
-    case VB_E_LIMIT:
-        return 1;
-    case VB_E_USAGE:
-        return 2;
-    default:
-        return 3;
-    }
+    return cli_exit_code(st); /* paths.c: the programs' one mapping */
 }
 
 static bool show_sources; /* each diagnostic's source line and caret too (caret.c) */

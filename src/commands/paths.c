@@ -1,6 +1,7 @@
 /*
- * paths.c - where the vanban programs (vanban, vanban-sign) find the layout
- * profiles and a user's fonts when the command line does not say.
+ * paths.c - what the vanban programs (vanban, vanban-sign, vanban-preview)
+ * share: where they find the layout profiles and a user's fonts when the
+ * command line does not say, and the exit status of a library status.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -70,3 +71,22 @@ find_fonts(const char *opt)
     return is_dir("fonts") ? "fonts" : NULL;
 }
 
+
+int
+cli_exit_code(vb_status_t st)
+{
+    switch (st) {
+    case VB_OK:
+        return 0;
+    case VB_E_INPUT:
+    case VB_E_PROFILE:
+    case VB_E_FONT:
+    case VB_E_LAYOUT:
+    case VB_E_LIMIT:
+        return 1;
+    case VB_E_USAGE:
+        return 2;
+    default:
+        return 3;
+    }
+}

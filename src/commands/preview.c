@@ -36,24 +36,6 @@ static const char usage_preview[] =
     "  --data FILE    SRC is a template: preview row --row (default 1) of FILE;\n"
     "                 with no --data, a template's NAME.sample.json or NAME.sample.csv beside it\n";
 
-static int
-status_exit(vb_status_t st)
-{
-    switch (st) {
-    case VB_OK:
-        return 0;
-    case VB_E_INPUT:
-    case VB_E_PROFILE:
-    case VB_E_FONT:
-    case VB_E_LAYOUT:
-    case VB_E_LIMIT:
-        return 1;
-    case VB_E_USAGE:
-        return 2;
-    default:
-        return 3;
-    }
-}
 
 static void
 print_diag(const vb_diag_t *w, void *ctx)
@@ -140,7 +122,7 @@ save_page(const vb_document_t *doc, int i, int dpi, const char *path)
     if (st != VB_OK) {
         print_diag(&diag, NULL);
         unlink(tmp);
-        return status_exit(st);
+        return cli_exit_code(st);
     }
     if (rename(tmp, path) != 0) {
         fprintf(stderr, "vanban: cannot write %s: %s\n", path, strerror(errno));
@@ -266,7 +248,7 @@ main(int argc, char **argv)
     vb_status_t st = vb_engine_new(&eo, &engine, &diag);
     if (st != VB_OK) {
         print_diag(&diag, NULL);
-        return status_exit(st);
+        return cli_exit_code(st);
     }
     vb_render_options_t ro;
     memset(&ro, 0, sizeof ro);
@@ -305,7 +287,7 @@ main(int argc, char **argv)
     if (st != VB_OK) {
         if (!nerrors)
             print_diag(&diag, NULL);
-        rc = status_exit(st);
+        rc = cli_exit_code(st);
     }
     if (doc) {
         int npages = vb_document_page_count(doc);
@@ -321,7 +303,7 @@ main(int argc, char **argv)
                 rc = 3;
             } else if (st != VB_OK) {
                 print_diag(&diag, NULL);
-                rc = status_exit(st);
+                rc = cli_exit_code(st);
             }
         } else if (one_file) {
             rc = save_page(doc, (int)first - 1, (int)dpi, out);
