@@ -566,12 +566,14 @@ doc.save(scriptArgs[1], "");
 
 
 def page_only(pdf):
-    """The PDF itself, or when it has widgets (a signed-ready PDF's empty fields) a copy without
-    annotations: mupdf draws its own "SIGN" marker into every unsigned signature field, whatever
-    its appearance, and that marker is no part of the page. Returns (path, temporary folder or None)."""
+    """The PDF itself, or when it has signature fields that mupdf draws its own "SIGN" marker into
+    (unsigned, without the invisible flag: a PDF/A's, which may not set it) a copy without
+    annotations: that marker is no part of the page. vanban's other PDFs are measured as they are
+    (their unsigned fields are /F 134, which mupdf leaves blank). Returns (path, temporary folder or None)."""
     with open(pdf, "rb") as f:
-        if b"/Widget" not in f.read():
-            return pdf, None
+        data = f.read()
+    if b"/Widget" not in data or not re.search(rb"/FT /Sig[^>]*/F 132|/F 132[^>]*/FT /Sig", data):
+        return pdf, None
     tmp = tempfile.mkdtemp(prefix="pdfcheck-")
     js, out = os.path.join(tmp, "strip.js"), os.path.join(tmp, "page-only.pdf")
     with open(js, "w") as f:

@@ -124,6 +124,17 @@ def field_rect(pdf, name):
     return rect
 
 
+def field_flags(pdf, name):
+    """The newest /F of the field /T (name) in the file."""
+    data = open(pdf, "rb").read()
+    flags = None
+    for m in re.finditer(rb"\d+ 0 obj\s*<<(.*?)endobj", data, re.S):
+        if re.search(rb"/T \(%s\)" % re.escape(name.encode()), m.group(1)):
+            f = re.search(rb"/F (\d+)", m.group(1))
+            flags = int(f.group(1)) if f else None
+    return flags
+
+
 def ink_boxes(pdf, page=1):
     """Bounding boxes (points, top-left origin) of the blue and of the red pixels of a page at 72 dpi."""
     p = subprocess.run(["pdftoppm", "-r", "72", "-f", str(page), "-l", str(page), pdf],
@@ -307,6 +318,11 @@ def run_all(ck, cli, env, tmp):
     chk("appearance.seal-real-size", abs(seal_mm - min(36.0, (r_seal[2] - r_seal[0]) / P.MM)) < 1.0,
              "%.1f mm across" % seal_mm)
 
+    # unsigned, the fields are invisible to mupdf (its own "SIGN" tag); signed, they are shown everywhere
+    chk("appearance.flags", field_flags(T("draft.pdf"), SIGNER) == 134 and
+        field_flags(T("issued.pdf"), SIGNER) == 132 and field_flags(T("issued.pdf"), SEAL) == 132,
+        "draft %s, issued %s %s" % (field_flags(T("draft.pdf"), SIGNER), field_flags(T("issued.pdf"), SIGNER),
+                                    field_flags(T("issued.pdf"), SEAL)))
     rc, ours, text = verify(cli, T("issued.pdf"), T("ca.pem"))
     chk("verify.issued", rc == 0 and [o["valid"] for o in ours] == [True, True] and
              ours[0]["changes"].startswith("only form fields") and "certificate: trusted" in text, text[-600:])

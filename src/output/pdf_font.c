@@ -1872,8 +1872,15 @@ pdf_num(char *buf, size_t n, vb_len_t v)
  * §1.1): each a merged field and widget, an indirect dict in its page's
  * /Annots (in the list's order: a seal after its signer, so that it is drawn
  * on top) and in the catalog's /AcroForm /Fields (an indirect AcroForm, so a
- * signer rewrites only it). Signature fields: /FT /Sig, /F 132 (print,
- * locked), no /V (unsigned); /SigFlags 1. Text fields: /FT /Tx, /F 4 (print),
+ * signer rewrites only it). Signature fields: /FT /Sig, /F 134 (print,
+ * locked, invisible), no /V (unsigned); /SigFlags 1. The invisible flag
+ * because mupdf (and SumatraPDF over it) ignores any appearance of an
+ * unsigned signature field and draws, and prints, its own orange "SIGN" tag
+ * in the field's corner; ISO 32000-1 §12.5.3 limits the flag to annotation
+ * types a reader does not know, so poppler, Acrobat and PDFium draw the
+ * field as usual, mupdf and pdf.js not at all. A signer clears the flag
+ * (signpdf.c writes /F 132). A PDF/A may not set it (ISO 19005-2 §6.3.2):
+ * there the field is /F 132 and mupdf shows its tag. Text fields: /FT /Tx, /F 4 (print),
  * a minimal /DA in Helvetica at the size of the text around the gap, with
  * the form's /DR: the issuing tool writes the number or the day in the
  * document's own font when it fills the field. No appearance streams:
@@ -1924,7 +1931,7 @@ vb_pdf_add_fields(HPDF_Doc pdf, const vb_dlist_t *dl, vb_diag_t *d)
         HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y - f->h) / 1000)));
         HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((f->x + f->w) / 1000)));
         HCHK(HPDF_Array_AddNumber(rect, (HPDF_INT32)((ph - f->y) / 1000)));
-        HCHK(HPDF_Dict_AddNumber(w, "F", is_sig ? 132 : 4));
+        HCHK(HPDF_Dict_AddNumber(w, "F", !is_sig ? 4 : dl->info.pdfa ? 132 : 134));
         HCHK(HPDF_Dict_Add(w, "P", page));
         if (dl->info.pdfa) {
             /* PDF/A: every widget has an appearance; an empty form the field's size (a signer replaces it) */

@@ -612,10 +612,11 @@ vb_sign_bytes(const unsigned char *pdf, size_t len, const char *name, vb_signer_
     vb_buf_free(&res);
 
     /* the field, its number kept: the page's /Annots need not change */
-    static const char *const field_drop[] = {"V", "AP", "AS", NULL};
+    /* and shown: print and locked, the unsigned field's invisible flag (pdf_font.c) cleared */
+    static const char *const field_drop[] = {"V", "AP", "AS", "F", NULL};
     vb_pdfupd_obj_begin(&u, f->num);
     vb_pdfupd_dict_open(&u, &f->dict, field_drop);
-    vb_buf_printf(&u.out, " /V %d 0 R /AP << /N %d 0 R >> >>", signum, ap);
+    vb_buf_printf(&u.out, " /F 132 /V %d 0 R /AP << /N %d 0 R >> >>", signum, ap);
     vb_pdfupd_obj_end(&u);
     /* the AcroForm: SignaturesExist | AppendOnly */
     vb_pv_t af;

@@ -73,6 +73,22 @@ only_changed(const vb_pv_t *old, const vb_pv_t *now, const char *const *allowed)
     return true;
 }
 
+/*
+ * A field's /F is the same, or a signer cleared the invisible flag (2) of
+ * vanban's unsigned signature fields (pdf_font.c) and nothing else.
+ */
+static bool
+flags_shown(const vb_pv_t *old, const vb_pv_t *now)
+{
+    const vb_pv_t *a = vb_pv_get(old, "F"), *b = vb_pv_get(now, "F");
+    if (!a || !b)
+        return a == b;
+    if (a->kind != VB_PV_NUM || b->kind != VB_PV_NUM)
+        return vb_verify_same(a, b);
+    long fa = (long)a->num, fb = (long)b->num;
+    return fa == fb || (fa & ~2L) == fb;
+}
+
 /* The offset of object num as of the revision closed by section last (sections 0..last), 0 when absent. */
 static size_t
 offset_at(const vb_pdfdoc_t *doc, int last, int num)
@@ -88,7 +104,7 @@ offset_at(const vb_pdfdoc_t *doc, int last, int num)
 static vb_sig_changes_t
 changes_after(const vb_pdfdoc_t *doc, int last, int acroform, char *why, size_t size)
 {
-    static const char *const field_keys[] = {"V", "AP", "AS", NULL};
+    static const char *const field_keys[] = {"V", "AP", "AS", "F", NULL}; /* F: flags_shown */
     static const char *const form_keys[] = {"SigFlags", "Fields", "NeedAppearances", "DR", "DA", NULL};
     static const char *const page_keys[] = {"Annots", NULL};
     for (int s = last + 1; s < doc->nsects; s++) {
@@ -121,7 +137,7 @@ changes_after(const vb_pdfdoc_t *doc, int last, int acroform, char *why, size_t 
             bool field = vb_pv_get(&old, "FT") || vb_pv_get(&old, "T");
             bool page = vb_pv_is_name(vb_pv_get(&old, "Type"), "Page");
             const char *const *allowed = num == acroform ? form_keys : field ? field_keys : page ? page_keys : NULL;
-            if (!allowed || !only_changed(&old, &now, allowed)) {
+            if (!allowed || !only_changed(&old, &now, allowed) || (field && !flags_shown(&old, &now))) {
                 snprintf(why, size, "object %d (%s) changed", num,
                          num == acroform ? "the AcroForm, beyond its fields and flags"
                          : field         ? "a form field, beyond its value and appearance"
