@@ -117,14 +117,6 @@ vb_status_t vb_document_index_fields(vb_document_t *doc, vb_diag_t *d);
 vb_status_t vb_render_options_read(const vb_render_options_t *opt, vb_render_options_t *out, vb_diag_t *d);
 
 /*
- * The size rule for an options struct of known bytes whose caller says it has
- * size (render.c): a size past known is VB_E_USAGE unless the bytes past
- * known are all 0; out (known bytes) gets the first min(size, known) bytes
- * and zeros.
- */
-vb_status_t vb_options_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d);
-
-/*
  * Runs the pipeline (render.c) into doc (zeroed by the caller): up to the
  * model only, or to the display list. opt is as vb_render_options_read made
  * it. Every warning goes to vb_document_warn. On failure doc->arena may be set:
@@ -165,6 +157,10 @@ vb_status_t vb_document_run_model(vb_engine_t *e, vb_model_fn make, void *ctx, c
  */
 vb_status_t vb_source_read(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len,
                            vb_diag_t *d);
+
+/* As vb_source_read, under a caller's public options (checked first: their size rule) (render.c). */
+vb_status_t vb_source_read_with_options(const char *src_path, const vb_render_options_t *opt, char **buf,
+                                        size_t *len, vb_diag_t *d);
 
 /*
  * A document the pipeline ran into (with rc, its status) handed to the

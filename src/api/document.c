@@ -202,13 +202,9 @@ vb_document_new_file(vb_engine_t *e, const char *src_path, const vb_render_optio
         *out = NULL;
     if (!e || !src_path || !out)
         return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing engine, source path or document pointer.");
-    vb_render_options_t o;
-    vb_status_t rc = vb_render_options_read(opt, &o, d);
-    if (rc != VB_OK)
-        return rc;
     char *buf = NULL;
     size_t len = 0;
-    rc = vb_source_read(src_path, &o, &buf, &len, d);
+    vb_status_t rc = vb_source_read_with_options(src_path, opt, &buf, &len, d);
     if (rc != VB_OK)
         return rc;
     rc = vb_document_new(e, buf, len, src_path, opt, out, d);

@@ -75,23 +75,6 @@ vb_render_loader(const vb_engine_t *e, const vb_render_options_t *opt, vb_arena_
  * larger one is accepted when the bytes past the library's struct are 0.
  */
 vb_status_t
-vb_options_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d)
-{
-    memset(out, 0, known);
-    if (!opt)
-        return VB_OK;
-    const unsigned char *p = opt;
-    for (size_t i = known; i < size; i++)
-        if (p[i])
-            return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
-                               "The %s has size %zu, larger than the library's %zu, with fields it does not know "
-                               "set: this library is older than the header the program was built with.",
-                               what, size, known);
-    memcpy(out, opt, size < known ? size : known);
-    return VB_OK;
-}
-
-vb_status_t
 vb_render_options_read(const vb_render_options_t *opt, vb_render_options_t *out, vb_diag_t *d)
 {
     static const vb_limits_t nolimits;
@@ -385,8 +368,8 @@ vb_render_buffer(vb_engine_t *e, const char *src, size_t len, const char *name, 
 }
 
 /* The source file, read under the caller's options (their size rule, the source-bytes limit). */
-static vb_status_t
-read_with_options(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len, vb_diag_t *d)
+vb_status_t
+vb_source_read_with_options(const char *src_path, const vb_render_options_t *opt, char **buf, size_t *len, vb_diag_t *d)
 {
     vb_render_options_t o;
     vb_status_t rc = vb_render_options_read(opt, &o, d);
@@ -410,7 +393,7 @@ vb_render_file(vb_engine_t *e, const char *src_path, const char *out_path, const
                            out_path);
     size_t len = 0;
     char *buf = NULL;
-    vb_status_t rc = read_with_options(src_path, opt, &buf, &len, d);
+    vb_status_t rc = vb_source_read_with_options(src_path, opt, &buf, &len, d);
     if (rc != VB_OK)
         return rc;
     rc = vb_render_buffer(e, buf, len, src_path, out_path, opt, d);
@@ -432,7 +415,7 @@ vb_dump_file(vb_engine_t *e, const char *src_path, vb_stage_t stage, const vb_re
         return vb_diag_set(d, VB_E_USAGE, "usage", NULL, 0, 0, "Missing engine, source path or output.");
     size_t len = 0;
     char *buf = NULL;
-    vb_status_t rc = read_with_options(src_path, opt, &buf, &len, d);
+    vb_status_t rc = vb_source_read_with_options(src_path, opt, &buf, &len, d);
     if (rc != VB_OK)
         return rc;
     rc = vb_dump_stage(e, buf, len, src_path, stage, opt, out, out_len, d);

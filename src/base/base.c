@@ -1111,3 +1111,20 @@ vb_utf8_encode(uint32_t cp, char *buf)
     b[3] = (unsigned char)(0x80 | (cp & 0x3F));
     return 4;
 }
+
+vb_status_t
+vb_options_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d)
+{
+    memset(out, 0, known);
+    if (!opt)
+        return VB_OK;
+    const unsigned char *p = opt;
+    for (size_t i = known; i < size; i++)
+        if (p[i])
+            return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
+                               "The %s has size %zu, larger than the library's %zu, with fields it does not know "
+                               "set: this library is older than the header the program was built with.",
+                               what, size, known);
+    memcpy(out, opt, size < known ? size : known);
+    return VB_OK;
+}

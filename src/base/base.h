@@ -431,4 +431,12 @@ vb_utf8_decode(const char *s, size_t len, uint32_t *cp)
 /* Encodes cp into buf (4 bytes); returns the length. */
 int vb_utf8_encode(uint32_t cp, char *buf);
 
+/*
+ * The size rule for a public options struct of known bytes whose caller says
+ * it has size (every vb_*_options_t): a size past known is VB_E_USAGE unless
+ * the bytes past known are all 0; out (known bytes) gets the first
+ * min(size, known) bytes and zeros. what names the struct in the message.
+ */
+vb_status_t vb_options_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d);
+
 #endif

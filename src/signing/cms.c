@@ -55,24 +55,16 @@ ossl_err(char *buf, size_t size)
 vb_status_t
 vb_sign_opts_copy(const void *opt, size_t size, size_t known, void *out, const char *what, vb_diag_t *d)
 {
-    memset(out, 0, known);
-    if (!opt)
-        return VB_OK;
-    const unsigned char *p = opt;
-    if (size == 0) { /* the size forgotten: refused when anything after it is set */
+    if (opt && size == 0) { /* the size forgotten: refused when anything after it is set */
+        const unsigned char *p = opt;
         for (size_t i = sizeof(size_t); i < known; i++)
             if (p[i])
                 return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
                                    "The %s have fields set but size 0: set size to sizeof the struct.", what);
-        return VB_OK;
     }
-    for (size_t i = known; i < size; i++)
-        if (p[i])
-            return vb_diag_set(d, VB_E_USAGE, "options.size", NULL, 0, 0,
-                               "The %s have size %zu, larger than the library's %zu, with fields it does not know "
-                               "set: this library is older than the header the program was built with.",
-                               what, size, known);
-    memcpy(out, opt, size < known ? size : known);
+    vb_status_t rc = vb_options_copy(opt, size, known, out, what, d);
+    if (rc != VB_OK || !opt)
+        return rc;
     *(size_t *)out = known;
     return VB_OK;
 }
