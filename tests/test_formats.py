@@ -154,8 +154,11 @@ def _block(lines, i, ind):
         ind = _ind(lines[i])
         while i < len(lines) and _ind(lines[i]) == ind and lines[i].lstrip().startswith("-"):
             rest = lines[i].lstrip()[1:].lstrip()
-            if re.match(r"^[\w]+:(\s|$)", rest):
-                # a mapping inside a list item: re-read it with the dash as indentation
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            if re.match(r"^[\w]+:(\s|$)", rest) and not (
+                    re.match(r"^[\w ]+: \S", rest) and not (nxt and _ind(nxt) > ind)):
+                # a mapping inside a list item (an item whose "key: value" stands alone on its
+                # line is a text, "- Lưu: VT, VP.", as vanban reads it): re-read it with the dash as indentation
                 sub = [" " * (ind + 2) + rest]
                 j = i + 1
                 while j < len(lines) and _ind(lines[j]) > ind:

@@ -330,6 +330,30 @@ add_recipient(vb_arena_t *arena, const char *s, size_t n, vb_pos_t pos, const ch
     return VB_OK;
 }
 
+/*
+ * An item a clerk typed as a text with a colon, "- Lưu: VT, VP.", which YAML
+ * reads as a mapping of one key: the text again, "Lưu: VT, VP." (the key, a
+ * colon and a space, the value), when the value is a plain text on the key's
+ * line or nothing ("- Nơi nhận:"). A real mapping (several keys, a value on
+ * lines of its own) is no text and stays a type error: false.
+ */
+static bool
+typed_pair(vb_arena_t *arena, const vb_ynode_t *it, const char **text, size_t *len)
+{
+    if (it->kind != VB_Y_MAP || it->n != 1)
+        return false;
+    const vb_ynode_t *val = it->items[0];
+    if (is_null(val))
+        *text = vb_arena_printf(arena, "%s:", it->keys[0]);
+    else if (val->kind == VB_Y_SCALAR && val->plain && val->pos.line == it->key_pos[0].line &&
+             !memchr(val->str, '\n', val->len))
+        *text = vb_arena_printf(arena, "%s: %s", it->keys[0], val->str);
+    else
+        return false;
+    *len = *text ? strlen(*text) : 0;
+    return true; /* *text NULL: out of memory */
+}
+
 /* A list field: a sequence of texts, or a scalar read as `as` says. */
 static vb_status_t
 read_list(vb_arena_t *arena, const vb_ynode_t *n, const char *key, vb_meta_scalar_t as, const char *source,
@@ -344,8 +368,16 @@ read_list(vb_arena_t *arena, const vb_ynode_t *n, const char *key, vb_meta_scala
             const vb_ynode_t *it = n->items[i];
             if (is_null(it))
                 continue;
-            if (it->kind != VB_Y_SCALAR)
-                return type_error(it, source, key, "a list of texts", d);
+            const char *said = NULL;
+            size_t nsaid = 0;
+            if (it->kind != VB_Y_SCALAR) {
+                if (!typed_pair(arena, it, &said, &nsaid))
+                    return type_error(it, source, key, "a list of texts", d);
+                if (!said)
+                    return vb_diag_nomem(d);
+                st = add_recipient(arena, said, nsaid, it->key_pos[0], source, &v, d);
+                continue;
+            }
             st = add_recipient(arena, it->str, it->len, it->pos, source, &v, d);
         }
     } else if (n->kind == VB_Y_SCALAR && as == VB_META_SCALAR_ONE) {

@@ -55,7 +55,109 @@ typedef struct builder {
     int depth;
     vb_ynode_t *root;
     vb_diag_t *d;
+    bool stand_ins; /* the text holds colons' stand-ins (stand_in_colons) */
 } builder_t;
+
+/*
+ * "title: Về việc: tổng kết", as clerks type it: libyaml refuses a second
+ * ": " in a plain value ("mapping values are not allowed in this context").
+ * When the colon it refuses is inside the value of a line "KEY: VALUE" or
+ * "- KEY: VALUE" (not the key's own colon: a key indented wrongly stays an
+ * error), and the value is plain (no quote, bracket, block or tag
+ * indicator), the value's colons become COLON_STAND_IN, one character as a
+ * colon is, so every line:col stays the same; scalars turn them back
+ * (unstand). Only a text libyaml refused is changed, so no valid YAML changes
+ * meaning. Returns the new text in arena, or NULL when the error is not that
+ * case (or the text as typed, first, already holds the stand-in, or memory
+ * is short).
+ */
+#define COLON_STAND_IN "\xEE\xA8\xBA" /* U+EA3A, private use */
+#define STAND_IN_LEN 3
+
+/* s[0..n) holds the NUL-terminated text t. */
+static bool
+holds(const char *s, size_t n, const char *t)
+{
+    size_t k = strlen(t);
+    for (const char *p = s; (p = memchr(p, t[0], n - (size_t)(p - s))) && (size_t)(s + n - p) >= k; p++)
+        if (!memcmp(p, t, k))
+            return true;
+    return false;
+}
+
+static const char *
+stand_in_colons(vb_arena_t *arena, const char *buf, size_t *len, size_t line, size_t col, bool first)
+{
+    size_t i = 0, n = *len;
+    for (size_t l = 0; l < line && i < n; i++)
+        if (buf[i] == '\n')
+            l++;
+    if (i >= n || (first && holds(buf, n, COLON_STAND_IN)))
+        return NULL;
+    const char *nl = memchr(buf + i, '\n', n - i);
+    size_t end = nl ? (size_t)(nl - buf) : n, at = i; /* at: the refused colon's byte */
+    for (size_t c = 0; c < col && at < end; c++)
+        while (++at < end && ((unsigned char)buf[at] & 0xC0) == 0x80)
+            ;
+    if (at >= end || buf[at] != ':')
+        return NULL;
+    size_t k = i;
+    while (k < end && buf[k] == ' ')
+        k++;
+    if (k + 1 < end && buf[k] == '-' && buf[k + 1] == ' ')
+        for (k += 2; k < end && buf[k] == ' '; k++)
+            ;
+    if (k >= end || strchr("\"'[{|>&*!%@`#?-", buf[k]))
+        return NULL;
+    size_t v = k; /* the key's colon: the first ": " */
+    while (v < end && !(buf[v] == ':' && (v + 1 == end || buf[v + 1] == ' ')))
+        v++;
+    if (v >= at)
+        return NULL;
+    for (v++; v < end && buf[v] == ' '; v++)
+        ;
+    if (v >= end || strchr("\"'[{|>&*!%@`#", buf[v]))
+        return NULL;
+    size_t ncolons = 0;
+    for (size_t j = v; j < end; j++)
+        ncolons += buf[j] == ':';
+    char *out = vb_arena_alloc_raw(arena, n + ncolons * (STAND_IN_LEN - 1) + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    memcpy(out, buf, v);
+    o = v;
+    for (size_t j = v; j < end; j++) {
+        if (buf[j] == ':') {
+            memcpy(out + o, COLON_STAND_IN, STAND_IN_LEN);
+            o += STAND_IN_LEN;
+        } else {
+            out[o++] = buf[j];
+        }
+    }
+    memcpy(out + o, buf + end, n - end);
+    o += n - end;
+    out[o] = 0;
+    *len = o;
+    return out;
+}
+
+/* A scalar's colons back from their stand-ins (stand_in_colons), in place. */
+static void
+unstand(char *s, size_t *len)
+{
+    char *w = s;
+    for (const char *r = s, *end = s + *len; r < end;) {
+        if (end - r >= STAND_IN_LEN && !memcmp(r, COLON_STAND_IN, STAND_IN_LEN)) {
+            *w++ = ':';
+            r += STAND_IN_LEN;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+    *len = (size_t)(w - s);
+}
 
 static vb_pos_t
 mark_pos(const builder_t *b, yaml_mark_t m)
@@ -199,9 +301,12 @@ on_event(builder_t *b, const yaml_event_t *ev, int *ndocs)
         if (!n)
             return vb_diag_nomem(b->d);
         n->len = ev->data.scalar.length;
-        n->str = vb_arena_strndup(b->arena, (const char *)ev->data.scalar.value, n->len);
-        if (!n->str)
+        char *str = vb_arena_strndup(b->arena, (const char *)ev->data.scalar.value, n->len);
+        if (!str)
             return vb_diag_nomem(b->d);
+        if (b->stand_ins)
+            unstand(str, &n->len);
+        n->str = str;
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         return attach(b, n);
     }
@@ -373,36 +478,49 @@ vb_yaml_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source
     buf = drop_comments(arena, buf, len, &len);
     if (!buf)
         return vb_diag_nomem(d);
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p))
-        return vb_diag_nomem(d);
-    yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
-
     vb_status_t st = VB_OK;
-    int ndocs = 0;
-    for (;;) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev)) {
-            if (p.error == YAML_MEMORY_ERROR) {
-                st = vb_diag_nomem(d);
-            } else {
+    for (int tries = 0;; tries++) {
+        yaml_parser_t p;
+        if (!yaml_parser_initialize(&p))
+            return vb_diag_nomem(d);
+        yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+        yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+        int ndocs = 0;
+        const char *again = NULL;
+        for (;;) {
+            yaml_event_t ev;
+            if (!yaml_parser_parse(&p, &ev)) {
+                if (p.error == YAML_MEMORY_ERROR) {
+                    st = vb_diag_nomem(d);
+                    break;
+                }
+                /* a colon in a clerk's plain value: once per line at most, then parsed again */
+                if (p.error == YAML_SCANNER_ERROR && p.problem && tries < 256 &&
+                    !strcmp(p.problem, "mapping values are not allowed in this context") &&
+                    (again = stand_in_colons(arena, buf, &len, p.problem_mark.line, p.problem_mark.column, tries == 0)))
+                    break;
                 vb_pos_t pos = mark_pos(&b, p.problem_mark);
                 if (p.error == YAML_READER_ERROR)
                     pos = offset_pos(buf, len, p.problem_offset, line0);
                 st = vb_diag_set(d, VB_E_INPUT, "yaml.syntax", source, pos.line, pos.col, "YAML error: %s%s%s.",
                                  p.problem ? p.problem : "invalid YAML", p.context ? " " : "",
                                  p.context ? p.context : "");
+                break;
             }
-            break;
+            bool end = ev.type == YAML_STREAM_END_EVENT;
+            st = on_event(&b, &ev, &ndocs);
+            yaml_event_delete(&ev);
+            if (st != VB_OK || end)
+                break;
         }
-        bool end = ev.type == YAML_STREAM_END_EVENT;
-        st = on_event(&b, &ev, &ndocs);
-        yaml_event_delete(&ev);
-        if (st != VB_OK || end)
+        yaml_parser_delete(&p);
+        if (!again)
             break;
+        buf = again; /* the tree so far is dropped (its nodes stay in the arena until it is freed) */
+        b.depth = 0;
+        b.root = NULL;
+        b.stand_ins = true;
     }
-    yaml_parser_delete(&p);
     if (st != VB_OK)
         return st;
 

@@ -245,9 +245,44 @@ test_comments_dropped(void)
     expect_error("a: 1 # bad \xC3\x28 here\n", "yaml.syntax", 1, 13);
 }
 
+/* "title: Về việc: tổng kết", as clerks type it: the value's colons are text, every line:col kept */
+static void
+test_colons_in_values(void)
+{
+    CHECK_STR(value_of("title: Về việc: tổng kết\n", "title"), "Về việc: tổng kết");
+    CHECK_STR(value_of("title: a: b: c:\nz: 1\n", "title"), "a: b: c:");
+    CHECK_STR(value_of("a: 1\ntitle: x: y   # comment\n", "title"), "x: y");
+    CHECK_STR(value_of("title: 10:30 ngày: 5\n", "title"), "10:30 ngày: 5");
+    /* nested and in a list: the key's own colon stays a key */
+    vb_arena_t *a = vb_arena_new();
+    vb_ynode_t *root;
+    vb_diag_t d;
+    CHECK_INT(parse(a, "signer:\n  name: Nguyễn Văn: B\nr:\n  - Lưu: VT: VP.\n  - x: y\n", 0, &root, &d), VB_OK);
+    const vb_ynode_t *sg = vb_ymap_get(root, "signer"), *r = vb_ymap_get(root, "r");
+    CHECK(sg && vb_ymap_get(sg, "name") && !strcmp(vb_ymap_get(sg, "name")->str, "Nguyễn Văn: B"));
+    CHECK(r && r->kind == VB_Y_SEQ && r->n == 2);
+    if (r && r->n == 2) {
+        CHECK(r->items[0]->kind == VB_Y_MAP && r->items[0]->n == 1 && !strcmp(r->items[0]->keys[0], "Lưu") &&
+              !strcmp(r->items[0]->items[0]->str, "VT: VP."));
+        CHECK_INT(r->items[0]->items[0]->pos.col, 10); /* "  - Lưu: V": the V, in characters */
+    }
+    vb_arena_free(a);
+    /* an error on a later line keeps its position */
+    expect_error("title: a: b\nb: [1, 2\n", "yaml.syntax", 3, 1);
+    expect_error("title: a: b\nb: \"x\n", "yaml.syntax", 3, 1);
+    /* a key indented wrongly is still an error, at its own colon: not glued to the text above */
+    expect_error("signer:\n  authority: T/M\n   post: BÍ THƯ: X\n", "yaml.syntax", 3, 8);
+    /* quoted, flow or block values are YAML the writer chose: not touched */
+    expect_error("title: \"a\": b\n", "yaml.syntax", 1, 11);
+    expect_error("title: [a]: b\n", "yaml.syntax", 1, 11);
+    /* a text already holding the stand-in character is left as libyaml reads it */
+    expect_error("title: a: b \xEE\xA8\xBA\n", "yaml.syntax", 1, 9);
+}
+
 int
 main(void)
 {
+    test_colons_in_values();
     test_comments_dropped();
     test_shapes();
     test_empty();
