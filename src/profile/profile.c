@@ -71,7 +71,8 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
                                         "validation",  "blanks",      "number",      "body_center", "body_right", "script",  "footnote",
-                                        "signing",     NULL};
+                                        "signing",     "official_boxes", NULL};
+static const char *const OFFICIAL_BOX_KEYS[] = {"no", "name", "holds", NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
 static const char *const SIGNING_KEYS[] = {"signer", "seal",        "appendix",    "number", "day",
                                            "month",  "next_signer", "in_appendix", NULL};
@@ -1574,6 +1575,93 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
     return VB_OK;
 }
 
+/* Every `official:` number of a band's items and columns must be named in official_boxes (when given). */
+static vb_status_t
+check_band_official(ctx_t *c, const vb_band_t *b, const char *key, vb_pos_t list_pos)
+{
+    for (int i = 0; i < b->ncols; i++) {
+        const vb_pcolumn_t *col = &b->cols[i];
+        for (int j = -1; j < col->n; j++) {
+            int no = j < 0 ? col->official : col->items[j].official;
+            if (!no)
+                continue;
+            bool named = false;
+            for (int k = 0; k < c->p->nofficial_boxes && !named; k++)
+                named = c->p->official_boxes[k].no == no;
+            if (!named)
+                return fail(c, "profile.value", j < 0 ? list_pos : col->items[j].pos,
+                            "An item of \"%s\" is box %d (\"official: %d\"), which \"official_boxes\" does not name; "
+                            "add {no: %d, name: ...} there.", key, no, no, no);
+        }
+    }
+    return VB_OK;
+}
+
+/*
+ * official_boxes: the regulation's numbered boxes, each {no, name, holds};
+ * the numbers unique, at most one `holds: body`, and every `official:` of
+ * the profile's bands named (so the overlay's legend can say every box).
+ */
+static vb_status_t
+parse_official_boxes(ctx_t *c, const vb_ynode_t *root)
+{
+    const vb_ynode_t *n;
+    vb_status_t st = lookup(c, root, "", "official_boxes", false, &n);
+    if (st != VB_OK || !n)
+        return st;
+    if ((st = want_kind(c, n, VB_Y_SEQ, "", "official_boxes")) != VB_OK)
+        return st;
+    if (n->n == 0)
+        return fail(c, "profile.missing", n->pos, "\"official_boxes\" must list at least one box.");
+    vb_pofficial_t *v = VB_NEWN(c->arena, vb_pofficial_t, n->n);
+    if (!v)
+        return vb_diag_nomem(c->d);
+    static const char *const holds[] = {"body", NULL};
+    static const int holds_values[] = {1};
+    int nbody = 0;
+    for (int i = 0; i < n->n; i++) {
+        const vb_ynode_t *e = n->items[i];
+        const char *ew = keypath(c, "", "official_boxes", i + 1);
+        if (!ew)
+            return vb_diag_nomem(c->d);
+        int32_t no = 0;
+        int body = 0;
+        const vb_ynode_t *nm;
+        if ((st = check_keys(c, e, ew, OFFICIAL_BOX_KEYS, NULL)) != VB_OK ||
+            (st = get_int(c, e, ew, "no", true, 1, 99, &no)) != VB_OK ||
+            (st = lookup_scalar(c, e, ew, "name", true, &nm)) != VB_OK ||
+            (st = get_choice(c, e, ew, "holds", holds, holds_values, "body", &body)) != VB_OK)
+            return st;
+        if (nm->len == 0)
+            return fail(c, "profile.missing", nm->pos, KEYPATH " must not be empty.", KP(ew, "name"));
+        if ((st = nfc_text(c, nm, &v[i].name)) != VB_OK)
+            return st;
+        for (int j = 0; j < i; j++)
+            if (v[j].no == no)
+                return fail(c, "profile.value", vb_ymap_get(e, "no")->pos,
+                            "\"official_boxes\": box %d is listed twice.", (int)no);
+        if (body && nbody++)
+            return fail(c, "profile.value", vb_ymap_get(e, "holds")->pos,
+                        "\"official_boxes\": only one box holds the body.");
+        v[i].no = (int)no;
+        v[i].body = body != 0;
+    }
+    c->p->official_boxes = v;
+    c->p->nofficial_boxes = n->n;
+    const vb_profile_t *p = c->p;
+    if ((st = check_band_official(c, &p->header, "header", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->title, "title", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->closing, "closing", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->closing_joint, "closing_joint", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->overlay, "overlay", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->first_footer, "first_footer", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->last_footer, "last_footer", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->appendix.header, "appendix.header", n->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->appendix.title, "appendix.title", n->pos)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
 /* A field name (/T): ASCII letters, digits, '_' and '-' (no '.', which separates a field's parts). */
 static vb_status_t
 get_field_name(ctx_t *c, const vb_ynode_t *m, const char *where, const char *key, bool required, const char **out)
@@ -1675,7 +1763,8 @@ parse_root(ctx_t *c, const vb_ynode_t *root)
         (st = parse_band(c, root, "", "last_footer", DOC_FIELDS, BAND_BOTTOM, &p->last_footer)) != VB_OK ||
         (st = parse_table(c, root)) != VB_OK || (st = parse_page_number(c, root)) != VB_OK ||
         (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK ||
-        (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK)
+        (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK ||
+        (st = parse_official_boxes(c, root)) != VB_OK)
         return st;
     return VB_OK;
 }
