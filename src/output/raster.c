@@ -10,6 +10,11 @@
  * shared between threads. cairo keeps a face for a while after its last use
  * (its cache of scaled fonts): each FT_Face has its own FT_Library, both
  * freed when cairo lets the face go.
+ *
+ * The overlay (vb_png_write_ex) draws a plan made by overlay.c: the outlines
+ * under the page's ink, the numbers, marks and legend over it, the legend on
+ * a panel right of the page. Its colours, widths and sizes are constants
+ * here (OV_*) and in overlay.h: the preview's look, not the document's format.
  */
 #include "raster.h"
 
@@ -274,9 +279,9 @@ draw_page(cairo_t *cr, const vb_dlist_t *dl, const vb_dpage_t *pg, const vb_font
 #define OV_PANEL_PT 250.0   /* the legend's panel, to the right of the page */
 #define OV_INSET_PT 1.0     /* a numbered box is drawn this far inside its elements' union (neighbours stay apart) */
 #define OV_LINE_PT 1.25     /* the numbered boxes' line width (at least one pixel) */
-#define OV_CHIP_PT 7.0      /* the box number's size in its chip, at the box's top-left corner */
-#define OV_TEXT_PT 9.0      /* the legend's text */
-#define OV_TITLE_PT 11.0    /* the legend's title */
+#define OV_CHIP_PT 8.0      /* the box number's size in its chip, at the box's top-left corner */
+#define OV_TEXT_PT 10.0     /* the legend's text */
+#define OV_TITLE_PT 12.0    /* the legend's title */
 #define OV_MARGIN_PT 8.0    /* the margins' widths written in them */
 #define OV_BAR_PT 4.0       /* a marked line's bar in the right margin, its width ... */
 #define OV_BAR_GAP_PT 3.0   /* ... and its distance from the text block */

@@ -3,8 +3,9 @@
  * cairo (the only cairo user) with FreeType faces (the only FreeType user).
  *
  * Drawn from the same display list as the PDF (pdf.c): glyphs by id at the
- * same positions, rules, images; boxes are not drawn. The page is white, the
- * ink black, as in the PDF.
+ * same positions, rules, images; boxes are not drawn, except as the
+ * preview's overlay (vb_png_write_ex, overlay.h). The page is white, the ink
+ * black, as in the PDF.
  */
 #ifndef VB_RASTER_H
 #define VB_RASTER_H
