@@ -11,8 +11,8 @@ profile's YAML text, the pixels from the PNG itself.
 
 - the seed's page 1 at 96 dpi, with --overlay-legend: the numbered boxes the
   legend lists are exactly the unions of the dump's boxes of each number in
-  each band column (and of the body's blocks, for the profile's `holds:
-  body` box); each is drawn as an outline in the colour the legend gives, at
+  each band column (and of the body's blocks, for the profile's official_boxes
+  body box); each is drawn as an outline in the colour the legend gives, at
   those positions (pixels along its four edges, inset 1 pt, 2 px wide at 96
   dpi), and that colour is not there without --overlay;
 - the legend: for every box of the profile's official_boxes, "here" when
@@ -29,9 +29,9 @@ profile's YAML text, the pixels from the PNG itself.
   tolerance gets an orange one (threshold from the profile's space_stretch
   and tolerance); the seed's page 1 gets neither, and no red or orange in
   its right margin;
-- a profile whose official_boxes lists a number twice, leaves out a number
-  an item uses, or says an unknown `holds:` is refused at the line and
-  column of the fault.
+- a profile whose official_boxes names a number twice, leaves out a number
+  an item uses, names a body box it does not list, or has a name that is
+  not a number ("13a") is refused at the line and column of the fault.
 
 The PNGs are read here with zlib (8-bit RGB, not interlaced).
 """
@@ -163,13 +163,11 @@ def dump_pages(cli, src):
 
 
 def profile_boxes(path):
-    """{no: name} of the profile's official_boxes, and the number that holds the body."""
-    names, body = {}, 0
-    for m in re.finditer(r'^\s*- \{no: (\d+), name: "([^"]*)"(, holds: body)?\}', open(path, encoding="utf-8").read(),
-                         re.M):
-        names[int(m.group(1))] = m.group(2)
-        if m.group(3):
-            body = int(m.group(1))
+    """{no: name} of the profile's official_boxes.names, and its body box (read from the YAML text)."""
+    text = open(path, encoding="utf-8").read()
+    block = text[text.index("\nofficial_boxes:"):]
+    body = int(re.search(r'^  body: (\d+)', block, re.M).group(1))
+    names = {int(m.group(1)): m.group(2).strip() for m in re.finditer(r'^    (\d+): (.*)$', block, re.M)}
     return names, body
 
 
@@ -430,10 +428,10 @@ def main():
         # ---- the profile key is validated
         base = yml
         bad = {
-            "dup": (base.replace('  - {no: 12, name: "Ký hiệu người đánh máy và số lượng bản phát hành"}',
-                                 '  - {no: 3, name: "Lặp"}'), "box 3 is listed twice"),
-            "missing": (re.sub(r'^  - \{no: 9, .*\n', '', base, flags=re.M), 'is box 9 ("official: 9")'),
-            "holds": (base.replace('holds: body}', 'holds: text}'), '"official_boxes[6].holds" = "text"'),
+            "dup": (base.replace('    12: Ký hiệu người đánh máy', '    03: Ký hiệu người đánh máy'), "box 3 is named twice"),
+            "missing": (re.sub(r'^    9: .*\n', '', base, flags=re.M), 'is box 9 ("official: 9")'),
+            "body": (base.replace('  body: 6 ', '  body: 16 '), '"official_boxes.body" = 16 is not one of the boxes'),
+            "number": (base.replace('    13: Thông tin', '    13a: Thông tin'), '"13a" is not a box number'),
         }
         for tag, (text, msg) in sorted(bad.items()):
             p = os.path.join(tmp, tag + ".yaml")

@@ -3,7 +3,7 @@
  *
  * The numbered boxes come from the display list's boxes: a band item's or a
  * column's `official:` number (its group), and the body's blocks for the
- * profile's `holds: body` box. The boxes of one number in one column (or in
+ * profile's `official_boxes.body`. The boxes of one number in one column (or in
  * the body) are drawn as one rectangle, their union: ô 2 is the parent body,
  * the issuer and the star together, as on the regulation's diagram.
  */

@@ -58,7 +58,7 @@ typedef struct vb_overlay {
 /*
  * The overlay of page (from 0) of dl, laid out under profile p, in arena a.
  * The body's blocks (paragraphs, tables, images outside any band or table)
- * take the number of the profile's `holds: body` box. A line is very loose
+ * take the number of the profile's `official_boxes.body`. A line is very loose
  * when its spaces stretch beyond what the line breaker accepts before its
  * retry without a limit: natural x (1 + space_stretch x tolerance).
  */

@@ -72,7 +72,7 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
                                         "validation",  "blanks",      "number",      "body_center", "body_right", "script",  "footnote",
                                         "signing",     "official_boxes", NULL};
-static const char *const OFFICIAL_BOX_KEYS[] = {"no", "name", "holds", NULL};
+static const char *const OFFICIAL_BOX_KEYS[] = {"body", "names", NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
 static const char *const SIGNING_KEYS[] = {"signer", "seal",        "appendix",    "number", "day",
                                            "month",  "next_signer", "in_appendix", NULL};
@@ -1591,73 +1591,77 @@ check_band_official(ctx_t *c, const vb_band_t *b, const char *key, vb_pos_t list
             if (!named)
                 return fail(c, "profile.value", j < 0 ? list_pos : col->items[j].pos,
                             "An item of \"%s\" is box %d (\"official: %d\"), which \"official_boxes\" does not name; "
-                            "add {no: %d, name: ...} there.", key, no, no, no);
+                            "add \"%d: name\" to its names.", key, no, no, no);
         }
     }
     return VB_OK;
 }
 
 /*
- * official_boxes: the regulation's numbered boxes, each {no, name, holds};
- * the numbers unique, at most one `holds: body`, and every `official:` of
- * the profile's bands named (so the overlay's legend can say every box).
+ * official_boxes: {body: N, names: {1: text, 2: text, ...}}, the regulation's
+ * numbered boxes named in the order written; the numbers whole, 1-99, each
+ * once; body (optional) one of them; and every `official:` of the profile's
+ * bands named (so the overlay's legend can say every box). A mapping of
+ * plain numbers and texts, not a list of {no, name} mappings: libyaml's
+ * tokens cost every render (this key is read with the rest of the profile),
+ * and this form has a third of them.
  */
 static vb_status_t
 parse_official_boxes(ctx_t *c, const vb_ynode_t *root)
 {
-    const vb_ynode_t *n;
-    vb_status_t st = lookup(c, root, "", "official_boxes", false, &n);
-    if (st != VB_OK || !n)
+    const vb_ynode_t *m, *names;
+    vb_status_t st = lookup(c, root, "", "official_boxes", false, &m);
+    if (st != VB_OK || !m)
         return st;
-    if ((st = want_kind(c, n, VB_Y_SEQ, "", "official_boxes")) != VB_OK)
+    const char *w = "official_boxes";
+    int32_t body = 0;
+    if ((st = check_keys(c, m, w, OFFICIAL_BOX_KEYS, NULL)) != VB_OK ||
+        (st = lookup(c, m, w, "names", true, &names)) != VB_OK ||
+        (st = want_kind(c, names, VB_Y_MAP, w, "names")) != VB_OK ||
+        (st = get_int(c, m, w, "body", false, 1, 99, &body)) != VB_OK)
         return st;
-    if (n->n == 0)
-        return fail(c, "profile.missing", n->pos, "\"official_boxes\" must list at least one box.");
-    vb_pofficial_t *v = VB_NEWN(c->arena, vb_pofficial_t, n->n);
+    if (names->n == 0)
+        return fail(c, "profile.missing", names->pos, "\"official_boxes.names\" must name at least one box.");
+    vb_pofficial_t *v = VB_NEWN(c->arena, vb_pofficial_t, names->n);
     if (!v)
         return vb_diag_nomem(c->d);
-    static const char *const holds[] = {"body", NULL};
-    static const int holds_values[] = {1};
-    int nbody = 0;
-    for (int i = 0; i < n->n; i++) {
-        const vb_ynode_t *e = n->items[i];
-        const char *ew = keypath(c, "", "official_boxes", i + 1);
-        if (!ew)
+    bool body_named = false;
+    for (int i = 0; i < names->n; i++) {
+        const char *k = names->keys[i];
+        int64_t no;
+        if (!vb_parse_int(k, strlen(k), &no) || no < 1 || no > 99)
+            return fail(c, "profile.value", names->key_pos[i],
+                        "\"official_boxes.names\": \"%s\" is not a box number (a whole number from 1 to 99).", k);
+        const vb_ynode_t *nm = names->items[i];
+        const char *kw = keypath(c, "official_boxes.names", k, 0);
+        if (!kw)
             return vb_diag_nomem(c->d);
-        int32_t no = 0;
-        int body = 0;
-        const vb_ynode_t *nm;
-        if ((st = check_keys(c, e, ew, OFFICIAL_BOX_KEYS, NULL)) != VB_OK ||
-            (st = get_int(c, e, ew, "no", true, 1, 99, &no)) != VB_OK ||
-            (st = lookup_scalar(c, e, ew, "name", true, &nm)) != VB_OK ||
-            (st = get_choice(c, e, ew, "holds", holds, holds_values, "body", &body)) != VB_OK)
-            return st;
-        if (nm->len == 0)
-            return fail(c, "profile.missing", nm->pos, KEYPATH " must not be empty.", KP(ew, "name"));
-        if ((st = nfc_text(c, nm, &v[i].name)) != VB_OK)
-            return st;
+        if (is_null(nm) || (nm->kind == VB_Y_SCALAR && nm->len == 0))
+            return fail(c, "profile.missing", nm->pos, "\"%s\" must not be empty.", kw);
+        if (nm->kind != VB_Y_SCALAR)
+            return fail(c, "profile.type", nm->pos, "\"%s\" must be a single value, not %s.", kw, kind_name(nm));
         for (int j = 0; j < i; j++)
             if (v[j].no == no)
-                return fail(c, "profile.value", vb_ymap_get(e, "no")->pos,
-                            "\"official_boxes\": box %d is listed twice.", (int)no);
-        if (body && nbody++)
-            return fail(c, "profile.value", vb_ymap_get(e, "holds")->pos,
-                        "\"official_boxes\": only one box holds the body.");
-        v[i].no = (int)no;
-        v[i].body = body != 0;
+                return fail(c, "profile.value", names->key_pos[i], "\"official_boxes.names\": box %d is named twice.",
+                            (int)no);
+        v[i] = (vb_pofficial_t){(int)no, nm->str, no == body}; /* shown, never compared: kept as written */
+        body_named |= no == body;
     }
+    if (body && !body_named)
+        return fail(c, "profile.value", vb_ymap_get(m, "body")->pos,
+                    "\"official_boxes.body\" = %d is not one of the boxes \"official_boxes.names\" names.", (int)body);
     c->p->official_boxes = v;
-    c->p->nofficial_boxes = n->n;
+    c->p->nofficial_boxes = names->n;
     const vb_profile_t *p = c->p;
-    if ((st = check_band_official(c, &p->header, "header", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->title, "title", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->closing, "closing", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->closing_joint, "closing_joint", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->overlay, "overlay", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->first_footer, "first_footer", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->last_footer, "last_footer", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->appendix.header, "appendix.header", n->pos)) != VB_OK ||
-        (st = check_band_official(c, &p->appendix.title, "appendix.title", n->pos)) != VB_OK)
+    if ((st = check_band_official(c, &p->header, "header", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->title, "title", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->closing, "closing", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->closing_joint, "closing_joint", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->overlay, "overlay", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->first_footer, "first_footer", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->last_footer, "last_footer", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->appendix.header, "appendix.header", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->appendix.title, "appendix.title", m->pos)) != VB_OK)
         return st;
     return VB_OK;
 }

@@ -119,7 +119,7 @@ typedef struct vb_pcolumn {
 typedef struct vb_pofficial {
     int no;                 /* the box's number, 1-99, as items' `official:` */
     const char *name;       /* what the regulation calls it, "Tên cơ quan ban hành" (NFC) */
-    bool body;              /* `holds: body`: the body's blocks (paragraphs, tables, images) fill it */
+    bool body;              /* `body:` names it: the body's blocks (paragraphs, tables, images) fill it */
 } vb_pofficial_t;
 
 /* A band: columns set side by side from a common top. */
