@@ -31,7 +31,11 @@ profile's YAML text, the pixels from the PNG itself.
   its right margin;
 - a profile whose official_boxes names a number twice, leaves out a number
   an item uses, names a body box it does not list, or has a name that is
-  not a number ("13a") is refused at the line and column of the fault.
+  not a number ("13a") is refused at the line and column of the fault;
+- -o - --overlay writes the same image to standard output; with
+  --overlay-legend - as well, a usage error (exit 2) that writes nothing;
+- the pictures README.md and docs/preview.md show are PNG files there,
+  docs/img/overlay.png among them, each under 150 KB.
 
 The PNGs are read here with zlib (8-bit RGB, not interlaced).
 """
@@ -441,6 +445,23 @@ def main():
             err = r.stderr.decode()
             check("profile." + tag, r.returncode != 0 and msg in err and "[profile.value]" in err and
                   re.search(re.escape(p) + r":\d+:\d+: error", err) is not None, err.strip())
+
+        # ---- -o - with --overlay: the same image on standard output; with --overlay-legend - too: a usage error
+        r = run(cli, "preview", SEED, "-o", "-", "--overlay")
+        check("stdout.overlay", r.returncode == 0 and r.stdout == open(ov_png, "rb").read(),
+              "%d bytes, the file's %d" % (len(r.stdout), os.path.getsize(ov_png)))
+        r = run(cli, "preview", SEED, "-o", "-", "--overlay-legend", "-")
+        check("stdout.both", r.returncode == 2 and r.stdout == b"" and b"standard output" in r.stderr,
+              r.stderr.decode().strip())
+
+        # ---- the README's and preview.md's picture: there, a PNG, small
+        for doc in ("README.md", os.path.join("docs", "preview.md")):
+            links = re.findall(r'!\[[^\]]*\]\(([^)\s]+)\)', open(doc, encoding="utf-8").read())
+            paths = [os.path.normpath(os.path.join(os.path.dirname(doc), l)) for l in links]
+            ok = bool(paths) and all(os.path.isfile(p) and open(p, "rb").read(8) == b"\x89PNG\r\n\x1a\n" and
+                                     os.path.getsize(p) < 150 * 1024 for p in paths)
+            check("picture." + os.path.basename(doc), ok and os.path.join("docs", "img", "overlay.png") in paths,
+                  ", ".join("%s %d KB" % (p, os.path.getsize(p) // 1024) for p in paths if os.path.isfile(p)))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:

@@ -330,7 +330,14 @@ main(int argc, char **argv)
     vb_png_options_t po = {(int)dpi, overlay};
     FILE *lf = NULL;
     if (doc && legend) {
-        lf = !strcmp(legend, "-") ? stdout : fopen(legend, "w");
+        if (!strcmp(legend, "-")) {
+            lf = stdout;
+        } else {
+            int fd = open(legend, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+            lf = fd >= 0 ? fdopen(fd, "w") : NULL;
+            if (!lf && fd >= 0)
+                close(fd);
+        }
         if (!lf) {
             fprintf(stderr, "vanban: cannot write %s: %s\n", legend, strerror(errno));
             rc = 3;
