@@ -508,6 +508,37 @@ VB_API vb_status_t vb_document_pdf(const vb_document_t *doc, void **data, size_t
 VB_API vb_status_t vb_document_png(const vb_document_t *doc, int page, int dpi, vb_write_fn write, void *ctx,
                                    vb_diag_t *diag);
 
+/* How vb_document_png_ex draws a page. */
+typedef struct vb_png_options {
+    int dpi;                 /* 0: VB_PNG_DPI_DEFAULT */
+    int overlay;             /* non-zero: the overlay of the page's boxes, with its legend (docs/preview.md) */
+} vb_png_options_t;
+
+/*
+ * As vb_document_png, with options (NULL: the defaults, no overlay). With
+ * overlay, the page is drawn as without it and over it: the text block and
+ * its margins, the band columns, the regulation's numbered boxes (ô) in
+ * their colours around the elements that fill them, the lines wider than
+ * their measure (red) or very loose (orange), marked in the right margin; the
+ * legend (every box of the profile's `official_boxes`: on this page, on which
+ * other page, or empty in the whole document) on a panel to the right of the
+ * page, so the image is wider by the panel (250 pt at dpi). Without overlay
+ * the bytes are vb_document_png's.
+ */
+VB_API vb_status_t vb_document_png_ex(const vb_document_t *doc, int page, const vb_png_options_t *opt,
+                                      vb_write_fn write, void *ctx, vb_diag_t *diag);
+
+/*
+ * The overlay of page (from 0) as text, one fact a line (docs/preview.md):
+ * the text block, the columns, each numbered box drawn (its number, its
+ * rectangle in millipoints before the drawing's inset, its colour), each
+ * marked line, and the legend (each box: "here", "page=N" or "empty", its
+ * name). *out is malloc'd (vb_free), NUL-terminated; *len (may be NULL)
+ * without the NUL.
+ */
+VB_API vb_status_t vb_document_overlay_text(const vb_document_t *doc, int page, char **out, size_t *len,
+                                            vb_diag_t *diag);
+
 /*
  * Writes the PDF to out_path atomically (a temporary file in the same folder,
  * renamed when complete), as vb_render_file does; opt gives on_tempfile and

@@ -4,6 +4,7 @@
  * cairo and FreeType. argv[1] is "preview".
  *
  *   vanban preview SRC -o DIR|FILE.png|- [--dpi N] [--pages A-B]
+ *                  [--overlay] [--overlay-legend FILE|-]
  *                  [--data FILE] [--row N] [--profile P] [--layouts DIR]
  *                  [--fonts DIR] [--allow-dir DIR] [--allow-nonconforming]
  *
@@ -13,7 +14,10 @@
  * page: the first, or the one --pages names. A template previews the row
  * --row (from 1) of --data, or, with no --data, of its sample file: NAME.sample.json
  * or NAME.sample.csv beside it (docs/preview.md). With --profile, the
- * format errors are warnings, as with --allow-nonconforming.
+ * format errors are warnings, as with --allow-nonconforming. --overlay draws
+ * the boxes over each page and their legend beside it; --overlay-legend
+ * writes the same overlay as text, each page's after the other, to FILE or
+ * to standard output (and implies --overlay).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,11 +31,15 @@
 #include "commands.h"
 
 static const char usage_preview[] =
-    "Usage: vanban preview SRC -o DIR|FILE.png|- [--dpi N] [--pages A-B] [--data FILE] [--row N]\n"
+    "Usage: vanban preview SRC -o DIR|FILE.png|- [--dpi N] [--pages A-B] [--overlay] [--overlay-legend FILE|-]\n"
+    "                      [--data FILE] [--row N]\n"
     "                      [--profile P] [--layouts DIR] [--fonts DIR] [--allow-dir DIR] [--allow-nonconforming]\n"
     "  One PNG per page, DIR/NAME-1.png ...; FILE.png or - (standard output): one page.\n"
     "  --dpi N        resolution, 9 to 600 (default 96)\n"
     "  --pages A-B    the pages to draw, from 1 (A, or A-B)\n"
+    "  --overlay      draw the margins, the band columns and the regulation's numbered boxes over each page,\n"
+    "                 overfull and very loose lines marked, with a legend beside the page\n"
+    "  --overlay-legend FILE|-  also write the overlay of each page drawn as text (implies --overlay)\n"
     "  --profile P    show it under profile P (party, state, an id or a path): format errors become warnings\n"
     "  --data FILE    SRC is a template: preview row --row (default 1) of FILE;\n"
     "                 with no --data, a template's NAME.sample.json or NAME.sample.csv beside it\n";
@@ -99,7 +107,7 @@ write_file(void *ctx, const void *data, size_t len)
 
 /* Page i of doc to path: a temporary file beside it, renamed when complete. */
 static int
-save_page(const vb_document_t *doc, int i, int dpi, const char *path)
+save_page(const vb_document_t *doc, int i, const vb_png_options_t *po, const char *path)
 {
     char tmp[4400];
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
@@ -112,7 +120,7 @@ save_page(const vb_document_t *doc, int i, int dpi, const char *path)
         return 3;
     }
     vb_diag_t diag = {0};
-    vb_status_t st = vb_document_png(doc, i, dpi, write_file, f, &diag);
+    vb_status_t st = vb_document_png_ex(doc, i, po, write_file, f, &diag);
     int bad = fclose(f);
     if (st == VB_OK && bad) {
         fprintf(stderr, "vanban: cannot write %s: %s\n", path, strerror(errno));
@@ -130,6 +138,25 @@ save_page(const vb_document_t *doc, int i, int dpi, const char *path)
         return 3;
     }
     return 0;
+}
+
+/* The overlay of page i as text, appended to f. */
+static int
+write_legend(const vb_document_t *doc, int i, FILE *f, const char *name)
+{
+    vb_diag_t diag = {0};
+    char *text = NULL;
+    size_t len = 0;
+    vb_status_t st = vb_document_overlay_text(doc, i, &text, &len, &diag);
+    if (st != VB_OK) {
+        print_diag(&diag, NULL);
+        return cli_exit_code(st);
+    }
+    int rc = fwrite(text, 1, len, f) == len ? 0 : 3;
+    vb_free(text);
+    if (rc)
+        fprintf(stderr, "vanban: cannot write %s: %s\n", name, strerror(errno));
+    return rc;
 }
 
 /* The template's sample file beside it (NAME.sample.json, NAME.sample.csv), into buf; NULL: none. */
@@ -156,6 +183,8 @@ main(int argc, char **argv)
         return 2;
     }
     const char *src = NULL, *out = NULL, *data_path = NULL, *profile = NULL, *layouts = NULL, *fonts = NULL;
+    const char *legend = NULL;
+    int overlay = 0;
     const char *allow[64];
     int nallow = 0, nonconforming = 0;
     long dpi = VB_PNG_DPI_DEFAULT, row = 1, first = 1, last = 0;
@@ -179,6 +208,11 @@ main(int argc, char **argv)
                 return 2;
             }
             pages_given = true;
+        } else if (!strcmp(a, "--overlay")) {
+            overlay = 1;
+        } else if (!strcmp(a, "--overlay-legend") && more) {
+            legend = argv[++i];
+            overlay = 1;
         } else if (!strcmp(a, "--data") && more) {
             data_path = argv[++i];
         } else if (!strcmp(a, "--row") && more) {
@@ -226,6 +260,10 @@ main(int argc, char **argv)
             return 2;
         }
         one_file = true;
+    }
+    if (legend && to_stdout && !strcmp(legend, "-")) {
+        fprintf(stderr, "vanban: -o - and --overlay-legend - cannot both take the standard output\n");
+        return 2;
     }
     if ((to_stdout || one_file) && pages_given && last != first) {
         fprintf(stderr, "vanban: -o %s takes one page: --pages N, or -o DIR for several\n", out);
@@ -289,7 +327,23 @@ main(int argc, char **argv)
             print_diag(&diag, NULL);
         rc = cli_exit_code(st);
     }
-    if (doc) {
+    vb_png_options_t po = {(int)dpi, overlay};
+    FILE *lf = NULL;
+    if (doc && legend) {
+        if (!strcmp(legend, "-")) {
+            lf = stdout;
+        } else {
+            int fd = open(legend, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+            lf = fd >= 0 ? fdopen(fd, "w") : NULL;
+            if (!lf && fd >= 0)
+                close(fd);
+        }
+        if (!lf) {
+            fprintf(stderr, "vanban: cannot write %s: %s\n", legend, strerror(errno));
+            rc = 3;
+        }
+    }
+    if (doc && rc == 0) {
         int npages = vb_document_page_count(doc);
         if (!pages_given)
             last = to_stdout || one_file ? 1 : npages;
@@ -297,7 +351,7 @@ main(int argc, char **argv)
             fprintf(stderr, "vanban: %s has %d page%s, no page %ld\n", src, npages, npages == 1 ? "" : "s", last);
             rc = 2;
         } else if (to_stdout) {
-            st = vb_document_png(doc, (int)first - 1, (int)dpi, write_file, stdout, &diag);
+            st = vb_document_png_ex(doc, (int)first - 1, &po, write_file, stdout, &diag);
             if (st == VB_OK && fflush(stdout) != 0) {
                 fprintf(stderr, "vanban: cannot write the standard output: %s\n", strerror(errno));
                 rc = 3;
@@ -306,7 +360,7 @@ main(int argc, char **argv)
                 rc = cli_exit_code(st);
             }
         } else if (one_file) {
-            rc = save_page(doc, (int)first - 1, (int)dpi, out);
+            rc = save_page(doc, (int)first - 1, &po, out);
         } else {
             if (mkdir(out, 0777) != 0 && errno != EEXIST) {
                 fprintf(stderr, "vanban: cannot make the folder %s: %s\n", out, strerror(errno));
@@ -319,11 +373,17 @@ main(int argc, char **argv)
             for (long p = first; p <= last && rc == 0; p++) {
                 char path[4400];
                 snprintf(path, sizeof path, "%s/%.*s-%ld.png", out, stem, base, p);
-                rc = save_page(doc, (int)p - 1, (int)dpi, path);
+                rc = save_page(doc, (int)p - 1, &po, path);
                 if (rc == 0)
                     printf("%s\n", path);
             }
         }
+        for (long p = first; lf && p <= last && rc == 0; p++)
+            rc = write_legend(doc, (int)p - 1, lf, legend);
+    }
+    if (lf && lf != stdout && fclose(lf) != 0 && rc == 0) {
+        fprintf(stderr, "vanban: cannot write %s: %s\n", legend, strerror(errno));
+        rc = 3;
     }
     vb_document_free(doc);
     vb_data_free(data);

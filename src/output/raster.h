@@ -3,14 +3,16 @@
  * cairo (the only cairo user) with FreeType faces (the only FreeType user).
  *
  * Drawn from the same display list as the PDF (pdf.c): glyphs by id at the
- * same positions, rules, images; boxes are not drawn. The page is white, the
- * ink black, as in the PDF.
+ * same positions, rules, images; boxes are not drawn, except as the
+ * preview's overlay (vb_png_write_ex, overlay.h). The page is white, the ink
+ * black, as in the PDF.
  */
 #ifndef VB_RASTER_H
 #define VB_RASTER_H
 
 #include "dlist.h"
 #include "font.h"
+#include "overlay.h"
 
 /* The resolutions vb_png_write accepts: VB_PNG_DPI_MIN..VB_PNG_DPI_MAX (vanban.h). */
 
@@ -24,5 +26,14 @@
  */
 vb_status_t vb_png_write(const vb_dlist_t *dl, const vb_fontset_t *fonts, int page, int dpi, vb_write_fn write,
                          void *ctx, vb_diag_t *d);
+
+/*
+ * As vb_png_write; with ov (vb_overlay_plan of the same page), the overlay is
+ * drawn over the page and its legend on a panel to the right of it, which
+ * makes the image wider (docs/preview.md). ov NULL: the same bytes as
+ * vb_png_write.
+ */
+vb_status_t vb_png_write_ex(const vb_dlist_t *dl, const vb_fontset_t *fonts, int page, int dpi,
+                            const vb_overlay_t *ov, vb_write_fn write, void *ctx, vb_diag_t *d);
 
 #endif

@@ -71,7 +71,8 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
                                         "validation",  "blanks",      "number",      "body_center", "body_right", "script",  "footnote",
-                                        "signing",     NULL};
+                                        "signing",     "official_boxes", NULL};
+static const char *const OFFICIAL_BOX_KEYS[] = {"body", "names", NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
 static const char *const SIGNING_KEYS[] = {"signer", "seal",        "appendix",    "number", "day",
                                            "month",  "next_signer", "in_appendix", NULL};
@@ -1574,6 +1575,97 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
     return VB_OK;
 }
 
+/* Every `official:` number of a band's items and columns must be named in official_boxes (when given). */
+static vb_status_t
+check_band_official(ctx_t *c, const vb_band_t *b, const char *key, vb_pos_t list_pos)
+{
+    for (int i = 0; i < b->ncols; i++) {
+        const vb_pcolumn_t *col = &b->cols[i];
+        for (int j = -1; j < col->n; j++) {
+            int no = j < 0 ? col->official : col->items[j].official;
+            if (!no)
+                continue;
+            bool named = false;
+            for (int k = 0; k < c->p->nofficial_boxes && !named; k++)
+                named = c->p->official_boxes[k].no == no;
+            if (!named)
+                return fail(c, "profile.value", j < 0 ? list_pos : col->items[j].pos,
+                            "An item of \"%s\" is box %d (\"official: %d\"), which \"official_boxes\" does not name; "
+                            "add \"%d: name\" to its names.", key, no, no, no);
+        }
+    }
+    return VB_OK;
+}
+
+/*
+ * official_boxes: {body: N, names: {1: text, 2: text, ...}}, the regulation's
+ * numbered boxes named in the order written; the numbers whole, 1-99, each
+ * once; body (optional) one of them; and every `official:` of the profile's
+ * bands named (so the overlay's legend can say every box). A mapping of
+ * plain numbers and texts, not a list of {no, name} mappings: libyaml's
+ * tokens cost every render (this key is read with the rest of the profile),
+ * and this form has a third of them.
+ */
+static vb_status_t
+parse_official_boxes(ctx_t *c, const vb_ynode_t *root)
+{
+    const vb_ynode_t *m, *names;
+    vb_status_t st = lookup(c, root, "", "official_boxes", false, &m);
+    if (st != VB_OK || !m)
+        return st;
+    const char *w = "official_boxes";
+    int32_t body = 0;
+    if ((st = check_keys(c, m, w, OFFICIAL_BOX_KEYS, NULL)) != VB_OK ||
+        (st = lookup(c, m, w, "names", true, &names)) != VB_OK ||
+        (st = want_kind(c, names, VB_Y_MAP, w, "names")) != VB_OK ||
+        (st = get_int(c, m, w, "body", false, 1, 99, &body)) != VB_OK)
+        return st;
+    if (names->n == 0)
+        return fail(c, "profile.missing", names->pos, "\"official_boxes.names\" must name at least one box.");
+    vb_pofficial_t *v = VB_NEWN(c->arena, vb_pofficial_t, names->n);
+    if (!v)
+        return vb_diag_nomem(c->d);
+    bool body_named = false;
+    for (int i = 0; i < names->n; i++) {
+        const char *k = names->keys[i];
+        int64_t no;
+        if (!vb_parse_int(k, strlen(k), &no) || no < 1 || no > 99)
+            return fail(c, "profile.value", names->key_pos[i],
+                        "\"official_boxes.names\": \"%s\" is not a box number (a whole number from 1 to 99).", k);
+        const vb_ynode_t *nm = names->items[i];
+        const char *kw = keypath(c, "official_boxes.names", k, 0);
+        if (!kw)
+            return vb_diag_nomem(c->d);
+        if (is_null(nm) || (nm->kind == VB_Y_SCALAR && nm->len == 0))
+            return fail(c, "profile.missing", nm->pos, "\"%s\" must not be empty.", kw);
+        if (nm->kind != VB_Y_SCALAR)
+            return fail(c, "profile.type", nm->pos, "\"%s\" must be a single value, not %s.", kw, kind_name(nm));
+        for (int j = 0; j < i; j++)
+            if (v[j].no == no)
+                return fail(c, "profile.value", names->key_pos[i], "\"official_boxes.names\": box %d is named twice.",
+                            (int)no);
+        v[i] = (vb_pofficial_t){(int)no, nm->str, no == body}; /* shown, never compared: kept as written */
+        body_named |= no == body;
+    }
+    if (body && !body_named)
+        return fail(c, "profile.value", vb_ymap_get(m, "body")->pos,
+                    "\"official_boxes.body\" = %d is not one of the boxes \"official_boxes.names\" names.", (int)body);
+    c->p->official_boxes = v;
+    c->p->nofficial_boxes = names->n;
+    const vb_profile_t *p = c->p;
+    if ((st = check_band_official(c, &p->header, "header", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->title, "title", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->closing, "closing", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->closing_joint, "closing_joint", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->overlay, "overlay", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->first_footer, "first_footer", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->last_footer, "last_footer", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->appendix.header, "appendix.header", m->pos)) != VB_OK ||
+        (st = check_band_official(c, &p->appendix.title, "appendix.title", m->pos)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
 /* A field name (/T): ASCII letters, digits, '_' and '-' (no '.', which separates a field's parts). */
 static vb_status_t
 get_field_name(ctx_t *c, const vb_ynode_t *m, const char *where, const char *key, bool required, const char **out)
@@ -1675,7 +1767,8 @@ parse_root(ctx_t *c, const vb_ynode_t *root)
         (st = parse_band(c, root, "", "last_footer", DOC_FIELDS, BAND_BOTTOM, &p->last_footer)) != VB_OK ||
         (st = parse_table(c, root)) != VB_OK || (st = parse_page_number(c, root)) != VB_OK ||
         (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK ||
-        (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK)
+        (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK ||
+        (st = parse_official_boxes(c, root)) != VB_OK)
         return st;
     return VB_OK;
 }

@@ -112,6 +112,16 @@ typedef struct vb_pcolumn {
     int official;           /* the regulation's box number of the whole column; 0: none */
 } vb_pcolumn_t;
 
+/*
+ * `official_boxes:` one of the regulation's numbered boxes (ô) of its layout
+ * diagram, named, for the preview's overlay and its legend (docs/preview.md).
+ */
+typedef struct vb_pofficial {
+    int no;                 /* the box's number, 1-99, as items' `official:` */
+    const char *name;       /* what the regulation calls it, "Tên cơ quan ban hành" (NFC) */
+    bool body;              /* `body:` names it: the body's blocks (paragraphs, tables, images) fill it */
+} vb_pofficial_t;
+
 /* A band: columns set side by side from a common top. */
 typedef struct vb_band {
     bool present;
@@ -326,6 +336,8 @@ typedef struct vb_profile {
     vb_pappendix_t appendix;
     vb_pvalidate_t validate;
     vb_psigning_t signing;  /* `signing:` (optional) */
+    vb_pofficial_t *official_boxes; /* `official_boxes:` in the order written; NULL: not given */
+    int nofficial_boxes;
 } vb_profile_t;
 
 /*
