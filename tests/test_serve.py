@@ -10,7 +10,7 @@ has HTML in it, to see that the page escapes it). The command prints the URL it 
   - Chromium loads the page: a word of the document in the page's text layer, every page's image
     loaded; the overlay checkbox draws the regulation's numbered boxes, and hides them;
   - an editor's save adds a new word: it appears in the page without a reload (a mark set on the
-    window survives) and the images' URLs change;
+    window survives), the images' URLs change and the page's PNG is drawn again (other bytes);
   - a bad date: the page shows the error with its file:line:col, the source line and a caret, the
     last good pages dimmed below, the file name as text (no <i> element made of it);
   - the date fixed: the error goes, the pages come back;
@@ -315,11 +315,14 @@ def browser_checks(ck, cli, tmp, layouts):
         # an edit: the new word, without a reload
         word = "Zanzibarquetzal"
         text2 = text.rstrip("\n") + "\n\nTừ khóa kiểm tra: %s.\n" % word
+        png1 = get(srv.url, "/page/1.png")[2]
         save_by_rename(src, text2)
         ok = b.wait("%s.includes('%s')" % (PAGES_TEXT, word))
         src2 = b.js("document.querySelector('#pages img').getAttribute('src')")
         ck.check("browser.edit", ok and b.js("window.__mark") == "kept" and src2 != src1,
                  "%r %r %r" % (ok, src1, src2))
+        png2 = get(srv.url, "/page/1.png")[2]
+        ck.check("http.png-redrawn", png2[:8] == b"\x89PNG\r\n\x1a\n" and png2 != png1)
 
         # a bad date: the error in the page, the last good pages dimmed
         broken = text2.replace("date: 2025-10-06", "date: 2025-13-06")

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "commands.h"
@@ -198,6 +199,8 @@ struct vb_server {
 
     /* the watch loop's thread only */
     char *pages_json;         /* the good render's pages, for each state */
+    char **keys;              /* what each of the good render's page images was drawn from (page_key) */
+    int nkeys;
     sbuf_t diags;             /* the render in progress's diagnostics, as JSON objects */
     int ndiags;
     char *file_name, *file_text; /* the file the last diagnostic named, read once for its source lines */
@@ -676,6 +679,51 @@ png_write(void *ctx, const void *data, size_t len)
     return 0;
 }
 
+/*
+ * What the files a document was made from other than its source are (the profile, the images: their
+ * size and time of change), into b: a page whose runs and boxes are unchanged may still change when
+ * an image or the profile did (a rule's width, an image's pixels), and then every page is drawn again.
+ */
+static void
+inputs_key(const vb_document_t *doc, sbuf_t *b)
+{
+    const char *p;
+    for (int i = 1; (p = vb_document_input(doc, i)); i++) {
+        struct stat st;
+        if (stat(p, &st) != 0)
+            memset(&st, 0, sizeof st);
+        sb_json(b, p);
+        sb_printf(b, "%lld.%ld:%lld;", (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long long)st.st_size);
+    }
+}
+
+/*
+ * Page i's image is drawn from its display list; the public API shows its runs (text, font, size,
+ * place) and boxes, which move with any change of the layout. The key: those, the page's size and
+ * the inputs' key. A page whose key is the previous good render's keeps that render's PNG (a
+ * one-character edit usually changes a page or two; drawing one takes tens of milliseconds).
+ */
+static void
+page_key(const vb_document_t *doc, int i, const vb_page_info_t *pi, const char *inputs, sbuf_t *b)
+{
+    sb_str(b, inputs);
+    sb_printf(b, "|%" PRId64 "x%" PRId64 "|", pi->width, pi->height);
+    for (int r = 0; r < pi->nruns; r++) {
+        vb_run_t run;
+        if (vb_document_run(doc, i, r, &run) != VB_OK)
+            continue;
+        sb_json_n(b, run.text, run.text_len);
+        sb_json(b, run.font);
+        sb_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%d;", run.x, run.y, run.width, run.size,
+                  run.nglyphs);
+    }
+    for (int k = 0; k < pi->nboxes; k++) {
+        const vb_box_t *x = vb_document_box(doc, i, k);
+        if (x)
+            sb_printf(b, "%d:%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ";", (int)x->kind, x->x, x->y, x->w, x->h);
+    }
+}
+
 /* The pages (sizes, labels, text runs) as JSON, their PNGs, and their boxes as JSON. */
 static void
 draw_document(vb_server_t *s, const vb_document_t *doc, sbuf_t *pages, png_t **pngs_out, int *npages_out,
@@ -683,6 +731,9 @@ draw_document(vb_server_t *s, const vb_document_t *doc, sbuf_t *pages, png_t **p
 {
     int n = vb_document_page_count(doc);
     png_t *pngs = calloc(n > 0 ? (size_t)n : 1, sizeof *pngs);
+    char **keys = calloc(n > 0 ? (size_t)n : 1, sizeof *keys);
+    sbuf_t inputs = {0};
+    inputs_key(doc, &inputs);
     sb_str(pages, "[");
     sb_str(boxes, "{\"pages\":[");
     for (int i = 0; i < n; i++) {
@@ -715,16 +766,39 @@ draw_document(vb_server_t *s, const vb_document_t *doc, sbuf_t *pages, png_t **p
             }
             sb_str(boxes, "]");
         }
+        sbuf_t key = {0};
+        page_key(doc, i, &pi, inputs.p ? inputs.p : "", &key);
+        if (keys && !key.failed) {
+            keys[i] = key.p;
+            key.p = NULL;
+        }
+        sb_free(&key);
+        /* the previous good render's image of the same page, when it was drawn from the same things
+           (s->pngs is written by this thread only: reading it needs no lock) */
+        if (pngs && keys && keys[i] && i < s->nkeys && i < s->npages && s->keys[i] && !strcmp(s->keys[i], keys[i]) &&
+            s->pngs[i].len && png_write(&pngs[i], s->pngs[i].data, s->pngs[i].len) == 0)
+            continue;
         if (pngs) {
             vb_diag_t d;
+            pngs[i].len = 0;
             if (vb_document_png(doc, i, PREVIEW_DPI, png_write, &pngs[i], &d) != VB_OK) {
                 char buf[1200];
                 vb_diag_format(&d, buf, sizeof buf);
                 fprintf(stderr, "vanban: the preview of page %d: %s\n", i + 1, buf);
                 pngs[i].len = 0;
+                if (keys) {
+                    free(keys[i]); /* drawn again next time */
+                    keys[i] = NULL;
+                }
             }
         }
     }
+    sb_free(&inputs);
+    for (int i = 0; i < s->nkeys; i++)
+        free(s->keys[i]);
+    free(s->keys);
+    s->keys = keys;
+    s->nkeys = keys ? n : 0;
     sb_str(pages, "]");
     sb_str(boxes, "]}");
     *pngs_out = pngs;
@@ -758,6 +832,11 @@ serve_render_done(void *ctx, const vb_document_t *doc, vb_status_t st, double ms
             pngs = NULL;
             npages = 0;
             good = false;
+            for (int i = 0; i < s->nkeys; i++) /* they describe images not kept */
+                free(s->keys[i]);
+            free(s->keys);
+            s->keys = NULL;
+            s->nkeys = 0;
         } else {
             free(s->pages_json);
             s->pages_json = pages.p;
@@ -904,6 +983,9 @@ serve_stop(vb_server_t *s)
     free(s->boxes);
     pngs_free(s->pngs, s->npages);
     free(s->pages_json);
+    for (int i = 0; i < s->nkeys; i++)
+        free(s->keys[i]);
+    free(s->keys);
     sb_free(&s->diags);
     free(s->file_name);
     vb_free(s->file_text);
