@@ -42,69 +42,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "base.h" /* vb_buf_t, the growable buffer */
 #include "commands.h"
 
 #define SERVE_DEFAULT_PORT 8265
 #define PREVIEW_DPI 96
 #define PING_SECONDS 15 /* an event stream's keep-alive comment when no render came */
 
-/* ------------------------------------------------------------ a growing string */
-
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool failed; /* out of memory: the text is incomplete */
-} sbuf_t;
-
-static void
-sb_add(sbuf_t *b, const void *data, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = 0;
-}
-
-static void
-sb_str(sbuf_t *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void __attribute__((format(printf, 2, 3)))
-sb_printf(sbuf_t *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-        b->failed = true;
-        return;
-    }
-    sb_add(b, tmp, (size_t)n);
-}
-
-static void
-sb_free(sbuf_t *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof *b);
-}
+/* ------------------------------------------------------------ JSON */
 
 /*
  * s (n bytes, user text: file names, messages, the document's words) as a
@@ -113,9 +58,9 @@ sb_free(sbuf_t *b)
  * valid UTF-8 becomes U+FFFD, so the JSON always parses.
  */
 static void
-sb_json_n(sbuf_t *b, const char *s, size_t n)
+sb_json_n(vb_buf_t *b, const char *s, size_t n)
 {
-    sb_add(b, "\"", 1);
+    vb_buf_add(b, "\"", 1);
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     if (!s)
         n = 0;
@@ -124,13 +69,13 @@ sb_json_n(sbuf_t *b, const char *s, size_t n)
         if (c < 0x80) {
             if (c == '"' || c == '\\') {
                 char e[2] = {'\\', (char)c};
-                sb_add(b, e, 2);
+                vb_buf_add(b, e, 2);
             } else if (c == '\n') {
-                sb_str(b, "\\n");
+                vb_buf_puts(b, "\\n");
             } else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&') {
-                sb_printf(b, "\\u%04x", c);
+                vb_buf_printf(b, "\\u%04x", c);
             } else {
-                sb_add(b, p + i, 1);
+                vb_buf_add(b, p + i, 1);
             }
             i++;
             continue;
@@ -150,30 +95,25 @@ sb_json_n(sbuf_t *b, const char *s, size_t n)
             ok = false;
         if (ok) {
             if (cp == 0x2028 || cp == 0x2029)
-                sb_printf(b, "\\u%04x", cp); /* line separators: valid JSON, but not in older JS */
+                vb_buf_printf(b, "\\u%04x", cp); /* line separators: valid JSON, but not in older JS */
             else
-                sb_add(b, p + i, k);
+                vb_buf_add(b, p + i, k);
             i += k;
         } else {
-            sb_str(b, "\\ufffd");
+            vb_buf_puts(b, "\\ufffd");
             i++;
         }
     }
-    sb_add(b, "\"", 1);
+    vb_buf_add(b, "\"", 1);
 }
 
 static void
-sb_json(sbuf_t *b, const char *s)
+sb_json(vb_buf_t *b, const char *s)
 {
     sb_json_n(b, s, s ? strlen(s) : 0);
 }
 
 /* ------------------------------------------------------------ the shared state */
-
-typedef struct png {
-    unsigned char *data;
-    size_t len, cap;
-} png_t;
 
 struct vb_server {
     struct MHD_Daemon *daemon;
@@ -194,14 +134,14 @@ struct vb_server {
     size_t state_len;
     char *boxes;              /* /boxes.json (of the good render) */
     size_t boxes_len;
-    png_t *pngs;              /* the good render's pages */
+    vb_buf_t *pngs;              /* the good render's pages */
     int npages;
 
     /* the watch loop's thread only */
     char *pages_json;         /* the good render's pages, for each state */
     char **keys;              /* what each of the good render's page images was drawn from (page_key) */
     int nkeys;
-    sbuf_t diags;             /* the render in progress's diagnostics, as JSON objects */
+    vb_buf_t diags;             /* the render in progress's diagnostics, as JSON objects */
     int ndiags;
     char *file_name, *file_text; /* the file the last diagnostic named, read once for its source lines */
     size_t file_len;
@@ -576,8 +516,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
     int page, used = 0;
     if (sscanf(url, "/page/%d.png%n", &page, &used) == 1 && used > 0 && !url[used] && page >= 1) {
         pthread_mutex_lock(&s->mu);
-        if (page <= s->npages && s->pngs[page - 1].len)
-            ret = reply(c, MHD_HTTP_OK, "image/png", s->pngs[page - 1].data, s->pngs[page - 1].len);
+        if (page <= s->npages && s->pngs[page - 1].n)
+            ret = reply(c, MHD_HTTP_OK, "image/png", s->pngs[page - 1].p, s->pngs[page - 1].n);
         else
             ret = reply_text(c, MHD_HTTP_NOT_FOUND, "no such page\n");
         pthread_mutex_unlock(&s->mu);
@@ -614,20 +554,20 @@ serve_diag(vb_server_t *s, const vb_diag_t *d)
         if (s->file_text)
             format_diag_source(d, s->file_text, s->file_len, src, sizeof src);
     }
-    sbuf_t *b = &s->diags;
+    vb_buf_t *b = &s->diags;
     if (s->ndiags++)
-        sb_str(b, ",");
-    sb_str(b, "{\"severity\":");
+        vb_buf_puts(b, ",");
+    vb_buf_puts(b, "{\"severity\":");
     sb_json(b, d->severity == VB_SEVERITY_ERROR ? "error" : "warning");
-    sb_str(b, ",\"id\":");
+    vb_buf_puts(b, ",\"id\":");
     sb_json(b, d->id);
-    sb_str(b, ",\"file\":");
+    vb_buf_puts(b, ",\"file\":");
     sb_json(b, d->source);
-    sb_printf(b, ",\"line\":%d,\"col\":%d,\"text\":", d->line, d->col);
+    vb_buf_printf(b, ",\"line\":%d,\"col\":%d,\"text\":", d->line, d->col);
     sb_json(b, text);
-    sb_str(b, ",\"source\":");
+    vb_buf_puts(b, ",\"source\":");
     sb_json(b, src);
-    sb_str(b, "}");
+    vb_buf_puts(b, "}");
 }
 
 static const char *
@@ -663,20 +603,7 @@ kind_name(vb_box_kind_t k)
 static int
 png_write(void *ctx, const void *data, size_t len)
 {
-    png_t *p = ctx;
-    if (p->len + len > p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 65536;
-        while (cap < p->len + len)
-            cap *= 2;
-        unsigned char *q = realloc(p->data, cap);
-        if (!q)
-            return 1;
-        p->data = q;
-        p->cap = cap;
-    }
-    memcpy(p->data + p->len, data, len);
-    p->len += len;
-    return 0;
+    return vb_buf_add(ctx, data, len) ? 1 : 0;
 }
 
 /*
@@ -685,7 +612,7 @@ png_write(void *ctx, const void *data, size_t len)
  * an image or the profile did (a rule's width, an image's pixels), and then every page is drawn again.
  */
 static void
-inputs_key(const vb_document_t *doc, sbuf_t *b)
+inputs_key(const vb_document_t *doc, vb_buf_t *b)
 {
     const char *p;
     for (int i = 1; (p = vb_document_input(doc, i)); i++) {
@@ -693,7 +620,7 @@ inputs_key(const vb_document_t *doc, sbuf_t *b)
         if (stat(p, &st) != 0)
             memset(&st, 0, sizeof st);
         sb_json(b, p);
-        sb_printf(b, "%lld.%ld:%lld;", (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long long)st.st_size);
+        vb_buf_printf(b, "%lld.%ld:%lld;", (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, (long long)st.st_size);
     }
 }
 
@@ -704,88 +631,88 @@ inputs_key(const vb_document_t *doc, sbuf_t *b)
  * one-character edit usually changes a page or two; drawing one takes tens of milliseconds).
  */
 static void
-page_key(const vb_document_t *doc, int i, const vb_page_info_t *pi, const char *inputs, sbuf_t *b)
+page_key(const vb_document_t *doc, int i, const vb_page_info_t *pi, const char *inputs, vb_buf_t *b)
 {
-    sb_str(b, inputs);
-    sb_printf(b, "|%" PRId64 "x%" PRId64 "|", pi->width, pi->height);
+    vb_buf_puts(b, inputs);
+    vb_buf_printf(b, "|%" PRId64 "x%" PRId64 "|", pi->width, pi->height);
     for (int r = 0; r < pi->nruns; r++) {
         vb_run_t run;
         if (vb_document_run(doc, i, r, &run) != VB_OK)
             continue;
         sb_json_n(b, run.text, run.text_len);
         sb_json(b, run.font);
-        sb_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%d;", run.x, run.y, run.width, run.size,
+        vb_buf_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%d;", run.x, run.y, run.width, run.size,
                   run.nglyphs);
     }
     for (int k = 0; k < pi->nboxes; k++) {
         const vb_box_t *x = vb_document_box(doc, i, k);
         if (x)
-            sb_printf(b, "%d:%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ";", (int)x->kind, x->x, x->y, x->w, x->h);
+            vb_buf_printf(b, "%d:%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ";", (int)x->kind, x->x, x->y, x->w, x->h);
     }
 }
 
 /* The pages (sizes, labels, text runs) as JSON, their PNGs, and their boxes as JSON. */
 static void
-draw_document(vb_server_t *s, const vb_document_t *doc, sbuf_t *pages, png_t **pngs_out, int *npages_out,
-              sbuf_t *boxes)
+draw_document(vb_server_t *s, const vb_document_t *doc, vb_buf_t *pages, vb_buf_t **pngs_out, int *npages_out,
+              vb_buf_t *boxes)
 {
     int n = vb_document_page_count(doc);
-    png_t *pngs = calloc(n > 0 ? (size_t)n : 1, sizeof *pngs);
+    vb_buf_t *pngs = calloc(n > 0 ? (size_t)n : 1, sizeof *pngs);
     char **keys = calloc(n > 0 ? (size_t)n : 1, sizeof *keys);
-    sbuf_t inputs = {0};
+    vb_buf_t inputs = {0};
     inputs_key(doc, &inputs);
-    sb_str(pages, "[");
-    sb_str(boxes, "{\"pages\":[");
+    vb_buf_puts(pages, "[");
+    vb_buf_puts(boxes, "{\"pages\":[");
     for (int i = 0; i < n; i++) {
         vb_page_info_t pi;
         if (vb_document_page(doc, i, &pi) != VB_OK)
             memset(&pi, 0, sizeof pi);
-        sb_printf(pages, "%s{\"w\":%" PRId64 ",\"h\":%" PRId64 ",\"label\":", i ? "," : "", pi.width, pi.height);
+        vb_buf_printf(pages, "%s{\"w\":%" PRId64 ",\"h\":%" PRId64 ",\"label\":", i ? "," : "", pi.width, pi.height);
         sb_json(pages, pi.label);
-        sb_str(pages, ",\"runs\":[");
+        vb_buf_puts(pages, ",\"runs\":[");
         for (int r = 0, k = 0; r < pi.nruns; r++) {
             vb_run_t run;
             if (vb_document_run(doc, i, r, &run) != VB_OK)
                 continue;
-            sb_str(pages, k++ ? ",[" : "[");
+            vb_buf_puts(pages, k++ ? ",[" : "[");
             sb_json_n(pages, run.text, run.text_len);
-            sb_printf(pages, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "]", run.x, run.y, run.width, run.size);
+            vb_buf_printf(pages, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "]", run.x, run.y, run.width, run.size);
         }
-        sb_str(pages, "]}");
+        vb_buf_puts(pages, "]}");
         if (s->overlay) {
-            sb_str(boxes, i ? ",[" : "[");
+            vb_buf_puts(boxes, i ? ",[" : "[");
             for (int b = 0, k = 0; b < pi.nboxes; b++) {
                 const vb_box_t *x = vb_document_box(doc, i, b);
                 if (!x)
                     continue;
-                sb_printf(boxes, "%s{\"kind\":\"%s\",\"official\":%d,\"name\":", k++ ? "," : "", kind_name(x->kind),
+                vb_buf_printf(boxes, "%s{\"kind\":\"%s\",\"official\":%d,\"name\":", k++ ? "," : "", kind_name(x->kind),
                           x->official);
                 sb_json(boxes, x->name);
-                sb_printf(boxes, ",\"x\":%" PRId64 ",\"y\":%" PRId64 ",\"w\":%" PRId64 ",\"h\":%" PRId64 "}", x->x,
+                vb_buf_printf(boxes, ",\"x\":%" PRId64 ",\"y\":%" PRId64 ",\"w\":%" PRId64 ",\"h\":%" PRId64 "}", x->x,
                           x->y, x->w, x->h);
             }
-            sb_str(boxes, "]");
+            vb_buf_puts(boxes, "]");
         }
-        sbuf_t key = {0};
+        vb_buf_t key = {0};
         page_key(doc, i, &pi, inputs.p ? inputs.p : "", &key);
-        if (keys && !key.failed) {
+        if (keys && !key.oom) {
             keys[i] = key.p;
             key.p = NULL;
         }
-        sb_free(&key);
+        vb_buf_free(&key);
         /* the previous good render's image of the same page, when it was drawn from the same things
            (s->pngs is written by this thread only: reading it needs no lock) */
         if (pngs && keys && keys[i] && i < s->nkeys && i < s->npages && s->keys[i] && !strcmp(s->keys[i], keys[i]) &&
-            s->pngs[i].len && png_write(&pngs[i], s->pngs[i].data, s->pngs[i].len) == 0)
+            s->pngs[i].n && vb_buf_add(&pngs[i], s->pngs[i].p, s->pngs[i].n) == 0)
             continue;
         if (pngs) {
             vb_diag_t d;
-            pngs[i].len = 0;
+            vb_buf_clear(&pngs[i]);
             if (vb_document_png(doc, i, PREVIEW_DPI, png_write, &pngs[i], &d) != VB_OK) {
                 char buf[1200];
                 vb_diag_format(&d, buf, sizeof buf);
                 fprintf(stderr, "vanban: the preview of page %d: %s\n", i + 1, buf);
-                pngs[i].len = 0;
+                vb_buf_clear(&pngs[i]);
                 if (keys) {
                     free(keys[i]); /* drawn again next time */
                     keys[i] = NULL;
@@ -793,23 +720,23 @@ draw_document(vb_server_t *s, const vb_document_t *doc, sbuf_t *pages, png_t **p
             }
         }
     }
-    sb_free(&inputs);
+    vb_buf_free(&inputs);
     for (int i = 0; i < s->nkeys; i++)
         free(s->keys[i]);
     free(s->keys);
     s->keys = keys;
     s->nkeys = keys ? n : 0;
-    sb_str(pages, "]");
-    sb_str(boxes, "]}");
+    vb_buf_puts(pages, "]");
+    vb_buf_puts(boxes, "]}");
     *pngs_out = pngs;
     *npages_out = pngs ? n : 0;
 }
 
 static void
-pngs_free(png_t *p, int n)
+pngs_free(vb_buf_t *p, int n)
 {
     for (int i = 0; i < n; i++)
-        free(p[i].data);
+        vb_buf_free(&p[i]);
     free(p);
 }
 
@@ -817,17 +744,17 @@ void
 serve_render_done(void *ctx, const vb_document_t *doc, vb_status_t st, double ms)
 {
     vb_server_t *s = ctx;
-    png_t *pngs = NULL;
+    vb_buf_t *pngs = NULL;
     int npages = 0;
-    sbuf_t boxes = {0};
+    vb_buf_t boxes = {0};
     bool good = st == VB_OK && doc;
     if (good) {
-        sbuf_t pages = {0};
+        vb_buf_t pages = {0};
         draw_document(s, doc, &pages, &pngs, &npages, &boxes);
-        if (pages.failed || boxes.failed) {
+        if (pages.oom || boxes.oom) {
             fprintf(stderr, "vanban: out of memory for the preview's pages\n");
-            sb_free(&pages);
-            sb_free(&boxes);
+            vb_buf_free(&pages);
+            vb_buf_free(&boxes);
             pngs_free(pngs, npages);
             pngs = NULL;
             npages = 0;
@@ -846,24 +773,26 @@ serve_render_done(void *ctx, const vb_document_t *doc, vb_status_t st, double ms
     int version = s->version + 1, good_version = good ? version : s->good;
     pthread_mutex_unlock(&s->mu);
 
-    sbuf_t state = {0};
-    sb_printf(&state, "{\"boot\":\"%llx\",\"version\":%d,\"ok\":%s,\"good\":%d,\"overlay\":%s,\"ms\":%.2f,\"source\":",
-              s->boot, version, st == VB_OK ? "true" : "false", good_version, s->overlay ? "true" : "false", ms);
+    vb_buf_t state = {0};
+    long long us = ms > 0 ? (long long)(ms * 1000 + 0.5) : 0; /* no %f: its decimal point follows the locale */
+    vb_buf_printf(&state, "{\"boot\":\"%llx\",\"version\":%d,\"ok\":%s,\"good\":%d,\"overlay\":%s,\"ms\":%lld.%03lld,"
+                  "\"source\":", s->boot, version, st == VB_OK ? "true" : "false", good_version,
+                  s->overlay ? "true" : "false", us / 1000, us % 1000);
     sb_json(&state, s->source);
-    sb_str(&state, ",\"pages\":");
-    sb_str(&state, s->pages_json ? s->pages_json : "[]");
-    sb_str(&state, ",\"diags\":[");
+    vb_buf_puts(&state, ",\"pages\":");
+    vb_buf_puts(&state, s->pages_json ? s->pages_json : "[]");
+    vb_buf_puts(&state, ",\"diags\":[");
     if (s->diags.p)
-        sb_str(&state, s->diags.p);
-    sb_str(&state, "]}");
-    sb_free(&s->diags);
+        vb_buf_puts(&state, s->diags.p);
+    vb_buf_puts(&state, "]}");
+    vb_buf_free(&s->diags);
     s->ndiags = 0;
     free(s->file_name);
     vb_free(s->file_text);
     s->file_name = s->file_text = NULL;
-    if (state.failed) {
+    if (state.oom) {
         fprintf(stderr, "vanban: out of memory for the preview's state\n");
-        sb_free(&state);
+        vb_buf_free(&state);
     }
 
     pthread_mutex_lock(&s->mu);
@@ -873,11 +802,11 @@ serve_render_done(void *ctx, const vb_document_t *doc, vb_status_t st, double ms
     if (state.p) {
         free(s->state);
         s->state = state.p;
-        s->state_len = state.len;
+        s->state_len = state.n;
     }
     if (good) {
         s->good = version;
-        png_t *old = s->pngs;
+        vb_buf_t *old = s->pngs;
         int nold = s->npages;
         s->pngs = pngs;
         s->npages = npages;
@@ -885,7 +814,7 @@ serve_render_done(void *ctx, const vb_document_t *doc, vb_status_t st, double ms
         npages = nold;
         char *ob = s->boxes;
         s->boxes = boxes.p;
-        s->boxes_len = boxes.len;
+        s->boxes_len = boxes.n;
         boxes.p = ob;
     }
     pthread_cond_broadcast(&s->changed);
@@ -922,18 +851,18 @@ serve_start(const char *addr, bool overlay, const char *source, vb_server_t **ou
     pthread_condattr_destroy(&ca);
     static const char waiting[] = "{\"boot\":\"0\",\"version\":0,\"ok\":false,\"good\":0,\"overlay\":false,\"ms\":0,"
                                   "\"source\":\"\",\"pages\":[],\"diags\":[]}";
-    sbuf_t st0 = {0};
-    sb_printf(&st0, "{\"boot\":\"%llx\",\"version\":0,\"ok\":false,\"good\":0,\"overlay\":%s,\"ms\":0,\"source\":",
+    vb_buf_t st0 = {0};
+    vb_buf_printf(&st0, "{\"boot\":\"%llx\",\"version\":0,\"ok\":false,\"good\":0,\"overlay\":%s,\"ms\":0,\"source\":",
               s->boot, overlay ? "true" : "false");
     sb_json(&st0, source);
-    sb_str(&st0, ",\"pages\":[],\"diags\":[]}");
-    if (st0.failed) {
-        sb_free(&st0);
+    vb_buf_puts(&st0, ",\"pages\":[],\"diags\":[]}");
+    if (st0.oom) {
+        vb_buf_free(&st0);
         st0.p = strdup(waiting);
-        st0.len = st0.p ? strlen(st0.p) : 0;
+        st0.n = st0.p ? strlen(st0.p) : 0;
     }
     s->state = st0.p;
-    s->state_len = st0.len;
+    s->state_len = st0.n;
 
     /* the server's threads take no signals: the watch loop's handler runs in the main thread */
     sigset_t block, old;
@@ -986,7 +915,7 @@ serve_stop(vb_server_t *s)
     for (int i = 0; i < s->nkeys; i++)
         free(s->keys[i]);
     free(s->keys);
-    sb_free(&s->diags);
+    vb_buf_free(&s->diags);
     free(s->file_name);
     vb_free(s->file_text);
     free(s->source);
