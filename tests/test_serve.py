@@ -21,6 +21,7 @@ Every wait polls with a generous timeout (the machine is shared); nothing assert
 Also: an address that is not loopback is refused (exit status 2) before anything is rendered, and
 `vanban render` neither links nor loads libmicrohttpd (ldd, and LD_DEBUG=libs of a real render).
 """
+import fcntl
 import http.client
 import json
 import os
@@ -100,20 +101,26 @@ class Browser(object):
     """Headless Chromium driven through the DevTools protocol over a pipe (--remote-debugging-pipe:
     JSON messages ended by a NUL byte, chromium reading fd 3 and writing fd 4), attached to its page."""
 
+    last_lines = []
+
     def __init__(self, tmp):
         to_r, self.to_w = os.pipe()
         self.from_r, from_w = os.pipe()
+        # chromium's ends moved to 10 and above first, so that "3<&A 4>&B" cannot overwrite one with the
+        # other (bash: dash takes one-digit descriptors only)
+        to_r, from_w = [self._high(fd) for fd in (to_r, from_w)]
         args = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
                 "--disable-background-networking", "--disable-component-update", "--no-proxy-server",
                 "--remote-debugging-pipe", "--user-data-dir=" + os.path.join(tmp, "chromium-profile"),
                 "about:blank"]
-        self.p = subprocess.Popen(["sh", "-c", 'exec "$0" "$@" 3<&%d 4>&%d' % (to_r, from_w)] + args,
+        self.p = subprocess.Popen(["bash", "-c", 'exec "$0" "$@" 3<&%d 4>&%d' % (to_r, from_w)] + args,
                                   pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, start_new_session=True)
         os.close(to_r)
         os.close(from_w)
         self.lines = Lines(self.p.stderr)
+        Browser.last_lines = self.lines.all
         self.replies = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.n = 0
@@ -122,6 +129,12 @@ class Browser(object):
         page = [t for t in targets if t["type"] == "page"]
         target = page[0]["targetId"] if page else self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+
+    @staticmethod
+    def _high(fd):
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+        os.close(fd)
+        return high
 
     def _read(self):
         buf = b""
@@ -285,7 +298,7 @@ def browser_checks(ck, cli, tmp, layouts):
     try:
         b = Browser(tmp)
     except Exception as e:  # noqa: BLE001 - reported as a failed check
-        ck.check("browser.start", False, str(e))
+        ck.check("browser.start", False, "%s; chromium said: %s" % (e, "\n".join(Browser.last_lines[-10:])))
         srv.stop()
         return
     try:
@@ -399,6 +412,32 @@ def main(argv):
         ck.check("addr.overlay-alone", rc == 2 and "--overlay goes with --serve" in err, "rc %d %r" % (rc, err))
         rc, out, _ = pdfcheck.run([cli, "watch", "--help"], timeout=60)
         ck.check("help", rc == 0 and "--serve [ADDR]" in out and "--overlay" in out)
+
+        # a file name that is not UTF-8, with HTML in it, and a broken source: the state is still JSON
+        bad = os.path.join(tmp.encode(), b"bad\xff<&>.md")
+        with open(SAMPLE, encoding="utf-8") as f:
+            text = f.read().replace("date: 2025-10-06", "date: 2025-13-06")
+        with open(bad, "wb") as f:
+            f.write(text.encode("utf-8"))
+        p = subprocess.Popen([cli.encode(), b"watch", b"bad\xff<&>.md", b"--serve", b":0", b"--layouts", layouts.encode()],
+                             cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        lines = Lines(p.stdout, p.stderr)
+        m = lines.until(SERVING)
+        state, body = {}, b""
+        end = time.monotonic() + TIMEOUT
+        while m and time.monotonic() < end:
+            body = get(m.group(1), "/state.json")[2]
+            state = json.loads(body.decode("utf-8"))
+            if state.get("version"):
+                break
+            time.sleep(0.1)
+        p.send_signal(signal.SIGINT)
+        rc = p.wait(timeout=TIMEOUT)
+        diags = state.get("diags") or [{}]
+        ck.check("http.state-not-utf8", rc == 0 and state.get("ok") is False and state.get("source") == "bad\ufffd<&>.md"
+                 and not re.search(rb"[<>&]", body) and diags[0].get("id") == "frontmatter.date"
+                 and diags[0].get("text", "").startswith("bad\ufffd<&>.md:7:7: error: ")
+                 and "    7 | date: 2025-13-06\n      |       ^" in diags[0].get("source", ""), body[:600])
 
         if not shutil.which("chromium"):
             ck.check("chromium.present", False, "apt install chromium (scripts/deps.sh)")

@@ -642,7 +642,7 @@ page_key(const vb_document_t *doc, int i, const vb_page_info_t *pi, const char *
         sb_json_n(b, run.text, run.text_len);
         sb_json(b, run.font);
         vb_buf_printf(b, "%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%d;", run.x, run.y, run.width, run.size,
-                  run.nglyphs);
+                      run.nglyphs);
     }
     for (int k = 0; k < pi->nboxes; k++) {
         const vb_box_t *x = vb_document_box(doc, i, k);
@@ -661,6 +661,10 @@ draw_document(vb_server_t *s, const vb_document_t *doc, vb_buf_t *pages, vb_buf_
     char **keys = calloc(n > 0 ? (size_t)n : 1, sizeof *keys);
     vb_buf_t inputs = {0};
     inputs_key(doc, &inputs);
+    if (inputs.oom && keys) { /* no key: every page drawn, none kept for the next render */
+        free(keys);
+        keys = NULL;
+    }
     vb_buf_puts(pages, "[");
     vb_buf_puts(boxes, "{\"pages\":[");
     for (int i = 0; i < n; i++) {
@@ -685,11 +689,11 @@ draw_document(vb_server_t *s, const vb_document_t *doc, vb_buf_t *pages, vb_buf_
                 const vb_box_t *x = vb_document_box(doc, i, b);
                 if (!x)
                     continue;
-                vb_buf_printf(boxes, "%s{\"kind\":\"%s\",\"official\":%d,\"name\":", k++ ? "," : "", kind_name(x->kind),
-                          x->official);
+                vb_buf_printf(boxes, "%s{\"kind\":\"%s\",\"official\":%d,\"name\":", k++ ? "," : "",
+                              kind_name(x->kind), x->official);
                 sb_json(boxes, x->name);
-                vb_buf_printf(boxes, ",\"x\":%" PRId64 ",\"y\":%" PRId64 ",\"w\":%" PRId64 ",\"h\":%" PRId64 "}", x->x,
-                          x->y, x->w, x->h);
+                vb_buf_printf(boxes, ",\"x\":%" PRId64 ",\"y\":%" PRId64 ",\"w\":%" PRId64 ",\"h\":%" PRId64 "}",
+                              x->x, x->y, x->w, x->h);
             }
             vb_buf_puts(boxes, "]");
         }
@@ -853,7 +857,7 @@ serve_start(const char *addr, bool overlay, const char *source, vb_server_t **ou
                                   "\"source\":\"\",\"pages\":[],\"diags\":[]}";
     vb_buf_t st0 = {0};
     vb_buf_printf(&st0, "{\"boot\":\"%llx\",\"version\":0,\"ok\":false,\"good\":0,\"overlay\":%s,\"ms\":0,\"source\":",
-              s->boot, overlay ? "true" : "false");
+                  s->boot, overlay ? "true" : "false");
     sb_json(&st0, source);
     vb_buf_puts(&st0, ",\"pages\":[],\"diags\":[]}");
     if (st0.oom) {
