@@ -52,16 +52,19 @@ class Lines(object):
     def __init__(self, *pipes):
         self.q = queue.Queue()
         self.all = []
+        self.open = len(pipes)
         for f in pipes:
             threading.Thread(target=self._read, args=(f,), daemon=True).start()
 
     def _read(self, f):
         for raw in iter(f.readline, b""):
             self.q.put(raw.decode("utf-8", "replace").rstrip("\n"))
+        self.q.put(None)  # this pipe is closed
 
     def until(self, pattern, timeout=TIMEOUT):
+        """The first match of pattern in the lines to come; None at the timeout or when every pipe closed."""
         end = time.monotonic() + timeout
-        while True:
+        while self.open:
             left = end - time.monotonic()
             if left <= 0:
                 return None
@@ -69,10 +72,14 @@ class Lines(object):
                 line = self.q.get(timeout=left)
             except queue.Empty:
                 return None
+            if line is None:
+                self.open -= 1
+                continue
             self.all.append(line)
             m = pattern.search(line)
             if m:
                 return m
+        return None
 
 
 class Server(object):
@@ -367,7 +374,12 @@ def browser_checks(ck, cli, tmp, layouts):
         ck.check("browser.disconnected", down)
         word2 = "Quokkavelvet"
         save_by_rename(src, text2.replace(word, word2))
-        srv = Server(cli, tmp, "127.0.0.1:%d" % srv.port, layouts)
+        port = srv.port
+        for _ in range(60):  # the port may be held for a moment by another program's connection: try again
+            srv = Server(cli, tmp, "127.0.0.1:%d" % port, layouts)
+            if srv.url is not None or srv.p.wait(timeout=TIMEOUT) != 3:
+                break
+            time.sleep(0.5)
         ck.check("serve.restart", srv.url is not None, "\n".join(srv.lines.all[-5:]))
         ok = b.wait("%s.includes('%s') && document.body.dataset.state === 'ok'" % (PAGES_TEXT, word2))
         ck.check("browser.reconnect", ok and b.js("window.__mark") == "kept",
