@@ -2,8 +2,9 @@
  * commands.h - what the vanban programs' files share: main.c's helpers
  * (SOURCE_DATE_EPOCH, --limit, messages), paths.c's (finding the layouts and
  * fonts), the batch command (batch.c), the watch command (watch.c), the
- * source line and caret under a diagnostic (caret.c) and the signing commands
- * (sign.c, the program vanban-sign).
+ * source line and caret under a diagnostic (caret.c), the preview server
+ * (serve.c, the program vanban-serve) and the signing commands (sign.c, the
+ * program vanban-sign).
  */
 #ifndef VB_COMMANDS_H
 #define VB_COMMANDS_H
@@ -48,6 +49,23 @@ void show_diag_sources(bool on);
 
 /* vanban watch: argv[0] is "watch". Returns the exit status (watch.c). */
 int vb_cmd_watch(int argc, char **argv);
+
+/* Runs the program prog_name (vanban-sign, vanban-preview, vanban-serve), found beside vanban, in this
+   process's place (argv[0] is replaced); returns 3, with the problem printed, only when it cannot (main.c). */
+int run_program(char **argv, const char *prog_name);
+
+/*
+ * The preview server of `vanban watch --serve` (serve.c, only in the program vanban-serve, the one that
+ * links libmicrohttpd): serve_start listens on addr (a loopback address: PORT, :PORT, HOST[:PORT]; NULL or
+ * "" the default) and prints its URL; returns an exit status (2: an address refused, 3: cannot listen).
+ * serve_diag takes each diagnostic of the render in progress; serve_render_done (watch.c's render_done
+ * hook, ctx the server) each render's end: doc is the document (NULL when it failed).
+ */
+typedef struct vb_server vb_server_t;
+int serve_start(const char *addr, bool overlay, const char *source, vb_server_t **out);
+void serve_diag(vb_server_t *s, const vb_diag_t *d);
+void serve_render_done(void *ctx, const vb_document_t *doc, vb_status_t st, double ms);
+void serve_stop(vb_server_t *s);
 
 /* vanban batch: argv[0] is "batch". Returns the exit status. */
 int vb_cmd_batch(int argc, char **argv);

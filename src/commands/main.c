@@ -288,16 +288,14 @@ dump_data(const char *path)
  * renders does not load it. Runs it in this process's place; returns only
  * when it cannot (exit status 3).
  */
-static int run_program(char **argv, const char *prog_name);
-
 static int
 run_signer(char **argv)
 {
     return run_program(argv, "vanban-sign");
 }
 
-/* Runs the program prog (vanban-sign, vanban-preview), found beside vanban, in vanban's place. */
-static int
+/* Runs the program prog (vanban-sign, vanban-preview, vanban-serve), found beside vanban, in vanban's place. */
+int
 run_program(char **argv, const char *prog_name)
 {
     char exe[4096], path[4200];

@@ -25,8 +25,12 @@
  * of a render in progress removed.
  *
  * The loop calls a function after each render (render_done) with the
- * document while it lives: the place where a preview server will draw pages
- * and tell its clients.
+ * document while it lives. With --serve [ADDR], the preview server
+ * (serve.c) hooks there: it draws the pages and tells the browsers. The
+ * server links libmicrohttpd and cairo, which a render must not load, so the
+ * vanban program runs the program vanban-serve (this file and the command's
+ * others, built with VB_SERVE, and serve.c) in its place with the same
+ * arguments; vanban-serve runs the loop with the server.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,7 +55,7 @@
 
 static const char watch_usage[] =
     "Usage:\n"
-    "  vanban watch SRC.md [-o OUT.pdf] [options]\n"
+    "  vanban watch SRC.md [-o OUT.pdf] [--serve [ADDR] [--overlay]] [options]\n"
     "\n"
     "Renders SRC.md to OUT.pdf (default: SRC with .pdf for .md), then again each time the source, its profile,\n"
     "an image it places or its data file changes, until Ctrl-C. One line per render: the time, the pages and\n"
@@ -62,6 +67,11 @@ static const char watch_usage[] =
     "  --data FILE         SRC is a template (docs/templates.md): merge this data file's row --row N (from 1)\n"
     "  --row N             the data row (default 1)\n"
     "  --once              render once and exit (status as vanban render's)\n"
+    "  --serve [ADDR]      also serve a page that shows the pages and refreshes itself after each render,\n"
+    "                      with the errors in it, at http://ADDR/ (printed on start); ADDR on this computer\n"
+    "                      only: PORT, :PORT, 127.0.0.1:PORT, localhost:PORT or [::1]:PORT; default\n"
+    "                      127.0.0.1:8265; port 0: any free port (docs/watch.md)\n"
+    "  --overlay           with --serve: a checkbox on the page draws the regulation's boxes over the pages\n"
     "  --profile ID, --greedy, --duplex, --layouts DIR, --fonts DIR, --limit NAME=N, --allow-dir DIR,\n"
     "  --allow-nonconforming, --no-sign-fields\n"
     "                      as for vanban render\n"
@@ -134,6 +144,7 @@ typedef struct session {
     /* called after each render with the document (NULL when it failed); a preview server hooks here */
     void (*render_done)(void *ctx, const vb_document_t *doc, vb_status_t st, double ms);
     void *render_ctx;
+    vb_server_t *server;      /* --serve: each diagnostic is shown on its page too (vanban-serve) */
 } session_t;
 
 static void
@@ -208,6 +219,9 @@ watch_diag(const vb_diag_t *w, void *ctx)
 {
     session_t *s = ctx;
     on_diagnostic(w, NULL);
+#ifdef VB_SERVE
+    serve_diag(s->server, w);
+#endif
     if (w->severity != VB_SEVERITY_ERROR)
         return;
     s->nerrors++;
@@ -369,6 +383,13 @@ new_engine(session_t *s)
     return 0;
 }
 
+/* Whether the argument after --serve is its address (PORT, :PORT, HOST:PORT, [::1]...) rather than the source. */
+static bool
+looks_like_addr(const char *a)
+{
+    return a[0] != '-' && (strchr(a, ':') || strspn(a, "0123456789.") == strlen(a) || !strcasecmp(a, "localhost"));
+}
+
 int
 vb_cmd_watch(int argc, char **argv)
 {
@@ -379,7 +400,8 @@ vb_cmd_watch(int argc, char **argv)
     const char *profile = NULL, *layouts = NULL, *fonts = NULL;
     const char *allow[64];
     int nallow = 0;
-    bool once = false;
+    bool once = false, serve = false, overlay = false;
+    const char *serve_addr = NULL;
     char sbuf[512];
     memset(&s.ro, 0, sizeof s.ro);
     s.ro.size = sizeof s.ro;
@@ -403,6 +425,15 @@ vb_cmd_watch(int argc, char **argv)
             }
         } else if (!strcmp(a, "--once")) {
             once = true;
+        } else if (!strcmp(a, "--serve")) {
+            serve = true;
+            if (i + 1 < argc && looks_like_addr(argv[i + 1]))
+                serve_addr = argv[++i];
+        } else if (!strncmp(a, "--serve=", 8)) {
+            serve = true;
+            serve_addr = a + 8;
+        } else if (!strcmp(a, "--overlay")) {
+            overlay = true;
         } else if (!strcmp(a, "--profile") && i + 1 < argc) {
             profile = argv[++i];
         } else if (!strcmp(a, "--layouts") && i + 1 < argc) {
@@ -440,6 +471,31 @@ vb_cmd_watch(int argc, char **argv)
         fprintf(stderr, "vanban: watch needs a source\n%s", watch_usage);
         return 2;
     }
+    if (overlay && !serve) {
+        fprintf(stderr, "vanban: --overlay goes with --serve (the boxes are drawn on the served page)\n");
+        return 2;
+    }
+    if (serve && once) {
+        fprintf(stderr, "vanban: --serve and --once do not go together (--serve serves until Ctrl-C)\n");
+        return 2;
+    }
+#ifndef VB_SERVE
+    if (serve) {
+        /* the server is vanban-serve's (libmicrohttpd, cairo): it runs in this process's place */
+        char **args = calloc((size_t)argc + 2, sizeof *args);
+        if (!args) {
+            fprintf(stderr, "vanban: out of memory\n");
+            return 3;
+        }
+        args[0] = (char *)"vanban";
+        for (int i = 0; i < argc; i++)
+            args[i + 1] = argv[i];
+        int rc = run_program(args, "vanban-serve");
+        free(args);
+        return rc;
+    }
+    (void)serve_addr;
+#endif
     char outbuf[PATH_MAX];
     if (!s.out) {
         /* SRC.md -> SRC.pdf beside it */
@@ -479,13 +535,28 @@ vb_cmd_watch(int argc, char **argv)
     s.eo.fonts_dir = find_fonts(fonts);
     s.eo.on_diagnostic = on_diagnostic;
 
-    int rc = new_engine(&s);
-    if (rc)
-        return rc;
-    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    int rc = 0;
+#ifdef VB_SERVE
+    if (serve) {
+        /* first, so that an address refused is said at once; the page waits for the first render */
+        if ((rc = serve_start(serve_addr, overlay, s.src, &s.server)) != 0)
+            return rc;
+        s.render_done = serve_render_done;
+        s.render_ctx = s.server;
+    }
+#endif
+    if (!rc)
+        rc = new_engine(&s);
+    if (!rc && pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         fprintf(stderr, "vanban: cannot make a pipe: %s\n", strerror(errno));
         vb_engine_free(s.engine);
-        return 3;
+        rc = 3;
+    }
+    if (rc) {
+#ifdef VB_SERVE
+        serve_stop(s.server);
+#endif
+        return rc;
     }
     catch_signals(on_signal);
     if (!once) {
@@ -533,6 +604,9 @@ vb_cmd_watch(int argc, char **argv)
         }
         render(&s);
     }
+#ifdef VB_SERVE
+    serve_stop(s.server);
+#endif
     inputs_clear(&s);
     for (int i = 0; i < s.nerr_files; i++)
         free(s.err_files[i]);
