@@ -284,6 +284,7 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
             .sink = sink,
         };
         vb_validate_opts(&doc->model, doc->profile, &vo, d);
+        vb_fit_report(&doc->model, doc->profile, text, tlen, opt->strict != 0, sink); /* checking.c: issue.* */
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */
         bool duplex = doc->model.meta.duplex || opt->duplex;
         if (duplex && !doc->profile->has_duplex) {

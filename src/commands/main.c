@@ -32,6 +32,8 @@
 static const char usage_text[] =
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
+    "  vanban check SRC.md... [--fix] [--strict] [--format json]\n"
+    "                                               every mistake of each source, with fixes (vanban check --help)\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban watch SRC.md [-o OUT.pdf] [options]   render again at each change of the source, its profile or\n"
     "                                               images (vanban watch --help)\n"
@@ -64,6 +66,9 @@ static const char usage_text[] =
     "                      that add their own by coordinates); by default the PDF is signed-ready\n"
     "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
     "  --pdfa              write PDF/A-2b for archiving (XMP metadata, sRGB output intent; docs/pdfa.md)\n"
+    "  --strict            fit to issue: no signer name, no recipients, no title or a placeholder left is an\n"
+    "                      error, not a warning\n"
+    "  --lang vi|en        the language of the messages (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)\n"
     "  --show-source       under each diagnostic, its source line and a caret under the column (the default\n"
     "                      when stderr is a terminal)\n"
     "\n"
@@ -323,6 +328,9 @@ main(int argc, char **argv)
 {
     /* first: a signal that comes at any later moment finds the handler (and SIGXFSZ ignored) */
     install_handlers();
+    cli_messages(argc, argv); /* paths.c: Vietnamese messages when asked or the locale says so */
+    if (argc > 1 && !strcmp(argv[1], "check"))
+        return vb_cmd_check(argc - 1, argv + 1); /* commands/check.c */
     if (argc > 1 && !strcmp(argv[1], "batch"))
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
     if (argc > 1 && !strcmp(argv[1], "watch"))
@@ -335,7 +343,7 @@ main(int argc, char **argv)
     const char *stage = NULL, *data_path = NULL;
     long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
     bool greedy = false;
-    int duplex = 0, nonconforming = 0, no_sign_fields = 0, pdfa = 0;
+    int duplex = 0, nonconforming = 0, no_sign_fields = 0, pdfa = 0, strict = 0;
     const char *sign_boxes = NULL;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
@@ -385,6 +393,10 @@ main(int argc, char **argv)
             duplex = 1;
         } else if (!strcmp(a, "--allow-nonconforming")) {
             nonconforming = 1;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
+        } else if (!strcmp(a, "--lang") && i + 1 < argc) {
+            i++; /* cli_messages chose the language */
         } else if (!strcmp(a, "--show-source")) {
             show_diag_sources(true);
         } else if (!strcmp(a, "--no-sign-fields")) {
@@ -492,6 +504,7 @@ main(int argc, char **argv)
     ro.nallow_dirs = nallow;
     ro.no_sign_fields = no_sign_fields;
     ro.pdfa = pdfa;
+    ro.strict = strict;
     ro.sign_boxes = sign_boxes;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;

@@ -71,7 +71,7 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
                                         "validation",  "blanks",      "number",      "body_center", "body_right", "script",  "footnote",
-                                        "signing",     NULL};
+                                        "signing",     "fit",         NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
 static const char *const SIGNING_KEYS[] = {"signer", "seal",        "appendix",    "number", "day",
                                            "month",  "next_signer", "in_appendix", NULL};
@@ -117,6 +117,7 @@ static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", 
                                             "header",   "title",                NULL};
 static const char *const VALIDATION_KEYS[] = {"number", "signer_forms", "kinds", "bodies", NULL};
 static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
+static const char *const FIT_KEYS[] = {"untitled_kinds", "placeholders", "placeholder_values", NULL};
 static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
 
 /* Template fields by context (see profile.h and docs/profile-format.md). */
@@ -1574,6 +1575,27 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
     return VB_OK;
 }
 
+/* fit: what a document must have before it is issued (api/checking.c, the issue.* rules). */
+static vb_status_t
+parse_fit(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_pfit_t *f = &c->p->fit;
+    memset(f, 0, sizeof *f);
+    const vb_ynode_t *m;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "fit", false, &m)) != VB_OK || !m)
+        return st;
+    const char *w = "fit";
+    f->present = true;
+    if ((st = check_keys(c, m, w, FIT_KEYS, NULL)) != VB_OK ||
+        (st = get_text_list(c, m, w, "untitled_kinds", NULL, NULL, &f->untitled_kinds, &f->nuntitled_kinds)) !=
+            VB_OK ||
+        (st = get_text_list(c, m, w, "placeholders", NULL, NULL, &f->placeholders, &f->nplaceholders)) != VB_OK ||
+        (st = get_text_list(c, m, w, "placeholder_values", NULL, NULL, &f->values, &f->nvalues)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
 /* A field name (/T): ASCII letters, digits, '_' and '-' (no '.', which separates a field's parts). */
 static vb_status_t
 get_field_name(ctx_t *c, const vb_ynode_t *m, const char *where, const char *key, bool required, const char **out)
@@ -1675,7 +1697,8 @@ parse_root(ctx_t *c, const vb_ynode_t *root)
         (st = parse_band(c, root, "", "last_footer", DOC_FIELDS, BAND_BOTTOM, &p->last_footer)) != VB_OK ||
         (st = parse_table(c, root)) != VB_OK || (st = parse_page_number(c, root)) != VB_OK ||
         (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK ||
-        (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK)
+        (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK ||
+        (st = parse_fit(c, root)) != VB_OK)
         return st;
     return VB_OK;
 }
