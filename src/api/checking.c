@@ -135,6 +135,10 @@ vb_fit_report(const vb_model_t *m, const vb_profile_t *p, const char *text, size
 {
     const vb_meta_t *meta = &m->meta;
     const char *name = m->source;
+    /* a front matter that could not be read (YAML that does not parse) was reported: nothing to add to it */
+    if (!meta->issuer.text && !meta->number.text && !meta->date.year && !meta->nsigners && !meta->kind.text &&
+        !meta->title.text && !meta->nrecipients)
+        return;
     vb_severity_t sev = strict ? VB_SEVERITY_ERROR : VB_SEVERITY_WARNING;
     /* the signer: each one a name (the key signer, or the first line of the front matter when there is none) */
     if (meta->nsigners == 0) {

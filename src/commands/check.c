@@ -26,7 +26,7 @@
 #include "commands.h"
 #include "vanban.h"
 
-static const char check_usage[] =
+static const char *const check_usage = VB_CLI_N_(
     "Usage: vanban check [options] SRC.md...\n"
     "  Checks each source as a render would read it (front matter, the format's rules, fit to issue, fonts,\n"
     "  layout) without writing a PDF, and prints every finding: FILE:LINE:COL: error|warning: message [rule-id],\n"
@@ -43,7 +43,7 @@ static const char check_usage[] =
     "                      as for vanban render\n"
     "\n"
     "Exit status: 0 no error (and with --strict no warning), 1 errors (or warnings with --strict),\n"
-    "2 a file could not be read or written, or a usage error.\n";
+    "2 a file could not be read or written, or a usage error.\n");
 
 typedef struct findings {
     vb_diag_t *v;

@@ -58,6 +58,8 @@ bool cli_messages(int argc, char **argv);
 /* A message of the programs in the user's language (po/vi.po); English when there is no translation. */
 #define vb_tr_cli(s) dgettext("vanban", s)
 #define vb_tr_ncli(s, p, n) dngettext("vanban", s, p, n)
+/* A text translated where it is used (vb_tr_cli(name)), marked where it is written, for xgettext. */
+#define VB_CLI_N_(s) s
 
 /* vanban check: argv[0] is "check". Returns the exit status (check.c). */
 int vb_cmd_check(int argc, char **argv);

@@ -59,7 +59,7 @@ static vb_status_t
 type_error(const vb_ynode_t *n, const char *source, const char *key, const char *want, vb_diag_t *d)
 {
     return vb_diag_set(d, VB_E_INPUT, "frontmatter.type", source, n->pos.line, n->pos.col,
-                       "The value of \"%s\" must be %s.", key, want);
+                       "The value of \"%s\" must be %s.", key, vb_tr(want));
 }
 
 /* YAML's null: an empty value, or a plain ~ / null. */
