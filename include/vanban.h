@@ -250,6 +250,10 @@ VB_API int vb_limits_info(int i, const char **name, int64_t *default_value, cons
  * accepted only when the bytes the library does not know are all 0 (else
  * VB_E_USAGE, "options.size"). size 0 with other fields set is VB_E_USAGE.
  */
+/* vb_render_options_t.fit: the fit-to-issue rules as warnings or as errors. */
+#define VB_FIT_WARN 1
+#define VB_FIT_STRICT 2
+
 /* creation_time for 1970-01-01T00:00:00Z, the one time that 0 (the document's date) cannot give. */
 #define VB_TIME_EPOCH INT64_MIN
 
@@ -337,11 +341,12 @@ typedef struct vb_render_options {
     /*
      * Fit to issue (the issue.* rules: a signer with a name, recipients, a
      * trích yếu where the kind takes one, no placeholder text such as
-     * "Nguyễn Văn A" left; the profile's `fit:`): every render checks them
-     * and reports what it finds as warnings; non-zero makes them errors, so
-     * that such a document is refused (vanban check --strict).
+     * "Nguyễn Văn A" left; the profile's `fit:`): VB_FIT_WARN reports what
+     * they find as warnings (vanban render and check do), VB_FIT_STRICT as
+     * errors, so that such a document is refused (--strict). 0: not checked
+     * (vb_check_buffer checks them as warnings then).
      */
-    int strict;
+    int fit;
 } vb_render_options_t;
 
 /* ---- documents ----
@@ -557,8 +562,9 @@ VB_API vb_status_t vb_render_buffer(vb_engine_t *engine, const char *src, size_t
  * Checks a source as vb_render_buffer would make it (reading, validation, the
  * fit-to-issue rules, fonts, layout), writing nothing: every finding, errors
  * and warnings, goes to opt->on_diagnostic; diag holds the first error.
- * VB_OK when the source has no error (it may have warnings). With
- * opt->strict the fit-to-issue findings (issue.*) are errors.
+ * VB_OK when the source has no error (it may have warnings). The
+ * fit-to-issue findings (issue.*) are warnings, errors with opt->fit
+ * VB_FIT_STRICT.
  */
 VB_API vb_status_t vb_check_buffer(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
                                    const vb_render_options_t *opt, vb_diag_t *diag);

@@ -3,8 +3,8 @@
  * render would read, validate and lay it out, with no PDF written
  * (vb_check_buffer); the fit-to-issue rules (issue.*: a signer's name,
  * recipients, a trích yếu where the kind takes one, no placeholder text
- * left), run by every render after validation (render.c) as warnings, as
- * errors with vb_render_options_t.strict; the safe fixes applied to a buffer
+ * left), run by a render after validation (render.c) when asked
+ * (vb_render_options_t.fit: warnings, or errors); the safe fixes applied to a buffer
  * (vb_fixes_apply); the findings as JSON (vb_diags_json, written by
  * merge/data_json.c, the jansson user).
  *
@@ -184,8 +184,16 @@ vb_status_t
 vb_check_buffer(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
                 const vb_render_options_t *opt, vb_diag_t *diag)
 {
+    vb_render_options_t o;
+    vb_diag_t local;
+    VB_CLEAR_DIAG(diag, local);
+    vb_status_t st = vb_render_options_read(opt, &o, diag);
+    if (st != VB_OK)
+        return st;
+    if (!o.fit)
+        o.fit = VB_FIT_WARN; /* a check always looks at the fit to issue */
     vb_document_t *doc = NULL;
-    vb_status_t st = vb_document_new(engine, src, len, src_name, opt, &doc, diag);
+    st = vb_document_new(engine, src, len, src_name, &o, &doc, diag);
     vb_document_free(doc);
     return st;
 }

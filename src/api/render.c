@@ -284,7 +284,8 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
             .sink = sink,
         };
         vb_validate_opts(&doc->model, doc->profile, &vo, d);
-        vb_fit_report(&doc->model, doc->profile, text, tlen, opt->strict != 0, sink); /* checking.c: issue.* */
+        if (opt->fit) /* checking.c: issue.* */
+            vb_fit_report(&doc->model, doc->profile, text, tlen, opt->fit >= VB_FIT_STRICT, sink);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */
         bool duplex = doc->model.meta.duplex || opt->duplex;
         if (duplex && !doc->profile->has_duplex) {

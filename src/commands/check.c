@@ -378,7 +378,7 @@ vb_cmd_check(int argc, char **argv)
     r.ro.allow_nonconforming = nonconforming;
     r.ro.allow_dirs = allow;
     r.ro.nallow_dirs = nallow;
-    r.ro.strict = r.strict;
+    r.ro.fit = r.strict ? VB_FIT_STRICT : VB_FIT_WARN;
     for (int i = 0; i < nfiles; i++)
         check_file(&r, files[i]);
     int errors = 0, warnings = 0;

@@ -504,7 +504,7 @@ main(int argc, char **argv)
     ro.nallow_dirs = nallow;
     ro.no_sign_fields = no_sign_fields;
     ro.pdfa = pdfa;
-    ro.strict = strict;
+    ro.fit = render ? (strict ? VB_FIT_STRICT : VB_FIT_WARN) : 0; /* fit to issue: warnings, errors with --strict */
     ro.sign_boxes = sign_boxes;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;
