@@ -191,6 +191,33 @@ def body(ck, cli, tmp):
     ck.check("render.fit-strict", rc == 1 and not os.path.exists(pdf) and "error: The signer has no name" in err,
              "rc %d %r" % (rc, err[:120]))
 
+    # ---- vanban issue: fit to issue, always. The render notes what its source lacked (/VanbanUnfit) and
+    # issue refuses that PDF; the same document with its trích yếu issues
+    import signfixture as F
+    pki = os.path.join(tmp, "pki")
+    os.mkdir(pki)
+    F.make_pki(pki)
+    p12 = ["--p12", os.path.join(pki, "body.p12"), "--password-file", os.path.join(pki, "pw.txt")]
+    with open("samples/state/cong-van-chua-so.md", encoding="utf-8") as f:
+        text = f.read()
+    untitled = re.sub(r"(?m)^title:.*\n", "", text)
+    results = {}
+    for label, t in (("fit", text), ("untitled", untitled)):
+        d = os.path.join(tmp, label)
+        os.mkdir(d)
+        with open(os.path.join(d, "cv.md"), "w", encoding="utf-8") as f:
+            f.write(t)
+        rc_r, _, err_r = run(cli, ["render", "--layouts", os.path.abspath("layouts"), "cv.md", "-o", "cv.pdf"], cwd=d)
+        rc_i, _, err_i = run(cli, ["issue", "--layouts", os.path.abspath("layouts"), "cv.pdf", "-o", "issued.pdf",
+                                   "--number", "15", "--date", "2026-09-18"] + p12, cwd=d)
+        results[label] = (rc_r, err_r, rc_i, err_i, os.path.exists(os.path.join(d, "issued.pdf")),
+                          b"/VanbanUnfit" in open(os.path.join(d, "cv.pdf"), "rb").read())
+    r = results["fit"]
+    ck.check("issue.fit-issued", r[0] == 0 and r[2] == 0 and r[4] and not r[5], "render %d, issue %d %r" % (r[0], r[2], r[3][:200]))
+    r = results["untitled"]
+    ck.check("issue.unfit-refused", r[0] == 0 and "[issue.title]" in r[1] and r[5] and r[2] == 1 and not r[4] and
+             "[issue.title]" in r[3] and "not ready to be issued" in r[3], "render %d, issue %d %r" % (r[0], r[2], r[3][:300]))
+
     # ---- the catalogue of messages: every message of the sources has a Vietnamese translation
     pot = os.path.join(tmp, "fresh.pot")
     p = subprocess.run(["sh", "po/make-pot.sh", pot], capture_output=True)

@@ -203,9 +203,11 @@ vb_status_t vb_coverage_report(const vb_fontset_t *fs, const vb_model_t *m, cons
  * The fit-to-issue rules (checking.c): the signer's name, recipients, a
  * trích yếu unless the profile's fit.untitled_kinds lists the kind, and the
  * profile's placeholders in text (the prepared source; NULL: not scanned).
- * Warnings, or errors when strict.
+ * Warnings, or errors when strict. *unfit (in arena) is the ids of the rules
+ * broken, "issue.signer_name issue.title", for the PDF's /VanbanUnfit; NULL
+ * when none.
  */
 void vb_fit_report(const vb_model_t *m, const vb_profile_t *p, const char *text, size_t len, bool strict,
-                   vb_sink_t *sink);
+                   vb_sink_t *sink, vb_arena_t *arena, const char **unfit);
 
 #endif

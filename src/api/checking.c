@@ -129,9 +129,41 @@ scan_placeholders(const vb_pfit_t *f, const char *text, size_t len, const char *
     }
 }
 
+/* The findings on their way to the caller's sink, their ids noted (once each) for /VanbanUnfit. */
+typedef struct fitnote {
+    vb_sink_t *to;
+    vb_buf_t ids;
+} fitnote_t;
+
+static void
+fit_note(const vb_diag_t *d, void *ctx)
+{
+    fitnote_t *n = ctx;
+    if (!n->ids.p || !strstr(n->ids.p, d->id)) {
+        if (n->ids.n)
+            vb_buf_putc(&n->ids, ' ');
+        vb_buf_puts(&n->ids, d->id);
+    }
+    vb_sink_take(n->to, d);
+}
+
+static void fit_rules(const vb_model_t *m, const vb_profile_t *p, const char *text, size_t len, bool strict,
+                      vb_sink_t *sink);
+
 void
 vb_fit_report(const vb_model_t *m, const vb_profile_t *p, const char *text, size_t len, bool strict,
-              vb_sink_t *sink)
+              vb_sink_t *sink, vb_arena_t *arena, const char **unfit)
+{
+    fitnote_t n = {sink, {0}};
+    vb_sink_t s;
+    vb_sink_init(&s, NULL, fit_note, &n);
+    fit_rules(m, p, text, len, strict, &s);
+    *unfit = n.ids.n && !n.ids.oom ? vb_arena_strdup(arena, n.ids.p) : NULL;
+    vb_buf_free(&n.ids);
+}
+
+static void
+fit_rules(const vb_model_t *m, const vb_profile_t *p, const char *text, size_t len, bool strict, vb_sink_t *sink)
 {
     const vb_meta_t *meta = &m->meta;
     const char *name = m->source;
