@@ -12,7 +12,6 @@
  * profile's `fit:` (docs/profile-format.md); a profile without it checks the
  * signer, the recipients and a title for every kind, and no placeholders.
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +58,79 @@ placeholder_at(vb_sink_t *sink, vb_severity_t sev, const char *name, int line, c
  * the front matter; a value of values when it is a whole value, list entry or
  * line.
  */
+/*
+ * How common a byte is in Vietnamese text, roughly (lower: rarer): the byte a
+ * pattern is looked for by. A UTF-8 continuation byte names one letter; an
+ * ASCII capital, digit or sign is rarer than a small letter; a space, '.' and
+ * ',' and the lead bytes of the Vietnamese letters are everywhere.
+ */
+static int
+commonness(const unsigned char *pat, size_t k)
+{
+    unsigned char b = pat[k];
+    if (b >= 0x80 && b < 0xC0) {
+        /* the last byte of a three-byte letter (ễ, ậ) names it; the second (BA, BB) and the byte after
+           a two-byte lead (â, ê, ơ, ư, đ) are common */
+        bool last3 = k >= 2 && pat[k - 2] >= 0xE0;
+        return last3 ? 1 : 6;
+    }
+    if (b >= 0xC0)
+        return 7;
+    if (b == ' ' || b == '.' || b == ',')
+        return 9;
+    if (b >= 'a' && b <= 'z')
+        return strchr("fjqwxz", b) ? 3 : 5;
+    return (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ? 4 : 2;
+}
+
+typedef struct hit {
+    size_t off, len;
+} hit_t;
+
+static int
+by_offset(const void *x, const void *y)
+{
+    const hit_t *a = x, *b = y;
+    return a->off < b->off ? -1 : a->off > b->off;
+}
+
 static void
 scan_placeholders(const vb_pfit_t *f, const char *text, size_t len, const char *name, vb_severity_t sev,
                   vb_sink_t *sink)
 {
+    /*
+     * Each placeholder looked for in the whole text at once, by memchr for its
+     * rarest byte, then the whole pattern around it: a render pays a few
+     * hundred calls, not one per line and placeholder. The hits are reported
+     * below, line by line, when they are not in a YAML comment.
+     */
+    VB_VEC(hit_t) hits = {0};
+    vb_arena_t *scratch = NULL;
+    for (int p = 0; p < f->nplaceholders; p++) {
+        const unsigned char *pat = (const unsigned char *)f->placeholders[p];
+        size_t pn = strlen((const char *)pat), k = 0;
+        for (size_t j = 1; j < pn; j++)
+            if (commonness(pat, j) <= commonness(pat, k))
+                k = j;
+        for (size_t i = k; pn && i + (pn - k) <= len;) {
+            const char *h = memchr(text + i, pat[k], len - (pn - k) + 1 - i);
+            if (!h)
+                break;
+            size_t at = (size_t)(h - text) - k;
+            if (memcmp(text + at, pat, pn) != 0 || memchr(text + at, '\n', pn)) {
+                i = (size_t)(h - text) + 1;
+                continue;
+            }
+            if (!scratch && !(scratch = vb_arena_new()))
+                return;
+            if (VB_PUSH(scratch, hits, ((hit_t){at, pn})) != 0)
+                break;
+            i = at + pn + k;
+        }
+    }
+    if (hits.n > 1)
+        qsort(hits.v, (size_t)hits.n, sizeof *hits.v, by_offset);
+    int h = 0;
     int line = 0, dashes = 0;
     for (size_t s = 0; s < len;) {
         const char *nl = memchr(text + s, '\n', len - s);
@@ -78,6 +146,8 @@ scan_placeholders(const vb_pfit_t *f, const char *text, size_t len, const char *
             s = nl ? e + 1 : len;
             continue;
         }
+        while (h < hits.n && hits.v[h].off < s) /* on a line not looked at (the front matter's "---") */
+            h++;
         size_t end = n, v = 0; /* the line without a YAML comment; where its value starts */
         if (front) {
             while (v < n && (ls[v] == ' ' || ls[v] == '\t'))
@@ -98,17 +168,9 @@ scan_placeholders(const vb_pfit_t *f, const char *text, size_t len, const char *
                     break;
                 }
         }
-        for (int p = 0; p < f->nplaceholders; p++) {
-            const char *pat = f->placeholders[p];
-            size_t pn = strlen(pat);
-            for (size_t i = 0; pn && i + pn <= end;) {
-                const char *hit = memmem(ls + i, end - i, pat, pn); /* glibc's: a render's cost stays flat */
-                if (!hit)
-                    break;
-                placeholder_at(sink, sev, name, line, ls, (size_t)(hit - ls), pn);
-                i = (size_t)(hit - ls) + pn;
-            }
-        }
+        for (; h < hits.n && hits.v[h].off < s + n; h++)
+            if (hits.v[h].off >= s && hits.v[h].off + hits.v[h].len <= s + end)
+                placeholder_at(sink, sev, name, line, ls, hits.v[h].off - s, hits.v[h].len);
         /* the whole value: without "key:", "- ", a list marker "+ " or "* ", quotes and blanks */
         size_t a = v, b = end;
         while (a < b && (ls[a] == ' ' || ls[a] == '\t'))
@@ -130,6 +192,7 @@ scan_placeholders(const vb_pfit_t *f, const char *text, size_t len, const char *
             }
         s = nl ? e + 1 : len;
     }
+    vb_arena_free(scratch);
 }
 
 /* The findings on their way to the caller's sink, their ids noted (once each) for /VanbanUnfit. */
