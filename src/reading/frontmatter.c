@@ -684,6 +684,11 @@ read_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
         *tree = root;
     } else if (st == VB_OK)
         st = read_frontmatter(arena, root, source, &model->meta, sink);
+    if (st == VB_E_INPUT && d->code != VB_OK && sink) {
+        /* YAML that does not parse: reported now, so that the body's own errors are reported too */
+        vb_sink_take(sink, d);
+        memset(d, 0, sizeof *d);
+    }
     if (st == VB_E_INPUT)
         st = VB_OK; /* fields at fault, each reported: the body is read all the same, for its own errors */
     if (st != VB_OK)
