@@ -82,7 +82,16 @@ typedef enum vb_severity {
  * before any normalisation) and one sentence. The range ends at end_line:end_col
  * (exclusive; both 0 when the diagnostic points at one place). Where the
  * library knows a correction, has_fix is 1 and fix holds the text that should
- * replace the range (e.g. "KT. GIÁM ĐỐC"); fix_note says what it does.
+ * replace the range (e.g. "KT. GIÁM ĐỐC"); fix_note says what it does;
+ * fix_safe is 1 when the fix may be applied without a person looking at it
+ * (vanban check --fix applies only those): it rewrites only what the rule
+ * knows for certain (a missing leading zero), never a guess (the nearest
+ * kind).
+ *
+ * The message and fix_note are in the language of the caller's locale
+ * (LC_MESSAGES, LANGUAGE) when the program bound the text domain "vanban" to
+ * its catalogues (bindtextdomain; the vanban programs do); else English. The
+ * library sets no locale. The id is never translated.
  *
  * Every call of the library that takes a vb_diag_t * clears it first, so a
  * reused vb_diag_t never reports an earlier call's problem; after a failing
@@ -101,6 +110,7 @@ typedef struct vb_diag {
     int has_fix;
     char fix[256];
     char fix_note[160];
+    int fix_safe;
 } vb_diag_t;
 
 /*
@@ -240,6 +250,10 @@ VB_API int vb_limits_info(int i, const char **name, int64_t *default_value, cons
  * accepted only when the bytes the library does not know are all 0 (else
  * VB_E_USAGE, "options.size"). size 0 with other fields set is VB_E_USAGE.
  */
+/* vb_render_options_t.fit: the fit-to-issue rules as warnings or as errors. */
+#define VB_FIT_WARN 1
+#define VB_FIT_STRICT 2
+
 /* creation_time for 1970-01-01T00:00:00Z, the one time that 0 (the document's date) cannot give. */
 #define VB_TIME_EPOCH INT64_MIN
 
@@ -324,6 +338,15 @@ typedef struct vb_render_options {
      * (empty) appearance on every field. 0: the usual PDF.
      */
     int pdfa;
+    /*
+     * Fit to issue (the issue.* rules: a signer with a name, recipients, a
+     * trích yếu where the kind takes one, no placeholder text such as
+     * "Nguyễn Văn A" left; the profile's `fit:`): VB_FIT_WARN reports what
+     * they find as warnings (vanban render and check do), VB_FIT_STRICT as
+     * errors, so that such a document is refused (--strict). 0: not checked
+     * (vb_check_buffer checks them as warnings then).
+     */
+    int fit;
 } vb_render_options_t;
 
 /* ---- documents ----
@@ -564,6 +587,43 @@ VB_API vb_status_t vb_render_file(vb_engine_t *engine, const char *src_path, con
 /* As vb_render_file, from a buffer; src_name is used in diagnostics. */
 VB_API vb_status_t vb_render_buffer(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
                                     const char *out_path, const vb_render_options_t *opt, vb_diag_t *diag);
+
+/* ---- check: every finding of a source, fixes, JSON (docs/check.md) ---- */
+/*
+ * Checks a source as vb_render_buffer would make it (reading, validation, the
+ * fit-to-issue rules, fonts, layout), writing nothing: every finding, errors
+ * and warnings, goes to opt->on_diagnostic; diag holds the first error.
+ * VB_OK when the source has no error (it may have warnings). The
+ * fit-to-issue findings (issue.*) are warnings, errors with opt->fit
+ * VB_FIT_STRICT.
+ */
+VB_API vb_status_t vb_check_buffer(vb_engine_t *engine, const char *src, size_t len, const char *src_name,
+                                   const vb_render_options_t *opt, vb_diag_t *diag);
+
+/*
+ * Applies the fixes of diags (n of them, as a check of src reported them) to
+ * src (len bytes): each replaces its range with its fix text. Only the safe
+ * ones (fix_safe), unless flags has VB_FIX_ALL. Where two ranges overlap, only
+ * the first in the source is applied; all are applied from the end of the
+ * text backward, so each range is where its diagnostic said. *out (free with
+ * vb_free) is the new text, NUL-terminated, *out_len its length, *applied how
+ * many fixes were applied (0: *out is a copy of src).
+ */
+#define VB_FIX_ALL 1u
+VB_API vb_status_t vb_fixes_apply(const char *src, size_t len, const vb_diag_t *diags, int n, unsigned flags,
+                                  char **out, size_t *out_len, int *applied, vb_diag_t *diag);
+
+/*
+ * Findings as one JSON document, for editors and CI (docs/check.md):
+ * {"version": 1, "files": [the files checked], "errors": E, "warnings": W,
+ *  "findings": [{"file", "line", "col", "end_line", "end_col", "severity"
+ *  ("error" or "warning"), "id", "message", "fix" (null when none),
+ *  "fix_note" (null when none), "fix_safe"}, ...]}. end_line:end_col is
+ * exclusive, and equals line:col when the finding points at one place.
+ * *out is NUL-terminated UTF-8; free it with vb_free.
+ */
+VB_API vb_status_t vb_diags_json(const vb_diag_t *diags, int n, const char *const *files, int nfiles, char **out,
+                                 vb_diag_t *diag);
 
 /* ---- batch: one template, a data file, one document per row ----
  *

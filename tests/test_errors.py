@@ -34,7 +34,10 @@ HEAD = [
     "kind: BÁO CÁO",
     "title: Kiểm tra thông báo lỗi",
 ]
-TAIL = ["---", "", "Đoạn văn thứ nhất của văn bản.", ""]
+# a signer and recipients: a document fit to issue, so that a plain render has no issue.* warning
+# (yaml-indent's own signer comes before these lines and fails to parse first)
+TAIL = ["signer:", "  authority: T/M ĐẢNG ỦY", "  post: BÍ THƯ", "  name: Trần Văn Hải", "recipients:",
+        "  - Như trên,", "  - Lưu VP.", "---", "", "Đoạn văn thứ nhất của văn bản.", ""]
 
 DIAG = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?:(?P<col>\d+):)? error: (?P<msg>\S.*?)(?: \[(?P<id>[A-Za-z0-9_.-]+)\])?$")
 

@@ -9,6 +9,7 @@
  *   tmpl.c      batch templates: read once, merged with a data row into a document; file names from patterns
  *   document.c  the document handle: pages, boxes, runs, warnings, its PDF to a writer, memory or file
  *   batch.c     the batch runner: names checked first, worker threads, shards, the combined PDF
+ *   checking.c  vanban check: a source checked without a PDF, the fit-to-issue rules, fixes, JSON
  */
 #ifndef VB_API_H
 #define VB_API_H
@@ -193,5 +194,16 @@ vb_status_t vb_coverage_check(const vb_fontset_t *fs, const vb_model_t *m, const
 /* As vb_coverage_check, reporting every character no font covers through sink (VB_E_FONT when any). */
 vb_status_t vb_coverage_report(const vb_fontset_t *fs, const vb_model_t *m, const vb_profile_t *p, const char *text,
                                size_t len, const char *source, vb_sink_t *sink);
+
+/*
+ * The fit-to-issue rules (checking.c): the signer's name, recipients, a
+ * trích yếu unless the profile's fit.untitled_kinds lists the kind, and the
+ * profile's placeholders in text (the prepared source; NULL: not scanned).
+ * Warnings, or errors when strict. *unfit (in arena) is the ids of the rules
+ * broken, "issue.signer_name issue.title", for the PDF's /VanbanUnfit; NULL
+ * when none.
+ */
+void vb_fit_report(const vb_model_t *m, const vb_profile_t *p, const char *text, size_t len, bool strict,
+                   vb_sink_t *sink, vb_arena_t *arena, const char **unfit);
 
 #endif

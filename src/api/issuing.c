@@ -70,6 +70,21 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
     char *id = vb_issue_profile_id(pdf, len, name, diag);
     if (!id)
         return diag ? diag->code : VB_E_INPUT;
+    /* fit to issue, always: a PDF whose source had no signer's name, no recipients, no trích yếu or a
+       placeholder left (the render noted which, /VanbanUnfit) is not issued */
+    char *unfit = vb_issue_unfit(pdf, len, name, diag);
+    if (unfit) {
+        char rule[48];
+        snprintf(rule, sizeof rule, "%.*s", (int)strcspn(unfit, " "), unfit);
+        vb_status_t st = vb_diag_set(diag, VB_E_INPUT, rule, name, 0, 0,
+                                     "The PDF was made from a source that is not ready to be issued (%s): correct the "
+                                     "source (vanban check --strict names each problem), render it again, then issue "
+                                     "it.",
+                                     unfit);
+        free(unfit);
+        free(id);
+        return st;
+    }
     vb_arena_t *arena = vb_arena_new();
     if (!arena) {
         free(id);

@@ -256,6 +256,7 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
     vb_limits_t lim = *limp;
     vb_loader_t ld = *ldp;
     vb_status_t rc;
+    const char *unfit = NULL; /* the fit-to-issue rules broken: /VanbanUnfit */
     doc->model.source = name;
     /* the checks that go on after an error (limits, validation, coverage) all run; layout only without errors */
     vb_limits_report_model(&doc->model, &lim, sink);
@@ -267,6 +268,8 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
             .sink = sink,
         };
         vb_validate_opts(&doc->model, doc->profile, &vo, d);
+        if (opt->fit) /* checking.c: issue.* */
+            vb_fit_report(&doc->model, doc->profile, text, tlen, opt->fit >= VB_FIT_STRICT, sink, doc->arena, &unfit);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */
         bool duplex = doc->model.meta.duplex || opt->duplex;
         if (duplex && !doc->profile->has_duplex) {
@@ -306,6 +309,7 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
     lo.sink = &ls;
     rc = vb_layout(&doc->model, doc->profile, doc->fonts, &lo, &doc->dl, d);
     doc->dl.info.pdfa = opt->pdfa || doc->model.meta.pdfa;
+    doc->dl.info.unfit = unfit;
     vb_held_release(&held, sink, rc == VB_OK); /* its errors (every block too tall) in any case */
     return rc;
 }

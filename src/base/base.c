@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libintl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,6 +296,12 @@ vb_vec_grow(vb_arena_t *a, void **v, int *cap, size_t elem, int need)
 
 /* ---------------------------------------------------------- diagnostics */
 
+const char *
+vb_tr(const char *msgid)
+{
+    return msgid && *msgid ? dgettext(VB_TEXT_DOMAIN, msgid) : msgid;
+}
+
 vb_status_t
 vb_diag_vset(vb_diag_t *d, vb_status_t code, const char *id, const char *source, int line, int col,
              const char *fmt, va_list ap)
@@ -306,7 +313,7 @@ vb_diag_vset(vb_diag_t *d, vb_status_t code, const char *id, const char *source,
     snprintf(d->source, sizeof d->source, "%s", source ? source : "");
     d->line = line;
     d->col = col;
-    vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    vsnprintf(d->msg, sizeof d->msg, vb_tr(fmt), ap);
     return code;
 }
 
@@ -372,7 +379,8 @@ vb_vreport(vb_sink_t *s, vb_severity_t sev, vb_status_t code, const char *id, co
     if (fix && fix->text) {
         d.has_fix = 1;
         snprintf(d.fix, sizeof d.fix, "%s", fix->text);
-        snprintf(d.fix_note, sizeof d.fix_note, "%s", fix->note ? fix->note : "");
+        snprintf(d.fix_note, sizeof d.fix_note, "%s", fix->note ? vb_tr(fix->note) : "");
+        d.fix_safe = fix->safe;
     }
     return sink_put(s, &d);
 }
@@ -486,14 +494,15 @@ diag_format(const vb_diag_t *d, const char *what, bool with_fix, char *buf, size
     char fix[sizeof d->fix * 4], note[sizeof d->fix_note * 4];
     escape_controls(d->fix, fix, sizeof fix);
     escape_controls(d->fix_note, note, sizeof note);
-    snprintf(buf + n, size - (size_t)n, "\n  fix: replace with \xE2\x80\x9C%s\xE2\x80\x9D%s%s%s", fix, note[0] ? " (" : "", note,
-             note[0] ? ")" : "");
+    /* TRANSLATORS: the line under a finding: the text to type, then in brackets what the fix does */
+    snprintf(buf + n, size - (size_t)n, vb_tr("\n  fix: replace with \xE2\x80\x9C%s\xE2\x80\x9D%s%s%s"), fix,
+             note[0] ? " (" : "", note, note[0] ? ")" : "");
 }
 
 static const char *
 severity_word(const vb_diag_t *d)
 {
-    return d->severity == VB_SEVERITY_WARNING ? "warning" : "error";
+    return d->severity == VB_SEVERITY_WARNING ? vb_tr("warning") : vb_tr("error");
 }
 
 void
@@ -505,7 +514,7 @@ vb_diag_format(const vb_diag_t *d, char *buf, size_t size)
 void
 vb_diag_format_warning(const vb_diag_t *d, char *buf, size_t size)
 {
-    diag_format(d, "warning", false, buf, size);
+    diag_format(d, vb_tr("warning"), false, buf, size);
 }
 
 void

@@ -153,6 +153,19 @@ void vb_buf_free(vb_buf_t *b);
 
 /* ---- diagnostics ---- */
 /*
+ * Messages are written in English in the sources, for a clerk; each is the
+ * gettext msgid of the text domain "vanban" (po/vi.po). vb_diag_set and
+ * vb_report translate their format (and a fix's note) with vb_tr before
+ * formatting, so a call site needs no marker. A text that reaches a message
+ * some other way (a word put into a sentence with %s) is marked VB_N_("...")
+ * where it is written, for xgettext, and passed through vb_tr where it is
+ * used. The library sets no locale and binds no folder: the program does
+ * (setlocale, bindtextdomain); without it, vb_tr returns the English.
+ */
+#define VB_TEXT_DOMAIN "vanban"
+#define VB_N_(s) (s)
+const char *vb_tr(const char *msgid) __attribute__((format_arg(1)));
+/*
  * Fills d (when not NULL) and returns code, so that callers can write
  *   return vb_diag_set(d, VB_E_INPUT, "table.ragged", src, line, col, "...", ...);
  * The first error set wins: a later call does not overwrite a set diagnostic.
@@ -190,10 +203,17 @@ typedef struct vb_range {
     int line, col, end_line, end_col;
 } vb_range_t;
 
-/* A suggested correction: text replaces the range; note says what it does (NULL: "replace with ..."). */
+/*
+ * A suggested correction: text replaces the range; note says what it does
+ * (NULL: "replace with ..."; translated as the message is). safe: the fix can
+ * be applied without a person looking at it (`vanban check --fix`): it only
+ * rewrites what the rule knows for certain (a leading zero, "Số" typed before
+ * the number); a guess (the nearest kind) is not safe.
+ */
 typedef struct vb_fix {
     const char *text;
     const char *note;
+    bool safe;
 } vb_fix_t;
 
 /* A sink keeping the first error in first (may be NULL) and calling fn (may be NULL) with every diagnostic. */

@@ -98,7 +98,7 @@ vb_limit_fail(vb_diag_t *d, const char *id, const char *source, int line, int co
     char what[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    vsnprintf(what, sizeof what, vb_tr(fmt), ap);
     va_end(ap);
     return vb_diag_set(d, VB_E_LIMIT, id, source, line, col, "%s; raise the limit with --limit %s=N.", what, name);
 }

@@ -434,6 +434,7 @@ vb_cmd_batch(int argc, char **argv)
     job.ro.creation_time = epoch;
     job.ro.limits = limits;
     job.ro.allow_nonconforming = nonconforming;
+    job.ro.fit = VB_FIT_WARN; /* as render: a row's PDF notes what it lacks to be issued (/VanbanUnfit) */
     job.ro.allow_dirs = allow;
     job.ro.nallow_dirs = nallow;
     job.ro.on_tempfile = batch_tempfile;

@@ -9,6 +9,7 @@
 #ifndef VB_COMMANDS_H
 #define VB_COMMANDS_H
 
+#include <libintl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,23 @@ void print_diag_source(FILE *f, const vb_diag_t *d);
 void forget_diag_sources(void);
 /* on_diagnostic also prints each diagnostic's source line and caret (print_diag_source). */
 void show_diag_sources(bool on);
+
+/*
+ * The language of the messages (paths.c): --lang vi|en on the command line,
+ * else LANGUAGE, LC_ALL, LC_MESSAGES, LANG. Vietnamese: the text domain
+ * "vanban" bound to the catalogues found beside the program (build tree or
+ * installed), LC_MESSAGES set (C.UTF-8 when the Vietnamese locale is not
+ * installed) and LANGUAGE=vi. English: nothing is done. True for Vietnamese.
+ */
+bool cli_messages(int argc, char **argv);
+/* A message of the programs in the user's language (po/vi.po); English when there is no translation. */
+#define vb_tr_cli(s) dgettext("vanban", s)
+#define vb_tr_ncli(s, p, n) dngettext("vanban", s, p, n)
+/* A text translated where it is used (vb_tr_cli(name)), marked where it is written, for xgettext. */
+#define VB_CLI_N_(s) s
+
+/* vanban check: argv[0] is "check". Returns the exit status (check.c). */
+int vb_cmd_check(int argc, char **argv);
 
 /* vanban watch: argv[0] is "watch". Returns the exit status (watch.c). */
 int vb_cmd_watch(int argc, char **argv);

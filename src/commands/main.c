@@ -29,9 +29,11 @@
 #include "vanban.h"
 
 
-static const char usage_text[] =
+static const char *const usage_text = VB_CLI_N_(
     "Usage:\n"
     "  vanban render SRC.md -o OUT.pdf [options]   typeset a document to PDF\n"
+    "  vanban check SRC.md... [--fix] [--strict] [--format json]\n"
+    "                                               every mistake of each source, with fixes (vanban check --help)\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban watch SRC.md [-o OUT.pdf] [options]   render again at each change of the source, its profile or\n"
     "                                               images (vanban watch --help)\n"
@@ -65,12 +67,15 @@ static const char usage_text[] =
     "                      that add their own by coordinates); by default the PDF is signed-ready\n"
     "  --sign-boxes FILE   also write the fields' page and rectangle (PDF points) as JSON (docs/signing.md)\n"
     "  --pdfa              write PDF/A-2b for archiving (XMP metadata, sRGB output intent; docs/pdfa.md)\n"
+    "  --strict            fit to issue: no signer name, no recipients, no title or a placeholder left is an\n"
+    "                      error, not a warning\n"
+    "  --lang vi|en        the language of the messages (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)\n"
     "  --show-source       under each diagnostic, its source line and a caret under the column (the default\n"
     "                      when stderr is a terminal)\n"
     "\n"
     "Environment: SOURCE_DATE_EPOCH (seconds since 1970, UTC) sets the PDF's creation date; default: the document's date.\n"
     "\n"
-    "Exit status: 0 success, 1 error in the document or profile, 2 usage, 3 I/O or internal error.\n";
+    "Exit status: 0 success, 1 error in the document or profile, 2 usage, 3 I/O or internal error.\n");
 
 /*
  * An argument echoed in a message, with its control characters escaped (as
@@ -95,7 +100,7 @@ shown(const char *arg, char *buf, size_t size)
 void
 print_limits(FILE *f)
 {
-    fputs("\nLimits (--limit NAME=N), against broken or hostile sources:\n", f);
+    fputs(vb_tr_cli("\nLimits (--limit NAME=N), against broken or hostile sources:\n"), f);
     const char *name, *what;
     int64_t def;
     for (int i = 0; vb_limits_info(i, &name, &def, &what); i++)
@@ -116,7 +121,7 @@ parse_limit(vb_limits_t *lim, const char *arg)
     }
     if (!ok) {
         char b[256];
-        fprintf(stderr, "vanban: --limit wants NAME=N with N a whole number, not '%s'\n", shown(arg, b, sizeof b));
+        fprintf(stderr, vb_tr_cli("vanban: --limit wants NAME=N with N a whole number, not '%s'\n"), shown(arg, b, sizeof b));
         return false;
     }
     memcpy(name, arg, (size_t)(eq - arg));
@@ -124,7 +129,7 @@ parse_limit(vb_limits_t *lim, const char *arg)
     vb_diag_t d = {0};
     if (vb_limits_set(lim, name, v, &d) != VB_OK) {
         char m[sizeof d.msg * 4];
-        fprintf(stderr, "vanban: %s\n", shown(d.msg, m, sizeof m));
+        fprintf(stderr, vb_tr_cli("vanban: %s\n"), shown(d.msg, m, sizeof m));
         return false;
     }
     return true;
@@ -301,7 +306,7 @@ run_program(char **argv, const char *prog_name)
     char exe[4096], path[4200];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
-        fprintf(stderr, "vanban: cannot find where vanban is (%s), nor vanban-sign beside it\n", strerror(errno));
+        fprintf(stderr, vb_tr_cli("vanban: cannot find where vanban is (%s), nor vanban-sign beside it\n"), strerror(errno));
         return 3;
     }
     exe[n] = 0;
@@ -313,7 +318,7 @@ run_program(char **argv, const char *prog_name)
     argv[0] = path;
     execv(path, argv);
     argv[0] = prog;
-    fprintf(stderr, "vanban: %s needs the program %s, installed with vanban: %s\n", argv[1], path, strerror(errno));
+    fprintf(stderr, vb_tr_cli("vanban: %s needs the program %s, installed with vanban: %s\n"), argv[1], path, strerror(errno));
     return 3;
 }
 
@@ -322,6 +327,9 @@ main(int argc, char **argv)
 {
     /* first: a signal that comes at any later moment finds the handler (and SIGXFSZ ignored) */
     install_handlers();
+    cli_messages(argc, argv); /* paths.c: Vietnamese messages when asked or the locale says so */
+    if (argc > 1 && !strcmp(argv[1], "check"))
+        return vb_cmd_check(argc - 1, argv + 1); /* commands/check.c */
     if (argc > 1 && !strcmp(argv[1], "batch"))
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
     if (argc > 1 && !strcmp(argv[1], "watch"))
@@ -334,7 +342,7 @@ main(int argc, char **argv)
     const char *stage = NULL, *data_path = NULL;
     long row = 1; /* --row: the data row (1-based) of dump --stage=merge */
     bool greedy = false;
-    int duplex = 0, nonconforming = 0, no_sign_fields = 0, pdfa = 0;
+    int duplex = 0, nonconforming = 0, no_sign_fields = 0, pdfa = 0, strict = 0;
     const char *sign_boxes = NULL;
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
@@ -345,7 +353,7 @@ main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage_text, stdout);
+            fputs(vb_tr_cli(usage_text), stdout);
             print_limits(stdout);
             return 0;
         } else if (!strcmp(a, "--version")) {
@@ -361,7 +369,7 @@ main(int argc, char **argv)
             fonts = argv[++i];
         } else if (!strcmp(a, "--allow-dir") && i + 1 < argc) {
             if (nallow == (int)(sizeof allow / sizeof *allow)) {
-                fprintf(stderr, "vanban: --allow-dir may be given at most %d times\n", nallow);
+                fprintf(stderr, vb_tr_cli("vanban: --allow-dir may be given at most %d times\n"), nallow);
                 return 2;
             }
             allow[nallow++] = argv[++i];
@@ -374,7 +382,7 @@ main(int argc, char **argv)
             errno = 0;
             row = strtol(argv[++i], &end, 10);
             if (errno || *end || end == argv[i] || row < 1 || row > 100000000) {
-                fprintf(stderr, "vanban: --row takes a row number from 1, not '%s'\n",
+                fprintf(stderr, vb_tr_cli("vanban: --row takes a row number from 1, not '%s'\n"),
                         shown(argv[i], sbuf, sizeof sbuf));
                 return 2;
             }
@@ -384,6 +392,10 @@ main(int argc, char **argv)
             duplex = 1;
         } else if (!strcmp(a, "--allow-nonconforming")) {
             nonconforming = 1;
+        } else if (!strcmp(a, "--strict")) {
+            strict = 1;
+        } else if (!strcmp(a, "--lang") && i + 1 < argc) {
+            i++; /* cli_messages chose the language */
         } else if (!strcmp(a, "--show-source")) {
             show_diag_sources(true);
         } else if (!strcmp(a, "--no-sign-fields")) {
@@ -396,30 +408,30 @@ main(int argc, char **argv)
             if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
                 return 2;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "vanban: unknown option '%s'\n%s", shown(a, sbuf, sizeof sbuf), usage_text);
+            fprintf(stderr, vb_tr_cli("vanban: unknown option '%s'\n%s"), shown(a, sbuf, sizeof sbuf), vb_tr_cli(usage_text));
             return 2;
         } else if (!cmd) {
             cmd = a;
         } else if (!src) {
             src = a;
         } else {
-            fprintf(stderr, "vanban: unexpected argument '%s'\n%s", shown(a, sbuf, sizeof sbuf), usage_text);
+            fprintf(stderr, vb_tr_cli("vanban: unexpected argument '%s'\n%s"), shown(a, sbuf, sizeof sbuf), vb_tr_cli(usage_text));
             return 2;
         }
     }
     if (!cmd) {
-        fputs(usage_text, stderr);
+        fputs(vb_tr_cli(usage_text), stderr);
         return 2;
     }
     bool render = !strcmp(cmd, "render"), dump = !strcmp(cmd, "dump");
     if (render && isatty(STDERR_FILENO))
         show_diag_sources(true); /* on a terminal, the source line and a caret under each diagnostic */
     if (!render && !dump) {
-        fprintf(stderr, "vanban: unknown command '%s'\n%s", shown(cmd, sbuf, sizeof sbuf), usage_text);
+        fprintf(stderr, vb_tr_cli("vanban: unknown command '%s'\n%s"), shown(cmd, sbuf, sizeof sbuf), vb_tr_cli(usage_text));
         return 2;
     }
     if (!src || (render && !out)) {
-        fprintf(stderr, "vanban: %s needs a source%s\n%s", cmd, render ? " and -o OUT.pdf" : "", usage_text);
+        fprintf(stderr, vb_tr_cli("vanban: %s needs a source%s\n%s"), cmd, render ? vb_tr_cli(" and -o OUT.pdf") : "", vb_tr_cli(usage_text));
         return 2;
     }
     /* render writes PDF: an output named .png is refused (an output that is the source: io.same-file, below) */
@@ -428,12 +440,12 @@ main(int argc, char **argv)
     bool same = oext && !stat(out, &so_st) && !stat(src, &src_st) && so_st.st_dev == src_st.st_dev &&
                 so_st.st_ino == src_st.st_ino;
     if (oext && !same && !strchr(oext, '/') && strcasecmp(oext, ".pdf") != 0) {
-        fprintf(stderr, "vanban: render writes a PDF: -o takes a .pdf name (or one without extension), not '%s'%s\n",
-                shown(out, sbuf, sizeof sbuf), strcasecmp(oext, ".png") ? "" : " (vanban preview writes PNG)");
+        fprintf(stderr, vb_tr_cli("vanban: render writes a PDF: -o takes a .pdf name (or one without extension), not '%s'%s\n"),
+                shown(out, sbuf, sizeof sbuf), strcasecmp(oext, ".png") ? "" : vb_tr_cli(" (vanban preview writes PNG)"));
         return 2;
     }
     if (sign_boxes && (!render || !strcmp(sign_boxes, out) || !strcmp(sign_boxes, src))) {
-        fprintf(stderr, "vanban: --sign-boxes goes with render, to a file other than the source and the PDF\n");
+        fprintf(stderr, "%s", vb_tr_cli("vanban: --sign-boxes goes with render, to a file other than the source and the PDF\n"));
         return 2;
     }
     if (dump && stage && !strcmp(stage, "data"))
@@ -448,21 +460,21 @@ main(int argc, char **argv)
         else if (!strcmp(stage, "merge"))
             merge = true;
         else {
-            fprintf(stderr, "vanban: unknown stage '%s' (model, pages, data, merge)\n",
+            fprintf(stderr, vb_tr_cli("vanban: unknown stage '%s' (model, pages, data, merge)\n"),
                     shown(stage, sbuf, sizeof sbuf));
             return 2;
         }
     }
     if (merge != (data_path != NULL)) {
-        fprintf(stderr, "vanban: %s\n%s",
-                merge ? "dump --stage=merge needs --data FILE" : "--data goes with dump --stage=merge", usage_text);
+        fprintf(stderr, vb_tr_cli("vanban: %s\n%s"),
+                merge ? vb_tr_cli("dump --stage=merge needs --data FILE") : vb_tr_cli("--data goes with dump --stage=merge"), vb_tr_cli(usage_text));
         return 2;
     }
 
     int64_t epoch;
     if (!source_date_epoch(&epoch)) {
-        fprintf(stderr, "vanban: SOURCE_DATE_EPOCH must be seconds since 1970 (digits, at most 253402300799), "
-                "not '%s'\n", shown(getenv("SOURCE_DATE_EPOCH"), sbuf, sizeof sbuf));
+        fprintf(stderr, vb_tr_cli("vanban: SOURCE_DATE_EPOCH must be seconds since 1970 (digits, at most 253402300799), "
+                                  "not '%s'\n"), shown(getenv("SOURCE_DATE_EPOCH"), sbuf, sizeof sbuf));
         return 2;
     }
     char lbuf[4200];
@@ -491,6 +503,7 @@ main(int argc, char **argv)
     ro.nallow_dirs = nallow;
     ro.no_sign_fields = no_sign_fields;
     ro.pdfa = pdfa;
+    ro.fit = render ? (strict ? VB_FIT_STRICT : VB_FIT_WARN) : 0; /* fit to issue: warnings, errors with --strict */
     ro.sign_boxes = sign_boxes;
     ro.durable = render; /* one file: flushed to the disk before the exit (a batch would sync once) */
     int rc = 0;
@@ -508,7 +521,7 @@ main(int argc, char **argv)
         if (st == VB_OK)
             st = vb_data_read_file(data_path, &data, &diag);
         if (st == VB_OK && row > vb_data_row_count(data)) {
-            fprintf(stderr, "vanban: %s has %d rows, no row %ld\n", data_path, vb_data_row_count(data), row);
+            fprintf(stderr, vb_tr_cli("vanban: %s has %d rows, no row %ld\n"), data_path, vb_data_row_count(data), row);
             rc = 2;
         } else if (st == VB_OK) {
             st = vb_template_dump(tpl, data, (int)row - 1, &ro, &text, &tlen, &diag);

@@ -3,6 +3,8 @@
  * share: where they find the layout profiles and a user's fonts when the
  * command line does not say, and the exit status of a library status.
  */
+#include <libintl.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,9 @@
 
 #ifndef VB_DATADIR
 #define VB_DATADIR "/usr/local/share/vanban"
+#endif
+#ifndef VB_LOCALEDIR
+#define VB_LOCALEDIR "/usr/local/share/locale"
 #endif
 
 static bool
@@ -89,4 +94,85 @@ cli_exit_code(vb_status_t st)
     default:
         return 3;
     }
+}
+
+/* "vi", "vi_VN", "vi_VN.UTF-8", "vi@x", "vi:en": a locale or language list that names Vietnamese first. */
+static bool
+names_vi(const char *s)
+{
+    return s && s[0] == 'v' && s[1] == 'i' && (!s[2] || s[2] == '_' || s[2] == '.' || s[2] == '@' || s[2] == ':');
+}
+
+/*
+ * The catalogues (LOCALEDIR/vi/LC_MESSAGES/vanban.mo): the build tree's
+ * locale/ beside the binary, an installed tree's share/locale beside its
+ * bin/, then the prefix's.
+ */
+static const char *
+locale_dir(char *buf, size_t size)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(buf, size, "%s/locale/vi/LC_MESSAGES/vanban.mo", exe);
+            if (access(buf, R_OK) == 0) {
+                snprintf(buf, size, "%s/locale", exe);
+                return buf;
+            }
+            snprintf(buf, size, "%s/../share/locale/vi/LC_MESSAGES/vanban.mo", exe);
+            if (access(buf, R_OK) == 0) {
+                snprintf(buf, size, "%s/../share/locale", exe);
+                return buf;
+            }
+        }
+    }
+    return VB_LOCALEDIR;
+}
+
+bool
+cli_messages(int argc, char **argv)
+{
+    const char *lang = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--lang") && i + 1 < argc)
+            lang = argv[i + 1];
+        else if (!strncmp(argv[i], "--lang=", 7))
+            lang = argv[i] + 7;
+    }
+    bool vi;
+    if (lang) {
+        vi = names_vi(lang);
+    } else {
+        /* as gettext reads them: LANGUAGE first, then LC_ALL, LC_MESSAGES, LANG */
+        const char *l = getenv("LANGUAGE");
+        if (!l || !*l) {
+            static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+            l = NULL;
+            for (int i = 0; i < 3 && !l; i++) {
+                const char *v = getenv(vars[i]);
+                l = v && *v ? v : NULL;
+            }
+        }
+        vi = names_vi(l);
+    }
+    if (!vi)
+        return false; /* English, the messages as written: no locale is loaded, nothing is bound */
+    /*
+     * gettext follows LANGUAGE unless the messages' locale is "C": the user's
+     * locale when it is installed, else C.UTF-8 (built into glibc), so that a
+     * machine without vi_VN.UTF-8 generated still speaks Vietnamese.
+     */
+    setenv("LANGUAGE", "vi", 1);
+    const char *got = setlocale(LC_MESSAGES, "");
+    if (!got || !strcmp(got, "C") || !strcmp(got, "POSIX"))
+        if (!setlocale(LC_MESSAGES, "C.UTF-8"))
+            setlocale(LC_MESSAGES, "vi_VN.UTF-8");
+    char buf[4200];
+    bindtextdomain("vanban", locale_dir(buf, sizeof buf));
+    bind_textdomain_codeset("vanban", "UTF-8");
+    return true;
 }

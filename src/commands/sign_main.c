@@ -10,6 +10,7 @@
 int
 main(int argc, char **argv)
 {
+    cli_messages(argc, argv); /* paths.c */
     if (argc < 2) {
         fprintf(stderr, "Usage: vanban sign | issue | verify ... (vanban sign --help)\n");
         return 2;

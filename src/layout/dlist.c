@@ -391,6 +391,7 @@ vb_dlist_own(vb_dlist_t *dl)
     in->profile = own_str(dl, &m, in->profile);
     in->blank = own_str(dl, &m, in->blank);
     in->doc_date = own_str(dl, &m, in->doc_date);
+    in->unfit = own_str(dl, &m, in->unfit);
     for (int p = 0; p < dl->npages; p++) {
         vb_dpage_t *pg = &dl->pages[p];
         pg->label = own_str(dl, &m, pg->label);

@@ -129,6 +129,8 @@ typedef struct vb_dinfo {
     const char *profile;  /* the profile followed, "id (name)": recorded as /VanbanProfile in Info */
     const char *blank;    /* fields left blank until issuance, "number", "day", "number day month": /VanbanBlank */
     const char *doc_date; /* the document's partial date ("2026-04", "2026") when its day is blank: /VanbanDate */
+    const char *unfit;    /* the fit-to-issue rules its source broke, "issue.signer_name issue.recipients":
+                             /VanbanUnfit, and vanban issue refuses the PDF (api/checking.c) */
     int year, month, day, hour, minute, second; /* creation date, local; year 0: none (/CreationDate left out) */
     int tz_minutes;       /* offset from UTC, e.g. +420 */
     bool keep_hinting;    /* keep TrueType hinting in the embedded fonts */

@@ -81,6 +81,16 @@ vb_status_t vb_data_json_read(vb_data_set_t *ds, const char *buf, size_t len, vb
 void vb_data_set_free(vb_data_set_t *ds);
 
 /*
+ * The findings of vanban check as one JSON document (data_json.c, the jansson
+ * user): {"version": 1, "files": [...], "errors": E, "warnings": W,
+ * "findings": [{"file", "line", "col", "end_line", "end_col", "severity", "id",
+ * "message", "fix", "fix_note", "fix_safe"}, ...]}. malloc'd (free()); NULL
+ * when memory ran out. A text that is not valid UTF-8 is refused by jansson:
+ * NULL too.
+ */
+char *vb_json_diags(const vb_diag_t *diags, int n, const char *const *files, int nfiles, int errors, int warnings);
+
+/*
  * Every row of ds as text, one value a line with its kind, text, file
  * line:col and path ("vanban dump --stage=data"; docs/data-files.md). Into
  * out (vb_buf_t: check out->oom).

@@ -366,3 +366,64 @@ vb_data_json_read(vb_data_set_t *ds, const char *buf, size_t len, vb_diag_t *d)
     json_decref(root);
     return rc;
 }
+
+/* s as a JSON string: a byte that is not UTF-8 becomes U+FFFD (jansson refuses such a string). */
+static json_t *
+utf8_string(const char *s)
+{
+    size_t n = strlen(s);
+    vb_buf_t b = {0};
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int k = vb_utf8_decode(s + i, n - i, &cp);
+        if (k > 0) {
+            vb_buf_add(&b, s + i, (size_t)k);
+            i += (size_t)k;
+        } else {
+            vb_buf_puts(&b, "\xEF\xBF\xBD");
+            i++;
+        }
+    }
+    json_t *j = b.oom ? NULL : json_string(b.p ? b.p : "");
+    vb_buf_free(&b);
+    return j;
+}
+
+/*
+ * Diagnostics as JSON (vanban check --format json, through vb_diags_json):
+ * written here, by jansson, because this is the module that uses it.
+ */
+char *
+vb_json_diags(const vb_diag_t *diags, int n, const char *const *files, int nfiles, int errors, int warnings)
+{
+    json_t *root = json_object(), *arr = json_array(), *fl = json_array();
+    bool ok = root && arr && fl;
+    for (int i = 0; ok && i < nfiles; i++)
+        ok = json_array_append_new(fl, utf8_string(files[i] ? files[i] : "")) == 0;
+    for (int i = 0; ok && i < n; i++) {
+        const vb_diag_t *d = &diags[i];
+        json_t *o = json_pack("{s:o, s:i, s:i, s:i, s:i, s:s, s:s, s:o, s:o, s:o, s:b}", "file", utf8_string(d->source),
+                              "line", d->line, "col", d->col, "end_line", d->end_line ? d->end_line : d->line,
+                              "end_col", d->end_col ? d->end_col : d->col,
+                              "severity", d->severity == VB_SEVERITY_WARNING ? "warning" : "error", "id", d->id,
+                              "message", utf8_string(d->msg), "fix", d->has_fix ? utf8_string(d->fix) : json_null(),
+                              "fix_note", d->has_fix && d->fix_note[0] ? utf8_string(d->fix_note) : json_null(),
+                              "fix_safe", d->has_fix && d->fix_safe);
+        ok = o && json_array_append_new(arr, o) == 0;
+    }
+    if (!ok) {
+        json_decref(fl);
+        json_decref(arr);
+        json_decref(root);
+        return NULL;
+    }
+    /* each _new takes its value, also when it fails */
+    ok = json_object_set_new(root, "version", json_integer(1)) == 0;
+    ok = json_object_set_new(root, "files", fl) == 0 && ok;
+    ok = json_object_set_new(root, "errors", json_integer(errors)) == 0 && ok;
+    ok = json_object_set_new(root, "warnings", json_integer(warnings)) == 0 && ok;
+    ok = json_object_set_new(root, "findings", arr) == 0 && ok;
+    char *out = ok ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(root);
+    return out;
+}

@@ -573,7 +573,7 @@ add_info(builder_t *b)
     /* a document drafted with its number or day blank, to be filled at issuance */
     const struct {
         const char *key, *value;
-    } marks[] = {{"VanbanBlank", in->blank}, {"VanbanDate", in->doc_date}};
+    } marks[] = {{"VanbanBlank", in->blank}, {"VanbanDate", in->doc_date}, {"VanbanUnfit", in->unfit}};
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
         if (!marks[i].value || !in->creator || !in->creator[0])
             continue;

@@ -71,7 +71,7 @@ static const char *const ROOT_KEYS[] = {"schema",      "id",           "name",  
                                         "closing_joint", "overlay",    "first_footer",  "last_footer", "body",
                                         "headings",    "table",        "page_number",   "breaking",   "appendix",
                                         "validation",  "blanks",      "number",      "body_center", "body_right", "script",  "footnote",
-                                        "signing",     "official_boxes", NULL};
+                                        "signing",     "official_boxes", "fit",  NULL};
 static const char *const OFFICIAL_BOX_KEYS[] = {"body", "names", NULL};
 static const char *const BLANKS_KEYS[] = {"number", "day", "month", NULL};
 static const char *const SIGNING_KEYS[] = {"signer", "seal",        "appendix",    "number", "day",
@@ -118,6 +118,7 @@ static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", 
                                             "header",   "title",                NULL};
 static const char *const VALIDATION_KEYS[] = {"number", "signer_forms", "kinds", "bodies", NULL};
 static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
+static const char *const FIT_KEYS[] = {"untitled_kinds", "placeholders", "placeholder_values", NULL};
 static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
 
 /* Template fields by context (see profile.h and docs/profile-format.md). */
@@ -156,8 +157,7 @@ fail(ctx_t *c, const char *id, vb_pos_t pos, const char *fmt, ...)
     return st;
 }
 
-/* Messages name a value by its path, "margins.left"; the root is "" and these two print it. */
-#define KEYPATH "\"%s%s%s\""
+/* Messages name a value by its path, "margins.left", written \"%s%s%s\" (the root is ""): KP prints it. */
 #define KP(where, key) (where), ((where)[0] ? "." : ""), (key)
 
 static const char *
@@ -222,7 +222,7 @@ lookup(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bool
     }
     if (!required)
         return VB_OK;
-    return fail(c, "profile.missing", n ? n->pos : map->pos, KEYPATH " is required.", KP(where, key));
+    return fail(c, "profile.missing", n ? n->pos : map->pos, "\"%s%s%s\" is required.", KP(where, key));
 }
 
 static vb_status_t
@@ -231,7 +231,7 @@ want_kind(ctx_t *c, const vb_ynode_t *n, vb_ykind_t kind, const char *where, con
     if (n->kind == kind)
         return VB_OK;
     const char *want = kind == VB_Y_SEQ ? "a list" : kind == VB_Y_MAP ? "a mapping of keys" : "a single value";
-    return fail(c, "profile.type", n->pos, KEYPATH " must be %s, not %s.", KP(where, key), want, kind_name(n));
+    return fail(c, "profile.type", n->pos, "\"%s%s%s\" must be %s, not %s.", KP(where, key), want, kind_name(n));
 }
 
 /*
@@ -323,20 +323,20 @@ len_value(ctx_t *c, const vb_ynode_t *n, const char *where, const char *key, boo
     vb_len_t v;
     if (!vb_parse_length(n->str, len, &v))
         return fail(c, "profile.length", n->pos,
-                    KEYPATH " = \"%s\" is not a length; write a number and a unit, e.g. 20mm, 0.5pt or 1.27cm.",
+                    "\"%s%s%s\" = \"%s\" is not a length; write a number and a unit, e.g. 20mm, 0.5pt or 1.27cm.",
                     KP(where, key), n->str);
     if (v != 0 && !(len && is_alpha(n->str[len - 1])))
-        return fail(c, "profile.length", n->pos, KEYPATH " = \"%s\" has no unit; write e.g. %smm or %spt.",
+        return fail(c, "profile.length", n->pos, "\"%s%s%s\" = \"%s\" has no unit; write e.g. %smm or %spt.",
                     KP(where, key), n->str, n->str, n->str);
     if (v < 0)
-        return fail(c, "profile.length", n->pos, KEYPATH " = \"%s\" is negative; lengths must be 0 or more.",
+        return fail(c, "profile.length", n->pos, "\"%s%s%s\" = \"%s\" is negative; lengths must be 0 or more.",
                     KP(where, key), n->str);
     if (positive && v == 0)
-        return fail(c, "profile.length", n->pos, KEYPATH " must be greater than zero.", KP(where, key));
+        return fail(c, "profile.length", n->pos, "\"%s%s%s\" must be greater than zero.", KP(where, key));
     /* no length on a page is larger than the page, and no PDF page is larger than this (base.h) */
     if (v > VB_LEN_PROFILE_MAX)
         return fail(c, "profile.length", n->pos,
-                    KEYPATH " = \"%s\" is too large; no length may pass 14400pt (5080mm), the largest PDF page.",
+                    "\"%s%s%s\" = \"%s\" is too large; no length may pass 14400pt (5080mm), the largest PDF page.",
                     KP(where, key), n->str);
     *out = v;
     return VB_OK;
@@ -375,7 +375,7 @@ get_str(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, boo
     if (st != VB_OK || !n)
         return st;
     if (nonempty && n->len == 0)
-        return fail(c, "profile.missing", n->pos, KEYPATH " must not be empty.", KP(where, key));
+        return fail(c, "profile.missing", n->pos, "\"%s%s%s\" must not be empty.", KP(where, key));
     *out = n->str;
     return VB_OK;
 }
@@ -393,7 +393,7 @@ get_bool(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, bo
     else if (strcmp(n->str, "false") == 0)
         *out = false;
     else
-        return fail(c, "profile.type", n->pos, KEYPATH " = \"%s\" must be true or false.", KP(where, key), n->str);
+        return fail(c, "profile.type", n->pos, "\"%s%s%s\" = \"%s\" must be true or false.", KP(where, key), n->str);
     return VB_OK;
 }
 
@@ -408,10 +408,10 @@ get_int(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, boo
         return st;
     int64_t v;
     if (!vb_parse_int(n->str, n->len, &v))
-        return fail(c, "profile.type", n->pos, KEYPATH " = \"%s\" must be a whole number.", KP(where, key),
+        return fail(c, "profile.type", n->pos, "\"%s%s%s\" = \"%s\" must be a whole number.", KP(where, key),
                     n->str);
     if (v < lo || v > hi)
-        return fail(c, "profile.value", n->pos, KEYPATH " = %s is out of range (%lld to %lld).", KP(where, key),
+        return fail(c, "profile.value", n->pos, "\"%s%s%s\" = %s is out of range (%lld to %lld).", KP(where, key),
                     n->str, (long long)lo, (long long)hi);
     *out = (int32_t)v;
     return VB_OK;
@@ -436,10 +436,10 @@ get_milli(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, i
         return st;
     int32_t v;
     if (!vb_parse_milli(n->str, n->len, &v))
-        return fail(c, "profile.type", n->pos, KEYPATH " = \"%s\" must be a number (1.5) or a percentage (150%%).",
+        return fail(c, "profile.type", n->pos, "\"%s%s%s\" = \"%s\" must be a number (1.5) or a percentage (150%%).",
                     KP(where, key), n->str);
     if (v < lo || v > hi)
-        return fail(c, "profile.value", n->pos, KEYPATH " = %s is out of range.", KP(where, key), n->str);
+        return fail(c, "profile.value", n->pos, "\"%s%s%s\" = %s is out of range.", KP(where, key), n->str);
     *out = v;
     return VB_OK;
 }
@@ -478,7 +478,7 @@ get_choice(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, 
             return VB_OK;
         }
     }
-    return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\": write %s.", KP(where, key), n->str, shown);
+    return fail(c, "profile.value", n->pos, "\"%s%s%s\" = \"%s\": write %s.", KP(where, key), n->str, shown);
 }
 
 /* An ISO date, 2018-04-03 (a real day); *out is untouched when absent. */
@@ -492,7 +492,7 @@ get_date(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, vb
     int y = 0, m = 0, d = 0;
     bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &d);
     if (!ok)
-        return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\" is not a real date written YYYY-MM-DD.",
+        return fail(c, "profile.value", n->pos, "\"%s%s%s\" = \"%s\" is not a real date written YYYY-MM-DD.",
                     KP(where, key), n->str);
     out->year = y;
     out->month = m;
@@ -532,15 +532,15 @@ get_text_list(ctx_t *c, const vb_ynode_t *map, const char *where, const char *ke
     for (int i = 0; i < count; i++) {
         const vb_ynode_t *it = items[i];
         if (it->kind != VB_Y_SCALAR)
-            return fail(c, "profile.type", it->pos, KEYPATH " must list texts, not %s.", KP(where, key),
+            return fail(c, "profile.type", it->pos, "\"%s%s%s\" must list texts, not %s.", KP(where, key),
                         kind_name(it));
         if (it->len == 0 || is_null(it))
-            return fail(c, "profile.missing", it->pos, KEYPATH " has an empty entry.", KP(where, key));
+            return fail(c, "profile.missing", it->pos, "\"%s%s%s\" has an empty entry.", KP(where, key));
         if (allowed) {
             if (!in_list(allowed, it->str, it->len) && !(allowed2 && in_list(allowed2, it->str, it->len))) {
                 char known[400] = "";
                 join_list(known, sizeof known, allowed, allowed2);
-                return fail(c, "profile.template", it->pos, KEYPATH ": \"%s\" is not a field; known here: %s.",
+                return fail(c, "profile.template", it->pos, "\"%s%s%s\": \"%s\" is not a field; known here: %s.",
                             KP(where, key), it->str, known);
             }
             v[i] = it->str;
@@ -586,18 +586,18 @@ check_template(ctx_t *c, const vb_ynode_t *n, const char *where, const char *key
     for (size_t i = 0; i < n->len; i++) {
         if (s[i] == '}')
             return fail(c, "profile.template", n->pos,
-                        KEYPATH ": a \"}\" without its \"{\" (templates cannot print braces).", KP(where, key));
+                        "\"%s%s%s\": a \"}\" without its \"{\" (templates cannot print braces).", KP(where, key));
         if (s[i] != '{')
             continue;
         size_t j = i + 1;
         while (j < n->len && s[j] != '}' && s[j] != '{')
             j++;
         if (j >= n->len || s[j] == '{')
-            return fail(c, "profile.template", n->pos, KEYPATH ": a \"{\" is not closed by \"}\".", KP(where, key));
+            return fail(c, "profile.template", n->pos, "\"%s%s%s\": a \"{\" is not closed by \"}\".", KP(where, key));
         if (!in_list(fields, s + i + 1, j - i - 1)) {
             char known[400] = "";
             join_list(known, sizeof known, fields, NULL);
-            return fail(c, "profile.template", n->pos, KEYPATH ": unknown field {%.*s}; known here: %s.",
+            return fail(c, "profile.template", n->pos, "\"%s%s%s\": unknown field {%.*s}; known here: %s.",
                         KP(where, key), (int)(j - i - 1), s + i + 1, known);
         }
         i = j;
@@ -721,7 +721,7 @@ apply_style(ctx_t *c, const vb_ynode_t *map, const char *where, int depth, vb_st
         while (i < sizeof aligns / sizeof aligns[0] && strcmp(aligns[i].name, n->str) != 0)
             i++;
         if (i == sizeof aligns / sizeof aligns[0])
-            return fail(c, "profile.value", n->pos, KEYPATH " = \"%s\": write left, center, right or justify.",
+            return fail(c, "profile.value", n->pos, "\"%s%s%s\" = \"%s\": write left, center, right or justify.",
                         KP(where, "align"), n->str);
         s->align = aligns[i].align;
     }
@@ -810,7 +810,7 @@ parse_rule(ctx_t *c, const vb_ynode_t *m, const char *where, vb_prule_t *r)
         r->mode = VB_RULE_FULL;
     } else if (n->len && n->str[n->len - 1] == '%') {
         if (!vb_parse_milli(n->str, n->len, &r->ratio) || r->ratio <= 0)
-            return fail(c, "profile.length", n->pos, KEYPATH " = \"%s\" is not a positive percentage.",
+            return fail(c, "profile.length", n->pos, "\"%s%s%s\" = \"%s\" is not a positive percentage.",
                         KP(where, "length"), n->str);
         r->mode = VB_RULE_RATIO;
     } else {
@@ -877,7 +877,7 @@ parse_item(ctx_t *c, const vb_ynode_t *m, const char *where, const char *const *
         if (!in_list(LIST_FIELDS, it->list, strlen(it->list))) {
             char known[100] = "";
             join_list(known, sizeof known, LIST_FIELDS, NULL);
-            return fail(c, "profile.template", li->pos, KEYPATH " = \"%s\" is not a list field; known: %s.",
+            return fail(c, "profile.template", li->pos, "\"%s%s%s\" = \"%s\" is not a list field; known: %s.",
                         KP(where, "list"), it->list, known);
         }
         it->label = "";
@@ -1520,11 +1520,11 @@ get_pairs(ctx_t *c, const vb_ynode_t *map, const char *where, const char *key, c
             (st = nfc_text(c, a, &(*firsts)[i])) != VB_OK || (st = nfc_text(c, b, &(*seconds)[i])) != VB_OK)
             return st;
         if (a->len == 0 || b->len == 0)
-            return fail(c, "profile.missing", (a->len == 0 ? a : b)->pos, KEYPATH " must not be empty.",
+            return fail(c, "profile.missing", (a->len == 0 ? a : b)->pos, "\"%s%s%s\" must not be empty.",
                         KP(ew, keys[a->len == 0 ? 0 : 1]));
         for (int j = 0; j < i; j++) {
             if (strcmp((*firsts)[j], (*firsts)[i]) == 0)
-                return fail(c, "profile.value", a->pos, KEYPATH ": \"%s\" is listed twice.", KP(ew, keys[0]),
+                return fail(c, "profile.value", a->pos, "\"%s%s%s\": \"%s\" is listed twice.", KP(ew, keys[0]),
                             (*firsts)[i]);
         }
     }
@@ -1666,6 +1666,27 @@ parse_official_boxes(ctx_t *c, const vb_ynode_t *root)
     return VB_OK;
 }
 
+/* fit: what a document must have before it is issued (api/checking.c, the issue.* rules). */
+static vb_status_t
+parse_fit(ctx_t *c, const vb_ynode_t *root)
+{
+    vb_pfit_t *f = &c->p->fit;
+    memset(f, 0, sizeof *f);
+    const vb_ynode_t *m;
+    vb_status_t st;
+    if ((st = lookup(c, root, "", "fit", false, &m)) != VB_OK || !m)
+        return st;
+    const char *w = "fit";
+    f->present = true;
+    if ((st = check_keys(c, m, w, FIT_KEYS, NULL)) != VB_OK ||
+        (st = get_text_list(c, m, w, "untitled_kinds", NULL, NULL, &f->untitled_kinds, &f->nuntitled_kinds)) !=
+            VB_OK ||
+        (st = get_text_list(c, m, w, "placeholders", NULL, NULL, &f->placeholders, &f->nplaceholders)) != VB_OK ||
+        (st = get_text_list(c, m, w, "placeholder_values", NULL, NULL, &f->values, &f->nvalues)) != VB_OK)
+        return st;
+    return VB_OK;
+}
+
 /* A field name (/T): ASCII letters, digits, '_' and '-' (no '.', which separates a field's parts). */
 static vb_status_t
 get_field_name(ctx_t *c, const vb_ynode_t *m, const char *where, const char *key, bool required, const char **out)
@@ -1679,12 +1700,12 @@ get_field_name(ctx_t *c, const vb_ynode_t *m, const char *where, const char *key
         if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
               ch == '-'))
             return fail(c, "profile.value", n->pos,
-                        KEYPATH " = \"%s\": a PDF field name here is ASCII letters, digits, '_' and '-' (signing "
+                        "\"%s%s%s\" = \"%s\": a PDF field name here is ASCII letters, digits, '_' and '-' (signing "
                         "tools look fields up by it).",
                         KP(where, key), n->str);
     }
     if (n->len == 0)
-        return fail(c, "profile.missing", n->pos, KEYPATH " must not be empty.", KP(where, key));
+        return fail(c, "profile.missing", n->pos, "\"%s%s%s\" must not be empty.", KP(where, key));
     *out = n->str;
     return VB_OK;
 }
@@ -1768,7 +1789,7 @@ parse_root(ctx_t *c, const vb_ynode_t *root)
         (st = parse_table(c, root)) != VB_OK || (st = parse_page_number(c, root)) != VB_OK ||
         (st = parse_breaking(c, root)) != VB_OK || (st = parse_appendix(c, root)) != VB_OK ||
         (st = parse_validation(c, root)) != VB_OK || (st = parse_signing(c, root)) != VB_OK ||
-        (st = parse_official_boxes(c, root)) != VB_OK)
+        (st = parse_official_boxes(c, root)) != VB_OK || (st = parse_fit(c, root)) != VB_OK)
         return st;
     return VB_OK;
 }

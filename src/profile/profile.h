@@ -282,6 +282,22 @@ typedef struct vb_pvalidate {
     int nbodies;
 } vb_pvalidate_t;
 
+/*
+ * What a document needs before it is issued (`fit:`, api/checking.c): the
+ * kinds that take no trích yếu, the placeholder texts a draft must not keep
+ * anywhere (substrings: "Nguyễn Văn A", "{{"), and the ones that are a
+ * placeholder when they are a whole value or line ("…", "...").
+ */
+typedef struct vb_pfit {
+    bool present;
+    const char **untitled_kinds;
+    int nuntitled_kinds;
+    const char **placeholders;
+    int nplaceholders;
+    const char **values;
+    int nvalues;
+} vb_pfit_t;
+
 /* Superscripts and subscripts (m^2^, Q~max~, footnote numbers), in thousandths of the text's size. */
 typedef struct vb_pscript {
     bool present;           /* the profile has `script`; without it a script in the text is an error */
@@ -335,6 +351,7 @@ typedef struct vb_profile {
     vb_pbreak_t breaking;
     vb_pappendix_t appendix;
     vb_pvalidate_t validate;
+    vb_pfit_t fit;          /* fit to issue (the issue.* rules) */
     vb_psigning_t signing;  /* `signing:` (optional) */
     vb_pofficial_t *official_boxes; /* `official_boxes:` in the order written; NULL: not given */
     int nofficial_boxes;

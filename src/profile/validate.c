@@ -485,9 +485,10 @@ check_zero(vctx_t *c, const vb_field_t *f, const char *range, const parts_t *pt)
     snprintf(seq, sizeof seq, "%.*s%.*s", (int)(want - sd), ZEROS, (int)sd, s + pt->seq0 + z);
     snprintf(below, sizeof below, "1%.*s", nmin - 1, ZEROS); /* numbers below this take a zero */
     vb_fix_t fix = {replaced(s, pt->seq0, pt->seq1, seq, fixbuf, sizeof fixbuf),
-                    sd >= want           ? "the sequence number without a zero"
-                    : want - sd == 1     ? "the sequence number with its leading zero"
-                                         : "the sequence number with its leading zeros"};
+                    sd >= want           ? VB_N_("the sequence number without a zero")
+                    : want - sd == 1     ? VB_N_("the sequence number with its leading zero")
+                                         : VB_N_("the sequence number with its leading zeros"),
+                    true};
     const vb_fix_t *fx = sd + VB_NUMBER_MAX_DIGITS < sizeof seq ? &fix : NULL; /* seq holds it whole */
     if (sd < want && nmin == 2)
         verr(c, "number.zero", f->pos, range, fx,
@@ -517,7 +518,8 @@ check_number(vctx_t *c, const vb_profile_t *p)
     const char *range = NUMBER_RANGE(m, f);
     char fixbuf[300];
     if (starts_with_so(f->text) || strchr(f->text, ':')) {
-        vb_fix_t fix = {without_so(f->text, fixbuf, sizeof fixbuf), "the number without \"Số\" and \":\""};
+        vb_fix_t fix = {without_so(f->text, fixbuf, sizeof fixbuf), VB_N_("the number without \"Số\" and \":\""),
+                        true};
         verr(c, "number.form", f->pos, range, fix.text ? &fix : NULL,
              "Write the number without \"Số\" and without \":\" (\"%s\"); the profile prints the \"Số\" of the "
              "format.",
@@ -542,7 +544,7 @@ check_number(vctx_t *c, const vb_profile_t *p)
                 continue;
             part(s, pt.type0, pt.type1, got, sizeof got);
             vb_fix_t fix = {replaced(s, pt.type0, pt.type1, v->kinds[i].abbr, fixbuf, sizeof fixbuf),
-                            "the kind's abbreviation"};
+                            VB_N_("the kind's abbreviation"), false};
             if (!same_text(got, v->kinds[i].abbr))
                 verr(c, "number.kind", f->pos, range, &fix,
                      "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").", v->kinds[i].name,
@@ -565,7 +567,7 @@ check_number(vctx_t *c, const vb_profile_t *p)
         if (body) {
             part(s, pt.body0, pt.body1, got, sizeof got);
             vb_fix_t fix = {replaced(s, pt.body0, pt.body1, body->abbr, fixbuf, sizeof fixbuf),
-                            "the issuer's abbreviation"};
+                            VB_N_("the issuer's abbreviation"), false};
             if (!same_text(got, body->abbr))
                 verr(c, "number.body", f->pos, range, &fix,
                      "An issuer whose name starts \"%s\" is abbreviated \"%s\" in the number, not \"%s\" (in \"%s\").",
@@ -636,7 +638,7 @@ check_signer(vctx_t *c, const vb_profile_t *p, const vb_signer_t *sg)
     char fixbuf[300], first[64];
     const char *rest = a + n;
     bool one_line = !strchr(a, '\n');
-    vb_fix_t fix = {NULL, "the signing form as this format writes it"};
+    vb_fix_t fix = {NULL, VB_N_("the signing form as this format writes it"), true};
     if (match && one_line)
         fix.text = fixbuf, snprintf(fixbuf, sizeof fixbuf, "%s%s%s", match, *rest == ' ' || !*rest ? "" : " ", rest);
     else if (match)

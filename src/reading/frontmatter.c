@@ -59,7 +59,7 @@ static vb_status_t
 type_error(const vb_ynode_t *n, const char *source, const char *key, const char *want, vb_diag_t *d)
 {
     return vb_diag_set(d, VB_E_INPUT, "frontmatter.type", source, n->pos.line, n->pos.col,
-                       "The value of \"%s\" must be %s.", key, want);
+                       "The value of \"%s\" must be %s.", key, vb_tr(want));
 }
 
 /* YAML's null: an empty value, or a plain ~ / null. */
@@ -716,6 +716,11 @@ read_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
         *tree = root;
     } else if (st == VB_OK)
         st = read_frontmatter(arena, root, source, &model->meta, sink);
+    if (st == VB_E_INPUT && d->code != VB_OK && sink) {
+        /* YAML that does not parse: reported now, so that the body's own errors are reported too */
+        vb_sink_take(sink, d);
+        memset(d, 0, sizeof *d);
+    }
     if (st == VB_E_INPUT)
         st = VB_OK; /* fields at fault, each reported: the body is read all the same, for its own errors */
     if (st != VB_OK)

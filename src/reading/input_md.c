@@ -580,7 +580,7 @@ vb_md_check_refs(const char *text, size_t len, const char *source, int line0, in
             char buf[160];
             if (n && vb_char_refused(v, buf, sizeof buf, NULL)) {
                 char lead[64];
-                snprintf(lead, sizeof lead, "The character reference %.*s stands for", (int)n, text + i);
+                snprintf(lead, sizeof lead, vb_tr(VB_N_("The character reference %.*s stands for")), (int)n, text + i);
                 return vb_char_check(d, source, fixed ? line0 : line, fixed ? col0 : col, lead, v);
             }
         }

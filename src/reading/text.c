@@ -130,21 +130,21 @@ vb_char_refused(uint32_t cp, char *buf, size_t size, const char **id)
 {
     const char *what = NULL, *cls = "utf8.control";
     if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F))
-        what = "the control character U+%04X";
+        what = VB_N_("the control character U+%04X");
     else if (cp >= 0xD800 && cp <= 0xDFFF)
-        what = "U+%04X, a UTF-16 surrogate, which is not a character", cls = "utf8.invalid";
+        what = VB_N_("U+%04X, a UTF-16 surrogate, which is not a character"), cls = "utf8.invalid";
     else if (cp > 0x10FFFF)
-        what = "U+%04X, which is past the last Unicode character (U+10FFFF)", cls = "utf8.invalid";
+        what = VB_N_("U+%04X, which is past the last Unicode character (U+10FFFF)"), cls = "utf8.invalid";
     else if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
-        what = "U+%04X, a noncharacter, which cannot be printed", cls = "utf8.noncharacter";
+        what = VB_N_("U+%04X, a noncharacter, which cannot be printed"), cls = "utf8.noncharacter";
     else if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
              (cp >= 0x2066 && cp <= 0x2069))
-        what = "the bidirectional control U+%04X, which would reorder the text unseen (vanban prints text in "
-               "the order it is written)",
+        what = VB_N_("the bidirectional control U+%04X, which would reorder the text unseen (vanban prints "
+                     "text in the order it is written)"),
         cls = "utf8.bidi";
     if (!what)
         return NULL;
-    snprintf(buf, size, what, (unsigned)cp);
+    snprintf(buf, size, vb_tr(what), (unsigned)cp);
     if (id)
         *id = cls;
     return buf;
@@ -158,7 +158,8 @@ vb_char_check(vb_diag_t *d, const char *source, int line, int col, const char *l
     const char *what = vb_char_refused(cp, buf, sizeof buf, &id);
     if (!what)
         return VB_OK;
-    return vb_diag_set(d, VB_E_INPUT, id, source, line, col, "%s %s.", lead, what);
+    /* TRANSLATORS: "The text contains" + " " + "the control character U+0007" */
+    return vb_diag_set(d, VB_E_INPUT, id, source, line, col, "%s %s.", vb_tr(lead), what);
 }
 
 /* ------------------------------------------------------------ positions as typed */

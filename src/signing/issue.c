@@ -50,6 +50,25 @@ vb_issue_profile_id(const unsigned char *pdf, size_t len, const char *name, vb_d
     return id;
 }
 
+char *
+vb_issue_unfit(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d)
+{
+    vb_arena_t *arena = vb_arena_new();
+    if (!arena) {
+        vb_diag_nomem(d);
+        return NULL;
+    }
+    vb_pdfdoc_t doc;
+    char *ids = NULL;
+    if (vb_pdfread_open(arena, pdf, len, name, &doc, d) == VB_OK) {
+        const char *v = vb_pdfread_info(&doc, "VanbanUnfit");
+        if (v && *v && !(ids = strdup(v)))
+            vb_diag_nomem(d);
+    }
+    vb_arena_free(arena);
+    return ids;
+}
+
 /* The size in the field's /DA ("/F1 14 Tf 0 g"), 0 when none. */
 static double
 da_size(const vb_pdffield_t *f)

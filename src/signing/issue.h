@@ -47,5 +47,11 @@ char *vb_issue_seal_field(const unsigned char *pdf, size_t len, const vb_issue_f
 
 /* The profile id the PDF names (/VanbanProfile), malloc'd; NULL with d set when it names none. */
 char *vb_issue_profile_id(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d);
+/*
+ * The fit-to-issue rules the PDF's source broke when it was rendered
+ * (/VanbanUnfit: "issue.signer_name issue.title"), malloc'd; NULL when it
+ * broke none (or on an error, then in d).
+ */
+char *vb_issue_unfit(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d);
 
 #endif

@@ -54,7 +54,7 @@ test_sink(void)
     CHECK_INT(vb_sink_status(&k), VB_OK);
 
     /* the first error: kept, with its range and fix */
-    vb_fix_t fix = {"05-BC/ĐUK", "the zero"};
+    vb_fix_t fix = {"05-BC/ĐUK", "the zero", true};
     CHECK_INT(vb_report(&k, VB_SEVERITY_ERROR, VB_E_INPUT, "e.one", "a.md", (vb_range_t){3, 9, 3, 18}, &fix,
                         "first %s", "error"),
               VB_E_INPUT);
