@@ -49,6 +49,9 @@ void show_diag_sources(bool on);
 /* vanban watch: argv[0] is "watch". Returns the exit status (watch.c). */
 int vb_cmd_watch(int argc, char **argv);
 
+/* vanban convert: argv[0] is "convert". Returns the exit status (convert.c). */
+int vb_cmd_convert(int argc, char **argv);
+
 /* vanban batch: argv[0] is "batch". Returns the exit status. */
 int vb_cmd_batch(int argc, char **argv);
 
