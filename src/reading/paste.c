@@ -1,0 +1,387 @@
+/*
+ * paste.c - what clerks paste into a source, found in the prepared text
+ * before it is read (docs/paste.md): paragraphs typed in an old encoding
+ * (TCVN3, VNI, VIQR: legacy.c converts and scores them) and invisible
+ * characters (zero-width spaces, soft hyphens, line separators from Word).
+ *
+ * Runs on every render: one pass over the bytes, looking closer only at a
+ * paragraph that could be a paste. Correct Vietnamese has letters past
+ * U+00FF (ạ, đ, ơ, ư, ế, ...), which a TCVN3 or VNI paste never has, so a
+ * Vietnamese paragraph is passed over at the first such letter; VIQR needs
+ * a modifier ("e^", "o+", "a(") that neither Vietnamese nor English writes.
+ *
+ * Which are errors: a line separator (U+2028, U+2029), because no font draws
+ * it and the render would stop at it anyway; the rest are warnings (the
+ * document prints, but the invisible character stays in the PDF's text, and
+ * an old-encoding paragraph prints as mojibake). Fixes marked "safe" below
+ * are certainly right and may be applied without a look (vanban check --fix).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "legacy.h"
+#include "paste.h"
+
+const char *
+vb_invisible_name(uint32_t cp)
+{
+    switch (cp) {
+    case 0x00AD:
+        return "a soft hyphen";
+    case 0x034F:
+        return "a combining grapheme joiner";
+    case 0x180E:
+        return "a Mongolian vowel separator";
+    case 0x200B:
+        return "a zero-width space";
+    case 0x200C:
+        return "a zero-width non-joiner";
+    case 0x200D:
+        return "a zero-width joiner";
+    case 0x2028:
+        return "a line separator";
+    case 0x2029:
+        return "a paragraph separator";
+    case 0x2060:
+        return "a word joiner";
+    case 0xFEFF:
+        return "a zero-width no-break space (a byte order mark inside the text)";
+    default:
+        break;
+    }
+    if (cp >= 0x2061 && cp <= 0x2064)
+        return "an invisible mathematical operator";
+    if (cp >= 0x206A && cp <= 0x206F)
+        return "a deprecated format character";
+    if (cp >= 0xFFF9 && cp <= 0xFFFB)
+        return "an interlinear annotation character";
+    if (cp >= 0xE0000 && cp <= 0xE007F)
+        return "a tag character";
+    return NULL;
+}
+
+/* Code points in s[0..n): columns. */
+static int
+cols(const char *s, size_t n)
+{
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+/* line:col of offset off in text, counted from a segment that starts at seg (a line start) on line line0. */
+static void
+pos_of(const char *text, size_t seg, int line0, size_t off, int *line, int *col)
+{
+    int l = line0;
+    size_t ls = seg;
+    for (size_t i = seg; i < off; i++)
+        if (text[i] == '\n')
+            l++, ls = i + 1;
+    *line = l;
+    *col = 1 + cols(text + ls, off - ls);
+}
+
+/* The invisible characters of a segment, one finding for each run of the same character. */
+static void
+report_invisible(const char *t, size_t s, size_t e, int line0, const char *source, vb_sink_t *sink)
+{
+    for (size_t i = s; i < e;) {
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0xC2) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        int n = vb_utf8_decode(t + i, e - i, &cp);
+        if (n <= 0)
+            n = 1;
+        const char *name = vb_invisible_name(cp);
+        if (!name) {
+            i += (size_t)n;
+            continue;
+        }
+        size_t j = i + (size_t)n;
+        int count = 1;
+        while (j < e) {
+            uint32_t c2;
+            int n2 = vb_utf8_decode(t + j, e - j, &c2);
+            if (n2 <= 0 || c2 != cp)
+                break;
+            j += (size_t)n2;
+            count++;
+        }
+        vb_range_t r;
+        pos_of(t, s, line0, i, &r.line, &r.col);
+        r.end_line = r.line, r.end_col = r.col + count;
+        char what[96];
+        snprintf(what, sizeof what, "%s", name);
+        what[0] = (char)(what[0] - 'a' + 'A');
+        if (cp == 0x2028 || cp == 0x2029) {
+            /* safe: Word's line break inside a paragraph; a space joins the lines as Markdown does */
+            vb_fix_t fix = {" ", "a space"};
+            vb_report(sink, VB_SEVERITY_ERROR, VB_E_INPUT, "paste.line-separator", source, r, &fix,
+                      "%s (U+%04X), pasted from Word, stands here; no font draws it. Replace it with a space, or "
+                      "leave an empty line to start a new paragraph.",
+                      what, (unsigned)cp);
+        } else {
+            /* safe: the character is invisible, deleting it changes nothing a reader sees */
+            vb_fix_t fix = {"", "delete it"};
+            vb_report(sink, VB_SEVERITY_WARNING, VB_E_INPUT, "paste.invisible", source, r, &fix,
+                      "%s (U+%04X) is pasted here: it cannot be seen, but it stays in the PDF's text (a search "
+                      "for the word will not find it). Delete it.",
+                      what, (unsigned)cp);
+        }
+        i = j;
+    }
+}
+
+static const char *
+legacy_fonts(vb_legacy_t enc)
+{
+    switch (enc) {
+    case VB_LEGACY_TCVN3:
+        return "ABC, typed in a .VnTime font";
+    case VB_LEGACY_VNI:
+        return "typed in a VNI-Times font";
+    default:
+        return "Vietnamese written in ASCII";
+    }
+}
+
+/* At most max bytes of s[0..n), cut at a character's start. */
+static int
+cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
+/* The old-encoding finding of a segment [s, e) that scores as enc. */
+static void
+report_legacy(const char *t, size_t seg, int line0, size_t s, size_t e, vb_legacy_t enc, const vb_legacy_score_t *sc,
+              const char *source, vb_sink_t *sink)
+{
+    /* the run: from the first word the conversion changes to the last */
+    size_t first = e, last = s;
+    vb_buf_t b = {0};
+    for (size_t i = s; i < e;) {
+        if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n') {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < e && t[j] != ' ' && t[j] != '\t' && t[j] != '\n')
+            j++;
+        vb_buf_clear(&b);
+        if (vb_legacy_decode(enc, t + i, j - i, &b) == 0 && (b.n != j - i || memcmp(b.p, t + i, b.n) != 0)) {
+            if (first == e)
+                first = i;
+            last = j;
+        }
+        i = j;
+    }
+    if (first >= last) {
+        vb_buf_free(&b);
+        return;
+    }
+    vb_buf_clear(&b);
+    int rc = vb_legacy_decode(enc, t + first, last - first, &b);
+    vb_range_t r;
+    pos_of(t, seg, line0, first, &r.line, &r.col);
+    pos_of(t, seg, line0, last, &r.end_line, &r.end_col);
+    const char *name = vb_legacy_name(enc);
+    char lower[8];
+    size_t k = 0;
+    for (; name[k] && k + 1 < sizeof lower; k++)
+        lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] | 0x20 : name[k]);
+    lower[k] = 0;
+    char id[24];
+    snprintf(id, sizeof id, "paste.%s", lower);
+    /* the fix: the converted run, when it fits; safe only when the score is clear (vb_legacy_clear) */
+    bool fits = rc == 0 && b.n < sizeof(((vb_diag_t *)0)->fix);
+    vb_fix_t fix = {fits ? b.p : NULL, vb_legacy_clear(sc) ? "the converted text" : "the converted text (read it over)"};
+    const char *before = t + first, *after = rc == 0 ? b.p : "";
+    size_t bn = last - first, an = rc == 0 ? b.n : 0;
+    vb_report(sink, VB_SEVERITY_WARNING, VB_E_INPUT, id, source, r, fits ? &fix : NULL,
+              "This text is in the old %s encoding (%s), pasted as Latin letters: \"%.*s%s\" should read "
+              "\"%.*s%s\". Replace it with the converted text (vanban convert --from %s FILE converts a whole "
+              "file).",
+              name, legacy_fonts(enc), cut(before, bn, 60), before, bn > 60 ? "..." : "", cut(after, an, 60), after,
+              an > 60 ? "..." : "", lower);
+    vb_buf_free(&b);
+}
+
+/* The flags of one pass over a segment [s, e). */
+typedef struct seg_flags {
+    bool latin1;   /* a letter U+00C0..U+00FF (or a TCVN3 sign U+00A1..U+00BF) */
+    bool beyond;   /* a Latin letter past U+00FF: Latin Extended, Vietnamese */
+    bool viqr;     /* a VIQR modifier after a vowel, or "dd" starting a word */
+    bool invisible;
+} seg_flags_t;
+
+static bool
+vowel(unsigned char c)
+{
+    c |= 0x20;
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+static void
+scan_segment(const char *t, size_t s, size_t e, seg_flags_t *f)
+{
+    memset(f, 0, sizeof *f);
+    for (size_t i = s; i < e; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (c < 0x80) {
+            if ((c == '^' || c == '(' || c == '+') && i > s && vowel((unsigned char)t[i - 1]))
+                f->viqr = true;
+            else if ((c | 0x20) == 'd' && i + 2 < e && (t[i + 1] | 0x20) == 'd' && vowel((unsigned char)t[i + 2]) &&
+                     (i == s || t[i - 1] == ' ' || t[i - 1] == '\n'))
+                f->viqr = true;
+            continue;
+        }
+        if (c == 0xC2) {
+            unsigned char c2 = i + 1 < e ? (unsigned char)t[i + 1] : 0;
+            if (c2 == 0xAD)
+                f->invisible = true;
+            else if (c2 >= 0xA1)
+                f->latin1 = true;
+        } else if (c == 0xC3) {
+            f->latin1 = true;
+        } else if (c >= 0xC4 && c <= 0xC9) {
+            f->beyond = true;
+        } else if (c == 0xE1 && i + 1 < e) {
+            unsigned char c2 = (unsigned char)t[i + 1];
+            if (c2 >= 0xB8 && c2 <= 0xBB)
+                f->beyond = true;
+            else if (c2 == 0xA0)
+                f->invisible = true; /* U+180x */
+        } else if (c == 0xE2 && i + 1 < e && (t[i + 1] == '\x80' || t[i + 1] == '\x81')) {
+            f->invisible = true; /* U+200x, U+206x: looked at closely below */
+        } else if (c == 0xEF && i + 2 < e && (t[i + 1] == '\xBB' || t[i + 1] == '\xBF')) {
+            f->invisible = true;
+        } else if (c == 0xCD || c == 0xF3) {
+            f->invisible = true; /* U+034F, the tags */
+        }
+    }
+}
+
+/* Whether the word [s, e) has a Latin letter past U+00FF (Latin Extended, the Vietnamese letters). */
+static bool
+word_beyond(const char *t, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if ((c >= 0xC4 && c <= 0xC9) || (c == 0xE1 && i + 1 < e && (unsigned char)t[i + 1] >= 0xB8 &&
+                                         (unsigned char)t[i + 1] <= 0xBB))
+            return true;
+    }
+    return false;
+}
+
+/* The best of the encodings allowed (latin: TCVN3, VNI; viqr: VIQR) that fires on [s, e); AUTO when none. */
+static vb_legacy_t
+best_of(const char *t, size_t s, size_t e, bool latin, bool viqr, vb_legacy_score_t *bs)
+{
+    static const vb_legacy_t encs[] = {VB_LEGACY_TCVN3, VB_LEGACY_VNI, VB_LEGACY_VIQR};
+    vb_legacy_t best = VB_LEGACY_AUTO;
+    for (int k = 0; k < 3; k++) {
+        if (encs[k] == VB_LEGACY_VIQR ? !viqr : !latin)
+            continue;
+        vb_legacy_score_t sc;
+        vb_legacy_score(encs[k], t + s, e - s, &sc);
+        if (vb_legacy_fires(encs[k], &sc) && (best == VB_LEGACY_AUTO || sc.after - sc.before > bs->after - bs->before))
+            best = encs[k], *bs = sc;
+    }
+    return best;
+}
+
+/*
+ * One paragraph or front-matter line [s, e), starting at line line0. A
+ * TCVN3 or VNI paste may sit in a paragraph typed correctly around it: the
+ * paragraph is cut at each word with a letter past U+00FF (which no such
+ * paste has) and each run between them is scored alone.
+ */
+static void
+segment(const char *t, size_t s, size_t e, int line0, const char *source, vb_sink_t *sink)
+{
+    seg_flags_t f;
+    scan_segment(t, s, e, &f);
+    if (f.invisible)
+        report_invisible(t, s, e, line0, source, sink);
+    vb_legacy_score_t bs = {0};
+    if (f.viqr) {
+        vb_legacy_t enc = best_of(t, s, e, false, true, &bs);
+        if (enc != VB_LEGACY_AUTO) {
+            report_legacy(t, s, line0, s, e, enc, &bs, source, sink);
+            return;
+        }
+    }
+    if (!f.latin1)
+        return;
+    if (!f.beyond) {
+        vb_legacy_t enc = best_of(t, s, e, true, false, &bs);
+        if (enc != VB_LEGACY_AUTO)
+            report_legacy(t, s, line0, s, e, enc, &bs, source, sink);
+        return;
+    }
+    size_t run = s;
+    for (size_t i = s; i <= e;) {
+        size_t j = i;
+        while (j < e && t[j] != ' ' && t[j] != '\t' && t[j] != '\n')
+            j++;
+        if (j >= e || word_beyond(t, i, j)) {
+            size_t re = j >= e && !word_beyond(t, i, j) ? e : i;
+            if (re > run) {
+                vb_legacy_t enc = best_of(t, run, re, true, false, &bs);
+                if (enc != VB_LEGACY_AUTO)
+                    report_legacy(t, s, line0, run, re, enc, &bs, source, sink);
+            }
+            run = j;
+        }
+        if (j >= e)
+            break;
+        i = j + 1;
+    }
+}
+
+void
+vb_paste_scan(const char *t, size_t len, const char *source, vb_sink_t *sink)
+{
+    if (!t || !sink)
+        return;
+    /* the front matter: each line alone (a field); the body: paragraphs between empty lines */
+    bool fm = len >= 4 && !memcmp(t, "---\n", 4);
+    size_t i = fm ? 4 : 0, seg = 0, seg_end = 0;
+    int line = fm ? 2 : 1, seg_line = 0; /* seg_line 0: no paragraph open */
+    while (i < len) {
+        const char *nl = memchr(t + i, '\n', len - i);
+        size_t le = nl ? (size_t)(nl - t) : len;
+        bool blank = true;
+        for (size_t k = i; k < le && blank; k++)
+            blank = t[k] == ' ' || t[k] == '\t';
+        if (fm) {
+            if (le - i == 3 && (!memcmp(t + i, "---", 3) || !memcmp(t + i, "...", 3)))
+                fm = false;
+            else if (!blank)
+                segment(t, i, le, line, source, sink);
+        } else if (blank) {
+            if (seg_line)
+                segment(t, seg, seg_end, seg_line, source, sink);
+            seg_line = 0;
+        } else {
+            if (!seg_line)
+                seg = i, seg_line = line;
+            seg_end = le;
+        }
+        line++;
+        i = nl ? le + 1 : len;
+    }
+    if (seg_line)
+        segment(t, seg, seg_end, seg_line, source, sink);
+}

@@ -1,0 +1,34 @@
+/*
+ * paste.h - what clerks paste (docs/paste.md): a file that is not text
+ * (filetype.c), and in a text, old encodings and invisible characters
+ * (paste.c).
+ */
+#ifndef VB_PASTE_H
+#define VB_PASTE_H
+
+#include "base.h"
+
+/*
+ * When src[0..len) is a Word (.docx, .doc), OpenDocument, RTF or PDF file, a
+ * ZIP archive, or text saved as UTF-16, the error naming it and saying what
+ * to do (input.docx, input.doc, input.odt, input.rtf, input.pdf, input.zip,
+ * input.utf16) at source:1:1; VB_OK otherwise. Looks at the first bytes only
+ * (a ZIP's names when it is one).
+ */
+vb_status_t vb_filetype_check(const char *src, size_t len, const char *source, vb_diag_t *d);
+
+/*
+ * Reports through sink what was pasted into a prepared source (text.c: UTF-8,
+ * NFC, '\n'), positions in it: a paragraph or front-matter line typed in
+ * TCVN3, VNI or VIQR (warnings paste.tcvn3, paste.vni, paste.viqr, the
+ * converted text as the fix), invisible characters (warning paste.invisible,
+ * fix: delete) and line separators (error paste.line-separator, fix: a
+ * space). One pass over the bytes; a paragraph is scored only when it holds
+ * Latin-1 letters and no Vietnamese letter past U+00FF, or a VIQR modifier.
+ */
+void vb_paste_scan(const char *text, size_t len, const char *source, vb_sink_t *sink);
+
+/* The name of an invisible character cp ("a zero-width space"); NULL when cp is none. */
+const char *vb_invisible_name(uint32_t cp);
+
+#endif
