@@ -30,8 +30,6 @@ vb_invisible_name(uint32_t cp)
         return "a soft hyphen";
     case 0x034F:
         return "a combining grapheme joiner";
-    case 0x180E:
-        return "a Mongolian vowel separator";
     case 0x200B:
         return "a zero-width space";
     case 0x200C:
@@ -216,9 +214,36 @@ report_legacy(const char *t, size_t seg, int line0, size_t s, size_t e, vb_legac
     vb_buf_free(&b);
 }
 
+/*
+ * A Latin-1 character that is a TCVN3 or VNI code but no Vietnamese letter:
+ * the signs U+00A1..U+00BE that TCVN3 uses ("µ", "·", "§") and the letters
+ * U+00C0..U+00FF other than the 32 Vietnamese ones ("ö", "ñ", "Ö", "ä").
+ * Every TCVN3 or VNI paste of more than a word or two has some; a
+ * Vietnamese paragraph has none, and is never scored.
+ */
+static bool
+foreign(unsigned char lead, unsigned char c2)
+{
+    if (lead == 0xC2)
+        return c2 >= 0xA0 && c2 < 0xC0 && (0x7be05ffeULL >> (c2 - 0xA0) & 1);
+    if (lead == 0xC3)
+        return c2 >= 0x80 && c2 < 0xC0 && !(0x263c370f263c370fULL >> (c2 - 0x80) & 1);
+    return false;
+}
+
+/* Whether [s, e) holds a foreign character (see foreign). */
+static bool
+has_foreign(const char *t, size_t s, size_t e)
+{
+    for (size_t i = s; i + 1 < e; i++)
+        if (foreign((unsigned char)t[i], (unsigned char)t[i + 1]))
+            return true;
+    return false;
+}
+
 /* The flags of one pass over a segment [s, e). */
 typedef struct seg_flags {
-    bool latin1;   /* a letter U+00C0..U+00FF (or a TCVN3 sign U+00A1..U+00BF) */
+    bool latin1;   /* a foreign Latin-1 character (see foreign) */
     bool beyond;   /* a Latin letter past U+00FF: Latin Extended, Vietnamese */
     bool viqr;     /* a VIQR modifier after a vowel, or "dd" starting a word */
     bool invisible;
@@ -245,22 +270,18 @@ scan_segment(const char *t, size_t s, size_t e, seg_flags_t *f)
                 f->viqr = true;
             continue;
         }
-        if (c == 0xC2) {
+        if (c == 0xC2 || c == 0xC3) {
             unsigned char c2 = i + 1 < e ? (unsigned char)t[i + 1] : 0;
-            if (c2 == 0xAD)
+            if (c == 0xC2 && c2 == 0xAD)
                 f->invisible = true;
-            else if (c2 >= 0xA1)
+            else if (foreign(c, c2))
                 f->latin1 = true;
-        } else if (c == 0xC3) {
-            f->latin1 = true;
         } else if (c >= 0xC4 && c <= 0xC9) {
             f->beyond = true;
         } else if (c == 0xE1 && i + 1 < e) {
             unsigned char c2 = (unsigned char)t[i + 1];
             if (c2 >= 0xB8 && c2 <= 0xBB)
                 f->beyond = true;
-            else if (c2 == 0xA0)
-                f->invisible = true; /* U+180x */
         } else if (c == 0xE2 && i + 1 < e && (t[i + 1] == '\x80' || t[i + 1] == '\x81')) {
             f->invisible = true; /* U+200x, U+206x: looked at closely below */
         } else if (c == 0xEF && i + 2 < e && (t[i + 1] == '\xBB' || t[i + 1] == '\xBF')) {
@@ -337,7 +358,7 @@ segment(const char *t, size_t s, size_t e, int line0, const char *source, vb_sin
             j++;
         if (j >= e || word_beyond(t, i, j)) {
             size_t re = j >= e && !word_beyond(t, i, j) ? e : i;
-            if (re > run) {
+            if (re > run && has_foreign(t, run, re)) {
                 vb_legacy_t enc = best_of(t, run, re, true, false, &bs);
                 if (enc != VB_LEGACY_AUTO)
                     report_legacy(t, s, line0, run, re, enc, &bs, source, sink);
@@ -350,38 +371,125 @@ segment(const char *t, size_t s, size_t e, int line0, const char *source, vb_sin
     }
 }
 
+/*
+ * The bytes the first pass stops at: a VIQR modifier, the lead bytes of what
+ * may be a paste. strcspn looks for them 16 bytes at a time.
+ */
+static const char stops[] = "^(+\xC2\xC3\xCD\xE2\xEF\xF3";
+
+/* Whether the character at t + i (a stop byte, not '\n') may start a paste: worth a look at its paragraph. */
+static bool
+suspicious(const char *t, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)t + i;
+    size_t n = len - i;
+    unsigned char c = u[0], c2 = n > 1 ? u[1] : 0, c3 = n > 2 ? u[2] : 0;
+    switch (c) {
+    case '^':
+    case '(':
+    case '+':
+        return i > 0 && vowel((unsigned char)t[i - 1]);
+    case 0xC2:
+        return c2 == 0xAD || foreign(c, c2);
+    case 0xC3:
+        return foreign(c, c2);
+    case 0xCD:
+        return c2 == 0x8F;
+    case 0xE2:
+        return (c2 == 0x80 && ((c3 >= 0x8B && c3 <= 0x8D) || c3 == 0xA8 || c3 == 0xA9)) ||
+               (c2 == 0x81 && ((c3 >= 0xA0 && c3 <= 0xA4) || c3 >= 0xAA));
+    case 0xEF:
+        return (c2 == 0xBB && c3 == 0xBF) || (c2 == 0xBF && c3 >= 0xB9 && c3 <= 0xBB);
+    case 0xF3:
+        return c2 == 0xA0 && (c3 == 0x80 || c3 == 0x81);
+    default:
+        return false;
+    }
+}
+
+/* Whether the line starting at i is empty (spaces and tabs only); *end: where it ends. */
+static bool
+blank_line(const char *t, size_t len, size_t i, size_t *end)
+{
+    while (i < len && (t[i] == ' ' || t[i] == '\t'))
+        i++;
+    *end = i;
+    return i >= len || t[i] == '\n';
+}
+
+/* Where the front matter's closing line ends (the body's start); 0 when the source has none. */
+static size_t
+frontmatter_end(const char *t, size_t len)
+{
+    if (len < 4 || memcmp(t, "---\n", 4))
+        return 0;
+    for (size_t i = 4; i < len;) {
+        const char *nl = memchr(t + i, '\n', len - i);
+        size_t le = nl ? (size_t)(nl - t) : len;
+        if (le - i == 3 && (!memcmp(t + i, "---", 3) || !memcmp(t + i, "...", 3)))
+            return le;
+        i = le + 1;
+    }
+    return len;
+}
+
+/* Where the line holding i starts. */
+static size_t
+line_start(const char *t, size_t i)
+{
+    while (i > 0 && t[i - 1] != '\n')
+        i--;
+    return i;
+}
+
+/*
+ * One pass over the bytes (strcspn on the stop bytes): a paragraph (in the
+ * front matter, a line) is handed to segment() only when a suspicious
+ * character is in it; its line is counted then, from the last one counted.
+ */
 void
 vb_paste_scan(const char *t, size_t len, const char *source, vb_sink_t *sink)
 {
     if (!t || !sink)
         return;
-    /* the front matter: each line alone (a field); the body: paragraphs between empty lines */
-    bool fm = len >= 4 && !memcmp(t, "---\n", 4);
-    size_t i = fm ? 4 : 0, seg = 0, seg_end = 0;
-    int line = fm ? 2 : 1, seg_line = 0; /* seg_line 0: no paragraph open */
-    while (i < len) {
-        const char *nl = memchr(t + i, '\n', len - i);
-        size_t le = nl ? (size_t)(nl - t) : len;
-        bool blank = true;
-        for (size_t k = i; k < le && blank; k++)
-            blank = t[k] == ' ' || t[k] == '\t';
-        if (fm) {
-            if (le - i == 3 && (!memcmp(t + i, "---", 3) || !memcmp(t + i, "...", 3)))
-                fm = false;
-            else if (!blank)
-                segment(t, i, le, line, source, sink);
-        } else if (blank) {
-            if (seg_line)
-                segment(t, seg, seg_end, seg_line, source, sink);
-            seg_line = 0;
-        } else {
-            if (!seg_line)
-                seg = i, seg_line = line;
-            seg_end = le;
+    size_t fm_end = frontmatter_end(t, len);
+    size_t counted = 0, done = 0; /* '\n's counted up to counted; paragraphs looked at up to done */
+    int line = 1;
+    for (size_t i = fm_end ? 4 : 0; i < len;) {
+        i += strcspn(t + i, stops);
+        if (i >= len)
+            break;
+        if (!suspicious(t, len, i)) {
+            i++;
+            continue;
         }
-        line++;
-        i = nl ? le + 1 : len;
+        size_t s = line_start(t, i), e;
+        if (i < fm_end) {
+            const char *nl = memchr(t + i, '\n', len - i);
+            e = nl ? (size_t)(nl - t) : len;
+        } else {
+            /* back to an empty line (or the body's start), on to the next one (or the end) */
+            size_t floor = fm_end ? fm_end + 1 : 0, be;
+            while (s > floor && s > done) {
+                size_t ps = line_start(t, s - 1);
+                if (blank_line(t, len, ps, &be))
+                    break;
+                s = ps;
+            }
+            e = i;
+            for (;;) {
+                const char *nl = memchr(t + e, '\n', len - e);
+                if (!nl || blank_line(t, len, (size_t)(nl - t) + 1, &be)) {
+                    e = nl ? (size_t)(nl - t) : len;
+                    break;
+                }
+                e = (size_t)(nl - t) + 1;
+            }
+        }
+        for (const char *p = t + counted; (p = memchr(p, '\n', (size_t)(t + s - p))) != NULL; p++)
+            line++;
+        counted = s;
+        segment(t, s, e, line, source, sink);
+        i = done = e + 1;
     }
-    if (seg_line)
-        segment(t, seg, seg_end, seg_line, source, sink);
 }

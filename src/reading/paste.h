@@ -23,7 +23,8 @@ vb_status_t vb_filetype_check(const char *src, size_t len, const char *source, v
  * TCVN3, VNI or VIQR (warnings paste.tcvn3, paste.vni, paste.viqr, the
  * converted text as the fix), invisible characters (warning paste.invisible,
  * fix: delete) and line separators (error paste.line-separator, fix: a
- * space). One pass over the bytes; a paragraph is scored only when it holds
+ * space). text is NUL-terminated (as vb_text_prepare leaves it). One pass
+ * over the bytes; a paragraph is scored only when it holds
  * Latin-1 letters and no Vietnamese letter past U+00FF, or a VIQR modifier.
  */
 void vb_paste_scan(const char *text, size_t len, const char *source, vb_sink_t *sink);
