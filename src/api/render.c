@@ -19,6 +19,7 @@
 #include "api.h"
 #include "layout.h"
 #include "limit.h"
+#include "filetype.h"
 #include "paste.h"
 #include "pdf.h"
 #include "validate.h"

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "paste.h"
+#include "filetype.h"
 
 /* Whether what occurs in src[0..len) (a ZIP's file names are stored as they are). */
 static bool

@@ -1,21 +1,11 @@
 /*
- * paste.h - what clerks paste (docs/paste.md): a file that is not text
- * (filetype.c), and in a text, old encodings and invisible characters
- * (paste.c).
+ * paste.h - what clerks paste into a source (docs/paste.md): old encodings
+ * and invisible characters (paste.c; a file that is not text: filetype.h).
  */
 #ifndef VB_PASTE_H
 #define VB_PASTE_H
 
 #include "base.h"
-
-/*
- * When src[0..len) is a Word (.docx, .doc), OpenDocument, RTF or PDF file, a
- * ZIP archive, or text saved as UTF-16, the error naming it and saying what
- * to do (input.docx, input.doc, input.odt, input.rtf, input.pdf, input.zip,
- * input.utf16) at source:1:1; VB_OK otherwise. Looks at the first bytes only
- * (a ZIP's names when it is one).
- */
-vb_status_t vb_filetype_check(const char *src, size_t len, const char *source, vb_diag_t *d);
 
 /*
  * Reports through sink what was pasted into a prepared source (text.c: UTF-8,
