@@ -107,8 +107,9 @@ tcvn3_word_char(uint32_t c)
  * TCVN3 has no capitals with tone marks: a heading in capitals was typed in
  * a capital font (.VnTimeH) with the small letters' codes. A word is read in
  * capitals when its ASCII letters are all capitals and there are two or
- * more, or when it has fewer and its line has no small ASCII letter but two
- * or more capitals ("CéNG HOµ X· HéI" reads "CỘNG HOÀ XÃ HỘI").
+ * more, or one that is not its first letter ("ñY" reads "ỦY"), or when its
+ * line has no small ASCII letter but two or more capitals ("CéNG HOµ X· HéI"
+ * reads "CỘNG HOÀ XÃ HỘI"; "Bé Y tÕ" reads "Bộ Y tế").
  */
 static int
 tcvn3_decode(const char *s, size_t len, vb_buf_t *b)
@@ -148,7 +149,8 @@ tcvn3_decode(const char *s, size_t len, vb_buf_t *b)
             low += ascii_letter(c) && !ascii_upper(c);
             j += (size_t)k;
         }
-        bool caps = low == 0 && (up >= 2 || line_caps);
+        /* "ñY" is "ỦY": a capital after the first letter means capitals; "Bé" is "Bộ" */
+        bool caps = low == 0 && (up >= 2 || (up == 1 && !ascii_upper((unsigned char)s[i])) || line_caps);
         for (size_t k = i; k < j;) {
             uint32_t c;
             int m = next_cp(s, len, k, &c);
@@ -240,13 +242,15 @@ viqr_tone(char c)
 
 /*
  * Whether a '.' or '?' that ends a word, after the letter spelt q at s + i, is
- * its tone: only for the word's first vowel, with no tone before it, and
- * when the letter has a modifier ("Tu+." is "Tự") or is the whole word ("a."
- * is "ạ"); "ba." and "chu+a?" end a sentence.
+ * its tone: only for the word's first vowel, with no tone before it; a '.'
+ * also only when the letter has a modifier ("Tu+." is "Tự") or is the whole
+ * word ("a." is "ạ"). "chu?" is "chủ"; "ba.", "chu+a?" and "gi`?" end a
+ * sentence.
  */
 static bool
 viqr_end_tone(const char *s, size_t i, const char *q)
 {
+    bool question = q[strlen(q) - 1] == '?';
     size_t ws = i;
     while (ws > 0 && (ascii_letter((unsigned char)s[ws - 1]) || strchr("^(+'`?~.", s[ws - 1])))
         ws--;
@@ -255,7 +259,7 @@ viqr_end_tone(const char *s, size_t i, const char *q)
         if (strchr("aeiouy", c) || viqr_tone(s[k]))
             return false;
     }
-    return ws == i || strpbrk(q, "^(+") != NULL;
+    return question || ws == i || strpbrk(q, "^(+") != NULL;
 }
 
 /*

@@ -231,12 +231,23 @@ foreign(unsigned char lead, unsigned char c2)
     return false;
 }
 
-/* Whether [s, e) holds a foreign character (see foreign). */
+/*
+ * A Latin-1 capital right after a small ASCII letter ("tÕ" in TCVN3's "Bé Y
+ * tÕ"): a Vietnamese word is never written so.
+ */
+static bool
+odd_capital(const char *t, size_t s, size_t i)
+{
+    unsigned char c2 = (unsigned char)t[i + 1];
+    return (unsigned char)t[i] == 0xC3 && c2 >= 0x80 && c2 <= 0x9E && i > s && t[i - 1] >= 'a' && t[i - 1] <= 'z';
+}
+
+/* Whether [s, e) holds a foreign character (see foreign) or an odd capital. */
 static bool
 has_foreign(const char *t, size_t s, size_t e)
 {
     for (size_t i = s; i + 1 < e; i++)
-        if (foreign((unsigned char)t[i], (unsigned char)t[i + 1]))
+        if (foreign((unsigned char)t[i], (unsigned char)t[i + 1]) || odd_capital(t, s, i))
             return true;
     return false;
 }
@@ -274,7 +285,7 @@ scan_segment(const char *t, size_t s, size_t e, seg_flags_t *f)
             unsigned char c2 = i + 1 < e ? (unsigned char)t[i + 1] : 0;
             if (c == 0xC2 && c2 == 0xAD)
                 f->invisible = true;
-            else if (foreign(c, c2))
+            else if (foreign(c, c2) || (i + 1 < e && odd_capital(t, s, i)))
                 f->latin1 = true;
         } else if (c >= 0xC4 && c <= 0xC9) {
             f->beyond = true;
@@ -392,7 +403,7 @@ suspicious(const char *t, size_t len, size_t i)
     case 0xC2:
         return c2 == 0xAD || foreign(c, c2);
     case 0xC3:
-        return foreign(c, c2);
+        return foreign(c, c2) || (n > 1 && odd_capital(t, 0, i));
     case 0xCD:
         return c2 == 0x8F;
     case 0xE2:
