@@ -81,9 +81,19 @@ pos_of(const char *text, size_t seg, int line0, size_t off, int *line, int *col)
     *col = 1 + cols(text + ls, off - ls);
 }
 
-/* The invisible characters of a segment, one finding for each run of the same character. */
+/* A part [a, b) of the text. */
+typedef struct span {
+    size_t a, b;
+} span_t;
+
+/*
+ * The invisible characters of a segment, one finding for each run of the
+ * same character. A soft hyphen inside a TCVN3 run (skip[0..nskip)) is no
+ * soft hyphen but TCVN3's "ư" (byte AD), and is left to that finding.
+ */
 static void
-report_invisible(const char *t, size_t s, size_t e, int line0, const char *source, vb_sink_t *sink)
+report_invisible(const char *t, size_t s, size_t e, int line0, const span_t *skip, int nskip, const char *source,
+                 vb_sink_t *sink)
 {
     for (size_t i = s; i < e;) {
         unsigned char c = (unsigned char)t[i];
@@ -96,6 +106,9 @@ report_invisible(const char *t, size_t s, size_t e, int line0, const char *sourc
         if (n <= 0)
             n = 1;
         const char *name = vb_invisible_name(cp);
+        for (int k = 0; name && cp == 0xAD && k < nskip; k++)
+            if (i >= skip[k].a && i < skip[k].b)
+                name = NULL;
         if (!name) {
             i += (size_t)n;
             continue;
@@ -159,14 +172,15 @@ cut(const char *s, size_t n, size_t max)
     return (int)max;
 }
 
-/* The old-encoding finding of a segment [s, e) that scores as enc. */
+/* The old-encoding finding of a segment [s, e) that scores as enc; *run gets its range (b == 0: none). */
 static void
-report_legacy(const char *t, size_t seg, int line0, size_t s, size_t e, vb_legacy_t enc, const vb_legacy_score_t *sc,
+report_legacy(span_t *run, const char *t, size_t seg, int line0, size_t s, size_t e, vb_legacy_t enc, const vb_legacy_score_t *sc,
               const char *source, vb_sink_t *sink)
 {
     /* the run: from the first word the conversion changes to the last */
     size_t first = e, last = s;
     vb_buf_t b = {0};
+    run->a = run->b = 0;
     for (size_t i = s; i < e;) {
         if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n') {
             i++;
@@ -187,6 +201,7 @@ report_legacy(const char *t, size_t seg, int line0, size_t s, size_t e, vb_legac
         vb_buf_free(&b);
         return;
     }
+    run->a = first, run->b = last;
     vb_buf_clear(&b);
     int rc = vb_legacy_decode(enc, t + first, last - first, &b);
     vb_range_t r;
@@ -344,42 +359,41 @@ segment(const char *t, size_t s, size_t e, int line0, const char *source, vb_sin
 {
     seg_flags_t f;
     scan_segment(t, s, e, &f);
-    if (f.invisible)
-        report_invisible(t, s, e, line0, source, sink);
+    span_t runs[16], run;
+    int nruns = 0;
     vb_legacy_score_t bs = {0};
-    if (f.viqr) {
-        vb_legacy_t enc = best_of(t, s, e, false, true, &bs);
-        if (enc != VB_LEGACY_AUTO) {
-            report_legacy(t, s, line0, s, e, enc, &bs, source, sink);
-            return;
+    vb_legacy_t enc = VB_LEGACY_AUTO;
+    if (f.viqr && (enc = best_of(t, s, e, false, true, &bs)) != VB_LEGACY_AUTO) {
+        report_legacy(&run, t, s, line0, s, e, enc, &bs, source, sink);
+    } else if (f.latin1 && !f.beyond) {
+        if ((enc = best_of(t, s, e, true, false, &bs)) != VB_LEGACY_AUTO) {
+            report_legacy(&run, t, s, line0, s, e, enc, &bs, source, sink);
+            if (enc == VB_LEGACY_TCVN3 && run.b)
+                runs[nruns++] = run;
         }
-    }
-    if (!f.latin1)
-        return;
-    if (!f.beyond) {
-        vb_legacy_t enc = best_of(t, s, e, true, false, &bs);
-        if (enc != VB_LEGACY_AUTO)
-            report_legacy(t, s, line0, s, e, enc, &bs, source, sink);
-        return;
-    }
-    size_t run = s;
-    for (size_t i = s; i <= e;) {
-        size_t j = i;
-        while (j < e && t[j] != ' ' && t[j] != '\t' && t[j] != '\n')
-            j++;
-        if (j >= e || word_beyond(t, i, j)) {
-            size_t re = j >= e && !word_beyond(t, i, j) ? e : i;
-            if (re > run && has_foreign(t, run, re)) {
-                vb_legacy_t enc = best_of(t, run, re, true, false, &bs);
-                if (enc != VB_LEGACY_AUTO)
-                    report_legacy(t, s, line0, run, re, enc, &bs, source, sink);
+    } else if (f.latin1) {
+        size_t from = s;
+        for (size_t i = s; i <= e;) {
+            size_t j = i;
+            while (j < e && t[j] != ' ' && t[j] != '\t' && t[j] != '\n')
+                j++;
+            if (j >= e || word_beyond(t, i, j)) {
+                size_t re = j >= e && !word_beyond(t, i, j) ? e : i;
+                if (re > from && has_foreign(t, from, re) &&
+                    (enc = best_of(t, from, re, true, false, &bs)) != VB_LEGACY_AUTO) {
+                    report_legacy(&run, t, s, line0, from, re, enc, &bs, source, sink);
+                    if (enc == VB_LEGACY_TCVN3 && run.b && nruns < 16)
+                        runs[nruns++] = run;
+                }
+                from = j;
             }
-            run = j;
+            if (j >= e)
+                break;
+            i = j + 1;
         }
-        if (j >= e)
-            break;
-        i = j + 1;
     }
+    if (f.invisible)
+        report_invisible(t, s, e, line0, runs, nruns, source, sink);
 }
 
 /*
