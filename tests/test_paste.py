@@ -141,7 +141,8 @@ def test_legacy(tmp):
         check(rc == 0 and not finding_lines(err, LEGACY), "no finding on a %s paragraph: %r" % (name, err))
 
 
-INVIS = "%s (U+%04X) is pasted here: it cannot be seen, but it stays in the PDF's text (a search for the word will not find it). Delete it."
+INVIS = ("An invisible character, %s (U+%04X), is pasted here: it cannot be seen, but it stays in the PDF's text (a "
+         "search for the word will not find it). Delete it.")
 
 
 def test_invisible(tmp):
@@ -149,22 +150,22 @@ def test_invisible(tmp):
     rc, err, made = render(tmp, "d.md", doc(body))
     L = BODY_LINE
     exp = [
-        "d.md:%d:3: warning: %s [paste.invisible]" % (L, INVIS % ("A zero-width space", 0x200B)),
+        "d.md:%d:3: warning: %s [paste.invisible]" % (L, INVIS % ("a zero-width space", 0x200B)),
         "  fix: replace with “” (delete it)",
-        "d.md:%d:12: warning: %s [paste.invisible]" % (L, INVIS % ("A soft hyphen", 0xAD)),
+        "d.md:%d:12: warning: %s [paste.invisible]" % (L, INVIS % ("a soft hyphen", 0xAD)),
         "  fix: replace with “” (delete it)",
-        "d.md:%d:17: warning: %s [paste.invisible]" % (L, INVIS % ("A zero-width no-break space (a byte order mark "
+        "d.md:%d:17: warning: %s [paste.invisible]" % (L, INVIS % ("a zero-width no-break space (a byte order mark "
                                                                    "inside the text)", 0xFEFF)),
         "  fix: replace with “” (delete it)",
-        "d.md:%d:22: warning: %s [paste.invisible]" % (L, INVIS % ("A word joiner", 0x2060)),
+        "d.md:%d:22: warning: %s [paste.invisible]" % (L, INVIS % ("a word joiner", 0x2060)),
         "  fix: replace with “” (delete it)",
     ]
     got = finding_lines(err, ("paste.invisible",))
     check(got == exp, "paste.invisible, one finding per run, each named: %r" % got)
     check(rc == 0 and made, "invisible characters are warnings (rc %d)" % rc)
     rc, err, made = render(tmp, "d.md", doc("Dòng một\u2028dòng hai."))
-    exp = ["d.md:%d:9: error: A line separator (U+2028), pasted from Word, stands here; no font draws it. Replace "
-           "it with a space, or leave an empty line to start a new paragraph. [paste.line-separator]" % BODY_LINE,
+    exp = ["d.md:%d:9: error: A line break from Word, a line separator (U+2028), stands here; no font draws it. "
+           "Replace it with a space, or leave an empty line to start a new paragraph. [paste.line-separator]" % BODY_LINE,
            "  fix: replace with “ ” (a space)"]
     check(finding_lines(err, ("paste.line-separator",)) == exp, "paste.line-separator: %r" % err)
     check(rc == 1 and not made and not any("font.coverage" in l for l in err),

@@ -126,23 +126,20 @@ report_invisible(const char *t, size_t s, size_t e, int line0, const span_t *ski
         vb_range_t r;
         pos_of(t, s, line0, i, &r.line, &r.col);
         r.end_line = r.line, r.end_col = r.col + count;
-        char what[96];
-        snprintf(what, sizeof what, "%s", name);
-        what[0] = (char)(what[0] - 'a' + 'A');
         if (cp == 0x2028 || cp == 0x2029) {
             /* safe: Word's line break inside a paragraph; a space joins the lines as Markdown does */
             vb_fix_t fix = {" ", "a space"};
             vb_report(sink, VB_SEVERITY_ERROR, VB_E_INPUT, "paste.line-separator", source, r, &fix,
-                      "%s (U+%04X), pasted from Word, stands here; no font draws it. Replace it with a space, or "
-                      "leave an empty line to start a new paragraph.",
-                      what, (unsigned)cp);
+                      "A line break from Word, %s (U+%04X), stands here; no font draws it. Replace it with a space, "
+                      "or leave an empty line to start a new paragraph.",
+                      name, (unsigned)cp);
         } else {
             /* safe: the character is invisible, deleting it changes nothing a reader sees */
             vb_fix_t fix = {"", "delete it"};
             vb_report(sink, VB_SEVERITY_WARNING, VB_E_INPUT, "paste.invisible", source, r, &fix,
-                      "%s (U+%04X) is pasted here: it cannot be seen, but it stays in the PDF's text (a search "
-                      "for the word will not find it). Delete it.",
-                      what, (unsigned)cp);
+                      "An invisible character, %s (U+%04X), is pasted here: it cannot be seen, but it stays in the "
+                      "PDF's text (a search for the word will not find it). Delete it.",
+                      name, (unsigned)cp);
         }
         i = j;
     }
