@@ -85,8 +85,8 @@ test_filetypes(void)
         {"{\\rtf1 x}", 9, "input.rtf"},
         {"%PDF-1.7\n", 9, "input.pdf"},
         {"\xFF\xFE-\0-\0-\0", 8, "input.utf16"},
-        {"-\0-\0-\0\n\0t\0i\0t\0l\0e\0", 20, "input.utf16"},
-        {"\0-\0-\0-\0\n\0t\0i\0t\0l\0e", 20, "input.utf16"},
+        {"-\0-\0-\0\n\0t\0i\0t\0l\0e\0", 18, "input.utf16"},
+        {"\0-\0-\0-\0\n\0t\0i\0t\0l\0e", 18, "input.utf16"},
     };
     for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
         vb_diag_t d;
