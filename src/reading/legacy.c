@@ -197,9 +197,14 @@ vni_match(const char *s, size_t len, size_t i, size_t *used)
     unsigned char by[2];
     int lens[2];
     int nb = legacy_bytes(s, len, i, by, lens);
+    /* every VNI code starts with a vowel letter or a byte from 0xC0 */
+    if (nb == 0 || (by[0] < 0xC0 && !strchr("aeouyAEOUY", by[0] ? by[0] : '-')))
+        return -1;
     int best = -1, bestn = 0;
     for (int l = 0; l < VB_LEGACY_NLETTERS; l++) {
         const unsigned char *v = (const unsigned char *)vb_legacy_letters[l].vni;
+        if (v[0] != by[0])
+            continue;
         int vn = (int)strlen((const char *)v);
         if (vn > nb || vn <= bestn)
             continue;
@@ -272,9 +277,14 @@ viqr_match(const char *s, size_t len, size_t i, size_t *used)
 {
     int best = -1;
     size_t bestn = 0;
+    /* every VIQR spelling is a letter and a mark, or "dd" */
+    if (i + 1 >= len || !strchr("^(+'`?~.dD", s[i + 1] ? s[i + 1] : '-'))
+        return -1;
     bool word_start = i == 0 || !ascii_letter((unsigned char)s[i - 1]);
     for (int l = 0; l < VB_LEGACY_NLETTERS; l++) {
         const char *q = vb_legacy_letters[l].viqr;
+        if (q[0] != s[i])
+            continue;
         size_t qn = strlen(q);
         if (qn > len - i || qn <= bestn || memcmp(q, s + i, qn) != 0)
             continue;
@@ -339,9 +349,11 @@ letter_at(const char *s, size_t len, size_t i, int *n)
 {
     uint32_t cp;
     *n = next_cp(s, len, i, &cp);
-    if (cp < 0xC0)
+    if (cp < 0xC0 || *n < 2) /* every letter of the table is two or three bytes of UTF-8 */
         return -1;
     for (int l = 0; l < VB_LEGACY_NLETTERS; l++) {
+        if (vb_legacy_letters[l].letter[0] != s[i] || vb_legacy_letters[l].letter[1] != s[i + 1])
+            continue;
         size_t ln = strlen(vb_legacy_letters[l].letter);
         if (ln == (size_t)*n && memcmp(vb_legacy_letters[l].letter, s + i, ln) == 0)
             return l;
