@@ -985,6 +985,28 @@ VB_API vb_status_t vb_pdf_verify(const void *pdf, size_t len, const char *roots_
                                  vb_diag_t *diag);
 VB_API void vb_verify_result_free(vb_verify_result_t *res);
 
+/* ---- text pasted in the old Vietnamese encodings (docs/paste.md) ---- */
+typedef enum vb_legacy {
+    VB_LEGACY_AUTO = 0, /* find which (vb_legacy_detect) */
+    VB_LEGACY_TCVN3,    /* TCVN 5712:1993 VN3, "ABC": .VnTime fonts ("Bé Y tÕ" for "Bộ Y tế") */
+    VB_LEGACY_VNI,      /* VNI-Windows: VNI-Times fonts ("Coäng hoøa" for "Cộng hòa") */
+    VB_LEGACY_VIQR      /* ASCII ("Vie^.t Nam" for "Việt Nam", RFC 1456) */
+} vb_legacy_t;
+
+/*
+ * Converts text (len bytes) typed in an old encoding to Unicode (UTF-8, NFC).
+ * text is what a paste gives, UTF-8 whose characters up to U+00FF stand for
+ * the legacy bytes, or the legacy file's bytes themselves. TCVN3 capitals
+ * with tone marks (typed in a capital font) come out as capitals in a line
+ * of capitals. from VB_LEGACY_AUTO: the encoding is found by the score of
+ * vb_legacy_detect; none found is an error ("paste.none"). *out: malloc'd,
+ * NUL-terminated, *out_len bytes (may be NULL); free with vb_free.
+ */
+VB_API vb_status_t vb_convert_legacy(const char *text, size_t len, vb_legacy_t from, char **out, size_t *out_len,
+                                     vb_diag_t *diag);
+/* The old encoding text is in, judged by how many of its words become Vietnamese syllables; VB_LEGACY_AUTO: none. */
+VB_API vb_legacy_t vb_legacy_detect(const char *text, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -100,7 +100,8 @@ check_coverage(cov_t *c, const char *text, size_t len, const char *source)
             i += (size_t)n;
             continue;
         }
-        if (cp >= 0x80 && !cov_seen(c, cp)) {
+        /* a line separator in a source is reported by reading/paste.c (paste.line-separator) */
+        if (cp >= 0x80 && cp != 0x2028 && cp != 0x2029 && !cov_seen(c, cp)) {
             const vb_font_t *font = face_lacking(c->fs, cp);
             if (font)
                 cov_report(c, source, line, col, cp, font);
@@ -158,8 +159,8 @@ cov_text(cov_t *c, const char *s, size_t n, vb_pos_t pos, bool find, const char 
         i += (size_t)k;
         if (cp < 0x80 && (cp >= 0x20 || cp == '\n' || cp == '\t'))
             continue; /* ASCII is in every font fontfind accepts */
-        if (cov_seen(c, cp))
-            continue;
+        if (cov_seen(c, cp) || ((cp == 0x2028 || cp == 0x2029) && c->text))
+            continue; /* in a source, reported by reading/paste.c */
         char why[160];
         const vb_font_t *font = cp < 0x80 ? NULL : face_lacking(c->fs, cp);
         if (!font && !vb_char_refused(cp, why, sizeof why, NULL))

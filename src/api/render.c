@@ -19,6 +19,8 @@
 #include "api.h"
 #include "layout.h"
 #include "limit.h"
+#include "filetype.h"
+#include "paste.h"
 #include "pdf.h"
 #include "validate.h"
 
@@ -203,11 +205,15 @@ run_stages(vb_engine_t *e, const char *src, size_t len, const vb_render_options_
     vb_loader_t ld;
     vb_textmap_t *map = NULL; /* positions as typed where NFC changed a line (text.c) */
     vb_status_t rc = make_loader(e, opt, doc->arena, &ld, d);
+    if (rc == VB_OK) /* a .docx, a PDF, UTF-16: named, not a byte (reading/filetype.c) */
+        rc = vb_filetype_check(src, len, name, d);
     if (rc == VB_OK)
         rc = vb_text_prepare_map(doc->arena, src, len, name, &text, &tlen, &map, d);
     /* until the model is moved to positions as typed, doc_diag moves each diagnostic */
     doc->map = map;
     doc->map_live = true;
+    if (rc == VB_OK) /* old encodings, invisible characters (reading/paste.c) */
+        vb_paste_scan(text, tlen, name, sink);
     vb_pos_t tag;
     if (rc == VB_OK && vb_tags_first(text, tlen, &tag))
         rc = vb_diag_set(d, VB_E_INPUT, "template.tags", name, tag.line, tag.col,

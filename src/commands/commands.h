@@ -85,6 +85,9 @@ void serve_diag(vb_server_t *s, const vb_diag_t *d);
 void serve_render_done(void *ctx, const vb_document_t *doc, vb_status_t st, double ms);
 void serve_stop(vb_server_t *s);
 
+/* vanban convert: argv[0] is "convert". Returns the exit status (convert.c). */
+int vb_cmd_convert(int argc, char **argv);
+
 /* vanban batch: argv[0] is "batch". Returns the exit status. */
 int vb_cmd_batch(int argc, char **argv);
 

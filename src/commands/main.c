@@ -37,6 +37,8 @@ static const char *const usage_text = VB_CLI_N_(
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban watch SRC.md [-o OUT.pdf] [options]   render again at each change of the source, its profile or\n"
     "                                               images (vanban watch --help)\n"
+    "  vanban convert --from tcvn3|vni|viqr|auto IN [-o OUT]\n"
+    "                                               text in an old Vietnamese encoding to Unicode\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
     "  vanban preview SRC.md -o DIR|P.png|- [--dpi N] [--pages A-B] [--overlay] [--data FILE --row N]\n"
     "                                               pages as PNG images, --overlay: the official boxes drawn\n"
@@ -334,6 +336,8 @@ main(int argc, char **argv)
         return vb_cmd_batch(argc - 1, argv + 1); /* commands/batch.c */
     if (argc > 1 && !strcmp(argv[1], "watch"))
         return vb_cmd_watch(argc - 1, argv + 1); /* commands/watch.c */
+    if (argc > 1 && !strcmp(argv[1], "convert"))
+        return vb_cmd_convert(argc - 1, argv + 1); /* commands/convert.c: TCVN3, VNI, VIQR to Unicode */
     if (argc > 1 && (!strcmp(argv[1], "sign") || !strcmp(argv[1], "issue") || !strcmp(argv[1], "verify")))
         return run_signer(argv);
     if (argc > 1 && !strcmp(argv[1], "preview"))

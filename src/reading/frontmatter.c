@@ -726,5 +726,6 @@ read_source(vb_arena_t *arena, const char *text, size_t len, const char *source,
     if (st != VB_OK)
         return st;
     size_t body = e < len ? e + 1 : len;
-    return vb_read_markdown_ex(arena, text + body, len - body, source, line + 1, lim, loader, model, d);
+    return vb_read_markdown_sink(arena, text + body, len - body, source, line + 1, lim, loader, model,
+                                 tree ? NULL : sink, d);
 }

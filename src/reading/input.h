@@ -133,6 +133,11 @@ vb_status_t vb_read_markdown_lim(vb_arena_t *arena, const char *text, size_t len
 vb_status_t vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
                                 const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d);
 
+/* As vb_read_markdown_ex, warning through warn (may be NULL) of Markdown that will not do what it looks like. */
+vb_status_t vb_read_markdown_sink(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
+                                  const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model,
+                                  vb_sink_t *warn, vb_diag_t *d);
+
 /*
  * Parses the lines of one pipe table (lines[0..nlines), each without its '\n',
  * starting at source line line0) into a table.

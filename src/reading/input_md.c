@@ -76,6 +76,8 @@ typedef struct ib {
     int64_t max_depth;     /* > 0: emphasis nested deeper is refused (the nesting limit) */
     bool html_br;          /* table cells: "<br>" is a forced line break */
     cmark_node *too_deep;  /* the emphasis that went deeper, when one did */
+    bool lit_stars;        /* a text node holds "**" or "__": emphasis left as typed (md_pitfalls) */
+    bool digit_emph;       /* an emphasis starts with a digit: "2*3*4" turned italic (md_pitfalls) */
 } ib_t;
 
 static void
@@ -340,6 +342,12 @@ walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
         cmark_node_type t = cmark_node_get_type(n);
         if (t == CMARK_NODE_EMPH || t == CMARK_NODE_STRONG) {
             *(t == CMARK_NODE_EMPH ? &emph : &strong) += ev == CMARK_EVENT_ENTER ? 1 : -1;
+            if (t == CMARK_NODE_EMPH && ev == CMARK_EVENT_ENTER) {
+                cmark_node *c = cmark_node_first_child(n);
+                const char *cl = c && cmark_node_get_type(c) == CMARK_NODE_TEXT ? cmark_node_get_literal(c) : NULL;
+                if (cl && cl[0] >= '0' && cl[0] <= '9')
+                    b->digit_emph = true;
+            }
             if (b->max_depth > 0 && emph + strong > b->max_depth) {
                 b->too_deep = n;
                 break;
@@ -370,6 +378,8 @@ walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
                 ib_text_lit(b, lit, len, face, false);
                 break;
             }
+            if (len >= 2 && (memchr(lit, '*', len) || memchr(lit, '_', len)) && (strstr(lit, "**") || strstr(lit, "__")))
+                b->lit_stars = true;
             ib_text_scripts(b, lit, len, face);
             break;
         }
@@ -719,6 +729,7 @@ typedef struct rd {
     int64_t image_pixels;   /* of the images read so far (the image-total-pixels limit) */
     bool line_paragraphs;   /* every line a paragraph (line_breaks: paragraphs) */
     bool tpl;               /* a template's body: a section tag alone on its line is a block (model.h) */
+    vb_sink_t *warn;        /* Markdown that will not do what it looks like (md_pitfalls); NULL: not looked for */
     vb_diag_t *d;
 } rd_t;
 
@@ -1057,6 +1068,98 @@ seg_line(const rd_t *r, int line, size_t *len)
     return r->seg.p + r->map.v[line - 1].start;
 }
 
+static bool
+md_punct(unsigned char c)
+{
+    return c < 0x80 && c > ' ' && !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+}
+
+static bool
+md_word(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
+ * Markdown that will not do what it looks like, in the source lines of leaf n
+ * (cmark's tree said it happened: stars left as text, an emphasis starting
+ * with a digit), reported as warnings through r->warn (docs/paste.md):
+ *  - md.stars-literal: "**Lưu ý:**đã". By CommonMark's flanking rules, stars
+ *    after punctuation close only before a space or punctuation, and stars
+ *    before punctuation open only after one; the stars are printed. Fix: the
+ *    space (safe: it is what the clerk meant, and bold is what cmark then makes).
+ *  - md.stars-italic: "2*3*4" prints 2, an italic 3, then 4. Fix: "2\*3\*4"
+ *    (not safe: "2×3×4" may be what was meant; the message says so).
+ */
+static void
+md_pitfalls(rd_t *r, cmark_node *n, bool stars, bool digits)
+{
+    int l0 = cmark_node_get_start_line(n), l1 = cmark_node_get_end_line(n);
+    for (int L = l0; L <= l1 && L > 0; L++) {
+        size_t len = 0;
+        const char *s = seg_line(r, L, &len);
+        if (!s)
+            continue;
+        for (size_t i = 0; i < len; i++) {
+            if (stars && (s[i] == '*' || s[i] == '_') && i + 1 < len && s[i + 1] == s[i] &&
+                (i + 2 >= len || s[i + 2] != s[i]) && (i == 0 || s[i - 1] != s[i])) {
+                unsigned char before = i ? (unsigned char)s[i - 1] : ' ', after = i + 2 < len ? (unsigned char)s[i + 2] : ' ';
+                bool closing = md_punct(before) && md_word(after);  /* ":**đã" cannot close */
+                bool opening = md_word(before) && md_punct(after);  /* "đã**\"" cannot open */
+                if (closing || opening) {
+                    vb_pos_t p = seg_pos(r, L, (int)i + 1);
+                    vb_range_t at = {p.line, p.col, p.line, p.col + 2};
+                    char mark[3] = {s[i], s[i], 0}, fixt[4];
+                    snprintf(fixt, sizeof fixt, closing ? "%s " : " %s", mark);
+                    /* safe: the space is what makes the stars bold, and nothing else changes */
+                    vb_fix_t fix = {fixt, closing ? VB_N_("a space after the stars") : VB_N_("a space before the stars"), true}; /* safe: the stars then do what they look like */
+                    vb_report(r->warn, VB_SEVERITY_WARNING, VB_E_INPUT, "md.stars-literal", r->source, at, &fix,
+                              closing ? "These \"%s\" are printed as typed, not as bold: after punctuation, closing "
+                                        "stars need a space (or punctuation) after them. Put a space after them."
+                                      : "These \"%s\" are printed as typed, not as bold: before punctuation, opening "
+                                        "stars need a space (or punctuation) before them. Put a space before them.",
+                              mark);
+                }
+                i++;
+                continue;
+            }
+            if (digits && s[i] == '*' && i > 0 && i + 1 < len && s[i - 1] >= '0' && s[i - 1] <= '9' &&
+                s[i + 1] >= '0' && s[i + 1] <= '9') {
+                /* the expression: digits and stars, from the number before the first star */
+                size_t a = i, e = i;
+                while (a > 0 && ((s[a - 1] >= '0' && s[a - 1] <= '9') || s[a - 1] == '.' || s[a - 1] == ','))
+                    a--;
+                int nstars = 0;
+                while (e < len && ((s[e] >= '0' && s[e] <= '9') || s[e] == '*' || s[e] == '.' || s[e] == ','))
+                    nstars += s[e++] == '*';
+                while (e > i && !(s[e - 1] >= '0' && s[e - 1] <= '9'))
+                    e--;
+                if (nstars < 2) {
+                    i = e;
+                    continue;
+                }
+                char fixt[128];
+                size_t k = 0;
+                for (size_t j = a; j < e && k + 3 < sizeof fixt; j++) {
+                    if (s[j] == '*')
+                        fixt[k++] = '\\';
+                    fixt[k++] = s[j];
+                }
+                fixt[k] = 0;
+                vb_pos_t p = seg_pos(r, L, (int)a + 1);
+                vb_range_t at = {p.line, p.col, p.line, p.col + (int)(e - a)};
+                /* not safe: "2×3×4" may be what was meant */
+                vb_fix_t fix = {fixt, VB_N_("the stars printed as typed"), false}; /* a guess: 2×3×4 may be meant */
+                vb_report(r->warn, VB_SEVERITY_WARNING, VB_E_INPUT, "md.stars-italic", r->source, at, &fix,
+                          "\"%.*s\" prints the number between the stars in italics, without the stars. For a "
+                          "multiplication write \"×\"; to keep the stars, write \\* for each.",
+                          (int)(e - a), s + a);
+                i = e;
+            }
+        }
+    }
+}
+
 /*
  * A paragraph or heading from a cmark leaf with inline children, or from a
  * literal (code, HTML block, thematic break), with the pending list marker
@@ -1080,6 +1183,8 @@ leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *
         ib_text_lit(&b, lit, litlen, VB_FACE_REGULAR, nl_break);
     else
         walk_inlines(&b, n, false);
+    if (r->warn && (b.lit_stars || b.digit_emph))
+        md_pitfalls(r, n, b.lit_stars, b.digit_emph);
     vb_block_t blk;
     memset(&blk, 0, sizeof blk);
     vb_status_t st = ib_finish(&b, &blk.text, r->d);
@@ -1899,6 +2004,14 @@ vb_status_t
 vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
                     const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_diag_t *d)
 {
+    return vb_read_markdown_sink(arena, text, len, source, line0, lim, loader, model, NULL, d);
+}
+
+vb_status_t
+vb_read_markdown_sink(vb_arena_t *arena, const char *text, size_t len, const char *source, int line0,
+                      const vb_limits_t *lim, const vb_loader_t *loader, vb_model_t *model, vb_sink_t *warn,
+                      vb_diag_t *d)
+{
     vb_limits_t deflim;
     if (!lim) {
         vb_limits_resolve(NULL, &deflim);
@@ -1912,6 +2025,7 @@ vb_read_markdown_ex(vb_arena_t *arena, const char *text, size_t len, const char 
     r.source = source;
     r.line0 = line0 > 0 ? line0 : 1;
     r.d = d;
+    r.warn = warn;
     model->body.v = NULL;
     model->body.n = 0;
     model->appendices = NULL;
