@@ -282,6 +282,7 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
         vb_validate_opts_t vo = {
             .nonconforming = opt->allow_nonconforming || doc->model.meta.nonconforming,
             .sink = sink,
+            .profile_named = opt->profile != NULL,
         };
         vb_validate_opts(&doc->model, doc->profile, &vo, d);
         /* two-sided printing asked of a profile that describes none: said, never silently dropped */

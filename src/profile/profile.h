@@ -270,6 +270,21 @@ typedef struct vb_pvalidate {
     int nkinds;
     vb_pbody_t *bodies;
     int nbodies;
+    const char **other_kinds;  /* kinds of the format without a fixed abbreviation (number.kind not checked) */
+    int nother_kinds;
+    vb_severity_t kind_unknown; /* kind.unknown: ERROR where the kinds are the regulation's whole list */
+    const char *successor;     /* the profile in force after valid_until (profile.date names it) */
+    const char *predecessor;   /* the profile in force before valid_from */
+    const char **point_letters; /* the letters of điểm "a)", "b)" in order (body.numbering); none: not checked */
+    int npoint_letters;
+    bool appendix_reference;   /* the body must refer to each appendix (appendix.reference) */
+    /* regime.guess: a source without `profile:` read under this profile that looks like another regime's */
+    const char *signs_profile;     /* what to write in `profile:` ("state"); NULL: no guess */
+    const char **signs_issuers;    /* issuer name starts that are the other regime's ("ỦY BAN NHÂN DÂN", "SỞ") */
+    int nsigns_issuers;
+    const char **own_issuers;      /* issuer name starts of this regime ("ĐẢNG ỦY", "CHI BỘ"): never guessed away */
+    int nown_issuers;
+    vb_number_form_t signs_number; /* a number in this form is the other regime's sign */
 } vb_pvalidate_t;
 
 /* Superscripts and subscripts (m^2^, Q~max~, footnote numbers), in thousandths of the text's size. */
