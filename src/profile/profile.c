@@ -117,7 +117,9 @@ static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", 
                                             "header",   "title",                NULL};
 static const char *const VALIDATION_KEYS[] = {"number",       "signer_forms", "kinds",        "bodies",
                                               "other_kinds",  "kind_unknown", "successor",    "predecessor",
-                                              "regime_signs", "point_letters", "appendix_reference", NULL};
+                                              "regime_signs", "point_letters", "appendix_reference", "addressed",
+                                              "post_titles",  NULL};
+static const char *const VADDR_KEYS[] = {"kind", "label", NULL};
 static const char *const SIGNS_KEYS[] = {"profile", "number", "issuers", "own_issuers", NULL};
 static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
 static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
@@ -1583,7 +1585,10 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
         (st = get_str(c, m, w, "successor", false, true, &v->successor)) != VB_OK ||
         (st = get_str(c, m, w, "predecessor", false, true, &v->predecessor)) != VB_OK ||
         (st = get_text_list(c, m, w, "point_letters", NULL, NULL, &v->point_letters, &v->npoint_letters)) != VB_OK ||
-        (st = get_bool(c, m, w, "appendix_reference", &v->appendix_reference)) != VB_OK)
+        (st = get_bool(c, m, w, "appendix_reference", &v->appendix_reference)) != VB_OK ||
+        (st = get_pairs(c, m, w, "addressed", VADDR_KEYS, &v->addressed_kinds, &v->addressed_labels,
+                        &v->naddressed)) != VB_OK ||
+        (st = get_text_list(c, m, w, "post_titles", NULL, NULL, &v->post_titles, &v->npost_titles)) != VB_OK)
         return st;
     v->kind_unknown = (vb_severity_t)sev;
     for (int i = 0; i < v->nother_kinds; i++) {

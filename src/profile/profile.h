@@ -278,6 +278,11 @@ typedef struct vb_pvalidate {
     const char **point_letters; /* the letters of điểm "a)", "b)" in order (body.numbering); none: not checked */
     int npoint_letters;
     bool appendix_reference;   /* the body must refer to each appendix (appendix.reference) */
+    const char **addressed_kinds;  /* kinds that name their recipients in `to:` ("CÔNG VĂN": no kind) ... */
+    const char **addressed_labels; /* ... and the words printed before them ("Kính gửi", "Kính trình") */
+    int naddressed;
+    const char **post_titles;  /* posts that hold a body's noun ("TRƯỞNG BAN"): what follows is a name (signer.post) */
+    int npost_titles;
     /* regime.guess: a source without `profile:` read under this profile that looks like another regime's */
     const char *signs_profile;     /* what to write in `profile:` ("state"); NULL: no guess */
     const char **signs_issuers;    /* issuer name starts that are the other regime's ("ỦY BAN NHÂN DÂN", "SỞ") */

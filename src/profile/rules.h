@@ -46,6 +46,8 @@ vb_status_t vb_rule_report(vctx_t *c, vb_severity_t sev, const char *id, vb_pos_
  * dropped. Returns the count written to out (at most max).
  */
 int vb_fold_letters(const char *s, uint32_t *out, int max);
+/* The same, with at[i] the byte offset in s of out[i] (at may be NULL). */
+int vb_fold_letters_at(const char *s, uint32_t *out, size_t *at, int max);
 
 /* The edit distance (insertions, deletions, substitutions) between a[0..na) and b[0..nb) (each at most 64). */
 int vb_edit_distance(const uint32_t *a, int na, const uint32_t *b, int nb);
@@ -62,5 +64,7 @@ bool vb_kind_nearest(const vb_pvalidate_t *v, const char *typed, int *index, int
 /* The checks of the rule groups, in validate.c's order. */
 void vb_rules_regime(vctx_t *c, const vb_profile_t *p); /* profile.date, regime.guess (rules_regime.c) */
 void vb_rules_body(vctx_t *c, const vb_profile_t *p);   /* body.numbering, appendix.reference (rules_body.c) */
+/* list.punctuation, to.missing, to.label, signer.post (rules_closing.c) */
+void vb_rules_closing(vctx_t *c, const vb_profile_t *p);
 
 #endif

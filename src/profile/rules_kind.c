@@ -52,6 +52,12 @@ base_letter(uint32_t c)
 int
 vb_fold_letters(const char *s, uint32_t *out, int max)
 {
+    return vb_fold_letters_at(s, out, NULL, max);
+}
+
+int
+vb_fold_letters_at(const char *s, uint32_t *out, size_t *at, int max)
+{
     int n = 0;
     size_t len = strlen(s);
     for (size_t i = 0; i < len && n < max;) {
@@ -68,6 +74,8 @@ vb_fold_letters(const char *s, uint32_t *out, int max)
             c = ' ';
         if (c == ' ' && (n == 0 || out[n - 1] == ' '))
             continue;
+        if (at)
+            at[n] = i - (size_t)k;
         out[n++] = base_letter(c);
     }
     while (n > 0 && out[n - 1] == ' ')

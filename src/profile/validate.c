@@ -806,6 +806,7 @@ vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_o
         check_signer(&c, p, &signers[i]);
     for (int i = 0; i < m->nappendices; i++)
         check_appendix(&c, p, &m->appendices[i]);
+    vb_rules_closing(&c, p);
     vb_rules_body(&c, p);
     return c.failed && !nonconforming ? VB_E_INPUT : VB_OK;
 }
