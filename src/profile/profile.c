@@ -118,7 +118,7 @@ static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", 
 static const char *const VALIDATION_KEYS[] = {"number",       "signer_forms", "kinds",        "bodies",
                                               "other_kinds",  "kind_unknown", "successor",    "predecessor",
                                               "regime_signs", "point_letters", "appendix_reference", "addressed",
-                                              "post_titles",  NULL};
+                                              "post_titles",  "title_case",   "title_case_cv", NULL};
 static const char *const VADDR_KEYS[] = {"kind", "label", NULL};
 static const char *const SIGNS_KEYS[] = {"profile", "number", "issuers", "own_issuers", NULL};
 static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
@@ -1589,6 +1589,13 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
         (st = get_pairs(c, m, w, "addressed", VADDR_KEYS, &v->addressed_kinds, &v->addressed_labels,
                         &v->naddressed)) != VB_OK ||
         (st = get_text_list(c, m, w, "post_titles", NULL, NULL, &v->post_titles, &v->npost_titles)) != VB_OK)
+        return st;
+    static const char *const cases[] = {"any", "lower", "capital", "normal", NULL};
+    static const int case_values[] = {0, 1, 2, 3};
+    if ((st = get_choice(c, m, w, "title_case", cases, case_values, "normal, lower, capital or any", &v->title_case)) !=
+            VB_OK ||
+        (st = get_choice(c, m, w, "title_case_cv", cases, case_values, "normal, lower, capital or any", &v->title_case_cv)) !=
+            VB_OK)
         return st;
     v->kind_unknown = (vb_severity_t)sev;
     for (int i = 0; i < v->nother_kinds; i++) {

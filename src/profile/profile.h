@@ -281,6 +281,9 @@ typedef struct vb_pvalidate {
     const char **addressed_kinds;  /* kinds that name their recipients in `to:` ("CÔNG VĂN": no kind) ... */
     const char **addressed_labels; /* ... and the words printed before them ("Kính gửi", "Kính trình") */
     int naddressed;
+    int title_case;            /* title.case: 0 any, 1 small first letter, 2 capital first letter, 3 normal
+                                  case (not all capitals), for documents with a kind */
+    int title_case_cv;         /* ... for a công văn (no kind) */
     const char **post_titles;  /* posts that hold a body's noun ("TRƯỞNG BAN"): what follows is a name (signer.post) */
     int npost_titles;
     /* regime.guess: a source without `profile:` read under this profile that looks like another regime's */

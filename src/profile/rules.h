@@ -62,6 +62,7 @@ int vb_edit_distance(const uint32_t *a, int na, const uint32_t *b, int nb);
 bool vb_kind_nearest(const vb_pvalidate_t *v, const char *typed, int *index, int *dist);
 
 /* The checks of the rule groups, in validate.c's order. */
+void vb_rules_title(vctx_t *c, const vb_profile_t *p);  /* title.case (rules_kind.c) */
 void vb_rules_regime(vctx_t *c, const vb_profile_t *p); /* profile.date, regime.guess (rules_regime.c) */
 void vb_rules_body(vctx_t *c, const vb_profile_t *p);   /* body.numbering, appendix.reference (rules_body.c) */
 /* list.punctuation, to.missing, to.label, signer.post (rules_closing.c) */

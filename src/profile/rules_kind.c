@@ -11,6 +11,7 @@
  */
 #include "rules.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The base letter of a Vietnamese letter, capital; other characters as they are. */
@@ -135,4 +136,93 @@ vb_kind_nearest(const vb_pvalidate_t *v, const char *typed, int *index, int *dis
     *index = best;
     *dist = bestd;
     return true;
+}
+
+/* ------------------------------------------------------------ title.case */
+
+/* The other case of a Vietnamese letter (c itself when it has none); *upper says which c is. */
+static uint32_t
+other_case(uint32_t c, int *upper)
+{
+    *upper = -1;
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7)) {
+        *upper = 1;
+        return c + 32;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7)) {
+        *upper = 0;
+        return c - 32;
+    }
+    if ((c >= 0x1EA0 && c <= 0x1EF9) || c == 0x102 || c == 0x103 || c == 0x110 || c == 0x111 || c == 0x128 ||
+        c == 0x129 || c == 0x168 || c == 0x169 || c == 0x1A0 || c == 0x1A1) {
+        *upper = c % 2 == 0;
+        return *upper ? c + 1 : c - 1;
+    }
+    if (c == 0x1AF || c == 0x1B0) { /* Ư ư: odd capital */
+        *upper = c == 0x1AF;
+        return *upper ? c + 1 : c - 1;
+    }
+    return c;
+}
+
+/*
+ * title.case: the trích yếu is typed in normal case, its first letter small
+ * (Party: "kết quả …", "về việc …", §2.5, §5) or capital (ND30 ô 5a: "Về công
+ * tác …"), as the profile's validation.title_case (title_case_cv for a công
+ * văn) says. A title typed all in capitals is a warning without a fix (its
+ * proper names cannot be told from the rest). With lower or capital, a first letter in the other case
+ * is a warning with the letter changed as the fix (safe for a capital start,
+ * ND30; not for a small one, the first word may be a name: "Đảng bộ …").
+ */
+void
+vb_rules_title(vctx_t *c, const vb_profile_t *p)
+{
+    const vb_meta_t *mt = &c->m->meta;
+    const char *t = mt->title.text;
+    int want = mt->kind.text ? p->validate.title_case : p->validate.title_case_cv;
+    if (!t || !want)
+        return;
+    int letters = 0, capitals = 0, up;
+    size_t len = strlen(t), first = len, firstlen = 0;
+    uint32_t fc = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t ch;
+        int k = vb_utf8_decode(t + i, len - i, &ch);
+        if (k <= 0)
+            k = 1, ch = 0xFFFD;
+        other_case(ch, &up);
+        if (up >= 0) {
+            letters++;
+            capitals += up;
+            if (first == len)
+                first = i, firstlen = (size_t)k, fc = ch;
+        }
+        i += (size_t)k;
+    }
+    if (letters >= 4 && capitals == letters) {
+        vb_rule_report(c, VB_SEVERITY_WARNING, "title.case", mt->title.pos, t, NULL,
+                       "The title is typed all in capitals; type it in normal case (%s), with capitals only where "
+                       "Vietnamese writes them (names): the profile sets its style.",
+                       want == 1   ? "\"kết quả công tác …\", first letter small"
+                       : want == 2 ? "\"Về công tác …\""
+                                   : "\"Kết quả công tác …\"");
+        return;
+    }
+    if (want == 3 || first == len || strncmp(t, "V/v", 3) == 0)
+        return; /* normal case: either first letter */
+    uint32_t oc = other_case(fc, &up);
+    if ((want == 1 && up != 1) || (want == 2 && up != 0))
+        return;
+    char fixbuf[600], letter[8];
+    int n = vb_utf8_encode(oc, letter);
+    snprintf(fixbuf, sizeof fixbuf, "%.*s%.*s%s", (int)first, t, n, letter, t + first + firstlen);
+    /* safe when a capital is wanted (ND30); not when a small one is (the first word may be a name) */
+    vb_fix_t fix = {fixbuf, want == 2 ? "the title with a capital first letter" : "the title with a small first letter"};
+    if (want == 2)
+        vb_rule_report(c, VB_SEVERITY_WARNING, "title.case", mt->title.pos, t, &fix,
+                       "The title starts with a small letter; this format writes its first letter as a capital.");
+    else
+        vb_rule_report(c, VB_SEVERITY_WARNING, "title.case", mt->title.pos, t, &fix,
+                       "The title starts with a capital; this format writes it with a small first letter (\"về "
+                       "việc …\", \"kết quả …\") unless it starts with a name.");
 }

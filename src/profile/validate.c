@@ -799,6 +799,7 @@ vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_o
     example(&c, c.ex_cv, 5, "/BNV-VP");
     vb_rules_regime(&c, p);
     check_kind(&c, p);
+    vb_rules_title(&c, p);
     check_number(&c, p);
     const vb_signer_t *signers = m->meta.nsigners ? m->meta.signers : &m->meta.signer;
     int ns = m->meta.nsigners ? m->meta.nsigners : 1;
