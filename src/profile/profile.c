@@ -1619,7 +1619,7 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
             return st;
         v->signs_number = (vb_number_form_t)gnum;
         if (gnum != VB_NUMBER_ANY && gnum == (int)v->number)
-            return fail(c, "profile.value", g->pos,
+            return fail(c, "profile.value", vb_ymap_get(g, "number")->pos,
                         "validation.regime_signs.number is this profile's own number form: write the other regime's.");
     }
     return VB_OK;

@@ -14,7 +14,9 @@
  *                   series may start again at its first number ("1." after
  *                   "3." is a new list); a number that is neither the next
  *                   nor the first is a warning at the number, with the next
- *                   number as the fix. "1.1." and other many-part numbers are
+ *                   number as the fix; the series then reads on from that
+ *                   number, so that the fixes together renumber it ("1, 3,
+ *                   4": 3 -> 2 and 4 -> 3; "1, 3, 3": only the first 3). "1.1." and other many-part numbers are
  *                   not checked. Appendices are checked each on its own.
  *   appendix.reference  with validation.appendix_reference (ND30 Điều 11
  *                   and Phụ lục I §V: the text must refer to each appendix),
@@ -36,6 +38,7 @@ enum { ST_ROMAN = 0, ST_ARABIC, ST_LETTER, NSTYLES };
 
 typedef struct series {
     int last[NPLACES][NSTYLES]; /* the last number seen; 0: the series is not open */
+    bool renumbered[NPLACES][NSTYLES]; /* ... it was reported and is read as its fix */
 } series_t;
 
 /* The value of a Roman numeral of I, V, X (1..39), or 0. */
@@ -128,8 +131,10 @@ check_block(vctx_t *c, const vb_pvalidate_t *v, series_t *s, const vb_block_t *b
         return;
     int place = b->kind == VB_BLOCK_HEADING ? (b->level >= 1 && b->level <= 6 ? b->level - 1 : 5) : NPLACES - 1;
     if (b->kind == VB_BLOCK_HEADING) {
-        for (int p = place + 1; p < NPLACES; p++)
+        for (int p = place + 1; p < NPLACES; p++) {
             memset(s->last[p], 0, sizeof s->last[p]);
+            memset(s->renumbered[p], 0, sizeof s->renumbered[p]);
+        }
     }
     if (b->text.n == 0 || !b->text.spans[0].text)
         return;
@@ -139,12 +144,18 @@ check_block(vctx_t *c, const vb_pvalidate_t *v, series_t *s, const vb_block_t *b
     if (!leading_number(v, sp->text, sp->len, &style, &value, &nlen))
         return;
     int *last = s->last[place];
+    bool *ren = s->renumbered[place];
     int prev = last[style];
+    bool prev_ren = ren[style];
     for (int k = style + 1; k < NSTYLES; k++)
-        last[k] = 0; /* "II." ends the "1." "2." under "I." */
+        last[k] = 0, ren[k] = false; /* "II." ends the "1." "2." under "I." */
     last[style] = value;
+    ren[style] = false;
     if (value == 1 || prev == 0 || value == prev + 1)
         return;
+    /* read on as if it had the next number: its fix and the following ones' then renumber the series */
+    last[style] = prev + 1;
+    ren[style] = true;
     /* where the number is typed: after "#"s and a space for a heading, after "**" or "*" for a marked span */
     vb_pos_t at = b->pos;
     if (b->kind == VB_BLOCK_HEADING)
@@ -159,7 +170,11 @@ check_block(vctx_t *c, const vb_pvalidate_t *v, series_t *s, const vb_block_t *b
         return; /* past the last point letter */
     vb_fix_t fix = {want, "the next number of the series"}; /* not safe: a part may be missing, not misnumbered */
     const char *what = b->kind == VB_BLOCK_HEADING ? "heading" : "paragraph";
-    if (value == prev)
+    if (prev_ren)
+        vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
+                       "This %s is numbered %s; with the one before renumbered %s, the next number is %s.", what,
+                       got, prevt, want);
+    else if (value == prev)
         vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
                        "This %s is numbered %s again (the one before is %s too); the next number is %s.", what, got,
                        prevt, want);

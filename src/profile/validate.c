@@ -700,14 +700,16 @@ check_signer(vctx_t *c, const vb_profile_t *p, const vb_signer_t *sg)
     const char *rest = a + n;
     bool one_line = !strchr(a, '\n');
     vb_fix_t fix = {NULL, "the signing form as this format writes it"};
-    if (match && one_line)
+    if (c->regime_other)
+        ; /* regime.guess: the document may be of the other regime, where the form typed is right */
+    else if (match && one_line)
         fix.text = fixbuf, snprintf(fixbuf, sizeof fixbuf, "%s%s%s", match, *rest == ' ' || !*rest ? "" : " ", rest);
     else if (match)
         fix.text = match;
     snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), a);
     const char *range = one_line ? a : first;
     if (!punct)
-        verr(c, "signer.form", sg->authority.pos, range, &fix,
+        verr(c, "signer.form", sg->authority.pos, range, fix.text ? &fix : NULL,
              "\"%s\" is the signing form %s written without its punctuation (known: %s).", first, match, known);
     else
         verr(c, "signer.form", sg->authority.pos, range, fix.text ? &fix : NULL,
