@@ -16,6 +16,9 @@
    with their kind as the fix, under each regime; a kind far from every kind is reported without one.
 5. profiles: the new validation keys are checked when a profile is read (a wrong value is a
    profile error at its line).
+6. po/vi-rules.po: every msgid is, exactly, a string the C code formats (its adjacent literals
+   joined), every format string of src/profile/rules_*.c has its msgid, and msgfmt -c (when
+   installed) accepts the catalogue (the msgstr's conversions match the msgid's).
 
 One line per check, then "N passed, M failed"; exit 1 when a check fails.
 """
@@ -257,6 +260,58 @@ def check_profile_keys(ck, cli, tmp):
                  and not os.path.exists(out), se.strip()[:300])
 
 
+def c_strings(path):
+    """The string literals of a C file, adjacent ones joined, unescaped."""
+    text = open(path, encoding="utf-8").read()
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    lit = r'"(?:[^"\\\n]|\\.)*"'
+    out = []
+    for m in re.finditer(r"(?:%s\s*)+" % lit, text):
+        parts = re.findall(lit, m.group(0))
+        s = "".join(p[1:-1] for p in parts)
+        out.append(re.sub(r"\\(.)", lambda x: {"n": "\n", "t": "\t"}.get(x.group(1), x.group(1)), s))
+    return out
+
+
+def po_msgids(path):
+    ids, cur, state = [], None, None
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith("msgid "):
+            cur, state = line[6:], "id"
+        elif line.startswith("msgstr "):
+            ids.append(cur)
+            state = "str"
+        elif line.startswith('"') and state == "id":
+            cur += line
+    out = []
+    for c in ids:
+        parts = re.findall(r'"((?:[^"\\]|\\.)*)"', c)
+        out.append(re.sub(r"\\(.)", lambda x: {"n": "\n"}.get(x.group(1), x.group(1)), "".join(parts)))
+    return [i for i in out if i]
+
+
+def check_po(ck):
+    po = "po/vi-rules.po"
+    srcs = ["src/profile/validate.c", "src/reading/frontmatter.c"] + \
+        ["src/profile/" + n for n in sorted(os.listdir("src/profile")) if n.startswith("rules_")]
+    strings = set()
+    for p in srcs:
+        strings.update(c_strings(p))
+    ids = po_msgids(po)
+    missing = [i for i in ids if i not in strings]
+    ck.check("po.msgids_in_source", ids and not missing, "not in the C sources: %r" % missing[:3])
+    # every message of the rule modules (a string with a conversion or a sentence's end) is translated
+    rules = set()
+    for p in srcs[2:]:
+        rules.update(s for s in c_strings(p) if ("%" in s or s.endswith(".")) and " " in s)
+    untranslated = sorted(rules - set(ids) - {"profile: %s\n"})  # the fix's YAML line, not a message
+    ck.check("po.rules_translated", not untranslated, "no msgid: %r" % untranslated[:3])
+    if shutil.which("msgfmt"):
+        rc, so, se = P.run(["msgfmt", "-c", "-o", os.devnull, po])
+        ck.check("po.msgfmt", rc == 0, se.strip()[:300])
+
+
 def main(argv):
     cli = os.path.abspath(argv[1]) if len(argv) > 1 else os.path.abspath("build/vanban")
     ck = P.Checker()
@@ -267,6 +322,7 @@ def main(argv):
         check_passing(ck, cli, tmp)
         check_kinds(ck, cli, tmp)
         check_profile_keys(ck, cli, tmp)
+        check_po(ck)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return ck.done()

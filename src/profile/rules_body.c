@@ -169,19 +169,22 @@ check_block(vctx_t *c, const vb_pvalidate_t *v, series_t *s, const vb_block_t *b
     if (!want[0])
         return; /* past the last point letter */
     vb_fix_t fix = {want, "the next number of the series"}; /* not safe: a part may be missing, not misnumbered */
-    const char *what = b->kind == VB_BLOCK_HEADING ? "heading" : "paragraph";
+    bool h = b->kind == VB_BLOCK_HEADING;
     if (prev_ren)
         vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
-                       "This %s is numbered %s; with the one before renumbered %s, the next number is %s.", what,
+                       h ? "This heading is numbered %s; with the one before renumbered %s, the next number is %s."
+                         : "This paragraph is numbered %s; with the one before renumbered %s, the next number is %s.",
                        got, prevt, want);
     else if (value == prev)
         vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
-                       "This %s is numbered %s again (the one before is %s too); the next number is %s.", what, got,
-                       prevt, want);
+                       h ? "This heading is numbered %s again (the one before is %s too); the next number is %s."
+                         : "This paragraph is numbered %s again (the one before is %s too); the next number is %s.",
+                       got, prevt, want);
     else
         vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
-                       "This %s is numbered %s, but the one before is %s; the next number is %s.", what, got, prevt,
-                       want);
+                       h ? "This heading is numbered %s, but the one before is %s; the next number is %s."
+                         : "This paragraph is numbered %s, but the one before is %s; the next number is %s.",
+                       got, prevt, want);
 }
 
 static void

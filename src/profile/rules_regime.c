@@ -56,19 +56,29 @@ profile_date(vctx_t *c, const vb_profile_t *p)
     snprintf(fixnote, sizeof fixnote, "the profile in force on the document's date");
     vb_fix_t fix = {other, fixnote};
     const vb_fix_t *fx = in_source && other ? &fix : NULL; /* not safe: the document may reproduce an old one */
-    if (other)
+    /* one message per case, whole sentences (gettext msgids) */
+    if (other && after)
         vb_rule_report(c, VB_SEVERITY_WARNING, "profile.date", at, in_source ? mt->profile.text : NULL, fx,
-                       "The document is dated %02d/%02d/%04d, but the profile %s applies to documents dated %s "
+                       "The document is dated %02d/%02d/%04d, but the profile %s applies to documents dated up to "
                        "%02d/%02d/%04d; on that date the format is %s: write \"profile: %s\" (or \"profile: %s\", "
                        "which chooses by the date).",
-                       d->day, d->month, d->year, p->id, after ? "up to" : "from", edge->day, edge->month,
-                       edge->year, other, other, p->regime);
+                       d->day, d->month, d->year, p->id, edge->day, edge->month, edge->year, other, other, p->regime);
+    else if (other)
+        vb_rule_report(c, VB_SEVERITY_WARNING, "profile.date", at, in_source ? mt->profile.text : NULL, fx,
+                       "The document is dated %02d/%02d/%04d, but the profile %s applies to documents dated from "
+                       "%02d/%02d/%04d; on that date the format is %s: write \"profile: %s\" (or \"profile: %s\", "
+                       "which chooses by the date).",
+                       d->day, d->month, d->year, p->id, edge->day, edge->month, edge->year, other, other, p->regime);
+    else if (after)
+        vb_rule_report(c, VB_SEVERITY_WARNING, "profile.date", at, in_source ? mt->profile.text : NULL, NULL,
+                       "The document is dated %02d/%02d/%04d, but the profile %s applies to documents dated up to "
+                       "%02d/%02d/%04d.",
+                       d->day, d->month, d->year, p->id, edge->day, edge->month, edge->year);
     else
         vb_rule_report(c, VB_SEVERITY_WARNING, "profile.date", at, in_source ? mt->profile.text : NULL, NULL,
-                       "The document is dated %02d/%02d/%04d, but the profile %s applies to documents dated %s "
+                       "The document is dated %02d/%02d/%04d, but the profile %s applies to documents dated from "
                        "%02d/%02d/%04d.",
-                       d->day, d->month, d->year, p->id, after ? "up to" : "from", edge->day, edge->month,
-                       edge->year);
+                       d->day, d->month, d->year, p->id, edge->day, edge->month, edge->year);
 }
 
 /* text (folded) starts with one of the names (folded), on a word boundary: its index, else -1. */
@@ -128,11 +138,11 @@ regime_guess(vctx_t *c, const vb_profile_t *p)
     char signs[700] = "";
     size_t k = 0;
     const vb_field_t *fields[] = {&mt->issuer, &mt->parent};
-    const char *what[] = {"the issuer", "the parent body"};
     for (int i = 0; i < 2; i++) {
         if (starts_like(fields[i]->text, v->signs_issuers, v->nsigns_issuers) < 0)
             continue;
-        int w = snprintf(signs + k, sizeof signs - k, "%s%s \"%s\"", k ? ", " : "", what[i], fields[i]->text);
+        int w = snprintf(signs + k, sizeof signs - k, i == 0 ? "the issuer \"%s\"" : "the parent body \"%s\"",
+                         fields[i]->text);
         if (w > 0 && (size_t)w < sizeof signs - k)
             k += (size_t)w;
         if (!by)
@@ -140,7 +150,8 @@ regime_guess(vctx_t *c, const vb_profile_t *p)
         break; /* the issuer is enough; the parent only when the issuer says nothing */
     }
     if (v->signs_number != VB_NUMBER_ANY && number_in_form(mt->number.text, v->signs_number)) {
-        int w = snprintf(signs + k, sizeof signs - k, "%sthe number \"%s\"", k ? " and " : "", mt->number.text);
+        int w = snprintf(signs + k, sizeof signs - k, k ? " and the number \"%s\"" : "the number \"%s\"",
+                         mt->number.text);
         if (w > 0 && (size_t)w < sizeof signs - k)
             k += (size_t)w;
         if (!by)
@@ -155,10 +166,16 @@ regime_guess(vctx_t *c, const vb_profile_t *p)
     vb_fix_t fix = {line, "the profile: line added to the front matter"};
     vb_pos_t at = {by->pos.line, 1};
     c->regime_other = v->signs_profile;
-    vb_rule_report(c, VB_SEVERITY_WARNING, "regime.guess", at, NULL, &fix,
-                   "Read as a %s document (the front matter has no \"profile:\"), but it looks like a %s document "
-                   "(%s): add \"profile: %s\" to the front matter.",
-                   party ? "Party" : "state", party ? "state" : "Party", signs, v->signs_profile);
+    if (party)
+        vb_rule_report(c, VB_SEVERITY_WARNING, "regime.guess", at, NULL, &fix,
+                       "Read as a Party document (the front matter has no \"profile:\"), but it looks like a state "
+                       "document (%s): add \"profile: %s\" to the front matter.",
+                       signs, v->signs_profile);
+    else
+        vb_rule_report(c, VB_SEVERITY_WARNING, "regime.guess", at, NULL, &fix,
+                       "Read as a state document (the front matter has no \"profile:\"), but it looks like a Party "
+                       "document (%s): add \"profile: %s\" to the front matter.",
+                       signs, v->signs_profile);
 }
 
 void
