@@ -240,7 +240,7 @@ def check_kinds(ck, cli, tmp):
 def check_profile_keys(ck, cli, tmp):
     cases = [
         ("kind_unknown", "  kind_unknown: warning", "  kind_unknown: maybe", "profile.value"),
-        ("regime_signs.number", "    number: state ", "    number: party ", "profile.value"),
+        ("regime_signs.number", "    number: state\n", "    number: party\n", "profile.value"),
         ("title_case", "  title_case: normal ", "  title_case: upper ", "profile.value"),
         ("other_kinds", '  other_kinds: ["QUY HOẠCH"', '  other_kinds: ["BÁO CÁO"', "profile.value"),
     ]

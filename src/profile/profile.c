@@ -119,7 +119,6 @@ static const char *const VALIDATION_KEYS[] = {"number",       "signer_forms", "k
                                               "other_kinds",  "kind_unknown", "successor",    "predecessor",
                                               "regime_signs", "point_letters", "appendix_reference", "addressed",
                                               "post_titles",  "title_case",   "title_case_cv", NULL};
-static const char *const VADDR_KEYS[] = {"kind", "label", NULL};
 static const char *const SIGNS_KEYS[] = {"profile", "number", "issuers", "own_issuers", NULL};
 static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
 static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
@@ -1584,12 +1583,34 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
         (st = get_choice(c, m, w, "kind_unknown", sevs, sev_values, "error or warning", &sev)) != VB_OK ||
         (st = get_str(c, m, w, "successor", false, true, &v->successor)) != VB_OK ||
         (st = get_str(c, m, w, "predecessor", false, true, &v->predecessor)) != VB_OK ||
-        (st = get_text_list(c, m, w, "point_letters", NULL, NULL, &v->point_letters, &v->npoint_letters)) != VB_OK ||
+        (st = get_str(c, m, w, "point_letters", false, true, &v->point_letters)) != VB_OK ||
         (st = get_bool(c, m, w, "appendix_reference", &v->appendix_reference)) != VB_OK ||
-        (st = get_pairs(c, m, w, "addressed", VADDR_KEYS, &v->addressed_kinds, &v->addressed_labels,
-                        &v->naddressed)) != VB_OK ||
         (st = get_text_list(c, m, w, "post_titles", NULL, NULL, &v->post_titles, &v->npost_titles)) != VB_OK)
         return st;
+    /* addressed: {KIND: label, ...}, the kind as typed in capitals ("CÔNG VĂN": no kind) */
+    const vb_ynode_t *a;
+    if ((st = lookup(c, m, w, "addressed", false, &a)) != VB_OK)
+        return st;
+    if (a) {
+        if (a->kind != VB_Y_MAP)
+            return fail(c, "profile.type", a->pos,
+                        "validation.addressed must be a mapping of kinds to the words printed before their "
+                        "recipients ({CÔNG VĂN: Kính gửi}).");
+        v->addressed_kinds = VB_NEWN(c->arena, const char *, a->n ? a->n : 1);
+        v->addressed_labels = VB_NEWN(c->arena, const char *, a->n ? a->n : 1);
+        if (!v->addressed_kinds || !v->addressed_labels)
+            return vb_diag_nomem(c->d);
+        for (int i = 0; i < a->n; i++) {
+            const vb_ynode_t *lab = a->items[i];
+            if (lab->kind != VB_Y_SCALAR || lab->len == 0)
+                return fail(c, "profile.type", lab->pos, "validation.addressed.%s must be a text (\"Kính gửi\").",
+                            a->keys[i]);
+            v->addressed_kinds[i] = a->keys[i];
+            if ((st = nfc_text(c, lab, &v->addressed_labels[i])) != VB_OK)
+                return st;
+        }
+        v->naddressed = a->n;
+    }
     static const char *const cases[] = {"any", "lower", "capital", "normal", NULL};
     static const int case_values[] = {0, 1, 2, 3};
     if ((st = get_choice(c, m, w, "title_case", cases, case_values, "normal, lower, capital or any", &v->title_case)) !=

@@ -275,8 +275,8 @@ typedef struct vb_pvalidate {
     vb_severity_t kind_unknown; /* kind.unknown: ERROR where the kinds are the regulation's whole list */
     const char *successor;     /* the profile in force after valid_until (profile.date names it) */
     const char *predecessor;   /* the profile in force before valid_from */
-    const char **point_letters; /* the letters of điểm "a)", "b)" in order (body.numbering); none: not checked */
-    int npoint_letters;
+    const char *point_letters; /* the letters of điểm "a)", "b)" in order, separated by spaces (body.numbering);
+                                  NULL: not checked */
     bool appendix_reference;   /* the body must refer to each appendix (appendix.reference) */
     const char **addressed_kinds;  /* kinds that name their recipients in `to:` ("CÔNG VĂN": no kind) ... */
     const char **addressed_labels; /* ... and the words printed before them ("Kính gửi", "Kính trình") */

@@ -65,6 +65,48 @@ roman_text(int v, char *buf, size_t size)
     snprintf(buf, size, "%s%s", T[(v / 10) % 4], U[v % 10]);
 }
 
+/* The place (from 1) of the word w[0..n) among the space-separated words of letters, else 0. */
+static int
+letter_index(const char *letters, const char *w, size_t n)
+{
+    int k = 0;
+    for (const char *p = letters; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        k++;
+        if ((size_t)(e - p) == n && memcmp(p, w, n) == 0)
+            return k;
+        p = e;
+    }
+    return 0;
+}
+
+/* The k-th (from 1) word of letters into buf ("" when there is none). */
+static void
+letter_at(const char *letters, int k, char *buf, size_t size)
+{
+    buf[0] = 0;
+    for (const char *p = letters; p && *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if (--k == 0) {
+            snprintf(buf, size, "%.*s", (int)(e - p), p);
+            return;
+        }
+        p = e;
+    }
+}
+
 /*
  * The number at the start of text: its style, value (from 1), its length in
  * bytes. "I." "II-" "IV." (Roman, then "." "-" or "–"), "12." "3)" (Arabic,
@@ -99,16 +141,18 @@ leading_number(const vb_pvalidate_t *v, const char *text, size_t len, int *style
         *nlen = i;
         return *value > 0;
     }
-    for (int k = 0; k < v->npoint_letters; k++) {
-        size_t n = strlen(v->point_letters[k]);
-        if (n + 1 < len && memcmp(text, v->point_letters[k], n) == 0 && text[n] == ')' && text[n + 1] == ' ') {
-            *style = ST_LETTER;
-            *value = k + 1;
-            *nlen = n;
-            return true;
-        }
-    }
-    return false;
+    /* a point letter: the text up to ")" is one of the profile's letters (words of point_letters) */
+    const char *close = memchr(text, ')', len < 8 ? len : 8);
+    if (!v->point_letters || !close || close == text || (size_t)(close - text) + 1 >= len || close[1] != ' ')
+        return false;
+    size_t n = (size_t)(close - text);
+    int k = letter_index(v->point_letters, text, n);
+    if (k == 0)
+        return false;
+    *style = ST_LETTER;
+    *value = k;
+    *nlen = n;
+    return true;
 }
 
 static void
@@ -118,10 +162,8 @@ number_text(const vb_pvalidate_t *v, int style, int value, char *buf, size_t siz
         roman_text(value, buf, size);
     else if (style == ST_ARABIC)
         snprintf(buf, size, "%d", value);
-    else if (value >= 1 && value <= v->npoint_letters)
-        snprintf(buf, size, "%s", v->point_letters[value - 1]);
     else
-        buf[0] = 0;
+        letter_at(v->point_letters, value, buf, size);
 }
 
 static void

@@ -75,7 +75,14 @@ list_item(const vb_profile_t *p, const char *list, const char *kind)
 static void
 list_punct(vctx_t *c, const vb_profile_t *p, const char *list, const char *shown, const vb_field_t *e, int n)
 {
-    const vb_pitem_t *it = list_item(p, list, c->m->meta.kind.text);
+    bool marked = false; /* most lines are typed without a mark: then the profile's item need not be found */
+    for (int i = 0; i < n && !marked; i++) {
+        size_t len = e[i].text ? strlen(e[i].text) : 0;
+        while (len && e[i].text[len - 1] == ' ')
+            len--;
+        marked = len && strchr(",;.:", e[i].text[len - 1]);
+    }
+    const vb_pitem_t *it = marked ? list_item(p, list, c->m->meta.kind.text) : NULL;
     if (!it)
         return;
     for (int i = 0; i < n; i++) {

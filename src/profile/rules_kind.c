@@ -198,6 +198,8 @@ vb_rules_title(vctx_t *c, const vb_profile_t *p)
                 first = i, firstlen = (size_t)k, fc = ch;
         }
         i += (size_t)k;
+        if (up == 0)
+            break; /* a small letter: not all capitals, and the first letter is known */
     }
     if (letters >= 4 && capitals == letters) {
         vb_rule_report(c, VB_SEVERITY_WARNING, "title.case", mt->title.pos, t, NULL,

@@ -85,11 +85,13 @@ profile_date(vctx_t *c, const vb_profile_t *p)
 static int
 starts_like(const char *text, const char *const *names, int n)
 {
-    if (!text)
+    if (!text || n == 0)
         return -1;
     uint32_t ft[MAXF], fn[MAXF];
-    int nt = vb_fold_letters(text, ft, MAXF);
+    int nt = vb_fold_letters(text, ft, 64); /* the names are short: the text's start is enough */
     for (int i = 0; i < n; i++) {
+        if (nt == 0 || vb_fold_letters(names[i], fn, 1) != 1 || fn[0] != ft[0])
+            continue; /* the first letters differ: no need to fold the rest */
         int nn = vb_fold_letters(names[i], fn, MAXF);
         if (nn == 0 || nn > nt || memcmp(ft, fn, sizeof ft[0] * (size_t)nn) != 0)
             continue;
