@@ -37,6 +37,7 @@ CAT = "tests/clerk-mistakes"
 # the sample each case was made from (one line changed or taken out)
 CASES = {
     "rule-appendix-not-referred": "samples/state/ke-hoach.md",
+    "rule-appendix-wrong-number": "samples/state/bao-cao.md",
     "rule-date-day-month-year": "samples/party36/cong-van.md",
     "rule-date-no-zeros": "samples/state/thong-bao.md",
     "rule-heading-gap": "samples/party05/bao-cao.md",

@@ -22,7 +22,10 @@
  *                   and Phụ lục I §V: the text must refer to each appendix),
  *                   an appendix that the body never names ("Phụ lục II", or
  *                   "Phụ lục I, II", "Phụ lục I - III"; "phụ lục" alone for a
- *                   single unnumbered one) is a warning at its label.
+ *                   single unnumbered one) is a warning at its label; a
+ *                   paragraph naming "Phụ lục N kèm theo" (this document's,
+ *                   by "kèm theo") when there is no appendix N, at the
+ *                   paragraph.
  *
  * Pure code over the model and the profile: no allocation.
  */
@@ -382,6 +385,50 @@ refs_in_blocks(const vb_blocks_t *bl, bool *seen, int max, bool *bare)
 
 #define MAXAPP 64
 
+/*
+ * "Phụ lục N kèm theo" in a paragraph whose N is none of the document's
+ * appendices (have[N] false): the first such N, else 0. Only a reference
+ * followed by "kèm theo" is read as one to this document's appendices
+ * ("Phụ lục III của Nghị định 30" names another document's).
+ */
+static int
+missing_ref(const vb_inline_t *in, const bool *have, char *tok, size_t size)
+{
+    char text[MAXT];
+    size_t n = 0;
+    for (int i = 0; i < in->n && n + 1 < sizeof text; i++) {
+        size_t k = in->spans[i].len < sizeof text - 1 - n ? in->spans[i].len : sizeof text - 1 - n;
+        memcpy(text + n, in->spans[i].text, k);
+        n += k;
+    }
+    text[n] = 0;
+    uint32_t g[MAXT];
+    int nf = vb_fold_letters(text, g, MAXT);
+    static const uint32_t PL[] = {'P', 'H', 'U', ' ', 'L', 'U', 'C', ' '};
+    static const uint32_t KT[] = {' ', 'K', 'E', 'M', ' ', 'T', 'H', 'E', 'O'};
+    for (int i = 0; i + 8 < nf; i++) {
+        if (memcmp(g + i, PL, sizeof PL) != 0 || (i > 0 && is_alnum_folded(g[i - 1])))
+            continue;
+        int j = i + 8;
+        if (j + 3 < nf && g[j] == 'S' && g[j + 1] == 'O' && g[j + 2] == ' ')
+            j += 3;
+        int k = j;
+        while (k < nf && is_alnum_folded(g[k]))
+            k++;
+        int val = folded_value(g + j, k - j);
+        if (val < 1 || val > MAXAPP || have[val])
+            continue;
+        if (k + 9 <= nf && memcmp(g + k, KT, sizeof KT) == 0) {
+            size_t t = 0;
+            for (int x = j; x < k && t + 1 < size; x++)
+                tok[t++] = (char)g[x];
+            tok[t] = 0;
+            return val;
+        }
+    }
+    return 0;
+}
+
 static void
 appendix_refs(vctx_t *c, const vb_profile_t *p)
 {
@@ -394,6 +441,28 @@ appendix_refs(vctx_t *c, const vb_profile_t *p)
     refs_in_blocks(&m->body, seen, MAXAPP, &bare);
     for (int i = 0; i < m->meta.nbases; i++)
         refs_in_inline(&m->meta.bases[i].in, seen, MAXAPP, &bare);
+    bool have[MAXAPP + 1];
+    memset(have, 0, sizeof have);
+    for (int i = 0; i < m->nappendices && i < MAXAPP; i++) {
+        char num[16];
+        label_number(&m->appendices[i], num, sizeof num);
+        uint32_t f[16];
+        int nf = 0;
+        for (; num[nf] && nf < 16; nf++)
+            f[nf] = (uint32_t)num[nf];
+        int val = folded_value(f, nf);
+        if (val >= 1 && val <= MAXAPP)
+            have[val] = true;
+    }
+    for (int i = 0; i < m->body.n; i++) {
+        const vb_block_t *b = &m->body.v[i];
+        char tok[16];
+        int val = b->kind == VB_BLOCK_PARA ? missing_ref(&b->text, have, tok, sizeof tok) : 0;
+        if (!val)
+            continue;
+        vb_rule_report(c, VB_SEVERITY_WARNING, "appendix.reference", b->pos, NULL, NULL,
+                       "The text refers to \"Phụ lục %s kèm theo\", but the document has no appendix %s.", tok, tok);
+    }
     for (int i = 0; i < m->nappendices && i < MAXAPP; i++) {
         const vb_appendix_t *ap = &m->appendices[i];
         char num[16];
