@@ -26,10 +26,18 @@
  *                 the profile does not list.
  *   appendix.numbering  an appendix label numbered in the other system
  *                 (Arabic "PHỤ LỤC 1" against Roman "Phụ lục I").
+ *   kind.unknown  the kind is none of the profile's kinds (validation.kinds,
+ *                 other_kinds); the nearest one (rules_kind.c) is the fix
+ *                 and the number's kind is checked against it.
+ * The other rules of docs/rules.md live in rules_kind.c (title.case),
+ * rules_regime.c (regime.guess, profile.date), rules_closing.c and
+ * rules_body.c; this file runs them all (vb_validate_opts).
  * Every rule is checked and every failure reported (through the sink,
- * base.h), in order: the number (its form; once the form is known, its
- * sequence number's zero, its kind and its body, each independently), the
- * signers in order, the appendices. Each diagnostic's range is the field's
+ * base.h), in order: regime.guess and profile.date, the kind, the title,
+ * the number (its form; once the form is known, its sequence number's zero,
+ * its kind and its body, each independently), the signers in order, the
+ * appendices, the closing block's and the body's rules (warnings are not
+ * counted as failures). Each diagnostic's range is the field's
  * value (when it is on one line) and, where the correction is obvious, it
  * carries a fix: the number with its zero added or removed, its kind's or
  * body's abbreviation put in, "Số" and ":" taken out; the authority with
@@ -477,6 +485,7 @@ check_zero(vctx_t *c, const vb_field_t *f, const char *range, const parts_t *pt)
     char seq[64], below[16], fixbuf[300];
     snprintf(seq, sizeof seq, "%.*s%.*s", (int)(want - sd), ZEROS, (int)sd, s + pt->seq0 + z);
     snprintf(below, sizeof below, "1%.*s", nmin - 1, ZEROS); /* numbers below this take a zero */
+    /* safe: the same number with the zeros the profile wants */
     vb_fix_t fix = {replaced(s, pt->seq0, pt->seq1, seq, fixbuf, sizeof fixbuf),
                     sd >= want           ? "the sequence number without a zero"
                     : want - sd == 1     ? "the sequence number with its leading zero"
@@ -510,6 +519,7 @@ check_number(vctx_t *c, const vb_profile_t *p)
     const char *range = NUMBER_RANGE(m, f);
     char fixbuf[300];
     if (starts_with_so(f->text) || strchr(f->text, ':')) {
+        /* safe: only "Số" and ":" go */
         vb_fix_t fix = {without_so(f->text, fixbuf, sizeof fixbuf), "the number without \"Số\" and \":\""};
         verr(c, "number.form", f->pos, range, fix.text ? &fix : NULL,
              "Write the number without \"Số\" and without \":\" (\"%s\"); the profile prints the \"Số\" of the "
@@ -533,6 +543,7 @@ check_number(vctx_t *c, const vb_profile_t *p)
         /* the kind typed, or the one kind.unknown suggested: the number is checked against it and says so */
         const vb_pkind_t *k = &v->kinds[c->kind];
         part(s, pt.type0, pt.type1, got, sizeof got);
+        /* safe when the kind was typed (the kind decides the abbreviation); not when it is kind.unknown's guess */
         vb_fix_t fix = {replaced(s, pt.type0, pt.type1, k->abbr, fixbuf, sizeof fixbuf), "the kind's abbreviation"};
         if (same_text(got, k->abbr))
             ; /* as it should be */
@@ -559,6 +570,7 @@ check_number(vctx_t *c, const vb_profile_t *p)
         }
         if (body) {
             part(s, pt.body0, pt.body1, got, sizeof got);
+            /* safe: the body's abbreviation is fixed by the format */
             vb_fix_t fix = {replaced(s, pt.body0, pt.body1, body->abbr, fixbuf, sizeof fixbuf),
                             "the issuer's abbreviation"};
             if (!same_text(got, body->abbr))
@@ -699,6 +711,7 @@ check_signer(vctx_t *c, const vb_profile_t *p, const vb_signer_t *sg)
     char fixbuf[300], first[64];
     const char *rest = a + n;
     bool one_line = !strchr(a, '\n');
+    /* safe: the same letters in this format's form ("KT" -> "KT.", "K/T" -> "KT.") */
     vb_fix_t fix = {NULL, "the signing form as this format writes it"};
     if (c->regime_other)
         ; /* regime.guess: the document may be of the other regime, where the form typed is right */
