@@ -14,9 +14,11 @@
    each rule's own passing variants (PASSING below) render without that rule's finding.
 4. the comparison of kinds: "QUYET DINH", "Quyết định", "BÁO CAÓ", "KỀ HOẠCH" are each reported
    with their kind as the fix, under each regime; a kind far from every kind is reported without one.
-5. profiles: the new validation keys are checked when a profile is read (a wrong value is a
+5. --profile state / party / party-05-2026 on a Sở's công văn without profile: no regime.guess
+   (the caller chose); under state it is clean.
+6. profiles: the new validation keys are checked when a profile is read (a wrong value is a
    profile error at its line).
-6. po/vi-rules.po: every msgid is, exactly, a string the C code formats (its adjacent literals
+7. po/vi-rules.po: every msgid is, exactly, a string the C code formats (its adjacent literals
    joined), every format string of src/profile/rules_*.c has its msgid, and msgfmt -c (when
    installed) accepts the catalogue (the msgstr's conversions match the msgid's).
 
@@ -238,6 +240,19 @@ def check_kinds(ck, cli, tmp):
              '(in "125-QĐ/ĐU"). [number.kind]' in se and rc == 1, se.strip()[:400])
 
 
+def check_regime_option(ck, cli):
+    """--profile names the regime: nothing is guessed; --profile state renders the Sở's công văn clean."""
+    src = os.path.join(CAT, "rule-regime-so-no-profile.md")
+    out = os.path.join(tempfile.gettempdir(), "vb-rules-opt-%d.pdf" % os.getpid())
+    for prof, clean in (("state", True), ("party", False), ("party-05-2026", False)):
+        rc, so, se = P.run([cli, "render", src, "-o", out, "--profile", prof], env=env())
+        ids = [f["id"] for f in findings(se)]
+        ok = "regime.guess" not in ids and (rc == 0 and se == "" if clean else rc == 1 and "number.form" in ids)
+        ck.check("regime.option.%s" % prof, ok, se.strip()[:300])
+        if os.path.exists(out):
+            os.remove(out)
+
+
 def check_profile_keys(ck, cli, tmp):
     cases = [
         ("kind_unknown", "  kind_unknown: warning", "  kind_unknown: maybe", "profile.value"),
@@ -323,6 +338,7 @@ def main(argv):
         check_passing(ck, cli, tmp)
         check_kinds(ck, cli, tmp)
         check_profile_keys(ck, cli, tmp)
+        check_regime_option(ck, cli)
         check_po(ck)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
