@@ -24,8 +24,8 @@
  *                   "Phụ lục I, II", "Phụ lục I - III"; "phụ lục" alone for a
  *                   single unnumbered one) is a warning at its label; a
  *                   paragraph naming "Phụ lục N kèm theo" (this document's,
- *                   by "kèm theo") when there is no appendix N, at the
- *                   paragraph.
+ *                   by "kèm theo") when there is no appendix N (and
+ *                   every appendix is numbered), at the paragraph.
  *
  * Pure code over the model and the profile: no allocation.
  */
@@ -441,11 +441,12 @@ appendix_refs(vctx_t *c, const vb_profile_t *p)
     refs_in_blocks(&m->body, seen, MAXAPP, &bare);
     for (int i = 0; i < m->meta.nbases; i++)
         refs_in_inline(&m->meta.bases[i].in, seen, MAXAPP, &bare);
-    bool have[MAXAPP + 1];
+    bool have[MAXAPP + 1], unnumbered = false;
     memset(have, 0, sizeof have);
     for (int i = 0; i < m->nappendices && i < MAXAPP; i++) {
         char num[16];
         label_number(&m->appendices[i], num, sizeof num);
+        unnumbered = unnumbered || !num[0];
         uint32_t f[16];
         int nf = 0;
         for (; num[nf] && nf < 16; nf++)
@@ -457,7 +458,8 @@ appendix_refs(vctx_t *c, const vb_profile_t *p)
     for (int i = 0; i < m->body.n; i++) {
         const vb_block_t *b = &m->body.v[i];
         char tok[16];
-        int val = b->kind == VB_BLOCK_PARA ? missing_ref(&b->text, have, tok, sizeof tok) : 0;
+        /* an unnumbered appendix may be the one named: nothing is missing for certain */
+        int val = b->kind == VB_BLOCK_PARA && !unnumbered ? missing_ref(&b->text, have, tok, sizeof tok) : 0;
         if (!val)
             continue;
         vb_rule_report(c, VB_SEVERITY_WARNING, "appendix.reference", b->pos, NULL, NULL,
