@@ -219,8 +219,13 @@ def generate(pages, seed=1, seed_path=SEED):
             n3 += 1
             t = "%d.%d. %s" % (n2, n3, rng.pick(h3))
             used += add("### " + t, est_lines(t, 6) * LINE_PT + PARA_GAP_PT)
+        npara = 0  # numbered paragraphs run 1, 2, ... under each heading, as vanban's body.numbering wants
         for _ in range(1 + rng.below(4)):
             p = make_paragraph(rng, paras, sents)
+            m = re.match(r"\d+\. ", p)
+            if m:
+                npara += 1
+                p = "%d. %s" % (npara, p[m.end():])
             used += add(p, est_lines(p) * LINE_PT + PARA_GAP_PT)
         since_table += 1
         if since_table >= 6 and rng.chance(35):

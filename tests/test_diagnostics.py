@@ -45,7 +45,7 @@ recipients:
   - "Lưu: VT, NVVTLT"
 ---
 
-Điều 1. Thành lập Đoàn kiểm tra (中) công tác văn thư, lưu trữ năm 2026 中 日.
+Điều 1. Thành lập Đoàn kiểm tra (中) công tác văn thư, lưu trữ năm 2026 中 日. Danh sách tại Phụ lục số 1 kèm theo.
 
 # Phụ lục 1
 # DANH SÁCH ĐOÀN KIỂM TRA

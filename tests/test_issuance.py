@@ -63,6 +63,8 @@ recipients:
 
 Nội dung văn bản.
 
+Danh sách tại Phụ lục I kèm theo.
+
 # Phụ lục
 
 # DANH SÁCH

@@ -37,7 +37,7 @@ recipients:
   - "Lưu: VT, NVVTLT"
 ---
 
-Điều 1. Thành lập Đoàn kiểm tra công tác văn thư, lưu trữ năm 2026.
+Điều 1. Thành lập Đoàn kiểm tra công tác văn thư, lưu trữ năm 2026 (danh sách tại Phụ lục I kèm theo).
 
 # Phụ lục I
 # DANH SÁCH ĐOÀN KIỂM TRA

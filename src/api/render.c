@@ -272,6 +272,7 @@ finish_stages(vb_engine_t *e, const vb_render_options_t *opt, const vb_limits_t 
         vb_validate_opts_t vo = {
             .nonconforming = opt->allow_nonconforming || doc->model.meta.nonconforming,
             .sink = sink,
+            .profile_named = opt->profile != NULL,
         };
         vb_validate_opts(&doc->model, doc->profile, &vo, d);
         if (opt->fit) /* checking.c: issue.* */

@@ -116,7 +116,11 @@ static const char *const BREAK_KEYS[] = {"space_stretch", "space_shrink", "toler
 static const char *const PHRASE_KEYS[] = {"after", "before", "within", "cost", NULL};
 static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", "numbering", "auto_landscape",
                                             "header",   "title",                NULL};
-static const char *const VALIDATION_KEYS[] = {"number", "signer_forms", "kinds", "bodies", NULL};
+static const char *const VALIDATION_KEYS[] = {"number",       "signer_forms", "kinds",        "bodies",
+                                              "other_kinds",  "kind_unknown", "successor",    "predecessor",
+                                              "regime_signs", "point_letters", "appendix_reference", "addressed",
+                                              "post_titles",  "title_case",   "title_case_cv", NULL};
+static const char *const SIGNS_KEYS[] = {"profile", "number", "issuers", "own_issuers", NULL};
 static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
 static const char *const FIT_KEYS[] = {"untitled_kinds", "placeholders", "placeholder_values", NULL};
 static const char *const VBODY_KEYS[] = {"prefix", "abbr", NULL};
@@ -1571,6 +1575,74 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
         for (int i = 0; i < n; i++)
             v->bodies[i] = (vb_pbody_t){names[i], abbrs[i]};
         v->nbodies = n;
+    }
+    /* the rules of docs/rules.md: kind.unknown, profile.date, regime.guess */
+    static const char *const sevs[] = {"error", "warning", NULL};
+    static const int sev_values[] = {VB_SEVERITY_ERROR, VB_SEVERITY_WARNING};
+    int sev = VB_SEVERITY_ERROR;
+    if ((st = get_text_list(c, m, w, "other_kinds", NULL, NULL, &v->other_kinds, &v->nother_kinds)) != VB_OK ||
+        (st = get_choice(c, m, w, "kind_unknown", sevs, sev_values, "error or warning", &sev)) != VB_OK ||
+        (st = get_str(c, m, w, "successor", false, true, &v->successor)) != VB_OK ||
+        (st = get_str(c, m, w, "predecessor", false, true, &v->predecessor)) != VB_OK ||
+        (st = get_str(c, m, w, "point_letters", false, true, &v->point_letters)) != VB_OK ||
+        (st = get_bool(c, m, w, "appendix_reference", &v->appendix_reference)) != VB_OK ||
+        (st = get_text_list(c, m, w, "post_titles", NULL, NULL, &v->post_titles, &v->npost_titles)) != VB_OK)
+        return st;
+    /* addressed: {KIND: label, ...}, the kind as typed in capitals ("CÔNG VĂN": no kind) */
+    const vb_ynode_t *a;
+    if ((st = lookup(c, m, w, "addressed", false, &a)) != VB_OK)
+        return st;
+    if (a) {
+        if (a->kind != VB_Y_MAP)
+            return fail(c, "profile.type", a->pos,
+                        "validation.addressed must be a mapping of kinds to the words printed before their "
+                        "recipients ({CÔNG VĂN: Kính gửi}).");
+        v->addressed_kinds = VB_NEWN(c->arena, const char *, a->n ? a->n : 1);
+        v->addressed_labels = VB_NEWN(c->arena, const char *, a->n ? a->n : 1);
+        if (!v->addressed_kinds || !v->addressed_labels)
+            return vb_diag_nomem(c->d);
+        for (int i = 0; i < a->n; i++) {
+            const vb_ynode_t *lab = a->items[i];
+            if (lab->kind != VB_Y_SCALAR || lab->len == 0)
+                return fail(c, "profile.type", lab->pos, "validation.addressed.%s must be a text (\"Kính gửi\").",
+                            a->keys[i]);
+            v->addressed_kinds[i] = a->keys[i];
+            if ((st = nfc_text(c, lab, &v->addressed_labels[i])) != VB_OK)
+                return st;
+        }
+        v->naddressed = a->n;
+    }
+    static const char *const cases[] = {"any", "lower", "capital", "normal", NULL};
+    static const int case_values[] = {0, 1, 2, 3};
+    if ((st = get_choice(c, m, w, "title_case", cases, case_values, "normal, lower, capital or any", &v->title_case)) !=
+            VB_OK ||
+        (st = get_choice(c, m, w, "title_case_cv", cases, case_values, "normal, lower, capital or any", &v->title_case_cv)) !=
+            VB_OK)
+        return st;
+    v->kind_unknown = (vb_severity_t)sev;
+    for (int i = 0; i < v->nother_kinds; i++) {
+        for (int j = 0; j < v->nkinds; j++) {
+            if (strcmp(v->other_kinds[i], v->kinds[j].name) == 0)
+                return fail(c, "profile.value", vb_ymap_get(m, "other_kinds")->pos,
+                            "validation.other_kinds: \"%s\" is also in validation.kinds.", v->other_kinds[i]);
+        }
+    }
+    const vb_ynode_t *g;
+    if ((st = lookup(c, m, w, "regime_signs", false, &g)) != VB_OK)
+        return st;
+    if (g) {
+        const char *gw = "validation.regime_signs";
+        int gnum = VB_NUMBER_ANY;
+        if ((st = check_keys(c, g, gw, SIGNS_KEYS, NULL)) != VB_OK ||
+            (st = get_str(c, g, gw, "profile", true, true, &v->signs_profile)) != VB_OK ||
+            (st = get_choice(c, g, gw, "number", forms, form_values, "party, state or any", &gnum)) != VB_OK ||
+            (st = get_text_list(c, g, gw, "issuers", NULL, NULL, &v->signs_issuers, &v->nsigns_issuers)) != VB_OK ||
+            (st = get_text_list(c, g, gw, "own_issuers", NULL, NULL, &v->own_issuers, &v->nown_issuers)) != VB_OK)
+            return st;
+        v->signs_number = (vb_number_form_t)gnum;
+        if (gnum != VB_NUMBER_ANY && gnum == (int)v->number)
+            return fail(c, "profile.value", vb_ymap_get(g, "number")->pos,
+                        "validation.regime_signs.number is this profile's own number form: write the other regime's.");
     }
     return VB_OK;
 }

@@ -280,6 +280,29 @@ typedef struct vb_pvalidate {
     int nkinds;
     vb_pbody_t *bodies;
     int nbodies;
+    const char **other_kinds;  /* kinds of the format without a fixed abbreviation (number.kind not checked) */
+    int nother_kinds;
+    vb_severity_t kind_unknown; /* kind.unknown: ERROR where the kinds are the regulation's whole list */
+    const char *successor;     /* the profile in force after valid_until (profile.date names it) */
+    const char *predecessor;   /* the profile in force before valid_from */
+    const char *point_letters; /* the letters of điểm "a)", "b)" in order, separated by spaces (body.numbering);
+                                  NULL: not checked */
+    bool appendix_reference;   /* the body must refer to each appendix (appendix.reference) */
+    const char **addressed_kinds;  /* kinds that name their recipients in `to:` ("CÔNG VĂN": no kind) ... */
+    const char **addressed_labels; /* ... and the words printed before them ("Kính gửi", "Kính trình") */
+    int naddressed;
+    int title_case;            /* title.case: 0 any, 1 small first letter, 2 capital first letter, 3 normal
+                                  case (not all capitals), for documents with a kind */
+    int title_case_cv;         /* ... for a công văn (no kind) */
+    const char **post_titles;  /* posts that hold a body's noun ("TRƯỞNG BAN"): what follows is a name (signer.post) */
+    int npost_titles;
+    /* regime.guess: a source without `profile:` read under this profile that looks like another regime's */
+    const char *signs_profile;     /* what to write in `profile:` ("state"); NULL: no guess */
+    const char **signs_issuers;    /* issuer name starts that are the other regime's ("ỦY BAN NHÂN DÂN", "SỞ") */
+    int nsigns_issuers;
+    const char **own_issuers;      /* issuer name starts of this regime ("ĐẢNG ỦY", "CHI BỘ"): never guessed away */
+    int nown_issuers;
+    vb_number_form_t signs_number; /* a number in this form is the other regime's sign */
 } vb_pvalidate_t;
 
 /*

@@ -26,10 +26,18 @@
  *                 the profile does not list.
  *   appendix.numbering  an appendix label numbered in the other system
  *                 (Arabic "PHỤ LỤC 1" against Roman "Phụ lục I").
+ *   kind.unknown  the kind is none of the profile's kinds (validation.kinds,
+ *                 other_kinds); the nearest one (rules_kind.c) is the fix
+ *                 and the number's kind is checked against it.
+ * The other rules of docs/rules.md live in rules_kind.c (title.case),
+ * rules_regime.c (regime.guess, profile.date), rules_closing.c and
+ * rules_body.c; this file runs them all (vb_validate_opts).
  * Every rule is checked and every failure reported (through the sink,
- * base.h), in order: the number (its form; once the form is known, its
- * sequence number's zero, its kind and its body, each independently), the
- * signers in order, the appendices. Each diagnostic's range is the field's
+ * base.h), in order: regime.guess and profile.date, the kind, the title,
+ * the number (its form; once the form is known, its sequence number's zero,
+ * its kind and its body, each independently), the signers in order, the
+ * appendices, the closing block's and the body's rules (warnings are not
+ * counted as failures). Each diagnostic's range is the field's
  * value (when it is on one line) and, where the correction is obvious, it
  * carries a fix: the number with its zero added or removed, its kind's or
  * body's abbreviation put in, "Số" and ":" taken out; the authority with
@@ -53,45 +61,32 @@
  */
 #include "validate.h"
 
+#include "rules.h"
+
 #include <stdio.h>
 #include <string.h>
 
 /* Longest text compared; longer issuer names are only compared on their start. */
 #define MAX_KEY 512
 
-/* One run of the checks: where failures go and how grave they are. */
-typedef struct vctx {
-    const vb_model_t *m;
-    vb_sink_t *sink;
-    vb_severity_t sev; /* VB_SEVERITY_WARNING with nonconforming */
-    int failed;        /* failures reported by this run */
-    int min_digits;    /* the profile's number.min_digits */
-    /* the examples of the number's forms, their sequence numbers written as the profile writes them */
-    char ex_party[48], ex_joint[48], ex_state[48], ex_cv[48];
-} vctx_t;
-
 /* Enough zeros to pad a sequence number to VB_NUMBER_MAX_DIGITS. */
 #define ZEROS "000000000"
 
-static vb_status_t verr(vctx_t *c, const char *id, vb_pos_t pos, const char *value, const vb_fix_t *fix,
-                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-/*
- * Reports one failure at the field that holds value (the range covers it when
- * it is on one line) with an optional fix; returns VB_E_INPUT, "this check
- * failed", whatever the severity, so that the checks that depend on it are
- * skipped.
- */
-static vb_status_t
-verr(vctx_t *c, const char *id, vb_pos_t pos, const char *value, const vb_fix_t *fix, const char *fmt, ...)
+vb_status_t
+vb_rule_report(vctx_t *c, vb_severity_t sev, const char *id, vb_pos_t pos, const char *value, const vb_fix_t *fix,
+               const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vb_vreport(c->sink, c->sev, VB_E_INPUT, id, c->m->source, vb_range_of(pos.line, pos.col, value), fix, fmt, ap);
+    vb_vreport(c->sink, sev, VB_E_INPUT, id, c->m->source, vb_range_of(pos.line, pos.col, value), fix, fmt, ap);
     va_end(ap);
-    c->failed++;
+    if (sev == VB_SEVERITY_ERROR)
+        c->failed++;
     return VB_E_INPUT;
 }
+
+/* A failure of the run's severity (an error; a warning when nonconforming): see vb_rule_report. */
+#define verr(c, ...) vb_rule_report((c), (c)->sev, __VA_ARGS__)
 
 /* An example of a number's form into buf: seq written with the profile's min_digits, then rest. */
 static void
@@ -335,6 +330,12 @@ party_form(vctx_t *c, const vb_field_t *f, parts_t *pt)
     if (!m->meta.number_blank && !digits(&sc, &pt->seq0, &pt->seq1))
         return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "The number \"%s\" must start with its sequence number, as in %s.", f->text, c->ex_party);
+    if (sc.i < sc.len && sc.s[sc.i] == '/' && c->regime_other) /* regime.guess: both readings */
+        return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
+                    "\"%s\" is written in the state form: if this is a state document, add \"profile: %s\" (see "
+                    "above); if it is a Party document, write the number as the sequence number, \"-\", the type, "
+                    "\"/\", the body: %s.",
+                    f->text, c->regime_other, c->ex_party);
     if (sc.i < sc.len && sc.s[sc.i] == '/')
         return verr(c, "number.form", f->pos, NUMBER_RANGE(m, f), NULL,
                     "\"%s\" is written in the state form; a Party number is the sequence number, \"-\", the type, "
@@ -484,6 +485,7 @@ check_zero(vctx_t *c, const vb_field_t *f, const char *range, const parts_t *pt)
     char seq[64], below[16], fixbuf[300];
     snprintf(seq, sizeof seq, "%.*s%.*s", (int)(want - sd), ZEROS, (int)sd, s + pt->seq0 + z);
     snprintf(below, sizeof below, "1%.*s", nmin - 1, ZEROS); /* numbers below this take a zero */
+    /* safe: the same number with the zeros the profile wants */
     vb_fix_t fix = {replaced(s, pt->seq0, pt->seq1, seq, fixbuf, sizeof fixbuf),
                     sd >= want           ? VB_N_("the sequence number without a zero")
                     : want - sd == 1     ? VB_N_("the sequence number with its leading zero")
@@ -518,6 +520,7 @@ check_number(vctx_t *c, const vb_profile_t *p)
     const char *range = NUMBER_RANGE(m, f);
     char fixbuf[300];
     if (starts_with_so(f->text) || strchr(f->text, ':')) {
+        /* safe: only "Số" and ":" go */
         vb_fix_t fix = {without_so(f->text, fixbuf, sizeof fixbuf), VB_N_("the number without \"Số\" and \":\""),
                         true};
         verr(c, "number.form", f->pos, range, fix.text ? &fix : NULL,
@@ -538,19 +541,23 @@ check_number(vctx_t *c, const vb_profile_t *p)
         check_zero(c, f, range, &pt);
 
     char got[64];
-    if (kind && pt.type1 > pt.type0) {
-        for (int i = 0; i < v->nkinds; i++) {
-            if (!same_text(kind, v->kinds[i].name))
-                continue;
-            part(s, pt.type0, pt.type1, got, sizeof got);
-            vb_fix_t fix = {replaced(s, pt.type0, pt.type1, v->kinds[i].abbr, fixbuf, sizeof fixbuf),
-                            VB_N_("the kind's abbreviation"), false};
-            if (!same_text(got, v->kinds[i].abbr))
-                verr(c, "number.kind", f->pos, range, &fix,
-                     "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").", v->kinds[i].name,
-                     v->kinds[i].abbr, got, s);
-            break;
-        }
+    if (kind && pt.type1 > pt.type0 && c->kind >= 0 && c->kind < v->nkinds) {
+        /* the kind typed, or the one kind.unknown suggested: the number is checked against it and says so */
+        const vb_pkind_t *k = &v->kinds[c->kind];
+        part(s, pt.type0, pt.type1, got, sizeof got);
+        /* safe when the kind was typed (the kind decides the abbreviation); not when it is kind.unknown's guess */
+        vb_fix_t fix = {replaced(s, pt.type0, pt.type1, k->abbr, fixbuf, sizeof fixbuf),
+                        VB_N_("the kind's abbreviation"), !c->kind_guess};
+        if (same_text(got, k->abbr))
+            ; /* as it should be */
+        else if (c->kind_guess)
+            verr(c, "number.kind", f->pos, range, &fix,
+                 "A %s (the kind suggested for \"%s\") is numbered with the abbreviation \"%s\", not \"%s\" (in "
+                 "\"%s\").",
+                 k->name, kind, k->abbr, got, s);
+        else
+            verr(c, "number.kind", f->pos, range, &fix,
+                 "A %s is numbered with the abbreviation \"%s\", not \"%s\" (in \"%s\").", k->name, k->abbr, got, s);
     }
 
     const char *issuer = m->meta.issuer.text;
@@ -566,6 +573,7 @@ check_number(vctx_t *c, const vb_profile_t *p)
         }
         if (body) {
             part(s, pt.body0, pt.body1, got, sizeof got);
+            /* safe: the body's abbreviation is fixed by the format */
             vb_fix_t fix = {replaced(s, pt.body0, pt.body1, body->abbr, fixbuf, sizeof fixbuf),
                             VB_N_("the issuer's abbreviation"), false};
             if (!same_text(got, body->abbr))
@@ -573,6 +581,76 @@ check_number(vctx_t *c, const vb_profile_t *p)
                      "An issuer whose name starts \"%s\" is abbreviated \"%s\" in the number, not \"%s\" (in \"%s\").",
                      body->prefix, body->abbr, got, s);
         }
+    }
+}
+
+/* ------------------------------------------------------------ the kind */
+
+static const char *
+kind_name(const vb_pvalidate_t *v, int i)
+{
+    return i < v->nkinds ? v->kinds[i].name : v->other_kinds[i - v->nkinds];
+}
+
+/*
+ * kind.unknown: the kind typed must be one of the profile's kinds (its
+ * validation.kinds and other_kinds), compared as the other fields are
+ * (same_text). An unknown kind is reported with the list and, when one is
+ * near (rules_kind.c: case, diacritics and a few letters forgiven), with it as
+ * the fix; the number's abbreviation is then checked against that kind, and
+ * the message says when it could not be checked. Its severity is the
+ * profile's validation.kind_unknown (a warning where the regulation's list is
+ * not closed).
+ */
+static void
+check_kind(vctx_t *c, const vb_profile_t *p)
+{
+    const vb_pvalidate_t *v = &p->validate;
+    const vb_field_t *f = &c->m->meta.kind;
+    c->kind = -1;
+    c->kind_guess = false;
+    int nall = v->nkinds + v->nother_kinds;
+    if (!f->text || nall == 0)
+        return;
+    for (int i = 0; i < nall; i++) {
+        if (same_text(f->text, kind_name(v, i))) {
+            c->kind = i;
+            return;
+        }
+    }
+    /* the kinds, as many as a message holds (vb_diag_t's msg): then how many more */
+    char known[300] = "";
+    size_t k = 0;
+    for (int i = 0; i < nall; i++) {
+        const char *name = kind_name(v, i);
+        if (k + strlen(name) + 40 > sizeof known) {
+            snprintf(known + k, sizeof known - k, " and %d more", nall - i);
+            break;
+        }
+        k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", i ? ", " : "", name);
+    }
+    int idx, dist;
+    bool near = vb_kind_nearest(v, f->text, &idx, &dist);
+    /* misspelled (near a kind): an error, the kind is printed as the format names it; else the profile's say */
+    vb_severity_t sev = c->sev == VB_SEVERITY_WARNING ? VB_SEVERITY_WARNING
+                        : near                        ? VB_SEVERITY_ERROR
+                                                      : v->kind_unknown;
+    if (near) {
+        c->kind = idx;
+        c->kind_guess = true;
+        /* safe when dist == 0: only case or diacritics differ, and only this kind has these letters */
+        vb_fix_t fix = {kind_name(v, idx),
+                        dist == 0 ? VB_N_("the kind as the format writes it")
+                                  : VB_N_("the nearest kind of this format (check it is the one meant)"),
+                        dist == 0};
+        vb_rule_report(c, sev, "kind.unknown", f->pos, f->text, &fix,
+                       "\"%s\" is not a kind of this format; did you mean \"%s\"? The kinds are: %s.", f->text,
+                       kind_name(v, idx), known);
+    } else {
+        vb_rule_report(c, sev, "kind.unknown", f->pos, f->text, NULL,
+                       "\"%s\" is not a kind of this format, and no kind is near enough to suggest, so the kind in "
+                       "the number was not checked. The kinds are: %s (a công văn has no kind: leave out \"kind:\").",
+                       f->text, known);
     }
 }
 
@@ -638,15 +716,18 @@ check_signer(vctx_t *c, const vb_profile_t *p, const vb_signer_t *sg)
     char fixbuf[300], first[64];
     const char *rest = a + n;
     bool one_line = !strchr(a, '\n');
+    /* safe: the same letters in this format's form ("KT" -> "KT.", "K/T" -> "KT.") */
     vb_fix_t fix = {NULL, VB_N_("the signing form as this format writes it"), true};
-    if (match && one_line)
+    if (c->regime_other)
+        ; /* regime.guess: the document may be of the other regime, where the form typed is right */
+    else if (match && one_line)
         fix.text = fixbuf, snprintf(fixbuf, sizeof fixbuf, "%s%s%s", match, *rest == ' ' || !*rest ? "" : " ", rest);
     else if (match)
         fix.text = match;
     snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), a);
     const char *range = one_line ? a : first;
     if (!punct)
-        verr(c, "signer.form", sg->authority.pos, range, &fix,
+        verr(c, "signer.form", sg->authority.pos, range, fix.text ? &fix : NULL,
              "\"%s\" is the signing form %s written without its punctuation (known: %s).", first, match, known);
     else
         verr(c, "signer.form", sg->authority.pos, range, fix.text ? &fix : NULL,
@@ -724,12 +805,21 @@ vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_o
         vb_sink_init(&local, d, nonconforming && o ? o->warn : NULL, o ? o->ctx : NULL);
         sink = &local;
     }
-    vctx_t c = {m, sink, nonconforming ? VB_SEVERITY_WARNING : VB_SEVERITY_ERROR, 0, p->number.min_digits, "", "", "",
-                ""};
+    vctx_t c = {
+        .m = m,
+        .sink = sink,
+        .sev = nonconforming ? VB_SEVERITY_WARNING : VB_SEVERITY_ERROR,
+        .min_digits = p->number.min_digits,
+        .profile_named = m->meta.profile.text || (o && o->profile_named),
+        .kind = -1,
+    };
     example(&c, c.ex_party, 196, "-BC/ĐUK");
     example(&c, c.ex_joint, 5, "-QC/BTCTU-BDVTU");
     example(&c, c.ex_state, 15, "/QĐ-BNV");
     example(&c, c.ex_cv, 5, "/BNV-VP");
+    vb_rules_regime(&c, p);
+    check_kind(&c, p);
+    vb_rules_title(&c, p);
     check_number(&c, p);
     const vb_signer_t *signers = m->meta.nsigners ? m->meta.signers : &m->meta.signer;
     int ns = m->meta.nsigners ? m->meta.nsigners : 1;
@@ -737,6 +827,8 @@ vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_o
         check_signer(&c, p, &signers[i]);
     for (int i = 0; i < m->nappendices; i++)
         check_appendix(&c, p, &m->appendices[i]);
+    vb_rules_closing(&c, p);
+    vb_rules_body(&c, p);
     return c.failed && !nonconforming ? VB_E_INPUT : VB_OK;
 }
 

@@ -32,6 +32,7 @@ typedef struct vb_validate_opts {
     void (*warn)(const vb_diag_t *w, void *ctx);
     void *ctx;
     vb_sink_t *sink;    /* NULL: d and warn, as above */
+    bool profile_named; /* the caller chose the profile (--profile): no regime is guessed (regime.guess) */
 } vb_validate_opts_t;
 
 vb_status_t vb_validate_opts(const vb_model_t *m, const vb_profile_t *p, const vb_validate_opts_t *o, vb_diag_t *d);

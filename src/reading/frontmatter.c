@@ -37,6 +37,7 @@
  * left empty); a required field at fault is not also reported missing.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "input.h"
@@ -174,6 +175,45 @@ partial_date(const char *s, size_t len, int *year, int *month)
     return true;
 }
 
+/*
+ * A whole date typed another way (date.form, docs/rules.md): "8/4/2026",
+ * "08.04.2026", "8-4-2026" (day, month, year: the Vietnamese order, §2.4,
+ * §3.1 ô 4) or "2026-4-8" (ISO without its zeros). Its ISO form into iso, or
+ * false when it is none of these or not a real day.
+ */
+static bool
+other_date(const char *s, size_t len, char *iso, size_t size)
+{
+    int v[3] = {0, 0, 0}, nd[3] = {0, 0, 0}, k = 0;
+    char sep = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9') {
+            if (nd[k] == 4)
+                return false;
+            v[k] = v[k] * 10 + (ch - '0');
+            nd[k]++;
+        } else if ((ch == '/' || ch == '.' || ch == '-') && k < 2 && nd[k] && (!sep || ch == sep)) {
+            sep = ch;
+            k++;
+        } else {
+            return false;
+        }
+    }
+    if (k != 2 || !nd[2])
+        return false;
+    int y, m, dd;
+    if (nd[0] == 4 && sep == '-' && nd[1] <= 2 && nd[2] <= 2)
+        y = v[0], m = v[1], dd = v[2];
+    else if (nd[2] == 4 && nd[0] <= 2 && nd[1] <= 2)
+        y = v[2], m = v[1], dd = v[0];
+    else
+        return false;
+    snprintf(iso, size, "%04d-%02d-%02d", y, m, dd);
+    int ry, rm, rd;
+    return vb_parse_iso_date(iso, strlen(iso), &ry, &rm, &rd);
+}
+
 static vb_status_t
 read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
 {
@@ -184,6 +224,22 @@ read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
         return type_error(n, source, "date", "a date YYYY-MM-DD", d);
     int y = 0, m = 0, dd = 0;
     bool ok = vb_parse_iso_date(n->str, n->len, &y, &m, &dd) || partial_date(n->str, n->len, &y, &m);
+    char iso[32];
+    if (!ok && other_date(n->str, n->len, iso, sizeof iso)) {
+        vb_status_t st = vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
+                                     "\"%s\" is written day/month/year or without its zeros; the front matter "
+                                     "takes the date as YYYY-MM-DD: %s (the profile prints it as the format wants).",
+                                     n->str, iso);
+        if (d) { /* the fix is safe: the same day, written as the front matter takes it */
+            vb_range_t r = vb_range_of(n->pos.line, n->pos.col, n->str);
+            d->end_line = r.end_line;
+            d->end_col = r.end_col;
+            d->has_fix = 1;
+            snprintf(d->fix, sizeof d->fix, "%s", iso);
+            snprintf(d->fix_note, sizeof d->fix_note, "the date written YYYY-MM-DD");
+        }
+        return st;
+    }
     if (!ok && n->len == 10)
         return vb_diag_set(d, VB_E_INPUT, "frontmatter.date", source, n->pos.line, n->pos.col,
                            "\"%s\" is not a real date written YYYY-MM-DD (e.g. 2023-07-06).", n->str);

@@ -217,7 +217,7 @@ test_validate_all(void)
     vb_sink_init(&k, &first, collect, &s);
     CHECK(read_src(src, &m, &k));
     CHECK_INT(s.n, 0);
-    vb_validate_opts_t o = {false, NULL, NULL, &k};
+    vb_validate_opts_t o = {false, NULL, NULL, &k, false};
     CHECK_INT(vb_validate_opts(&m, p, &o, &d), VB_E_INPUT);
     CHECK_INT(d.code, VB_OK); /* with a sink, the sink has them */
     CHECK_INT(s.n, 3);
@@ -242,7 +242,7 @@ test_validate_all(void)
     memset(&s, 0, sizeof s);
     memset(&first, 0, sizeof first);
     vb_sink_init(&k, &first, collect, &s);
-    vb_validate_opts_t nc = {true, NULL, NULL, &k};
+    vb_validate_opts_t nc = {true, NULL, NULL, &k, false};
     CHECK_INT(vb_validate_opts(&m, p, &nc, &d), VB_OK);
     CHECK_INT(s.n, 3);
     CHECK_INT(s.d[0].severity, VB_SEVERITY_WARNING);

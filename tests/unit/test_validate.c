@@ -26,6 +26,7 @@ static const char PARTY[] = PROFILE_BASE "number: {min_digits: 2}\n"
                                          "    - {name: \"BÁO CÁO\", abbr: BC}\n"
                                          "    - {name: \"TỜ TRÌNH\", abbr: TTr}\n"
                                          "    - {name: \"QUYẾT ĐỊNH\", abbr: QĐ}\n"
+                                         "  kind_unknown: warning\n"
                                          "  bodies:\n"
                                          "    - {prefix: \"ĐẢNG ỦY\", abbr: ĐU}\n"
                                          "    - {prefix: \"ĐẢNG ỦY QUÂN SỰ\", abbr: ĐUQS}\n"
@@ -213,7 +214,7 @@ test_number_kind(void)
 {
     OK(party, "X", "196-BC/ĐUK", BC, NULL);
     OK(party, "X", "12-TTr/ĐUK", "kind: TỜ TRÌNH\n", NULL);
-    OK(party, "X", "12-KH/ĐUK", "kind: KẾ HOẠCH\n", NULL); /* not listed: any type */
+    OK(party, "X", "12-KH/ĐUK", "kind: KẾ HOẠCH\n", NULL); /* not listed, not near one: a warning, any type */
     ERR(party, "X", "196-QĐ/ĐUK", BC, NULL, "number.kind", 3, 9, "\"BC\"");
     ERR(party, "X", "12-TT/ĐUK", "kind: TỜ TRÌNH\n", NULL, "number.kind", 3, 9, "\"TTr\"");
     OK(state, "BỘ NỘI VỤ", "15/QyĐ-BNV", "kind: QUY ĐỊNH\n", NULL);
@@ -357,13 +358,13 @@ test_nonconforming(void)
     CHECK_INT(vb_text_prepare(arena, src, strlen(src), "v.md", &text, &n, &diag), VB_OK);
     CHECK_INT(vb_read_source(arena, text, n, "v.md", &m, &diag), VB_OK);
     /* off: the first rule is an error */
-    vb_validate_opts_t off = {false, on_warn, &nwarn, NULL};
+    vb_validate_opts_t off = {false, on_warn, &nwarn, NULL, false};
     nwarn = 0;
     CHECK_INT(vb_validate_opts(&m, party, &off, &diag), VB_E_INPUT);
     CHECK_STR(diag.id, "number.zero");
     CHECK_INT(nwarn, 0);
     /* on: zero, kind, body, signer, appendix, in that order, and no error */
-    vb_validate_opts_t on = {true, on_warn, &nwarn, NULL};
+    vb_validate_opts_t on = {true, on_warn, &nwarn, NULL, false};
     memset(&diag, 0, sizeof diag);
     CHECK_INT(vb_validate_opts(&m, party, &on, &diag), VB_OK);
     CHECK_INT(diag.code, VB_OK);
@@ -375,7 +376,7 @@ test_nonconforming(void)
     CHECK_INT(warn_lines[0], 3);
     CHECK_INT(warn_lines[3], 8);
     /* on without a callback: quiet, still no error */
-    vb_validate_opts_t quiet = {true, NULL, NULL, NULL};
+    vb_validate_opts_t quiet = {true, NULL, NULL, NULL, false};
     CHECK_INT(vb_validate_opts(&m, party, &quiet, &diag), VB_OK);
 }
 
