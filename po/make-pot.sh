@@ -16,6 +16,7 @@ common="--from-code=UTF-8 --language=C --add-comments=TRANSLATORS: --sort-by-fil
   --keyword=vb_report:8 --flag=vb_report:8:c-format
   --keyword=vb_limit_fail:7 --flag=vb_limit_fail:7:c-format
   --keyword=verr:6 --flag=verr:6:c-format
+  --keyword=vb_rule_report:7 --flag=vb_rule_report:7:c-format
   --keyword=fail_at:6 --flag=fail_at:6:c-format
   --keyword=type_error:4 --keyword=vb_char_check:5"
 # xgettext counts a call's arguments by its commas and is lost by the ones inside a compound literal,

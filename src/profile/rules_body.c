@@ -217,18 +217,18 @@ check_block(vctx_t *c, const vb_pvalidate_t *v, series_t *s, const vb_block_t *b
     bool h = b->kind == VB_BLOCK_HEADING;
     if (prev_ren)
         vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
-                       h ? "This heading is numbered %s; with the one before renumbered %s, the next number is %s."
-                         : "This paragraph is numbered %s; with the one before renumbered %s, the next number is %s.",
+                       h ? VB_N_("This heading is numbered %s; with the one before renumbered %s, the next number is %s.")
+                         : VB_N_("This paragraph is numbered %s; with the one before renumbered %s, the next number is %s."),
                        got, prevt, want);
     else if (value == prev)
         vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
-                       h ? "This heading is numbered %s again (the one before is %s too); the next number is %s."
-                         : "This paragraph is numbered %s again (the one before is %s too); the next number is %s.",
+                       h ? VB_N_("This heading is numbered %s again (the one before is %s too); the next number is %s.")
+                         : VB_N_("This paragraph is numbered %s again (the one before is %s too); the next number is %s."),
                        got, prevt, want);
     else
         vb_rule_report(c, VB_SEVERITY_WARNING, "body.numbering", at, got, &fix,
-                       h ? "This heading is numbered %s, but the one before is %s; the next number is %s."
-                         : "This paragraph is numbered %s, but the one before is %s; the next number is %s.",
+                       h ? VB_N_("This heading is numbered %s, but the one before is %s; the next number is %s.")
+                         : VB_N_("This paragraph is numbered %s, but the one before is %s; the next number is %s."),
                        got, prevt, want);
 }
 

@@ -141,7 +141,7 @@ regime_guess(vctx_t *c, const vb_profile_t *p)
     for (int i = 0; i < 2; i++) {
         if (starts_like(fields[i]->text, v->signs_issuers, v->nsigns_issuers) < 0)
             continue;
-        int w = snprintf(signs + k, sizeof signs - k, i == 0 ? "the issuer \"%s\"" : "the parent body \"%s\"",
+        int w = snprintf(signs + k, sizeof signs - k, vb_tr(i == 0 ? VB_N_("the issuer \"%s\"") : VB_N_("the parent body \"%s\"")),
                          fields[i]->text);
         if (w > 0 && (size_t)w < sizeof signs - k)
             k += (size_t)w;
@@ -150,7 +150,7 @@ regime_guess(vctx_t *c, const vb_profile_t *p)
         break; /* the issuer is enough; the parent only when the issuer says nothing */
     }
     if (v->signs_number != VB_NUMBER_ANY && number_in_form(mt->number.text, v->signs_number)) {
-        int w = snprintf(signs + k, sizeof signs - k, k ? " and the number \"%s\"" : "the number \"%s\"",
+        int w = snprintf(signs + k, sizeof signs - k, vb_tr(k ? VB_N_(" and the number \"%s\"") : VB_N_("the number \"%s\"")),
                          mt->number.text);
         if (w > 0 && (size_t)w < sizeof signs - k)
             k += (size_t)w;

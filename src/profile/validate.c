@@ -624,7 +624,7 @@ check_kind(vctx_t *c, const vb_profile_t *p)
     for (int i = 0; i < nall; i++) {
         const char *name = kind_name(v, i);
         if (k + strlen(name) + 40 > sizeof known) {
-            snprintf(known + k, sizeof known - k, " and %d more", nall - i);
+            snprintf(known + k, sizeof known - k, vb_tr(VB_N_(" and %d more")), nall - i);
             break;
         }
         k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", i ? ", " : "", name);

@@ -69,24 +69,24 @@ vb_filetype_check(const char *src, size_t len, const char *source, vb_diag_t *d)
     if (!id)
         return VB_OK;
     if (!strcmp(id, "input.utf16"))
-        msg = "This file is saved as UTF-16 (\"Unicode\" in Notepad), not UTF-8: open it in Notepad and Save As "
-              "with Encoding UTF-8, or convert it: iconv -f UTF-16 -t UTF-8 FILE > NEW.md";
+        msg = VB_N_("This file is saved as UTF-16 (\"Unicode\" in Notepad), not UTF-8: open it in Notepad and Save As "
+              "with Encoding UTF-8, or convert it: iconv -f UTF-16 -t UTF-8 FILE > NEW.md");
     else if (!strcmp(id, "input.docx"))
-        msg = "This is a Word file (.docx), not text: open it in Word, Save As -> Plain Text (UTF-8), or copy "
-              "the text into a .md file";
+        msg = VB_N_("This is a Word file (.docx), not text: open it in Word, Save As -> Plain Text (UTF-8), or copy "
+              "the text into a .md file");
     else if (!strcmp(id, "input.odt"))
-        msg = "This is an OpenDocument file (.odt), not text: open it in LibreOffice Writer, Save As -> Text "
-              "(.txt) in UTF-8, or copy the text into a .md file";
+        msg = VB_N_("This is an OpenDocument file (.odt), not text: open it in LibreOffice Writer, Save As -> Text "
+              "(.txt) in UTF-8, or copy the text into a .md file");
     else if (!strcmp(id, "input.zip"))
-        msg = "This is a ZIP archive, not text: take the .md file out of it and give vanban that file";
+        msg = VB_N_("This is a ZIP archive, not text: take the .md file out of it and give vanban that file");
     else if (!strcmp(id, "input.doc"))
-        msg = "This is an old Word file (.doc), not text: open it in Word, Save As -> Plain Text (UTF-8), or "
-              "copy the text into a .md file";
+        msg = VB_N_("This is an old Word file (.doc), not text: open it in Word, Save As -> Plain Text (UTF-8), or "
+              "copy the text into a .md file");
     else if (!strcmp(id, "input.rtf"))
-        msg = "This is a rich text file (.rtf), not plain text: open it in Word or WordPad, Save As -> Plain "
-              "Text (UTF-8), or copy the text into a .md file";
+        msg = VB_N_("This is a rich text file (.rtf), not plain text: open it in Word or WordPad, Save As -> Plain "
+              "Text (UTF-8), or copy the text into a .md file");
     else
-        msg = "This is a PDF file, not a source: vanban makes PDFs from .md text. Copy the text out of the PDF "
-              "into a .md file (and check its Vietnamese letters)";
-    return vb_diag_set(d, VB_E_INPUT, id, source, 1, 1, "%s.", msg);
+        msg = VB_N_("This is a PDF file, not a source: vanban makes PDFs from .md text. Copy the text out of the PDF "
+              "into a .md file (and check its Vietnamese letters)");
+    return vb_diag_set(d, VB_E_INPUT, id, source, 1, 1, "%s.", vb_tr(msg));
 }

@@ -235,8 +235,9 @@ read_date(const vb_ynode_t *n, const char *source, vb_date_t *out, vb_diag_t *d)
             d->end_line = r.end_line;
             d->end_col = r.end_col;
             d->has_fix = 1;
+            d->fix_safe = 1;
             snprintf(d->fix, sizeof d->fix, "%s", iso);
-            snprintf(d->fix_note, sizeof d->fix_note, "the date written YYYY-MM-DD");
+            snprintf(d->fix_note, sizeof d->fix_note, "%s", vb_tr(VB_N_("the date written YYYY-MM-DD")));
         }
         return st;
     }

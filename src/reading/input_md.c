@@ -1114,10 +1114,12 @@ md_pitfalls(rd_t *r, cmark_node *n, bool stars, bool digits)
                     /* safe: the space is what makes the stars bold, and nothing else changes */
                     vb_fix_t fix = {fixt, closing ? VB_N_("a space after the stars") : VB_N_("a space before the stars"), true}; /* safe: the stars then do what they look like */
                     vb_report(r->warn, VB_SEVERITY_WARNING, VB_E_INPUT, "md.stars-literal", r->source, at, &fix,
-                              closing ? "These \"%s\" are printed as typed, not as bold: after punctuation, closing "
-                                        "stars need a space (or punctuation) after them. Put a space after them."
-                                      : "These \"%s\" are printed as typed, not as bold: before punctuation, opening "
-                                        "stars need a space (or punctuation) before them. Put a space before them.",
+                              closing ? VB_N_("These \"%s\" are printed as typed, not as bold: after punctuation, "
+                                              "closing stars need a space (or punctuation) after them. Put a space "
+                                              "after them.")
+                                      : VB_N_("These \"%s\" are printed as typed, not as bold: before punctuation, "
+                                              "opening stars need a space (or punctuation) before them. Put a space "
+                                              "before them."),
                               mark);
                 }
                 i++;

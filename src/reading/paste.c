@@ -27,34 +27,34 @@ vb_invisible_name(uint32_t cp)
 {
     switch (cp) {
     case 0x00AD:
-        return "a soft hyphen";
+        return VB_N_("a soft hyphen");
     case 0x034F:
-        return "a combining grapheme joiner";
+        return VB_N_("a combining grapheme joiner");
     case 0x200B:
-        return "a zero-width space";
+        return VB_N_("a zero-width space");
     case 0x200C:
-        return "a zero-width non-joiner";
+        return VB_N_("a zero-width non-joiner");
     case 0x200D:
-        return "a zero-width joiner";
+        return VB_N_("a zero-width joiner");
     case 0x2028:
-        return "a line separator";
+        return VB_N_("a line separator");
     case 0x2029:
-        return "a paragraph separator";
+        return VB_N_("a paragraph separator");
     case 0x2060:
-        return "a word joiner";
+        return VB_N_("a word joiner");
     case 0xFEFF:
-        return "a zero-width no-break space (a byte order mark inside the text)";
+        return VB_N_("a zero-width no-break space (a byte order mark inside the text)");
     default:
         break;
     }
     if (cp >= 0x2061 && cp <= 0x2064)
-        return "an invisible mathematical operator";
+        return VB_N_("an invisible mathematical operator");
     if (cp >= 0x206A && cp <= 0x206F)
-        return "a deprecated format character";
+        return VB_N_("a deprecated format character");
     if (cp >= 0xFFF9 && cp <= 0xFFFB)
-        return "an interlinear annotation character";
+        return VB_N_("an interlinear annotation character");
     if (cp >= 0xE0000 && cp <= 0xE007F)
-        return "a tag character";
+        return VB_N_("a tag character");
     return NULL;
 }
 
@@ -132,14 +132,14 @@ report_invisible(const char *t, size_t s, size_t e, int line0, const span_t *ski
             vb_report(sink, VB_SEVERITY_ERROR, VB_E_INPUT, "paste.line-separator", source, r, &fix,
                       "A line break from Word, %s (U+%04X), stands here; no font draws it. Replace it with a space, "
                       "or leave an empty line to start a new paragraph.",
-                      name, (unsigned)cp);
+                      vb_tr(name), (unsigned)cp);
         } else {
             /* safe: the character is invisible, deleting it changes nothing a reader sees */
             vb_fix_t fix = {"", VB_N_("delete it"), true};
             vb_report(sink, VB_SEVERITY_WARNING, VB_E_INPUT, "paste.invisible", source, r, &fix,
                       "An invisible character, %s (U+%04X), is pasted here: it cannot be seen, but it stays in the "
                       "PDF's text (a search for the word will not find it). Delete it.",
-                      name, (unsigned)cp);
+                      vb_tr(name), (unsigned)cp);
         }
         i = j;
     }
@@ -150,11 +150,11 @@ legacy_fonts(vb_legacy_t enc)
 {
     switch (enc) {
     case VB_LEGACY_TCVN3:
-        return "ABC, typed in a .VnTime font";
+        return VB_N_("ABC, typed in a .VnTime font");
     case VB_LEGACY_VNI:
-        return "typed in a VNI-Times font";
+        return VB_N_("typed in a VNI-Times font");
     default:
-        return "Vietnamese written in ASCII";
+        return VB_N_("Vietnamese written in ASCII");
     }
 }
 
@@ -223,7 +223,7 @@ report_legacy(span_t *run, const char *t, size_t seg, int line0, size_t s, size_
               "This text is in the old %s encoding (%s), pasted as Latin letters: \"%.*s%s\" should read "
               "\"%.*s%s\". Replace it with the converted text (vanban convert --from %s FILE converts a whole "
               "file).",
-              name, legacy_fonts(enc), cut(before, bn, 60), before, bn > 60 ? "..." : "", cut(after, an, 60), after,
+              name, vb_tr(legacy_fonts(enc)), cut(before, bn, 60), before, bn > 60 ? "..." : "", cut(after, an, 60), after,
               an > 60 ? "..." : "", lower);
     vb_buf_free(&b);
 }
