@@ -199,6 +199,31 @@ def test_markdown(tmp):
               "no Markdown finding on %r: %r" % (ok, err))
 
 
+def test_joined_lines(tmp):
+    # one paragraph a line, as Word pastes them: a line that ends a sentence and one that starts
+    # with a capital are joined by Markdown; said once a paragraph, at the second line's start
+    rc, err, made = render(tmp, "d.md", doc("- Lệ phí: theo quy định.", "Trong quá trình thực hiện, có vướng mắc."))
+    exp = ['d.md:%d:1: warning: This line is printed as part of the paragraph above it: the lines of a paragraph '
+           'join until an empty line. If it starts a new paragraph, leave an empty line before it; if every line of '
+           'the text is a paragraph (text pasted from Word), add "line_breaks: paragraphs" to the front matter. '
+           '[md.joined-lines]' % (BODY_LINE + 1),
+           "  fix: replace with “\\n” (an empty line before it: a paragraph of its own)"]
+    got = finding_lines(err, ("md.joined-lines",))
+    check(got[:1] == exp[:1] and len([l for l in got if not l.startswith("  fix")]) == 1 and made,
+          "md.joined-lines: %r" % err)
+    three = doc("Câu một kết thúc.", "Câu hai bắt đầu.", "Ông Ba đến.")
+    rc, err, made = render(tmp, "d.md", three)
+    check(len([l for l in finding_lines(err, ("md.joined-lines",)) if not l.startswith("  fix")]) == 1,
+          "md.joined-lines once a paragraph: %r" % err)
+    # passing: an empty line between, a sentence going on over lines, every line a paragraph
+    for ok in (doc("- Lệ phí: theo quy định.", "", "Trong quá trình thực hiện."),
+               doc("Sở Giáo dục và Đào tạo đề nghị", "các đơn vị thực hiện."),
+               doc("Theo đề nghị của phòng,", "Ủy ban nhân dân xã quyết định."),
+               doc("Câu một kết thúc.", "Câu hai bắt đầu.", head=HEAD[:-2] + ["line_breaks: paragraphs", "---", ""])):
+        rc, err, made = render(tmp, "d.md", ok)
+        check(rc == 0 and not finding_lines(err, ("md.joined-lines",)), "no md.joined-lines on %r: %r" % (ok, err))
+
+
 def test_filetypes(tmp):
     text = doc("Đoạn văn.")
     cases = []
@@ -301,6 +326,7 @@ def main():
         test_legacy(tmp)
         test_invisible(tmp)
         test_markdown(tmp)
+        test_joined_lines(tmp)
         test_filetypes(tmp)
         test_convert(tmp)
         test_samples_clean(tmp)

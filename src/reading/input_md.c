@@ -78,6 +78,7 @@ typedef struct ib {
     cmark_node *too_deep;  /* the emphasis that went deeper, when one did */
     bool lit_stars;        /* a text node holds "**" or "__": emphasis left as typed (md_pitfalls) */
     bool digit_emph;       /* an emphasis starts with a digit: "2*3*4" turned italic (md_pitfalls) */
+    bool soft;             /* a soft line break: two typed lines joined into one paragraph (joined_lines) */
 } ib_t;
 
 static void
@@ -384,6 +385,7 @@ walk_inlines(ib_t *b, cmark_node *leaf, bool skip_nbsp)
             break;
         }
         case CMARK_NODE_SOFTBREAK:
+            b->soft = true;
             ib_text(b, " ", 1, face, false);
             break;
         case CMARK_NODE_LINEBREAK:
@@ -1162,6 +1164,56 @@ md_pitfalls(rd_t *r, cmark_node *n, bool stars, bool digits)
     }
 }
 
+/* The letter at s is a capital (Latin, Vietnamese): a line that starts a sentence. */
+static bool
+starts_capital(const char *s, size_t len)
+{
+    uint32_t cp;
+    int k = (unsigned char)s[0] < 0x80 ? (cp = (unsigned char)s[0], 1) : vb_utf8_decode(s, len, &cp);
+    if (k <= 0)
+        return false;
+    return (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDD && cp != 0xD7) || cp == 0x102 || cp == 0x110 ||
+           cp == 0x128 || cp == 0x168 || cp == 0x1A0 || cp == 0x1AF || (cp >= 0x1EA0 && cp <= 0x1EF8 && !(cp & 1));
+}
+
+/*
+ * md.joined-lines: two lines of a paragraph that look like two paragraphs, the
+ * first ending a sentence (". ; : ! ?") and the second starting with a
+ * capital. Clerks type one paragraph a line, as Word pastes them, and
+ * Markdown joins lines until an empty one, so "- Lệ phí: theo quy định." and
+ * "Trong quá trình thực hiện, ..." would print as one paragraph. Once a
+ * paragraph (the first such line), a warning with the empty line as the fix
+ * (not safe: a sentence may go on over lines on purpose); none under
+ * "line_breaks: paragraphs", where every line is a paragraph.
+ */
+static void
+joined_lines(rd_t *r, cmark_node *n)
+{
+    int l0 = cmark_node_get_start_line(n), l1 = cmark_node_get_end_line(n);
+    for (int L = l0; L < l1 && L > 0; L++) {
+        size_t len = 0, len2 = 0;
+        const char *s = seg_line(r, L, &len), *t = seg_line(r, L + 1, &len2);
+        if (!s || !t)
+            return;
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+            len--;
+        size_t i = 0;
+        while (i < len2 && (t[i] == ' ' || t[i] == '\t'))
+            i++;
+        if (!len || i >= len2 || !strchr(".;:!?", s[len - 1]) || !starts_capital(t + i, len2 - i))
+            continue;
+        vb_pos_t p = seg_pos(r, L + 1, (int)i + 1);
+        vb_range_t at = {p.line, p.col, p.line, p.col}; /* a point: the fix inserts the empty line there */
+        vb_fix_t fix = {"\n", VB_N_("an empty line before it: a paragraph of its own"), false};
+        vb_report(r->warn, VB_SEVERITY_WARNING, VB_E_INPUT, "md.joined-lines", r->source, at, &fix,
+                  "This line is printed as part of the paragraph above it: the lines of a paragraph join until "
+                  "an empty line. If it starts a new paragraph, leave an empty line before it; if every line of "
+                  "the text is a paragraph (text pasted from Word), add \"line_breaks: paragraphs\" to the front "
+                  "matter.");
+        return;
+    }
+}
+
 /*
  * A paragraph or heading from a cmark leaf with inline children, or from a
  * literal (code, HTML block, thematic break), with the pending list marker
@@ -1187,6 +1239,8 @@ leaf_block(rd_t *r, cmark_node *n, vb_block_kind_t kind, int level, const char *
         walk_inlines(&b, n, false);
     if (r->warn && (b.lit_stars || b.digit_emph))
         md_pitfalls(r, n, b.lit_stars, b.digit_emph);
+    if (r->warn && b.soft && kind == VB_BLOCK_PARA && !r->line_paragraphs)
+        joined_lines(r, n);
     vb_block_t blk;
     memset(&blk, 0, sizeof blk);
     vb_status_t st = ib_finish(&b, &blk.text, r->d);
