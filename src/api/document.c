@@ -249,7 +249,7 @@ vb_file_load(const char *path, void **data, size_t *len, vb_diag_t *diag)
     if (!vb_file_read(NULL, path, (int64_t)1 << 31, &b, len, &fr)) {
         if (fr.status == VB_FILE_NOMEM)
             return vb_diag_nomem(diag);
-        return vb_diag_set(diag, VB_E_IO, "sign.read", path, 0, 0, "Cannot read %s: %s.", path,
+        return vb_diag_set(diag, VB_E_IO, "file.read", path, 0, 0, "Cannot read %s: %s.", path,
                            fr.status == VB_FILE_TOO_LARGE ? "it is larger than 2 GiB" : vb_file_why(&fr));
     }
     *data = b;

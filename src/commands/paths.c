@@ -174,5 +174,7 @@ cli_messages(int argc, char **argv)
     char buf[4200];
     bindtextdomain("vanban", locale_dir(buf, sizeof buf));
     bind_textdomain_codeset("vanban", "UTF-8");
+    /* the C library's own messages (strerror) in UTF-8 too: with LC_CTYPE "C" they would come as "Kh?ng c? t?p" */
+    bind_textdomain_codeset("libc", "UTF-8");
     return true;
 }
