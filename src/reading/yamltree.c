@@ -142,6 +142,75 @@ stand_in_colons(vb_arena_t *arena, const char *buf, size_t *len, size_t line, si
     return out;
 }
 
+/*
+ * Leading tabs, as clerks indent in a word processor ("signer:" then a tab
+ * before "authority:"): YAML refuses a tab in indentation. Each leading tab of
+ * line `line` becomes one space, one character for one, so line:col stay the
+ * same and a block indented with one tab a level reads as indented by one
+ * space a level. Returns the new text in arena, NULL when the line has no
+ * leading tab (or memory is short).
+ */
+static const char *
+untab_line(vb_arena_t *arena, const char *buf, size_t len, size_t line)
+{
+    size_t i = 0;
+    for (size_t l = 0; l < line && i < len; i++)
+        if (buf[i] == '\n')
+            l++;
+    size_t k = i;
+    while (k < len && (buf[k] == ' ' || buf[k] == '\t'))
+        k++;
+    if (!memchr(buf + i, '\t', k - i))
+        return NULL;
+    char *out = vb_arena_alloc_raw(arena, len + 1);
+    if (!out)
+        return NULL;
+    memcpy(out, buf, len);
+    out[len] = 0;
+    for (size_t j = i; j < k; j++)
+        if (out[j] == '\t')
+            out[j] = ' ';
+    return out;
+}
+
+/*
+ * What a clerk does about libyaml's commonest complaints, said after its own
+ * words (which name the problem in YAML's terms); NULL for the others.
+ */
+static const char *
+yaml_advice(const char *problem, const char *context)
+{
+    if (!problem)
+        return NULL;
+    if (strstr(problem, "did not find expected key"))
+        return VB_N_("Check the indentation: the lines under one key (such as \"signer:\") start in the same "
+                     "column, indented with spaces.");
+    if (strstr(problem, "end of stream") && context && strstr(context, "quoted"))
+        return VB_N_("A quotation mark opened in this value is not closed: close it at the value's end, or take it "
+                     "away.");
+    if (strstr(problem, "expected ',' or ']'"))
+        return VB_N_("A value that starts with \"[\" is read as a list: put the whole value in double quotes.");
+    if (strstr(problem, "expected ',' or '}'"))
+        return VB_N_("A value that starts with \"{\" is read as a table: put the whole value in double quotes.");
+    if (strstr(problem, "mapping values are not allowed"))
+        return VB_N_("A line holds a second \"key:\": if it is a new field, start it on its own line in the "
+                     "column of the others; if it is text, put the value in double quotes.");
+    if (strstr(problem, "could not find expected ':'"))
+        return VB_N_("This line is neither \"key: value\" nor a \"- \" line of a list: write it so, or indent "
+                     "it under the line it goes on from.");
+    if (strstr(problem, "cannot start any token") || strstr(problem, "tag"))
+        return VB_N_("A value cannot start with this character (@, `, ! or %): put the value in double quotes.");
+    if (strstr(problem, "unknown escape character"))
+        return VB_N_("Inside double quotes a backslash starts an escape: write \\\\ for a backslash, or put the "
+                     "value in single quotes.");
+    if (strstr(problem, "block sequence entries are not allowed"))
+        return VB_N_("A \"- \" line of a list goes on a line of its own under its key (such as \"recipients:\"), "
+                     "not after a value.");
+    if (strstr(problem, "expected '-' indicator"))
+        return VB_N_("The \"- \" lines of one list start in the same column.");
+    return NULL;
+}
+
 /* A scalar's colons back from their stand-ins (stand_in_colons), in place. */
 static void
 unstand(char *s, size_t *len)
@@ -499,12 +568,20 @@ vb_yaml_parse(vb_arena_t *arena, const char *buf, size_t len, const char *source
                     !strcmp(p.problem, "mapping values are not allowed in this context") &&
                     (again = stand_in_colons(arena, buf, &len, p.problem_mark.line, p.problem_mark.column, tries == 0)))
                     break;
+                /* a tab in a line's indentation: as many spaces, then parsed again */
+                if (p.error == YAML_SCANNER_ERROR && p.problem && tries < 256 &&
+                    (strstr(p.problem, "cannot start any token") || strstr(p.problem, "tab character")) &&
+                    (again = untab_line(arena, buf, len, p.problem_mark.line)))
+                    break;
                 vb_pos_t pos = mark_pos(&b, p.problem_mark);
                 if (p.error == YAML_READER_ERROR)
                     pos = offset_pos(buf, len, p.problem_offset, line0);
-                st = vb_diag_set(d, VB_E_INPUT, "yaml.syntax", source, pos.line, pos.col, "YAML error: %s%s%s.",
+                else if (p.problem && strstr(p.problem, "end of stream") && p.context && strstr(p.context, "quoted"))
+                    pos = mark_pos(&b, p.context_mark); /* the quote left open, not the end of the text */
+                const char *advice = p.error == YAML_READER_ERROR ? NULL : yaml_advice(p.problem, p.context);
+                st = vb_diag_set(d, VB_E_INPUT, "yaml.syntax", source, pos.line, pos.col, "YAML error: %s%s%s.%s%s",
                                  p.problem ? p.problem : "invalid YAML", p.context ? " " : "",
-                                 p.context ? p.context : "");
+                                 p.context ? p.context : "", advice ? " " : "", advice ? vb_tr(advice) : "");
                 break;
             }
             bool end = ev.type == YAML_STREAM_END_EVENT;

@@ -269,7 +269,7 @@ test_colons_in_values(void)
     vb_arena_free(a);
     /* an error on a later line keeps its position */
     expect_error("title: a: b\nb: [1, 2\n", "yaml.syntax", 3, 1);
-    expect_error("title: a: b\nb: \"x\n", "yaml.syntax", 3, 1);
+    expect_error("title: a: b\nb: \"x\n", "yaml.syntax", 2, 4); /* the quote left open */
     /* a key indented wrongly is still an error, at its own colon: not glued to the text above */
     expect_error("signer:\n  authority: T/M\n   post: BÍ THƯ: X\n", "yaml.syntax", 3, 8);
     /* quoted, flow or block values are YAML the writer chose: not touched */
@@ -279,9 +279,31 @@ test_colons_in_values(void)
     expect_error("title: a: b \xEE\xA8\xBA\n", "yaml.syntax", 1, 9);
 }
 
+/* leading tabs, as in a word processor: one space each, every line:col kept; an error still names the place */
+static void
+test_tabs(void)
+{
+    vb_arena_t *a = vb_arena_new();
+    vb_ynode_t *root;
+    vb_diag_t d;
+    CHECK_INT(parse(a, "signer:\n\tauthority: T/M\n\tpost: BÍ THƯ\ntitle: x\n", 0, &root, &d), VB_OK);
+    const vb_ynode_t *sg = vb_ymap_get(root, "signer");
+    CHECK(sg && sg->kind == VB_Y_MAP && sg->n == 2);
+    if (sg && sg->kind == VB_Y_MAP && sg->n == 2) {
+        CHECK_STR(vb_ymap_get(sg, "post")->str, "BÍ THƯ");
+        CHECK_INT(sg->key_pos[1].line, 3);
+        CHECK_INT(sg->key_pos[1].col, 2);
+    }
+    CHECK_STR(value_of("a:\n\t\tb: 1\nc: 2\n", "c"), "2");
+    vb_arena_free(a);
+    /* a tab and two spaces for one level: still an error, with the indentation advice */
+    expect_error("signer:\n\tauthority: T/M\n  post: B\n", "yaml.syntax", 3, 7);
+}
+
 int
 main(void)
 {
+    test_tabs();
     test_colons_in_values();
     test_comments_dropped();
     test_shapes();
