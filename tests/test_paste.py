@@ -211,6 +211,11 @@ def test_joined_lines(tmp):
     got = finding_lines(err, ("md.joined-lines",))
     check(got[:1] == exp[:1] and len([l for l in got if not l.startswith("  fix")]) == 1 and made,
           "md.joined-lines: %r" % err)
+    # a numbered heading typed on its line, its text on the next
+    rc, err, made = render(tmp, "d.md", doc("1. Đánh giá kết quả", "Chi bộ đã hoàn thành 8/10 chỉ tiêu."))
+    check([l for l in finding_lines(err, ("md.joined-lines",)) if not l.startswith("  fix")] ==
+          [exp[0].replace(":%d:1:" % (BODY_LINE + 1), ":%d:1:" % (BODY_LINE + 1))],
+          "md.joined-lines after a numbered line: %r" % err)
     three = doc("Câu một kết thúc.", "Câu hai bắt đầu.", "Ông Ba đến.")
     rc, err, made = render(tmp, "d.md", three)
     check(len([l for l in finding_lines(err, ("md.joined-lines",)) if not l.startswith("  fix")]) == 1,
@@ -219,6 +224,7 @@ def test_joined_lines(tmp):
     for ok in (doc("- Lệ phí: theo quy định.", "", "Trong quá trình thực hiện."),
                doc("Sở Giáo dục và Đào tạo đề nghị", "các đơn vị thực hiện."),
                doc("Theo đề nghị của phòng,", "Ủy ban nhân dân xã quyết định."),
+               doc("1. Đánh giá kết quả 6 tháng đầu năm và", "các chỉ tiêu còn lại."),
                doc("Câu một kết thúc.", "Câu hai bắt đầu.", head=HEAD[:-2] + ["line_breaks: paragraphs", "---", ""])):
         rc, err, made = render(tmp, "d.md", ok)
         check(rc == 0 and not finding_lines(err, ("md.joined-lines",)), "no md.joined-lines on %r: %r" % (ok, err))

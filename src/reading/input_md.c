@@ -1176,10 +1176,31 @@ starts_capital(const char *s, size_t len)
            cp == 0x128 || cp == 0x168 || cp == 0x1A0 || cp == 0x1AF || (cp >= 0x1EA0 && cp <= 0x1EF8 && !(cp & 1));
 }
 
+/* The line starts with a number or a mark as headings and items do: "1.", "2)", "IV.", "a)", "- ", "+ ". */
+static bool
+numbered(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\\'))
+        i++;
+    if (i + 1 < len && strchr("-+*", s[i]) && s[i + 1] == ' ')
+        return true;
+    size_t k = i;
+    while (k < len && ((s[k] >= '0' && s[k] <= '9') || strchr("IVXLC", s[k])))
+        k++;
+    if (k == i && k < len && s[k] >= 'a' && s[k] <= 'z')
+        k++;
+    else if (k == i && k + 1 < len && (unsigned char)s[k] == 0xC4 && (unsigned char)s[k + 1] == 0x91)
+        k += 2; /* đ) */
+    while (k < len && s[k] == '\\')
+        k++; /* the reader's own escape of a marker, "1\." */
+    return k > i && k + 1 < len && (s[k] == '.' || s[k] == ')') && s[k + 1] == ' ';
+}
+
 /*
  * md.joined-lines: two lines of a paragraph that look like two paragraphs, the
- * first ending a sentence (". ; : ! ?") and the second starting with a
- * capital. Clerks type one paragraph a line, as Word pastes them, and
+ * first ending a sentence (". ; : ! ?") or numbered as a heading or an item
+ * ("1. Tình hình chung"), and the second starting with a capital. Clerks type one paragraph a line, as Word pastes them, and
  * Markdown joins lines until an empty one, so "- Lệ phí: theo quy định." and
  * "Trong quá trình thực hiện, ..." would print as one paragraph. Once a
  * paragraph (the first such line), a warning with the empty line as the fix
@@ -1200,7 +1221,7 @@ joined_lines(rd_t *r, cmark_node *n)
         size_t i = 0;
         while (i < len2 && (t[i] == ' ' || t[i] == '\t'))
             i++;
-        if (!len || i >= len2 || !strchr(".;:!?", s[len - 1]) || !starts_capital(t + i, len2 - i))
+        if (!len || i >= len2 || !(strchr(".;:!?", s[len - 1]) || numbered(s, len)) || !starts_capital(t + i, len2 - i))
             continue;
         vb_pos_t p = seg_pos(r, L + 1, (int)i + 1);
         vb_range_t at = {p.line, p.col, p.line, p.col}; /* a point: the fix inserts the empty line there */
