@@ -448,6 +448,17 @@ vb_utf8_decode(const char *s, size_t len, uint32_t *cp)
     }
     return vb_utf8_decode_multi(s, len, cp); /* the rest, and every refusal */
 }
+/* The code point at s[*i] (s of len bytes), *i moved past it; a byte that starts no valid one is U+FFFD, one byte. */
+static inline uint32_t
+vb_utf8_next(const char *s, size_t len, size_t *i)
+{
+    uint32_t cp;
+    int k = vb_utf8_decode(s + *i, len - *i, &cp);
+    if (k <= 0)
+        cp = 0xFFFD, k = 1;
+    *i += (size_t)k;
+    return cp;
+}
 /* Encodes cp into buf (4 bytes); returns the length. */
 int vb_utf8_encode(uint32_t cp, char *buf);
 

@@ -333,6 +333,8 @@ vb_cmd_batch(int argc, char **argv)
     int nallow = 0;
     char sbuf[512];
 
+    const doc_opts_t dopt = {&profile, &layouts, &fonts, allow, &nallow, (int)(sizeof allow / sizeof *allow), &nonconforming, &limits, "vanban batch"};
+    int known; /* doc_option: 1 one of its options, -1 a wrong one */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has = i + 1 < argc;
@@ -370,22 +372,8 @@ vb_cmd_batch(int argc, char **argv)
             }
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = true;
-        } else if (!strcmp(a, "--profile") && has) {
-            profile = argv[++i];
-        } else if (!strcmp(a, "--layouts") && has) {
-            layouts = argv[++i];
-        } else if (!strcmp(a, "--fonts") && has) {
-            fonts = argv[++i];
-        } else if (!strcmp(a, "--allow-dir") && has) {
-            if (nallow == (int)(sizeof allow / sizeof *allow)) {
-                fprintf(stderr, "vanban batch: --allow-dir may be given at most %d times\n", nallow);
-                return 2;
-            }
-            allow[nallow++] = argv[++i];
-        } else if (!strcmp(a, "--allow-nonconforming")) {
-            nonconforming = 1;
-        } else if ((!strcmp(a, "--limit") && has) || !strncmp(a, "--limit=", 8)) {
-            if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
+        } else if ((known = doc_option(argc, argv, &i, &dopt)) != 0) {
+            if (known < 0)
                 return 2;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "vanban batch: unknown option or missing value '%s'\n%s", shown(a, sbuf, sizeof sbuf),

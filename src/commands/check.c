@@ -305,6 +305,8 @@ vb_cmd_check(int argc, char **argv)
     vb_limits_t limits;
     memset(&limits, 0, sizeof limits);
     char sbuf[512];
+    const doc_opts_t dopt = {&profile, &layouts, &fonts, allow, &nallow, (int)(sizeof allow / sizeof *allow), &nonconforming, &limits, "vanban"};
+    int known; /* doc_option: 1 one of its options, -1 a wrong one */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -327,22 +329,8 @@ vb_cmd_check(int argc, char **argv)
             r.source = true;
         } else if (!strcmp(a, "--lang") && i + 1 < argc) {
             i++; /* main.c chose the language before the command ran */
-        } else if (!strcmp(a, "--profile") && i + 1 < argc) {
-            profile = argv[++i];
-        } else if (!strcmp(a, "--layouts") && i + 1 < argc) {
-            layouts = argv[++i];
-        } else if (!strcmp(a, "--fonts") && i + 1 < argc) {
-            fonts = argv[++i];
-        } else if (!strcmp(a, "--allow-nonconforming")) {
-            nonconforming = 1;
-        } else if (!strcmp(a, "--allow-dir") && i + 1 < argc) {
-            if (nallow == (int)(sizeof allow / sizeof *allow)) {
-                fprintf(stderr, vb_tr_cli("vanban: --allow-dir may be given at most %d times\n"), nallow);
-                return 2;
-            }
-            allow[nallow++] = argv[++i];
-        } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
-            if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
+        } else if ((known = doc_option(argc, argv, &i, &dopt)) != 0) {
+            if (known < 0)
                 return 2;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, vb_tr_cli("vanban: unknown option '%s'\n"), shown(a, sbuf, sizeof sbuf));

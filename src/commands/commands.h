@@ -22,6 +22,23 @@ const char *shown(const char *arg, char *buf, size_t size);
 void print_limits(FILE *f);
 /* "--limit NAME=N" into lim; prints the problem and returns false on a bad one. */
 bool parse_limit(vb_limits_t *lim, const char *arg);
+
+/*
+ * Where the options every command that reads a document takes go: --profile,
+ * --layouts, --fonts, --allow-dir (into allow[0..max_allow), *nallow
+ * counting), --allow-nonconforming, --limit (refused when limits is NULL).
+ * prog names the command in messages ("vanban", "vanban batch").
+ */
+typedef struct doc_opts {
+    const char **profile, **layouts, **fonts;
+    const char **allow;
+    int *nallow, max_allow;
+    int *nonconforming;
+    vb_limits_t *limits;
+    const char *prog;
+} doc_opts_t;
+/* argv[*i] when it is one of those: 1 (*i past its value), 0 when not, -1 when wrong (said; exit 2) (main.c). */
+int doc_option(int argc, char **argv, int *i, const doc_opts_t *o);
 /* Prints a diagnostic (with its fix); ctx, when not NULL, is an int counting the errors. */
 void on_diagnostic(const vb_diag_t *w, void *ctx);
 /* The layouts folder: opt, $VANBAN_LAYOUTS, ./layouts, next to the binary, installed. */

@@ -79,25 +79,6 @@ static const char *const usage_text = VB_CLI_N_(
     "\n"
     "Exit status: 0 success, 1 error in the document or profile, 2 usage, 3 I/O or internal error.\n");
 
-/*
- * An argument echoed in a message, with its control characters escaped (as
- * the library's diagnostics do): one message, one line. Into buf (the text is
- * cut to fit).
- */
-const char *
-shown(const char *arg, char *buf, size_t size)
-{
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)(arg ? arg : ""); *p && o + 5 < size; p++) {
-        if (*p >= 0x20 && *p != 0x7F)
-            buf[o++] = (char)*p;
-        else
-            o += (size_t)snprintf(buf + o, size - o, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\x%02X", *p);
-    }
-    buf[o] = 0;
-    return buf;
-}
-
 /* The limits, after the usage text of --help. */
 void
 print_limits(FILE *f)
@@ -107,34 +88,6 @@ print_limits(FILE *f)
     int64_t def;
     for (int i = 0; vb_limits_info(i, &name, &def, &what); i++)
         fprintf(f, "  %-18s %10lld  %s\n", name, (long long)def, what);
-}
-
-/* "--limit NAME=N": N a whole number. Prints the problem and returns false on a bad one. */
-bool
-parse_limit(vb_limits_t *lim, const char *arg)
-{
-    const char *eq = strchr(arg, '=');
-    char name[64];
-    int64_t v = 0;
-    bool ok = eq && eq > arg && (size_t)(eq - arg) < sizeof name && eq[1];
-    for (const char *p = eq ? eq + 1 : ""; ok && *p; p++) {
-        ok = *p >= '0' && *p <= '9' && v <= (INT64_MAX - 9) / 10;
-        v = v * 10 + (*p - '0');
-    }
-    if (!ok) {
-        char b[256];
-        fprintf(stderr, vb_tr_cli("vanban: --limit wants NAME=N with N a whole number, not '%s'\n"), shown(arg, b, sizeof b));
-        return false;
-    }
-    memcpy(name, arg, (size_t)(eq - arg));
-    name[eq - arg] = 0;
-    vb_diag_t d = {0};
-    if (vb_limits_set(lim, name, v, &d) != VB_OK) {
-        char m[sizeof d.msg * 4];
-        fprintf(stderr, vb_tr_cli("vanban: %s\n"), shown(d.msg, m, sizeof m));
-        return false;
-    }
-    return true;
 }
 
 /*
@@ -354,6 +307,8 @@ main(int argc, char **argv)
     char sbuf[512];        /* an argument echoed in a message (shown) */
     int nallow = 0;
 
+    const doc_opts_t dopt = {&profile, &layouts, &fonts, allow, &nallow, (int)(sizeof allow / sizeof *allow), &nonconforming, &limits, "vanban"};
+    int known; /* doc_option: 1 one of its options, -1 a wrong one */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -365,18 +320,6 @@ main(int argc, char **argv)
             return 0;
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && i + 1 < argc) {
             out = argv[++i];
-        } else if (!strcmp(a, "--profile") && i + 1 < argc) {
-            profile = argv[++i];
-        } else if (!strcmp(a, "--layouts") && i + 1 < argc) {
-            layouts = argv[++i];
-        } else if (!strcmp(a, "--fonts") && i + 1 < argc) {
-            fonts = argv[++i];
-        } else if (!strcmp(a, "--allow-dir") && i + 1 < argc) {
-            if (nallow == (int)(sizeof allow / sizeof *allow)) {
-                fprintf(stderr, vb_tr_cli("vanban: --allow-dir may be given at most %d times\n"), nallow);
-                return 2;
-            }
-            allow[nallow++] = argv[++i];
         } else if (!strncmp(a, "--stage=", 8)) {
             stage = a + 8;
         } else if (!strcmp(a, "--data") && i + 1 < argc) {
@@ -394,8 +337,6 @@ main(int argc, char **argv)
             greedy = true;
         } else if (!strcmp(a, "--duplex")) {
             duplex = 1;
-        } else if (!strcmp(a, "--allow-nonconforming")) {
-            nonconforming = 1;
         } else if (!strcmp(a, "--strict")) {
             strict = 1;
         } else if (!strcmp(a, "--lang") && i + 1 < argc) {
@@ -408,8 +349,8 @@ main(int argc, char **argv)
             pdfa = 1;
         } else if (!strcmp(a, "--sign-boxes") && i + 1 < argc) {
             sign_boxes = argv[++i];
-        } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
-            if (!parse_limit(&limits, a[7] == '=' ? a + 8 : argv[++i]))
+        } else if ((known = doc_option(argc, argv, &i, &dopt)) != 0) {
+            if (known < 0)
                 return 2;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, vb_tr_cli("vanban: unknown option '%s'\n%s"), shown(a, sbuf, sizeof sbuf), vb_tr_cli(usage_text));

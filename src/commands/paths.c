@@ -1,7 +1,10 @@
 /*
- * paths.c - what the vanban programs (vanban, vanban-sign, vanban-preview)
- * share: where they find the layout profiles and a user's fonts when the
- * command line does not say, and the exit status of a library status.
+ * paths.c - what the vanban programs (vanban, vanban-sign, vanban-preview,
+ * vanban-serve) share: where they find the layout profiles and a user's fonts
+ * when the command line does not say, the exit status of a library status,
+ * the language of the messages, and the options every command that reads a
+ * document takes (doc_option: one parser for render, check, watch, batch and
+ * preview).
  */
 #include <libintl.h>
 #include <locale.h>
@@ -177,4 +180,82 @@ cli_messages(int argc, char **argv)
     /* the C library's own messages (strerror) in UTF-8 too: with LC_CTYPE "C" they would come as "Kh?ng c? t?p" */
     bind_textdomain_codeset("libc", "UTF-8");
     return true;
+}
+
+/* "--limit NAME=N": N a whole number. Prints the problem and returns false on a bad one. */
+bool
+parse_limit(vb_limits_t *lim, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    char name[64];
+    int64_t v = 0;
+    bool ok = eq && eq > arg && (size_t)(eq - arg) < sizeof name && eq[1];
+    for (const char *p = eq ? eq + 1 : ""; ok && *p; p++) {
+        ok = *p >= '0' && *p <= '9' && v <= (INT64_MAX - 9) / 10;
+        v = v * 10 + (*p - '0');
+    }
+    if (!ok) {
+        char b[256];
+        fprintf(stderr, vb_tr_cli("vanban: --limit wants NAME=N with N a whole number, not '%s'\n"), shown(arg, b, sizeof b));
+        return false;
+    }
+    memcpy(name, arg, (size_t)(eq - arg));
+    name[eq - arg] = 0;
+    vb_diag_t d = {0};
+    if (vb_limits_set(lim, name, v, &d) != VB_OK) {
+        char m[sizeof d.msg * 4];
+        fprintf(stderr, vb_tr_cli("vanban: %s\n"), shown(d.msg, m, sizeof m));
+        return false;
+    }
+    return true;
+}
+
+int
+doc_option(int argc, char **argv, int *i, const doc_opts_t *o)
+{
+    const char *a = argv[*i];
+    bool has = *i + 1 < argc;
+    const char **to = !has                         ? NULL
+                      : !strcmp(a, "--profile")   ? o->profile
+                      : !strcmp(a, "--layouts")   ? o->layouts
+                      : !strcmp(a, "--fonts")     ? o->fonts
+                                                  : NULL;
+    if (to) {
+        *to = argv[++*i];
+        return 1;
+    }
+    if (!strcmp(a, "--allow-dir") && has) {
+        if (*o->nallow == o->max_allow) {
+            fprintf(stderr, vb_tr_cli("%s: --allow-dir may be given at most %d times\n"), o->prog, o->max_allow);
+            return -1;
+        }
+        o->allow[(*o->nallow)++] = argv[++*i];
+        return 1;
+    }
+    if (!strcmp(a, "--allow-nonconforming")) {
+        *o->nonconforming = 1;
+        return 1;
+    }
+    if (o->limits && ((!strcmp(a, "--limit") && has) || !strncmp(a, "--limit=", 8)))
+        return parse_limit(o->limits, a[7] == '=' ? a + 8 : argv[++*i]) ? 1 : -1;
+    return 0;
+}
+
+/*
+ * An argument echoed in a message, with its control characters escaped (as
+ * the library's diagnostics do): one message, one line. Into buf (the text is
+ * cut to fit).
+ */
+const char *
+shown(const char *arg, char *buf, size_t size)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)(arg ? arg : ""); *p && o + 5 < size; p++) {
+        if (*p >= 0x20 && *p != 0x7F)
+            buf[o++] = (char)*p;
+        else
+            o += (size_t)snprintf(buf + o, size - o, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\x%02X", *p);
+    }
+    buf[o] = 0;
+    return buf;
 }

@@ -189,6 +189,8 @@ main(int argc, char **argv)
     int nallow = 0, nonconforming = 0;
     long dpi = VB_PNG_DPI_DEFAULT, row = 1, first = 1, last = 0;
     bool row_given = false, pages_given = false;
+    const doc_opts_t dopt = {&profile, &layouts, &fonts, allow, &nallow, (int)(sizeof allow / sizeof *allow), &nonconforming, NULL, "vanban"};
+    int known; /* doc_option: 1 one of its options, -1 a wrong one */
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         bool more = i + 1 < argc;
@@ -221,20 +223,9 @@ main(int argc, char **argv)
                 return 2;
             }
             row_given = true;
-        } else if (!strcmp(a, "--profile") && more) {
-            profile = argv[++i];
-        } else if (!strcmp(a, "--layouts") && more) {
-            layouts = argv[++i];
-        } else if (!strcmp(a, "--fonts") && more) {
-            fonts = argv[++i];
-        } else if (!strcmp(a, "--allow-dir") && more) {
-            if (nallow == (int)(sizeof allow / sizeof *allow)) {
-                fprintf(stderr, "vanban: --allow-dir may be given at most %d times\n", nallow);
+        } else if ((known = doc_option(argc, argv, &i, &dopt)) != 0) {
+            if (known < 0)
                 return 2;
-            }
-            allow[nallow++] = argv[++i];
-        } else if (!strcmp(a, "--allow-nonconforming")) {
-            nonconforming = 1;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "vanban: preview does not take '%s'\n%s", a, usage_preview);
             return 2;

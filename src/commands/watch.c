@@ -405,6 +405,8 @@ vb_cmd_watch(int argc, char **argv)
     char sbuf[512];
     memset(&s.ro, 0, sizeof s.ro);
     s.ro.size = sizeof s.ro;
+    const doc_opts_t dopt = {&profile, &layouts, &fonts, allow, &nallow, (int)(sizeof allow / sizeof *allow), &s.ro.allow_nonconforming, &s.ro.limits, "vanban"};
+    int known; /* doc_option: 1 one of its options, -1 a wrong one */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -434,28 +436,14 @@ vb_cmd_watch(int argc, char **argv)
             serve_addr = a + 8;
         } else if (!strcmp(a, "--overlay")) {
             overlay = true;
-        } else if (!strcmp(a, "--profile") && i + 1 < argc) {
-            profile = argv[++i];
-        } else if (!strcmp(a, "--layouts") && i + 1 < argc) {
-            layouts = argv[++i];
-        } else if (!strcmp(a, "--fonts") && i + 1 < argc) {
-            fonts = argv[++i];
-        } else if (!strcmp(a, "--allow-dir") && i + 1 < argc) {
-            if (nallow == (int)(sizeof allow / sizeof *allow)) {
-                fprintf(stderr, "vanban: --allow-dir may be given at most %d times\n", nallow);
-                return 2;
-            }
-            allow[nallow++] = argv[++i];
         } else if (!strcmp(a, "--greedy")) {
             s.ro.breaker = VB_BREAKER_GREEDY;
         } else if (!strcmp(a, "--duplex")) {
             s.ro.duplex = 1;
-        } else if (!strcmp(a, "--allow-nonconforming")) {
-            s.ro.allow_nonconforming = 1;
         } else if (!strcmp(a, "--no-sign-fields")) {
             s.ro.no_sign_fields = 1;
-        } else if ((!strcmp(a, "--limit") && i + 1 < argc) || !strncmp(a, "--limit=", 8)) {
-            if (!parse_limit(&s.ro.limits, a[7] == '=' ? a + 8 : argv[++i]))
+        } else if ((known = doc_option(argc, argv, &i, &dopt)) != 0) {
+            if (known < 0)
                 return 2;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "vanban: unknown option '%s'\n%s", shown(a, sbuf, sizeof sbuf), watch_usage);

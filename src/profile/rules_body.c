@@ -351,17 +351,24 @@ mark_refs(const uint32_t *f, int n, bool *seen, int max, bool *bare)
     }
 }
 
+/* A paragraph's spans as one text in text[0..size), cut at its end. */
 static void
-refs_in_inline(const vb_inline_t *in, bool *seen, int max, bool *bare)
+inline_text(const vb_inline_t *in, char *text, size_t size)
 {
-    char text[MAXT];
     size_t n = 0;
-    for (int i = 0; i < in->n && n + 1 < sizeof text; i++) {
-        size_t k = in->spans[i].len < sizeof text - 1 - n ? in->spans[i].len : sizeof text - 1 - n;
+    for (int i = 0; i < in->n && n + 1 < size; i++) {
+        size_t k = in->spans[i].len < size - 1 - n ? in->spans[i].len : size - 1 - n;
         memcpy(text + n, in->spans[i].text, k);
         n += k;
     }
     text[n] = 0;
+}
+
+static void
+refs_in_inline(const vb_inline_t *in, bool *seen, int max, bool *bare)
+{
+    char text[MAXT];
+    inline_text(in, text, sizeof text);
     uint32_t f[MAXT];
     int nf = vb_fold_letters(text, f, MAXT);
     mark_refs(f, nf, seen, max, bare);
@@ -395,13 +402,7 @@ static int
 missing_ref(const vb_inline_t *in, const bool *have, char *tok, size_t size)
 {
     char text[MAXT];
-    size_t n = 0;
-    for (int i = 0; i < in->n && n + 1 < sizeof text; i++) {
-        size_t k = in->spans[i].len < sizeof text - 1 - n ? in->spans[i].len : sizeof text - 1 - n;
-        memcpy(text + n, in->spans[i].text, k);
-        n += k;
-    }
-    text[n] = 0;
+    inline_text(in, text, sizeof text);
     uint32_t g[MAXT];
     int nf = vb_fold_letters(text, g, MAXT);
     static const uint32_t PL[] = {'P', 'H', 'U', ' ', 'L', 'U', 'C', ' '};

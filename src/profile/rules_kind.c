@@ -62,13 +62,8 @@ vb_fold_letters_at(const char *s, uint32_t *out, size_t *at, int max)
     int n = 0;
     size_t len = strlen(s);
     for (size_t i = 0; i < len && n < max;) {
-        uint32_t c;
-        int k = vb_utf8_decode(s + i, len - i, &c);
-        if (k <= 0) {
-            c = 0xFFFD;
-            k = 1;
-        }
-        i += (size_t)k;
+        size_t start = i;
+        uint32_t c = vb_utf8_next(s, len, &i);
         if (c >= 0x300 && c <= 0x36F)
             continue; /* a combining mark (the readers give NFC; a profile's text too) */
         if (c == '\n' || c == '\t' || c == 0xA0)
@@ -76,7 +71,7 @@ vb_fold_letters_at(const char *s, uint32_t *out, size_t *at, int max)
         if (c == ' ' && (n == 0 || out[n - 1] == ' '))
             continue;
         if (at)
-            at[n] = i - (size_t)k;
+            at[n] = start;
         out[n++] = base_letter(c);
     }
     while (n > 0 && out[n - 1] == ' ')

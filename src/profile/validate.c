@@ -172,13 +172,7 @@ fold(const char *s, uint32_t *out, int max)
     int n = 0;
     size_t len = strlen(s);
     for (size_t i = 0; i < len && n < max;) {
-        uint32_t c;
-        int k = vb_utf8_decode(s + i, len - i, &c);
-        if (k <= 0) {
-            c = 0xFFFD;
-            k = 1;
-        }
-        i += (size_t)k;
+        uint32_t c = vb_utf8_next(s, len, &i);
         if (c == '\n' || c == '\t')
             c = ' ';
         if (c == 0xD0)

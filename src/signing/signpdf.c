@@ -63,13 +63,7 @@ vb_sign_text_string(vb_pdfupd_t *u, const char *s)
     vb_buf_puts(&u->out, "<FEFF");
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        int k = vb_utf8_decode(s + i, n - i, &cp);
-        if (k <= 0) {
-            cp = 0xFFFD;
-            k = 1;
-        }
-        i += (size_t)k;
+        uint32_t cp = vb_utf8_next(s, n, &i);
         if (cp >= 0x10000) {
             cp -= 0x10000;
             vb_buf_printf(&u->out, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
