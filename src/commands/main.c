@@ -36,7 +36,7 @@ static const char *const usage_text = VB_CLI_N_(
     "                                               every mistake of each source, with fixes (vanban check --help)\n"
     "  vanban batch TEMPLATE.md --data FILE -o DIR  one PDF per data row (vanban batch --help)\n"
     "  vanban watch SRC.md [-o OUT.pdf] [options]   render again at each change of the source, its profile or\n"
-    "                                               images (vanban watch --help)\n"
+    "                                               images; --serve: the pages in a browser (vanban watch --help)\n"
     "  vanban convert --from tcvn3|vni|viqr|auto IN [-o OUT]\n"
     "                                               text in an old Vietnamese encoding to Unicode\n"
     "  vanban dump --stage=model|pages SRC.md       print a pipeline stage as text\n"
