@@ -731,7 +731,9 @@ typedef struct rd {
     int64_t image_pixels;   /* of the images read so far (the image-total-pixels limit) */
     bool line_paragraphs;   /* every line a paragraph (line_breaks: paragraphs) */
     bool tpl;               /* a template's body: a section tag alone on its line is a block (model.h) */
-    vb_sink_t *warn;        /* Markdown that will not do what it looks like (md_pitfalls); NULL: not looked for */
+    vb_sink_t *warn;        /* Markdown that will not do what it looks like (md_pitfalls), and the errors after
+                               the first (go_on); NULL: not looked for, and the first error ends the read */
+    bool failed;            /* an error was reported through warn and the read went on (go_on) */
     vb_diag_t *d;
 } rd_t;
 
@@ -1412,6 +1414,24 @@ image_block(rd_t *r, cmark_node *img)
     return push_block(r, &blk);
 }
 
+/*
+ * An error of the source in one block or table (VB_E_INPUT, no limit, no
+ * memory), when the read has a sink: reported now, so that the blocks after it
+ * are read for their own errors and a clerk sees every mistake in one run; the
+ * read fails in the end (r->failed). False, and *st as it was, otherwise.
+ */
+static bool
+go_on(rd_t *r, vb_status_t *st)
+{
+    if (*st != VB_E_INPUT || !r->warn || r->d->code != VB_E_INPUT)
+        return false;
+    vb_sink_take(r->warn, r->d);
+    memset(r->d, 0, sizeof *r->d);
+    r->failed = true;
+    *st = VB_OK;
+    return true;
+}
+
 static vb_status_t
 walk_doc(rd_t *r, cmark_node *doc)
 {
@@ -1473,6 +1493,7 @@ walk_doc(rd_t *r, cmark_node *doc)
         default:
             break;
         }
+        go_on(r, &st);
     }
     cmark_iter_free(it);
     return st;
@@ -1690,6 +1711,7 @@ read_lines(rd_t *r)
             while (j < r->nlines && table_line(line_at(r, j), line_len(r, j)))
                 j++;
             st = flush_segment(r);
+            go_on(r, &st);
             if (st != VB_OK)
                 break;
             html = HTML_NONE;
@@ -1711,6 +1733,10 @@ read_lines(rd_t *r)
             st = vb_read_table_lim(r->arena, tl, tlen, j - i, r->source, r->line0 + i, r->lim, &blk.table, r->d);
             free(tl);
             free(tlen);
+            if (go_on(r, &st)) {
+                i = j - 1; /* the table at fault, said; the lines after it are read */
+                continue;
+            }
             if (st != VB_OK)
                 break;
             blk.pos = blk.table->pos;
@@ -1720,6 +1746,7 @@ read_lines(rd_t *r)
         }
         if (trim_end(t, tn) == 10 && memcmp(t, "\\pagebreak", 10) == 0) {
             st = flush_segment(r);
+            go_on(r, &st);
             if (st != VB_OK)
                 break;
             vb_block_t blk;
@@ -1734,6 +1761,7 @@ read_lines(rd_t *r)
         if (nolabel || (trim_end(t, tn) == 10 && memcmp(t, "\\landscape", 10) == 0)) {
             /* flushed first, so that the blocks before it are counted */
             st = flush_segment(r);
+            go_on(r, &st);
             if (st != VB_OK)
                 break;
             landmark_t lm = {r->blocks.n, body_pos(r, i, ws), nolabel};
@@ -1864,12 +1892,18 @@ read_lines(rd_t *r)
     }
     if (st == VB_OK && r->run_bytes > max_run)
         return run_too_long(r);
-    if (st == VB_OK && align_open)
-        return vb_diag_set(r->d, VB_E_INPUT, "markdown.align-unclosed", r->source, align_pos.line, align_pos.col,
-                           "This \"->\" paragraph has no end mark: end its last line with \" <-\" (centred) or "
-                           "\" ->\" (right-aligned).");
+    if (st == VB_OK && align_open) {
+        st = vb_diag_set(r->d, VB_E_INPUT, "markdown.align-unclosed", r->source, align_pos.line, align_pos.col,
+                         "This \"->\" paragraph has no end mark: end its last line with \" <-\" (centred) or "
+                         "\" ->\" (right-aligned).");
+        if (!go_on(r, &st))
+            return st;
+    }
     if (st == VB_OK)
         st = flush_segment(r);
+    go_on(r, &st);
+    if (st == VB_OK && r->failed)
+        st = VB_E_INPUT; /* every error said through the sink (go_on) */
     return st;
 }
 
