@@ -141,6 +141,24 @@ addressed(vctx_t *c, const vb_profile_t *p)
             continue;
         const char *label = v->addressed_labels[i];
         if (mt->nto == 0 && !mt->to_pos.line) { /* "to:" written but unreadable: its own error said so */
+            const vb_block_t *b0 = c->m->body.n ? &c->m->body.v[0] : NULL;
+            char first[160];
+            size_t k = 0;
+            for (int s = 0; b0 && b0->kind == VB_BLOCK_PARA && s < b0->text.n && k + 1 < sizeof first; s++) {
+                size_t w = b0->text.spans[s].len < sizeof first - 1 - k ? b0->text.spans[s].len : sizeof first - 1 - k;
+                memcpy(first + k, b0->text.spans[s].text, w);
+                k += w;
+            }
+            first[k] = 0;
+            if (k && starts_folded(first, label)) {
+                /* typed as the body's first line, as in a word processor: printed as a paragraph, not in its place */
+                vb_rule_report(c, VB_SEVERITY_WARNING, "to.missing", b0->pos, NULL, NULL,
+                               "\"%s\" is typed in the body here, so it is printed as a paragraph, not in its place "
+                               "under the title: move the recipients into the front matter as \"to:\", one per line "
+                               "(without \"%s:\", which the profile prints).",
+                               label, label);
+                return;
+            }
             const vb_field_t *at = mt->kind.text ? &mt->kind : mt->title.text ? &mt->title : &mt->number;
             vb_pos_t pos = at->pos.line ? at->pos : (vb_pos_t){1, 1};
             vb_rule_report(c, VB_SEVERITY_WARNING, "to.missing", pos, NULL, NULL,
