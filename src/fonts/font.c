@@ -280,12 +280,54 @@ glyph_ok(const unsigned char *g, size_t n, unsigned nglyphs)
 }
 
 /*
+ * Glyph g's outline, read through loca (whose offsets face_damage checked
+ * against glyf): NULL when sound, else what is wrong (in buf).
+ */
+static const char *
+outline_damage(const unsigned char *glyf, unsigned glen, const unsigned char *loca, int loca_long, unsigned nglyphs,
+               unsigned g, char *buf, size_t size)
+{
+    size_t a = loca_long ? (size_t)(uint32_t)get_s32(loca + 4 * g) : 2 * (size_t)get_u16(loca + 2 * g);
+    size_t b = loca_long ? (size_t)(uint32_t)get_s32(loca + 4 * (g + 1)) : 2 * (size_t)get_u16(loca + 2 * (g + 1));
+    if (b < a || b > glen || !glyph_ok(glyf + a, b - a, nglyphs)) {
+        snprintf(buf, size, "the outline of glyph %u in its glyf table cannot be read", g);
+        return buf;
+    }
+    return NULL;
+}
+
+const char *
+vb_font_outlines_damage(const vb_font_t *f, const uint32_t *gids, int n, char *buf, size_t size)
+{
+    hb_blob_t *hb, *gb, *lb;
+    unsigned hlen, glen, llen;
+    const unsigned char *head = table(f->face, HB_TAG('h', 'e', 'a', 'd'), &hb, &hlen);
+    const unsigned char *glyf = table(f->face, HB_TAG('g', 'l', 'y', 'f'), &gb, &glen);
+    const unsigned char *loca = table(f->face, HB_TAG('l', 'o', 'c', 'a'), &lb, &llen);
+    unsigned nglyphs = hb_face_get_glyph_count(f->face);
+    int loca_long = head && hlen >= 54 ? get_s16(head + 50) : 0;
+    const char *bad = NULL;
+    /* a CFF font has no glyf: its outlines are the subsetter's to read; the sizes were checked at opening */
+    if (glyf && loca && llen >= ((size_t)nglyphs + 1) * (loca_long ? 4 : 2))
+        for (int i = 0; i < n && !bad; i++)
+            if (gids[i] < nglyphs)
+                bad = outline_damage(glyf, glen, loca, loca_long, nglyphs, gids[i], buf, size);
+    hb_blob_destroy(hb);
+    hb_blob_destroy(gb);
+    hb_blob_destroy(lb);
+    return bad;
+}
+
+/*
  * What the engine relies on in a face, checked when it is opened so that a
  * damaged file (truncated, or a table overwritten) is a font error naming
  * it, not glyph garbage in the PDF or a failure far away in line breaking:
  * head's units per em, the glyph count, the horizontal metrics for every
  * glyph with sane advances, glyf and loca agreeing, the character map
  * giving every letter fontfind requires, and each of those glyphs readable.
+ * The other glyphs' outlines are read when a subset takes them
+ * (vb_font_outlines_damage): reading all of them cost a render 0.8 M
+ * instructions for glyphs it never prints.
  * Returns NULL when the face is sound, else what is wrong.
  */
 static const char *
@@ -363,11 +405,12 @@ face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t si
             if (off < prev || off > glen) {
                 snprintf(buf, size, "its loca table points outside its glyf table (glyph %u)", g);
                 bad = buf;
-            } else if (g > 0 && !glyph_ok(glyf + prev, off - prev, nglyphs)) {
+            } else if (!letters && g > 0 && !glyph_ok(glyf + prev, off - prev, nglyphs)) {
+                /* a file of a fonts folder, checked before fontconfig lists it: every outline */
                 snprintf(buf, size, "the outline of glyph %u in its glyf table cannot be read", g - 1);
                 bad = buf;
             }
-            prev = off;
+            prev = off; /* opening a face: the letters' outlines below, the rest when a subset takes them */
         }
     } else {
         hb_blob_t *cb;
@@ -390,6 +433,8 @@ face_damage(hb_face_t *face, hb_font_t *font, bool letters, char *buf, size_t si
             vb_utf8_encode(cp, ch);
             snprintf(buf, size, "its cmap table gives no glyph for '%s' (U+%04X)", ch, (unsigned)cp);
             bad = buf;
+        } else if (glyf && loca) {
+            bad = outline_damage(glyf, glen, loca, loca_long, nglyphs, g, buf, size);
         }
     }
     hb_blob_destroy(lb);

@@ -83,6 +83,12 @@ vb_font_scale(const vb_font_t *f, int units, vb_len_t size)
  */
 void *vb_font_hb_face(const vb_font_t *f);
 /*
+ * The outlines of glyphs gids[0..n) in the face's glyf table: NULL when each
+ * can be read, else what is wrong (in buf). Opening a face reads only the
+ * letters' outlines; the subsetter asks for the rest of the glyphs it takes.
+ */
+const char *vb_font_outlines_damage(const vb_font_t *f, const uint32_t *gids, int n, char *buf, size_t size);
+/*
  * A new reference to the face without its cmap that font.c keeps in the
  * font's own blob (font_blob), for subset.c; NULL when the file is a
  * collection or its directory could not be read (subset.c copies it then).

@@ -342,6 +342,13 @@ subset_now(hb_face_t *face, const vb_font_t *f, const uint32_t *gids, int n, boo
            void *pack_ctx, int level, uint16_t *newgids, unsigned char **data, size_t *len, size_t *rawlen,
            vb_diag_t *d)
 {
+    /* a glyph the document prints that the opening did not read (font.c); once a glyph set: cached after */
+    char why[160];
+    const char *bad = vb_font_outlines_damage(f, gids, n, why, sizeof why);
+    if (bad)
+        return vb_diag_set(d, VB_E_FONT, "font.damaged", vb_font_info(f)->path, 0, 0,
+                           "The font file %s is damaged: %s. Install it again or remove it.", vb_font_info(f)->path,
+                           bad);
     *data = NULL;
     *len = 0;
     const char *path = vb_font_info(f)->path;
