@@ -44,7 +44,9 @@ vb_dlist_add_page(vb_dlist_t *dl, vb_len_t width, vb_len_t height)
 vb_ditem_t *
 vb_dpage_add(vb_dlist_t *dl, vb_dpage_t *pg, vb_ditem_kind_t kind)
 {
-    if (vb_vec_grow(dl->arena, (void **)&pg->items, &pg->cap, sizeof(vb_ditem_t), pg->n + 1) != 0)
+    /* the room past n is never read, and each item is cleared here: no clearing of the room (vb_vec_grow_raw) */
+    if (pg->n == pg->cap &&
+        vb_vec_grow_raw(dl->arena, (void **)&pg->items, pg->n, &pg->cap, sizeof(vb_ditem_t), pg->n + 1) != 0)
         return NULL;
     vb_ditem_t *it = &pg->items[pg->n++];
     memset(it, 0, sizeof *it);
@@ -116,7 +118,9 @@ vb_dlist_add_label(vb_dlist_t *dl, int first, int start, const char *prefix)
 int
 vb_dlist_add_group(vb_dlist_t *dl, const vb_dgroup_t *g)
 {
-    if (vb_vec_grow(dl->arena, (void **)&dl->groups, &dl->groups_cap, sizeof(vb_dgroup_t), dl->ngroups + 1) != 0)
+    /* each group written whole: the room past ngroups needs no clearing */
+    if (dl->ngroups == dl->groups_cap && vb_vec_grow_raw(dl->arena, (void **)&dl->groups, dl->ngroups, &dl->groups_cap,
+                                                         sizeof(vb_dgroup_t), dl->ngroups + 1) != 0)
         return 0;
     dl->groups[dl->ngroups++] = *g;
     return dl->ngroups;
