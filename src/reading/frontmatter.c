@@ -38,6 +38,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input.h"
@@ -178,12 +179,64 @@ partial_date(const char *s, size_t len, int *year, int *month)
 /*
  * A whole date typed another way (date.form, docs/rules.md): "8/4/2026",
  * "08.04.2026", "8-4-2026" (day, month, year: the Vietnamese order, §2.4,
- * §3.1 ô 4) or "2026-4-8" (ISO without its zeros). Its ISO form into iso, or
- * false when it is none of these or not a real day.
+ * §3.1 ô 4), "2026-4-8" or "2026/04/08" (the year first), or as printed,
+ * "ngày 8 tháng 4 năm 2026" (words_date). Its ISO form into iso, or false
+ * when it is none of these or not a real day.
  */
+/*
+ * The date as the document prints it, "ngày 15 tháng 3 năm 2024" (a place
+ * before it, "Hà Nội, ngày …", is passed over): the three numbers in order,
+ * with "ngày" (or "Ngày") before the first, "tháng" between the first two and
+ * "năm" between the last two. Its ISO form into iso, or false.
+ */
+static bool
+words_date(const char *s, size_t len, char *iso, size_t size)
+{
+    char t[128];
+    if (len >= sizeof t)
+        return false;
+    memcpy(t, s, len);
+    t[len] = 0;
+    const char *day = strstr(t, "gày "); /* ngày, Ngày */
+    if (!day || day == t || (day[-1] != 'n' && day[-1] != 'N'))
+        return false;
+    int v[3];
+    const char *p = day + 4;
+    static const char *const after[3] = {"tháng", "năm", NULL};
+    for (int k = 0; k < 3; k++) {
+        while (*p == ' ')
+            p++;
+        if (*p < '0' || *p > '9')
+            return false;
+        char *e;
+        long x = strtol(p, &e, 10);
+        if (x > 9999 || e - p > 4)
+            return false;
+        v[k] = (int)x;
+        p = e;
+        while (*p == ' ')
+            p++;
+        if (after[k]) {
+            size_t n = strlen(after[k]);
+            if (strncmp(p, after[k], n) != 0)
+                return false;
+            p += n;
+        }
+    }
+    while (*p == ' ' || *p == '.')
+        p++;
+    if (*p)
+        return false;
+    snprintf(iso, size, "%04d-%02d-%02d", v[2], v[1], v[0]);
+    int ry, rm, rd;
+    return vb_parse_iso_date(iso, strlen(iso), &ry, &rm, &rd);
+}
+
 static bool
 other_date(const char *s, size_t len, char *iso, size_t size)
 {
+    if (words_date(s, len, iso, size))
+        return true;
     int v[3] = {0, 0, 0}, nd[3] = {0, 0, 0}, k = 0;
     char sep = 0;
     for (size_t i = 0; i < len; i++) {
@@ -203,7 +256,7 @@ other_date(const char *s, size_t len, char *iso, size_t size)
     if (k != 2 || !nd[2])
         return false;
     int y, m, dd;
-    if (nd[0] == 4 && sep == '-' && nd[1] <= 2 && nd[2] <= 2)
+    if (nd[0] == 4 && nd[1] <= 2 && nd[2] <= 2) /* 2026-4-8, 2026/04/08, 2026.4.8: year first */
         y = v[0], m = v[1], dd = v[2];
     else if (nd[2] == 4 && nd[0] <= 2 && nd[1] <= 2)
         y = v[2], m = v[1], dd = v[0];
