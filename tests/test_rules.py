@@ -44,6 +44,7 @@ CASES = {
     "rule-heading-gap": "samples/party05/bao-cao.md",
     "rule-kind-cong-van-typed": "samples/party36/cong-van.md",
     "rule-kinh-gui-in-body": "samples/state/cong-van.md",
+    "rule-whole-document-pasted": "samples/state/cong-van.md",
     "rule-kind-misplaced-tone": "samples/party36/bao-cao.md",
     "rule-kind-no-diacritics": "samples/party05/quyet-dinh.md",
     "rule-kind-not-a-kind": "samples/party05/ke-hoach.md",

@@ -119,7 +119,7 @@ static const char *const APPENDIX_KEYS[] = {"new_page", "restart_page_numbers", 
 static const char *const VALIDATION_KEYS[] = {"number",       "signer_forms", "kinds",        "bodies",
                                               "other_kinds",  "kind_unknown", "successor",    "predecessor",
                                               "regime_signs", "point_letters", "appendix_reference", "addressed",
-                                              "post_titles",  "title_case",   "title_case_cv", NULL};
+                                              "post_titles",  "title_case",   "title_case_cv", "printed_parts", NULL};
 static const char *const SIGNS_KEYS[] = {"profile", "number", "issuers", "own_issuers", NULL};
 static const char *const VKIND_KEYS[] = {"name", "abbr", NULL};
 static const char *const FIT_KEYS[] = {"untitled_kinds", "placeholders", "placeholder_values", NULL};
@@ -1611,6 +1611,29 @@ parse_validation(ctx_t *c, const vb_ynode_t *root)
                 return st;
         }
         v->naddressed = a->n;
+    }
+    /* printed_parts: {TEXT: key, ...}, what the profile prints and the front matter's key it comes from ("-": none) */
+    const vb_ynode_t *pp;
+    if ((st = lookup(c, m, w, "printed_parts", false, &pp)) != VB_OK)
+        return st;
+    if (pp) {
+        if (pp->kind != VB_Y_MAP)
+            return fail(c, "profile.type", pp->pos,
+                        "validation.printed_parts must be a mapping of texts to the front matter's key they come "
+                        "from ({NƠI NHẬN: recipients}).");
+        v->printed_texts = VB_NEWN(c->arena, const char *, pp->n ? pp->n : 1);
+        v->printed_fields = VB_NEWN(c->arena, const char *, pp->n ? pp->n : 1);
+        if (!v->printed_texts || !v->printed_fields)
+            return vb_diag_nomem(c->d);
+        for (int i = 0; i < pp->n; i++) {
+            const vb_ynode_t *f = pp->items[i];
+            if (f->kind != VB_Y_SCALAR || f->len == 0)
+                return fail(c, "profile.type", f->pos,
+                            "validation.printed_parts.%s must be a front matter's key, or \"-\".", pp->keys[i]);
+            v->printed_texts[i] = pp->keys[i];
+            v->printed_fields[i] = f->str;
+        }
+        v->nprinted = pp->n;
     }
     static const char *const cases[] = {"any", "lower", "capital", "normal", NULL};
     static const int case_values[] = {0, 1, 2, 3};

@@ -291,6 +291,9 @@ typedef struct vb_pvalidate {
     const char **addressed_kinds;  /* kinds that name their recipients in `to:` ("CÔNG VĂN": no kind) ... */
     const char **addressed_labels; /* ... and the words printed before them ("Kính gửi", "Kính trình") */
     int naddressed;
+    const char **printed_texts;    /* what the profile prints itself ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "NƠI NHẬN") ... */
+    const char **printed_fields;   /* ... and the front matter's key it comes from ("recipients"; "-": none) */
+    int nprinted;
     int title_case;            /* title.case: 0 any, 1 small first letter, 2 capital first letter, 3 normal
                                   case (not all capitals), for documents with a kind */
     int title_case_cv;         /* ... for a công văn (no kind) */

@@ -183,6 +183,107 @@ addressed(vctx_t *c, const vb_profile_t *p)
     }
 }
 
+/* ------------------------------------------------------------ body.printed */
+
+/* A paragraph's text, cut to size. */
+static const char *
+para_text(const vb_block_t *b, char *out, size_t size)
+{
+    size_t k = 0;
+    for (int s = 0; s < b->text.n && k + 1 < size; s++) {
+        size_t w = b->text.spans[s].len < size - 1 - k ? b->text.spans[s].len : size - 1 - k;
+        memcpy(out + k, b->text.spans[s].text, w);
+        k += w;
+    }
+    out[k] = 0;
+    return out;
+}
+
+/*
+ * body.printed: a whole document pasted from Word brings along what the
+ * profile prints from the front matter: the national name or the Party's,
+ * the motto, "Nơi nhận:" (validation.printed_parts), the signer's authority,
+ * post or name. Typed in the body it is printed twice. A warning at the
+ * paragraph (once each), saying where the part comes from; no fix (a line
+ * to delete with what follows it, a clerk's decision).
+ */
+static void
+printed_twice(vctx_t *c, const vb_profile_t *p)
+{
+    const vb_pvalidate_t *v = &p->validate;
+    const vb_meta_t *mt = &c->m->meta;
+    enum { NPARTS = 16 };
+    /* every part folded once (vb_fold_letters), a colon at the end aside */
+    uint32_t fp[NPARTS + 3][MAXF];
+    int np[NPARTS + 3] = {0};
+    int nparts = v->nprinted < NPARTS ? v->nprinted : NPARTS;
+    const vb_signer_t *sg = &mt->signer;
+    const char *signer[3] = {sg->authority.text, sg->post.text, sg->name.text};
+    for (int k = 0; k < nparts + 3; k++) {
+        const char *t = k < nparts ? v->printed_texts[k] : signer[k - nparts];
+        if (!t || strchr(t, '\n'))
+            continue;
+        np[k] = vb_fold_letters(t, fp[k], MAXF);
+        while (np[k] && fp[k][np[k] - 1] == ':')
+            np[k]--;
+    }
+    bool said[NPARTS] = {false};
+    static const char *const said_as[3] = {
+        VB_N_("\"%s\" is the signer's authority (thẩm quyền ký), which the profile prints from \"signer:\" in "
+              "the front matter: typed in the body, it is printed twice. Delete this line."),
+        VB_N_("\"%s\" is the signer's post (chức vụ), which the profile prints from \"signer:\" in the front "
+              "matter: typed in the body, it is printed twice. Delete this line."),
+        VB_N_("\"%s\" is the signer's name, which the profile prints from \"signer:\" in the front matter: "
+              "typed in the body, it is printed twice. Delete this line.")};
+    for (int i = 0; i < c->m->body.n; i++) {
+        const vb_block_t *b = &c->m->body.v[i];
+        if (b->kind != VB_BLOCK_PARA && b->kind != VB_BLOCK_HEADING)
+            continue;
+        size_t total = 0;
+        for (int s = 0; s < b->text.n && total <= 120; s++)
+            total += b->text.spans[s].len;
+        if (total > 120)
+            continue; /* a part the profile prints is a short line: a paragraph of text is none */
+        char t[200];
+        para_text(b, t, sizeof t);
+        uint32_t ft[MAXF];
+        int nt = vb_fold_letters(t, ft, MAXF), ne = nt;
+        while (ne && ft[ne - 1] == ':')
+            ne--;
+        for (int k = 0; k < nparts + 3; k++) {
+            int n = np[k];
+            if (!n || n > nt || memcmp(ft, fp[k], sizeof ft[0] * (size_t)n) != 0)
+                continue;
+            if (k >= nparts) { /* the signer's line: the whole paragraph, of a real line's length */
+                if (ne != n || n < 4)
+                    continue;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+                vb_rule_report(c, VB_SEVERITY_WARNING, "body.printed", b->pos, NULL, NULL, said_as[k - nparts], t);
+#pragma GCC diagnostic pop
+                break;
+            }
+            /* the part alone, or followed by a colon ("Nơi nhận:" and what follows) */
+            if (said[k] || (n < nt && ft[n] != ':'))
+                continue;
+            said[k] = true;
+            const char *key = v->printed_fields[k];
+            if (strcmp(key, "to") == 0 && mt->nto == 0)
+                continue; /* no "to:": to.missing says where the "Kính gửi" belongs */
+            if (strcmp(key, "-") == 0)
+                vb_rule_report(c, VB_SEVERITY_WARNING, "body.printed", b->pos, NULL, NULL,
+                               "\"%s\" is printed by the profile at the top of every document: typed in the body, "
+                               "it is printed twice. Delete this line.",
+                               t);
+            else
+                vb_rule_report(c, VB_SEVERITY_WARNING, "body.printed", b->pos, NULL, NULL,
+                               "\"%s\" is printed by the profile from \"%s:\" in the front matter: typed in the body, "
+                               "it is printed twice. Delete it here (with its lines) and put them in \"%s:\".",
+                               t, key, key);
+        }
+    }
+}
+
 /* ------------------------------------------------------------ signer.post */
 
 static void
@@ -242,4 +343,5 @@ vb_rules_closing(vctx_t *c, const vb_profile_t *p)
     list_punct(c, p, "recipients", "\"Nơi nhận\"", mt->recipients, mt->nrecipients);
     if (mt->nsigners <= 1 && p->validate.npost_titles > 0)
         signer_post(c, p, &mt->signer);
+    printed_twice(c, p);
 }
