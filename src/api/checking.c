@@ -30,22 +30,13 @@ blank(const char *s)
     return true;
 }
 
-static int
-chars(const char *s, size_t n)
-{
-    int c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
 /* One placeholder found on a line: reported where it was typed. */
 static void
 placeholder_at(vb_sink_t *sink, vb_severity_t sev, const char *name, int line, const char *ls, size_t off,
                size_t n)
 {
-    int col = 1 + chars(ls, off);
-    vb_range_t r = {line, col, line, col + chars(ls + off, n)};
+    int col = 1 + vb_utf8_chars(ls, off);
+    vb_range_t r = {line, col, line, col + vb_utf8_chars(ls + off, n)};
     vb_report(sink, sev, VB_E_INPUT, "issue.placeholder", name, r, NULL,
               "\"%.*s\" is a placeholder left from a form or a model: type the real text before the document is "
               "issued.",

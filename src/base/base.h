@@ -459,6 +459,15 @@ vb_utf8_next(const char *s, size_t len, size_t *i)
     *i += (size_t)k;
     return cp;
 }
+/* The code points in s[0..n) (its bytes that start one): the column of s[n] is this + 1. */
+static inline int
+vb_utf8_chars(const char *s, size_t n)
+{
+    int c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
 /* Encodes cp into buf (4 bytes); returns the length. */
 int vb_utf8_encode(uint32_t cp, char *buf);
 

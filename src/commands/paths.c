@@ -31,6 +31,21 @@ is_dir(const char *p)
     return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* The folder of the running program (/proc/self/exe) into dir; false when it cannot be read. */
+static bool
+exe_dir(char *dir, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+    if (n <= 0)
+        return false;
+    dir[n] = 0;
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return false;
+    *slash = 0;
+    return true;
+}
+
 /* The layouts folder: --layouts, $VANBAN_LAYOUTS, ./layouts, next to the binary's source tree, installed. */
 static const char *
 layouts_dir(const char *opt, char *buf, size_t size)
@@ -43,20 +58,14 @@ layouts_dir(const char *opt, char *buf, size_t size)
     if (is_dir("layouts"))
         return "layouts";
     char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(buf, size, "%s/../layouts", exe);
-            struct stat st;
-            if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-                return buf;
-            snprintf(buf, size, "%s/../share/vanban/layouts", exe); /* an installed tree, wherever it was put */
-            if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-                return buf;
-        }
+    if (exe_dir(exe, sizeof exe)) {
+        struct stat st;
+        snprintf(buf, size, "%s/../layouts", exe);
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+            return buf;
+        snprintf(buf, size, "%s/../share/vanban/layouts", exe); /* an installed tree, wherever it was put */
+        if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+            return buf;
     }
     snprintf(buf, size, "%s/layouts", VB_DATADIR);
     return buf;
@@ -115,22 +124,16 @@ static const char *
 locale_dir(char *buf, size_t size)
 {
     char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(buf, size, "%s/locale/vi/LC_MESSAGES/vanban.mo", exe);
-            if (access(buf, R_OK) == 0) {
-                snprintf(buf, size, "%s/locale", exe);
-                return buf;
-            }
-            snprintf(buf, size, "%s/../share/locale/vi/LC_MESSAGES/vanban.mo", exe);
-            if (access(buf, R_OK) == 0) {
-                snprintf(buf, size, "%s/../share/locale", exe);
-                return buf;
-            }
+    if (exe_dir(exe, sizeof exe)) {
+        snprintf(buf, size, "%s/locale/vi/LC_MESSAGES/vanban.mo", exe);
+        if (access(buf, R_OK) == 0) {
+            snprintf(buf, size, "%s/locale", exe);
+            return buf;
+        }
+        snprintf(buf, size, "%s/../share/locale/vi/LC_MESSAGES/vanban.mo", exe);
+        if (access(buf, R_OK) == 0) {
+            snprintf(buf, size, "%s/../share/locale", exe);
+            return buf;
         }
     }
     return VB_LOCALEDIR;

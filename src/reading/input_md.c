@@ -760,16 +760,6 @@ trim_end(const char *s, size_t n)
     return n;
 }
 
-/* Number of code points in s[0..n): the column of s[n] is this + 1. */
-static int
-char_count(const char *s, size_t n)
-{
-    int c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
 /* Body line idx and its length (without the '\n'). */
 static const char *
 line_at(const rd_t *r, int idx)
@@ -790,7 +780,7 @@ body_pos(const rd_t *r, int idx, size_t off)
     if (off > line_len(r, idx))
         off = line_len(r, idx);
     p.line = r->line0 + idx;
-    p.col = char_count(line_at(r, idx), off) + 1;
+    p.col = vb_utf8_chars(line_at(r, idx), off) + 1;
     return p;
 }
 

@@ -58,16 +58,6 @@ vb_invisible_name(uint32_t cp)
     return NULL;
 }
 
-/* Code points in s[0..n): columns. */
-static int
-cols(const char *s, size_t n)
-{
-    int c = 0;
-    for (size_t i = 0; i < n; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
 /* line:col of offset off in text, counted from a segment that starts at seg (a line start) on line line0. */
 static void
 pos_of(const char *text, size_t seg, int line0, size_t off, int *line, int *col)
@@ -78,7 +68,7 @@ pos_of(const char *text, size_t seg, int line0, size_t off, int *line, int *col)
         if (text[i] == '\n')
             l++, ls = i + 1;
     *line = l;
-    *col = 1 + cols(text + ls, off - ls);
+    *col = 1 + vb_utf8_chars(text + ls, off - ls);
 }
 
 /* A part [a, b) of the text. */

@@ -72,15 +72,6 @@ is_ws(char c)
     return c == ' ' || c == '\t';
 }
 
-static int
-char_col(const char *s, size_t off)
-{
-    int c = 1;
-    for (size_t i = 0; i < off; i++)
-        c += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return c;
-}
-
 /*
  * A width in a delimiter cell: "30%", "12,5 %", "25mm", "2.5 cm". A bare
  * number is not one (points or percent would be a guess).
@@ -178,7 +169,7 @@ delim_cell(const char *s, size_t n, vb_align_t *al, vb_colwidth_t *w)
         *al = left && right ? VB_ALIGN_CENTER : left ? VB_ALIGN_LEFT : right ? VB_ALIGN_RIGHT : VB_ALIGN_DEFAULT;
     if (w) {
         *w = cw;
-        w->pos.col = char_col(s, t0); /* relative to the cell; the caller adds the cell's column */
+        w->pos.col = 1 + vb_utf8_chars(s, t0); /* relative to the cell; the caller adds the cell's column */
     }
     return 1;
 }
@@ -279,7 +270,7 @@ cell_marker(rawcell_t *c, vb_cellfmt_t *f)
     size_t skip = inner + 2;
     while (skip < c->n && is_ws(c->s[skip]))
         skip++;
-    c->pos.col += char_col(c->s, skip) - 1;
+    c->pos.col += vb_utf8_chars(c->s, skip);
     c->s += skip;
     c->n -= skip;
 }
@@ -296,7 +287,7 @@ split_row(vb_arena_t *arena, const char *s, size_t n, int line, const char *sour
     while (e > b && (is_ws(s[e - 1]) || s[e - 1] == '\r'))
         e--;
     row->pos.line = line;
-    row->pos.col = char_col(s, b);
+    row->pos.col = 1 + vb_utf8_chars(s, b);
     row->fmt = NOFMT;
     row->keep = 0;
     row->marked = false;
@@ -314,13 +305,13 @@ split_row(vb_arena_t *arena, const char *s, size_t n, int line, const char *sour
             size_t badn, badoff;
             bool any;
             if (!marker_words(s + k, e - 1 - k, &row->fmt, &row->keep, &any, &bad, &badn, &badoff))
-                return vb_diag_set(d, VB_E_INPUT, "table.style", source, line, char_col(s, k + badoff),
+                return vb_diag_set(d, VB_E_INPUT, "table.style", source, line, 1 + vb_utf8_chars(s, k + badoff),
                                    "\"%.*s\" is not a table style word: write normal, bold, italic, left, center, "
                                    "right or numbers (keep or split on the delimiter row).",
                                    (int)badn, bad);
             row->marked = true;
             row->mpos.line = line;
-            row->mpos.col = char_col(s, k - 1);
+            row->mpos.col = 1 + vb_utf8_chars(s, k - 1);
             e = z;
         }
     }
@@ -331,7 +322,7 @@ split_row(vb_arena_t *arena, const char *s, size_t n, int line, const char *sour
         for (size_t k = e - 1; k > b && s[k - 1] == '\\'; k--)
             bs++;
     if (e - b < 2 || s[e - 1] != '|' || (bs & 1))
-        return vb_diag_set(d, VB_E_INPUT, "table.unclosed-row", source, line, char_col(s, e),
+        return vb_diag_set(d, VB_E_INPUT, "table.unclosed-row", source, line, 1 + vb_utf8_chars(s, e),
                            "This table row does not end with '|'.");
 
     VB_VEC(rawcell_t) cells = {0};
@@ -352,7 +343,7 @@ split_row(vb_arena_t *arena, const char *s, size_t n, int line, const char *sour
         c.s = s + a;
         c.n = z - a;
         c.pos.line = line;
-        c.pos.col = char_col(s, a == z ? start : a);
+        c.pos.col = 1 + vb_utf8_chars(s, a == z ? start : a);
         if (cells.n >= lim->table_columns)
             return vb_limit_fail(d, "table.too-wide", source, line, c.pos.col, "table-columns",
                                  "This table has more than %lld columns", (long long)lim->table_columns);
