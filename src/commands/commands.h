@@ -49,6 +49,10 @@ const char *find_fonts(const char *opt);
 int cli_exit_code(vb_status_t st);
 /* fn handles SIGINT, SIGTERM and SIGHUP (it removes the temporary files of what is being written). */
 void catch_signals(void (*fn)(int));
+/* The temporary PDF of the render in progress, told by the library (its on_tempfile) (paths.c) ... */
+void cli_tempfile(const char *path, void *ctx);
+/* ... and removed by a signal handler that ends the render: async-signal-safe (paths.c). */
+void cli_unlink_temp(void);
 /* SOURCE_DATE_EPOCH as a creation time (0: unset); false when it is malformed. */
 bool source_date_epoch(int64_t *out);
 

@@ -90,35 +90,11 @@ print_limits(FILE *f)
         fprintf(f, "  %-18s %10lld  %s\n", name, (long long)def, what);
 }
 
-/*
- * The temporary PDF of the render in progress, for the signal handler. The
- * library installs no handler; it tells us the name (on_tempfile) before it
- * creates the file and NULL once the file is renamed or removed, and the
- * handler removes it if SIGINT, SIGTERM or SIGHUP ends the render. Only
- * async-signal-safe calls (unlink, _exit) run in the handler.
- */
-static char temp_path[4096];
-static volatile sig_atomic_t temp_set;
-
-static void
-on_tempfile(const char *path, void *ctx)
-{
-    (void)ctx;
-    temp_set = 0;
-    atomic_signal_fence(memory_order_seq_cst);
-    size_t n = path ? strlen(path) : 0;
-    if (path && n < sizeof temp_path) {
-        memcpy(temp_path, path, n + 1);
-        atomic_signal_fence(memory_order_seq_cst); /* the name is whole before the handler may use it */
-        temp_set = 1;
-    }
-}
-
+/* SIGINT, SIGTERM, SIGHUP during a render: its temporary PDF removed (cli_tempfile), then the exit. */
 static void
 on_signal(int sig)
 {
-    if (temp_set)
-        unlink(temp_path);
+    cli_unlink_temp();
     _exit(128 + sig);
 }
 
@@ -439,7 +415,7 @@ main(int argc, char **argv)
     ro.creation_time = epoch;
     ro.duplex = duplex;
     ro.limits = limits;
-    ro.on_tempfile = on_tempfile;
+    ro.on_tempfile = cli_tempfile;
     ro.allow_nonconforming = nonconforming;
     int nerrors = 0;
     ro.on_diagnostic = on_diagnostic;

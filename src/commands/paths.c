@@ -8,6 +8,8 @@
  */
 #include <libintl.h>
 #include <locale.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,4 +263,36 @@ shown(const char *arg, char *buf, size_t size)
     }
     buf[o] = 0;
     return buf;
+}
+
+/*
+ * The temporary PDF of the render in progress, for a signal handler. The
+ * library installs no handler; it tells us the name (cli_tempfile, its
+ * on_tempfile) before it creates the file and NULL once the file is renamed
+ * or removed, and the handler removes it (cli_unlink_temp) if a signal ends
+ * the render. Only async-signal-safe calls run in the handler. One program
+ * renders one file at a time here (batch keeps one a worker: batch.c).
+ */
+static char temp_path[4096];
+static volatile sig_atomic_t temp_set;
+
+void
+cli_tempfile(const char *path, void *ctx)
+{
+    (void)ctx;
+    temp_set = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    size_t n = path ? strlen(path) : 0;
+    if (path && n < sizeof temp_path) {
+        memcpy(temp_path, path, n + 1);
+        atomic_signal_fence(memory_order_seq_cst); /* the name is whole before the handler may use it */
+        temp_set = 1;
+    }
+}
+
+void
+cli_unlink_temp(void)
+{
+    if (temp_set)
+        unlink(temp_path);
 }

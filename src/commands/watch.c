@@ -81,27 +81,12 @@ static const char watch_usage[] =
 /* ------------------------------------------------------------ signals */
 
 /*
- * The temporary PDF of a render in progress (as main.c keeps it): a signal
+ * The temporary PDF of a render in progress (cli_tempfile, paths.c): a signal
  * during a render removes it and exits; between renders the handler only
  * writes a byte to a pipe the loop polls, so that the session ends cleanly.
  */
-static char temp_path[4096];
-static volatile sig_atomic_t temp_set, rendering, stop;
+static volatile sig_atomic_t rendering, stop;
 static int stop_pipe[2] = {-1, -1};
-
-static void
-on_tempfile(const char *path, void *ctx)
-{
-    (void)ctx;
-    temp_set = 0;
-    atomic_signal_fence(memory_order_seq_cst);
-    size_t n = path ? strlen(path) : 0;
-    if (path && n < sizeof temp_path) {
-        memcpy(temp_path, path, n + 1);
-        atomic_signal_fence(memory_order_seq_cst);
-        temp_set = 1;
-    }
-}
 
 static void
 on_signal(int sig)
@@ -109,8 +94,7 @@ on_signal(int sig)
     (void)sig;
     stop = 1;
     if (rendering) {
-        if (temp_set)
-            unlink(temp_path);
+        cli_unlink_temp();
         _exit(0);
     }
     if (stop_pipe[1] >= 0) {
@@ -510,7 +494,7 @@ vb_cmd_watch(int argc, char **argv)
     }
     s.ro.profile = profile;
     s.ro.creation_time = epoch;
-    s.ro.on_tempfile = on_tempfile;
+    s.ro.on_tempfile = cli_tempfile;
     s.ro.on_diagnostic = watch_diag;
     s.ro.diagnostic_ctx = &s;
     s.ro.allow_dirs = allow;
