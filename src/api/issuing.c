@@ -67,12 +67,12 @@ vb_pdf_issue(vb_engine_t *engine, const void *pdf, size_t len, vb_signer_t *sign
     io.sign = &sopt;
     opt = &io;
     const char *name = "the PDF";
-    char *id = vb_issue_profile_id(pdf, len, name, diag);
-    if (!id)
-        return diag ? diag->code : VB_E_INPUT;
+    char *id, *unfit;
+    vb_status_t ist = vb_issue_info(pdf, len, name, &id, &unfit, diag);
+    if (ist != VB_OK)
+        return ist;
     /* fit to issue, always: a PDF whose source had no signer's name, no recipients, no trích yếu or a
        placeholder left (the render noted which, /VanbanUnfit) is not issued */
-    char *unfit = vb_issue_unfit(pdf, len, name, diag);
     if (unfit) {
         char rule[48];
         snprintf(rule, sizeof rule, "%.*s", (int)strcspn(unfit, " "), unfit);

@@ -29,44 +29,29 @@ issue_err(vb_diag_t *d, const char *name, const char *fmt, const char *a, const 
     return vb_diag_set(d, VB_E_INPUT, "sign.issue", name, 0, 0, fmt, a, b);
 }
 
-char *
-vb_issue_profile_id(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d)
+vb_status_t
+vb_issue_info(const unsigned char *pdf, size_t len, const char *name, char **id, char **unfit, vb_diag_t *d)
 {
+    *id = *unfit = NULL;
     vb_arena_t *arena = vb_arena_new();
-    if (!arena) {
-        vb_diag_nomem(d);
-        return NULL;
-    }
+    if (!arena)
+        return vb_diag_nomem(d);
     vb_pdfdoc_t doc;
-    char *id = NULL;
-    if (vb_pdfread_open(arena, pdf, len, name, &doc, d) == VB_OK && vb_sign_check_vanban(&doc, d) == VB_OK) {
+    vb_status_t st = vb_pdfread_open(arena, pdf, len, name, &doc, d);
+    if (st == VB_OK)
+        st = vb_sign_check_vanban(&doc, d);
+    if (st == VB_OK) {
         /* "party-05-2026 (Đảng — Hướng dẫn 05-HD/VPTW (2026))": the id, then its title */
         const char *v = vb_pdfread_info(&doc, "VanbanProfile");
-        id = strndup(v, strcspn(v, " "));
-        if (!id)
-            vb_diag_nomem(d);
+        const char *u = vb_pdfread_info(&doc, "VanbanUnfit");
+        if (!(*id = strndup(v, strcspn(v, " "))) || (u && *u && !(*unfit = strdup(u)))) {
+            free(*id);
+            *id = NULL;
+            st = vb_diag_nomem(d);
+        }
     }
     vb_arena_free(arena);
-    return id;
-}
-
-char *
-vb_issue_unfit(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d)
-{
-    vb_arena_t *arena = vb_arena_new();
-    if (!arena) {
-        vb_diag_nomem(d);
-        return NULL;
-    }
-    vb_pdfdoc_t doc;
-    char *ids = NULL;
-    if (vb_pdfread_open(arena, pdf, len, name, &doc, d) == VB_OK) {
-        const char *v = vb_pdfread_info(&doc, "VanbanUnfit");
-        if (v && *v && !(ids = strdup(v)))
-            vb_diag_nomem(d);
-    }
-    vb_arena_free(arena);
-    return ids;
+    return st;
 }
 
 /* The size in the field's /DA ("/F1 14 Tf 0 g"), 0 when none. */

@@ -45,13 +45,14 @@ char **vb_issue_appendix_fields(const unsigned char *pdf, size_t len, const vb_i
  */
 char *vb_issue_seal_field(const unsigned char *pdf, size_t len, const vb_issue_fmt_t *fmt);
 
-/* The profile id the PDF names (/VanbanProfile), malloc'd; NULL with d set when it names none. */
-char *vb_issue_profile_id(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d);
 /*
- * The fit-to-issue rules the PDF's source broke when it was rendered
- * (/VanbanUnfit: "issue.signer_name issue.title"), malloc'd; NULL when it
- * broke none (or on an error, then in d).
+ * What a vanban PDF says of itself for its issuance, read in one pass: the
+ * profile id it names (/VanbanProfile) into *id, and the fit-to-issue rules
+ * its source broke when it was rendered (/VanbanUnfit: "issue.signer_name
+ * issue.title") into *unfit, NULL when it broke none; both malloc'd. On a
+ * failure (not a vanban PDF, no memory) both are NULL and d says why.
  */
-char *vb_issue_unfit(const unsigned char *pdf, size_t len, const char *name, vb_diag_t *d);
+vb_status_t vb_issue_info(const unsigned char *pdf, size_t len, const char *name, char **id, char **unfit,
+                          vb_diag_t *d);
 
 #endif
